@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Both create the virtual environment in .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/sfpay demo
+
+# pytest exits 5 when it collects nothing; make treats that as a failure, as it should.
+# Extra checks (generated tree up to date, independent checkers) live in .ci/checks/.
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+	@for check in .ci/checks/*.sh; do \
+		[ -e "$$check" ] || continue; \
+		echo "== $$check"; \
+		BIN=$(abspath $(BIN)) bash "$$check" || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) .sfpay

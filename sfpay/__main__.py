@@ -1,0 +1,3 @@
+from sfpay.cli import main
+
+main()

@@ -1,0 +1,67 @@
+"""Run an ASGI app with uvicorn in a background thread on a free loopback port.
+
+Shared by the emulators' test fixtures, `sfpay local up` and the benchmarks, so every
+server in the project starts and stops the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import uvicorn
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningServer:
+    server: uvicorn.Server
+    thread: threading.Thread
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout)
+
+
+def start_in_thread(app, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0) -> RunningServer:
+    """Start `app` and return once it accepts connections."""
+    port = port or free_port(host)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="auto", access_log=False)
+    server = uvicorn.Server(config)
+    # Signal handlers can only be installed from the main thread.
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.run, name=f"uvicorn:{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError(f"server on {host}:{port} exited during startup")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"server on {host}:{port} did not start within {startup_timeout}s")
+        time.sleep(0.01)
+    return RunningServer(server=server, thread=thread, host=host, port=port)
+
+
+@contextlib.contextmanager
+def serving(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[RunningServer]:
+    running = start_in_thread(app, host, port)
+    try:
+        yield running
+    finally:
+        running.stop()
