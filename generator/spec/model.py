@@ -225,8 +225,10 @@ class Recipient(StrictModel):
 
 
 class Sender(StrictModel):
-    type: Literal["CurrentUser", "DefaultWorkflowUser", "OrgWideEmailAddress"] = (
-        "DefaultWorkflowUser"
+    type: Literal["CurrentUser", "DefaultWorkflowUser", "OrgWideEmailAddress"] = Field(
+        "CurrentUser",
+        description="Who the email comes from. OrgWideEmailAddress (with address) is best in "
+        "production: scheduled paths run as the Automated Process user.",
     )
     address: Text | None = Field(None, description="Org-wide address for OrgWideEmailAddress.")
 
