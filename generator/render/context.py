@@ -200,7 +200,12 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
         # Invoice revision and idempotency keys: same Opportunity + revision -> same keys,
         # so a retried interview gets Stripe's stored response instead of a new object.
         "next_revision": f"IF(ISBLANK({opp_revision}), 1, {opp_revision} + 1)",
-        "revision_key": f'"sfpay-" & {m("$Record.Id")} & "-r" & TEXT({m("Next_Revision")})',
+        # The amount is part of the key: if an attempt failed after creating a draft and the
+        # Amount then changed, the retry must not collide with the stored (different) request.
+        "revision_key": (
+            f'"sfpay-" & {m("$Record.Id")} & "-r" & TEXT({m("Next_Revision")}) & "-" & '
+            f'TEXT({m("Amount_In_Smallest_Unit")})'
+        ),
         "customer_key": f'"sfpay-" & {m("Get_Account.Id")} & "-customer"',
         "void_key": f'"sfpay-" & {m("$Record.Id")} & "-void-" & {opp_invoice}',
         "amount_smallest_unit": f.smallest_unit(f"{opp}.Amount", ctx.exponent),
