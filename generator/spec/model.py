@@ -214,7 +214,8 @@ class Reminders(StrictModel):
 
 class Recipient(StrictModel):
     type: Literal[
-        "owner", "creator", "accountOwner", "user", "role", "group", "email", "contactLookup"
+        "owner", "creator", "accountOwner", "user", "role", "group",
+        "email", "contactLookup", "userLookup",
     ]
     recipient: Text | None = Field(
         None, description="Username, role or group developer name for user/role/group."
