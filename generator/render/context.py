@@ -15,6 +15,11 @@ from generator.spec.tokens import email_body, to_flow_text
 
 OPP = "Opportunity"
 
+CALLOUT_LIMIT = 100  # callouts per transaction
+# Longest chain of connector actions one interview can run: create customer, invoice, item,
+# finalize; the update flow may void the previous invoice first.
+MAX_CALLOUTS_PER_INTERVIEW = {"create": 4, "update": 5}
+
 @dataclass(frozen=True)
 class CustomFieldDef:
     object: str
@@ -60,6 +65,15 @@ class Context:
     formulas: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     flow_descriptions: dict[str, str] = field(default_factory=lambda: dict(FLOW_DESCRIPTIONS))
+
+    def async_batch_size(self, kind: str) -> int:
+        """Interviews per async transaction, so their callouts stay under the limit of 100.
+
+        Salesforce runs up to 200 interviews of an async path in one transaction, and each
+        connector action is a callout: 200 new Opportunities would need 800 callouts. The
+        path's batch size caps that at CALLOUT_LIMIT // (callouts one interview can make).
+        """
+        return CALLOUT_LIMIT // MAX_CALLOUTS_PER_INTERVIEW[kind]
 
     def as_template_vars(self) -> dict:
         return {"ctx": self, "spec": self.spec, "ns": self.ns, "f": self.f}
