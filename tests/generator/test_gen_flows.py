@@ -278,3 +278,29 @@ def test_async_batches_stay_under_the_callout_limit(rendered, spec_by_name):
         longest = _max_callouts(nodes(root), text(path, "connector/targetReference"), {})
         assert longest >= 4
         assert batch * longest <= 100, f"{kind}: {batch} interviews x {longest} callouts"
+
+
+def test_lookups_query_exactly_the_fields_the_flow_reads(rendered):
+    for api, root in _flows(rendered).items():
+        body = "\n".join(node.text for node in root.iter() if isinstance(node.tag, str) and node.text)
+        for element in all_of(root, "recordLookups"):
+            name = text(element, "name")
+            queried = [q.text for q in all_of(element, "queriedFields")]
+            assert queried and queried[0] == "Id" and queried[1:] == sorted(queried[1:]), f"{api}: {name}"
+            read = set(re.findall(rf"(?<![A-Za-z0-9_]){name}\.([A-Za-z0-9_]+)", body)) | {"Id"}
+            assert read == set(queried), f"{api}: {name} reads {sorted(read)} but queries {queried}"
+
+
+def test_relationship_paths_through_lookups_are_refused():
+    from lxml import etree
+
+    from generator.render.queried_fields import QueriedFieldsError, apply_queried_fields
+
+    ns = "http://soap.sforce.com/2006/04/metadata"
+    flow = etree.fromstring(
+        f'<Flow xmlns="{ns}"><recordLookups><name>Get_A</name><storeOutputAutomatically>true'
+        "</storeOutputAutomatically></recordLookups><formulas><name>F</name><expression>"
+        "{!Get_A.Owner.Email}</expression></formulas></Flow>"
+    )
+    with pytest.raises(QueriedFieldsError, match="Get_A.Owner.Email traverses a relationship"):
+        apply_queried_fields(flow, "f.flow-meta.xml")
