@@ -304,3 +304,11 @@ def test_relationship_paths_through_lookups_are_refused():
     )
     with pytest.raises(QueriedFieldsError, match="Get_A.Owner.Email traverses a relationship"):
         apply_queried_fields(flow, "f.flow-meta.xml")
+
+
+def test_event_updates_apply_only_while_the_invoice_is_current(rendered, spec_by_name):
+    spec, flows = _by_kind(rendered, spec_by_name)
+    elements = nodes(flows["event"])
+    for name in ("Update_Status", "Update_Paid", "Update_Event_Only"):
+        filters = {(text(f, "field"), text(f, "value/elementReference")) for f in all_of(elements[name][1], "filters")}
+        assert filters == {("Id", "Get_Opportunity.Id"), (spec.fields.invoice_id.api_name, "Event_Invoice_Id")}
