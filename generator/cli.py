@@ -59,14 +59,9 @@ def generate(
 
 def schema() -> None:
     """Print the JSON Schema of the spec (for editor completion and validation)."""
-    import json
+    from generator.spec.schema_doc import schema_text
 
-    from generator.spec.model import Spec
-
-    document = Spec.model_json_schema()
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "sfpay spec"
-    print(json.dumps(document, indent=2, sort_keys=True))
+    print(schema_text(), end="")
 
 
 def diagram(
