@@ -50,11 +50,15 @@ def generate(
             _fail(drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"])
         print(f"{out} is up to date with {spec} ({len(files)} files).")
         return
+    drift = compare(files, out)
     try:
         write_tree(files, out)
     except GenerateError as exc:
         _fail([f"error: {exc}"])
-    print(f"wrote {len(files)} files to {out}")
+    print(
+        f"wrote {len(files)} files to {out} ({len(drift.differing)} changed, "
+        f"{len(drift.missing)} added, {len(drift.extra)} removed)"
+    )
 
 
 def schema() -> None:
