@@ -76,11 +76,6 @@ def _reminders(spec: Spec) -> Iterator[Finding]:
 
 def _invoicing(spec: Spec) -> Iterator[Finding]:
     inv = spec.invoicing
-    if inv.collection_method == "send_invoice" and inv.days_until_due is None:
-        yield (
-            ("invoicing", "days_until_due"),
-            "required when collection_method is send_invoice (expected a number of days, e.g. 30)",
-        )
     if inv.collection_method == "charge_automatically" and inv.days_until_due is not None:
         yield (
             ("invoicing", "days_until_due"),
