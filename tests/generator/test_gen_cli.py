@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_SPEC, EU_SPEC
+from gen_support import DEFAULT_SPEC, EU_SPEC
 from sfpay.paths import PROJECT_ROOT
 
 BAD = Path(__file__).parent / "bad_specs" / "cross_references.yml"

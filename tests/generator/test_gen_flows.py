@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from conftest import flows_of
-from flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
+from gen_support import flows_of
+from gen_flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
 from sfpay.paths import CONNECTOR_CATALOG_PATH
 
 ALLOWED_FUNCTIONS = {

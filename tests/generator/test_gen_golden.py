@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DEFAULT_SPEC, EU_SPEC, FORCE_APP
+from gen_support import DEFAULT_SPEC, EU_SPEC, FORCE_APP
 from generator.output import compare
 from generator.render import render
 from generator.spec import load_spec

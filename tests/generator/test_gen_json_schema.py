@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import SPECS
+from gen_support import SPECS
 from generator.spec.schema_doc import schema_document, schema_text
 from sfpay.paths import PROJECT_ROOT
 

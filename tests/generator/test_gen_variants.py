@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import flows_of
-from flowxml import all_of, inputs, nodes, parse, resources, text, value_of
+from gen_support import flows_of
+from gen_flowxml import all_of, inputs, nodes, parse, resources, text, value_of
 from generator.render import render
 from generator.spec.model import Spec
 
