@@ -89,7 +89,7 @@ def diagram(
         print(f"{out} is up to date ({len(files)} diagrams).")
         return
     try:
-        write_tree(files, out)
+        write_tree(files, out, owned=("*.md",))
     except GenerateError as exc:
         _fail([f"error: {exc}"])
     print(f"wrote {len(files)} diagrams to {out}")

@@ -88,3 +88,10 @@ def test_expected_file_set(default_files):
         "main/default/permissionsets/Stripe_Invoicing_Fields.permissionset-meta.xml",
         "main/default/workflows/Opportunity.workflow-meta.xml",
     ]
+
+
+def test_every_rendered_path_is_one_the_generator_owns(default_files, eu_files):
+    from generator.output import is_owned
+
+    for files in (default_files, eu_files):
+        assert [p for p in files if not is_owned(p)] == []
