@@ -78,6 +78,7 @@ def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
         "starting_balance": 0,
         "statement_descriptor": None,
         "status": "draft",
+        "subscription": None,
         "status_transitions": {"finalized_at": None, "marked_uncollectible_at": None, "paid_at": None,
                                "voided_at": None},
         "subtotal": 0,
@@ -127,6 +128,8 @@ def line_for_item(item: dict) -> dict:
         "pricing": {"price_details": {"price": None, "product": None}, "type": "price_details",
                     "unit_amount_decimal": str(item["amount"])},
         "quantity": 1,
+        "quantity_decimal": "1",
+        "subscription": None,
         "subtotal": item["amount"],
         "taxes": [],
     }

@@ -74,6 +74,7 @@ def create(op: Operation, params: dict) -> dict:
                     "unit_amount_decimal": str(params["amount"])},
         "proration": False,
         "quantity": 1,
+        "quantity_decimal": "1",
         "tax_rates": [],
         "test_clock": customer["test_clock"],
     }
