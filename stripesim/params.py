@@ -104,6 +104,8 @@ def _convert(name: str, value: Any, param: Param) -> Any:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise invalid_parameter(name, f"Invalid array: {name} must be a list of strings")
+        if param.check is not None:
+            param.check(name, value)
         return value
     if not isinstance(value, str):
         raise invalid_parameter(name, f"Invalid {name}: expected a single value, not a hash or an array")

@@ -95,6 +95,8 @@ class DeliveryWorker:
                 batch.extend((account, delivery) for delivery in due)
         for account, delivery in batch:
             await self.attempt(client, account, delivery)
+        if batch:
+            return 0.0  # attempts scheduled retries: look again at once
         return soonest - time.time()
 
     async def attempt(self, client: httpx.AsyncClient, account: str, delivery: dict) -> None:
