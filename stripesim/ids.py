@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 import string
 
 _ALPHABET = string.ascii_letters + string.digits
+# Object ids only need to be unique, not secret: a PRNG seeded from the OS is fast enough
+# for the hot path. Secrets (webhook signing secrets, hosted invoice tokens) use `secrets`.
+_ids = random.Random(secrets.randbits(128))
+SECRET_KINDS = {"webhook_secret", "hosted_token"}
 
 PREFIXES = {
     "customer": "cus",
@@ -29,9 +34,11 @@ def random_token(length: int = 24) -> str:
 
 
 def new_id(kind: str, length: int = 24) -> str:
-    return f"{PREFIXES[kind]}_{random_token(length)}"
+    if kind in SECRET_KINDS:
+        return f"{PREFIXES[kind]}_{random_token(length)}"
+    return f"{PREFIXES[kind]}_{''.join(_ids.choices(_ALPHABET, k=length))}"
 
 
 def invoice_prefix() -> str:
     """Customer invoice prefixes are 7-8 uppercase hex-like characters, e.g. 7FE1103."""
-    return "".join(secrets.choice("0123456789ABCDEF") for _ in range(8))
+    return "".join(_ids.choices("0123456789ABCDEF", k=8))

@@ -102,13 +102,13 @@ def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_pa
                 result = endpoint.handler(op, params, **path_params)
                 if params.get("expand"):
                     result = expand(op, result, params["expand"])
-                body = json.dumps(result, indent=2)
+                body = json.dumps(result, separators=(",", ":"))
                 if key:
                     idempotency.save(op, key, method, path, raw, 200, body, request_id)
             return 200, body, {}
         except StripeError as error:
             if key and error.saved_for_idempotency:
-                body = json.dumps(error.body(), indent=2)
+                body = json.dumps(error.body(), separators=(",", ":"))
                 sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, error.status, body,
                                                                   request_id))
             raise

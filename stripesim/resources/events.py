@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.params import LIST_PARAMS, string, string_list
@@ -48,7 +46,8 @@ def emit(
     from stripesim.webhooks.queue import enqueue_for_event, matching_endpoints
 
     endpoints = matching_endpoints(op, type)
-    data: dict = {"object": copy.deepcopy(obj)}
+    # No copy needed: `op.put` serializes the event at once, so later changes to `obj` cannot leak in.
+    data: dict = {"object": obj}
     if previous_attributes is not None:
         data["previous_attributes"] = previous_attributes
     event = {

@@ -11,13 +11,16 @@ from stripesim.context import Operation
 from stripesim.errors import StripeError
 from stripesim.resources import events
 from stripesim.resources.invoice_model import recompute_totals, render_invoice
-from stripesim.resources.invoice_state import OPEN, PAID, InvoiceStateMachine
+from stripesim.resources.invoice_state import OPEN, PAID, UNCOLLECTIBLE, VOID, InvoiceStateMachine
 from stripesim.resources.payment_methods import decline_error, require_payment_method
+from stripesim.resources.scheduler import unwatch, watch
 
 DAY = 86400
 
 
 def _save(op: Operation, invoice: dict) -> dict:
+    if invoice["status"] in (PAID, VOID, UNCOLLECTIBLE):
+        unwatch(op, invoice, "overdue")  # only open invoices become overdue
     op.put("invoice", invoice)
     return render_invoice(op, invoice)
 
@@ -49,8 +52,6 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
     invoice["hosted_invoice_url"] = f"{op.base_url or op.sim.public_url}/i/{op.account}/{token}"
     recompute_totals(invoice)
     if invoice["due_date"] is not None:
-        from stripesim.resources.scheduler import watch
-
         watch(op, invoice, "overdue", invoice["due_date"])
     _save(op, invoice)
     _emit(op, "invoice.finalized", invoice)

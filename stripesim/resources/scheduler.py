@@ -16,6 +16,13 @@ def watch(op: Operation, invoice: dict, action: str, at: int) -> None:
                                       "test_clock": invoice["test_clock"]})
 
 
+def unwatch(op: Operation, invoice: dict, action: str) -> None:
+    """Drop a watch that no longer applies (the invoice left the state it was for)."""
+    watch_id = f"{invoice['id']}:{action}"
+    if op.tx.get("due_watch", watch_id) is not None:
+        op.tx.delete("due_watch", watch_id)
+
+
 def run_due_work(op: Operation, test_clock: str | None) -> int:
     """Fire every watch on `test_clock` (None: the account clock) whose time has come."""
     from stripesim.resources import invoice_actions

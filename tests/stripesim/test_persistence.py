@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,16 +11,13 @@ import httpx
 import pytest
 import stripe
 
+from sfpay.paths import PROJECT_ROOT
 from sfpay.serving import free_port
 from stripesim import DEFAULT_API_KEY, SimConfig, start_sim
 from tests.stripesim.conftest import fast_config, make_invoice
 
-# A root command with a callback, so `stripe-sim` stays a subcommand even when it is the
-# only package registered in this checkout.
-RUNNER = (
-    "import typer; from stripesim.cli import register; app = typer.Typer(); "
-    "app.callback()(lambda: None); register(app); app()"
-)
+# `python -m stripesim` is the `sfpay stripe-sim` command on its own.
+COMMAND = [sys.executable, "-m", "stripesim"]
 
 
 def test_state_survives_an_in_process_restart(tmp_path, receiver):
@@ -66,7 +62,7 @@ def test_memory_storage_forgets():
 
 
 def _run_cli(port: int, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", RUNNER, "stripe-sim", "--port", str(port), *args],
+    return subprocess.Popen([*COMMAND, "--port", str(port), *args], cwd=PROJECT_ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -118,8 +114,8 @@ def test_command_line_server_with_db_survives_restart(tmp_path):
 
 
 def test_command_line_refuses_live_keys():
-    result = subprocess.run([sys.executable, "-c", RUNNER, "stripe-sim", "--api-key", "sk_live_abc"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run([*COMMAND, "--api-key", "sk_live_abc"],
+                            capture_output=True, text=True, timeout=30, cwd=PROJECT_ROOT)
     assert result.returncode == 1
     assert "live-mode" in result.stderr and "Traceback" not in result.stderr and "sk_live_abc" not in result.stderr
 
@@ -127,7 +123,7 @@ def test_command_line_refuses_live_keys():
 def test_command_line_reports_an_unusable_db(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    result = subprocess.run([sys.executable, "-c", RUNNER, "stripe-sim", "--port", str(free_port()),
+    result = subprocess.run([*COMMAND, "--port", str(free_port()),
                              "--db", str(blocker / "x.db")], capture_output=True, text=True, timeout=30,
-                            env={**os.environ})
+                            cwd=PROJECT_ROOT)
     assert result.returncode == 1 and "cannot start" in result.stderr and "Traceback" not in result.stderr
