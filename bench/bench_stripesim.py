@@ -4,6 +4,10 @@ Each iteration is create customer -> create invoice -> add invoice item -> final
 (5 requests). Prints requests/s and median/p99 latency per request for several runs, then
 the medians across runs. Target: median under 5 ms per request.
 
+Peer: the same HTTP stack's floor, `GET /_sim/health` (no auth, no storage, tiny body)
+through the SDK's own HTTP client on the same server, measured in the same run; the ratio
+says how much the emulator's work adds to plain request handling on this machine.
+
     /work/venv/bin/python bench/bench_stripesim.py [--runs 5] [--iterations 200] [--db] [--in-process]
 
 By default the emulator runs as its own process (`python -m stripesim`, as `sfpay stripe-sim`
@@ -39,7 +43,7 @@ def emulator(db_path: str | None, in_process: bool):
     """Yield a stripe client on a fresh emulator."""
     if in_process:
         with start_sim(SimConfig(db_path=db_path)) as sim:
-            yield sim.stripe_client()
+            yield sim.stripe_client(), sim.base_url
         return
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -55,14 +59,28 @@ def emulator(db_path: str | None, in_process: bool):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("the emulator did not start")
                 time.sleep(0.05)
-        yield stripe.StripeClient(DEFAULT_API_KEY, base_addresses={"api": base_url}, max_network_retries=0)
+        yield stripe.StripeClient(DEFAULT_API_KEY, base_addresses={"api": base_url}, max_network_retries=0), base_url
     finally:
         proc.terminate()
         proc.wait(10)
 
 
+def health_floor(base_url: str, count: int) -> float:
+    """Median ms of a trivial GET through the HTTP client library the SDK uses (requests)."""
+    import requests
+
+    session = requests.Session()
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        session.get(base_url + "/_sim/health").raise_for_status()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
 def one_run(iterations: int, db_path: str | None, in_process: bool) -> dict:
-    with emulator(db_path, in_process) as client:
+    with emulator(db_path, in_process) as (client, base_url):
+        floor = health_floor(base_url, iterations * len(STEPS) // 2)
         latencies: list[float] = []
         per_step: dict[str, list[float]] = {step: [] for step in STEPS}
 
@@ -90,6 +108,7 @@ def one_run(iterations: int, db_path: str | None, in_process: bool) -> dict:
         wall = time.perf_counter() - started
     latencies.sort()
     return {
+        "floor_ms": floor,
         "rps": len(latencies) / wall,
         "median_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
@@ -111,14 +130,16 @@ def main() -> int:
             result = one_run(args.iterations, db_path, args.in_process)
             results.append(result)
             print(f"run {run + 1}: {result['rps']:.0f} req/s, median {result['median_ms']:.2f} ms, "
-                  f"p99 {result['p99_ms']:.2f} ms")
-    median = {key: statistics.median(r[key] for r in results) for key in ("rps", "median_ms", "p99_ms")}
+                  f"p99 {result['p99_ms']:.2f} ms; floor (GET /_sim/health) {result['floor_ms']:.2f} ms")
+    median = {key: statistics.median(r[key] for r in results) for key in ("rps", "median_ms", "p99_ms", "floor_ms")}
     steps = {step: statistics.median(r["steps"][step] for r in results) for step in STEPS}
     storage = "sqlite" if args.db else "memory"
     where = "in-process thread" if args.in_process else "own process"
     print(f"\nstripesim ({storage}, {where}), {args.runs} runs x {args.iterations} sequences x {len(STEPS)} requests")
     print(f"median of runs: {median['rps']:.0f} req/s, median latency {median['median_ms']:.2f} ms, "
           f"p99 {median['p99_ms']:.2f} ms (target: median < 5 ms)")
+    print(f"peer floor: GET /_sim/health median {median['floor_ms']:.2f} ms; "
+          f"ratio emulator/floor {median['median_ms'] / median['floor_ms']:.2f}x")
     print("median per step (ms): " + ", ".join(f"{s} {v:.2f}" for s, v in steps.items()))
     return 0 if median["median_ms"] < 5 else 1
 
