@@ -5,7 +5,7 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError
-from stripesim.params import (LIST_PARAMS, clean_metadata, hash_of, integer, merge_metadata, metadata,
+from stripesim.params import (DATED_LIST_PARAMS, clean_metadata, hash_of, integer, merge_metadata, metadata,
                               string)
 from stripesim.resources import events
 from stripesim.resources.registry import endpoint
@@ -118,7 +118,8 @@ def delete(op: Operation, params: dict, id: str) -> dict:
     return {"id": id, "object": "customer", "deleted": True}
 
 
-@endpoint("GET", "/v1/customers", {**LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
+@endpoint("GET", "/v1/customers",
+          {**DATED_LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
 def list_customers(op: Operation, params: dict) -> dict:
     email, clock = params.get("email"), params.get("test_clock")
 

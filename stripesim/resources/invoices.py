@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
-from stripesim.params import LIST_PARAMS, boolean, enum, integer, merge_metadata, metadata, string
+from stripesim.params import DATED_LIST_PARAMS, LIST_PARAMS, boolean, enum, integer, merge_metadata, metadata, string
 from stripesim.resources import events, invoice_actions
 from stripesim.resources.invoice_model import new_invoice, render_invoice
 from stripesim.resources.registry import endpoint
@@ -163,7 +163,7 @@ def delete(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("GET", "/v1/invoices", {
-    **LIST_PARAMS,
+    **DATED_LIST_PARAMS,
     "customer": string(),
     "status": enum(*STATUSES),
     "collection_method": enum(*COLLECTION),

@@ -109,3 +109,19 @@ def test_events_filter_by_type(client):
     assert types == {"invoice.created", "invoiceitem.created"}
     only = client.v1.events.list(params={"types": ["customer.created"]}).data
     assert [e.type for e in only] == ["customer.created"]
+
+
+def test_created_filters(sim, client):
+    first = client.v1.customers.create(params={"email": "early@example.org"})
+    sim.admin.advance_clock(100)
+    second = client.v1.customers.create(params={"email": "late@example.org"})
+    assert second.created >= first.created + 100
+    after = client.v1.customers.list(params={"created": {"gt": first.created}}).data
+    assert [c.id for c in after] == [second.id]
+    exact = client.v1.customers.list(params={"created": first.created}).data
+    assert [c.id for c in exact] == [first.id]
+    events = client.v1.events.list(params={"created": {"gte": second.created}}).data
+    assert [e.data.object.id for e in events] == [second.id]
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.customers.list(params={"created": {"after": 1}})
+    assert caught.value.param == "created[after]"

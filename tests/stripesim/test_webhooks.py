@@ -179,3 +179,36 @@ def test_bad_switches_are_refused(sim):
         sim.admin.webhook_switches(reorder=True)
     with pytest.raises(RuntimeError, match="Invalid order"):
         sim.admin.webhook_switches(order="random")
+
+
+def test_a_slow_endpoint_does_not_hold_up_others(sim, client, receiver):
+    import threading
+
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from sfpay.serving import start_in_thread
+
+    release = threading.Event()
+
+    async def slow(request):
+        import asyncio
+
+        while not release.is_set():
+            await asyncio.sleep(0.02)
+        return JSONResponse({})
+
+    slow_server = start_in_thread(Starlette(routes=[Route("/slow", slow, methods=["POST"])]))
+    try:
+        client.v1.webhook_endpoints.create(params={"url": f"{slow_server.base_url}/slow",
+                                                   "enabled_events": ["customer.created"]})
+        create_endpoint(client, receiver, ["customer.created"])
+        client.v1.customers.create(params={"email": "a@example.org"})
+        wait_until(lambda: len(receiver.received) == 1, timeout=3)
+        release.set()
+        statuses = [d["status"] for d in sim.admin.wait_for_deliveries()]
+        assert statuses == ["succeeded", "succeeded"]
+    finally:
+        release.set()
+        slow_server.stop()
