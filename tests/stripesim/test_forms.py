@@ -39,3 +39,8 @@ def test_conflicting_or_malformed_keys_are_errors(body):
 
 def test_empty_body():
     assert decode(b"") == {}
+
+
+def test_non_utf8_body_is_a_clear_error():
+    with pytest.raises(ParamError, match="not UTF-8"):
+        decode(b"email=\xff\xfe")
