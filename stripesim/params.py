@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from stripesim.errors import ParamError, invalid_parameter, missing_parameter, unknown_parameter
+from stripesim.errors import invalid_parameter, missing_parameter, unknown_parameter
 
 _INT = re.compile(r"^-?\d+$")
 
