@@ -217,3 +217,16 @@ def test_hosted_invoice_page_pays_the_invoice(client):
     succeeded = client.v1.events.list(params={"type": "invoice.payment_succeeded"}).data[0]
     assert succeeded.request.id is None  # a customer's payment, not an API request
     assert httpx.get(url + "x").status_code == 404
+
+
+def test_module_level_sdk_configuration(sim, monkeypatch):
+    """The older global style (`stripe.api_key`, `stripe.api_base`) works too."""
+    monkeypatch.setattr(stripe, "api_key", sim.api_key)
+    monkeypatch.setattr(stripe, "api_base", sim.base_url)
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    customer = stripe.Customer.create(email="global@example.org")
+    invoice = stripe.Invoice.create(customer=customer.id, collection_method="send_invoice", days_until_due=30)
+    stripe.InvoiceItem.create(customer=customer.id, invoice=invoice.id, amount=900)
+    finalized = stripe.Invoice.finalize_invoice(invoice.id)
+    assert finalized.status == "open" and finalized.amount_due == 900
+    assert stripe.Invoice.retrieve(invoice.id).number == finalized.number
