@@ -10,6 +10,7 @@ from stripesim.resources.invoice_model import new_invoice, render_invoice
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import list_object, page
 from stripesim.resources.scheduler import watch
+from stripesim.resources.search import SEARCH_PARAMS, search_result
 
 STATUSES = ("draft", "open", "paid", "uncollectible", "void")
 COLLECTION = ("charge_automatically", "send_invoice")
@@ -175,6 +176,15 @@ def list_invoices(op: Operation, params: dict) -> dict:
                    for f in ("customer", "status", "collection_method", "test_clock"))
 
     return list_object(op, "invoice", "/v1/invoices", params, keep, lambda inv: render_invoice(op, inv))
+
+
+SEARCHABLE = {"customer": "customer", "status": "status", "number": "number", "currency": "currency",
+              "collection_method": "collection_method", "description": "description"}
+
+
+@endpoint("GET", "/v1/invoices/search", SEARCH_PARAMS)
+def search(op: Operation, params: dict) -> dict:
+    return search_result(op, "invoice", "/v1/invoices/search", params, SEARCHABLE, lambda inv: render_invoice(op, inv))
 
 
 @endpoint("GET", "/v1/invoices/{id}/lines", LIST_PARAMS)

@@ -125,3 +125,17 @@ def test_created_filters(sim, client):
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.customers.list(params={"created": {"after": 1}})
     assert caught.value.param == "created[after]"
+
+
+def test_search_invoices(client):
+    from tests.stripesim.conftest import make_invoice
+
+    customer, draft = make_invoice(client)
+    _, other = make_invoice(client)
+    client.v1.invoices.finalize_invoice(other.id)
+    found = client.v1.invoices.search(params={"query": f"customer:'{customer.id}'"})
+    assert [i.id for i in found.data] == [draft.id] and found.url == "/v1/invoices/search"
+    assert [i.id for i in client.v1.invoices.search(params={"query": "status:'open'"}).data] == [other.id]
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.invoices.search(params={"query": "total>5"})
+    assert caught.value.param == "query"
