@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from validator.config import Config
@@ -45,6 +45,6 @@ def validate(path: Path, config: Config | None = None) -> Report:
         severity = config.severities.get(rule.id)
         for subject in subjects:
             for finding in rule.check(subject, context):
-                findings.append(replace(finding, severity=severity) if severity else finding)
+                findings.append(finding._replace(severity=severity) if severity else finding)
     findings = sorted(set(findings), key=Finding.sort_key)
     return Report(Path(path), findings, len(tree.files) + len(tree.unresolved), len(context.flows))

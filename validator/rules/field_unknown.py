@@ -1,6 +1,6 @@
 """Cross-file: every field a flow, permission set or record type names exists."""
 
-from validator.flow.references import record_field_uses, references
+from validator.flow.references import record_field_uses
 from validator.rules.base import Rule
 from validator.xmlio import child, children, line_of, text
 
@@ -21,8 +21,7 @@ class FieldUnknown(Rule):
         index = context.index
         for flow in context.flows:
             resolver = context.resolver(flow)
-            for reference in references(flow):
-                problem = resolver.resolve(reference.text)
+            for reference, problem in context.resolved_references(flow):
                 if problem is not None and problem.field is not None:
                     yield self.finding(flow.file.display, reference.line, problem.message)
             for use in record_field_uses(flow, resolver):
