@@ -76,25 +76,32 @@ def main() -> None:
     flows = sorted(str(p) for p in Path(ROOT / path).rglob("*.flow-meta.xml"))
 
     env = dict(os.environ)
+    # Measure what users get: Python's bytecode cache on (an environment may switch it off;
+    # then every run would recompile every module from source).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     warm_cache = tempfile.mkdtemp(prefix="sfpay-bench-cache-")
     env["SFPAY_CACHE_DIR"] = warm_cache
     sfpay = [sys.executable, "-m", "sfpay", "validate", str(path)]
+    direct = [sys.executable, "-m", "validator", str(path)]
     scanner = ["node", str(CHECKERS / "run-flow-scanner.js"), str(path)]
     warm, first, scan = Series("sfpay validate (cache warm)"), Series("sfpay validate (empty cache)"), \
         Series("Lightning Flow Scanner 6.6.0")
+    bare = Series("python -m validator (no typer start-up)")
     try:
-        timed(sfpay, env, ROOT)  # fill the cache once, as any earlier run on the machine would
+        timed(sfpay, env, ROOT)  # fill the caches once, as any earlier run on the machine would
+        timed(direct, env, ROOT)
         timed(scanner, env, ROOT)  # and let the OS cache node_modules
         for _ in range(options.runs):
             warm.add(timed(sfpay, env, ROOT))
             scan.add(timed(scanner, env, ROOT))
             first.add(fresh_cache_run(sfpay, env))
+            bare.add(timed(direct, env, ROOT))
     finally:
         shutil.rmtree(warm_cache, ignore_errors=True)
 
     print(f"tree: {path} ({len(flows)} flows), {options.runs} runs each, new process per run, interleaved")
-    for series in (warm, first, scan):
+    for series in (warm, first, bare, scan):
         print(series.line())
     ratio_wall = statistics.median(warm.wall) / statistics.median(scan.wall)
     ratio_cpu = statistics.median(warm.cpu) / statistics.median(scan.cpu)
