@@ -44,10 +44,10 @@ ASYNC_PATH = """        <scheduledPaths>
 CASES = {
     "callouts moved to the immediate path": (
         [(INVOICE, ASYNC_PATH, ""), (INVOICE, "        <filterLogic>and</filterLogic>\n        <filters>\n            <field>Amount", SYNC_START + "\n        <filters>\n            <field>Amount")],
-        [("callout-not-async", INVOICE, 3, "`Create_Customer` calls `stripeGC__v02_CreateCustomers` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 45, "`Create_Invoice` calls `stripeGC__v02_CreateInvoices` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 104, "`Add_Invoice_Item` calls `stripeGC__v02_CreateInvoiceitems` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 163, "`Finalize_Invoice` calls `stripeGC__v02_PostInvoicesFinalize` on the immediate path of a RecordAfterSave flow")],
+        [("callout-not-async", INVOICE, 3, "`Create_Customer` calls `stripeGC__v02_CreateCustomers` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 45, "`Create_Invoice` calls `stripeGC__v02_CreateInvoices` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 104, "`Add_Invoice_Item` calls `stripeGC__v02_CreateInvoiceitems` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 163, "`Finalize_Invoice` calls `stripeGC__v02_PostInvoicesFinalize` on the immediate path of a RecordAfterSave flow, inside the triggering save")],
     ),
     "first connector action saves before the next callout": (
         [(INVOICE, "<booleanValue>false</booleanValue>", "<booleanValue>true</booleanValue>", 1)],
