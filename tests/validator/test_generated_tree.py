@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from validate_helpers import WORKTREE, findings_of, run_validate
@@ -33,3 +36,26 @@ def test_generated_force_app_checks_every_file_and_flow():
     assert report["files_checked"] == len(list(FORCE_APP.rglob("*-meta.xml")))
     # Whatever the generator's state, nothing in it is unknown to the validator or malformed.
     assert not [f for f in findings_of(result) if f["rule_id"] in {"unknown-file-type", "xml-malformed", "schema-invalid"}]
+
+
+SPECS = sorted((WORKTREE / "specs").rglob("*.yml")) if (WORKTREE / "specs").is_dir() else []
+
+
+def known_generator_defect(finding: dict) -> bool:
+    """Generator 95175c2 writes informational Sync Log records (`Log_*`) without fault connectors;
+    fixed on the generator branch (7f234f4). Delete this filter once that is on main."""
+    return finding["rule_id"] == "fault-path-missing" and finding["message"].startswith("recordCreates `Log_")
+
+
+@pytest.mark.skipif(not SPECS, reason="no specs in this checkout (the generator package provides them)")
+@pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
+def test_every_spec_renders_to_a_tree_that_validates(spec, tmp_path):
+    out = tmp_path / "force-app"
+    generate = subprocess.run(
+        [sys.executable, "-m", "sfpay", "generate", "--spec", str(spec), "--out", str(out)],
+        cwd=WORKTREE, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(WORKTREE)},
+    )
+    assert generate.returncode == 0, generate.stderr
+    result = run_validate(str(out), "--format", "json", "--strict", cwd=tmp_path)
+    assert [f for f in findings_of(result) if not known_generator_defect(f)] == []
