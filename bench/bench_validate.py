@@ -51,7 +51,7 @@ class Series:
         self.code = sample[2]
 
     def line(self) -> str:
-        return (f"{self.label:38} median {statistics.median(self.wall):7.1f} ms wall, "
+        return (f"{self.label:40} median {statistics.median(self.wall):7.1f} ms wall, "
                 f"{statistics.median(self.cpu):7.1f} ms CPU  (exit {self.code})")
 
 
@@ -84,10 +84,12 @@ def main() -> None:
     env["SFPAY_CACHE_DIR"] = warm_cache
     sfpay = [sys.executable, "-m", "sfpay", "validate", str(path)]
     direct = [sys.executable, "-m", "validator", str(path)]
+    startup = [sys.executable, "-m", "sfpay", "validate", "--list-rules"]
     scanner = ["node", str(CHECKERS / "run-flow-scanner.js"), str(path)]
     warm, first, scan = Series("sfpay validate (cache warm)"), Series("sfpay validate (empty cache)"), \
         Series("Lightning Flow Scanner 6.6.0")
-    bare = Series("python -m validator (no typer start-up)")
+    bare = Series("python -m validator (no sfpay start-up)")
+    overhead = Series("sfpay start-up alone (--list-rules)")
     try:
         timed(sfpay, env, ROOT)  # fill the caches once, as any earlier run on the machine would
         timed(direct, env, ROOT)
@@ -97,11 +99,12 @@ def main() -> None:
             scan.add(timed(scanner, env, ROOT))
             first.add(fresh_cache_run(sfpay, env))
             bare.add(timed(direct, env, ROOT))
+            overhead.add(timed(startup, env, ROOT))
     finally:
         shutil.rmtree(warm_cache, ignore_errors=True)
 
     print(f"tree: {path} ({len(flows)} flows), {options.runs} runs each, new process per run, interleaved")
-    for series in (warm, first, bare, scan):
+    for series in (warm, first, bare, overhead, scan):
         print(series.line())
     ratio_wall = statistics.median(warm.wall) / statistics.median(scan.wall)
     ratio_cpu = statistics.median(warm.cpu) / statistics.median(scan.cpu)
@@ -109,6 +112,9 @@ def main() -> None:
     print(f"ratio sfpay/scanner: {ratio_wall:.2f} wall, {ratio_cpu:.2f} CPU (cache warm); {ratio_first:.2f} wall (empty cache)")
     met = statistics.median(warm.wall) < 1000 and ratio_wall <= 1.0
     print(f"target (< 1000 ms and no slower than the scanner, cache warm): {'met' if met else 'NOT met'}")
+    bare_ratio = statistics.median(bare.wall) / statistics.median(scan.wall)
+    print(f"validation itself (python -m validator) vs scanner: {bare_ratio:.2f} wall; the rest of `sfpay validate` "
+          f"is the sfpay command tree's start-up ({statistics.median(overhead.wall):.0f} ms wall for --list-rules)")
 
 if __name__ == "__main__":
     main()
