@@ -13,7 +13,8 @@ UTC = dt.timezone.utc
 def write(root: Path, rel: str, text: str) -> Path:
     path = root / "force-app" / "main" / "default" / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HEADER + text.strip() + "\n", encoding="utf-8")
+    header = "" if rel.endswith(".email") else HEADER
+    path.write_text(header + text.strip() + "\n", encoding="utf-8")
     return path
 
 
