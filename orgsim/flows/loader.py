@@ -140,6 +140,7 @@ class FlowLoader:
             self._check_ref(path, element)
         for path, element in self.targets:
             self._check_target(path, element)
+        flow.index()
         return flow
 
     def _variable(self, v) -> None:
@@ -229,7 +230,7 @@ class FlowLoader:
                              max_batch_size=int(batch) if batch else None)
         if path_type == "Scheduled":
             unit = text(sp, "offsetUnit", "Days")
-            if unit not in ("Minutes", "Hours", "Days", "Months"):
+            if unit not in ("Minutes", "Hours", "Days", "Weeks", "Months"):
                 self.unsupported(name, f"offsetUnit {unit!r}")
             path.offset_unit = unit
             path.offset_number = int(text(sp, "offsetNumber", "0") or 0)
