@@ -262,10 +262,13 @@ class FlowLoader:
             check(element.fault_connector, element.name)
             for rule in element.spec if element.kind == "decisions" else []:
                 check(rule.connector, element.name)
+            if element.kind == "loops":
+                check(element.spec.next_value, element.name)
+                check(element.spec.no_more_values, element.name)
             check(getattr(element, "default", None), element.name)
         if flow.start.trigger_type == "RecordBeforeSave":
             for element in flow.elements.values():
-                if element.kind != "assignments" and element.kind != "decisions" and element.kind != "recordLookups":
+                if element.kind not in ("assignments", "decisions", "recordLookups", "loops"):
                     self.fail(element.name, f"before-save flows can only use assignments, decisions and Get Records, not {element.kind}")
 
     def _check_ref(self, path: str, element: str) -> None:
@@ -301,6 +304,8 @@ class FlowLoader:
                 check_field_path(self.org, self.org.schema.get(info.object_type), rest)
             elif kind == "records" and info[1]:
                 check_field_path(self.org, self.org.schema.get(info[0]), rest)
+            elif kind == "loop":
+                return   # the current item: its fields are checked when the collection's type is known at run time
             elif kind == "model":
                 from orgsim.connector.catalog import model_field
                 if model_field(info, rest[0]) is None:

@@ -144,3 +144,16 @@ def test_cli_check(tmp_path):
     flow(tmp_path, "Ok", START, LOG.format(ref="$Record.Nope__c"))
     bad = runner.invoke(app, ["org", "check", str(tmp_path)])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_generated_force_app_loads_fail_closed(org):
+    """The generator's force-app/ loads: every element, operator, function and reference is understood."""
+    from conftest import generated_root
+    root = generated_root()
+    if not (root / "force-app" / "main" / "default" / "flows").is_dir():
+        pytest.skip("no generated force-app/ yet")
+    result = org.deploy_source(root)
+    flows = {f["name"]: f for f in org.flows()}
+    assert len(flows) == 4 and all(f["status"] == "Active" for f in flows.values())
+    assert {f["object"] for f in flows.values()} == {"Opportunity", "stripeGC__Stripe_Event__c"}
+    assert any(c.type == "WorkflowAlert" for c in result.components)
