@@ -17,11 +17,11 @@ LOG = """<recordCreates><name>Log</name><label>x</label><locationX>0</locationX>
 
 
 def test_unsupported_element_type_names_flow_and_element(org, tmp_path):
-    flow(tmp_path, "Has_Loop", START, LOG.format(ref="$Record.Name")
-         + "<loops><name>Each_Thing</name><label>x</label><locationX>0</locationX><locationY>0</locationY></loops>")
+    flow(tmp_path, "Has_Subflow", START, LOG.format(ref="$Record.Name")
+         + "<subflows><name>Call_Other</name><label>x</label><locationX>0</locationX><locationY>0</locationY><flowName>Other</flowName></subflows>")
     with pytest.raises(UnsupportedFlowFeature) as info:
         org.deploy_source(tmp_path)
-    assert str(info.value) == "flow Has_Loop, element Each_Thing: unsupported element type <loops>"
+    assert str(info.value) == "flow Has_Subflow, element Call_Other: unsupported element type <subflows>"
 
 
 def test_unknown_field_reference_fails_at_load(org, tmp_path):
