@@ -339,3 +339,24 @@ def test_email_alert_goes_to_smtp_when_configured(tmp_path, clock):
     ((sender, rcpts, content),) = received
     assert sender == "admin@orgsim.local" and sorted(rcpts) == ["admin@orgsim.local", "cc@example.test"]
     assert "Subject: About Gala" in content and "Hi Gala" in content
+
+
+def test_unhandled_fault_in_async_path_is_a_failed_interview_and_others_commit(org, tmp_path):
+    flow(tmp_path, "Async_Contact", start=after(extra=ASYNC.format("Log")), body=(
+        log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>",
+                   "<connector><targetReference>Make_Contact</targetReference></connector>")
+        + """<recordCreates><name>Make_Contact</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            <inputAssignments><field>LastName</field><value><elementReference>Last_Name</elementReference></value></inputAssignments>
+            <object>Contact</object></recordCreates>
+            <formulas><name>Last_Name</name><dataType>String</dataType>
+            <expression>IF({!$Record.Name} = "bad", "", {!$Record.Name})</expression></formulas>"""))
+    deploy(org, tmp_path)
+    ids = [r.id for r in org.insert("Opportunity", [opp("good"), opp("bad"), opp("fine")])]
+    assert all(ids)
+    (failure,) = org.failed_interviews()
+    assert (failure["flow"], failure["path"], failure["element"], failure["record_id"], failure["kind"]) == \
+        ("Async_Contact", "AsyncAfterCommit", "Make_Contact", ids[1], "async")
+    assert "REQUIRED_FIELD_MISSING" in failure["message"]
+    # The failed interview's own work rolled back; the other two committed on the retry.
+    assert sorted(r["stripeGC__Message__c"] for r in logs(org)) == ["fine", "good"]
+    assert sorted(r["LastName"] for r in org.select("Contact", ["LastName"])) == ["fine", "good"]
