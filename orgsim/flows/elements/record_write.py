@@ -98,6 +98,13 @@ class _RecordWrite(Handler):
         pass
 
 
+def _matching_ids(org, iv, spec, queried) -> list[str]:
+    """Ids of the records an element's filters select for this interview (counted into the group's one query)."""
+    rows = org.store.select(org.schema, org.schema.get(spec.object), ["Id"], build_predicate(iv, spec.filters, spec.logic))
+    queried[0] += len(rows)
+    return [row["Id"] for row in rows]
+
+
 def _records_from(value) -> list:
     if value is None:
         return []
@@ -138,12 +145,8 @@ class RecordUpdate(_RecordWrite):
     def collect(self, runtime, iv, spec, queried):
         org = runtime.org
         if spec.object:
-            sobject = org.schema.get(spec.object)
-            predicate = build_predicate(iv, spec.filters, spec.logic)
-            rows = org.store.select(org.schema, sobject, ["Id"], predicate)
-            queried[0] += len(rows)
             values = {field: iv.value(value) for field, value in spec.assignments}
-            return spec.object, [{"Id": row["Id"], **values} for row in rows]
+            return spec.object, [{"Id": rid, **values} for rid in _matching_ids(org, iv, spec, queried)]
         records = _records_from(iv.resolve(spec.input_reference))
         if not records:
             return None, []
@@ -167,9 +170,6 @@ class RecordDelete(_RecordWrite):
     def collect(self, runtime, iv, spec, queried):
         org = runtime.org
         if spec.object:
-            sobject = org.schema.get(spec.object)
-            rows = org.store.select(org.schema, sobject, ["Id"], build_predicate(iv, spec.filters, spec.logic))
-            queried[0] += len(rows)
-            return spec.object, [row["Id"] for row in rows]
+            return spec.object, _matching_ids(org, iv, spec, queried)
         records = _records_from(iv.resolve(spec.input_reference))
         return (records[0].sobject if records else None), [r["Id"] for r in records]
