@@ -193,9 +193,7 @@ def entry_met(org, flow, sobject, record: dict, prior: dict | None) -> bool:
     if start.filters:
         results = []
         for cond in start.filters:
-            right = cond.right.value if cond.right and cond.right.kind == "literal" else None
-            if cond.right and cond.right.kind not in ("literal", "null"):
-                raise FormulaRuntimeError("entry conditions compare fields with literal values only")
+            right = cond.right.value if cond.right and cond.right.kind == "literal" else None   # literals only (loader)
             changed = prior is not None and record.get(cond.left) != prior.get(cond.left)
             results.append(apply_operator(cond.operator, record.get(cond.left), right, changed=changed))
         if not compile_logic(start.filter_logic, len(results))(results):

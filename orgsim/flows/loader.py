@@ -193,7 +193,10 @@ class FlowLoader:
             if op == "IsChanged" and record_trigger == "Create":
                 self.fail("start", "IsChanged needs a flow that runs on update")
             self.field(sobject, field, "start")
-            start.filters.append(Condition(sobject.field(field).name, op, self.value(child(f, "value"), "start")))
+            right = self.value(child(f, "value"), "start")
+            if right.kind not in ("literal", "null"):
+                self.fail("start", f"entry condition on {field} compares with a reference; entry conditions take literal values")
+            start.filters.append(Condition(sobject.field(field).name, op, right))
         start.filter_logic = text(el, "filterLogic", "and") or "and"
         if start.filters:
             try:
