@@ -140,8 +140,30 @@ class FlowLoader:
             self._check_ref(path, element)
         for path, element in self.targets:
             self._check_target(path, element)
+        self._narrow_lookups()
         flow.index()
         return flow
+
+    def _narrow_lookups(self) -> None:
+        """Get Records with automatically stored output query only the fields the flow reads, as
+        Salesforce does; a lookup whose whole record is used (loops, record variables,
+        inputReference) keeps every field."""
+        for element in self.flow.elements.values():
+            spec = element.spec
+            if element.kind != "recordLookups" or not spec.store_auto or spec.queried_fields:
+                continue
+            sobject = self.org.schema.get(spec.object)
+            used, whole = set(), False
+            for path, _ in self.refs + self.targets:
+                parts = path.split(".")
+                if parts[0].lower() != element.name.lower():
+                    continue
+                if len(parts) == 1:
+                    whole = True
+                    break
+                used.add(sobject.field(parts[1]).name if sobject.has_field(parts[1]) else sobject.relationship(parts[1]).name)
+            if not whole:
+                spec.queried_fields = sorted(used | {"Id"})
 
     def _variable(self, v) -> None:
         name = text(v, "name")
