@@ -1,0 +1,68 @@
+"""A real org server over HTTPS on a free port, and the credentials the clients use."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from orgsim.server.app import create_app
+from orgsim.server.config import ServerConfig
+from orgsim.server.running import start_in_thread
+from orgsim.server.tls import ensure_certificate
+from sfpay.serving import free_port
+
+
+@pytest.fixture(scope="session")
+def rsa_key_pair():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private_pem, public_pem
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory):
+    return ensure_certificate(tmp_path_factory.mktemp("tls"))
+
+
+def make_config(port: int, public_pem: bytes, **overrides) -> ServerConfig:
+    return ServerConfig(
+        instance_url=f"https://127.0.0.1:{port}",
+        password="orgsim-pass",
+        security_token="TOKEN123",
+        jwt_public_key_pem=public_pem,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def served(tls_files, rsa_key_pair):
+    """Start a server over `org` (None for the protocol-only tests); yields a factory."""
+    running = []
+
+    def start(org=None, **overrides):
+        port = free_port()
+        config = make_config(port, rsa_key_pair[1], **overrides)
+        server = start_in_thread(create_app(org, config), port, *tls_files)
+        running.append(server)
+        return server, config
+
+    yield start
+    for server in running:
+        server.stop()
+
+
+@pytest.fixture
+def https(tls_files, monkeypatch):
+    """Trust the org server the way users do: REQUESTS_CA_BUNDLE = public roots + the org's
+    certificate (requests lets that variable override a session's `verify`)."""
+    from orgsim.server.tls import ca_bundle
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_bundle(tls_files[0].parent, tls_files[0])))
+    session = requests.Session()
+    yield session
+    session.close()
