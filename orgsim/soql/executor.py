@@ -1,10 +1,8 @@
-"""Run a parsed query over a `QuerySource`: filter, sort, slice and shape records like the REST API."""
+"""Turn a parsed query into one call on the core's query primitive (`select` / `count`) and
+shape the rows like the REST API (`attributes`, nested parent objects, JSON values)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from orgsim.soql import ast
@@ -12,198 +10,151 @@ from orgsim.soql.errors import SoqlError, invalid_field, malformed
 from orgsim.soql.parser import parse
 from orgsim.soql.schema import ResolvedField, Schema
 from orgsim.soql.source import QuerySource
-from orgsim.soql.values import LiteralTypeError, compare, like_regex, literal_key, stored_key
+from orgsim.soql.values import LIKE_TYPES, LiteralTypeError, literal_value
 
 DEFAULT_API_VERSION = "66.0"
 
 
 @dataclass
 class QueryResult:
-    """`records` are REST-shaped (with `attributes`); `total_size` counts every match, before LIMIT
-    pagination by the server, after LIMIT/OFFSET of the query itself."""
+    """`records` are REST-shaped (with `attributes`, JSON values); `total_size` counts the rows
+    the query returns (after its own LIMIT/OFFSET; the server pages them with nextRecordsUrl)."""
 
     total_size: int
     records: list[dict] = field(default_factory=list)
 
-
-class _Row:
-    """A stored record plus its parents, fetched lazily per relationship."""
-
-    __slots__ = ("record", "parents")
-
-    def __init__(self, record: dict):
-        self.record = record
-        self.parents: dict[str, dict | None] = {}
-
-    def value(self, resolved: ResolvedField):
-        if resolved.relationship is None:
-            return self.record.get(resolved.name)
-        parent = self.parents.get(resolved.relationship)
-        return None if parent is None else parent.get(resolved.name)
-
-
-Predicate = Callable[[_Row], bool]
+    def to_dict(self) -> dict:
+        return {"totalSize": self.total_size, "done": True, "records": self.records}
 
 
 class _Compiler:
-    def __init__(self, query: ast.Query, schema: Schema, now: dt.datetime):
+    """WHERE -> the core's predicate tree (orgsim.storage.predicate), with typed values."""
+
+    def __init__(self, query: ast.Query, schema: Schema, now):
         self.query = query
         self.schema = schema
         self.now = now
-        self.used: dict[tuple[str, ...], ResolvedField] = {}
 
     def field(self, ref: ast.FieldRef) -> ResolvedField:
-        resolved = self.schema.resolve(self.query.sobject, ref)
-        self.used[resolved.key] = resolved
-        return resolved
+        return self.schema.resolve(self.query.sobject, ref)
 
-    def literal(self, ref: ast.FieldRef, resolved: ResolvedField, value):
+    def _literal(self, ref: ast.FieldRef, resolved: ResolvedField, value):
         try:
-            return literal_key(value, resolved.type, resolved.name, self.now)
+            return literal_value(value, resolved.type, resolved.name, self.now)
         except LiteralTypeError as exc:
             raise invalid_field(self.query.text, ref.column, str(exc)) from None
 
-    def condition(self, node: ast.Condition) -> Predicate:
+    def condition(self, node: ast.Condition):
+        from orgsim.storage.predicate import And, Compare, Not, Or
+
         if isinstance(node, ast.And):
-            parts = [self.condition(item) for item in node.items]
-            return lambda row: all(p(row) for p in parts)
+            return And(tuple(self.condition(item) for item in node.items))
         if isinstance(node, ast.Or):
-            parts = [self.condition(item) for item in node.items]
-            return lambda row: any(p(row) for p in parts)
+            return Or(tuple(self.condition(item) for item in node.items))
         if isinstance(node, ast.Not):
-            inner = self.condition(node.item)
-            return lambda row: not inner(row)
+            return Not(self.condition(node.item))
         resolved = self.field(node.field)
-        kind = resolved.type
-        if isinstance(node, ast.Compare):
-            literal = self.literal(node.field, resolved, node.value)
-            if node.op in ("<", ">", "<=", ">=") and kind in ("boolean", "multipicklist"):
-                raise invalid_field(
-                    self.query.text, node.field.column, f"invalid operator on {kind} field: {resolved.name}"
-                )
-            return lambda row: compare(stored_key(row.value(resolved), kind), node.op, literal)
-        if isinstance(node, ast.InList):
-            literals = [self.literal(node.field, resolved, v) for v in node.values]
-            if any(isinstance(lit, tuple) for lit in literals):
-                raise invalid_field(self.query.text, node.field.column, "relative date literals are not allowed in IN lists")
-            wanted = set(literals)
-            if node.negated:
-                return lambda row: stored_key(row.value(resolved), kind) not in wanted
-            return lambda row: stored_key(row.value(resolved), kind) in wanted
+        path = resolved.path
         if isinstance(node, ast.Like):
-            if kind not in ("string", "textarea", "picklist", "email", "url", "phone", "id", "reference",
-                            "combobox", "encryptedstring"):
-                raise invalid_field(
-                    self.query.text, node.field.column, f"invalid operator on {kind} field: {resolved.name}"
-                )
-            regex = like_regex(node.pattern)
-
-            def like(row: _Row) -> bool:
-                value = row.value(resolved)
-                return value is not None and regex.fullmatch(str(value)) is not None
-
-            return like
-        raise AssertionError(f"unknown condition node {node!r}")
-
-
-def _sort_key(resolved: ResolvedField):
-    def key(row: _Row):
-        return stored_key(row.value(resolved), resolved.type)
-
-    return key
+            if resolved.type not in LIKE_TYPES:
+                raise invalid_field(self.query.text, node.field.column, f"invalid operator on {resolved.type} field: {resolved.name}")
+            return Compare(path, "LIKE", node.pattern)
+        if isinstance(node, ast.InList):
+            values = [self._literal(node.field, resolved, v) for v in node.values]
+            if any(isinstance(v, tuple) for v in values):
+                raise invalid_field(self.query.text, node.field.column, "relative date literals are not allowed in IN lists")
+            return Compare(path, "NOT IN" if node.negated else "IN", values)
+        value = self._literal(node.field, resolved, node.value)
+        if node.op in ("<", ">", "<=", ">=") and resolved.type in ("boolean", "multipicklist"):
+            raise invalid_field(self.query.text, node.field.column, f"invalid operator on {resolved.type} field: {resolved.name}")
+        if isinstance(value, tuple):
+            return _range(path, node.op, *value)
+        return Compare(path, node.op, value)
 
 
-def _ordered(rows: list[_Row], keys: list[tuple[Callable, ast.OrderItem]]) -> list[_Row]:
-    def cmp(a: _Row, b: _Row) -> int:
-        for key, item in keys:
-            va, vb = key(a), key(b)
-            if va == vb:
-                continue
-            if va is None or vb is None:
-                # nulls_last puts None after everything regardless of direction.
-                return (1 if va is None else -1) * (1 if item.nulls_last else -1)
-            result = -1 if va < vb else 1
-            return -result if item.descending else result
-        return 0
+def _range(path: str, op: str, start, end):
+    """A relative date literal compared with `op`, as comparisons on its [start, end) range."""
+    from orgsim.storage.predicate import And, Compare, Or
 
-    return sorted(rows, key=functools.cmp_to_key(cmp))
-
-
-def _attach_parents(source: QuerySource, rows: list[_Row], fields: list[ResolvedField]) -> None:
-    by_relationship: dict[str, ResolvedField] = {}
-    for resolved in fields:
-        if resolved.relationship:
-            by_relationship.setdefault(resolved.relationship, resolved)
-    for relationship, resolved in by_relationship.items():
-        ids = {row.record.get(resolved.lookup_field) for row in rows} - {None}
-        parents = source.rows_by_id(resolved.parent_sobject, ids) if ids else {}
-        for row in rows:
-            row.parents[relationship] = parents.get(row.record.get(resolved.lookup_field))
+    if op == "=":
+        return And((Compare(path, ">=", start), Compare(path, "<", end)))
+    if op == "!=":
+        return Or((Compare(path, "<", start), Compare(path, ">=", end), Compare(path, "=", None)))
+    return {
+        "<": Compare(path, "<", start),
+        "<=": Compare(path, "<", end),
+        ">": Compare(path, ">=", end),
+        ">=": Compare(path, ">=", start),
+    }[op]
 
 
-def _attributes(sobject: str, record_id: str | None, api_version: str) -> dict:
+def _url(sobject: str, record_id, api_version: str) -> dict:
     attrs = {"type": sobject}
     if record_id:
         attrs["url"] = f"/services/data/v{api_version}/sobjects/{sobject}/{record_id}"
     return attrs
 
 
-def _render(row: _Row, sobject: str, selected: list[ResolvedField], api_version: str) -> dict:
-    out: dict = {"attributes": _attributes(sobject, row.record.get("Id"), api_version)}
+def _render(row: dict, sobject: str, selected: list[ResolvedField], api_version: str) -> dict:
+    from orgsim.storage.values import to_json
+
+    out: dict = {"attributes": _url(sobject, row.get("Id"), api_version)}
     for resolved in selected:
         if resolved.relationship is None:
-            out[resolved.name] = row.record.get(resolved.name)
+            out[resolved.name] = to_json(row.get(resolved.path))
             continue
-        parent = row.parents.get(resolved.relationship)
-        if parent is None:
+        parent_id = row.get(f"{resolved.relationship}.Id")
+        if parent_id is None:
             out[resolved.relationship] = None
             continue
-        nested = out.get(resolved.relationship)
-        if nested is None:
-            nested = out[resolved.relationship] = {
-                "attributes": _attributes(resolved.parent_sobject, parent.get("Id"), api_version)
-            }
-        nested[resolved.name] = parent.get(resolved.name)
+        nested = out.setdefault(resolved.relationship, {"attributes": _url(resolved.parent_sobject, parent_id, api_version)})
+        nested[resolved.name] = to_json(row.get(resolved.path))
     return out
 
 
 def execute(
-    query: ast.Query | str,
     source: QuerySource,
+    query: ast.Query | str,
     *,
     include_deleted: bool = False,
     api_version: str = DEFAULT_API_VERSION,
 ) -> QueryResult:
-    """Run `query` (text or parsed) against `source`; raise `SoqlError` like Salesforce would."""
+    """Run SOQL (text or parsed) on `source`; raise `SoqlError` the way Salesforce would.
+
+    `include_deleted` is queryAll: the core deletes records outright (no recycle bin), so it
+    returns the same rows as query.
+    """
     if isinstance(query, str):
         query = parse(query)
     schema = Schema(source, query.text)
     sobject = schema.describe(query.sobject, query.sobject_column)["name"]
     query = ast.Query(**{**query.__dict__, "sobject": sobject})
-    compiler = _Compiler(query, schema, source.now())
+    compiler = _Compiler(query, schema, source.clock.now())
 
     selected: list[ResolvedField] = []
-    seen: set[tuple[str, ...]] = set()
     for ref in query.fields:
         resolved = compiler.field(ref)
-        if resolved.key in seen:
+        if any(s.key == resolved.key for s in selected):
             raise malformed(query.text, ref.column, f"duplicate field selected: {ref.text}")
-        seen.add(resolved.key)
         selected.append(resolved)
     predicate = compiler.condition(query.where) if query.where is not None else None
-    order_keys = [(_sort_key(compiler.field(item.field)), item) for item in query.order_by]
+    order_by = []
+    for item in query.order_by:
+        resolved = compiler.field(item.field)
+        order_by.append((resolved.path, "DESC" if item.descending else "ASC", "LAST" if item.nulls_last else "FIRST"))
 
-    rows = [_Row(record) for record in source.rows(sobject, include_deleted=include_deleted)]
-    _attach_parents(source, rows, list(compiler.used.values()))
-    if predicate is not None:
-        rows = [row for row in rows if predicate(row)]
-    if order_keys:
-        rows = _ordered(rows, order_keys)
-    start = query.offset or 0
-    rows = rows[start:] if query.limit is None else rows[start : start + query.limit]
     if query.count_only:
-        return QueryResult(total_size=len(rows))
-    return QueryResult(total_size=len(rows), records=[_render(r, sobject, selected, api_version) for r in rows])
+        total = source.count(sobject, predicate)
+        total = max(total - (query.offset or 0), 0)
+        return QueryResult(total_size=total if query.limit is None else min(total, query.limit))
+
+    # Always fetch Id (for attributes.url) and each parent's Id (to tell a null parent from
+    # a parent whose selected fields are null).
+    paths = ["Id"] + [s.path for s in selected]
+    paths += [f"{s.relationship}.Id" for s in selected if s.relationship]
+    paths = list(dict.fromkeys(paths))
+    rows = source.select(sobject, paths, predicate, order_by or None, query.limit, query.offset)
+    return QueryResult(total_size=len(rows), records=[_render(row, sobject, selected, api_version) for row in rows])
 
 
 __all__ = ["execute", "QueryResult", "SoqlError"]

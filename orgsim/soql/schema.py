@@ -23,6 +23,11 @@ class ResolvedField:
     def key(self) -> tuple[str, ...]:
         return (self.relationship, self.name) if self.relationship else (self.name,)
 
+    @property
+    def path(self) -> str:
+        """The core's select path: `Name` or `RecordType.DeveloperName`."""
+        return ".".join(self.key)
+
 
 class Schema:
     """Describe-backed name resolution for one query, with Salesforce's error messages."""
@@ -35,7 +40,12 @@ class Schema:
     def describe(self, sobject: str, column: int = 1) -> dict:
         key = sobject.lower()
         if key not in self._describes:
-            describe = self._source.describe(sobject)
+            from orgsim.errors import UnknownObject
+
+            try:
+                describe = self._source.describe(sobject)
+            except UnknownObject:
+                describe = None
             if describe is None:
                 raise invalid_type(self._soql, column, sobject)
             self._describes[key] = describe

@@ -1,26 +1,20 @@
-"""What the SOQL executor needs from an org: describe, rows and the org clock.
-
-The orgsim core implements this over its storage (and the server adds a Tooling source for
-FlowDefinition); the executor never touches storage directly.
-"""
+"""What the SOQL executor needs from an org — the orgsim core's `Org` provides exactly this
+(docs/orgsim.md, "Query primitive"); the server adds sources of its own (Tooling objects)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection, Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class QuerySource(Protocol):
-    def describe(self, sobject: str) -> dict | None:
-        """Salesforce-shaped describe (`name`, `fields[]` with `name`, `type`, `referenceTo`,
-        `relationshipName`), or None when the type does not exist. Lookup is case-insensitive."""
+    clock: Any  # .now() -> aware datetime; TODAY and LAST_N_DAYS resolve against it
 
-    def rows(self, sobject: str, *, include_deleted: bool = False) -> Iterable[dict]:
-        """Stored records of `sobject` keyed by canonical field name (values in REST JSON form)."""
+    def describe(self, sobject: str) -> dict:
+        """Salesforce-shaped describe; raises orgsim.UnknownObject for an unknown type."""
 
-    def rows_by_id(self, sobject: str, ids: Collection[str]) -> dict[str, dict]:
-        """Records of `sobject` with the given Ids (missing ones left out)."""
+    def select(self, sobject: str, fields: list[str], predicate=None, order_by: list[tuple] | None = None,
+               limit: int | None = None, offset: int | None = None) -> list[dict]:
+        """Rows keyed by the given paths ("Name", "RecordType.DeveloperName"), Python values."""
 
-    def now(self) -> dt.datetime:
-        """The org clock (timezone-aware); TODAY and LAST_N_DAYS resolve against it."""
+    def count(self, sobject: str, predicate=None) -> int:
+        """Rows matching `predicate`."""
