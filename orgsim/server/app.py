@@ -27,6 +27,12 @@ log = logging.getLogger("orgsim.server")
 # paths overlap (none do today).
 ROUTE_MODULES = (
     "orgsim.server.rest.versions",
+    "orgsim.server.rest.sobjects",
+    "orgsim.server.rest.composite",
+    "orgsim.server.rest.query",
+    "orgsim.server.deploy.rest",
+    "orgsim.server.deploy.soap",
+    "orgsim.server.webhook",
 )
 
 

@@ -61,7 +61,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             if len(ids) > MAX_RECORDS:
                 raise bad_request("EXCEEDED_ID_LIMIT", f"record limit reached. cannot submit more than {MAX_RECORDS} records in this operation")
             all_or_none = (request.query_params.get("allOrNone") or "false").lower() == "true"
-            results = await ctx.gateway.call(api.delete, ids, all_or_none)
+            results = await ctx.gateway.call(api.delete_any, ids, all_or_none)
             return JSONResponse([_shape(save_result_json(r)) for r in results])
         updating = request.method == "PATCH"
         all_or_none, records = _records(await json_body(request), need_id=updating)

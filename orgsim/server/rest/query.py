@@ -103,6 +103,6 @@ def make_routes(ctx: ServerContext, gate, prefix: str, run_query) -> list[Route]
 
 
 def routes(ctx: ServerContext, gate) -> list[Route]:
-    from orgsim.server.soql_source import run_soql
+    from orgsim.server.orgapi import OrgApi
 
-    return make_routes(ctx, gate, "", lambda soql, deleted, v: run_soql(ctx, soql, deleted, v))
+    return make_routes(ctx, gate, "", OrgApi(ctx.org).query)

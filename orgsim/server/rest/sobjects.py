@@ -78,7 +78,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             if not data["success"]:
                 raise _not_found_or(data)
             return Response(status_code=204)
-        [result] = await ctx.gateway.call(api.delete, [record_id])
+        [result] = await ctx.gateway.call(api.delete, canonical, [record_id])
         data = save_result_json(result)
         if not data["success"]:
             raise _not_found_or(data)
@@ -93,7 +93,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             return JSONResponse(record_json(canonical, found, v))
         if request.method == "DELETE":
             found = await ctx.gateway.call(api.find_by_external_id, canonical, field, value)
-            [result] = await ctx.gateway.call(api.delete, [found["Id"]])
+            [result] = await ctx.gateway.call(api.delete, canonical, [found["Id"]])
             data = save_result_json(result)
             if not data["success"]:
                 raise first_error(data)
@@ -148,5 +148,6 @@ def _urls(name: str, v: str) -> dict:
 def _global_entry(describe: dict, v: str) -> dict:
     keys = ("name", "label", "labelPlural", "keyPrefix", "custom", "createable", "updateable", "deletable", "queryable")
     entry = {k: describe.get(k) for k in keys}
+    entry["labelPlural"] = entry["labelPlural"] or (entry["label"] or describe["name"]) + "s"
     entry["urls"] = _urls(describe["name"], v)
     return entry

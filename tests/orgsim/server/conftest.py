@@ -66,3 +66,19 @@ def https(tls_files, monkeypatch):
     session = requests.Session()
     yield session
     session.close()
+
+
+@pytest.fixture
+def org_server(served, https):
+    """A real in-memory org behind the server, and a simple-salesforce client logged in to it."""
+    from simple_salesforce import Salesforce, SalesforceLogin
+
+    from orgsim import Org
+
+    org = Org.open(":memory:")
+    server, config = served(org)
+    session_id, _ = SalesforceLogin(username=config.username, password=config.password,
+                                    security_token=config.security_token, scratch_url=config.instance_url,
+                                    session=https, sf_version="66.0")
+    sf = Salesforce(session_id=session_id, instance_url=config.instance_url, session=https, version="66.0")
+    yield server, config, org, sf
