@@ -30,9 +30,11 @@ ROUTE_MODULES = (
     "orgsim.server.rest.sobjects",
     "orgsim.server.rest.composite",
     "orgsim.server.rest.query",
+    "orgsim.server.rest.tooling",
     "orgsim.server.deploy.rest",
     "orgsim.server.deploy.soap",
     "orgsim.server.webhook",
+    "orgsim.server.harness",
 )
 
 
