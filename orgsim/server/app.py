@@ -3,6 +3,7 @@ listener, harness helpers) over an orgsim `Org`. Protocol only: behaviour lives 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import logging
@@ -38,7 +39,10 @@ ROUTE_MODULES = (
 )
 
 
-def create_app(org, config: ServerConfig) -> Starlette:
+def create_app(org, config: ServerConfig, *, background_interval: float | None = None, owns_org: bool = False) -> Starlette:
+    """`background_interval`: run due async/scheduled work every so many seconds (a long-running
+    server whose clock follows wall time; also picks up work queued before a crash).
+    `owns_org`: close the org (saving its clock) when the server stops."""
     sessions = SessionIssuer(config)
     ctx = ServerContext(config=config, sessions=sessions, gateway=OrgGateway(org))
 
@@ -69,9 +73,18 @@ def create_app(org, config: ServerConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        ticker = None
+        if background_interval:
+            ticker = asyncio.create_task(_run_due_work(ctx, background_interval))
         try:
             yield
         finally:
+            if ticker is not None:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
+            if owns_org:
+                await ctx.gateway.call(org.close)
             ctx.gateway.shutdown()
 
     app = Starlette(
@@ -81,3 +94,13 @@ def create_app(org, config: ServerConfig) -> Starlette:
     )
     app.state.ctx = ctx
     return app
+
+
+async def _run_due_work(ctx: ServerContext, interval: float) -> None:
+    """Queued async paths and scheduled paths whose time has come run without a request."""
+    while True:
+        try:
+            await ctx.gateway.call(ctx.org.run_pending)
+        except Exception:  # a failing interview is recorded by the core; keep the loop alive
+            log.exception("running due work failed")
+        await asyncio.sleep(interval)

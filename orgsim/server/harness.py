@@ -75,7 +75,11 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
 
         def advance():
             ran = org.clock.advance(**amounts)
-            return ran, org.clock.now()
+            now = org.clock.now()
+            # Kept in the org's database so a restarted server resumes at the advanced time.
+            with org.store.lock:
+                org.store.meta_set("clock_now", now.isoformat())
+            return ran, now
 
         ran, now = await ctx.gateway.call(advance)
         result = {"now": _jsonable(now), "interviews_run": ran}

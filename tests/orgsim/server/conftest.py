@@ -29,7 +29,7 @@ def tls_files(tmp_path_factory):
     return ensure_certificate(tmp_path_factory.mktemp("tls"))
 
 
-def make_config(port: int, public_pem: bytes, **overrides) -> ServerConfig:
+def make_config(port: int, public_pem: bytes | None, **overrides) -> ServerConfig:
     return ServerConfig(
         instance_url=f"https://127.0.0.1:{port}",
         password="orgsim-pass",
@@ -82,3 +82,70 @@ def org_server(served, https):
                                     session=https, sf_version="66.0")
     sf = Salesforce(session_id=session_id, instance_url=config.instance_url, session=https, version="66.0")
     yield server, config, org, sf
+
+
+FIXTURE_PROJECT = __import__("pathlib").Path(__file__).parent / "fixtures" / "sfpay_project"
+
+
+def project_zip(root_folder: str = "metadata/", mutate=None) -> bytes:
+    """The fixture project (a snapshot of the generator's output) as a Metadata API zip, the
+    way CumulusCI's REST deploy packs it (everything under `metadata/`)."""
+    from orgsim.server.deploy.source_zip import convert, to_zip
+
+    files = convert(FIXTURE_PROJECT)
+    if mutate:
+        mutate(files)
+    return to_zip(files, root_folder)
+
+
+def deploy_rest(https, config, token, zip_bytes, check_only=False, version="66.0"):
+    """POST deployRequest exactly as CumulusCI's RestDeploy builds it, then poll once."""
+    import json as _json
+    import uuid
+
+    boundary = str(uuid.uuid4())
+    options = {"deployOptions": {"allowMissingFiles": False, "autoUpdatePackage": False,
+                                 "checkOnly": "true" if check_only else "false", "ignoreWarnings": False,
+                                 "performRetrieve": False, "purgeOnDelete": "false", "rollbackOnError": False,
+                                 "runTests": [], "singlePackage": False, "testLevel": None}}
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\nContent-Type: application/json\r\n\r\n"
+            f"{_json.dumps(options)}\r\n--{boundary}\r\n"
+            "Content-Disposition: form-data; name=\"file\"; filename=\"metadata.zip\"\r\n"
+            "Content-Type: application/zip\r\n\r\n").encode() + zip_bytes + f"\r\n--{boundary}--\r\n".encode()
+    base = f"{config.instance_url}/services/data/v{version}/metadata/deployRequest"
+    auth = {"Authorization": f"Bearer {token}"}
+    created = https.post(base, data=body, headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert created.status_code == 201, created.text
+    status = https.get(f"{base}/{created.json()['id']}?includeDetails=true", headers=auth)
+    assert status.status_code == 200
+    return status.json()["deployResult"]
+
+
+@pytest.fixture
+def stack(https, tls_files, monkeypatch, served):
+    """stripesim + an org connected to it + a webhook endpoint pointing at the org's listener."""
+    import stripe
+    from simple_salesforce import Salesforce
+
+    from orgsim import Org, StripeConfig
+    from orgsim.server.sessions import SessionIssuer
+    from orgsim.server.tls import ca_bundle
+    from stripesim.running import start
+
+    # stripesim delivers webhooks with httpx, which trusts SSL_CERT_FILE: our CA bundle.
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_bundle(tls_files[0].parent, tls_files[0])))
+    sim = start()
+    org = Org.open(":memory:", stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
+    port = free_port()
+    client = stripe.StripeClient(sim.api_key, base_addresses={"api": sim.base_url})
+    endpoint = client.webhook_endpoints.create(params={
+        "url": f"https://127.0.0.1:{port}/services/apexrest/stripeGC/webhook",
+        "enabled_events": ["invoice.paid", "invoice.payment_failed", "invoice.voided"],
+        "api_version": "2025-04-30.basil"})
+    config = make_config(port, None, webhook_secret=endpoint.secret)
+    server = start_in_thread(create_app(org, config), port, *tls_files)
+    token, _ = SessionIssuer(config).issue(config.username)
+    sf = Salesforce(session_id=token, instance_url=config.instance_url, session=https, version="66.0")
+    yield {"sim": sim, "org": org, "config": config, "sf": sf, "token": token, "stripe": client, "endpoint": endpoint}
+    server.stop()
+    sim.stop()
