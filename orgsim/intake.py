@@ -15,6 +15,7 @@ Creating the record is a normal insert: it fires the flows on stripeGC__Stripe_E
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from orgsim.errors import OrgError
 from orgsim.storage.predicate import eq
@@ -23,7 +24,13 @@ EVENT_OBJECT = "stripeGC__Stripe_Event__c"
 
 
 def request_body(event: dict) -> str:
-    return json.dumps(event["data"], indent=2, ensure_ascii=False)
+    # Stripe sends *_decimal amounts as strings; the SDK turns them into Decimal: write them back as strings.
+    return json.dumps(event["data"], indent=2, ensure_ascii=False,
+                      default=lambda value: str(value) if isinstance(value, Decimal) else _unserializable(value))
+
+
+def _unserializable(value):
+    raise OrgError(f"the event holds a value JSON cannot carry: {type(value).__name__}")
 
 
 def intake_stripe_event(org, event: dict) -> dict:

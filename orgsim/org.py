@@ -51,6 +51,10 @@ class Org:
                  run_async: str = "inline", smtp: tuple[str, int] | None = None, org_name: str = "orgsim"):
         if run_async not in ("inline", "manual"):
             raise ValueError("run_async is 'inline' (after each committed save) or 'manual' (org.run_pending / clock.advance)")
+        if stripe is not None and stripe.api_key:
+            from sfpay.stripe_keys import require_test_key
+            # Refuse live keys before anything can create customers or invoices.
+            require_test_key(stripe.api_key, allow_live=stripe.allow_live, source="orgsim StripeConfig.api_key")
         self.store = store
         self.clock = clock
         self.stripe_config = stripe

@@ -8,6 +8,7 @@ which the flow sees as its fault message.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -76,7 +77,7 @@ class StripeCaller:
         except stripe.StripeError as exc:
             raise ConnectorFault(_fault_message(exc)) from None
         elapsed = int((time.perf_counter() - started) * 1000)
-        body = response.to_dict() if hasattr(response, "to_dict") else dict(response)
+        body = json.loads(response.body) if isinstance(response.body, (str, bytes)) else response.data
         return shape(body, action.returns), elapsed
 
 

@@ -9,6 +9,7 @@ refused when the template is used by a deployed alert, naming the field.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from orgsim.errors import MetadataError
 from orgsim.flows.records import check_field_path, field_path
@@ -56,6 +57,11 @@ def _resolver(org, sobject_name: str, path: str, record: dict | None = None, che
     sobject = org.schema.get(sobject_name)
     if not rest:
         raise ValueError("expected Object.Field")
+    # Classic merge fields name a lookup by its relationship ({!Opportunity.Account}) to print
+    # the related record's name.
+    if head.lower() == sobject.name.lower() and len(rest) == 1 and not sobject.has_field(rest[0]) \
+            and sobject.has_relationship(rest[0]):
+        rest = rest + ["Name"]
     if head.lower() == sobject.name.lower():
         if check_only:
             return check_field_path(org, sobject, rest)
@@ -77,5 +83,8 @@ def _resolver(org, sobject_name: str, path: str, record: dict | None = None, che
 def render(org, template: EmailTemplate, sobject_name: str, record: dict) -> tuple[str, str]:
     def sub(match):
         value = _resolver(org, sobject_name, match.group(1), record)
+        if isinstance(value, Decimal):
+            # Number and currency merge fields print with grouping and two decimals.
+            return f"{value:,.2f}"
         return to_text(value) or ""
     return MERGE_RE.sub(sub, template.subject), MERGE_RE.sub(sub, template.body)

@@ -59,8 +59,9 @@ def field_from_metadata(sobject: SObjectDef, comp: Component, schema: Schema) ->
         if not target or not schema.has(target):
             raise MetadataError(f"lookup to unknown object {target!r}", where=comp.where)
         fdef.reference_to = schema.get(target).name
-        rel = text(el, "relationshipName") or name[:-3]
-        fdef.relationship = rel + "__r"
+        # <relationshipName> names the child relationship (parent -> children); going from the
+        # child to the parent uses the field's own name with __r.
+        fdef.relationship = name[:-3] + "__r"
     return fdef
 
 
