@@ -54,11 +54,9 @@ def _advance_stripe_test_clock(org, clock_id: str, when: dt.datetime) -> dict:
 
 
 def routes(ctx: ServerContext, gate) -> list[Route]:
-    org = ctx.org
-
     async def clock(request: Request) -> JSONResponse:
         if request.method == "GET":
-            now = await ctx.gateway.call(org.clock.now)
+            now = await ctx.gateway.call(lambda: ctx.org.clock.now())
             return JSONResponse({"now": _jsonable(now)})
         body = await json_body(request)
         if not isinstance(body, dict):
@@ -74,6 +72,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             amounts[unit] = value
 
         def advance():
+            org = ctx.org
             ran = org.clock.advance(**amounts)
             now = org.clock.now()
             # Kept in the org's database so a restarted server resumes at the advanced time.
@@ -84,12 +83,12 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         ran, now = await ctx.gateway.call(advance)
         result = {"now": _jsonable(now), "interviews_run": ran}
         if body.get("stripe_test_clock"):
-            result["stripe_test_clock"] = await ctx.gateway.call(_advance_stripe_test_clock, org, str(body["stripe_test_clock"]), now)
+            result["stripe_test_clock"] = await ctx.gateway.call(_advance_stripe_test_clock, ctx.org, str(body["stripe_test_clock"]), now)
         return JSONResponse(result)
 
-    def reader(fn):
+    def reader(method: str):
         async def endpoint(request: Request) -> JSONResponse:
-            return JSONResponse(_jsonable(await ctx.gateway.call(fn)))
+            return JSONResponse(_jsonable(await ctx.gateway.call(getattr(ctx.org, method))))
 
         return endpoint
 
@@ -97,10 +96,10 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         last = request.query_params.get("last")
         if last is not None and not last.isdigit():
             raise bad_request("INVALID_FIELD", "last must be a positive integer", ["last"])
-        return JSONResponse(_jsonable(await ctx.gateway.call(org.limits_usage, int(last) if last else None)))
+        return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.limits_usage, int(last) if last else None)))
 
     async def run_pending(request: Request) -> JSONResponse:
-        return JSONResponse({"interviews_run": await ctx.gateway.call(org.run_pending)})
+        return JSONResponse({"interviews_run": await ctx.gateway.call(ctx.org.run_pending)})
 
     async def webhook_secret(request: Request) -> JSONResponse:
         body = await json_body(request)
@@ -112,11 +111,11 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
 
     return [
         Route("/_orgsim/clock", gate(clock), methods=["GET", "POST"]),
-        Route("/_orgsim/outbox", gate(reader(org.outbox)), methods=["GET"]),
+        Route("/_orgsim/outbox", gate(reader("outbox")), methods=["GET"]),
         Route("/_orgsim/limits", gate(limits), methods=["GET"]),
-        Route("/_orgsim/failed-interviews", gate(reader(org.failed_interviews)), methods=["GET"]),
-        Route("/_orgsim/pending-work", gate(reader(org.pending_work)), methods=["GET"]),
-        Route("/_orgsim/flows", gate(reader(org.flows)), methods=["GET"]),
+        Route("/_orgsim/failed-interviews", gate(reader("failed_interviews")), methods=["GET"]),
+        Route("/_orgsim/pending-work", gate(reader("pending_work")), methods=["GET"]),
+        Route("/_orgsim/flows", gate(reader("flows")), methods=["GET"]),
         Route("/_orgsim/run-pending", gate(run_pending), methods=["POST"]),
         Route("/_orgsim/webhook-secret", gate(webhook_secret), methods=["POST"]),
     ]

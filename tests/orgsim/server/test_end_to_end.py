@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import deploy_rest, project_zip
+from server_helpers import deploy_rest, project_zip
 
 
 def _wait_for(fn, timeout=15.0):
