@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import re
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -93,13 +94,18 @@ def run(job: DeployJob, org, zip_bytes: bytes) -> DeployJob:
 
 
 def _core_failure(exc, prefix: str) -> Failure:
+    """The core names where a problem is as `file[:line]` or `flow NAME, element X`."""
     where = getattr(exc, "where", None) or ""
     message = str(exc)
     if where and message.startswith(where + ": "):
         message = message[len(where) + 2:]
+    flow = re.fullmatch(r"flow (\w+)(?:, element (.+))?", where)
+    if flow:
+        element = f"element {flow.group(2)}: " if flow.group(2) else ""
+        return Failure(f"{prefix}flows/{flow.group(1)}.flow", element + message)
     file_name, _, line = where.partition(":")
-    if not file_name or " " in file_name:  # e.g. "flow X, element Y": not a file
-        return Failure(prefix + "package.xml" if not file_name else file_name, f"{where}: {message}" if where else message)
+    if not file_name or " " in file_name:
+        return Failure(f"{prefix}package.xml", f"{where}: {message}" if where else message)
     return Failure(prefix + file_name, message, int(line) if line.isdigit() else None)
 
 
