@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -44,6 +45,10 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         except (ValueError, TypeError, AttributeError, KeyError):
             # Signed correctly but not an event the SDK can read (not JSON, not an object, ...).
             return _reject("payload is not a valid Stripe event JSON object")
+        if _timestamp(signature) > time.time() + ctx.config.webhook_tolerance:
+            # The SDK only bounds the past; a signature dated far ahead could be replayed for
+            # longer than the tolerance, so it is refused as well.
+            return _reject("signature verification failed: timestamp is too far in the future")
         event = json.loads(payload)
         if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str) \
                 or not isinstance(event.get("data"), dict) or not isinstance(event["data"].get("object"), dict):
@@ -53,6 +58,14 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         return JSONResponse({"received": True, **_describe_intake(result)})
 
     return [Route(ctx.config.webhook_path, listener, methods=["POST"])]
+
+
+def _timestamp(header: str) -> int:
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t" and value.isdigit():
+            return int(value)
+    return 0
 
 
 def _describe_intake(result) -> dict:
