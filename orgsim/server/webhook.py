@@ -53,7 +53,12 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str) \
                 or not isinstance(event.get("data"), dict) or not isinstance(event["data"].get("object"), dict):
             return _reject("payload is not a Stripe event (needs id, type and data.object)")
-        result = await ctx.gateway.call(ctx.org.intake_stripe_event, event)
+        from orgsim.errors import OrgError
+
+        try:
+            result = await ctx.gateway.call(ctx.org.intake_stripe_event, event)
+        except OrgError as exc:
+            return _reject(f"event refused by the org: {exc}")
         log.debug("stripe event %s (%s) taken in", event["id"], event["type"])
         return JSONResponse({"received": True, **_describe_intake(result)})
 

@@ -41,3 +41,9 @@ def deploy_rest(https, config, token, zip_bytes, check_only=False, version="66.0
     return status.json()["deployResult"]
 
 
+
+
+def zip_source(root: pathlib.Path, root_folder: str = "metadata/") -> bytes:
+    from orgsim.server.deploy.source_zip import convert, to_zip
+
+    return to_zip(convert(root), root_folder)

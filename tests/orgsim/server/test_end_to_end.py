@@ -38,3 +38,17 @@ def test_invoice_then_paid_through_the_webhook(stack, https):
     assert paid, sf.query("SELECT stripeGC__Event_Name__c FROM stripeGC__Stripe_Event__c")
     events = sf.query("SELECT stripeGC__Event_Name__c FROM stripeGC__Stripe_Event__c")["records"]
     assert "invoice.paid" in [e["stripeGC__Event_Name__c"] for e in events]
+
+
+def test_org_clock_and_stripe_test_clock_move_together(stack, https):
+    config, client = stack["config"], stack["stripe"]
+    org_now = stack["org"].clock.now()
+    test_clock = client.test_helpers.test_clocks.create(params={"frozen_time": int(org_now.timestamp())})
+    response = https.post(f"{config.instance_url}/_orgsim/clock", json={"days": 31, "stripe_test_clock": test_clock.id},
+                          headers={"Authorization": f"Bearer {stack['token']}"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    moved = client.test_helpers.test_clocks.retrieve(test_clock.id)
+    assert moved.status == "ready"
+    assert moved.frozen_time == body["stripe_test_clock"]["frozen_time"] == int(stack["org"].clock.now().timestamp())
+    assert moved.frozen_time - test_clock.frozen_time >= 31 * 86400
