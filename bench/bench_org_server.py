@@ -7,6 +7,8 @@
    latency = scheduled send time -> response (queueing included). Afterwards every
    Opportunity is read back: an event whose Opportunity is not Paid is lost.
    Targets: p99 < 100 ms, 0 lost.
+   A closed-loop phase first (one event at a time) gives the per-event service time, which
+   says whether the machine can sustain the rate at all (load from other processes counts).
 2. REST insert throughput: Accounts through composite collections (200 per request) and
    through single-record POSTs, several runs.
 
@@ -163,6 +165,27 @@ def latency_run(server: Server, seconds: float, rate: float, run: int) -> dict:
             "http_failures": len(failures), "achieved_rate": count / wall}
 
 
+def service_time(server: Server, count: int, run: int) -> dict:
+    """Closed loop, one event at a time: the server's own time per event, without queueing."""
+    opportunities = create_opportunities(server, count, f"s{run}")
+    session, times = requests.Session(), []
+    for index, (_, invoice) in enumerate(opportunities):
+        event = {"id": f"evt_s{run}_{index:06d}", "object": "event", "type": "invoice.paid", "created": int(time.time()),
+                 "livemode": False, "data": {"object": {"id": invoice, "object": "invoice", "status": "paid"}}}
+        body, signature = signed(event)
+        started = time.perf_counter()
+        response = session.post(server.url + "/services/apexrest/stripeGC/webhook", data=body,
+                                headers={"Content-Type": "application/json", "Stripe-Signature": signature})
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    floor = []
+    for _ in range(count):
+        started = time.perf_counter()
+        session.get(server.url + "/_orgsim/health").raise_for_status()
+        floor.append((time.perf_counter() - started) * 1000)
+    return {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99), "floor_p50_ms": percentile(floor, 50)}
+
+
 def insert_throughput(server: Server, batches: int, singles: int) -> dict:
     session = requests.Session()
     started = time.perf_counter()
@@ -194,6 +217,14 @@ def main() -> None:
         server = Server(Path(tmp))
         try:
             deploy_event_flow(server)
+            svc = [service_time(server, 200, run) for run in range(args.runs)]
+            for i, r in enumerate(svc, 1):
+                print(f"service run {i}: one event at a time p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
+                      f"(health floor p50 {r['floor_p50_ms']:.1f} ms)")
+            p50 = statistics.median(r["p50_ms"] for r in svc)
+            print(f"webhook service time (median of {len(svc)} runs): p50 {p50:.1f} ms -> capacity about "
+                  f"{1000 / p50:.0f} events/s on this machine now; "
+                  f"ratio to health floor {p50 / statistics.median(r['floor_p50_ms'] for r in svc):.1f} x")
             lat = [latency_run(server, args.seconds, args.rate, run) for run in range(args.latency_runs)]
             for i, r in enumerate(lat, 1):
                 print(f"webhook run {i}: {r['events']} events at {r['achieved_rate']:.1f}/s  p50 {r['p50_ms']:.1f} ms  "

@@ -36,8 +36,6 @@ def up(
         details = stack.connection(state)
     except stack.StackError as exc:
         _fail(str(exc))
-    except Exception as exc:  # e.g. the spec is invalid: the generator's error says where
-        _fail(f"{type(exc).__name__}: {exc}")
     if as_json:
         typer.echo(json.dumps(details, indent=2, sort_keys=True))
         return

@@ -90,10 +90,14 @@ def spec_info(spec_path: Path | None) -> SpecInfo:
     if spec_path is None:
         return SpecInfo()
     try:
+        from generator.errors import SpecError
         from generator.spec.loader import load_spec
     except ImportError:
         raise StackError("--spec needs the generator package (generator/) in this checkout") from None
-    spec = load_spec(spec_path)
+    try:
+        spec = load_spec(spec_path)
+    except SpecError as exc:
+        raise StackError(str(exc)) from None
     return SpecInfo(spec.stripe.account_name, tuple(spec.events), spec.stripe.api_version)
 
 

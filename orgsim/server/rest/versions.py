@@ -31,7 +31,6 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
                 "composite": f"{base}/composite",
                 "tooling": f"{base}/tooling",
                 "metadata": f"{base}/metadata",
-                "limits": f"{base}/limits",
             }
         )
 
