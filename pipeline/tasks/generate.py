@@ -46,6 +46,7 @@ class GenerateMetadata(BaseTask):
         if code:
             what = "is not what the spec renders" if self.options["check"] else "could not be generated"
             raise CumulusCIFailure(f"{self.options['path']} {what} (sfpay generate exited {code}).")
+        self._check_api_version(root / self.options["spec"])
         found = inventory(root / self.options["path"])
         self.return_values = {
             "flow_names": found.flow_names,
@@ -54,3 +55,16 @@ class GenerateMetadata(BaseTask):
         }
         self.logger.info(f"{self.options['path']} matches {self.options['spec']}: "
                          f"{len(found.flows)} flows, {len(found.permission_sets)} permission set(s).")
+
+    def _check_api_version(self, spec_path: Path) -> None:
+        """cumulusci.yml's package api_version is what CumulusCI deploys with; it must be the
+        spec's, or the org would receive files of one version under another."""
+        from generator.spec.loader import load_spec
+
+        spec_version = str(load_spec(spec_path).api_version)
+        project_version = str(self.project_config.project__package__api_version)
+        if spec_version != project_version:
+            raise CumulusCIFailure(
+                f"cumulusci.yml project.package.api_version is {project_version} but {self.options['spec']} "
+                f"says api_version {spec_version}: make them equal."
+            )
