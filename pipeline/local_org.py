@@ -85,6 +85,9 @@ def cci_environment(project_root: Path, base: dict[str, str] | None = None) -> d
     """
     env = dict(os.environ if base is None else base)
     env["CUMULUSCI_AUTO_DETECT"] = "1"
+    # CumulusCI logs through rich, which wraps at 80 columns when not on a terminal; a wide
+    # line keeps one log record per line for the progress parser and the log file.
+    env["COLUMNS"] = "200"
     env["CUMULUSCI_REPO_ROOT"] = str(project_root.resolve())
     env.setdefault("PYTHONPATH", "")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(project_root.resolve()), env["PYTHONPATH"]) if p)

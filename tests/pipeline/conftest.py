@@ -122,3 +122,65 @@ def sample_files() -> dict[str, str]:
 @pytest.fixture
 def source(tmp_path) -> Path:
     return write_sample(tmp_path / "force-app")
+
+
+# --- a throw-away copy of the project, and CumulusCI run on it as a user would -------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+CODE = ("sfpay", "generator", "validator", "pipeline", "orgsim", "stripesim", "harness", "templates", "vendor")
+COPIED = ("cumulusci.yml", "sfdx-project.json", "force-app", "specs")
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """The project in a temp folder: code linked (read-only use), source and config copied
+    (tests change them). Not a git checkout: CumulusCI finds it by CUMULUSCI_REPO_ROOT, as
+    `sfpay deploy` arranges."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in CODE:
+        if (REPO / name).exists():
+            (root / name).symlink_to(REPO / name)
+    for name in COPIED:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+        elif (REPO / name).exists():
+            shutil.copy2(REPO / name, root / name)
+    return root
+
+
+@pytest.fixture
+def cci_env(tmp_path, project) -> dict[str, str]:
+    """CumulusCI state in a temp HOME with an encrypted keychain; never the user's ~/.cumulusci."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CUMULUSCI_", "SFDX_", "SF_"))}
+    env.update({"HOME": str(home), "CUMULUSCI_KEY": os.urandom(8).hex(), "SFPAY_STATE_DIR": str(tmp_path / "state"),
+                "CUMULUSCI_AUTO_DETECT": "1", "CUMULUSCI_REPO_ROOT": str(project), "PYTHONPATH": str(project),
+                "COLUMNS": "200"})
+    return env
+
+
+def run_cci(project: Path, env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cumulusci", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def run_sfpay(project: Path, env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def cci():
+    return run_cci
+
+
+@pytest.fixture
+def sfpay():
+    return run_sfpay
