@@ -184,3 +184,89 @@ def cci():
 @pytest.fixture
 def sfpay():
     return run_sfpay
+
+
+# --- the local org server (orgsim), connected to CumulusCI by JWT -------------------------
+
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass
+class LocalOrg:
+    instance_url: str
+    username: str
+    password: str
+    ca_bundle: Path
+    org: object
+
+    def session(self):
+        """A plain REST session (username-password login) to read the org's state."""
+        import requests
+
+        http = requests.Session()
+        http.verify = str(self.ca_bundle)
+        token = http.post(f"{self.instance_url}/services/oauth2/token",
+                          data={"grant_type": "password", "username": self.username, "password": self.password})
+        token.raise_for_status()
+        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        return http
+
+    def tooling_query(self, soql: str) -> list[dict]:
+        response = self.session().get(f"{self.instance_url}/services/data/v66.0/tooling/query/", params={"q": soql})
+        response.raise_for_status()
+        return response.json()["records"]
+
+    def query(self, soql: str) -> list[dict]:
+        response = self.session().get(f"{self.instance_url}/services/data/v66.0/query/", params={"q": soql})
+        response.raise_for_status()
+        return response.json()["records"]
+
+    def flow_versions(self, names) -> dict[str, tuple]:
+        quoted = ",".join(f"'{n}'" for n in names)
+        records = self.tooling_query("SELECT Id, ActiveVersion.VersionNumber, LatestVersion.VersionNumber, DeveloperName "
+                                     f"FROM FlowDefinition WHERE DeveloperName IN ({quoted})")
+        return {r["DeveloperName"]: ((r.get("ActiveVersion") or {}).get("VersionNumber"),
+                                     (r.get("LatestVersion") or {}).get("VersionNumber")) for r in records}
+
+    def opportunity_fields(self) -> set[str]:
+        response = self.session().get(f"{self.instance_url}/services/data/v66.0/sobjects/Opportunity/describe")
+        response.raise_for_status()
+        return {f["name"] for f in response.json()["fields"]}
+
+
+@pytest.fixture
+def local_org(tmp_path, project, cci_env):
+    """A fresh orgsim org served over HTTPS on a free port, registered with CumulusCI (in the
+    test's temp HOME) through `pipeline.local_org.register_local_org`, the hook `sfpay local
+    up` calls."""
+    pytest.importorskip("orgsim.server.app")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from orgsim import Org
+    from orgsim.server.app import create_app
+    from orgsim.server.config import ServerConfig
+    from orgsim.server.running import start_in_thread
+    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from pipeline.local_org import LocalOrgLink, register_local_org
+    from sfpay.serving import free_port
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    (keys / "jwt.key").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption()))
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    cert, tls_key = ensure_certificate(keys / "tls")
+    bundle = ca_bundle(keys / "tls", cert)
+    port = free_port()
+    config = ServerConfig(instance_url=f"https://127.0.0.1:{port}", jwt_public_key_pem=public)
+    org = Org.open(tmp_path / "org.db")
+    server = start_in_thread(create_app(org, config), port, cert, tls_key)
+    try:
+        link = LocalOrgLink(instance_url=config.instance_url, username=config.username, client_id=config.client_id,
+                            private_key_path=str(keys / "jwt.key"), ca_bundle_path=str(bundle))
+        register_local_org(link, project, state_dir=Path(cci_env["SFPAY_STATE_DIR"]), base_env=cci_env)
+        yield LocalOrg(config.instance_url, config.username, config.password, bundle, org)
+    finally:
+        server.stop()
