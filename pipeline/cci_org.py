@@ -34,6 +34,18 @@ def register(name: str, instance_url: str, username: str, emulated: bool) -> dic
             "instance_url": org_config.instance_url, "org_type": org_config.org_type}
 
 
+def remove(name: str) -> dict:
+    from cumulusci.cli.runtime import CliRuntime
+    from cumulusci.core.exceptions import OrgNotFound
+
+    runtime = CliRuntime(load_keychain=True)
+    try:
+        runtime.keychain.remove_org(name)
+    except OrgNotFound:
+        return {"org_name": name, "removed": False}
+    return {"org_name": name, "removed": True}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.cci_org")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -42,9 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     reg.add_argument("--instance-url", required=True)
     reg.add_argument("--username", required=True)
     reg.add_argument("--real-org", action="store_true", help="not an emulated org: keep the connector step")
+    rem = sub.add_parser("remove")
+    rem.add_argument("--name", required=True)
     args = parser.parse_args(argv)
     try:
-        info = register(args.name, args.instance_url, args.username, emulated=not args.real_org)
+        if args.command == "remove":
+            info = remove(args.name)
+        else:
+            info = register(args.name, args.instance_url, args.username, emulated=not args.real_org)
     except Exception as exc:  # reported to the parent as one line; never the token
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

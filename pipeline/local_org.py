@@ -98,6 +98,8 @@ def register_local_org(link: LocalOrgLink, project_root: Path, state_dir: Path |
                        base_env: dict[str, str] | None = None, timeout: float = 120) -> dict:
     """Register (or re-register, e.g. after the server moved port) the local org with
     CumulusCI. Returns what CumulusCI learnt about the org (org id, username, instance URL)."""
+    if not (project_root / "cumulusci.yml").is_file():
+        raise RegistrationError(f"{project_root} has no cumulusci.yml: register the local org from the sfpay project.")
     if state_dir is not None:
         save_link(link, state_dir)
     env = cci_environment(project_root, base_env)
@@ -110,3 +112,18 @@ def register_local_org(link: LocalOrgLink, project_root: Path, state_dir: Path |
         raise RegistrationError("CumulusCI could not connect to the local org: "
                                 + (detail[-1] if detail else f"exit {result.returncode}"))
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def unregister_local_org(project_root: Path, state_dir: Path, base_env: dict[str, str] | None = None,
+                         timeout: float = 60) -> bool:
+    """Forget the local org (`sfpay local down`): the link file and the keychain entry.
+    Returns False if none was registered."""
+    link = load_link(state_dir)
+    if link is None:
+        return False
+    link_path(state_dir).unlink()
+    if (project_root / "cumulusci.yml").is_file():
+        command = [sys.executable, "-m", "pipeline.cci_org", "remove", "--name", link.org_name]
+        subprocess.run(command, cwd=project_root, env=cci_environment(project_root, base_env),
+                       capture_output=True, text=True, timeout=timeout)
+    return True
