@@ -15,13 +15,13 @@ from __future__ import annotations
 import functools
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from pipeline.mdapi import source_types as st
 
 MD_NS = "http://soap.sforce.com/2006/04/metadata"
+META_SUFFIX = "-meta.xml"
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
 
@@ -130,9 +130,10 @@ def convert_source(source_dir: Path, out_dir: Path, api_version: str, *, flow_st
         return path
 
     for path in sorted(p for p in source_dir.rglob("*") if p.is_file()):
-        if path.name in st.IGNORED_NAMES:
-            continue
-        _classify(path, shown(path), out_dir, conversion, objects, flow_status)
+        if path.name.startswith(".") or any(part.startswith(".") for part in path.relative_to(source_dir).parts):
+            continue  # .DS_Store, .gitkeep, .forceignore, editor folders
+        relative = PurePosixPath(path.relative_to(source_dir).as_posix())
+        _classify(path, shown(path), relative, out_dir, conversion, objects, flow_status)
 
     for object_name in sorted(objects):
         _write_object(object_name, objects[object_name], out_dir, conversion)
@@ -146,75 +147,71 @@ def convert_source(source_dir: Path, out_dir: Path, api_version: str, *, flow_st
 @dataclass
 class _ObjectParts:
     object_file: tuple[Path, Path] | None = None  # (real path, shown path)
-    children: list[tuple[st.ObjectChildType, str, Path, Path]] = field(default_factory=list)
+    # (tag under <CustomObject>, package.xml type, member, real path, shown path)
+    children: list[tuple[str, str, str, Path, Path]] = field(default_factory=list)
 
 
-def _classify(path: Path, shown: Path, out_dir: Path, conversion: Conversion,
+# Types whose source is more than "an XML file, maybe with one content file" (zipped or
+# multi-file bundles): refused by name rather than deployed wrongly.
+UNSUPPORTED_TYPES = frozenset({"StaticResource", "LightningComponentBundle", "AuraDefinitionBundle"})
+EMAIL_FOLDER_TYPE = "EmailFolder"
+FOLDERED_TYPES = frozenset({"EmailTemplate"})  # members are "<Folder>/<Name>"
+
+
+def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, conversion: Conversion,
               objects: dict[str, _ObjectParts], flow_status: str | None) -> None:
-    parts = path.parts
-    name = path.name
+    """Place one source file in the mdapi folder. Which metadata type a file is comes from the
+    validator's registry of SFDX file kinds (`validator.metadata_types`), so `sfpay validate`
+    and the deploy agree on what a tree contains."""
+    from validator.metadata_types import component_name, resolve
 
-    for kind in st.WHOLE_FILE_TYPES:
-        if parts[-2] == kind.folder and name.endswith(kind.source_suffix):
-            member = name[: -len(kind.source_suffix)]
-            relative = f"{kind.folder}/{member}{kind.mdapi_suffix}"
-            data = path.read_bytes()
-            _parse(path, data)  # malformed XML is the user's error, reported with the file
-            if kind.type_name == "Flow" and flow_status:
-                data = _set_flow_status(path, data, flow_status)
-            _write(out_dir / relative, data)
-            conversion.add(kind.type_name, member, SourceRef(shown, relative, 1, 0, 1))
-            return
+    resolved = resolve(relative)
+    if resolved.problem:
+        raise ConversionError(shown, resolved.problem)
+    kind = resolved.kind
+    if kind is None or kind.type_name in UNSUPPORTED_TYPES:
+        what = kind.type_name if kind else "bundle member"
+        raise ConversionError(shown, f"{what} files are not supported by sfpay's converter; deploy them with "
+                                     "`sf project deploy start`")
+    parts = relative.parts
+    foldered = kind.type_name in FOLDERED_TYPES
+    folder = "/".join(parts[-3:-1]) if foldered else parts[-2]
 
-    if len(parts) >= 3 and parts[-3] == "objects" and name.endswith(st.OBJECT_FILE_SUFFIX):
-        object_name = parts[-2]
-        if name[: -len(st.OBJECT_FILE_SUFFIX)] != object_name:
-            raise ConversionError(shown, f"object file must be named {object_name}{st.OBJECT_FILE_SUFFIX}")
-        objects.setdefault(object_name, _ObjectParts()).object_file = (path, shown)
+    if not resolved.is_metadata_xml:  # the content file of a type with one (email body, Apex source)
+        if not path.with_name(path.name + META_SUFFIX).is_file():
+            raise ConversionError(shown, f"content file without its {path.name}{META_SUFFIX}")
+        relative_out = f"{folder}/{path.name}"
+        _write(out_dir / relative_out, path.read_bytes())
+        conversion.files.setdefault(relative_out, []).append(SourceRef(shown, relative_out, 1, 0, 1))
         return
 
-    if len(parts) >= 4 and parts[-4] == "objects":
-        object_name, folder = parts[-3], parts[-2]
-        for kind in st.OBJECT_CHILD_TYPES:
-            if folder == kind.folder and name.endswith(kind.source_suffix):
-                member = name[: -len(kind.source_suffix)]
-                objects.setdefault(object_name, _ObjectParts()).children.append((kind, member, path, shown))
-                return
-
-    if parts[-2] == st.EMAIL_FOLDER and name.endswith(st.EMAIL_FOLDER_SUFFIX):
-        folder = name[: -len(st.EMAIL_FOLDER_SUFFIX)]
-        relative = f"email/{folder}-meta.xml"
-        data = path.read_bytes()
-        _parse(path, data)
-        _write(out_dir / relative, data)
-        conversion.add(st.EMAIL_TYPE, folder, SourceRef(shown, relative, 1, 0, 1))
+    member = component_name(relative)
+    data = path.read_bytes()
+    if kind.parent_folder:
+        object_name = parts[-3]
+        objects.setdefault(object_name, _ObjectParts()).children.append((kind.parent_folder, kind.type_name, member,
+                                                                         path, shown))
         return
-
-    if len(parts) >= 3 and parts[-3] == st.EMAIL_FOLDER:
-        folder = parts[-2]
-        if name.endswith(st.EMAIL_META_SUFFIX):
-            member = name[: -len(st.EMAIL_META_SUFFIX)]
-            relative = f"email/{folder}/{member}.email-meta.xml"
-            data = path.read_bytes()
-            _parse(path, data)
-            _write(out_dir / relative, data)
-            if not path.with_name(member + st.EMAIL_BODY_SUFFIX).is_file():
-                raise ConversionError(shown, f"email template body {member}{st.EMAIL_BODY_SUFFIX} is missing")
-            conversion.add(st.EMAIL_TYPE, f"{folder}/{member}", SourceRef(shown, relative, 1, 0, 1))
-            return
-        if name.endswith(st.EMAIL_BODY_SUFFIX):
-            member = name[: -len(st.EMAIL_BODY_SUFFIX)]
-            if not path.with_name(member + st.EMAIL_META_SUFFIX).is_file():
-                raise ConversionError(shown, f"email template {member} has no {member}{st.EMAIL_META_SUFFIX}")
-            relative = f"email/{folder}/{name}"
-            _write(out_dir / relative, path.read_bytes())
-            conversion.files.setdefault(relative, []).append(SourceRef(shown, relative, 1, 0, 1))
-            return
-
-    raise ConversionError(shown, "not a metadata file type the converter supports "
-                                 "(supported: flows, objects and their fields/recordTypes/businessProcesses/"
-                                 "validationRules/listViews/compactLayouts/webLinks/fieldSets, workflows, email, "
-                                 "permissionsets, layouts, value sets, remote sites, named credentials, custom metadata)")
+    if kind.type_name == "CustomObject":
+        if member != parts[-2]:
+            raise ConversionError(shown, f"object file must be named {parts[-2]}.object-meta.xml")
+        objects.setdefault(member, _ObjectParts()).object_file = (path, shown)
+        return
+    _parse(shown, data)  # malformed XML is the user's error, reported with the file
+    if kind.type_name == EMAIL_FOLDER_TYPE:
+        # Folders are members of the type they hold; their file is "<Folder>-meta.xml".
+        relative_out, type_name = f"{parts[-2]}/{member}{META_SUFFIX}", "EmailTemplate"
+    elif kind.content_suffix:
+        if not path.with_name(f"{member}.{kind.content_suffix}").is_file():
+            raise ConversionError(shown, f"{kind.type_name} {member} has no {member}.{kind.content_suffix}")
+        relative_out, type_name = f"{folder}/{path.name}", kind.type_name
+        member = f"{parts[-2]}/{member}" if foldered else member
+    else:
+        relative_out, type_name = f"{folder}/{member}.{kind.suffix}", kind.type_name
+        if kind.type_name == "Flow" and flow_status:
+            data = _set_flow_status(shown, data, flow_status)
+    _write(out_dir / relative_out, data)
+    conversion.add(type_name, member, SourceRef(shown, relative_out, 1, 0, 1))
 
 
 def _parse(path: Path, data: bytes) -> etree._Element:
@@ -260,9 +257,9 @@ def _write_object(object_name: str, parts: _ObjectParts, out_dir: Path, conversi
             root.append(child)
             origins.append((child, None, None, shown, child.sourceline))
 
-    for kind, member, real, shown in parts.children:
+    for tag, type_name, member, real, shown in parts.children:
         source_root = _parse(shown, real.read_bytes())
-        wrapper = etree.SubElement(root, f"{{{MD_NS}}}{kind.tag}")
+        wrapper = etree.SubElement(root, f"{{{MD_NS}}}{tag}")
         full_name = source_root.find(f"{{{MD_NS}}}fullName")
         if full_name is None:
             etree.SubElement(wrapper, f"{{{MD_NS}}}fullName").text = member
@@ -272,7 +269,7 @@ def _write_object(object_name: str, parts: _ObjectParts, out_dir: Path, conversi
         for child in list(source_root):
             if isinstance(child.tag, str):
                 wrapper.append(child)
-        origins.append((wrapper, kind.type_name, f"{object_name}.{member}", shown, source_root.sourceline))
+        origins.append((wrapper, type_name, f"{object_name}.{member}", shown, source_root.sourceline))
 
     def sort_key(entry):
         element = entry[0]

@@ -96,12 +96,36 @@ def test_errors_map_back_to_source_file_and_line(sample_files, source, tmp_path)
 
 
 def test_unknown_file_type_is_refused_with_its_path(source, tmp_path):
-    (source / "main/default/classes").mkdir(parents=True)
-    (source / "main/default/classes/Foo.cls").write_text("public class Foo {}")
+    (source / "main/default/widgets").mkdir(parents=True)
+    (source / "main/default/widgets/Foo.widget-meta.xml").write_text("<Widget/>")
     with pytest.raises(ConversionError) as info:
         convert_source(source, tmp_path / "mdapi", "66.0")
-    assert info.value.path.name == "Foo.cls"
-    assert "not a metadata file type" in info.value.problem
+    assert info.value.path.name == "Foo.widget-meta.xml"
+    assert info.value.problem == "unknown metadata file suffix `.widget-meta.xml`"
+
+
+def test_static_resources_are_refused_not_guessed(source, tmp_path):
+    (source / "main/default/staticresources").mkdir(parents=True)
+    (source / "main/default/staticresources/Logo.resource-meta.xml").write_text(
+        '<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"/>')
+    with pytest.raises(ConversionError, match="StaticResource files are not supported"):
+        convert_source(source, tmp_path / "mdapi", "66.0")
+
+
+def test_apex_source_and_its_meta_file_are_copied(source, tmp_path):
+    classes = source / "main/default/classes"
+    classes.mkdir(parents=True)
+    (classes / "InvoiceTest.cls").write_text("@IsTest class InvoiceTest {}\n")
+    (classes / "InvoiceTest.cls-meta.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">'
+        "<apiVersion>66.0</apiVersion><status>Active</status></ApexClass>\n")
+    conversion = convert_source(source, tmp_path / "mdapi", "66.0")
+    assert conversion.members["ApexClass"] == {"InvoiceTest"}
+    assert (tmp_path / "mdapi/classes/InvoiceTest.cls").read_text() == "@IsTest class InvoiceTest {}\n"
+    assert (tmp_path / "mdapi/classes/InvoiceTest.cls-meta.xml").exists()
+    (classes / "InvoiceTest.cls-meta.xml").unlink()
+    with pytest.raises(ConversionError, match="content file without its InvoiceTest.cls-meta.xml"):
+        convert_source(source, tmp_path / "mdapi2", "66.0")
 
 
 def test_malformed_xml_names_file_and_line(sample_files, source, tmp_path):
@@ -122,5 +146,5 @@ def test_field_full_name_must_match_file_name(source, tmp_path):
 
 def test_email_template_without_body_is_refused(source, tmp_path):
     (source / "main/default/email/Stripe_Invoicing/Payment_Reminder.email").unlink()
-    with pytest.raises(ConversionError, match="body Payment_Reminder.email is missing"):
+    with pytest.raises(ConversionError, match="EmailTemplate Payment_Reminder has no Payment_Reminder.email"):
         convert_source(source, tmp_path / "mdapi", "66.0")
