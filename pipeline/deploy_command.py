@@ -153,6 +153,11 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
         errors = [line for line in outcome.tail if _ERROR_LINE.search(line)] or outcome.tail[-10:]
         for line in errors[-15:]:
             err.print(f"  {line}", markup=False, highlight=False)
+    if any(f"Org with name '{org}' does not exist" in line for line in outcome.tail):
+        hint = ("start the local org with `sfpay local up`" if org == "local" else
+                f"connect it first: `cci org connect {org}` (add --sandbox for a sandbox), "
+                "or `cci org import <sf alias> " + org + "`; see docs/deploy.md")
+        err.print(f"CumulusCI has no org named {org!r}: {hint}.", markup=False, highlight=False)
     err.print(f"Full log: {outcome.log_path}")
     return 1
 

@@ -48,3 +48,4 @@ def test_sfpay_deploy_stops_before_the_org_when_force_app_is_stale(project, cci_
     assert result.returncode == 1
     assert "deploy_sandbox failed on org nowhere" in result.stderr
     assert "Full log:" in result.stderr
+    assert "connect it first: `cci org connect nowhere`" in " ".join(result.stderr.split())
