@@ -31,7 +31,8 @@ _SESSION_ID = re.compile(r"00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\-]{20,}")
 _BEARER = re.compile(r"(Bearer\s+)\S+")
 _RUNNING = re.compile(r"Running task: (\S+)")
 _SKIPPING = re.compile(r"Skipping task:? (\S+)")
-_ERROR_LINE = re.compile(r"\b(ERROR|Error|error|Exception|Failed|failed)\b")
+_ERROR_LINE = re.compile(r"^(Error|Exception|Traceback)\b|Exception in task ")
+_TIMESTAMP = re.compile(r"^\[\d\d/\d\d/\d\d \d\d:\d\d:\d\d\]\s*")
 
 
 class DeployCommandError(Exception):
@@ -148,11 +149,13 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
     if outcome.report is not None and outcome.report.lines():
         err.print("Salesforce rejected the deploy; nothing was changed in the org:")
         for line in outcome.report.lines():
-            err.print(f"  {line}", markup=False, highlight=False)
+            err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     else:
-        errors = [line for line in outcome.tail if _ERROR_LINE.search(line)] or outcome.tail[-10:]
+        cleaned = [_TIMESTAMP.sub("", line).strip() for line in outcome.tail]
+        cleaned = [line for line in cleaned if line and not line.startswith("Run this command for more information")]
+        errors = [line for line in cleaned if _ERROR_LINE.search(line)] or cleaned[-10:]
         for line in errors[-15:]:
-            err.print(f"  {line}", markup=False, highlight=False)
+            err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     if any(f"Org with name '{org}' does not exist" in line for line in outcome.tail):
         hint = ("start the local org with `sfpay local up`" if org == "local" else
                 f"connect it first: `cci org connect {org}` (add --sandbox for a sandbox), "

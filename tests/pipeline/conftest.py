@@ -204,6 +204,8 @@ class LocalOrg:
         import requests
 
         http = requests.Session()
+        # Not `http.verify`: requests lets a REQUESTS_CA_BUNDLE in the environment override it.
+        http.trust_env = False
         http.verify = str(self.ca_bundle)
         token = http.post(f"{self.instance_url}/services/oauth2/token",
                           data={"grant_type": "password", "username": self.username, "password": self.password})
