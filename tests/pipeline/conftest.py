@@ -198,6 +198,11 @@ class LocalOrg:
     password: str
     ca_bundle: Path
     org: object
+    link: object  # pipeline.local_org.LocalOrgLink
+
+    def environment(self, base: dict[str, str]) -> dict[str, str]:
+        """`base` plus what a plain `cci` needs for this org (what `sfpay cci-env` prints)."""
+        return {**base, **self.link.environment()}
 
     def session(self):
         """A plain REST session (username-password login) to read the org's state."""
@@ -269,6 +274,6 @@ def local_org(tmp_path, project, cci_env):
         link = LocalOrgLink(instance_url=config.instance_url, username=config.username, client_id=config.client_id,
                             private_key_path=str(keys / "jwt.key"), ca_bundle_path=str(bundle))
         register_local_org(link, project, state_dir=Path(cci_env["SFPAY_STATE_DIR"]), base_env=cci_env)
-        yield LocalOrg(config.instance_url, config.username, config.password, bundle, org)
+        yield LocalOrg(config.instance_url, config.username, config.password, bundle, org, link)
     finally:
         server.stop()

@@ -76,7 +76,7 @@ def test_broken_source_fails_with_component_errors_and_changes_nothing(local_org
     broken_line = next(i for i, line in enumerate(text.splitlines(), 1) if "No_Such_Element" in line)
     report = project.parent / "report.json"
 
-    result = cci(project, cci_env, "task", "run", "deploy_source", "--org", "local",
+    result = cci(project, local_org.environment(cci_env), "task", "run", "deploy_source", "--org", "local",
                  "-o", "path", "broken-app", "-o", "failure_report", str(report))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
