@@ -49,3 +49,12 @@ def test_sfpay_deploy_stops_before_the_org_when_force_app_is_stale(project, cci_
     assert "deploy_sandbox failed on org nowhere" in result.stderr
     assert "Full log:" in result.stderr
     assert "connect it first: `cci org connect nowhere`" in " ".join(result.stderr.split())
+
+
+def test_connector_packages_come_from_the_spec():
+    from pipeline.tasks.dependencies import connector_from_spec
+
+    namespace, dependencies = connector_from_spec(Path(__file__).resolve().parents[2] / "specs/ct-nonprofit.yml")
+    assert namespace == "stripeGC"
+    # The default spec names no package versions yet: the task then checks the namespace is installed.
+    assert dependencies == []
