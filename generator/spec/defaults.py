@@ -17,6 +17,17 @@ If you have already paid, please disregard this message. Thank you for your supp
 CT Nonprofit Alliance
 """
 
+FALLBACK_BODY = """Dear {account_name},
+
+Our records show that the invoice for "{opportunity_name}" ({amount}) is still unpaid.
+
+You can pay it securely online here:
+{invoice_url}
+
+Thank you,
+CT Nonprofit Alliance
+"""
+
 NONPROFIT_BODY = """Dear friends at {account_name},
 
 This is a friendly reminder that the invoice for "{opportunity_name}" ({amount}) is still open.
@@ -31,10 +42,12 @@ CT Nonprofit Alliance
 """
 
 
-def reminder(name: str, label: str, subject: str, body: str, recipients: list[dict]) -> dict:
+def reminder(
+    name: str, label: str, subject: str, body: str, recipients: list[dict], audience: str | None = None
+) -> dict:
     return {
         "alert_name": f"Stripe_Payment_Reminder_{name}",
-        "alert_description": f"Stripe payment reminder ({label})",
+        "alert_description": f"Stripe payment reminder ({audience or label})",
         "template_name": f"Stripe_Payment_Reminder_{name}",
         "template_label": f"Stripe Payment Reminder {label}",
         "subject": subject,
@@ -77,8 +90,9 @@ def default_fallback_reminder() -> dict:
         "Other",
         "Other",
         "Payment reminder: invoice for {!Opportunity.Name}",
-        REMINDER_BODY,
+        FALLBACK_BODY,
         [{"type": "owner"}],
+        audience="other record types",
     )
 
 
