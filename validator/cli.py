@@ -1,83 +1,101 @@
-"""`sfpay validate`: kept cheap to import; the validator loads inside the command."""
+"""`sfpay validate`: kept cheap to import; the validator loads inside the command.
+
+The command parses its own arguments (argparse) instead of declaring typer parameters:
+typer 0.29 builds a pydantic TypeAdapter for every declared parameter on every start
+(~10 ms each), and `sfpay validate` has a cold-start budget (see bench/bench_validate.py).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Optional
-
 import typer
+
+HELP = (
+    "Check an SFDX source tree before it leaves the laptop: Metadata API schema (v66), "
+    "flow semantics (connectors, references, callout context, fault paths, connector "
+    "actions) and cross-file references. Exit 1 on errors (and on warnings with --strict)."
+)
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "validate",
-        help=(
-            "Check an SFDX source tree before it leaves the laptop: Metadata API schema (v66), "
-            "flow semantics (connectors, references, callout context, fault paths, connector "
-            "actions) and cross-file references. Exit 1 on errors (and on warnings with --strict)."
-        ),
+        help=HELP,
+        add_help_option=False,
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "allow_interspersed_args": False},
     )(validate_command)
 
 
-def validate_command(
-    path: Path = typer.Argument(Path("force-app"), help="Package directory, SFDX project root or single file."),
-    output_format: str = typer.Option("text", "--format", "-f", help="text | json | sarif | junit"),
-    strict: bool = typer.Option(False, "--strict", help="Warnings fail the run too."),
-    config_path: Optional[Path] = typer.Option(
-        None, "--config", help="Configuration file (default: .sfpay-validate.yml in PATH or a parent)."
-    ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
-    list_rules: bool = typer.Option(False, "--list-rules", help="List the rule ids with severity and description, then exit."),
-) -> None:
+def build_parser():
+    import argparse
+
+    from validator.reporters import FORMATS
+
+    parser = argparse.ArgumentParser(prog="sfpay validate", description=HELP)
+    parser.add_argument("path", nargs="?", default="force-app",
+                        help="package directory, SFDX project root or single file (default: force-app)")
+    parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--config", dest="config_path", default=None,
+                        help="configuration file (default: .sfpay-validate.yml in PATH or a parent)")
+    parser.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
+    parser.add_argument("--list-rules", action="store_true", help="list rule ids, severities and descriptions, then exit")
+    return parser
+
+
+def validate_command(ctx: typer.Context) -> None:
+    code = run(list(ctx.args))
+    raise typer.Exit(code)
+
+
+def run(argv: list[str]) -> int:
+    """The command's behaviour, returning the exit code (0 ok, 1 findings or user error, 2 usage)."""
     import sys
+    from pathlib import Path
+
+    parser = build_parser()
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
+        return int(exc.code or 0)
 
     from validator.rules import BY_ID, RULES
 
-    if list_rules:
+    if options.list_rules:
         for rule in RULES:
-            typer.echo(f"{rule.id:32} {rule.severity.value:8} {rule.scope:5} {rule.message}")
-        raise typer.Exit(0)
+            sys.stdout.write(f"{rule.id:32} {rule.severity.value:8} {rule.scope:5} {rule.message}\n")
+        return 0
 
+    from validator.catalog import CatalogError
     from validator.config import ConfigError, find_config, load_config
     from validator.engine import validate
-    from validator.reporters import FORMATS, render
+    from validator.reporters import render
+    from validator.schema.wsdl_slice import WsdlError
     from validator.source_tree import SourceTreeError
 
-    if output_format not in FORMATS:
-        _fail(f"unknown --format `{output_format}` (choose from {', '.join(FORMATS)})")
+    path = Path(options.path)
     try:
-        chosen = config_path if config_path is not None else find_config(path if path.exists() else Path.cwd())
-        if config_path is not None and not config_path.is_file():
-            _fail(f"{config_path}: configuration file not found")
+        if options.config_path is not None:
+            chosen = Path(options.config_path)
+            if not chosen.is_file():
+                raise SourceTreeError(f"{chosen}: configuration file not found")
+        else:
+            chosen = find_config(path if path.exists() else Path.cwd())
         config = load_config(chosen, set(BY_ID))
         report = validate(path, config)
-    except (ConfigError, SourceTreeError) as exc:
-        _fail(str(exc))
-    except Exception as exc:  # installation problems: vendored data missing or unreadable
-        from validator.catalog import CatalogError
-        from validator.schema.wsdl_slice import WsdlError
-
-        if isinstance(exc, (CatalogError, WsdlError)):
-            _fail(str(exc))
-        raise
-    text = render(report, output_format, [r for r in RULES if r.id not in config.disabled])
-    if output is not None:
-        _write_atomically(output, text)
-        if output_format != "text":
-            sys.stderr.write(render(report, "text", RULES).splitlines()[-1] + "\n")
+    except (ConfigError, SourceTreeError, CatalogError, WsdlError) as exc:
+        sys.stderr.write(f"sfpay validate: error: {exc}\n")
+        return 1
+    text = render(report, options.output_format, [r for r in RULES if r.id not in config.disabled])
+    if options.output is not None:
+        _write_atomically(Path(options.output), text)
+        sys.stderr.write(render(report, "text", RULES).splitlines()[-1] + "\n")
     else:
         sys.stdout.write(text)
-    raise typer.Exit(1 if report.failed(strict) else 0)
+    return 1 if report.failed(options.strict) else 0
 
 
-def _fail(message: str) -> None:
-    import sys
-
-    sys.stderr.write(f"sfpay validate: error: {message}\n")
-    raise typer.Exit(1)
-
-
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path, text: str) -> None:
     import os
     import tempfile
 

@@ -6,6 +6,7 @@ result is a pure function of the spec (and the templates), byte for byte.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from generator.canonical import CanonicalError, canonical_tree, serialize
@@ -15,7 +16,9 @@ from generator.spec.model import Spec
 SOURCE_ROOT = "main/default"
 
 
+@lru_cache(maxsize=4)
 def _environment(templates_dir: Path):
+    """One Jinja2 environment per templates directory: compiled templates are cached in it."""
     import jinja2
     from markupsafe import Markup, escape
 

@@ -163,7 +163,7 @@ def _recipients(spec: Spec) -> Iterator[Finding]:
             where = loc + ("recipients", i)
             if rcpt.type in ("user", "role", "group") and not rcpt.recipient:
                 yield where, f"type {rcpt.type} needs 'recipient' (expected a username or developer name)"
-            if rcpt.type in ("email", "contactLookup") and not rcpt.field:
+            if rcpt.type in ("email", "contactLookup", "userLookup") and not rcpt.field:
                 yield where, f"type {rcpt.type} needs 'field' (expected an Opportunity field API name)"
         for key in ("subject", "body"):
             for token in unknown_email_placeholders(getattr(reminder, key)):

@@ -79,6 +79,10 @@ def create(op: Operation, params: dict) -> dict:
 
 @endpoint("GET", "/v1/customers/{id}")
 def retrieve(op: Operation, params: dict, id: str) -> dict:
+    stored = op.get("customer", id)
+    if stored is not None and stored.get("deleted"):
+        # Stripe answers a deleted customer with a stub rather than a 404.
+        return {"id": id, "object": "customer", "deleted": True}
     return public(op.require("customer", id, "customer"))
 
 
@@ -104,6 +108,14 @@ def update(op: Operation, params: dict, id: str) -> dict:
     if previous:
         events.emit(op, "customer.updated", rendered, previous)
     return rendered
+
+
+@endpoint("DELETE", "/v1/customers/{id}")
+def delete(op: Operation, params: dict, id: str) -> dict:
+    customer = op.require("customer", id, "customer")
+    op.put("customer", {**customer, "deleted": True})
+    events.emit(op, "customer.deleted", public(customer))
+    return {"id": id, "object": "customer", "deleted": True}
 
 
 @endpoint("GET", "/v1/customers", {**LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})

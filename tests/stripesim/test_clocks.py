@@ -88,8 +88,9 @@ def test_customers_on_clocks_are_listed_by_clock(client):
 def test_deleting_a_clock_deletes_its_customers(client):
     clock, customer = clock_customer(client)
     assert client.v1.test_helpers.test_clocks.delete(clock.id).deleted is True
+    assert client.v1.customers.retrieve(customer.id).deleted is True
     with pytest.raises(stripe.InvalidRequestError):
-        client.v1.customers.retrieve(customer.id)
+        client.v1.test_helpers.test_clocks.retrieve(clock.id)
 
 
 def test_account_clock_advance_marks_overdue(sim, client):

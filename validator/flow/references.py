@@ -26,8 +26,10 @@ MERGE_FIELD = re.compile(r"\{!\s*([^{}\s]+?)\s*\}")
 
 # $Flow globals, from Salesforce Help "Flow Resource: Global Variables" / "$Flow".
 FLOW_GLOBALS = {
-    "currentdate", "currentdatetime", "currentrecord", "currentstage", "activestages",
-    "faultmessage", "interviewguid", "interviewstarttime",
+    name.lower(): name for name in (
+        "ActiveStages", "CurrentDate", "CurrentDateTime", "CurrentRecord", "CurrentStage",
+        "FaultMessage", "InterviewGuid", "InterviewStartTime",
+    )
 }
 GLOBAL_CONSTANTS = {"true", "false", "emptystring"}
 # Globals whose members come from org configuration we cannot see offline.
@@ -195,7 +197,7 @@ class Resolver:
             return self.walk_object(reference, self.flow.trigger_object, parts[1:])
         if head == "$flow":
             if len(parts) != 2 or parts[1].lower() not in FLOW_GLOBALS:
-                return Problem(f"`{reference}` is not a $Flow global (known: {', '.join(sorted(FLOW_GLOBALS))})")
+                return Problem(f"`{reference}` is not a $Flow global (known: {', '.join(sorted(FLOW_GLOBALS.values()))})")
             return None
         if head == "$globalconstant":
             if len(parts) != 2 or parts[1].lower() not in GLOBAL_CONSTANTS:
