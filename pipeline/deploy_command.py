@@ -31,7 +31,6 @@ _SESSION_ID = re.compile(r"00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\-]{20,}")
 _BEARER = re.compile(r"(Bearer\s+)\S+")
 _RUNNING = re.compile(r"Running task: (\S+)")
 _SKIPPING = re.compile(r"Skipping task:? (\S+)")
-_ERROR_LINE = re.compile(r"^(Error|Exception|Traceback)\b|Exception in task ")
 _TIMESTAMP = re.compile(r"^\[\d\d/\d\d/\d\d \d\d:\d\d:\d\d\]\s*")
 
 
@@ -97,7 +96,7 @@ def run_flow(org: str, production: bool, check_only: bool, project_root: Path, s
             for raw in process.stdout:
                 line = redact(raw.rstrip("\n"))
                 log.write(line + "\n")
-                tail = (tail + [line])[-40:]
+                tail = (tail + [line])[-200:]
                 running = _RUNNING.search(line) or _SKIPPING.search(line)
                 if running and running.group(1) in steps:
                     step_index, task_name = steps.index(running.group(1)), running.group(1)
@@ -106,6 +105,17 @@ def run_flow(org: str, production: bool, check_only: bool, project_root: Path, s
             returncode = process.wait()
         report = DeployReport.from_json(report_path.read_text(encoding="utf-8")) if report_path.exists() else None
     return DeployOutcome(flow=flow, returncode=returncode, log_path=log_path, report=report, tail=tail)
+
+
+def failing_step_output(tail: list[str], limit: int = 40) -> list[str]:
+    """What the failing step said: its output from "Beginning task" on, without timestamps,
+    blank lines and CumulusCI's banner rules (the whole log stays in the log file)."""
+    cleaned = [_TIMESTAMP.sub("", line).strip() for line in tail]
+    cleaned = [line for line in cleaned
+               if line and not set(line) <= {"-", "="} and not line.startswith("Run this command for more information")]
+    starts = [i for i, line in enumerate(cleaned) if line.startswith("Beginning task:")]
+    section = cleaned[starts[-1] + 1:] if starts else cleaned
+    return section[-limit:]
 
 
 def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
@@ -151,10 +161,7 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
         for line in outcome.report.lines():
             err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     else:
-        cleaned = [_TIMESTAMP.sub("", line).strip() for line in outcome.tail]
-        cleaned = [line for line in cleaned if line and not line.startswith("Run this command for more information")]
-        errors = [line for line in cleaned if _ERROR_LINE.search(line)] or cleaned[-10:]
-        for line in errors[-15:]:
+        for line in failing_step_output(outcome.tail):
             err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     if any(f"Org with name '{org}' does not exist" in line for line in outcome.tail):
         hint = ("start the local org with `sfpay local up`" if org == "local" else

@@ -45,3 +45,23 @@ def test_cci_env_exports_what_cumulusci_reads(tmp_path):
     assert "export SF_PROD_LOGIN_URL=https://127.0.0.1:5555" in lines
     with pytest.raises(DeployCommandError, match="run `sfpay local up` first"):
         export_lines("other", tmp_path / "state", ROOT)
+
+
+def test_failure_output_is_the_failing_steps_own_output():
+    from pipeline.deploy_command import failing_step_output
+
+    tail = [
+        "[11/27/26 04:37:01] Running task: validate_metadata",
+        "                    ------------------------------------------------------------",
+        "                    Beginning task: ValidateMetadata",
+        "                    force-app/main/default/flows/A.flow-meta.xml:12: error connector-target-missing: ...",
+        "",
+        "[11/27/26 04:37:02] Exception in task validate_metadata",
+        "Error: sfpay validate found problems in force-app (exit 1).",
+        "Run this command for more information about debugging errors: cci error --help",
+    ]
+    assert failing_step_output(tail) == [
+        "force-app/main/default/flows/A.flow-meta.xml:12: error connector-target-missing: ...",
+        "Exception in task validate_metadata",
+        "Error: sfpay validate found problems in force-app (exit 1).",
+    ]
