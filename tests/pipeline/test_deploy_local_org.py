@@ -97,11 +97,16 @@ def test_broken_source_fails_with_component_errors_and_changes_nothing(local_org
     assert local_org.opportunity_fields() == fields_before
 
 
-def test_production_sequence_deploys_inactive_then_activates(local_org, project, cci_env, sfpay):
-    local_org.xfail_unless_permission_sets()
+def test_validate_production_runs_local_tests_and_changes_nothing(local_org, project, cci_env, sfpay):
     check = sfpay(project, cci_env, "deploy", "--org", "local", "--production", "--check-only")
     assert check.returncode == 0, check.stdout + check.stderr
     assert local_org.flow_versions(_expected(project).flow_names) == {}
+    log = (project.parent / "state" / "deploy" / "local-validate_production.log").read_text()
+    assert "Validating (check only)" in log and "flows as Draft" in log
+
+
+def test_production_sequence_deploys_inactive_then_activates(local_org, project, cci_env, sfpay):
+    local_org.xfail_unless_permission_sets()
     result = sfpay(project, cci_env, "deploy", "--org", "local", "--production")
     assert result.returncode == 0, result.stdout + result.stderr
     _assert_deployed(local_org, project)
