@@ -85,7 +85,7 @@ def run_flow(org: str, production: bool, check_only: bool, project_root: Path, s
     with tempfile.TemporaryDirectory(prefix="sfpay-deploy-") as tmp:
         report_path = Path(tmp) / "report.json"
         child_env[REPORT_ENV] = str(report_path)
-        command = [sys.executable, "-m", "cumulusci", "flow", "run", flow, "--org", org]
+        command = [sys.executable, "-m", "cumulusci", "flow", "run", flow, "--org", org, "--no-prompt"]
         tail: list[str] = []
         step_index, task_name = -1, ""
         with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
