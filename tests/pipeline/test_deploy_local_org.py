@@ -63,9 +63,10 @@ def test_deploy_sandbox_activates_the_flows_and_rerunning_is_harmless(local_org,
     assert not re.search(r"00D[A-Za-z0-9]{12,15}!", log)
 
 
-def test_broken_source_fails_with_component_errors_and_changes_nothing(local_org, project, cci_env, cci):
+@pytest.mark.parametrize("rest_deploy", ["True", "False"], ids=["rest-metadata-api", "soap-metadata-api"])
+def test_broken_source_fails_with_component_errors_and_changes_nothing(local_org, project, cci_env, cci, rest_deploy):
     env = local_org.environment(cci_env)
-    good = cci(project, env, "task", "run", "deploy_source", "--org", "local")
+    good = cci(project, env, "task", "run", "deploy_source", "--org", "local", "-o", "rest_deploy", rest_deploy)
     assert good.returncode == 0, good.stdout + good.stderr
     before = _assert_deployed(local_org, project)
     fields_before = local_org.opportunity_fields()
@@ -80,7 +81,7 @@ def test_broken_source_fails_with_component_errors_and_changes_nothing(local_org
     broken_line = next(i for i, line in enumerate(text.splitlines(), 1) if "No_Such_Element" in line)
     report = project.parent / "report.json"
 
-    result = cci(project, env, "task", "run", "deploy_source", "--org", "local",
+    result = cci(project, env, "task", "run", "deploy_source", "--org", "local", "-o", "rest_deploy", rest_deploy,
                  "-o", "path", "broken-app", "-o", "failure_report", str(report))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
