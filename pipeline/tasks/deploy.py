@@ -72,6 +72,9 @@ files and written to ``failure_report`` as JSON.
         if not source.is_absolute():
             source = self._project_root() / source
         if (source / "package.xml").exists():
+            if self.options["flow_status"]:
+                raise TaskOptionsError(f"flow_status works on SFDX source; {source} is already in Metadata API "
+                                       "format (it has a package.xml)")
             return super()._get_api(str(source))
         api_version = str(self.project_config.project__package__api_version)
         with tempfile.TemporaryDirectory(prefix="sfpay-mdapi-") as tmp:
