@@ -163,6 +163,10 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
     else:
         for line in failing_step_output(outcome.tail):
             err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    unreachable = ("error with your internet connection", "Connection refused", "Max retries exceeded")
+    if org == "local" and any(marker in line for line in outcome.tail for marker in unreachable):
+        err.print("The local org does not answer: check `sfpay local status`, or start it with `sfpay local up`.",
+                  markup=False, highlight=False)
     if any(f"Org with name '{org}' does not exist" in line for line in outcome.tail):
         hint = ("start the local org with `sfpay local up`" if org == "local" else
                 f"connect it first: `cci org connect {org}` (add --sandbox for a sandbox), "

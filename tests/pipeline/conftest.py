@@ -199,6 +199,7 @@ class LocalOrg:
     ca_bundle: Path
     org: object
     link: object  # pipeline.local_org.LocalOrgLink
+    server: object  # the running org server (stop() ends it)
 
     def environment(self, base: dict[str, str]) -> dict[str, str]:
         """`base` plus what a plain `cci` needs for this org (what `sfpay cci-env` prints)."""
@@ -288,6 +289,6 @@ def local_org(tmp_path, project, cci_env):
         link = LocalOrgLink(instance_url=config.instance_url, username=config.username, client_id=config.client_id,
                             private_key_path=str(keys / "jwt.key"), ca_bundle_path=str(bundle))
         register_local_org(link, project, state_dir=Path(cci_env["SFPAY_STATE_DIR"]), base_env=cci_env)
-        yield LocalOrg(config.instance_url, config.username, config.password, bundle, org, link)
+        yield LocalOrg(config.instance_url, config.username, config.password, bundle, org, link, server)
     finally:
         server.stop()

@@ -114,3 +114,11 @@ def test_production_sequence_deploys_inactive_then_activates(local_org, project,
     log = (project.parent / "state" / "deploy" / "local-deploy_production.log").read_text()
     assert "flows as Draft" in log
     assert log.index("Running task: deploy_source") < log.index("Running task: activate_flow")
+
+
+def test_a_stopped_local_org_gets_a_hint_not_a_traceback(local_org, project, cci_env, sfpay):
+    local_org.server.stop()
+    result = sfpay(project, cci_env, "deploy", "--org", "local", "--check-only")
+    assert result.returncode == 1
+    assert "The local org does not answer: check `sfpay local status`" in result.stderr
+    assert "Traceback" not in result.stderr
