@@ -122,3 +122,19 @@ def test_a_stopped_local_org_gets_a_hint_not_a_traceback(local_org, project, cci
     assert result.returncode == 1
     assert "The local org does not answer: check `sfpay local status`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_redeploying_and_reactivating_is_harmless(local_org, project, cci_env, cci):
+    """The deploy and activation steps of both sequences, run twice (the permission-set steps
+    are covered by the deploy_sandbox test)."""
+    env = local_org.environment(cci_env)
+    names = ",".join(_expected(project).active_flow_names)
+    states = []
+    for _ in range(2):
+        for args in (("deploy_source", "-o", "flow_status", "Draft"), ("activate_flow", "-o", "developer_names", names)):
+            result = cci(project, env, "task", "run", args[0], "--org", "local", *args[1:])
+            assert result.returncode == 0, result.stdout + result.stderr
+        states.append((_assert_deployed(local_org, project), local_org.opportunity_fields()))
+    (versions_1, fields_1), (versions_2, fields_2) = states
+    assert fields_2 == fields_1
+    assert sorted(versions_2) == sorted(versions_1)
