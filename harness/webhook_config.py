@@ -42,6 +42,13 @@ class ConfigureOutcome:
     secret: str | None = None  # only when this run created the endpoint
 
 
+def versions_match(actual: str | None, wanted: str) -> bool:
+    """`2025-04-30` and `2025-04-30.basil` name the same version: Stripe appends the release name."""
+    if not actual:
+        return False
+    return actual == wanted or actual.split(".")[0] == wanted.split(".")[0]
+
+
 def _matching(client: "stripe.StripeClient", url: str) -> list[Any]:
     wanted = url.rstrip("/")
     endpoints = client.v1.webhook_endpoints.list({"limit": 100}).auto_paging_iter()
@@ -77,7 +84,7 @@ def ensure_endpoint(
                 "them, so Salesforce receives duplicates. Delete all but one in the Stripe dashboard, or rerun with "
                 "--delete-duplicates to keep the oldest one with the right API version and delete the others."
             )
-        keep = next((ep for ep in matching if ep.api_version == api_version), matching[0])
+        keep = next((ep for ep in matching if versions_match(ep.api_version, api_version)), matching[0])
         for ep in matching:
             if ep.id != keep.id:
                 client.v1.webhook_endpoints.delete(ep.id)
@@ -90,7 +97,7 @@ def ensure_endpoint(
                                 changes=["created"], deleted=deleted, secret=created.secret)
 
     endpoint = matching[0]
-    if endpoint.api_version != api_version:
+    if not versions_match(endpoint.api_version, api_version):
         current = endpoint.api_version or "the account's default (not pinned)"
         if not recreate_on_version_mismatch:
             raise WebhookConfigError(
@@ -158,7 +165,7 @@ def check_endpoint(client: "stripe.StripeClient", url: str | None, events: list[
     missing = sorted(set(events) - set(endpoint.enabled_events or []))
     if missing and "*" not in (endpoint.enabled_events or []):
         problems.append(f"endpoint {endpoint.id} does not send {', '.join(missing)}")
-    if endpoint.api_version != api_version:
+    if not versions_match(endpoint.api_version, api_version):
         problems.append(f"endpoint {endpoint.id} uses API version {endpoint.api_version or 'the account default'}, the connector expects {api_version}")
     if getattr(endpoint, "status", "enabled") != "enabled":
         problems.append(f"endpoint {endpoint.id} is {endpoint.status}")
