@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,10 +36,10 @@ class OrgDriver:
             record.pop("attributes", None)
         return records
 
-    @cached_property
+    @property
     def server_now(self) -> dt.datetime:
         """Where the org's clock stands; the local org's clock may be ahead of the wall clock."""
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.fromtimestamp(self.ctx.target.now(), dt.timezone.utc)
 
     def opportunity(self, opportunity_id: str) -> dict[str, Any]:
         spec = self.spec

@@ -1,6 +1,5 @@
 import json
 import secrets
-import time
 
 from harness.drivers.webhook_post import post_event, signature_header
 from harness.scenario import Scenario, register
@@ -28,17 +27,18 @@ class ForgedStaleWebhook(Scenario):
         invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0)
         event = {
             "id": f"evt_sfpayforged{secrets.token_hex(8)}", "object": "event", "api_version": spec.stripe_api_version,
-            "created": int(time.time()), "livemode": False, "pending_webhooks": 1, "type": "invoice.paid",
+            "created": int(ctx.target.now()), "livemode": False, "pending_webhooks": 1, "type": "invoice.paid",
             "request": {"id": None, "idempotency_key": None}, "data": {"object": invoice},
         }
         payload = json.dumps(event).encode()
         webhook = ctx.connection.webhook
+        now = int(ctx.target.now())
         attempts = {
-            "signed with a wrong secret": signature_header(payload, "whsec_" + secrets.token_hex(16)),
+            "signed with a wrong secret": signature_header(payload, "whsec_" + secrets.token_hex(16), now),
             "without a signature": None,
         }
         if webhook.secret:
-            attempts[f"correctly signed {STALE_SECONDS} s ago"] = signature_header(payload, webhook.secret, int(time.time()) - STALE_SECONDS)
+            attempts[f"correctly signed {STALE_SECONDS} s ago"] = signature_header(payload, webhook.secret, now - STALE_SECONDS)
         for label, signature in attempts.items():
             status = post_event(webhook, payload, signature=signature, tls_verify=ctx.connection.tls_verify)
             ctx.note("note", f"delivery {label}", f"HTTP {status}")

@@ -94,6 +94,12 @@ class Target:
     def close(self) -> None:
         pass
 
+    def now(self) -> float:
+        """The environment's current time (unix seconds): a local stack's clock may run ahead of ours."""
+        import time
+
+        return time.time()
+
     # Optional capabilities -------------------------------------------------------------
     def advance_clock(self, *, days: float = 0, minutes: float = 0) -> None:
         raise TargetError(self.explain_missing([Capability.CLOCK]))
