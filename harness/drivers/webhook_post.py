@@ -33,9 +33,12 @@ def post_event(webhook: Webhook, event: dict[str, Any] | bytes, *, signature: st
     return response.status_code
 
 
-def replay(webhook: Webhook, event: dict[str, Any], *, now: float, tls_verify: bool | str = True) -> int:
-    """Re-deliver a genuine event exactly as Stripe's retry would: same body, fresh signature at `now`."""
+def replay(webhook: Webhook, event: dict[str, Any], *, tls_verify: bool | str = True) -> int:
+    """Re-deliver a genuine event exactly as Stripe's retry would: same body, fresh signature.
+
+    Signatures carry wall-clock time: the listener checks them against its own wall clock
+    (the SDK's 300 s tolerance), whatever the org's virtual clock says."""
     if not webhook.secret:
         raise ValueError("replaying needs the endpoint's signing secret")
     payload = json.dumps(event).encode()
-    return post_event(webhook, payload, signature=signature_header(payload, webhook.secret, int(now)), tls_verify=tls_verify)
+    return post_event(webhook, payload, signature=signature_header(payload, webhook.secret), tls_verify=tls_verify)

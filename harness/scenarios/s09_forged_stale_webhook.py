@@ -1,5 +1,6 @@
 import json
 import secrets
+import time
 
 from harness.drivers.webhook_post import post_event, signature_header
 from harness.scenario import Scenario, register
@@ -32,7 +33,7 @@ class ForgedStaleWebhook(Scenario):
         }
         payload = json.dumps(event).encode()
         webhook = ctx.connection.webhook
-        now = int(ctx.target.now())
+        now = int(time.time())  # the listener checks signatures against the wall clock
         attempts = {
             "signed with a wrong secret": signature_header(payload, "whsec_" + secrets.token_hex(16), now),
             "without a signature": None,

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from harness.scenario import Scenario, register
+from harness.targets.base import Capability
 
 BATCH = 200
 
@@ -15,6 +16,7 @@ class Bulk200(Scenario):
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
+        before = self._marks(ctx)
         accounts = ctx.org.insert_collection("Account", [{"Name": ctx.unique_name("bulk-account")} for _ in range(BATCH)])
         bad = [r for r in accounts if not r.get("success")]
         ctx.check(not bad, f"{len(bad)} of {BATCH} Accounts were not inserted: {bad[:1]}")
@@ -46,20 +48,32 @@ class Bulk200(Scenario):
             ctx.check(invoice.amount_due == expected[opp_id] and invoice.status == "open",
                       f"invoice {invoice_id} of {opp_id}: {invoice.status} {invoice.amount_due}, expected open {expected[opp_id]}")
         ctx.note("stripe", "Invoices", f"{len(distinct)} distinct, all open with the right amounts")
-        return self._limits(ctx) + f"; {BATCH} invoices"
+        return self._limits(ctx, before) + f"; {BATCH} distinct open invoices"
 
-    def _limits(self, ctx) -> str:
-        from harness.targets.base import Capability
+    @staticmethod
+    def _marks(ctx) -> tuple[int, int]:
+        """Sequence numbers of the last transaction and failed interview before the bulk load."""
+        if Capability.LIMITS not in ctx.target.capabilities:
+            return (0, 0)
+        transactions = ctx.target.limits_usage()["transactions"]
+        failed = ctx.target.failed_interviews()
+        return (max((t["seq"] for t in transactions), default=0), max((f["seq"] for f in failed), default=0))
 
+    def _limits(self, ctx, before: tuple[int, int]) -> str:
         if Capability.LIMITS not in ctx.target.capabilities:
             return "governor usage not observable on this target"
         usage = ctx.target.limits_usage()
-        failed = ctx.target.failed_interviews()
-        ctx.check(not failed, f"{len(failed)} flow interviews failed, first: {failed[0]}" if failed else "")
-        peaks = {key: max((u.get(key, 0) for u in usage), default=0) for key in ("soql", "dml", "dml_rows", "callouts")}
-        limits = {"soql": 100, "dml": 150, "dml_rows": 10000, "callouts": 100}
-        over = {k: v for k, v in peaks.items() if v > limits[k]}
+        transactions = [t for t in usage["transactions"] if t["seq"] > before[0]]
+        failed = [f for f in ctx.target.failed_interviews() if f["seq"] > before[1]]
+        ctx.check(not failed, f"{len(failed)} flow interviews failed, first: {failed[0] if failed else ''}")
+        ctx.check(bool(transactions), "the org recorded no transaction for the bulk load")
+        counters = ("soql", "dml", "dml_rows", "callouts")
+        limits = usage["limits"]
+        peaks = {key: max(t[key] for t in transactions) for key in counters}
+        over = {k: f"{v} > {limits[k]}" for k, v in peaks.items() if v > limits[k]}
+        bad = [t for t in transactions if t.get("outcome") != "committed"]
         ctx.check(not over, f"transactions exceeded governor limits: {over}")
-        summary = ", ".join(f"{k} {peaks[k]}/{limits[k]}" for k in limits)
-        ctx.note("limits", "Peak per transaction", summary)
-        return f"no limit exceeded (peak {summary})"
+        ctx.check(not bad, f"{len(bad)} transactions did not commit: " + "; ".join(f"{t['label']}: {t['outcome']}" for t in bad[:3]))
+        summary = ", ".join(f"{k} {peaks[k]}/{limits[k]}" for k in counters)
+        ctx.note("limits", f"Peak per transaction over {len(transactions)} transactions", summary)
+        return f"no limit exceeded over {len(transactions)} transactions (peak {summary})"

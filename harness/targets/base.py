@@ -105,9 +105,11 @@ class Target:
         raise TargetError(self.explain_missing([Capability.CLOCK]))
 
     def outbox(self) -> list[dict[str, Any]]:
+        """Sent emails: {"related_id", "template", "to": [addresses], "subject"}."""
         raise TargetError(self.explain_missing([Capability.OUTBOX]))
 
-    def limits_usage(self) -> list[dict[str, Any]]:
+    def limits_usage(self) -> dict[str, Any]:
+        """{"transactions": [{"seq", "label", "soql", "dml", "dml_rows", "callouts", ...}], "limits": {...}}"""
         raise TargetError(self.explain_missing([Capability.LIMITS]))
 
     def failed_interviews(self) -> list[dict[str, Any]]:

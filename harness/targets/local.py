@@ -97,6 +97,9 @@ class LocalTarget(Target):
             self._sim_admin = None
 
     # Capabilities ----------------------------------------------------------------------
+    def now(self) -> float:
+        return self._helpers.now()
+
     def advance_clock(self, *, days: float = 0, minutes: float = 0) -> None:
         self._helpers.advance_clock(days * 86400 + minutes * 60)
 
@@ -108,7 +111,7 @@ class LocalTarget(Target):
     def outbox(self) -> list[dict[str, Any]]:
         return self._helpers.outbox()
 
-    def limits_usage(self) -> list[dict[str, Any]]:
+    def limits_usage(self) -> dict[str, Any]:
         return self._helpers.limits_usage()
 
     def failed_interviews(self) -> list[dict[str, Any]]:
@@ -122,26 +125,34 @@ class LocalTarget(Target):
 
 
 class OrgHelpers:
-    """The local org's test helpers (issue 6 item 7), behind the same bearer token as the REST API."""
+    """The local org's test helpers (`/_orgsim/*`, issue 6), behind the same bearer token as the REST API."""
 
     def __init__(self, sf):
         self.sf = sf
+        self.base = sf.base_url.split("/services/")[0]
 
     def _call(self, method: str, path: str, json_body: dict | None = None) -> Any:
-        url = f"{self.sf.base_url.split('/services/')[0]}{path}"
-        response = self.sf.session.request(method, url, json=json_body, headers=self.sf.headers, timeout=120)
+        response = self.sf.session.request(method, f"{self.base}{path}", json=json_body, headers=self.sf.headers, timeout=120)
         if response.status_code >= 400:
             raise TargetError(f"local org helper {method} {path} failed ({response.status_code}): {response.text[:300]}")
         return response.json()
 
+    def now(self) -> float:
+        import datetime as dt
+
+        value = self._call("GET", "/_orgsim/clock")["now"]
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
     def advance_clock(self, seconds: float) -> None:
-        raise NotImplementedError("wire to the org server's clock helper")
+        self._call("POST", "/_orgsim/clock", {"seconds": seconds})
 
     def outbox(self) -> list[dict[str, Any]]:
-        raise NotImplementedError("wire to the org server's outbox helper")
+        return [{"related_id": mail["record_id"], "template": mail["template"], "to": list(mail["recipients"]) + list(mail.get("cc") or []),
+                 "subject": mail["subject"], "alert": mail["alert"], "seq": mail["seq"]}
+                for mail in self._call("GET", "/_orgsim/outbox")]
 
-    def limits_usage(self) -> list[dict[str, Any]]:
-        raise NotImplementedError("wire to the org server's limits helper")
+    def limits_usage(self) -> dict[str, Any]:
+        return self._call("GET", "/_orgsim/limits")
 
     def failed_interviews(self) -> list[dict[str, Any]]:
-        raise NotImplementedError("wire to the org server's failed-interviews helper")
+        return self._call("GET", "/_orgsim/failed-interviews")
