@@ -21,6 +21,16 @@ from harness.scenario import all_scenarios
 from harness.stack import local_up, sfpay
 
 
+def _has_local_stack() -> bool:
+    from sfpay.cli import app
+
+    return any(group.name == "local" for group in app.registered_groups)
+
+
+# Until the org server's `sfpay local` (issue 6) is part of the checkout, this file cannot run.
+pytestmark = pytest.mark.skipif(not _has_local_stack(), reason="`sfpay local up` (issue 6) is not in this checkout")
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     state = tmp_path_factory.mktemp("sfpay-state")
