@@ -1,0 +1,103 @@
+"""`sfpay generate`, `sfpay spec schema` and `sfpay diagram`.
+
+Cheap to import: the spec model, Jinja2 and lxml load inside the command bodies.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+DEFAULT_SPEC = Path("specs/ct-nonprofit.yml")
+DEFAULT_OUT = Path("force-app")
+DEFAULT_DIAGRAMS = Path("docs/flows")
+
+spec_app = typer.Typer(help="Inspect the spec format.", no_args_is_help=True)
+
+
+def _fail(lines: list[str]) -> None:
+    import sys
+
+    for line in lines:
+        print(line, file=sys.stderr)
+    raise typer.Exit(1)
+
+
+def generate(
+    spec: Path = typer.Option(DEFAULT_SPEC, "--spec", help="Spec file (YAML)."),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", help="SFDX package directory to write."),
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 and name the files that differ from the spec's rendering."
+    ),
+) -> None:
+    """Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec."""
+    from generator.canonical import CanonicalError
+    from generator.errors import GenerateError, SpecError
+    from generator.output import compare, write_tree
+    from generator.render import render
+    from generator.spec import load_spec
+
+    try:
+        files = render(load_spec(spec))
+    except SpecError as exc:
+        _fail([str(p) for p in exc.problems] + [f"{len(exc.problems)} problem(s) in {spec}; nothing written."])
+    except CanonicalError as exc:  # a template bug, not the user's: say so plainly
+        _fail([f"internal error: generated metadata does not fit the schema: {exc}"])
+    if check:
+        drift = compare(files, out)
+        if not drift.clean:
+            _fail(drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"])
+        print(f"{out} is up to date with {spec} ({len(files)} files).")
+        return
+    try:
+        write_tree(files, out)
+    except GenerateError as exc:
+        _fail([f"error: {exc}"])
+    print(f"wrote {len(files)} files to {out}")
+
+
+def schema() -> None:
+    """Print the JSON Schema of the spec (for editor completion and validation)."""
+    import json
+
+    from generator.spec.model import Spec
+
+    document = Spec.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "sfpay spec"
+    print(json.dumps(document, indent=2, sort_keys=True))
+
+
+def diagram(
+    flows: Path = typer.Option(DEFAULT_OUT, "--flows", help="SFDX package directory holding the flows."),
+    out: Path = typer.Option(DEFAULT_DIAGRAMS, "--out", help="Directory for the Mermaid diagrams."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the diagrams are out of date."),
+) -> None:
+    """Write one Mermaid diagram per flow, derived from the flow XML."""
+    from generator.diagram import DiagramError, render_diagrams
+    from generator.errors import GenerateError
+    from generator.output import compare, write_tree
+
+    try:
+        files = render_diagrams(flows)
+    except DiagramError as exc:
+        _fail([f"error: {exc}"])
+    if check:
+        drift = compare(files, out)
+        if not drift.clean:
+            _fail(drift.lines(out) + [f"run: sfpay diagram --flows {flows} --out {out}"])
+        print(f"{out} is up to date ({len(files)} diagrams).")
+        return
+    try:
+        write_tree(files, out)
+    except GenerateError as exc:
+        _fail([f"error: {exc}"])
+    print(f"wrote {len(files)} diagrams to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("generate")(generate)
+    spec_app.command("schema")(schema)
+    app.add_typer(spec_app, name="spec")
+    app.command("diagram")(diagram)

@@ -1,0 +1,114 @@
+"""Render a spec into the SFDX source tree: {relative path: bytes}.
+
+Every XML file goes through the canonicalizer; flows also get their canvas layout. The
+result is a pure function of the spec (and the templates), byte for byte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.canonical import CanonicalError, canonical_tree, serialize
+from generator.render.context import Context, build_context
+from generator.spec.model import Spec
+
+SOURCE_ROOT = "main/default"
+
+
+def _environment(templates_dir: Path):
+    import jinja2
+    from markupsafe import Markup, escape
+
+    def element(tag: str, text) -> Markup:
+        return Markup(f"<{tag}>{escape(text)}</{tag}>")
+
+    def bool_text(value: bool) -> str:
+        return "true" if value else "false"
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=lambda name: bool(name) and name.endswith(".xml.j2"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+    )
+    env.globals.update(
+        s=lambda v: element("stringValue", v),
+        n=lambda v: element("numberValue", v),
+        b=lambda v: element("booleanValue", bool_text(v)),
+        r=lambda v: element("elementReference", v),
+        b_text=bool_text,
+    )
+    return env
+
+
+def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:
+    from sfpay.paths import TEMPLATES_DIR
+
+    env = _environment(templates_dir or TEMPLATES_DIR)
+    ctx = build_context(spec)
+    base = ctx.as_template_vars()
+    files: dict[str, bytes] = {}
+
+    def xml(template: str, out: str, is_flow: bool = False, **extra) -> None:
+        path = f"{SOURCE_ROOT}/{out}"
+        text = env.get_template(template).render(**base, **extra)
+        files[path] = _canonical(text, path, is_flow)
+
+    flows = spec.flows
+    for kind in ("create", "update", "reminder", "event"):
+        names = getattr(flows, kind)
+        xml(f"flows/{kind}.flow-meta.xml.j2", f"flows/{names.api_name}.flow-meta.xml", is_flow=True)
+
+    for field in ctx.fields:
+        xml("objects/field.field-meta.xml.j2",
+            f"objects/{field.object}/fields/{field.api_name}.field-meta.xml", field=field)
+    if spec.record_types.create:
+        bp = spec.record_types.business_process
+        xml("objects/businessProcess.businessProcess-meta.xml.j2",
+            f"objects/Opportunity/businessProcesses/{bp.name}.businessProcess-meta.xml")
+        for rt in spec.record_types.types:
+            xml("objects/recordType.recordType-meta.xml.j2",
+                f"objects/Opportunity/recordTypes/{rt.developer_name}.recordType-meta.xml", rt=rt)
+
+    ps = spec.permission_set
+    xml("permissionsets/permissionset.permissionset-meta.xml.j2",
+        f"permissionsets/{ps.name}.permissionset-meta.xml")
+    xml("workflows/Opportunity.workflow-meta.xml.j2", "workflows/Opportunity.workflow-meta.xml")
+
+    folder = spec.email_folder.name
+    xml("email/folder.emailFolder-meta.xml.j2", f"email/{folder}.emailFolder-meta.xml")
+    for reminder in ctx.reminders:
+        name = reminder.spec.template_name
+        xml("email/template.email-meta.xml.j2", f"email/{folder}/{name}.email-meta.xml", reminder=reminder)
+        body = env.get_template("email/template.email.j2").render(**base, reminder=reminder)
+        files[f"{SOURCE_ROOT}/email/{folder}/{name}.email"] = _text_file(body)
+    return dict(sorted(files.items()))
+
+
+def _text_file(text: str) -> bytes:
+    """Email bodies: LF line endings, exactly one trailing newline."""
+    return (text.replace("\r\n", "\n").rstrip("\n") + "\n").encode("utf-8")
+
+
+def _canonical(text: str, path: str, is_flow: bool) -> bytes:
+    from lxml import etree
+
+    from generator.render.layout import LayoutError, apply_layout
+
+    parser = etree.XMLParser(remove_blank_text=True, remove_comments=True)
+    try:
+        root = etree.fromstring(text.lstrip().encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise CanonicalError(f"{path}: rendered XML does not parse: {exc}") from exc
+    if is_flow:
+        try:
+            apply_layout(root, path)
+        except LayoutError as exc:
+            raise CanonicalError(str(exc)) from exc
+    return serialize(canonical_tree(root, path), path)
+
+
+__all__ = ["Context", "SOURCE_ROOT", "render"]

@@ -1,0 +1,129 @@
+"""Defaults that reproduce the seed's client: CT Nonprofit Alliance, a US nonprofit.
+
+Kept apart from the model so the model reads as a schema and this file as one org's setup.
+"""
+
+from __future__ import annotations
+
+REMINDER_BODY = """Dear {account_name},
+
+Our records show that the invoice for "{opportunity_name}" ({amount}) is still unpaid.
+
+You can pay it securely online here:
+{invoice_url}
+
+If you have already paid, please disregard this message. Thank you for your support.
+
+CT Nonprofit Alliance
+"""
+
+FALLBACK_BODY = """Dear {account_name},
+
+Our records show that the invoice for "{opportunity_name}" ({amount}) is still unpaid.
+
+You can pay it securely online here:
+{invoice_url}
+
+Thank you,
+CT Nonprofit Alliance
+"""
+
+NONPROFIT_BODY = """Dear friends at {account_name},
+
+This is a friendly reminder that the invoice for "{opportunity_name}" ({amount}) is still open.
+
+You can pay it online at any time:
+{invoice_url}
+
+If your organization needs a different payment arrangement, just reply to this email.
+
+With thanks,
+CT Nonprofit Alliance
+"""
+
+
+def reminder(
+    name: str, label: str, subject: str, body: str, recipients: list[dict], audience: str | None = None
+) -> dict:
+    return {
+        "alert_name": f"Stripe_Payment_Reminder_{name}",
+        "alert_description": f"Stripe payment reminder ({audience or label})",
+        "template_name": f"Stripe_Payment_Reminder_{name}",
+        "template_label": f"Stripe Payment Reminder {label}",
+        "subject": subject,
+        "body": body,
+        "recipients": recipients,
+    }
+
+
+def default_record_types() -> list[dict]:
+    return [
+        {
+            "developer_name": "Profit",
+            "label": "Profit",
+            "description": "Opportunities with for-profit organizations.",
+            "reminder": reminder(
+                "Profit",
+                "Profit",
+                "Payment reminder: invoice for {!Opportunity.Name}",
+                REMINDER_BODY,
+                [{"type": "owner"}],
+            ),
+        },
+        {
+            "developer_name": "Nonprofit",
+            "label": "Nonprofit",
+            "description": "Opportunities with nonprofit organizations.",
+            "reminder": reminder(
+                "Nonprofit",
+                "Nonprofit",
+                "Friendly reminder: invoice for {!Opportunity.Name}",
+                NONPROFIT_BODY,
+                [{"type": "owner"}, {"type": "accountOwner"}],
+            ),
+        },
+    ]
+
+
+def default_fallback_reminder() -> dict:
+    return reminder(
+        "Other",
+        "Other",
+        "Payment reminder: invoice for {!Opportunity.Name}",
+        FALLBACK_BODY,
+        [{"type": "owner"}],
+        audience="other record types",
+    )
+
+
+FLOW_DESCRIPTIONS = {
+    "create": "Creates, finalizes and links a Stripe invoice when an eligible "
+    "Opportunity is created (all Stripe calls on the asynchronous path).",
+    "update": "Issues the first invoice when an Opportunity becomes eligible, "
+    "or voids and replaces it when the amount changes; never on its own writeback.",
+    "reminder": "Sends the record type's reminder email when an invoice is still "
+    "unpaid at each scheduled offset after the invoice date.",
+    "event": "Applies Stripe invoice events to the Opportunity holding the "
+    "invoice; never downgrades Paid; moves paid Opportunities to the won stage.",
+}
+
+
+def default_flows() -> dict:
+    return {
+        "create": {
+            "api_name": "Stripe_Invoice_On_Opportunity_Create",
+            "label": "Opportunity after flow stripe payment url generate and update",
+        },
+        "update": {
+            "api_name": "Stripe_Invoice_On_Opportunity_Update",
+            "label": "Opportunity after Update flow stripe payment url generate and update",
+        },
+        "reminder": {
+            "api_name": "Stripe_Payment_Reminder",
+            "label": "Payment Link Created and Pending Sending email alert",
+        },
+        "event": {
+            "api_name": "Stripe_Event_Update_Opportunity_Status",
+            "label": "Update Opportunity status When Stripe event changes",
+        },
+    }

@@ -1,0 +1,207 @@
+"""Load a spec file: YAML with line numbers -> pydantic model -> cross-field checks.
+
+Every problem is reported at once as `FILE:LINE: key.path: message (expected ...)`.
+ruamel.yaml's round-trip loader keeps the line of every key and list item; pydantic's error
+locations are mapped back onto them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import Problem, SpecError
+from generator.spec.model import PATTERN_DESCRIPTIONS, Spec
+
+TYPE_NAMES = {
+    "int": "a whole number",
+    "float": "a number",
+    "decimal": "a number",
+    "bool": "true or false",
+    "string": "text",
+    "list": "a list",
+    "dict": "a mapping of keys to values",
+    "model": "a mapping of keys to values",
+}
+
+
+def load_spec(path: Path) -> Spec:
+    """Read and validate a spec file, or raise SpecError listing every problem."""
+    from generator.spec.checks import check_spec
+
+    name = str(path)
+    data = _read_yaml(path, name)
+    try:
+        spec = Spec.model_validate(_plain(data))
+    except ValidationError as exc:
+        raise SpecError([_problem(name, data, err) for err in exc.errors()]) from None
+    problems = [
+        Problem(name, _line_of(data, loc), _path_text(loc), message)
+        for loc, message in check_spec(spec)
+    ]
+    if problems:
+        raise SpecError(problems)
+    return spec
+
+
+def _read_yaml(path: Path, name: str):
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError([Problem(name, 0, "", "spec file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError([Problem(name, 0, "", f"cannot read spec file: {exc}")]) from None
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise SpecError([Problem(name, line, "", f"YAML syntax error: {exc.problem}")]) from None
+    except YAMLError as exc:
+        raise SpecError([Problem(name, 0, "", f"YAML error: {exc}")]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SpecError(
+            [Problem(name, 1, "", "the spec must be a mapping of keys (expected api_version:, stripe:, ...)")]
+        )
+    return data
+
+
+def _plain(node):
+    """ruamel's commented containers -> plain dicts/lists/scalars for pydantic."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, (str, int)) else k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if hasattr(node, "__float__") and type(node).__name__ == "ScalarFloat":
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _line_of(data, loc: tuple) -> int:
+    """1-based line of the deepest key of `loc` present in the YAML document."""
+    node = data
+    line = 1
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            try:
+                line = node.lc.key(part)[0] + 1
+            except (AttributeError, KeyError, TypeError):
+                pass
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            try:
+                line = node.lc.item(part)[0] + 1
+            except (AttributeError, KeyError, TypeError, IndexError):
+                pass
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _path_text(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif "." in str(part) or " " in str(part):
+            out += f'["{part}"]'
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _problem(file: str, data, err: dict) -> Problem:
+    loc = tuple(p for p in err["loc"] if not _is_internal_loc(p))
+    return Problem(file, _line_of(data, loc), _path_text(loc), _message(loc, err))
+
+
+def _is_internal_loc(part) -> bool:
+    # pydantic adds the dict-key marker "[key]" for errors in mapping keys.
+    return part == "[key]"
+
+
+def _message(loc: tuple, err: dict) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        key = str(loc[-1])
+        hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        did_you_mean = f"; did you mean '{hint[0]}'?" if hint else ""
+        return f"unknown key '{key}'{did_you_mean} (expected one of: {', '.join(allowed)})"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        expected = PATTERN_DESCRIPTIONS.get(pattern, f"text matching {pattern}")
+        return f"invalid value {_show(value)} (expected {expected})"
+    if kind == "literal_error":
+        return f"invalid value {_show(value)} (expected one of: {ctx.get('expected', '')})".replace(
+            " or ", ", "
+        )
+    if kind in ("too_short", "too_long"):
+        return f"{err['msg'][0].lower()}{err['msg'][1:]}"
+    if kind in ("string_too_short", "string_too_long"):
+        return f"invalid value {_show(value)} ({err['msg'].replace('String should', 'expected text to')})"
+    if kind.startswith(("greater_than", "less_than")):
+        return f"invalid value {_show(value)} ({err['msg'].replace('Input should be', 'expected a number')})"
+    for prefix, expected in TYPE_NAMES.items():
+        if kind.startswith(prefix):
+            return f"invalid value {_show(value)} (expected {expected})"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"]
+
+
+def _show(value) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """Keys the model accepts at `loc` (follows models, lists and dicts by annotation)."""
+    annotation: object = Spec
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            annotation = args[-1] if args else None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation):
+    """Strip Optional/Annotated wrappers down to the model or container type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            non_none = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = non_none[0] if len(non_none) == 1 else annotation
+            if len(non_none) != 1:
+                return annotation
+        else:
+            return annotation

@@ -1,0 +1,259 @@
+"""The flow contract: what the org emulator, the validator and a Salesforce org rely on."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import flows_of
+from flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
+from sfpay.paths import CONNECTOR_CATALOG_PATH
+
+ALLOWED_FUNCTIONS = {
+    "AND", "OR", "NOT", "IF", "ISBLANK", "ISCHANGED", "PRIORVALUE", "TEXT", "VALUE",
+    "ROUND", "MID", "FIND", "LEN", "SUBSTITUTE", "TRIM",
+}
+SALESFORCE_ID = re.compile(r"\b(?:[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}(?:[a-zA-Z0-9]{3})?)\b")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return json.loads(CONNECTOR_CATALOG_PATH.read_text(encoding="utf-8"))
+
+
+def _flows(rendered):
+    name, files = rendered
+    return {api: parse(data) for api, data in flows_of(files).items()}
+
+
+def _by_kind(rendered, spec_by_name):
+    name, files = rendered
+    spec = spec_by_name[name]
+    flows = _flows(rendered)
+    return spec, {kind: flows[getattr(spec.flows, kind).api_name] for kind in ("create", "update", "reminder", "event")}
+
+
+@pytest.fixture
+def spec_by_name(default_spec, eu_spec):
+    return {"default": default_spec, "eu": eu_spec}
+
+
+def test_every_connector_target_exists(rendered):
+    for api, root in _flows(rendered).items():
+        known = set(nodes(root))
+        for ref in root.iter("{*}targetReference"):
+            assert ref.text in known, f"{api}: connector to unknown element {ref.text}"
+
+
+def test_every_action_lookup_and_dml_has_a_fault_path_to_a_sync_log(rendered, spec_by_name):
+    spec = spec_by_name[rendered[0]]
+    sync_log = f"{spec.stripe.namespace}__Sync_Log__c"
+    for api, root in _flows(rendered).items():
+        elements = nodes(root)
+        for name, (tag, element) in elements.items():
+            if tag not in ("actionCalls", "recordLookups", "recordCreates", "recordUpdates"):
+                continue
+            if tag == "recordCreates" and text(element, "object") == sync_log:
+                continue  # the log itself: nothing left to report a failure to
+            target = text(element, "faultConnector/targetReference")
+            assert target, f"{api}: {name} has no faultConnector"
+            log_tag, log = elements[target]
+            assert log_tag == "recordCreates" and text(log, "object") == sync_log, f"{api}: {name}"
+            assigned = {k: value_of(v) for k, v in inputs(log, "inputAssignments").items()}
+            assert assigned[f"{spec.stripe.namespace}__Message__c"] == ("elementReference", "$Flow.FaultMessage")
+            assert "Failed: " in assigned[f"{spec.stripe.namespace}__Action_Taken__c"][1]
+            details = assigned[f"{spec.stripe.namespace}__Error_Details__c"]
+            assert details[0] == "elementReference"
+            template = text(resources(root)[details[1]][1], "text")
+            assert "{!$Record.Id}" in template, f"{api}: fault details must carry the triggering record id"
+
+
+def test_stripe_actions_match_the_connector_catalog(rendered, catalog, spec_by_name):
+    spec = spec_by_name[rendered[0]]
+    common = {p["name"] for p in catalog["common_params"]}
+    for api, root in _flows(rendered).items():
+        for name, (tag, element) in nodes(root).items():
+            if tag != "actionCalls" or text(element, "actionType") != "apex":
+                continue
+            action = text(element, "actionName")
+            assert action in catalog["actions"], f"{api}: {name} calls unknown action {action}"
+            assert action.startswith(f"{spec.stripe.namespace}__v02_")
+            params = {p["name"]: p for p in catalog["actions"][action]["params"]}
+            given = inputs(element)
+            unknown = set(given) - set(params) - common
+            assert not unknown, f"{api}: {name} passes unknown inputs {unknown}"
+            missing = {p for p, d in params.items() if d["required"]} - set(given)
+            assert not missing, f"{api}: {name} lacks required inputs {missing}"
+            assert value_of(given["accountRecordId"]) == ("elementReference", "Get_Stripe_Account.Id")
+            assert value_of(given["performDmlSaveAfterCalls"]) == ("booleanValue", "false")
+            key_kind, key_ref = value_of(given["idempotencyKey"])
+            assert key_kind == "elementReference"
+            key_formula = text(resources(root)[key_ref][1], "expression")
+            assert "InterviewGuid" not in key_formula and "CurrentDateTime" not in key_formula
+            for param, value in given.items():
+                kind, _ = value_of(value)
+                if param in params and not params[param]["type"].startswith(("String", "Integer", "Boolean", "Long", "Decimal", "Double")):
+                    pytest.fail(f"{api}: {name}.{param} is model-typed ({params[param]['type']}); Flow cannot build it")
+
+
+def _walk_no_callout_after_dml(api, elements, start, seen_dml=False, visited=None):
+    visited = visited if visited is not None else set()
+    if (start, seen_dml) in visited:
+        return
+    visited.add((start, seen_dml))
+    tag, element = elements[start]
+    if tag == "actionCalls" and text(element, "actionType") == "apex":
+        assert not seen_dml, f"{api}: callout {start} after DML (uncommitted work pending)"
+    if tag in ("recordCreates", "recordUpdates"):
+        seen_dml = True
+    for target in normal_targets(tag, element):
+        _walk_no_callout_after_dml(api, elements, target, seen_dml, visited)
+
+
+def test_all_callouts_precede_dml_and_sit_on_the_async_path(rendered, spec_by_name):
+    spec, flows = _by_kind(rendered, spec_by_name)
+    for kind in ("create", "update"):
+        root = flows[kind]
+        start = root.find("{*}start")
+        assert text(start, "connector/targetReference") is None, "no immediate path in invoicing flows"
+        paths = all_of(start, "scheduledPaths")
+        assert [text(p, "pathType") for p in paths] == ["AsyncAfterCommit"]
+        elements = nodes(root)
+        _walk_no_callout_after_dml(kind, elements, text(paths[0], "connector/targetReference"))
+        callouts = [n for n, (t, e) in elements.items() if t == "actionCalls"]
+        assert {"Create_Customer", "Create_Invoice", "Create_Invoice_Item", "Finalize_Invoice"} <= set(callouts)
+    assert "Void_Invoice" in nodes(flows["update"])
+
+
+def test_triggers_and_entry_conditions(rendered, spec_by_name):
+    spec, flows = _by_kind(rendered, spec_by_name)
+    expected = {
+        "create": ("Opportunity", "Create", "false"),
+        "update": ("Opportunity", "Update", "true"),
+        "reminder": ("Opportunity", "CreateAndUpdate", "true"),
+        "event": (f"{spec.stripe.namespace}__Stripe_Event__c", "Create", "false"),
+    }
+    for kind, (obj, trigger, changed) in expected.items():
+        root = flows[kind]
+        start = root.find("{*}start")
+        assert text(start, "object") == obj
+        assert text(start, "recordTriggerType") == trigger
+        assert text(start, "triggerType") == "RecordAfterSave"
+        assert text(start, "doesRequireRecordChangedToMeetCriteria") == changed
+        assert text(root, "processType") == "AutoLaunchedFlow"
+        assert text(root, "status") == spec.flows.status
+        assert text(root, "apiVersion") == spec.api_version
+    update_entry = text(flows["update"].find("{*}start"), "filterFormula")
+    assert "ISCHANGED({!$Record.Amount})" in update_entry and "ISCHANGED({!$Record.StageName})" in update_entry
+    for field in (spec.fields.invoice_id, spec.fields.invoice_url, spec.fields.payment_status):
+        assert f"ISCHANGED({{!$Record.{field.api_name}}})" not in update_entry
+
+
+def test_reminder_paths_and_record_type_routing(rendered, spec_by_name):
+    spec, flows = _by_kind(rendered, spec_by_name)
+    root = flows["reminder"]
+    paths = all_of(root.find("{*}start"), "scheduledPaths")
+    assert [(text(p, "offsetNumber"), text(p, "offsetUnit")) for p in paths] == [
+        (str(o.number), o.unit) for o in spec.reminders.offsets
+    ]
+    for path in paths:
+        assert text(path, "timeSource") == "RecordField"
+        assert text(path, "recordField") == spec.fields.invoice_date.api_name
+        assert text(path, "connector/targetReference") == "Get_Opportunity"  # re-read first
+    elements = nodes(root)
+    route = elements["Route_By_Record_Type"][1]
+    routed = {}
+    for rule in all_of(route, "rules"):
+        condition = rule.find("{*}conditions")
+        assert text(condition, "leftValueReference") == "$Record.RecordType.DeveloperName"
+        routed[text(condition, "rightValue/stringValue")] = text(rule, "connector/targetReference")
+    assert sorted(routed) == sorted(rt.developer_name for rt in spec.record_types.types)
+    fallback = elements[text(route, "defaultConnector/targetReference")][1]
+    assert text(fallback, "actionName") == f"Opportunity.{spec.fallback_reminder.alert_name}"
+    for rt in spec.record_types.types:
+        action = elements[routed[rt.developer_name]][1]
+        assert text(action, "actionType") == "emailAlert"
+        assert text(action, "actionName") == f"Opportunity.{rt.reminder.alert_name}"
+        assert value_of(inputs(action)["SObjectRowId"]) == ("elementReference", "$Record.Id")
+
+
+def test_event_flow_maps_every_event_and_never_downgrades_paid(rendered, spec_by_name):
+    spec, flows = _by_kind(rendered, spec_by_name)
+    root = flows["event"]
+    start = root.find("{*}start")
+    assert text(start, "filterLogic") == "or"
+    assert sorted(text(f, "value/stringValue") for f in all_of(start, "filters")) == sorted(spec.events)
+    elements = nodes(root)
+    mapped = {}
+    for rule in all_of(elements["Map_Event_Status"][1], "rules"):
+        assignment = elements[text(rule, "connector/targetReference")][1]
+        status = text(assignment, "assignmentItems/value/stringValue")
+        for condition in all_of(rule, "conditions"):
+            mapped[text(condition, "rightValue/stringValue")] = status
+    assert mapped == spec.events
+    guard = elements["Check_Paid_Downgrade"][1]
+    first_rule = all_of(guard, "rules")[0]
+    assert text(first_rule, "name") == "Already_Paid"
+    keep = elements[text(first_rule, "connector/targetReference")][1]
+    kept_fields = set(inputs(keep, "inputAssignments"))
+    assert spec.fields.payment_status.api_name not in kept_fields
+    assert spec.fields.last_event.api_name in kept_fields
+    paid = elements["Update_Paid"][1]
+    assert value_of(inputs(paid, "inputAssignments")["StageName"]) == ("stringValue", spec.invoicing.won_stage)
+
+
+FUNCTION_CALL = re.compile(r"\b([A-Z][A-Z_]*)\s*\(")
+MERGE = re.compile(r"\{!([^}]+)\}")
+
+
+def test_formulas_use_common_functions_and_known_references(rendered):
+    for api, root in _flows(rendered).items():
+        names = set(nodes(root)) | set(resources(root))
+        texts = [text(f, "expression") for f in all_of(root, "formulas")]
+        texts += [text(t, "text") for t in all_of(root, "textTemplates")]
+        start_formula = text(root.find("{*}start"), "filterFormula")
+        if start_formula:
+            texts.append(start_formula)
+        for formula in (t for t in texts if t):
+            no_strings = re.sub(r'"(?:\\.|[^"\\])*"', '""', formula)
+            used = set(FUNCTION_CALL.findall(no_strings))
+            assert used <= ALLOWED_FUNCTIONS, f"{api}: {used - ALLOWED_FUNCTIONS} in {formula}"
+        for ref in [m for t in texts if t for m in MERGE.findall(t)] + [
+            e.text for e in root.iter("{*}elementReference", "{*}leftValueReference")
+        ]:
+            head = ref.split(".")[0]
+            assert head in names or head in ("$Record", "$Flow"), f"{api}: unknown reference {ref}"
+
+
+def test_no_hard_coded_ids_or_urls(rendered):
+    _, files = rendered
+    for path, data in files.items():
+        if not path.endswith(".flow-meta.xml"):
+            continue
+        body = data.decode()
+        assert "http://" not in body.replace("http://soap.sforce.com/2006/04/metadata", "")
+        assert "https://" not in body, path
+        for value in re.findall(r"<(?:stringValue|expression|text)>([^<]*)<", body):
+            assert not SALESFORCE_ID.findall(value), f"{path}: looks like a record id: {value}"
+
+
+def test_alerts_templates_and_permissions_are_consistent(rendered, spec_by_name):
+    name, files = rendered
+    spec = spec_by_name[name]
+    workflow = parse(files["main/default/workflows/Opportunity.workflow-meta.xml"])
+    alerts = {text(a, "fullName"): text(a, "template") for a in all_of(workflow, "alerts")}
+    expected = {rt.reminder.alert_name for rt in spec.record_types.types} | {spec.fallback_reminder.alert_name}
+    assert set(alerts) == expected
+    for template in alerts.values():
+        assert f"main/default/email/{template}.email" in files
+        assert f"main/default/email/{template}.email-meta.xml" in files
+    perms = parse(files[f"main/default/permissionsets/{spec.permission_set.name}.permissionset-meta.xml"])
+    granted = {text(p, "field") for p in all_of(perms, "fieldPermissions")}
+    fields = {
+        p.split("/")[3] + "." + p.split("/")[-1].removesuffix(".field-meta.xml")
+        for p in files if p.endswith(".field-meta.xml")
+    }
+    assert granted == fields
+    assert all(text(p, "readable") == "true" for p in all_of(perms, "fieldPermissions"))
