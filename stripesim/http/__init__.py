@@ -1,0 +1,1 @@
+"""Protocol layer: Starlette app, form decoding, auth, errors, idempotency, faults, admin."""

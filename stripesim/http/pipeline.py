@@ -1,0 +1,129 @@
+"""The request pipeline for `/v1` endpoints.
+
+auth -> API version -> rate limit -> fault injection -> parameters -> idempotency ->
+behaviour (one transaction) -> expand -> response. Each step answers with Stripe's error
+object when it refuses the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from stripesim.engine import Simulator
+from stripesim.errors import StripeError
+from stripesim.http import auth, forms, idempotency
+from stripesim.http.faults import FaultBook, fault_error, rate_limit_error
+from stripesim.http.ratelimit import RateLimiter
+from stripesim.http.responses import error_response, json_response, new_request_id
+from stripesim.params import read_params
+from stripesim.resources.registry import Endpoint
+from stripesim.resources.rendering import expand
+
+_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass
+class Protocol:
+    sim: Simulator
+    faults: FaultBook
+    limiter: RateLimiter
+
+
+async def read_raw_params(request: Request) -> dict:
+    params = forms.decode(request.url.query)
+    if request.method == "POST":
+        body = await request.body()
+        content_type = request.headers.get("content-type", FORM).split(";")[0].strip().lower()
+        if body and content_type != FORM:
+            raise StripeError(
+                f"Invalid request: unsupported Content-Type {content_type}. Stripe's v1 API takes "
+                f"{FORM} bodies.",
+            )
+        params.update(forms.decode(body))
+    return params
+
+
+async def handle(protocol: Protocol, request: Request, endpoint: Endpoint) -> Response:
+    sim = protocol.sim
+    request_id = new_request_id()
+    version = request.headers.get("stripe-version") or sim.config.api_version
+    headers = {"Stripe-Version": version}
+    key = request.headers.get("idempotency-key") if request.method == "POST" else None
+    if key:
+        headers["Idempotency-Key"] = key
+    try:
+        account = auth.authenticate(sim, request.headers.get("authorization"))
+        if not _VERSION.match(version):
+            raise StripeError(f"Invalid Stripe API version: {version}", param="Stripe-Version")
+        if not protocol.limiter.allow(account):
+            raise rate_limit_error()
+        rule = protocol.faults.next_fault(account, request.method, request.url.path)
+        if rule is not None and rule.fault != "timeout":
+            raise fault_error(rule)
+        if rule is not None and not rule.after_processing:
+            await asyncio.sleep(rule.seconds)
+            raise fault_error(rule)
+        raw = await read_raw_params(request)
+        if key:
+            idempotency.check_key(key)
+        base_url = str(request.base_url).rstrip("/")
+        sim.public_url = base_url
+        status, body, extra = execute(sim, account, endpoint, raw, dict(request.path_params), request_id, key,
+                                      base_url)
+    except StripeError as error:
+        return error_response(error, request_id, headers)
+    if rule is not None:  # a timeout after processing: the work is done, the answer comes too late
+        await asyncio.sleep(rule.seconds)
+    return json_response(status, body, request_id, {**headers, **extra})
+
+
+def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_params: dict, request_id: str,
+            key: str | None, base_url: str) -> tuple[int, str, dict]:
+    """Run one API call atomically; returns (status, body, extra headers) or raises StripeError."""
+    method, path = endpoint.method, _concrete_path(endpoint.path, path_params)
+    with sim.lock:
+        if key:
+            saved = sim.operate(account, lambda op: idempotency.lookup(op, key, method, path, raw))
+            if saved is not None:
+                replay = {"Idempotent-Replayed": "true", "Original-Request": saved.request_id}
+                if saved.status >= 400:
+                    raise _Replayed(saved.status, saved.body, replay)
+                return saved.status, saved.body, replay
+        try:
+            with sim.operation(account, request_id=request_id, idempotency_key=key, base_url=base_url) as op:
+                params = read_params(raw, endpoint.spec)
+                result = endpoint.handler(op, params, **path_params)
+                if params.get("expand"):
+                    result = expand(op, result, params["expand"])
+                body = json.dumps(result, separators=(",", ":"))
+                if key:
+                    idempotency.save(op, key, method, path, raw, 200, body, request_id)
+            return 200, body, {}
+        except StripeError as error:
+            if key and error.saved_for_idempotency:
+                body = json.dumps(error.body(), separators=(",", ":"))
+                sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, error.status, body,
+                                                                  request_id))
+            raise
+
+
+class _Replayed(StripeError):
+    """A saved error response replayed verbatim."""
+
+    def __init__(self, status: int, body: str, headers: dict[str, str]) -> None:
+        super().__init__("replayed", status=status, headers=headers)
+        self._body = json.loads(body)
+
+    def body(self) -> dict:
+        return self._body
+
+
+def _concrete_path(template: str, path_params: dict) -> str:
+    return template.format(**path_params) if path_params else template

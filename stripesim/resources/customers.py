@@ -1,0 +1,149 @@
+"""Customers: create, retrieve, update, list, search (by email, name, metadata)."""
+
+from __future__ import annotations
+
+from stripesim import ids
+from stripesim.context import Operation
+from stripesim.errors import ParamError
+from stripesim.params import (LIST_PARAMS, clean_metadata, hash_of, integer, merge_metadata, metadata,
+                              string)
+from stripesim.resources import events
+from stripesim.resources.registry import endpoint
+from stripesim.resources.rendering import list_object, page, public
+from stripesim.resources.search import parse_query
+
+EDITABLE = {
+    "name": string(emptyable=True),
+    "email": string(max_length=512, emptyable=True),
+    "description": string(emptyable=True),
+    "phone": string(max_length=20, emptyable=True),
+    "metadata": metadata(),
+    "invoice_settings": hash_of({"default_payment_method": string(emptyable=True)}),
+}
+
+
+def _check_email(name: str, value: str | None) -> None:
+    if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
+        raise ParamError(f"Invalid email address: {value}", code="email_invalid", param=name)
+
+
+def _check_payment_method(op: Operation, params: dict) -> None:
+    from stripesim.resources.payment_methods import require_payment_method
+
+    settings = params.get("invoice_settings") or {}
+    if settings.get("default_payment_method"):
+        require_payment_method(settings["default_payment_method"], "invoice_settings[default_payment_method]")
+
+
+@endpoint("POST", "/v1/customers", {**EDITABLE, "test_clock": string()})
+def create(op: Operation, params: dict) -> dict:
+    _check_email("email", params.get("email"))
+    _check_payment_method(op, params)
+    clock_id = params.get("test_clock")
+    if clock_id:
+        op.require("test_clock", clock_id, "test clock", param="test_clock", status=400)
+    customer = {
+        "id": ids.new_id("customer"),
+        "object": "customer",
+        "address": None,
+        "balance": 0,
+        "created": op.now(clock_id),
+        "currency": None,
+        "default_source": None,
+        "delinquent": False,
+        "description": params.get("description"),
+        "discount": None,
+        "email": params.get("email"),
+        "invoice_prefix": ids.invoice_prefix(),
+        "invoice_settings": {
+            "custom_fields": None,
+            "default_payment_method": (params.get("invoice_settings") or {}).get("default_payment_method"),
+            "footer": None,
+            "rendering_options": None,
+        },
+        "livemode": False,
+        "metadata": clean_metadata(params.get("metadata", {})),
+        "name": params.get("name"),
+        "next_invoice_sequence": 1,
+        "phone": params.get("phone"),
+        "preferred_locales": [],
+        "shipping": None,
+        "tax_exempt": "none",
+        "test_clock": clock_id,
+    }
+    op.put("customer", customer)
+    rendered = public(customer)
+    events.emit(op, "customer.created", rendered)
+    return rendered
+
+
+@endpoint("GET", "/v1/customers/{id}")
+def retrieve(op: Operation, params: dict, id: str) -> dict:
+    return public(op.require("customer", id, "customer"))
+
+
+@endpoint("POST", "/v1/customers/{id}", EDITABLE)
+def update(op: Operation, params: dict, id: str) -> dict:
+    customer = op.require("customer", id, "customer")
+    _check_email("email", params.get("email"))
+    _check_payment_method(op, params)
+    before = public(customer)
+    for field in ("name", "email", "description", "phone"):
+        if field in params:
+            customer[field] = params[field]
+    if "metadata" in params:
+        customer["metadata"] = merge_metadata(customer["metadata"], params["metadata"])
+    if "invoice_settings" in params and "default_payment_method" in params["invoice_settings"]:
+        customer["invoice_settings"] = {
+            **customer["invoice_settings"],
+            "default_payment_method": params["invoice_settings"]["default_payment_method"],
+        }
+    op.put("customer", customer)
+    rendered = public(customer)
+    previous = {k: before[k] for k in rendered if rendered[k] != before.get(k)}
+    if previous:
+        events.emit(op, "customer.updated", rendered, previous)
+    return rendered
+
+
+@endpoint("GET", "/v1/customers", {**LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
+def list_customers(op: Operation, params: dict) -> dict:
+    email, clock = params.get("email"), params.get("test_clock")
+
+    def keep(customer: dict) -> bool:
+        # Stripe's email filter is case-sensitive; so is ours.
+        if email is not None and customer["email"] != email:
+            return False
+        if clock is not None:
+            return customer["test_clock"] == clock
+        # Like Stripe, list customers not on a test clock unless `test_clock` is given.
+        return customer["test_clock"] is None
+
+    return list_object(op, "customer", "/v1/customers", params, keep)
+
+
+@endpoint("GET", "/v1/customers/search", {"query": string(required=True), "limit": integer(minimum=1, maximum=100),
+                                          "page": string()})
+def search(op: Operation, params: dict) -> dict:
+    matches = parse_query(params["query"], SEARCHABLE)
+    found = [c for c in reversed(op.tx.scan("customer")) if not c.get("deleted") and matches(c)]
+    offset = 0
+    if params.get("page"):
+        token = params["page"]
+        if not token.startswith("page_") or not token[5:].isdigit():
+            raise ParamError(f"Invalid page: {token}", code="parameter_invalid_string", param="page")
+        offset = int(token[5:])
+    limit = params.get("limit", 10)
+    chosen = found[offset:offset + limit]
+    has_more = offset + limit < len(found)
+    listed = page(chosen, "/v1/customers/search", {"limit": limit})
+    return {
+        "object": "search_result",
+        "data": listed["data"],
+        "has_more": has_more,
+        "next_page": f"page_{offset + limit}" if has_more else None,
+        "url": "/v1/customers/search",
+    }
+
+
+SEARCHABLE = {"email": "email", "name": "name", "phone": "phone", "description": "description"}

@@ -1,0 +1,36 @@
+"""One registry of API endpoints; each resource module registers its own handlers.
+
+A handler takes `(op, params, **path_params)` and returns a Stripe object. `spec` declares
+its parameters (checked before the handler runs), `idempotent` marks POSTs that Stripe's
+idempotency layer covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from stripesim.params import Param
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Callable
+    spec: dict[str, Param]
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+def endpoint(method: str, path: str, spec: dict[str, Param] | None = None):
+    def register(handler: Callable) -> Callable:
+        ENDPOINTS.append(Endpoint(method, path, handler, spec or {}))
+        return handler
+
+    return register

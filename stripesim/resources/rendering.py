@@ -1,0 +1,118 @@
+"""Shaping stored documents into API objects: internal fields, lists, pagination, expand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from stripesim.context import Operation
+from stripesim.errors import ParamError, StripeError
+
+
+def public(obj: dict) -> dict:
+    """Drop internal fields (leading underscore) that Stripe would never return."""
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
+def list_object(
+    op: Operation,
+    kind: str,
+    url: str,
+    params: dict,
+    keep: Callable[[dict], bool] = lambda obj: True,
+    render: Callable[[dict], dict] = public,
+) -> dict:
+    """Stripe list: newest first, `limit` (default 10), cursors `starting_after`/`ending_before`."""
+    items = [obj for obj in op.tx.scan(kind) if not obj.get("deleted") and keep(obj)]
+    items.reverse()  # storage is oldest first; Stripe lists newest first
+    return page(items, url, params, render)
+
+
+def page(items: list[dict], url: str, params: dict, render: Callable[[dict], dict] = public) -> dict:
+    limit = params.get("limit", 10)
+    after, before = params.get("starting_after"), params.get("ending_before")
+    if after and before:
+        raise ParamError("You may only specify one of these parameters: ending_before, starting_after.",
+                         code="parameter_invalid_string", param="ending_before")
+    ids = [obj["id"] for obj in items]
+    if after:
+        if after not in ids:
+            raise _bad_cursor("starting_after", after)
+        start = ids.index(after) + 1
+        chosen = items[start:start + limit]
+        has_more = start + limit < len(items)
+    elif before:
+        if before not in ids:
+            raise _bad_cursor("ending_before", before)
+        end = ids.index(before)
+        begin = max(0, end - limit)
+        chosen = items[begin:end]
+        has_more = begin > 0
+    else:
+        chosen = items[:limit]
+        has_more = len(items) > limit
+    return {"object": "list", "data": [render(obj) for obj in chosen], "has_more": has_more, "url": url}
+
+
+def _bad_cursor(param: str, value: str) -> StripeError:
+    return StripeError(f"No such object: '{value}'", code="resource_missing", param=param)
+
+
+# field name -> (storage kind, label used in errors) for each object type that can expand it
+EXPANDABLE: dict[str, dict[str, str]] = {
+    "invoice": {"customer": "customer", "test_clock": "test_clock"},
+    "invoiceitem": {"customer": "customer", "invoice": "invoice", "test_clock": "test_clock"},
+    "customer": {"test_clock": "test_clock"},
+    "line_item": {"invoice": "invoice"},
+}
+
+RENDERERS: dict[str, Callable[[Operation, dict], dict]] = {}
+
+
+def render_stored(op: Operation, kind: str, obj: dict) -> dict:
+    renderer = RENDERERS.get(kind)
+    return renderer(op, obj) if renderer else public(obj)
+
+
+def expand(op: Operation, obj: dict, paths: Iterable[str]) -> dict:
+    for path in paths:
+        _expand_path(op, obj, path.split("."), path)
+    return obj
+
+
+def _expand_path(op: Operation, node: Any, parts: list[str], full: str) -> None:
+    if not parts:
+        return
+    if isinstance(node, list):
+        for item in node:
+            _expand_path(op, item, parts, full)
+        return
+    if not isinstance(node, dict):
+        raise _not_expandable(full)
+    head, rest = parts[0], parts[1:]
+    if node.get("object") in ("list", "search_result") and head == "data":
+        _expand_path(op, node["data"], rest, full)
+        return
+    if head not in node:
+        raise _not_expandable(full)
+    value = node[head]
+    if isinstance(value, str):
+        kind = EXPANDABLE.get(node.get("object", ""), {}).get(head)
+        if kind is None:
+            raise _not_expandable(full)
+        target = op.tx.get(kind, value)
+        node[head] = render_stored(op, kind, target) if target else value
+        value = node[head]
+    elif value is None:
+        if head not in EXPANDABLE.get(node.get("object", ""), {}):
+            raise _not_expandable(full)
+        return
+    elif not isinstance(value, dict) or not rest:
+        if not rest and isinstance(value, dict) and head in EXPANDABLE.get(node.get("object", ""), {}):
+            return
+        raise _not_expandable(full)
+    _expand_path(op, value, rest, full)
+
+
+def _not_expandable(path: str) -> ParamError:
+    return ParamError(f"This property cannot be expanded ({path}).", code="parameter_invalid_string", param="expand")

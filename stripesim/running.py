@@ -1,0 +1,121 @@
+"""Run the emulator in-process (tests, benchmarks, the local stack) and drive its test switches."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from stripesim.config import SimConfig
+
+
+class SimAdmin:
+    """Thin client for `/_sim/*` (faults, rate limit, webhook switches, clock, reset)."""
+
+    def __init__(self, base_url: str, api_key: str) -> None:
+        self._http = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=30)
+
+    def _call(self, method: str, path: str, body: dict | None = None, **params: Any) -> dict:
+        response = self._http.request(method, path, json=body, params=params or None)
+        payload = response.json()
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path} failed ({response.status_code}): {payload['error']['message']}")
+        return payload
+
+    def add_fault(self, *, path: str, fault: str, method: str = "*", nth: int = 1, count: int = 1,
+                  seconds: float | None = None, after_processing: bool = False) -> dict:
+        rule: dict[str, Any] = {"method": method, "path": path, "fault": fault, "nth": nth, "count": count,
+                                "after_processing": after_processing}
+        if seconds is not None:
+            rule["seconds"] = seconds
+        return self._call("POST", "/_sim/faults", rule)
+
+    def faults(self) -> list[dict]:
+        return self._call("GET", "/_sim/faults")["data"]
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/_sim/faults")
+
+    def set_rate_limit(self, per_second: float | None) -> dict:
+        return self._call("POST", "/_sim/rate_limit", {"per_second": per_second})
+
+    def webhook_switches(self, **switches: Any) -> dict:
+        return self._call("POST", "/_sim/webhooks", switches) if switches else self._call("GET", "/_sim/webhooks")
+
+    def release_webhooks(self, order: str | None = None) -> dict:
+        return self._call("POST", "/_sim/webhooks/release", {"order": order} if order else {})
+
+    def deliveries(self, status: str | None = None) -> list[dict]:
+        return self._call("GET", "/_sim/webhooks/deliveries", **({"status": status} if status else {}))["data"]
+
+    def wait_for_deliveries(self, timeout: float = 10.0) -> list[dict]:
+        """Wait until no delivery is pending; return them all."""
+        deadline = time.monotonic() + timeout
+        while True:
+            items = self.deliveries()
+            if not any(d["status"] == "pending" for d in items):
+                return items
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{sum(d['status'] == 'pending' for d in items)} webhook deliveries still pending")
+            time.sleep(0.02)
+
+    def clock(self) -> dict:
+        return self._call("GET", "/_sim/clock")
+
+    def advance_clock(self, seconds: float) -> dict:
+        return self._call("POST", "/_sim/clock/advance", {"seconds": seconds})
+
+    def reset(self) -> None:
+        self._call("POST", "/_sim/reset")
+
+    def close(self) -> None:
+        self._http.close()
+
+
+@dataclass
+class RunningSim:
+    base_url: str
+    api_key: str
+    app: Any
+    server: Any  # sfpay.serving.RunningServer
+    admin: SimAdmin
+
+    @property
+    def sim(self):
+        return self.app.state.sim
+
+    def stripe_client(self, api_key: str | None = None, *, max_network_retries: int = 0, **kwargs: Any):
+        """A `stripe.StripeClient` on this emulator (no automatic retries unless asked)."""
+        import stripe
+
+        return stripe.StripeClient(api_key or self.api_key, base_addresses={"api": self.base_url},
+                                   max_network_retries=max_network_retries, **kwargs)
+
+    def stop(self) -> None:
+        self.admin.close()
+        self.server.stop()
+        self.sim.close()
+
+
+def start(config: SimConfig | None = None, *, host: str = "127.0.0.1", port: int = 0) -> RunningSim:
+    from sfpay.serving import start_in_thread
+    from stripesim.http.app import create_app
+
+    config = config or SimConfig()
+    app = create_app(config)
+    server = start_in_thread(app, host=host, port=port)
+    app.state.sim.public_url = server.base_url
+    return RunningSim(server.base_url, config.api_keys[0], app, server, SimAdmin(server.base_url, config.api_keys[0]))
+
+
+@contextlib.contextmanager
+def start_sim(config: SimConfig | None = None, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[RunningSim]:
+    running = start(config, host=host, port=port)
+    try:
+        yield running
+    finally:
+        running.stop()

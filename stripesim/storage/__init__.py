@@ -1,0 +1,87 @@
+"""Storage of emulator state: JSON documents keyed by (account, kind, id).
+
+Two backends behind one interface: `MemoryStorage` (default) and `SqliteStorage` (`--db`,
+state survives a restart). Both store serialized JSON, so every read returns a fresh object
+and behaviour code can never mutate stored state by accident. Writes go through a
+`Transaction` that applies them only when the whole operation succeeded: a request that
+fails stores nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Storage(Protocol):
+    def get(self, account: str, kind: str, id: str) -> str | None: ...
+
+    def scan(self, account: str, kind: str) -> list[str]:
+        """Every document of this kind, oldest first (insertion order)."""
+
+    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
+        """Write (None = delete) all of `writes` atomically."""
+
+    def close(self) -> None: ...
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"))
+
+
+class Transaction:
+    """Buffered writes over a storage; reads see this transaction's own writes."""
+
+    def __init__(self, storage: Storage, account: str) -> None:
+        self.storage = storage
+        self.account = account
+        self._writes: dict[tuple[str, str, str], str | None] = {}
+        self.after_commit: list[Any] = []
+
+    def get(self, kind: str, id: str) -> dict | None:
+        key = (self.account, kind, id)
+        if key in self._writes:
+            raw = self._writes[key]
+        else:
+            raw = self.storage.get(*key)
+        return None if raw is None else json.loads(raw)
+
+    def put(self, kind: str, id: str, obj: dict) -> None:
+        self._writes[(self.account, kind, id)] = dumps(obj)
+
+    def delete(self, kind: str, id: str) -> None:
+        self._writes[(self.account, kind, id)] = None
+
+    def scan(self, kind: str) -> list[dict]:
+        stored = self.storage.scan(self.account, kind)
+        result = [json.loads(raw) for raw in stored]
+        pending = {k[2]: v for k, v in self._writes.items() if k[0] == self.account and k[1] == kind}
+        if not pending:
+            return result
+        merged = []
+        for obj in result:
+            oid = obj["id"]
+            if oid in pending:
+                raw = pending.pop(oid)
+                if raw is not None:
+                    merged.append(json.loads(raw))
+            else:
+                merged.append(obj)
+        merged.extend(json.loads(raw) for raw in pending.values() if raw is not None)
+        return merged
+
+    def commit(self) -> None:
+        if self._writes:
+            self.storage.apply(self._writes)
+            self._writes = {}
+
+
+def open_storage(db_path: str | Path | None) -> Storage:
+    if db_path is None:
+        from stripesim.storage.memory import MemoryStorage
+
+        return MemoryStorage()
+    from stripesim.storage.sqlite import SqliteStorage
+
+    return SqliteStorage(Path(db_path))

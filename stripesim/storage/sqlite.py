@@ -1,0 +1,76 @@
+"""SQLite storage (`--db FILE`): one table of JSON documents; state survives a restart.
+
+Rows keep the sequence number of their first insertion so listings stay in creation order
+after updates. All writes of one request are one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (account, kind, id)
+);
+CREATE INDEX IF NOT EXISTS documents_by_kind ON documents (account, kind, seq);
+"""
+
+
+class SqliteStorage:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(SCHEMA)
+        self._lock = threading.Lock()
+        row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()
+        self._seq = row[0]
+
+    def get(self, account: str, kind: str, id: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT body FROM documents WHERE account=? AND kind=? AND id=?", (account, kind, id)
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def scan(self, account: str, kind: str) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT body FROM documents WHERE account=? AND kind=? ORDER BY seq", (account, kind)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
+        with self._lock:
+            cur = self._conn.cursor()
+            cur.execute("BEGIN")
+            try:
+                for (account, kind, id), raw in writes.items():
+                    if raw is None:
+                        cur.execute("DELETE FROM documents WHERE account=? AND kind=? AND id=?", (account, kind, id))
+                        continue
+                    updated = cur.execute(
+                        "UPDATE documents SET body=? WHERE account=? AND kind=? AND id=?", (raw, account, kind, id)
+                    ).rowcount
+                    if not updated:
+                        self._seq += 1
+                        cur.execute(
+                            "INSERT INTO documents (account, kind, id, seq, body) VALUES (?, ?, ?, ?, ?)",
+                            (account, kind, id, self._seq, raw),
+                        )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

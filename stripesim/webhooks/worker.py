@@ -1,0 +1,154 @@
+"""The background worker: sends due deliveries, retries failures with backoff, sweeps clocks.
+
+Runs as a task in the server's event loop (started by the app's lifespan). Deliveries are
+POSTed with Stripe's headers and signature; a 2xx answer completes a delivery, anything
+else (status, connection error, timeout) schedules a retry after `retry_base_seconds`
+doubled per attempt (capped at `retry_max_seconds`) until `retry_max_attempts`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+
+import httpx
+
+from stripesim.engine import Simulator
+from stripesim.resources.scheduler import has_due_work, run_due_work
+from stripesim.webhooks.queue import switches
+from stripesim.webhooks.signing import sign
+
+log = logging.getLogger("stripesim.webhooks")
+
+USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
+DONE_KIND = "delivery_done"
+
+
+class DeliveryWorker:
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self._wakeup: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+        self._last_sweep = 0.0
+
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._wakeup = asyncio.Event()
+        wakeup = self._wakeup
+        self.sim.set_waker(lambda: loop.call_soon_threadsafe(wakeup.set))
+        self._task = loop.create_task(self._run(), name="stripesim-webhooks")
+
+    async def stop(self) -> None:
+        self.sim.set_waker(lambda: None)
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        assert self._wakeup is not None
+        async with httpx.AsyncClient(timeout=self.sim.config.webhook_timeout_seconds) as client:
+            while True:
+                self._wakeup.clear()
+                try:
+                    wait = await self.tick(client)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # keep delivering even if one tick hits a bug; it is logged
+                    log.exception("webhook worker tick failed")
+                    wait = 1.0
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=max(0.01, wait))
+                except TimeoutError:
+                    pass
+
+    async def tick(self, client: httpx.AsyncClient) -> float:
+        """Do everything due now; return the seconds until something else is due."""
+        cfg = self.sim.config
+        if time.time() - self._last_sweep >= cfg.sweep_seconds:
+            self._last_sweep = time.time()
+            for account in self.sim.account_ids():
+                self.sim.operate(account, lambda op: has_due_work(op) and run_due_work(op, None))
+        now = time.time()
+        soonest = now + cfg.sweep_seconds
+        batch: list[tuple[str, dict]] = []
+        for account in self.sim.account_ids():
+            with self.sim.operation(account) as op:
+                settings = switches(op)
+                if settings["paused"]:
+                    continue
+                due = []
+                for delivery in op.tx.scan("delivery"):
+                    if delivery["next_attempt_at"] <= now:
+                        due.append(delivery)
+                    else:
+                        soonest = min(soonest, delivery["next_attempt_at"])
+                if settings["order"] == "reverse":
+                    due.reverse()
+                elif settings["order"] == "shuffle":
+                    random.Random(settings["shuffle_seed"]).shuffle(due)
+                batch.extend((account, delivery) for delivery in due)
+        for account, delivery in batch:
+            await self.attempt(client, account, delivery)
+        if batch:
+            return 0.0  # attempts scheduled retries: look again at once
+        return soonest - time.time()
+
+    async def attempt(self, client: httpx.AsyncClient, account: str, delivery: dict) -> None:
+        with self.sim.operation(account) as op:
+            endpoint = op.get("webhook_endpoint", delivery["endpoint"])
+            event = op.get("event", delivery["event"])
+            offset = int(switches(op)["signature_offset_seconds"])
+            if endpoint is None or event is None or endpoint["status"] != "enabled":
+                self._finish(op, delivery, "failed", None, "endpoint deleted or disabled")
+                return
+        payload = {**event, "api_version": endpoint["api_version"] or event["api_version"]}
+        body = json.dumps(payload, indent=2)
+        timestamp = int(time.time()) + offset
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "Accept": "*/*; q=0.5, application/xml",
+            "Cache-Control": "no-cache",
+            "Stripe-Signature": sign(body, endpoint["_secret"], timestamp),
+        }
+        status, error = None, None
+        try:
+            response = await client.post(endpoint["url"], content=body.encode("utf-8"), headers=headers)
+            status = response.status_code
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        with self.sim.operation(account) as op:
+            current = op.get("delivery", delivery["id"])
+            if current is None:
+                return
+            current["attempts"] += 1
+            current["history"].append({"at": time.time(), "status": status, "error": error})
+            if status is not None and 200 <= status < 300:
+                self._finish(op, current, "succeeded", status, None)
+                if current["copy"] == 0:
+                    stored = op.get("event", current["event"])
+                    if stored is not None:
+                        stored["pending_webhooks"] = max(0, stored["pending_webhooks"] - 1)
+                        op.put("event", stored)
+            elif current["attempts"] >= self.sim.config.retry_max_attempts:
+                self._finish(op, current, "failed", status, error)
+            else:
+                cfg = self.sim.config
+                backoff = min(cfg.retry_base_seconds * 2 ** (current["attempts"] - 1), cfg.retry_max_seconds)
+                current["next_attempt_at"] = time.time() + backoff
+                op.put("delivery", current)
+
+    @staticmethod
+    def _finish(op, delivery: dict, status: str, http_status: int | None, error: str | None) -> None:
+        delivery["status"] = status
+        delivery["finished_at"] = time.time()
+        if not delivery["history"] or error:
+            delivery.setdefault("error", error)
+        op.tx.delete("delivery", delivery["id"])
+        op.tx.put(DONE_KIND, delivery["id"], delivery)

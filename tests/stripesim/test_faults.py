@@ -1,0 +1,99 @@
+"""Fault injection and the optional rate limit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import stripe
+
+
+def test_nth_request_fails_with_500(sim, client):
+    sim.admin.add_fault(method="POST", path="/v1/customers", fault="500", nth=2)
+    client.v1.customers.create(params={"email": "one@example.org"})
+    with pytest.raises(stripe.APIError) as caught:
+        client.v1.customers.create(params={"email": "two@example.org"})
+    assert caught.value.http_status == 500 and caught.value.error.type == "api_error"
+    client.v1.customers.create(params={"email": "three@example.org"})
+    assert [c.email for c in client.v1.customers.list().data] == ["three@example.org", "one@example.org"]
+    rule = sim.admin.faults()[0]
+    assert rule["seen"] == 3 and rule["fired"] == 1
+
+
+def test_sdk_retries_recover_from_a_500(sim):
+    sim.admin.add_fault(method="POST", path="/v1/customers", fault="500", count=2)
+    client = sim.stripe_client(max_network_retries=3)
+    customer = client.v1.customers.create(params={"email": "retry@example.org"})
+    assert customer.email == "retry@example.org"
+    assert len(client.v1.customers.list().data) == 1
+
+
+def test_glob_paths_and_429(sim, client):
+    from tests.stripesim.conftest import make_invoice
+
+    _, invoice = make_invoice(client)
+    sim.admin.add_fault(method="POST", path="/v1/invoices/*/finalize", fault="429")
+    with pytest.raises(stripe.RateLimitError) as caught:
+        client.v1.invoices.finalize_invoice(invoice.id)
+    assert caught.value.http_status == 429 and caught.value.error.code == "rate_limit"
+    assert client.v1.invoices.retrieve(invoice.id).status == "draft"
+    assert client.v1.invoices.finalize_invoice(invoice.id).status == "open"
+
+
+def test_timeout_after_processing_then_idempotent_retry(sim):
+    sim.admin.add_fault(method="POST", path="/v1/customers", fault="timeout", seconds=1.5, after_processing=True)
+    client = sim.stripe_client(http_client=stripe.RequestsClient(timeout=0.3))
+    with pytest.raises(stripe.APIConnectionError):
+        client.v1.customers.create(params={"email": "slow@example.org"}, options={"idempotency_key": "slow-1"})
+    # The request was executed before the answer got lost; the retry is a replay.
+    retried = client.v1.customers.create(params={"email": "slow@example.org"},
+                                         options={"idempotency_key": "slow-1"})
+    assert retried.last_response.headers["Idempotent-Replayed"] == "true"
+    assert len(client.v1.customers.list().data) == 1
+
+
+def test_timeout_before_processing_executes_nothing(sim):
+    sim.admin.add_fault(method="POST", path="/v1/customers", fault="timeout", seconds=0.8)
+    client = sim.stripe_client(http_client=stripe.RequestsClient(timeout=0.3))
+    with pytest.raises(stripe.APIConnectionError):
+        client.v1.customers.create(params={"email": "lost@example.org"})
+    time.sleep(0.7)
+    assert client.v1.customers.list().data == []
+
+
+def test_bad_fault_rules_are_refused(sim):
+    with pytest.raises(RuntimeError, match="Invalid fault"):
+        sim.admin.add_fault(path="/v1/customers", fault="503")
+    with pytest.raises(RuntimeError, match="Invalid nth"):
+        sim.admin.add_fault(path="/v1/customers", fault="500", nth=0)
+    sim.admin.add_fault(path="/v1/customers", fault="500")
+    sim.admin.clear_faults()
+    assert sim.admin.faults() == []
+
+
+def test_rate_limit(sim, client):
+    sim.admin.set_rate_limit(25)
+    statuses = []
+    for _ in range(40):
+        try:
+            client.v1.customers.list()
+            statuses.append(200)
+        except stripe.RateLimitError as error:
+            statuses.append(error.http_status)
+    assert statuses[:25] == [200] * 25 and 429 in statuses[25:]
+    sim.admin.set_rate_limit(None)
+    time.sleep(0.05)
+    client.v1.customers.list()
+
+
+def test_rate_limit_from_config():
+    from stripesim import SimConfig, start_sim
+
+    with start_sim(SimConfig(rate_limit=2)) as running:
+        client = running.stripe_client()
+        client.v1.customers.list()
+        client.v1.customers.list()
+        with pytest.raises(stripe.RateLimitError):
+            client.v1.customers.list()
+        time.sleep(1.05)
+        client.v1.customers.list()

@@ -1,0 +1,181 @@
+"""Webhook endpoints and deliveries: signatures, retries, duplicates, reordering, delay."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import stripe
+
+from tests.stripesim.conftest import make_invoice
+
+
+def wait_until(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+def create_endpoint(client, receiver, events=("*",), **params):
+    return client.v1.webhook_endpoints.create(
+        params={"url": receiver.url, "enabled_events": list(events), **params}
+    )
+
+
+def lifecycle(client):
+    _, invoice = make_invoice(client)
+    client.v1.invoices.finalize_invoice(invoice.id)
+    client.v1.invoices.pay(invoice.id, params={"payment_method": "pm_card_visa"})
+    return invoice
+
+
+def test_endpoint_crud_and_secret_only_on_creation(client, receiver):
+    endpoint = create_endpoint(client, receiver, ["invoice.paid"], api_version="2025-04-30.basil",
+                               description="org")
+    assert endpoint.id.startswith("we_") and endpoint.secret.startswith("whsec_")
+    assert endpoint.status == "enabled" and endpoint.api_version == "2025-04-30.basil"
+    fetched = client.v1.webhook_endpoints.retrieve(endpoint.id)
+    assert "secret" not in fetched
+    updated = client.v1.webhook_endpoints.update(endpoint.id, params={"enabled_events": ["invoice.voided"],
+                                                                      "disabled": True})
+    assert updated.enabled_events == ["invoice.voided"] and updated.status == "disabled"
+    assert [e.id for e in client.v1.webhook_endpoints.list().data] == [endpoint.id]
+    assert client.v1.webhook_endpoints.delete(endpoint.id).deleted is True
+    assert client.v1.webhook_endpoints.list().data == []
+
+
+def test_unsupported_event_type_is_refused(client, receiver):
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        create_endpoint(client, receiver, ["invoice.paid", "charge.succeeded"])
+    assert caught.value.param == "enabled_events[1]" and "charge.succeeded" in caught.value.user_message
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.webhook_endpoints.create(params={"url": "ftp://x", "enabled_events": ["*"]})
+    assert caught.value.param == "url"
+    assert client.v1.webhook_endpoints.list().data == []
+
+
+def test_deliveries_are_signed_and_verify_with_the_sdk(sim, client, receiver):
+    endpoint = create_endpoint(client, receiver, ["invoice.finalized", "invoice.paid"], api_version="2024-06-20")
+    invoice = lifecycle(client)
+    wait_until(lambda: len(receiver.received) == 2)
+    for received in receiver.received:
+        assert received.headers["content-type"].startswith("application/json")
+        assert received.headers["user-agent"].startswith("Stripe/1.0")
+        event = stripe.Webhook.construct_event(received.body, received.headers["stripe-signature"], endpoint.secret)
+        assert event.data.object.id == invoice.id
+        assert event.api_version == "2024-06-20"  # rendered for the endpoint's version
+    assert sorted(receiver.types()) == ["invoice.finalized", "invoice.paid"]
+    paid = client.v1.events.list(params={"type": "invoice.paid"}).data[0]
+    wait_until(lambda: client.v1.events.retrieve(paid.id).pending_webhooks == 0)
+
+
+def test_tampered_and_stale_payloads_are_rejected(sim, client, receiver):
+    endpoint = create_endpoint(client, receiver, ["customer.created"])
+    client.v1.customers.create(params={"email": "a@example.org"})
+    wait_until(lambda: len(receiver.received) == 1)
+    genuine = receiver.received[0]
+    tampered = genuine.body.replace("a@example.org", "evil@example.org")
+    with pytest.raises(stripe.SignatureVerificationError):
+        stripe.Webhook.construct_event(tampered, genuine.headers["stripe-signature"], endpoint.secret)
+    with pytest.raises(stripe.SignatureVerificationError):
+        stripe.Webhook.construct_event(genuine.body, genuine.headers["stripe-signature"], "whsec_wrong")
+    sim.admin.webhook_switches(signature_offset_seconds=-600)
+    client.v1.customers.create(params={"email": "b@example.org"})
+    wait_until(lambda: len(receiver.received) == 2)
+    stale = receiver.received[1]
+    with pytest.raises(stripe.SignatureVerificationError, match="tolerance"):
+        stripe.Webhook.construct_event(stale.body, stale.headers["stripe-signature"], endpoint.secret)
+    # The signature itself is right; only its age is wrong.
+    stripe.Webhook.construct_event(stale.body, stale.headers["stripe-signature"], endpoint.secret, tolerance=3600)
+
+
+def test_failed_deliveries_are_retried_with_backoff(sim, client, receiver):
+    create_endpoint(client, receiver, ["customer.created"])
+    receiver.fail_next = 3
+    customer = client.v1.customers.create(params={"email": "a@example.org"})
+    wait_until(lambda: len(receiver.received) == 1)
+    assert receiver.attempts == 4
+    delivery = sim.admin.wait_for_deliveries()[0]
+    assert delivery["status"] == "succeeded" and delivery["attempts"] == 4
+    assert [h["status"] for h in delivery["history"]] == [500, 500, 500, 200]
+    gaps = [b["at"] - a["at"] for a, b in zip(delivery["history"], delivery["history"][1:])]
+    assert gaps[1] > gaps[0] * 1.5  # exponential backoff
+    assert receiver.events()[0]["data"]["object"]["id"] == customer.id
+
+
+def test_delivery_gives_up_after_max_attempts(sim, client, receiver):
+    create_endpoint(client, receiver, ["customer.created"])
+    receiver.fail_next = 100
+    client.v1.customers.create(params={"email": "a@example.org"})
+    wait_until(lambda: sim.admin.deliveries(status="failed"), timeout=15)
+    assert receiver.attempts == sim.sim.config.retry_max_attempts
+    event = client.v1.events.list().data[0]
+    assert event.pending_webhooks == 1
+
+
+def test_unreachable_endpoint_is_retried(sim, client):
+    from sfpay.serving import free_port
+
+    client.v1.webhook_endpoints.create(params={"url": f"http://127.0.0.1:{free_port()}/gone",
+                                               "enabled_events": ["*"]})
+    client.v1.customers.create(params={"email": "a@example.org"})
+    wait_until(lambda: sim.admin.deliveries(status="failed"), timeout=15)
+    delivery = sim.admin.deliveries(status="failed")[0]
+    assert all(h["status"] is None and "Connect" in h["error"] for h in delivery["history"])
+
+
+def test_only_enabled_events_are_delivered(client, receiver):
+    create_endpoint(client, receiver, ["invoice.paid"])
+    lifecycle(client)
+    wait_until(lambda: len(receiver.received) == 1)
+    time.sleep(0.2)
+    assert receiver.types() == ["invoice.paid"]
+
+
+def test_duplicates_switch(sim, client, receiver):
+    create_endpoint(client, receiver, ["customer.created"])
+    sim.admin.webhook_switches(duplicates=2)
+    customer = client.v1.customers.create(params={"email": "a@example.org"})
+    wait_until(lambda: len(receiver.received) == 3)
+    events = receiver.events()
+    assert len({e["id"] for e in events}) == 1 and events[0]["data"]["object"]["id"] == customer.id
+
+
+def test_pause_and_release_in_reverse_order(sim, client, receiver):
+    create_endpoint(client, receiver)
+    sim.admin.webhook_switches(paused=True)
+    lifecycle(client)
+    time.sleep(0.3)
+    assert receiver.received == []
+    sim.admin.release_webhooks(order="reverse")
+    expected = [e.type for e in client.v1.events.list(params={"limit": 100}).data]  # newest first
+    wait_until(lambda: len(receiver.received) == len(expected))
+    assert receiver.types() == expected
+
+
+def test_shuffle_order_is_a_permutation(sim, client, receiver):
+    create_endpoint(client, receiver)
+    sim.admin.webhook_switches(paused=True, order="shuffle", shuffle_seed=7)
+    lifecycle(client)
+    sim.admin.release_webhooks()
+    created = [e.type for e in reversed(client.v1.events.list(params={"limit": 100}).data)]
+    wait_until(lambda: len(receiver.received) == len(created))
+    assert sorted(receiver.types()) == sorted(created) and receiver.types() != created
+
+
+def test_delay_switch(sim, client, receiver):
+    create_endpoint(client, receiver, ["customer.created"])
+    sim.admin.webhook_switches(delay_seconds=0.6)
+    started = time.monotonic()
+    client.v1.customers.create(params={"email": "a@example.org"})
+    wait_until(lambda: len(receiver.received) == 1)
+    assert time.monotonic() - started >= 0.55
+
+
+def test_bad_switches_are_refused(sim):
+    with pytest.raises(RuntimeError, match="Unknown webhook switch: reorder"):
+        sim.admin.webhook_switches(reorder=True)
+    with pytest.raises(RuntimeError, match="Invalid order"):
+        sim.admin.webhook_switches(order="random")
