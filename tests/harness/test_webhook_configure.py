@@ -10,8 +10,8 @@ import pytest
 
 from harness.webhook_config import DESCRIPTION, WebhookConfigError, check_endpoint, ensure_endpoint
 from sfpay.paths import PROJECT_ROOT
+from stripesim import start_sim
 
-stripesim = pytest.importorskip("stripesim", reason="stripesim (issue 4) is not in this checkout yet")
 
 URL = "https://ctnonprofit.my.salesforce-sites.com/services/apexrest/stripeGC/v1/webhook"
 EVENTS = ["invoice.marked_uncollectible", "invoice.paid", "invoice.payment_failed", "invoice.payment_succeeded", "invoice.voided"]
@@ -20,7 +20,7 @@ VERSION = "2025-04-30"
 
 @pytest.fixture(scope="module")
 def sim():
-    with stripesim.start_sim() as running:
+    with start_sim() as running:
         yield running
 
 
@@ -111,7 +111,6 @@ def run_cli(sim, *args: str, key: str | None = None) -> subprocess.CompletedProc
 
 
 def test_cli_prints_the_secret_only_when_it_creates_the_endpoint(sim, client):
-    pytest.importorskip("generator.spec.loader", reason="the spec loader (issue 2) is not in this checkout yet")
     first = run_cli(sim, "--url", URL)
     assert first.returncode == 0, first.stderr
     secret = first.stdout.strip()
@@ -125,7 +124,6 @@ def test_cli_prints_the_secret_only_when_it_creates_the_endpoint(sim, client):
 
 
 def test_cli_flags_version_mismatch_without_traceback(sim, client):
-    pytest.importorskip("generator.spec.loader", reason="the spec loader (issue 2) is not in this checkout yet")
     client.v1.webhook_endpoints.create({"url": URL, "enabled_events": EVENTS, "api_version": "2024-06-20"})
     result = run_cli(sim, "--url", URL)
     assert result.returncode == 1 and "Traceback" not in result.stderr
