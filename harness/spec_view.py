@@ -28,6 +28,7 @@ class SpecView:
     namespace: str
     stripe_account_name: str
     currency: str
+    currency_exponent: int  # decimal places of the smallest unit (2 for usd, 0 for jpy)
     # Opportunity fields
     invoice_id_field: str
     invoice_url_field: str
@@ -69,10 +70,7 @@ class SpecView:
         raise KeyError(f"the spec defines no record type {developer_name!r} (it has: {known})")
 
     def amount_in_minor_units(self, amount: Decimal | float | int) -> int:
-        # Zero-decimal currencies (JPY, KRW, ...) are charged in whole units.
-        zero_decimal = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
-        factor = 1 if self.currency.lower() in zero_decimal else 100
-        return int((Decimal(str(amount)) * factor).to_integral_value())
+        return int((Decimal(str(amount)) * 10 ** self.currency_exponent).to_integral_value())
 
 
 class SpecUnavailable(Exception):
@@ -106,6 +104,7 @@ def from_spec(spec, spec_path: str) -> SpecView:
         namespace=spec.stripe.namespace,
         stripe_account_name=spec.stripe.account_name,
         currency=spec.currency.code,
+        currency_exponent=currency_exponent(spec.currency.code, spec.currency.exponent),
         invoice_id_field=spec.fields.invoice_id.api_name,
         invoice_url_field=spec.fields.invoice_url.api_name,
         status_field=status.api_name,
@@ -124,6 +123,13 @@ def from_spec(spec, spec_path: str) -> SpecView:
         fallback_reminder=_reminder_view("", spec.fallback_reminder),
         flow_names=tuple(getattr(spec.flows, key).api_name for key in ("create", "update", "reminder", "event")),
     )
+
+
+def currency_exponent(code: str, explicit: int | None) -> int:
+    # The generator's rule, so the harness expects exactly the amounts the flows send.
+    from generator.render.formulas import currency_exponent as generator_rule
+
+    return generator_rule(code, explicit)
 
 
 def load(spec_path: Path) -> SpecView:
