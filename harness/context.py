@@ -102,14 +102,18 @@ class ScenarioContext:
         self._recorder.timings.append(Timing(label, round(seconds, 3)))
 
     # Waiting -------------------------------------------------------------------------
-    def wait_for(self, probe: Callable[[], T], *, timeout: float, what: str, timing: str | None = None) -> T:
-        """Poll `probe` until it returns something truthy; fail naming `what` and the last value seen."""
+    def wait_for(self, probe: Callable[[], T], *, timeout: float, what: str, timing: str | None = None,
+                 observed: Callable[[], str] | None = None) -> T:
+        """Poll `probe` until it returns something truthy; fail naming `what` and what was last seen.
+
+        `observed` describes the state at the deadline (default: the probe's last value)."""
         started = time.monotonic()
         deadline = started + timeout
         value = probe()
         while not value:
             if time.monotonic() >= deadline:
-                self.fail(f"{what}: not seen within {timeout:g} s (last observed: {value!r})")
+                seen = observed() if observed else repr(value)
+                self.fail(f"{what}: not seen within {timeout:g} s (observed: {seen})")
             time.sleep(self.budgets.poll_interval)
             value = probe()
         if timing:

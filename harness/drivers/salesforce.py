@@ -144,7 +144,19 @@ class OrgDriver:
         return self.ctx.wait_for(
             probe, timeout=self.ctx.budgets.invoice_seconds,
             what=f"Opportunity {opportunity_id}: {spec.invoice_id_field} written back", timing=timing,
+            observed=lambda: self.explain_no_invoice(opportunity_id),
         )
+
+    def explain_no_invoice(self, opportunity_id: str) -> str:
+        """What the org shows for an Opportunity that got no invoice: its gate fields and any Sync Log."""
+        opp = self.opportunity(opportunity_id)
+        since = self.server_now - dt.timedelta(days=1)
+        logs = self.sync_logs_mentioning(opportunity_id, since)
+        ns = self.spec.namespace
+        detail = f"StageName {opp.get('StageName')!r}, Amount {opp.get('Amount')}, no {self.spec.invoice_id_field}"
+        if logs:
+            detail += f"; Sync Log {logs[-1]['Id']}: {logs[-1].get(f'{ns}__Message__c')} {logs[-1].get(f'{ns}__Error_Details__c') or ''}".rstrip()
+        return detail
 
     def wait_for_status(self, opportunity_id: str, status: str, *, before: str | None = None,
                         timing: str | None = None, timeout: float | None = None) -> dict[str, Any]:
@@ -163,4 +175,5 @@ class OrgDriver:
         return self.ctx.wait_for(
             probe, timeout=timeout or self.ctx.budgets.paid_seconds,
             what=f"Opportunity {opportunity_id}: {spec.status_field} = {status}", timing=timing,
+            observed=lambda: f"{spec.status_field} is {seen[-1]!r}",
         )

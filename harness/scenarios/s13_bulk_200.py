@@ -32,12 +32,24 @@ class Bulk200(Scenario):
         ids = [r["id"] for r in results]
         ctx.note("salesforce", "Opportunities", f"{ids[0]} ... {ids[-1]} ({len(ids)})")
 
+        progress = {"done": 0, "missing": ids[0]}
+
+        wanted = set(ids)
+
         def all_invoiced():
+            self._fail_fast_on_failed_interviews(ctx, before, wanted)
             rows = ctx.org.opportunities(ids)
             done = [r for r in rows if r.get(spec.invoice_id_field)]
+            progress["done"] = len(done)
+            missing = [r["Id"] for r in rows if not r.get(spec.invoice_id_field)]
+            progress["missing"] = missing[0] if missing else None
             return rows if len(done) == BATCH else None
 
-        rows = ctx.wait_for(all_invoiced, timeout=ctx.budgets.invoice_seconds * 6,
+        def observed() -> str:
+            first = progress["missing"]
+            return f"{progress['done']} of {BATCH} invoiced" + (f"; e.g. {first}: {ctx.org.explain_no_invoice(first)}" if first else "")
+
+        rows = ctx.wait_for(all_invoiced, timeout=ctx.budgets.invoice_seconds * 6, observed=observed,
                             what=f"all {BATCH} Opportunities with an invoice id", timing="200 Opportunities -> 200 invoice ids")
         invoice_by_opp = {r["Id"]: r[spec.invoice_id_field] for r in rows}
         distinct = set(invoice_by_opp.values())
@@ -49,6 +61,16 @@ class Bulk200(Scenario):
                       f"invoice {invoice_id} of {opp_id}: {invoice.status} {invoice.amount_due}, expected open {expected[opp_id]}")
         ctx.note("stripe", "Invoices", f"{len(distinct)} distinct, all open with the right amounts")
         return self._limits(ctx, before) + f"; {BATCH} distinct open invoices"
+
+    @staticmethod
+    def _fail_fast_on_failed_interviews(ctx, before: tuple[int, int], wanted: set[str]) -> None:
+        """A failed interview for one of our records will never produce its invoice: say so now."""
+        if Capability.LIMITS not in ctx.target.capabilities:
+            return
+        failed = [f for f in ctx.target.failed_interviews() if f["seq"] > before[1] and f.get("record_id") in wanted]
+        if failed:
+            messages = sorted({f"{f['flow']}.{f['path']}: {f['message']}" for f in failed})
+            ctx.fail(f"{len(failed)} of {len(wanted)} flow interviews failed: {'; '.join(messages[:3])}")
 
     @staticmethod
     def _marks(ctx) -> tuple[int, int]:

@@ -147,7 +147,9 @@ class OrgHelpers:
         self._call("POST", "/_orgsim/clock", {"seconds": seconds})
 
     def outbox(self) -> list[dict[str, Any]]:
-        return [{"related_id": mail["record_id"], "template": mail["template"], "to": list(mail["recipients"]) + list(mail.get("cc") or []),
+        # Templates are named Folder/DeveloperName (their full name); scenarios compare DeveloperNames.
+        return [{"related_id": mail["record_id"], "template": mail["template"].rsplit("/", 1)[-1],
+                 "template_full_name": mail["template"], "to": list(mail["recipients"]) + list(mail.get("cc") or []),
                  "subject": mail["subject"], "alert": mail["alert"], "seq": mail["seq"]}
                 for mail in self._call("GET", "/_orgsim/outbox")]
 
