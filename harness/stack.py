@@ -36,7 +36,8 @@ class StackDetails:
 
     @property
     def secrets(self) -> list[str]:
-        return [s for s in (self.password, self.access_token, self.stripe_api_key, self.webhook_secret) if s]
+        token = _get(self.raw, "security_token", "org.security_token")
+        return [s for s in (self.password, self.access_token, self.stripe_api_key, self.webhook_secret, token) if s]
 
 
 def _get(data: dict[str, Any], *paths: str) -> Any:
@@ -71,7 +72,7 @@ def parse_stack_details(text: str) -> StackDetails:
     missing = [name for name, value in values.items() if not value]
     if missing:
         raise TargetError(f"`sfpay local up --json` gave no {', '.join(missing)}; keys present: {', '.join(sorted(data))}")
-    ca = _get(data, "org.ca_cert", "org.cert_path", "ca_cert", "cert_path", "tls.ca_cert")
+    ca = _get(data, "ca_bundle", "org.ca_bundle", "org.ca_cert", "ca_cert")
     return StackDetails(**values, ca_cert=ca, raw=data)
 
 

@@ -59,13 +59,14 @@ def test_redaction_of_known_secrets_and_secret_shapes():
 
 
 def test_stack_details_from_local_up_json():
+    # The flat object `sfpay local up --json` prints (issue 6).
     details = parse_stack_details(
-        '{"org": {"instance_url": "https://127.0.0.1:1", "username": "u", "password": "p", "access_token": "t",'
-        ' "ca_cert": "/x/ca.pem"}, "stripe": {"api_base": "http://127.0.0.1:2", "api_key": "sk_test_k"},'
-        ' "webhook_secret": "whsec_s", "webhook_url": "https://127.0.0.1:1/hook"}'
+        '{"instance_url": "https://127.0.0.1:1", "username": "u", "password": "p", "security_token": "st",'
+        ' "access_token": "t", "ca_bundle": "/x/ca.pem", "api_base": "http://127.0.0.1:2", "api_key": "sk_test_k",'
+        ' "webhook_secret": "whsec_s", "webhook_url": "https://127.0.0.1:1/hook", "state_dir": "/x"}'
     )
     assert (details.instance_url, details.stripe_api_base, details.ca_cert) == ("https://127.0.0.1:1", "http://127.0.0.1:2", "/x/ca.pem")
-    assert set(details.secrets) == {"p", "t", "sk_test_k", "whsec_s"}
+    assert set(details.secrets) == {"p", "st", "t", "sk_test_k", "whsec_s"}
     with pytest.raises(TargetError, match="gave no .*webhook_secret"):
         parse_stack_details('{"org": {"instance_url": "x", "username": "u", "password": "p", "access_token": "t"},'
                             ' "stripe": {"api_base": "b", "api_key": "k"}, "webhook_url": "w"}')

@@ -24,7 +24,7 @@ from harness.stack import local_up, sfpay
 def _has_local_stack() -> bool:
     from sfpay.cli import app
 
-    return any(group.name == "local" for group in app.registered_groups)
+    return any("local" in (group.name, getattr(group.typer_instance.info, "name", None)) for group in app.registered_groups)
 
 
 # Until the org server's `sfpay local` (issue 6) is part of the checkout, this file cannot run.
