@@ -1,0 +1,98 @@
+"""Per-project configuration of `sfpay validate`: `.sfpay-validate.yml`.
+
+Looked up in the validated directory and its parents (the first one found wins), or given
+with `--config`. Example:
+
+    rules:
+      hardcoded-url: off            # disable a rule
+      element-unreachable: warning  # change its severity (error | warning | note)
+    known_fields:                   # fields that exist in the target org but not in the tree
+      Case: [Stripe_Charge_Id__c]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from validator.findings import Severity
+
+CONFIG_NAME = ".sfpay-validate.yml"
+_OFF = {"off", "false", "disabled", "disable", "none"}
+
+
+class ConfigError(Exception):
+    def __init__(self, path: Path, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    disabled: set[str] = field(default_factory=set)
+    severities: dict[str, Severity] = field(default_factory=dict)
+    known_fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+def find_config(start: Path) -> Path | None:
+    current = start.resolve()
+    if current.is_file():
+        current = current.parent
+    for directory in (current, *current.parents):
+        candidate = directory / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None, known_rule_ids: set[str]) -> Config:
+    if path is None:
+        return Config()
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, 0, f"cannot read: {exc.strerror}") from exc
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(path, (mark.line + 1) if mark else 0, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    config = Config(path=path)
+    if data is None:
+        return config
+    if not isinstance(data, dict):
+        raise ConfigError(path, 1, "expected a mapping with `rules` and/or `known_fields`")
+    for key in data:
+        if key not in ("rules", "known_fields"):
+            raise ConfigError(path, _line(data, key), f"unknown key `{key}` (expected `rules` or `known_fields`)")
+    rules = data.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise ConfigError(path, _line(data, "rules"), "`rules` must map rule ids to off|error|warning|note")
+    for rule_id, setting in rules.items():
+        line = _line(rules, rule_id)
+        if rule_id not in known_rule_ids:
+            raise ConfigError(path, line, f"unknown rule id `{rule_id}` (see `sfpay validate --list-rules`)")
+        value = str(setting).strip().lower() if setting is not None else "off"
+        if value in _OFF:
+            config.disabled.add(rule_id)
+        elif value in {s.value for s in Severity}:
+            config.severities[rule_id] = Severity(value)
+        else:
+            raise ConfigError(path, line, f"rule `{rule_id}`: expected off, error, warning or note, got `{setting}`")
+    known = data.get("known_fields") or {}
+    if not isinstance(known, dict):
+        raise ConfigError(path, _line(data, "known_fields"), "`known_fields` must map object names to lists of field names")
+    for object_name, names in known.items():
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(path, _line(known, object_name), f"known_fields `{object_name}`: expected a list of field names")
+        config.known_fields[str(object_name)] = [str(n) for n in names]
+    return config
+
+
+def _line(mapping, key) -> int:
+    try:
+        return mapping.lc.key(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return 0

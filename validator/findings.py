@@ -1,0 +1,34 @@
+"""What every check reports: one finding per problem, with a location and a fix hint."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "note": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    file: str  # path relative to the directory `sfpay validate` was pointed at
+    line: int  # 1-based; 0 when the problem is about the whole file
+    message: str
+    hint: str = ""
+
+    def sort_key(self):
+        return (self.file, self.line, self.rule_id, self.message)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data

@@ -1,0 +1,176 @@
+"""The parts of a Flow the rules reason about, read once from the XML with line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from validator.xmlio import child, children, line_of, local, text
+
+# Elements that sit on the canvas and can be the target of a connector.
+NODE_KINDS = frozenset({
+    "actionCalls", "apexPluginCalls", "assignments", "collectionProcessors", "customErrors",
+    "decisions", "loops", "orchestratedStages", "recordCreates", "recordDeletes",
+    "recordLookups", "recordRollbacks", "recordUpdates", "screens", "steps", "subflows",
+    "transforms", "waits",
+})
+# Named resources that can be referenced but are not connected.
+RESOURCE_KINDS = frozenset({
+    "choices", "constants", "dynamicChoiceSets", "formulas", "stages", "textTemplates", "variables",
+    "collectionFilterCriteria",
+})
+DML_KINDS = frozenset({"recordCreates", "recordUpdates", "recordDeletes"})
+# The connector elements that lead from one node to the next, and what kind of edge each is.
+CONNECTOR_TAGS = {
+    "connector": "next",
+    "defaultConnector": "default",
+    "faultConnector": "fault",
+    "nextValueConnector": "next",
+    "noMoreValuesConnector": "next",
+}
+
+IMMEDIATE_PATH = "immediate"
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str  # element name, or "start"
+    target: str
+    kind: str  # next | default | fault
+    line: int  # line of the <targetReference>
+
+
+@dataclass(frozen=True)
+class FlowPath:
+    """A way into the flow from its start: the immediate path or one scheduled path."""
+
+    label: str  # "immediate" or the scheduled path's name
+    path_type: str | None  # "AsyncAfterCommit" for Run Asynchronously, None for time-based
+    target: str | None
+    line: int
+
+
+@dataclass
+class Element:
+    name: str
+    kind: str  # the XML tag: actionCalls, recordLookups, variables, ...
+    node: object
+    line: int
+    edges: list[Edge] = field(default_factory=list)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return text(self.node, name, default)
+
+    @property
+    def is_node(self) -> bool:
+        return self.kind in NODE_KINDS
+
+
+class Flow:
+    def __init__(self, file, root):
+        self.file = file  # validator.source_tree.MetadataFile
+        self.root = root
+        self.api_name = file.name
+        self.elements: dict[str, Element] = {}
+        self.duplicates: list[Element] = []
+        self.start = child(root, "start")
+        self.process_type = text(root, "processType")
+        self.start_edges: list[Edge] = []
+        self.paths: list[FlowPath] = []
+        for node in children(root):
+            kind = local(node.tag)
+            if kind not in NODE_KINDS and kind not in RESOURCE_KINDS:
+                continue
+            name = text(node, "name")
+            if not name:
+                continue
+            element = Element(name, kind, node, line_of(node))
+            if kind in NODE_KINDS:
+                element.edges = list(_edges_of(name, node))
+            key = name.lower()
+            if key in self.elements:
+                self.duplicates.append(element)
+            else:
+                self.elements[key] = element
+        self._read_paths()
+
+    # -- start, trigger and paths -------------------------------------------------
+    def _read_paths(self) -> None:
+        start = self.start
+        if start is not None:
+            connector = child(start, "connector")
+            if connector is not None:
+                target = text(connector, "targetReference")
+                line = line_of(child(connector, "targetReference"), line_of(connector))
+                self.paths.append(FlowPath(IMMEDIATE_PATH, None, target, line))
+                if target:
+                    self.start_edges.append(Edge("start", target, "next", line))
+            for scheduled in children(start, "scheduledPaths"):
+                connector = child(scheduled, "connector")
+                target = text(connector, "targetReference") if connector is not None else None
+                line = line_of(child(connector, "targetReference") if connector is not None else scheduled, line_of(scheduled))
+                label = text(scheduled, "name") or text(scheduled, "pathType") or "scheduled path"
+                self.paths.append(FlowPath(label, text(scheduled, "pathType"), target, line))
+                if target:
+                    self.start_edges.append(Edge("start", target, "next", line))
+        start_reference = child(self.root, "startElementReference")
+        if start_reference is not None and start_reference.text:
+            target = start_reference.text.strip()
+            self.paths.append(FlowPath(IMMEDIATE_PATH, None, target, line_of(start_reference)))
+            self.start_edges.append(Edge("start", target, "next", line_of(start_reference)))
+
+    @property
+    def trigger_object(self) -> str | None:
+        return text(self.start, "object") if self.start is not None else None
+
+    @property
+    def record_trigger_type(self) -> str | None:
+        return text(self.start, "recordTriggerType") if self.start is not None else None
+
+    @property
+    def trigger_type(self) -> str | None:
+        return text(self.start, "triggerType") if self.start is not None else None
+
+    @property
+    def is_record_triggered(self) -> bool:
+        return self.trigger_type in ("RecordBeforeSave", "RecordAfterSave", "RecordBeforeDelete")
+
+    @property
+    def has_record(self) -> bool:
+        """Whether `$Record` exists: record-triggered, scheduled-with-object and event-triggered flows."""
+        return self.start is not None and (self.trigger_object is not None or self.trigger_type == "PlatformEvent")
+
+    @property
+    def has_prior_record(self) -> bool:
+        return self.is_record_triggered and self.record_trigger_type in ("Update", "CreateAndUpdate")
+
+    @property
+    def start_line(self) -> int:
+        return line_of(self.start, 1) if self.start is not None else line_of(self.root, 1)
+
+    # -- lookups ------------------------------------------------------------------
+    def element(self, name: str | None) -> Element | None:
+        return self.elements.get(name.lower()) if name else None
+
+    def nodes(self) -> list[Element]:
+        return [e for e in self.elements.values() if e.is_node]
+
+    def all_edges(self) -> list[Edge]:
+        edges = list(self.start_edges)
+        for element in self.nodes():
+            edges.extend(element.edges)
+        return edges
+
+    def successors(self, element: Element, *, include_fault: bool = True) -> list[Edge]:
+        return [e for e in element.edges if include_fault or e.kind != "fault"]
+
+
+def _edges_of(source: str, node):
+    """Every connector leaving `node`, including those nested in decision rules and wait events."""
+    for item in node.iter():
+        tag = local(item.tag)
+        kind = CONNECTOR_TAGS.get(tag)
+        if kind is None or item is node:
+            continue
+        reference = child(item, "targetReference")
+        if reference is not None and reference.text and reference.text.strip():
+            yield Edge(source, reference.text.strip(), kind, line_of(reference, line_of(item)))

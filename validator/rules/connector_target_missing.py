@@ -1,0 +1,18 @@
+from validator.rules.base import Rule
+
+
+class ConnectorTargetMissing(Rule):
+    id = "connector-target-missing"
+    message = "Every connector (next, fault, default, decision outcome, scheduled path) leads to an existing element."
+    hint = "Point the connector's targetReference at an element's <name>, or remove the connector."
+
+    def check(self, flow, context):
+        for edge in flow.all_edges():
+            target = flow.element(edge.target)
+            if target is None or not target.is_node:
+                what = f"a {target.kind[:-1]} resource, not an element" if target else "no element has that name"
+                source = "the start element" if edge.source == "start" else f"`{edge.source}`"
+                yield self.finding(
+                    flow.file.display, edge.line,
+                    f"{edge.kind} connector of {source} targets `{edge.target}`: {what}",
+                )

@@ -1,0 +1,150 @@
+"""Turn the Metadata API WSDL into a small XML Schema for the metadata types at hand.
+
+The WSDL's single `xsd:schema` declares ~2000 complex types but no global elements, and
+compiling all of it with lxml costs most of a second. A source tree only ever needs the
+types reachable from the metadata types it contains (a Flow needs ~150 of them), so we copy
+exactly those into a standalone schema, add one global element per metadata type (`<Flow>`
+of type `tns:Flow`, ...), and cache the result keyed by the WSDL's hash and the type set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+MD_NS = "http://soap.sforce.com/2006/04/metadata"
+_TYPE_ATTRIBUTES = ("type", "base", "itemType")
+# Bump when the slice format changes, so stale cache entries are ignored.
+_SLICE_FORMAT = "1"
+
+
+class WsdlError(Exception):
+    """The vendored WSDL is missing or not the shape we expect (an installation problem)."""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("SFPAY_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay" / "validator"
+
+
+def wsdl_digest(wsdl_bytes: bytes) -> str:
+    return hashlib.sha256(wsdl_bytes).hexdigest()[:20]
+
+
+class WsdlTypes:
+    """Index of the WSDL's named complex and simple types."""
+
+    def __init__(self, wsdl_bytes: bytes):
+        from lxml import etree
+
+        try:
+            root = etree.fromstring(wsdl_bytes, parser=etree.XMLParser(remove_comments=True, huge_tree=True))
+        except etree.XMLSyntaxError as exc:
+            raise WsdlError(f"the Metadata API WSDL is not well-formed XML: {exc}") from exc
+        schema = root.find(f".//{{{XSD_NS}}}schema")
+        if schema is None:
+            raise WsdlError("the Metadata API WSDL has no xsd:schema")
+        self.schema_attributes = dict(schema.attrib)
+        self.namespaces = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+        self.types = {}
+        for child in schema:
+            name = child.get("name")
+            if name and child.tag in (f"{{{XSD_NS}}}complexType", f"{{{XSD_NS}}}simpleType"):
+                self.types[name] = child
+
+    def metadata_types(self) -> set[str]:
+        """Names of every complex type that (transitively) extends `Metadata`."""
+        bases = {}
+        for name, node in self.types.items():
+            extension = node.find(f"{{{XSD_NS}}}complexContent/{{{XSD_NS}}}extension")
+            if extension is not None:
+                bases[name] = extension.get("base", "").removeprefix("tns:")
+        result = set()
+        for name in bases:
+            seen, current = set(), name
+            while current in bases and current not in seen:
+                seen.add(current)
+                current = bases[current]
+            if current == "Metadata":
+                result.add(name)
+        return result
+
+    def reachable(self, roots: Iterable[str]) -> list[str]:
+        """Type names reachable from `roots` through type/base/itemType references, sorted."""
+        seen: set[str] = set()
+        pending = [r for r in roots if r in self.types]
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for node in self.types[name].iter():
+                for attribute in _TYPE_ATTRIBUTES:
+                    value = node.get(attribute)
+                    if value and value.startswith("tns:"):
+                        target = value[4:]
+                        if target in self.types and target not in seen:
+                            pending.append(target)
+        return sorted(seen)
+
+    def slice_text(self, root_types: Iterable[str]) -> bytes:
+        """A standalone XSD with the types reachable from `root_types` and one global element each."""
+        from lxml import etree
+
+        roots = sorted(set(root_types))
+        missing = [r for r in roots if r not in self.types]
+        if missing:
+            raise WsdlError(f"the Metadata API WSDL has no type {', '.join(missing)}")
+        schema = etree.Element(f"{{{XSD_NS}}}schema", nsmap=self.namespaces, attrib=self.schema_attributes)
+        for name in self.reachable(roots):
+            schema.append(_copy(self.types[name]))
+        for name in roots:
+            etree.SubElement(schema, f"{{{XSD_NS}}}element", name=name, type=f"tns:{name}")
+        return etree.tostring(schema, xml_declaration=True, encoding="UTF-8")
+
+
+def _copy(node):
+    import copy
+
+    return copy.deepcopy(node)
+
+
+def load_schema(wsdl_path: Path, root_types: Iterable[str]):
+    """Compiled `lxml.etree.XMLSchema` for `root_types`, from the cache when possible."""
+    from lxml import etree
+
+    try:
+        wsdl_bytes = wsdl_path.read_bytes()
+    except OSError as exc:
+        raise WsdlError(f"cannot read the Metadata API WSDL {wsdl_path}: {exc.strerror}") from exc
+    roots = sorted(set(root_types))
+    key = hashlib.sha256(
+        "\n".join([_SLICE_FORMAT, wsdl_digest(wsdl_bytes), *roots]).encode()
+    ).hexdigest()[:24]
+    cached = cache_dir() / f"metadata-slice-{key}.xsd"
+    text = None
+    try:
+        text = cached.read_bytes()
+    except OSError:
+        pass
+    if text is None:
+        text = WsdlTypes(wsdl_bytes).slice_text(roots)
+        _write_quietly(cached, text)
+    return etree.XMLSchema(etree.fromstring(text))
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    # The cache only saves time; a read-only home directory must not fail validation.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -1,0 +1,130 @@
+"""Finding and loading the files of an SFDX source tree."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from validator import metadata_types
+from validator.metadata_types import MetadataKind
+from validator.xmlio import MalformedXml, parse_file
+
+# The same files Salesforce CLI ignores by default (its default .forceignore): tooling
+# files that live next to components but are never deployed.
+_IGNORED_NAMES = {"jsconfig.json", ".eslintrc.json", "package.json", "README.md"}
+_IGNORED_FOLDERS = {"__tests__", "node_modules"}
+
+
+class SourceTreeError(Exception):
+    """The path given cannot be validated at all (missing, unreadable, bad sfdx-project.json)."""
+
+
+@dataclass
+class MetadataFile:
+    path: Path
+    display: str  # how findings name the file
+    relative: PurePosixPath  # inside its package directory
+    kind: MetadataKind
+    root: object | None = None  # lxml root element, when well-formed
+    parse_error: MalformedXml | None = None
+
+    @property
+    def name(self) -> str:
+        return metadata_types.component_name(self.relative)
+
+
+@dataclass
+class UnresolvedFile:
+    display: str
+    reason: str
+
+
+@dataclass
+class SourceTree:
+    base: Path
+    files: list[MetadataFile] = field(default_factory=list)
+    unresolved: list[UnresolvedFile] = field(default_factory=list)
+    content_files: dict[str, Path] = field(default_factory=dict)  # display path of the meta file -> content
+    orphan_content: list[str] = field(default_factory=list)  # content files without their -meta.xml
+    missing_content: list[MetadataFile] = field(default_factory=list)
+
+    def of_type(self, type_name: str) -> list[MetadataFile]:
+        return [f for f in self.files if f.kind.type_name == type_name]
+
+
+def package_directories(path: Path) -> list[Path]:
+    """The package directories to validate: those of sfdx-project.json at `path`, else `path`."""
+    if not path.exists():
+        raise SourceTreeError(f"{path}: no such file or directory")
+    if path.is_file():
+        return [path]
+    project_file = path / "sfdx-project.json"
+    if not project_file.is_file():
+        return [path]
+    try:
+        project = json.loads(project_file.read_text(encoding="utf-8"))
+        directories = [path / entry["path"] for entry in project["packageDirectories"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SourceTreeError(
+            f"{project_file}: cannot read packageDirectories[].path ({exc.__class__.__name__}: {exc})"
+        ) from exc
+    for directory in directories:
+        if not directory.is_dir():
+            raise SourceTreeError(f"{project_file}: package directory {directory} does not exist")
+    return directories
+
+
+def _walk(directory: Path):
+    for current, folders, names in os.walk(directory):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in _IGNORED_FOLDERS)
+        for name in sorted(names):
+            if name.startswith(".") or name in _IGNORED_NAMES:
+                continue
+            yield Path(current) / name
+
+
+def load(path: Path) -> SourceTree:
+    """Discover every file under `path` (a package directory, a project root or one file)."""
+    path = Path(path)
+    tree = SourceTree(base=path)
+    content_candidates: dict[Path, str] = {}
+    meta_with_content: list[MetadataFile] = []
+    for directory in package_directories(path):
+        files = [directory] if directory.is_file() else _walk(directory)
+        for file_path in files:
+            relative = PurePosixPath(file_path.relative_to(directory.parent if directory.is_file() else directory).as_posix())
+            display = _display(file_path)
+            resolved = metadata_types.resolve(relative)
+            if resolved.problem:
+                tree.unresolved.append(UnresolvedFile(display, resolved.problem))
+            elif resolved.is_metadata_xml:
+                item = MetadataFile(file_path, display, relative, resolved.kind)
+                try:
+                    item.root = parse_file(file_path)
+                except MalformedXml as exc:
+                    item.parse_error = exc
+                tree.files.append(item)
+                if resolved.kind.content_suffix:
+                    meta_with_content.append(item)
+            elif resolved.kind is not None:
+                content_candidates[file_path] = display
+    for item in meta_with_content:
+        content = item.path.with_name(item.path.name[: -len(metadata_types.META_SUFFIX)])
+        if content in content_candidates:
+            tree.content_files[item.display] = content
+            del content_candidates[content]
+        else:
+            tree.missing_content.append(item)
+    tree.orphan_content = sorted(content_candidates.values())
+    return tree
+
+
+def _display(path: Path) -> str:
+    # Relative to the working directory when inside it (what CI annotations expect).
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return Path(relative).as_posix() if not relative.startswith("..") else path.resolve().as_posix()
