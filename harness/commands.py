@@ -34,10 +34,14 @@ def _run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], co
     from harness.runner import run_scenarios
     from harness.targets.base import TargetError
 
+    from harness.preflight import check_deployment
+
     progress = Progress(console, total=len(scenarios))
     try:
         progress.step(f"connecting to the {target.name} target")
         connection = target.open()
+        progress.step("checking that the automation is deployed as the spec describes")
+        check_deployment(connection.sf, spec_view, hint=target.deploy_hint)
     except TargetError as exc:
         target.close()
         _fail(str(exc))

@@ -75,6 +75,7 @@ class Target:
     name: str = ""
     capabilities: frozenset[str] = frozenset()
     budgets: Budgets
+    deploy_hint: str = "Deploy first: sfpay deploy --org <name>."
 
     def open(self) -> Connection:
         raise NotImplementedError

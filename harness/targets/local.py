@@ -28,6 +28,7 @@ API_VERSION = "66.0"
 
 class LocalTarget(Target):
     name = "local"
+    deploy_hint = "Deploy first: run without --no-deploy, or `sfpay deploy --org local`."
     capabilities = frozenset({Capability.CLOCK, Capability.OUTBOX, Capability.LIMITS, Capability.STRIPE_FAULTS,
                               Capability.WEBHOOK_POST, Capability.REMINDER_WAIT})
 
@@ -64,7 +65,11 @@ class LocalTarget(Target):
         sf = Salesforce(instance_url=stack.instance_url, session_id=stack.access_token, version=API_VERSION)
         tls_verify: bool | str = True
         if stack.ca_cert:
+            # Trust the local org's own certificate. requests lets REQUESTS_CA_BUNDLE in the
+            # environment override a session's `verify`, so the session ignores the environment
+            # (it only talks to 127.0.0.1: no proxy or netrc to honour).
             sf.session.verify = stack.ca_cert
+            sf.session.trust_env = False
             tls_verify = stack.ca_cert
         client = stripe.StripeClient(stack.stripe_api_key, base_addresses={"api": stack.stripe_api_base})
         self._helpers = OrgHelpers(sf)

@@ -85,6 +85,7 @@ def check_settings(s: SandboxSettings, environ: dict[str, str]) -> str:
 
 class SandboxTarget(Target):
     name = "sandbox"
+    deploy_hint = "Deploy to the sandbox first (docs/harness.md, runbook steps 2-3)."
 
     def __init__(self, settings: SandboxSettings, spec: "SpecView", environ: dict[str, str] | None = None):
         self.settings = settings
