@@ -58,7 +58,7 @@ def test_scanner_configuration_must_account_for_every_rule(tmp_path):
 def test_source_deploy_retrieve_converts_a_valid_tree(tmp_path):
     result = node(CHECKERS / "convert-source.js", FIXTURES / "valid_project" / "force-app", tmp_path / "mdapi")
     assert result.returncode == 0, result.stderr
-    assert "Flow: 5" in result.stdout.splitlines()
+    assert "Flow: 6" in result.stdout.splitlines()
     package = (tmp_path / "mdapi" / "package.xml").read_text()
     assert "<name>Flow</name>" in package and "<name>CustomField</name>" in package
     assert (tmp_path / "mdapi" / "flows" / "Close_Open_Tasks.flow").is_file()

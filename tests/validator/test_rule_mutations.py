@@ -21,6 +21,7 @@ EVENTS = FLOWS + "Stripe_Event_Update_Payment_Status.flow-meta.xml"
 REMINDER = FLOWS + "Opportunity_Payment_Reminder.flow-meta.xml"
 WON = FLOWS + "Opportunity_Set_Close_Date_When_Won.flow-meta.xml"
 TASKS = FLOWS + "Close_Open_Tasks.flow-meta.xml"
+PLEDGE = FLOWS + "Log_Donation_Pledge.flow-meta.xml"
 PERMSET = "force-app/main/default/permissionsets/Stripe_Payments.permissionset-meta.xml"
 WORKFLOW = "force-app/main/default/workflows/Opportunity.workflow-meta.xml"
 TEMPLATE = "force-app/main/default/email/Stripe_Payments/Payment_Reminder.email"
@@ -111,6 +112,19 @@ CASES = {
     "loop variable field that does not exist": (
         [(TASKS, "Each_Task.Status", "Each_Task.Stage")],
         [("field-unknown", TASKS, 29, "`Each_Task.Stage`: `Task` has no field `Stage`")],
+    ),
+    "screen component inside a section misspelt in a text template": (
+        [(PLEDGE, "{!Pledge_Note}", "{!Pledge_Notes}")],
+        [("reference-unresolved", PLEDGE, 156, "`Pledge_Notes`: the flow has no element or resource named `Pledge_Notes`; did you mean `Pledge_Note`?")],
+    ),
+    "decision outcome renamed but still referenced": (
+        [(PLEDGE, "<name>Major_Pledge</name>", "<name>Large_Pledge</name>")],
+        [("reference-unresolved", PLEDGE, 37, "`Major_Pledge`: the flow has no element or resource named `Major_Pledge`; did you mean `Large_Pledge`?")],
+    ),
+    "connector pointing at a screen component instead of a screen": (
+        [(PLEDGE, "<targetReference>Confirmation</targetReference>", "<targetReference>Done_Text</targetReference>")],
+        [("connector-target-missing", PLEDGE, 48, "next connector of `Create_Follow_Up` targets `Done_Text`: `Done_Text` is not an element a connector can lead to (screens.fields)"),
+         ("element-unreachable", PLEDGE, 74, "screens `Confirmation` is not reachable from the start")],
     ),
     "permission set loses a field": (
         [(PERMSET, """    <fieldPermissions>
