@@ -126,6 +126,19 @@ CASES = {
         [("connector-target-missing", PLEDGE, 48, "next connector of `Create_Follow_Up` targets `Done_Text`: `Done_Text` is not an element a connector can lead to (screens.fields)"),
          ("element-unreachable", PLEDGE, 74, "screens `Confirmation` is not reachable from the start")],
     ),
+    "misspelt value written to a restricted picklist": (
+        [(EVENTS, "<stringValue>Paid</stringValue>\n            </value>\n        </inputAssignments>",
+          "<stringValue>Payed</stringValue>\n            </value>\n        </inputAssignments>")],
+        [("picklist-value-unknown", EVENTS, 142, "writes `Payed` for `Opportunity.Stripe_Payment_Status__c`, whose values are Open, Paid, Failed")],
+    ),
+    "decision compares a picklist with a value it cannot hold": (
+        [(EVENTS, "<stringValue>Paid</stringValue>\n                </rightValue>", "<stringValue>Settled</stringValue>\n                </rightValue>")],
+        [("picklist-value-unknown", EVENTS, 46, "compares with `Settled` for `Opportunity.Stripe_Payment_Status__c`, whose values are Open, Paid, Failed")],
+    ),
+    "entry condition on a picklist value that does not exist": (
+        [(REMINDER, "<stringValue>Open</stringValue>", "<stringValue>Opened</stringValue>")],
+        [("picklist-value-unknown", REMINDER, 94, "compares with `Opened` for `Opportunity.Stripe_Payment_Status__c`, whose values are Open, Paid, Failed")],
+    ),
     "permission set loses a field": (
         [(PERMSET, """    <fieldPermissions>
         <editable>false</editable>

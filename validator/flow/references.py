@@ -151,6 +151,26 @@ class Resolver:
             return self.object_of(collection) if collection else None
         return None
 
+    def field_of(self, reference: str):
+        """The FieldInfo a reference ends on (`$Record.Stage__c`, `Get_Opp.Account.Type`), if known."""
+        parts = reference.split(".")
+        if len(parts) < 2:
+            return None
+        head = parts[0].lower()
+        if head in ("$record", "$record__prior"):
+            object_name = self.flow.trigger_object
+        elif head.startswith("$"):
+            return None
+        else:
+            object_name = self.object_of(parts[0])
+        return self.field_on(object_name, parts[1:])
+
+    def field_on(self, object_name: str | None, fields: list[str]):
+        for relationship in fields[:-1]:
+            info = self.index.object(object_name)
+            object_name = info.relationships.get(relationship.lower()) if info else None
+        return self.index.field(object_name, fields[-1]) if object_name else None
+
     # -- resolution -----------------------------------------------------------------
     def resolve(self, reference: str) -> Problem | None:
         parts = [p for p in reference.split(".")]
