@@ -61,6 +61,24 @@ def generate(
     )
 
 
+def check_spec_file(
+    spec: Path = typer.Argument(DEFAULT_SPEC, help="Spec file (YAML)."),
+) -> None:
+    """Validate a spec without rendering anything: every problem, with file and line."""
+    from generator.errors import SpecError
+    from generator.spec import load_spec
+
+    try:
+        model = load_spec(spec)
+    except SpecError as exc:
+        _fail([str(p) for p in exc.problems] + [f"{len(exc.problems)} problem(s) in {spec}."])
+    types = ", ".join(rt.developer_name for rt in model.record_types.types) or "none"
+    print(
+        f"{spec} is valid: currency {model.currency.code}, {len(model.events)} mapped events, "
+        f"{len(model.reminders.offsets)} reminder offset(s), record types {types}."
+    )
+
+
 def schema() -> None:
     """Print the JSON Schema of the spec (for editor completion and validation)."""
     from generator.spec.schema_doc import schema_text
@@ -98,5 +116,6 @@ def diagram(
 def register(app: typer.Typer) -> None:
     app.command("generate")(generate)
     spec_app.command("schema")(schema)
+    spec_app.command("check")(check_spec_file)
     app.add_typer(spec_app, name="spec")
     app.command("diagram")(diagram)

@@ -29,8 +29,8 @@ def _default_report_dir(target: str) -> Path:
 
 def _run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], console) -> "tuple":
     """Open the target, run, write reports. Returns (summary, paths)."""
-    from harness.reports.progress import Progress, summary_table
-    from harness.reports.signoff import write_reports
+    from harness.reporting.progress import Progress, summary_table
+    from harness.reporting.signoff import write_reports
     from harness.runner import run_scenarios
     from harness.targets.base import TargetError
 

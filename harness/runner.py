@@ -7,7 +7,7 @@ import secrets as _secrets
 import time
 
 from harness.context import ScenarioContext
-from harness.reports.progress import Progress
+from harness.reporting.progress import Progress
 from harness.results import Evidence, RunSummary
 from harness.scenario import Scenario
 from harness.spec_view import SpecView

@@ -44,7 +44,9 @@ PATTERN_DESCRIPTIONS = {
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, regex_engine="python-re", coerce_numbers_to_str=True
+    )
 
 
 class StripeConnector(StrictModel):

@@ -142,3 +142,13 @@ def test_output_path_that_is_a_file_is_a_user_error(tmp_path):
     assert result.returncode == 1
     assert "exists and is not a directory" in result.stderr and "Traceback" not in result.stderr
     assert target.read_text() == "not a directory"
+
+
+def test_spec_check_accepts_good_and_lists_problems_of_bad_specs(tmp_path):
+    good = sfpay("spec", "check", str(EU_SPEC))
+    assert good.returncode == 0, good.stderr
+    assert "is valid: currency eur, 4 mapped events, 2 reminder offset(s), record types Member, Sponsor, Grant." in good.stdout
+    bad = sfpay("spec", "check", str(BAD))
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.splitlines()[-1] == f"20 problem(s) in {BAD}."
+    assert list(tmp_path.iterdir()) == []

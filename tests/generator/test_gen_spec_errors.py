@@ -58,3 +58,11 @@ def test_record_type_names_leave_room_for_flow_element_names(tmp_path):
         f"{path}:4: record_types.types[0].developer_name: '{name}' is 57 characters; flow element names "
         "built from it would pass Salesforce's 80 (expected at most 56 characters)"
     ]
+
+
+def test_unquoted_dates_and_numbers_are_read_as_text(tmp_path):
+    path = tmp_path / "dates.yml"
+    path.write_text("stripe:\n  api_version: 2025-04-30\n  account_name: 2024\n", encoding="utf-8")
+    spec = load_spec(path)
+    assert spec.stripe.api_version == "2025-04-30"
+    assert spec.stripe.account_name == "2024"

@@ -7,7 +7,7 @@ import json
 import pytest
 from lxml import etree
 
-from harness.reports.signoff import ReportLeak, render_html, render_markdown, write_reports
+from harness.reporting.signoff import ReportLeak, render_html, render_markdown, write_reports
 from harness.results import Evidence, Outcome, RunSummary, ScenarioResult, Timing, Transition
 
 SECRET_KEY = "sk_test_" + "51Habcdefghijklmnop"

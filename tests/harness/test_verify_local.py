@@ -21,14 +21,17 @@ from harness.scenario import all_scenarios
 from harness.stack import local_up, sfpay
 
 
-def _has_local_stack() -> bool:
+def _has_stack_and_pipeline() -> bool:
     from sfpay.cli import app
 
-    return any("local" in (group.name, getattr(group.typer_instance.info, "name", None)) for group in app.registered_groups)
+    groups = {group.name or getattr(group.typer_instance.info, "name", None) for group in app.registered_groups}
+    commands = {command.name or command.callback.__name__ for command in app.registered_commands}
+    return "local" in groups and "deploy" in commands
 
 
-# Until the org server's `sfpay local` (issue 6) is part of the checkout, this file cannot run.
-pytestmark = pytest.mark.skipif(not _has_local_stack(), reason="`sfpay local up` (issue 6) is not in this checkout")
+# Until `sfpay local up` (issue 6) and `sfpay deploy` (issue 7) are both in the checkout, this file cannot run.
+pytestmark = pytest.mark.skipif(not _has_stack_and_pipeline(),
+                                reason="`sfpay local up` (issue 6) or `sfpay deploy` (issue 7) is not in this checkout")
 
 
 @pytest.fixture(scope="module")
