@@ -85,15 +85,63 @@ def _walk(directory: Path):
             yield Path(current) / name
 
 
+class ForceIgnore:
+    """The project's .forceignore (gitignore-style patterns the Salesforce CLI skips).
+
+    Supported: comments, blank lines, `*`/`**` globs, patterns with or without a slash
+    (without one, they match a file or folder name at any depth). Negation (`!`) is not
+    supported and such lines are ignored.
+    """
+
+    def __init__(self, root: Path | None, patterns: list[str]):
+        self.root, self.patterns = root, patterns
+
+    @classmethod
+    def find(cls, start: Path) -> "ForceIgnore":
+        for directory in (start.resolve(), *start.resolve().parents):
+            candidate = directory / ".forceignore"
+            if candidate.is_file():
+                lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+                patterns = [line.strip() for line in lines if line.strip() and not line.strip().startswith(("#", "!"))]
+                return cls(directory, patterns)
+            if (directory / "sfdx-project.json").is_file():
+                break
+        return cls(None, [])
+
+    def ignores(self, path: Path) -> bool:
+        if not self.patterns:
+            return False
+        import fnmatch
+
+        try:
+            relative = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        parts = relative.split("/")
+        for pattern in self.patterns:
+            bare = pattern.strip("/")
+            if "/" not in bare:
+                if any(fnmatch.fnmatchcase(part, bare) for part in parts):
+                    return True
+            elif fnmatch.fnmatchcase(relative, bare.removeprefix("**/")) or fnmatch.fnmatchcase(relative, bare) \
+                    or any(fnmatch.fnmatchcase("/".join(parts[:i]), bare) for i in range(1, len(parts))):
+                return True
+        return False
+
+
 def load(path: Path) -> SourceTree:
     """Discover every file under `path` (a package directory, a project root or one file)."""
     path = Path(path)
     tree = SourceTree(base=path)
     content_candidates: dict[Path, str] = {}
     meta_with_content: list[MetadataFile] = []
-    for directory in package_directories(path):
+    directories = package_directories(path)
+    forceignore = ForceIgnore.find(path if path.is_dir() else path.parent)
+    for directory in directories:
         files = [directory] if directory.is_file() else _walk(directory)
         for file_path in files:
+            if forceignore.ignores(file_path):
+                continue
             relative = PurePosixPath(file_path.relative_to(directory.parent if directory.is_file() else directory).as_posix())
             display = _display(file_path)
             resolved = metadata_types.resolve(relative)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 MD_NS = "http://soap.sforce.com/2006/04/metadata"
-_Q = "{" + MD_NS + "}"
 
 
 class MalformedXml(Exception):

@@ -47,18 +47,20 @@ def test_scanner_configuration_must_account_for_every_rule(tmp_path):
     config = json.loads((CHECKERS / "flow-scanner.config.json").read_text())
     del config["rules"]["HardcodedUrl"]
     config["disabled"]["TriggerOrder"] = "no"
+    del config["not_error"]["FlowName"]
     (tmp_path / "flow-scanner.config.json").write_text(json.dumps(config))
     result = node(tmp_path / "run-flow-scanner.js", CORPUS / "missing_fault_path" / "force-app",
                   env={"NODE_PATH": str(CHECKERS / "node_modules")})
     assert result.returncode == 2
     assert "rule HardcodedUrl is neither enabled nor disabled with a reason" in result.stderr
     assert "rule TriggerOrder is disabled without a real justification" in result.stderr
+    assert "rule FlowName runs at severity warning without a reason under not_error" in result.stderr
 
 
 def test_source_deploy_retrieve_converts_a_valid_tree(tmp_path):
     result = node(CHECKERS / "convert-source.js", FIXTURES / "valid_project" / "force-app", tmp_path / "mdapi")
     assert result.returncode == 0, result.stderr
-    assert "Flow: 5" in result.stdout.splitlines()
+    assert "Flow: 6" in result.stdout.splitlines()
     package = (tmp_path / "mdapi" / "package.xml").read_text()
     assert "<name>Flow</name>" in package and "<name>CustomField</name>" in package
     assert (tmp_path / "mdapi" / "flows" / "Close_Open_Tasks.flow").is_file()

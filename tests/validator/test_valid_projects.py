@@ -16,14 +16,14 @@ def test_valid_project_has_no_findings():
     assert findings_of(result) == []
     assert result.returncode == 0
     report = json.loads(result.stdout)
-    assert report["flows_checked"] == 5
-    assert report["files_checked"] == 14  # metadata files; the .email content file rides with its -meta.xml
+    assert report["flows_checked"] == 6
+    assert report["files_checked"] == 15  # metadata files; the .email content file rides with its -meta.xml
 
 
 def test_project_root_uses_sfdx_project_package_directories():
     result = run_validate(".", "--format", "json", cwd=VALID)
     assert result.returncode == 0, result.stdout
-    assert json.loads(result.stdout)["flows_checked"] == 5
+    assert json.loads(result.stdout)["flows_checked"] == 6
 
 
 def test_single_flow_file_can_be_validated():
@@ -56,7 +56,7 @@ def test_single_file_reports_only_its_own_findings(tmp_path):
 def test_text_report_summary_on_success():
     result = run_validate("force-app", cwd=VALID)
     assert result.returncode == 0
-    assert result.stdout == "14 files, 5 flows checked: 0 error(s), 0 warning(s)\n"
+    assert result.stdout == "15 files, 6 flows checked: 0 error(s), 0 warning(s)\n"
 
 
 def test_sarif_and_junit_reports_are_well_formed_for_a_failing_tree(tmp_path):

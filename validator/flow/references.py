@@ -21,6 +21,7 @@ REFERENCE_TAGS = frozenset({
 })
 # Text that is documentation, not evaluated: merge-field syntax there is not a reference.
 _NON_EVALUATED_TAGS = frozenset({"description", "label", "interviewLabelDescription"})
+_BUILDER_METADATA = "processMetadataValues"
 MERGE_FIELD = re.compile(r"\{!\s*([^{}\s]+?)\s*\}")
 
 # $Flow globals, from Salesforce Help "Flow Resource: Global Variables" / "$Flow".
@@ -66,10 +67,14 @@ class Problem(NamedTuple):
 def references(flow):
     """Every reference in the flow, in document order."""
     for top in children(flow.root):
+        if local(top.tag) == _BUILDER_METADATA:
+            continue
         owner = text(top, "name")
         for node in top.iter():
             tag = local(node.tag)
             if not tag or tag in _NON_EVALUATED_TAGS or node.text is None:
+                continue
+            if tag == _BUILDER_METADATA or (tag == "stringValue" and _inside_builder_metadata(node, top)):
                 continue
             value = node.text.strip()
             if not value:
@@ -81,6 +86,15 @@ def references(flow):
                 for match in MERGE_FIELD.finditer(node.text):
                     line = base + node.text.count("\n", 0, match.start())
                     yield Reference(match.group(1), line, owner)
+
+
+def _inside_builder_metadata(node, top) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not top:
+        if local(parent.tag) == _BUILDER_METADATA:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def record_field_uses(flow, resolver):
@@ -136,6 +150,26 @@ class Resolver:
             collection = element.get("collectionReference")
             return self.object_of(collection) if collection else None
         return None
+
+    def field_of(self, reference: str):
+        """The FieldInfo a reference ends on (`$Record.Stage__c`, `Get_Opp.Account.Type`), if known."""
+        parts = reference.split(".")
+        if len(parts) < 2:
+            return None
+        head = parts[0].lower()
+        if head in ("$record", "$record__prior"):
+            object_name = self.flow.trigger_object
+        elif head.startswith("$"):
+            return None
+        else:
+            object_name = self.object_of(parts[0])
+        return self.field_on(object_name, parts[1:])
+
+    def field_on(self, object_name: str | None, fields: list[str]):
+        for relationship in fields[:-1]:
+            info = self.index.object(object_name)
+            object_name = info.relationships.get(relationship.lower()) if info else None
+        return self.index.field(object_name, fields[-1]) if object_name else None
 
     # -- resolution -----------------------------------------------------------------
     def resolve(self, reference: str) -> Problem | None:
