@@ -80,6 +80,18 @@ def test_keys_expire_after_24_hours_of_emulated_time(sim, client):
     assert raw_post(sim, "/v1/customers", {"email": "c@example.org"}, "key-5").status_code == 200
 
 
+def test_expired_keys_are_purged(sim):
+    from stripesim.http.idempotency import purge_expired
+
+    raw_post(sim, "/v1/customers", {"email": "a@example.org"}, "old-key")
+    account = sim.sim.account_ids()[0]
+    assert sim.sim.operate(account, purge_expired) == 0
+    sim.admin.advance_clock(24 * 3600)
+    raw_post(sim, "/v1/customers", {"email": "b@example.org"}, "new-key")
+    assert sim.sim.operate(account, purge_expired) == 1
+    assert raw_post(sim, "/v1/customers", {"email": "b@example.org"}, "new-key").headers["Idempotent-Replayed"]
+
+
 def test_keys_are_per_account(tmp_path):
     from stripesim import SimConfig, start_sim
 
