@@ -116,4 +116,4 @@ def test_garbage_in_every_metadata_file_never_tracebacks(tmp_path):
     assert {f["file"] for f in found} >= {f"force-app/{p.relative_to(project / 'force-app').as_posix()}" for p in files}
     assert all(f["rule_id"] in {"xml-malformed", "schema-invalid", "permset-field-missing", "element-unreachable",
                                 "email-alert-unknown", "email-template-missing", "file-pair-missing",
-                                "connector-target-missing"} for f in found), json.dumps(found, indent=1)
+                                "connector-target-missing", "field-unknown"} for f in found), json.dumps(found, indent=1)

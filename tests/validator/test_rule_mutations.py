@@ -23,6 +23,8 @@ WON = FLOWS + "Opportunity_Set_Close_Date_When_Won.flow-meta.xml"
 TASKS = FLOWS + "Close_Open_Tasks.flow-meta.xml"
 PERMSET = "force-app/main/default/permissionsets/Stripe_Payments.permissionset-meta.xml"
 WORKFLOW = "force-app/main/default/workflows/Opportunity.workflow-meta.xml"
+TEMPLATE = "force-app/main/default/email/Stripe_Payments/Payment_Reminder.email"
+TEMPLATE_META = TEMPLATE + "-meta.xml"
 URL_FIELD = "force-app/main/default/objects/Opportunity/fields/Stripe_Invoice_URL__c.field-meta.xml"
 
 SYNC_START = """        <connector>
@@ -42,10 +44,10 @@ ASYNC_PATH = """        <scheduledPaths>
 CASES = {
     "callouts moved to the immediate path": (
         [(INVOICE, ASYNC_PATH, ""), (INVOICE, "        <filterLogic>and</filterLogic>\n        <filters>\n            <field>Amount", SYNC_START + "\n        <filters>\n            <field>Amount")],
-        [("callout-not-async", INVOICE, 3, "`Create_Customer` calls `stripeGC__v02_CreateCustomers` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 45, "`Create_Invoice` calls `stripeGC__v02_CreateInvoices` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 104, "`Add_Invoice_Item` calls `stripeGC__v02_CreateInvoiceitems` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 163, "`Finalize_Invoice` calls `stripeGC__v02_PostInvoicesFinalize` on the immediate path of a RecordAfterSave flow")],
+        [("callout-not-async", INVOICE, 3, "`Create_Customer` calls `stripeGC__v02_CreateCustomers` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 45, "`Create_Invoice` calls `stripeGC__v02_CreateInvoices` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 104, "`Add_Invoice_Item` calls `stripeGC__v02_CreateInvoiceitems` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 163, "`Finalize_Invoice` calls `stripeGC__v02_PostInvoicesFinalize` on the immediate path of a RecordAfterSave flow, inside the triggering save")],
     ),
     "first connector action saves before the next callout": (
         [(INVOICE, "<booleanValue>false</booleanValue>", "<booleanValue>true</booleanValue>", 1)],
@@ -122,6 +124,12 @@ CASES = {
     "alert renamed in the workflow file": (
         [(WORKFLOW, "<fullName>Profit_Payment_Reminder</fullName>", "<fullName>Business_Payment_Reminder</fullName>")],
         [("email-alert-unknown", REMINDER, 22, "`Send_Profit_Reminder` sends email alert `Opportunity.Profit_Payment_Reminder`, which workflows/Opportunity.workflow-meta.xml does not define")],
+    ),
+    "custom field misspelt in an email template body and subject": (
+        [(TEMPLATE, "{!Opportunity.Stripe_Invoice_URL__c}", "{!Opportunity.Stripe_Invoice_Link__c}"),
+         (TEMPLATE_META, "is still open</subject>", "is still open ({!Opportunity.Stripe_Status__c})</subject>")],
+        [("field-unknown", TEMPLATE, 4, "merge field `{!Opportunity.Stripe_Invoice_Link__c}`: `Opportunity` has no field `Stripe_Invoice_Link__c`"),
+         ("field-unknown", TEMPLATE_META, 8, "merge field `{!Opportunity.Stripe_Status__c}`: `Opportunity` has no field `Stripe_Status__c`")],
     ),
     "alert template renamed": (
         [(WORKFLOW, "<template>Stripe_Payments/Payment_Reminder</template>", "<template>Stripe_Payments/Reminder</template>", 1)],

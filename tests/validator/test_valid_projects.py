@@ -33,6 +33,26 @@ def test_single_flow_file_can_be_validated():
     assert result.returncode == 0
 
 
+def test_single_file_is_checked_in_the_context_of_its_package():
+    # The flow uses custom fields defined elsewhere in the package: they must resolve.
+    flow = "force-app/main/default/flows/Opportunity_Create_Stripe_Invoice.flow-meta.xml"
+    result = run_validate(flow, "--format", "json", cwd=VALID)
+    assert findings_of(result) == []
+    report = json.loads(result.stdout)
+    assert (report["files_checked"], report["flows_checked"], report["path"]) == (1, 1, flow)
+
+
+def test_single_file_reports_only_its_own_findings(tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(VALID, project)
+    (project / "force-app/main/default/flows/Close_Open_Tasks.flow-meta.xml").write_text("<Flow>")
+    field = "force-app/main/default/objects/Opportunity/fields/Stripe_Invoice_URL__c.field-meta.xml"
+    result = run_validate(field, "--format", "json", cwd=project)
+    assert findings_of(result) == [] and result.returncode == 0
+    broken = run_validate("force-app/main/default/flows/Close_Open_Tasks.flow-meta.xml", "--format", "json", cwd=project)
+    assert [f["rule_id"] for f in findings_of(broken)] == ["xml-malformed"]
+
+
 def test_text_report_summary_on_success():
     result = run_validate("force-app", cwd=VALID)
     assert result.returncode == 0

@@ -1,0 +1,1 @@
+"""DML: coercion, validation and Salesforce's save order (engine.py)."""

@@ -1,0 +1,124 @@
+"""actionCalls: `apex` connector actions (stripeGC__v02_*) and `emailAlert`.
+
+Each connector request is one callout. A callout after uncommitted DML in the same
+transaction fails with System.CalloutException (catchable by a fault path); the 101st callout
+throws System.LimitException (not catchable). With `performDmlSaveAfterCalls` true (the
+connector's default) the action does DML after its call, so a later callout in the same
+transaction fails -- the reason chained actions set it to false.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orgsim.connector import ConnectorFault, get_action
+from orgsim.connector.catalog import PRIMITIVES, model_field
+from orgsim.flows.elements.base import Handler, register
+from orgsim.limits import CalloutNotAllowed
+from orgsim.metadata.xmlutil import child, children, flag, text
+
+
+@dataclass
+class ActionSpec:
+    action_type: str
+    action_name: str
+    inputs: list            # (name, ValueSpec)
+    outputs: list           # (model field, target reference)
+    store_auto: bool
+    connector_action: object = None
+    alert: object = None
+
+
+@register
+class ActionCall(Handler):
+    kind = "actionCalls"
+    bulk = True
+    tags = {"actionName", "actionType", "inputParameters", "outputParameters", "storeOutputAutomatically",
+            "flowTransactionModel", "nameSegment", "offset", "versionSegment", "dataTypeMappings"}
+
+    def parse_spec(self, loader, el, element):
+        action_type, action_name = text(el, "actionType"), text(el, "actionName")
+        model = text(el, "flowTransactionModel", "CurrentTransaction")
+        if model != "CurrentTransaction":
+            loader.unsupported(element.name, f"flowTransactionModel {model}")
+        inputs = []
+        for p in children(el, "inputParameters"):
+            inputs.append((text(p, "name"), loader.value(child(p, "value"), element.name)))
+        outputs = []
+        for p in children(el, "outputParameters"):
+            outputs.append((text(p, "name"), text(p, "assignToReference")))
+            loader.target(text(p, "assignToReference"), element.name)
+        spec = ActionSpec(action_type, action_name, inputs, outputs, flag(el, "storeOutputAutomatically"))
+        if action_type == "apex":
+            self._parse_apex(loader, element, spec)
+        elif action_type == "emailAlert":
+            self._parse_alert(loader, element, spec)
+        else:
+            loader.unsupported(element.name, f"action type {action_type!r} (supported: apex stripeGC__v02_* actions, emailAlert)")
+        return spec
+
+    def _parse_apex(self, loader, element, spec: ActionSpec) -> None:
+        action = get_action(spec.action_name or "") if (spec.action_name or "").startswith("stripeGC__v02_") else None
+        if action is None:
+            loader.unsupported(element.name, f"apex action {spec.action_name!r} (only the stripeGC__v02_* connector actions "
+                                             "of vendor/stripe-connector-catalog.json are available)")
+        given = set()
+        for name, _ in spec.inputs:
+            param = action.param(name)
+            if param is None:
+                loader.fail(element.name, f"{spec.action_name} has no input {name!r}")
+            if param.type not in PRIMITIVES:
+                loader.unsupported(element.name, f"model-typed input {name} ({param.type}) of {spec.action_name}")
+            given.add(param.name)
+        missing = [p.name for p in action.params.values() if p.required and p.name not in given]
+        if missing:
+            loader.fail(element.name, f"{spec.action_name} requires input(s) {', '.join(missing)}")
+        for name, _ in spec.outputs:
+            if model_field(action.returns, name) is None:
+                loader.fail(element.name, f"{spec.action_name} output {action.returns} has no field {name!r}")
+        spec.connector_action = action
+        if spec.store_auto:
+            loader.model_output(element.name, action.returns)
+
+    def _parse_alert(self, loader, element, spec: ActionSpec) -> None:
+        name = spec.action_name or ""
+        if "." not in name:
+            loader.fail(element.name, f"emailAlert actionName must be <Object>.<AlertName>, got {name!r}")
+        obj, alert_name = name.split(".", 1)
+        alert = loader.org.email_alerts.get(f"{obj}.{alert_name}".lower())
+        if alert is None:
+            loader.fail(element.name, f"email alert {name} is not deployed (workflows/{obj}.workflow-meta.xml)")
+        if not any(n == "SObjectRowId" for n, _ in spec.inputs):
+            loader.fail(element.name, f"email alert action {name} needs the SObjectRowId input")
+        spec.alert = alert
+
+    def run(self, runtime, element, interviews):
+        spec: ActionSpec = element.spec
+        prepared = []
+        for iv in interviews:
+            try:
+                inputs = {name: iv.value(value) for name, value in spec.inputs}
+                if spec.action_type == "emailAlert":
+                    runtime.send_alert(spec.alert, inputs["SObjectRowId"])
+                    runtime.go(iv, element.connector)
+                    continue
+            except ValueError as exc:   # formula errors, alerts that cannot be sent
+                runtime.fault(iv, element, str(exc))
+                continue
+            prepared.append((iv, inputs))
+        if not prepared:
+            return
+        results = runtime.callouts(spec.connector_action, [inputs for _, inputs in prepared])
+        for (iv, _), output in zip(prepared, results):
+            if isinstance(output, (ConnectorFault, CalloutNotAllowed)):
+                message = str(output)
+                if isinstance(output, CalloutNotAllowed):
+                    message = "An Apex error occurred: " + message
+                runtime.fault(iv, element, message)
+                continue
+            if spec.store_auto:
+                iv.outputs[element.name.lower()] = output
+            for name, target in spec.outputs:
+                field = model_field(spec.connector_action.returns, name)
+                iv.assign(target, output.get(field["name"]) if output else None)
+            runtime.go(iv, element.connector)

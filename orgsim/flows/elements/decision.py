@@ -1,0 +1,83 @@
+"""decisions: the first rule whose conditions hold wins; otherwise the default connector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orgsim.flows.conditions import OPERATORS, apply_operator, compile_logic
+from orgsim.flows.elements.base import Handler, register, target_of
+from orgsim.flows.model import Condition
+from orgsim.formula.values import FormulaRuntimeError
+from orgsim.metadata.xmlutil import child, children, flag, local, text
+
+
+@dataclass
+class Rule:
+    name: str
+    conditions: list
+    logic: object
+    connector: str | None
+    requires_change: bool
+
+
+@register
+class Decision(Handler):
+    kind = "decisions"
+    tags = {"rules", "defaultConnector", "defaultConnectorLabel"}
+
+    def parse_spec(self, loader, el, element):
+        rules = []
+        for rule_el in children(el, "rules"):
+            rname = text(rule_el, "name")
+            for c in rule_el:
+                if isinstance(c.tag, str) and local(c) not in ("name", "label", "conditionLogic", "conditions", "connector",
+                                                               "doesRequireRecordChangedToMeetCriteria", "description"):
+                    loader.unsupported(element.name, f"<{local(c)}> in decision rule {rname}")
+            conditions = []
+            for cond in children(rule_el, "conditions"):
+                left, op = text(cond, "leftValueReference"), text(cond, "operator")
+                if op not in OPERATORS:
+                    loader.unsupported(element.name, f"condition operator {op}")
+                loader.ref(left, element.name)
+                conditions.append(Condition(left, op, loader.value(child(cond, "rightValue"), element.name)))
+            try:
+                logic = compile_logic(text(rule_el, "conditionLogic"), len(conditions))
+            except ValueError as exc:
+                loader.fail(element.name, str(exc))
+            requires_change = flag(rule_el, "doesRequireRecordChangedToMeetCriteria")
+            rules.append(Rule(rname, conditions, logic, target_of(rule_el, "connector"), requires_change))
+            loader.outcome(rname)
+        element.default = target_of(el, "defaultConnector")
+        return rules
+
+    def run(self, runtime, element, interviews):
+        for iv in interviews:
+            try:
+                chosen = None
+                for rule in element.spec:
+                    met = evaluate_rule(iv, rule, iv.record)
+                    if met and rule.requires_change:
+                        met = iv.prior_record is None or not evaluate_rule(iv, rule, iv.prior_record, prior=True)
+                    iv.outputs[rule.name.lower()] = met
+                    if met and chosen is None:
+                        chosen = rule
+                        break
+            except FormulaRuntimeError as exc:
+                runtime.fault(iv, element, str(exc))
+                continue
+            runtime.go(iv, chosen.connector if chosen else element.default)
+
+
+def evaluate_rule(iv, rule: Rule, record, prior: bool = False) -> bool:
+    results = []
+    for cond in rule.conditions:
+        path = cond.left
+        if prior and path.startswith("$Record."):
+            path = "$Record__Prior." + path[len("$Record."):]
+        left = iv.resolve(path)
+        right = iv.value(cond.right) if cond.right else None
+        changed = None
+        if cond.operator == "IsChanged":
+            changed = iv.prior_record is not None and iv.resolve(path) != iv.resolve("$Record__Prior." + cond.left.split(".", 1)[1])
+        results.append(apply_operator(cond.operator, left, right, changed=changed))
+    return rule.logic(results)

@@ -1,0 +1,360 @@
+"""Load flow XML as deployed into a FlowDef, failing closed at LOAD time.
+
+Anything the interpreter does not implement -- an element type, an operator, an action, a
+formula function, a reference it cannot resolve -- is refused here with the flow and element
+named, so a flow never runs half-understood.
+"""
+
+from __future__ import annotations
+
+from orgsim.errors import MetadataError, UnknownField, UnknownObject, UnsupportedFlowFeature
+from orgsim.flows.conditions import OPERATORS as CONDITION_OPERATORS, compile_logic
+from orgsim.flows.elements import REGISTRY
+from orgsim.flows.model import Condition, FlowDef, FormulaResource, ScheduledPath, Start, ValueSpec, Variable
+from orgsim.flows.records import check_field_path
+from orgsim.flows.values import ValueError_, parse_template, parse_value, template_refs
+from orgsim.formula import Formula, FormulaError
+from orgsim.metadata.xmlutil import child, children, flag, local, text
+
+FLOW_GLOBALS = {"FaultMessage", "CurrentDateTime", "CurrentDate", "InterviewGuid", "InterviewStartTime", "CurrentRecord"}
+META_TAGS = {"apiVersion", "areMetricsLoggedToDataCloud", "description", "environments", "interviewLabel", "label",
+             "processMetadataValues", "processType", "runInMode", "status", "isTemplate", "triggerOrder", "start",
+             "variables", "formulas", "constants", "textTemplates", "isAdditionalPermissionRequiredToRun",
+             "sourceTemplate", "migratedFromWorkflowRuleName", "isOverridable", "customProperties"}
+DATA_TYPES = {"String", "Number", "Currency", "Boolean", "Date", "DateTime", "SObject", "Picklist", "Multipicklist"}
+START_TAGS = {"locationX", "locationY", "object", "recordTriggerType", "triggerType", "filters", "filterLogic",
+              "filterFormula", "doesRequireRecordChangedToMeetCriteria", "connector", "scheduledPaths", "description"}
+
+
+class FlowLoader:
+    def __init__(self, org, name: str, where: str):
+        self.org = org
+        self.name = name
+        self.where = where
+        self.refs: list[tuple[str, str]] = []          # (path, element)
+        self.targets: list[tuple[str, str]] = []
+        self.resources: dict[str, tuple] = {}          # lower name -> (kind, info)
+        self.flow: FlowDef | None = None
+
+    # -- errors -----------------------------------------------------------------------------
+    def unsupported(self, element: str, what: str):
+        raise UnsupportedFlowFeature(self.name, element, what)
+
+    def fail(self, element: str, message: str):
+        raise MetadataError(message, where=f"flow {self.name}, element {element}")
+
+    # -- helpers used by element handlers ------------------------------------------------------
+    def sobject(self, name: str | None, element: str):
+        try:
+            return self.org.schema.get(name or "")
+        except UnknownObject:
+            self.fail(element, f"unknown object {name!r}")
+
+    def field(self, sobject, field: str | None, element: str) -> None:
+        if not field or not sobject.has_field(field):
+            self.fail(element, f"unknown field {field!r} on {sobject.name}")
+
+    def value(self, el, element: str) -> ValueSpec:
+        try:
+            spec = parse_value(el)
+        except ValueError_ as exc:
+            self.fail(element, str(exc))
+        if spec.kind == "ref":
+            self.ref(spec.value, element)
+        elif spec.kind == "template":
+            for path in template_refs(spec.value):
+                self.ref(path, element)
+        return spec
+
+    def ref(self, path: str | None, element: str) -> None:
+        if not path:
+            self.fail(element, "empty reference")
+        self.refs.append((path, element))
+
+    def target(self, path: str | None, element: str) -> None:
+        if not path:
+            self.fail(element, "empty assignment target")
+        self.targets.append((path, element))
+
+    def outcome(self, name: str) -> None:
+        self.resources[name.lower()] = ("outcome", None)
+
+    def record_output(self, element: str, sobject: str, single: bool, fields=None) -> None:
+        self.resources[element.lower()] = ("records", (sobject, single))
+
+    def id_output(self, element: str) -> None:
+        self.resources[element.lower()] = ("id", None)
+
+    def model_output(self, element: str, model: str) -> None:
+        self.resources[element.lower()] = ("model", model)
+
+    # -- the flow ---------------------------------------------------------------------------------
+    def load(self, root) -> FlowDef:
+        process_type = text(root, "processType", "")
+        flow = FlowDef(name=self.name, label=text(root, "label", self.name) or self.name,
+                       status=text(root, "status", "Draft") or "Draft", process_type=process_type,
+                       api_version=text(root, "apiVersion", "") or "", where=self.where)
+        self.flow = flow
+        if flow.status not in ("Active", "Draft", "Obsolete", "InvalidDraft"):
+            self.fail("(flow)", f"unknown status {flow.status!r}")
+        if process_type != "AutoLaunchedFlow":
+            self.unsupported("(flow)", f"processType {process_type!r} (only record-triggered AutoLaunchedFlow runs here)")
+        order = text(root, "triggerOrder")
+        flow.trigger_order = int(order) if order else None
+        for el in root:
+            if not isinstance(el.tag, str):
+                continue
+            tag = local(el)
+            if tag not in META_TAGS and tag not in REGISTRY:
+                self.unsupported(text(el, "name") or tag, f"element type <{tag}>")
+        start_el = child(root, "start")
+        if start_el is None or not text(start_el, "triggerType"):
+            self.unsupported("start", "flow without a record trigger (only record-triggered flows run in the org emulator)")
+        # resources first: elements refer to them.
+        for v in children(root, "variables"):
+            self._variable(v)
+        for c in children(root, "constants"):
+            name = text(c, "name")
+            flow.constants[name] = self.value(child(c, "value"), name)
+            self.resources[name.lower()] = ("constant", None)
+        for f in children(root, "formulas"):
+            self._formula(f)
+        for t in children(root, "textTemplates"):
+            name = text(t, "name")
+            parts = parse_template(text(t, "text", "") or "")
+            flow.templates[name] = parts
+            self.resources[name.lower()] = ("template", None)
+            for path in template_refs(parts):
+                self.ref(path, name)
+        flow.start = self._start(start_el)
+        for el in root:
+            if isinstance(el.tag, str) and local(el) in REGISTRY:
+                element = REGISTRY[local(el)].parse(self, el)
+                if element.name in flow.elements or element.name.lower() in self.resources and \
+                        self.resources[element.name.lower()][0] in ("variable", "constant", "formula", "template"):
+                    self.fail(element.name, "duplicate element or resource name")
+                flow.elements[element.name] = element
+                self.resources.setdefault(element.name.lower(), ("element", element.kind))
+        self._check_graph()
+        for path, element in self.refs:
+            self._check_ref(path, element)
+        for path, element in self.targets:
+            self._check_target(path, element)
+        self._narrow_lookups()
+        flow.index()
+        return flow
+
+    def _narrow_lookups(self) -> None:
+        """Get Records with automatically stored output query only the fields the flow reads, as
+        Salesforce does; a lookup whose whole record is used (loops, record variables,
+        inputReference) keeps every field."""
+        for element in self.flow.elements.values():
+            spec = element.spec
+            if element.kind != "recordLookups" or not spec.store_auto or spec.queried_fields:
+                continue
+            sobject = self.org.schema.get(spec.object)
+            used, whole = set(), False
+            for path, _ in self.refs + self.targets:
+                parts = path.split(".")
+                if parts[0].lower() != element.name.lower():
+                    continue
+                if len(parts) == 1:
+                    whole = True
+                    break
+                used.add(sobject.field(parts[1]).name if sobject.has_field(parts[1]) else sobject.relationship(parts[1]).name)
+            if not whole:
+                spec.queried_fields = sorted(used | {"Id"})
+
+    def _variable(self, v) -> None:
+        name = text(v, "name")
+        data_type = text(v, "dataType")
+        if data_type not in DATA_TYPES:
+            self.unsupported(name, f"variable data type {data_type!r}")
+        object_type = text(v, "objectType")
+        if data_type == "SObject":
+            object_type = self.sobject(object_type, name).name
+        scale = text(v, "scale")
+        default = self.value(child(v, "value"), name) if child(v, "value") is not None else None
+        self.flow.variables[name] = Variable(name, data_type, flag(v, "isCollection"), object_type, default,
+                                             int(scale) if scale else None)
+        self.resources[name.lower()] = ("variable", self.flow.variables[name])
+
+    def _formula(self, f) -> None:
+        name = text(f, "name")
+        data_type = text(f, "dataType")
+        if data_type not in DATA_TYPES - {"SObject"}:
+            self.unsupported(name, f"formula data type {data_type!r}")
+        try:
+            formula = Formula.compile(text(f, "expression", "") or "")
+        except FormulaError as exc:
+            self.fail(name, str(exc))
+        for path in formula.references:
+            self.ref(path, name)
+        scale = text(f, "scale")
+        self.flow.formulas[name] = FormulaResource(name, formula, data_type, int(scale) if scale else None)
+        self.resources[name.lower()] = ("formula", None)
+
+    def _start(self, el) -> Start:
+        for c in el:
+            if isinstance(c.tag, str) and local(c) not in START_TAGS:
+                self.unsupported("start", f"<{local(c)}>")
+        trigger_type = text(el, "triggerType")
+        if trigger_type not in ("RecordBeforeSave", "RecordAfterSave"):
+            self.unsupported("start", f"triggerType {trigger_type!r}")
+        record_trigger = text(el, "recordTriggerType")
+        if record_trigger not in ("Create", "Update", "CreateAndUpdate"):
+            self.unsupported("start", f"recordTriggerType {record_trigger!r}")
+        sobject = self.sobject(text(el, "object"), "start")
+        start = Start(object=sobject.name, trigger_type=trigger_type, record_trigger_type=record_trigger,
+                      requires_change=flag(el, "doesRequireRecordChangedToMeetCriteria"),
+                      connector=_target(el, "connector"))
+        for f in children(el, "filters"):
+            field, op = text(f, "field"), text(f, "operator")
+            if op not in CONDITION_OPERATORS:
+                self.unsupported("start", f"entry condition operator {op}")
+            if op == "IsChanged" and record_trigger == "Create":
+                self.fail("start", "IsChanged needs a flow that runs on update")
+            self.field(sobject, field, "start")
+            right = self.value(child(f, "value"), "start")
+            if right.kind not in ("literal", "null"):
+                self.fail("start", f"entry condition on {field} compares with a reference; entry conditions take literal values")
+            start.filters.append(Condition(sobject.field(field).name, op, right))
+        start.filter_logic = text(el, "filterLogic", "and") or "and"
+        if start.filters:
+            try:
+                compile_logic(start.filter_logic, len(start.filters))
+            except ValueError as exc:
+                self.fail("start", str(exc))
+        formula_text = text(el, "filterFormula")
+        if formula_text:
+            try:
+                start.filter_formula = Formula.compile(formula_text, allow_prior=True)
+            except FormulaError as exc:
+                self.fail("start", str(exc))
+            for path in start.filter_formula.references:
+                self.ref(path, "start")
+        for sp in children(el, "scheduledPaths"):
+            start.scheduled_paths.append(self._scheduled_path(sp, sobject, trigger_type))
+        if trigger_type == "RecordBeforeSave" and start.scheduled_paths:
+            self.fail("start", "before-save flows cannot have scheduled paths")
+        if record_trigger != "Create" and any(p.path_type == "Scheduled" for p in start.scheduled_paths) \
+                and not start.requires_change and (start.filters or start.filter_formula):
+            self.fail("start", "a flow with scheduled paths that runs on update must set "
+                               "doesRequireRecordChangedToMeetCriteria (run only when a record is updated to meet the conditions)")
+        return start
+
+    def _scheduled_path(self, sp, sobject, trigger_type) -> ScheduledPath:
+        path_type = text(sp, "pathType") or "Scheduled"
+        name = text(sp, "name") or ("AsyncAfterCommit" if path_type == "AsyncAfterCommit" else None)
+        if not name:
+            self.fail("start", "scheduled path without a name")
+        if path_type not in ("AsyncAfterCommit", "Scheduled"):
+            self.unsupported(name, f"scheduled path type {path_type!r}")
+        batch = text(sp, "maxBatchSize")
+        path = ScheduledPath(name=name, path_type=path_type, connector=_target(sp, "connector"),
+                             max_batch_size=int(batch) if batch else None)
+        if path_type == "Scheduled":
+            unit = text(sp, "offsetUnit", "Days")
+            if unit not in ("Minutes", "Hours", "Days", "Weeks", "Months"):
+                self.unsupported(name, f"offsetUnit {unit!r}")
+            path.offset_unit = unit
+            path.offset_number = int(text(sp, "offsetNumber", "0") or 0)
+            path.time_source = text(sp, "timeSource", "RecordTriggerEvent")
+            if path.time_source == "RecordField":
+                field = text(sp, "recordField")
+                self.field(sobject, field, name)
+                fdef = sobject.field(field)
+                if fdef.type not in ("date", "datetime"):
+                    self.fail(name, f"scheduled path time source {field} is not a date or date/time field")
+                path.record_field = fdef.name
+            elif path.time_source != "RecordTriggerEvent":
+                self.unsupported(name, f"timeSource {path.time_source!r}")
+        return path
+
+    # -- checks -------------------------------------------------------------------------------------
+    def _check_graph(self) -> None:
+        flow = self.flow
+        names = set(flow.elements)
+
+        def check(target, element):
+            if target and target not in names:
+                self.fail(element, f"connector goes to {target!r}, which is not an element of this flow")
+        check(flow.start.connector, "start")
+        for sp in flow.start.scheduled_paths:
+            check(sp.connector, sp.name)
+        for element in flow.elements.values():
+            check(element.connector, element.name)
+            check(element.fault_connector, element.name)
+            for rule in element.spec if element.kind == "decisions" else []:
+                check(rule.connector, element.name)
+            if element.kind == "loops":
+                check(element.spec.next_value, element.name)
+                check(element.spec.no_more_values, element.name)
+            check(getattr(element, "default", None), element.name)
+        if flow.start.trigger_type == "RecordBeforeSave":
+            for element in flow.elements.values():
+                if element.kind not in ("assignments", "decisions", "recordLookups", "loops"):
+                    self.fail(element.name, f"before-save flows can only use assignments, decisions and Get Records, not {element.kind}")
+
+    def _check_ref(self, path: str, element: str) -> None:
+        parts = path.split(".")
+        head = parts[0]
+        start = self.flow.start
+        try:
+            if head in ("$Record", "$Record__Prior"):
+                if head == "$Record__Prior" and start.record_trigger_type == "Create":
+                    self.fail(element, "$Record__Prior is only available in flows that run on update")
+                if len(parts) > 1:
+                    check_field_path(self.org, self.org.schema.get(start.object), parts[1:])
+                return
+            if head == "$Flow":
+                if len(parts) != 2 or parts[1] not in FLOW_GLOBALS:
+                    self.unsupported(element, f"global variable {path}")
+                return
+            if head == "$User":
+                if len(parts) < 2:
+                    self.fail(element, "$User needs a field")
+                check_field_path(self.org, self.org.schema.get("User"), parts[1:])
+                return
+            if head.startswith("$"):
+                self.unsupported(element, f"global variable {path}")
+            resource = self.resources.get(head.lower())
+            if resource is None:
+                self.fail(element, f"reference {path!r}: no resource or element named {head!r}")
+            kind, info = resource
+            rest = parts[1:]
+            if not rest:
+                return
+            if kind == "variable" and info.data_type == "SObject" and not info.is_collection:
+                check_field_path(self.org, self.org.schema.get(info.object_type), rest)
+            elif kind == "records" and info[1]:
+                check_field_path(self.org, self.org.schema.get(info[0]), rest)
+            elif kind == "loop":
+                return   # the current item: its fields are checked when the collection's type is known at run time
+            elif kind == "model":
+                from orgsim.connector.catalog import model_field
+                if model_field(info, rest[0]) is None:
+                    self.fail(element, f"reference {path!r}: {info} has no field {rest[0]!r}")
+            else:
+                self.fail(element, f"reference {path!r}: {head} has no fields")
+        except (UnknownField, UnknownObject) as exc:
+            self.fail(element, f"reference {path!r}: {exc}")
+
+    def _check_target(self, path: str, element: str) -> None:
+        head = path.split(".")[0]
+        if head == "$Record":
+            self._check_ref(path, element)
+            return
+        resource = self.resources.get(head.lower())
+        if resource is None or resource[0] != "variable":
+            self.fail(element, f"cannot assign to {path!r}: not a variable")
+        self._check_ref(path, element)
+
+
+def _target(el, tag):
+    conn = child(el, tag)
+    return text(conn, "targetReference") if conn is not None else None
+
+
+def load_flow(org, comp) -> FlowDef:
+    return FlowLoader(org, comp.name, comp.where).load(comp.element)

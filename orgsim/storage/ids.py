@@ -1,0 +1,53 @@
+"""Salesforce record Ids: 15-character case-sensitive Ids with the 3-character checksum suffix.
+
+Layout used here: key prefix (3) + instance "8d" (2) + base-62 sequence (10) = 15 characters.
+The 18-character form appends one character per 5-character chunk, encoding which characters
+of that chunk are upper-case (bit i set for character i), looked up in "A..Z0..5". This is the
+documented algorithm behind `CASESAFEID()`.
+"""
+
+from __future__ import annotations
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+INSTANCE = "8d"
+
+
+def checksum_suffix(id15: str) -> str:
+    out = []
+    for chunk_start in range(0, 15, 5):
+        bits = 0
+        for i, ch in enumerate(id15[chunk_start:chunk_start + 5]):
+            if "A" <= ch <= "Z":
+                bits |= 1 << i
+        out.append(SUFFIX_ALPHABET[bits])
+    return "".join(out)
+
+
+def to18(id15: str) -> str:
+    if len(id15) == 18:
+        return id15
+    if len(id15) != 15:
+        raise ValueError(f"not a Salesforce Id: {id15!r}")
+    return id15 + checksum_suffix(id15)
+
+
+def make_id(key_prefix: str, sequence: int) -> str:
+    digits = []
+    n = sequence
+    for _ in range(10):
+        n, r = divmod(n, 62)
+        digits.append(BASE62[r])
+    if n:
+        raise OverflowError("record sequence exhausted")
+    return to18(key_prefix + INSTANCE + "".join(reversed(digits)))
+
+
+def normalize_id(value: str) -> str | None:
+    """15- or 18-character Id -> 18 characters; None if it is not Id-shaped."""
+    if not isinstance(value, str) or len(value) not in (15, 18) or not value.isalnum():
+        return None
+    id18 = to18(value[:15])
+    if len(value) == 18 and value[15:].upper() != id18[15:]:
+        return None
+    return id18

@@ -1,0 +1,303 @@
+"""SQLite storage: one table per sObject, one column per field, plus the org's own tables.
+
+A file database uses WAL mode (readers do not block the writer, a crash loses no committed
+transaction). Transactions are explicit: the DML engine opens one per Salesforce transaction
+and uses savepoints for partial-save retries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+from orgsim.errors import OrgError
+from orgsim.schema.model import NUMBER_TYPES, TEXT_TYPES, Schema, SObjectDef
+from orgsim.storage import ids
+from orgsim.storage.predicate import And, Compare, Not, Or, Predicate
+from orgsim.storage.values import from_sql, to_sql
+
+ORG_TABLES = """
+CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS _deployed (name TEXT PRIMARY KEY, content BLOB, seq INTEGER);
+CREATE TABLE IF NOT EXISTS _work (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,            -- async | scheduled
+    due_at TEXT NOT NULL,
+    flow TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sobject TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    prior TEXT,                    -- JSON of $Record__Prior, if any
+    trigger_kind TEXT NOT NULL,    -- create | update
+    interview_guid TEXT NOT NULL,
+    origin TEXT NOT NULL           -- transaction that queued it
+);
+CREATE INDEX IF NOT EXISTS _work_due ON _work (due_at, seq);
+CREATE TABLE IF NOT EXISTS _outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, alert TEXT, template TEXT, record_id TEXT,
+    sender TEXT, recipients TEXT, cc TEXT, subject TEXT, body TEXT, smtp_status TEXT
+);
+CREATE TABLE IF NOT EXISTS _failed_interviews (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, failed_at TEXT, flow TEXT, path TEXT, element TEXT,
+    record_id TEXT, interview_guid TEXT, kind TEXT, message TEXT
+);
+CREATE TABLE IF NOT EXISTS _transactions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT, started_at TEXT, outcome TEXT,
+    soql INTEGER, query_rows INTEGER, dml INTEGER, dml_rows INTEGER, callouts INTEGER, emails INTEGER, interviews INTEGER
+);
+"""
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Store:
+    def __init__(self, path: str | Path = ":memory:"):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # One org, one writer: the server runs requests one at a time through this lock.
+        self.lock = threading.RLock()
+        if self.path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(ORG_TABLES)
+        self._columns: dict[str, set[str]] = {}
+
+    # -- transactions -------------------------------------------------------------------
+    def begin(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.conn.execute("ROLLBACK")
+
+    def savepoint(self, name: str) -> None:
+        self.conn.execute(f"SAVEPOINT {name}")
+
+    def rollback_to(self, name: str) -> None:
+        self.conn.execute(f"ROLLBACK TO {name}")
+
+    def release(self, name: str) -> None:
+        self.conn.execute(f"RELEASE {name}")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    # -- meta -----------------------------------------------------------------------------
+    def meta_get(self, key: str, default=None):
+        row = self.conn.execute("SELECT value FROM _meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def meta_set(self, key: str, value) -> None:
+        self.conn.execute("INSERT INTO _meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                          (key, json.dumps(value)))
+
+    def next_sequence(self) -> int:
+        seq = int(self.meta_get("id_sequence", 0)) + 1
+        self.meta_set("id_sequence", seq)
+        return seq
+
+    def new_id(self, sobject: SObjectDef) -> str:
+        return ids.make_id(sobject.key_prefix, self.next_sequence())
+
+    # -- tables ---------------------------------------------------------------------------
+    def ensure_table(self, sobject: SObjectDef) -> None:
+        existing = self._columns.get(sobject.name)
+        if existing is None:
+            self.conn.execute(f"CREATE TABLE IF NOT EXISTS {_q(sobject.name)} (\"Id\" TEXT PRIMARY KEY)")
+            existing = {row[1] for row in self.conn.execute(f"PRAGMA table_info({_q(sobject.name)})")}
+            self._columns[sobject.name] = existing
+        for fdef in sobject.fields.values():
+            if fdef.name not in existing:
+                self.conn.execute(f"ALTER TABLE {_q(sobject.name)} ADD COLUMN {_q(fdef.name)}")
+                existing.add(fdef.name)
+                if fdef.unique or fdef.external_id:
+                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
+                                      f"ON {_q(sobject.name)} ({_q(fdef.name)} COLLATE NOCASE)")
+                if fdef.type == "reference":
+                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
+                                      f"ON {_q(sobject.name)} ({_q(fdef.name)})")
+
+    # -- rows -----------------------------------------------------------------------------
+    def insert_row(self, sobject: SObjectDef, values: dict) -> None:
+        names = list(values)
+        sql = (f"INSERT INTO {_q(sobject.name)} ({', '.join(_q(n) for n in names)}) "
+               f"VALUES ({', '.join('?' for _ in names)})")
+        self.conn.execute(sql, [to_sql(sobject.fields[n], values[n]) for n in names])
+
+    def update_row(self, sobject: SObjectDef, record_id: str, changes: dict) -> None:
+        if not changes:
+            return
+        names = list(changes)
+        sql = f"UPDATE {_q(sobject.name)} SET {', '.join(_q(n) + ' = ?' for n in names)} WHERE \"Id\" = ?"
+        self.conn.execute(sql, [to_sql(sobject.fields[n], changes[n]) for n in names] + [record_id])
+
+    def delete_row(self, sobject: SObjectDef, record_id: str) -> None:
+        self.conn.execute(f"DELETE FROM {_q(sobject.name)} WHERE \"Id\" = ?", (record_id,))
+
+    def get_row(self, sobject: SObjectDef, record_id: str) -> dict | None:
+        cols = list(sobject.fields)
+        row = self.conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(sobject.name)} WHERE \"Id\" = ?",
+                                (record_id,)).fetchone()
+        if row is None:
+            return None
+        return {c: from_sql(sobject.fields[c], v) for c, v in zip(cols, row)}
+
+    def get_rows(self, sobject: SObjectDef, record_ids: list[str]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        cols = list(sobject.fields)
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start:start + 500]
+            sql = (f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(sobject.name)} "
+                   f"WHERE \"Id\" IN ({', '.join('?' for _ in chunk)})")
+            for row in self.conn.execute(sql, chunk):
+                record = {c: from_sql(sobject.fields[c], v) for c, v in zip(cols, row)}
+                out[record["Id"]] = record
+        return out
+
+    # -- queries --------------------------------------------------------------------------
+    def select(self, schema: Schema, sobject: SObjectDef, fields: list[str], predicate: Predicate = None,
+               order_by: list[tuple] | None = None, limit: int | None = None, offset: int | None = None) -> list[dict]:
+        compiler = _SelectCompiler(schema, sobject)
+        columns = [compiler.column(path) for path in fields]
+        where = compiler.where(predicate) if predicate is not None else ("", [])
+        sql = f"SELECT {', '.join(c.sql for c in columns)} FROM {_q(sobject.name)} AS t0 {compiler.JOINS_MARK}"
+        params = list(where[1])
+        if where[0]:
+            sql += f" WHERE {where[0]}"
+        if order_by:
+            parts = []
+            for item in order_by:
+                path, direction = item[0], (item[1] if len(item) > 1 and item[1] else "ASC").upper()
+                nulls = (item[2] if len(item) > 2 and item[2] else ("FIRST" if direction == "ASC" else "LAST")).upper()
+                col = compiler.column(path)
+                collate = " COLLATE NOCASE" if col.field.type in TEXT_TYPES else ""
+                parts.append(f"{col.sql}{collate} {direction} NULLS {nulls}")
+            sql += " ORDER BY " + ", ".join(parts)
+        else:
+            sql += " ORDER BY t0.rowid"
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else int(limit), int(offset or 0)]
+        rows = self.conn.execute(sql.replace(compiler.JOINS_MARK, compiler.joins_sql()), params).fetchall()
+        return [{path: from_sql(col.field, v) for path, col, v in zip(fields, columns, row)} for row in rows]
+
+    def count(self, schema: Schema, sobject: SObjectDef, predicate: Predicate = None) -> int:
+        compiler = _SelectCompiler(schema, sobject)
+        where = compiler.where(predicate) if predicate is not None else ("", [])
+        sql = f"SELECT COUNT(*) FROM {_q(sobject.name)} AS t0 {compiler.joins_sql()}"
+        if where[0]:
+            sql += f" WHERE {where[0]}"
+        return self.conn.execute(sql, where[1]).fetchone()[0]
+
+
+_PLAIN_COLUMNS: dict = {}
+
+
+class _Column:
+    def __init__(self, sql: str, field):
+        self.sql = sql
+        self.field = field
+
+
+class _SelectCompiler:
+    JOINS_MARK = "/*joins*/"
+
+    def __init__(self, schema: Schema, sobject: SObjectDef):
+        self.schema = schema
+        self.base = sobject
+        self.joins: dict[tuple, str] = {}
+        self.join_sql: list[str] = []
+
+    def joins_sql(self) -> str:
+        return " ".join(self.join_sql)
+
+    def column(self, path: str) -> _Column:
+        if "." not in path:
+            # Plain fields are the common case: resolve once per object and name.
+            key = (self.base.name, path)
+            hit = _PLAIN_COLUMNS.get(key)
+            if hit is None or hit[1] is not self.base.fields.get(hit[1].name):
+                fdef = self.base.field(path)
+                hit = (f"t0.{_q(fdef.name)}", fdef)
+                _PLAIN_COLUMNS[key] = hit
+            return _Column(hit[0], hit[1])
+        parts = path.split(".")
+        sobject, alias, chain = self.base, "t0", ()
+        for rel in parts[:-1]:
+            ref = sobject.relationship(rel)
+            target = self.schema.get(ref.reference_to)
+            chain = chain + (ref.name,)
+            if chain not in self.joins:
+                new_alias = f"t{len(self.joins) + 1}"
+                self.joins[chain] = new_alias
+                self.join_sql.append(f"LEFT JOIN {_q(target.name)} AS {new_alias} ON {new_alias}.\"Id\" = {alias}.{_q(ref.name)}")
+            alias, sobject = self.joins[chain], target
+        fdef = sobject.field(parts[-1])
+        return _Column(f"{alias}.{_q(fdef.name)}", fdef)
+
+    def where(self, predicate) -> tuple[str, list]:
+        if isinstance(predicate, Compare):
+            return self._compare(predicate)
+        if isinstance(predicate, (And, Or)):
+            parts, params = [], []
+            for item in predicate.items:
+                sql, p = self.where(item)
+                parts.append(f"({sql})")
+                params += p
+            joiner = " AND " if isinstance(predicate, And) else " OR "
+            return joiner.join(parts) or "1", params
+        if isinstance(predicate, Not):
+            sql, params = self.where(predicate.item)
+            return f"NOT ({sql})", params
+        raise OrgError(f"unsupported filter {predicate!r}")
+
+    def _compare(self, cmp: Compare) -> tuple[str, list]:
+        col = self.column(cmp.path)
+        fdef = col.field
+        text = fdef.type in TEXT_TYPES and fdef.type not in ("id", "reference")
+        collate = " COLLATE NOCASE" if text else ""
+        value = cmp.value
+        if fdef.type in ("id", "reference"):
+            value = _normalize_ids(value)
+        if cmp.op in ("IN", "NOT IN"):
+            values = list(value)
+            non_null = [v for v in values if v is not None]
+            marks = ", ".join("?" for _ in non_null) or "NULL"
+            params = [to_sql(fdef, v) for v in non_null]
+            sql = f"{col.sql}{collate} IN ({marks})"
+            if None in values:
+                sql = f"({sql} OR {col.sql} IS NULL)"
+            if cmp.op == "NOT IN":
+                sql = f"NOT ({sql})" if None in values else f"({col.sql} IS NULL OR NOT ({sql}))"
+            return sql, params
+        if value is None:
+            if cmp.op == "=":
+                return f"{col.sql} IS NULL", []
+            if cmp.op == "!=":
+                return f"{col.sql} IS NOT NULL", []
+            return "0", []
+        param = to_sql(fdef, value)
+        if cmp.op == "LIKE":
+            return f"{col.sql} LIKE ? ESCAPE '\\'", [param]
+        if cmp.op == "!=":
+            return f"({col.sql} IS NULL OR {col.sql}{collate} != ?)", [param]
+        if fdef.type in NUMBER_TYPES and cmp.op != "=":
+            return f"{col.sql} {cmp.op} ?", [param]
+        return f"{col.sql}{collate} {cmp.op} ?", [param]
+
+
+def _normalize_ids(value):
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_normalize_ids(v) for v in value]
+    if isinstance(value, str):
+        return ids.normalize_id(value) or value
+    return value

@@ -1,0 +1,66 @@
+"""Building small SFDX trees for tests: flows and fields as Metadata API XML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
+NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"'
+UTC = dt.timezone.utc
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / "force-app" / "main" / "default" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = "" if rel.endswith(".email") else HEADER
+    path.write_text(header + text.strip() + "\n", encoding="utf-8")
+    return path
+
+
+def flow(root: Path, name: str, start: str, body: str = "", *, status: str = "Active", label: str | None = None) -> Path:
+    return write(root, f"flows/{name}.flow-meta.xml", f"""
+<Flow {NS}>
+    <apiVersion>66.0</apiVersion>
+    {body}
+    <label>{label or name}</label>
+    <processType>AutoLaunchedFlow</processType>
+    <start>
+        <locationX>0</locationX>
+        <locationY>0</locationY>
+        {start}
+    </start>
+    <status>{status}</status>
+</Flow>""")
+
+
+def field(root: Path, obj: str, name: str, body: str) -> Path:
+    return write(root, f"objects/{obj}/fields/{name}.field-meta.xml",
+                 f"<CustomField {NS}>\n<fullName>{name}</fullName>\n{body}\n</CustomField>")
+
+
+def text_field(root: Path, obj: str, name: str, *, length: int = 255, extra: str = "") -> Path:
+    return field(root, obj, name, f"<label>{name}</label><length>{length}</length><type>Text</type>{extra}")
+
+
+STATUS_VALUES = "".join(f"<value><fullName>{v}</fullName><default>false</default><label>{v}</label></value>"
+                        for v in ("Open", "Paid", "Failed", "Void"))
+
+
+def standard_fields(root: Path) -> None:
+    """The Opportunity fields most tests use."""
+    text_field(root, "Opportunity", "Stripe_Invoice_ID__c", extra="<externalId>true</externalId><unique>true</unique>")
+    field(root, "Opportunity", "Stripe_Invoice_URL__c", "<label>URL</label><type>Url</type>")
+    field(root, "Opportunity", "Counter__c", "<label>Counter</label><precision>18</precision><scale>0</scale><type>Number</type>")
+    field(root, "Opportunity", "Due_Date__c", "<label>Due</label><type>Date</type>")
+    field(root, "Opportunity", "Stripe_Payment_Status__c",
+          f"<label>Status</label><type>Picklist</type><valueSet><restricted>true</restricted>"
+          f"<valueSetDefinition><sorted>false</sorted>{STATUS_VALUES}</valueSetDefinition></valueSet>")
+
+
+def value(kind: str, v) -> str:
+    return f"<value><{kind}>{v}</{kind}></value>"
+
+
+def opp(name="Opp", stage="Prospecting", amount=100, **extra) -> dict:
+    return {"Name": name, "StageName": stage, "CloseDate": "2026-12-31", "Amount": amount, **extra}
