@@ -17,6 +17,7 @@ import time
 import httpx
 
 from stripesim.engine import Simulator
+from stripesim.http.idempotency import purge_expired
 from stripesim.resources.scheduler import has_due_work, run_due_work
 from stripesim.webhooks.queue import switches
 from stripesim.webhooks.signing import sign
@@ -25,6 +26,7 @@ log = logging.getLogger("stripesim.webhooks")
 
 USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
 DONE_KIND = "delivery_done"
+PURGE_SECONDS = 300  # how often expired idempotency keys are dropped
 
 
 class DeliveryWorker:
@@ -33,6 +35,7 @@ class DeliveryWorker:
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
         self._last_sweep = 0.0
+        self._last_purge = time.time()
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -74,6 +77,10 @@ class DeliveryWorker:
             self._last_sweep = time.time()
             for account in self.sim.account_ids():
                 self.sim.operate(account, lambda op: has_due_work(op) and run_due_work(op, None))
+        if time.time() - self._last_purge >= PURGE_SECONDS:
+            self._last_purge = time.time()
+            for account in self.sim.account_ids():
+                self.sim.operate(account, purge_expired)
         now = time.time()
         soonest = now + cfg.sweep_seconds
         batch: list[tuple[str, dict]] = []
