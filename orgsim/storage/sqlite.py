@@ -256,8 +256,10 @@ class _SelectCompiler:
             joiner = " AND " if isinstance(predicate, And) else " OR "
             return joiner.join(parts) or "1", params
         if isinstance(predicate, Not):
+            # SOQL is two-valued: a comparison with null is false, so NOT of it is true.
+            # SQL would give NULL (unknown) for both; COALESCE turns unknown into false first.
             sql, params = self.where(predicate.item)
-            return f"NOT ({sql})", params
+            return f"NOT COALESCE(({sql}), 0)", params
         raise OrgError(f"unsupported filter {predicate!r}")
 
     def _compare(self, cmp: Compare) -> tuple[str, list]:
