@@ -67,6 +67,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(ORG_TABLES)
         self._columns: dict[str, set[str]] = {}
+        self._id_tag: str | None = None
 
     # -- transactions -------------------------------------------------------------------
     def begin(self) -> None:
@@ -106,7 +107,12 @@ class Store:
         return seq
 
     def new_id(self, sobject: SObjectDef) -> str:
-        return ids.make_id(sobject.key_prefix, self.next_sequence())
+        if self._id_tag is None:
+            self._id_tag = self.meta_get("id_tag")
+            if self._id_tag is None:
+                self._id_tag = ids.new_org_tag()
+                self.meta_set("id_tag", self._id_tag)
+        return ids.make_id(sobject.key_prefix, self.next_sequence(), self._id_tag)
 
     # -- tables ---------------------------------------------------------------------------
     def ensure_table(self, sobject: SObjectDef) -> None:
