@@ -96,11 +96,12 @@ def run_once(args, base_url: str, api_key: str) -> dict:
             org_seconds += time.perf_counter() - t0
             paid_ids = org.select("Opportunity", ["Stripe_Invoice_ID__c"],
                                   Compare("Id", "IN", ids[5::10]))
-            for row in paid_ids:
-                if row["Stripe_Invoice_ID__c"]:
-                    client.v1.invoices.pay(row["Stripe_Invoice_ID__c"], {"payment_method": "pm_card_visa"})
+            paid_now = {row["Stripe_Invoice_ID__c"] for row in paid_ids if row["Stripe_Invoice_ID__c"]}
+            for invoice_id in sorted(paid_now):
+                client.v1.invoices.pay(invoice_id, {"payment_method": "pm_card_visa"})
             # Newest first; this batch paid at most batch/10 invoices, so they are all on the first page.
-            events = [e.to_dict() for e in client.v1.events.list({"type": "invoice.paid", "limit": 100}).data]
+            events = [e.to_dict() for e in client.v1.events.list({"type": "invoice.paid", "limit": 100}).data
+                      if e.data.object.id in paid_now]
             t0 = time.perf_counter()
             for event in reversed(events):
                 if event["id"] not in seen_events:

@@ -153,6 +153,10 @@ class Org:
             self.metadata = staged
             for sobject in staged.schema.objects.values():
                 self.store.ensure_table(sobject)
+        # Activations made after deployment (set_flow_status) outlive a restart.
+        for name, status in self.store.meta_get("flow_status", {}).items():
+            if name in self.metadata.flows:
+                self.metadata.flows[name].status = status
 
     def _sync_record_types(self) -> None:
         rt = self.schema.get("RecordType")
@@ -360,10 +364,6 @@ class Org:
         user = self.schema.get("User")
         rows = self.store.select(self.schema, user, ["Id"], eq("Username", DEFAULT_USERNAME))
         if rows:
-            statuses = self.store.meta_get("flow_status", {})
-            for name, status in statuses.items():
-                if name in self.metadata.flows:
-                    self.metadata.flows[name].status = status
             return rows[0]["Id"]
         self.store.begin()
         uid = self.store.new_id(user)

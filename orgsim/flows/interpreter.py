@@ -184,7 +184,9 @@ class FlowRuntime:
                 execution.run(flow, interviews)
             for iv in interviews:
                 if iv.status == "failed":
-                    failures[iv.record_key] = flow_trigger_error(flow, iv.error or "unknown error")
+                    custom = getattr(iv, "custom_error", None)
+                    failures[iv.record_key] = (SaveError("FIELD_CUSTOM_VALIDATION_EXCEPTION", custom[0], custom[1]) if custom
+                                               else flow_trigger_error(flow, iv.error or "unknown error"))
         return failures
 
 

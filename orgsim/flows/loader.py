@@ -293,7 +293,7 @@ class FlowLoader:
             check(getattr(element, "default", None), element.name)
         if flow.start.trigger_type == "RecordBeforeSave":
             for element in flow.elements.values():
-                if element.kind not in ("assignments", "decisions", "recordLookups", "loops"):
+                if element.kind not in ("assignments", "decisions", "recordLookups", "loops", "customErrors"):
                     self.fail(element.name, f"before-save flows can only use assignments, decisions and Get Records, not {element.kind}")
 
     def _check_ref(self, path: str, element: str) -> None:

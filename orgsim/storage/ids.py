@@ -1,6 +1,10 @@
 """Salesforce record Ids: 15-character case-sensitive Ids with the 3-character checksum suffix.
 
-Layout used here: key prefix (3) + instance "8d" (2) + base-62 sequence (10) = 15 characters.
+Layout used here: key prefix (3) + an org tag + a base-62 sequence = 15 characters. Each org
+database draws a random 4-character tag when it is created, so two orgs (say a test org and
+its re-created successor, both calling one Stripe account) never hand out the same Ids --
+idempotency keys built from record Ids must not collide across orgs, as in Salesforce, where
+Ids are unique across all orgs. `make_id(prefix, n)` without a tag uses "8d" + 10 digits.
 The 18-character form appends one character per 5-character chunk, encoding which characters
 of that chunk are upper-case (bit i set for character i), looked up in "A..Z0..5". This is the
 documented algorithm behind `CASESAFEID()`.
@@ -32,15 +36,20 @@ def to18(id15: str) -> str:
     return id15 + checksum_suffix(id15)
 
 
-def make_id(key_prefix: str, sequence: int) -> str:
+def new_org_tag() -> str:
+    import secrets
+    return "".join(secrets.choice(BASE62) for _ in range(4))
+
+
+def make_id(key_prefix: str, sequence: int, tag: str = INSTANCE) -> str:
     digits = []
     n = sequence
-    for _ in range(10):
+    for _ in range(12 - len(tag)):
         n, r = divmod(n, 62)
         digits.append(BASE62[r])
     if n:
         raise OverflowError("record sequence exhausted")
-    return to18(key_prefix + INSTANCE + "".join(reversed(digits)))
+    return to18(key_prefix + tag + "".join(reversed(digits)))
 
 
 def normalize_id(value: str) -> str | None:

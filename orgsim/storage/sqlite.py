@@ -67,6 +67,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(ORG_TABLES)
         self._columns: dict[str, set[str]] = {}
+        self._id_tag: str | None = None
 
     # -- transactions -------------------------------------------------------------------
     def begin(self) -> None:
@@ -106,7 +107,12 @@ class Store:
         return seq
 
     def new_id(self, sobject: SObjectDef) -> str:
-        return ids.make_id(sobject.key_prefix, self.next_sequence())
+        if self._id_tag is None:
+            self._id_tag = self.meta_get("id_tag")
+            if self._id_tag is None:
+                self._id_tag = ids.new_org_tag()
+                self.meta_set("id_tag", self._id_tag)
+        return ids.make_id(sobject.key_prefix, self.next_sequence(), self._id_tag)
 
     # -- tables ---------------------------------------------------------------------------
     def ensure_table(self, sobject: SObjectDef) -> None:
@@ -256,8 +262,10 @@ class _SelectCompiler:
             joiner = " AND " if isinstance(predicate, And) else " OR "
             return joiner.join(parts) or "1", params
         if isinstance(predicate, Not):
+            # SOQL is two-valued: a comparison with null is false, so NOT of it is true.
+            # SQL would give NULL (unknown) for both; COALESCE turns unknown into false first.
             sql, params = self.where(predicate.item)
-            return f"NOT ({sql})", params
+            return f"NOT COALESCE(({sql}), 0)", params
         raise OrgError(f"unsupported filter {predicate!r}")
 
     def _compare(self, cmp: Compare) -> tuple[str, list]:

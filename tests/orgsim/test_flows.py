@@ -360,3 +360,23 @@ def test_unhandled_fault_in_async_path_is_a_failed_interview_and_others_commit(o
     # The failed interview's own work rolled back; the other two committed on the retry.
     assert sorted(r["stripeGC__Message__c"] for r in logs(org)) == ["fine", "good"]
     assert sorted(r["LastName"] for r in org.select("Contact", ["LastName"])) == ["fine", "good"]
+
+
+def test_custom_error_stops_the_save_like_a_validation_rule(org, tmp_path):
+    flow(tmp_path, "Guard", start="<connector><targetReference>Too_Big</targetReference></connector>"
+         "<object>Opportunity</object><recordTriggerType>Create</recordTriggerType><triggerType>RecordBeforeSave</triggerType>",
+         body="""<decisions><name>Too_Big</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            <defaultConnectorLabel>ok</defaultConnectorLabel>
+            <rules><name>Big</name><conditionLogic>and</conditionLogic>
+                <conditions><leftValueReference>$Record.Amount</leftValueReference><operator>GreaterThan</operator>
+                <rightValue><numberValue>1000</numberValue></rightValue></conditions>
+                <connector><targetReference>Refuse</targetReference></connector><label>big</label></rules></decisions>
+            <customErrors><name>Refuse</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+                <customErrorMessages><errorMessage>{!$Record.Name} is over the online limit.</errorMessage>
+                <fieldSelection>Amount</fieldSelection><isFieldError>true</isFieldError></customErrorMessages></customErrors>""")
+    deploy(org, tmp_path)
+    small, big = org.insert("Opportunity", [opp("small", amount=10), opp("Gala", amount=5000)])
+    assert small.success and not big.success
+    assert big.errors == [{"statusCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "message": "Gala is over the online limit.",
+                           "fields": ["Amount"]}]
+    assert [r["Name"] for r in org.select("Opportunity", ["Name"])] == ["small"]

@@ -32,3 +32,19 @@ def test_normalize_rejects_bad_checksum_and_shape():
     rid = make_id("001", 42)
     assert normalize_id(rid[:15] + "ZZZ") is None
     assert normalize_id("not-an-id") is None
+
+
+def test_each_org_hands_out_its_own_ids(tmp_path):
+    from orgsim import Org
+    first, second = Org.open(":memory:"), Org.open(":memory:")
+    a = first.insert("Account", [{"Name": "x"}])[0].id
+    b = second.insert("Account", [{"Name": "x"}])[0].id
+    assert a != b and a[:3] == b[:3] == "001"
+    db = tmp_path / "org.sqlite3"
+    org = Org.open(db)
+    one = org.insert("Account", [{"Name": "x"}])[0].id
+    org.close()
+    again = Org.open(db)
+    two = again.insert("Account", [{"Name": "y"}])[0].id
+    assert one[3:7] == two[3:7] and one != two     # same org, same tag, next number
+    again.close()

@@ -157,3 +157,18 @@ def test_generated_force_app_loads_fail_closed(org):
     assert len(flows) == 4 and all(f["status"] == "Active" for f in flows.values())
     assert {f["object"] for f in flows.values()} == {"Opportunity", "stripeGC__Stripe_Event__c"}
     assert any(c.type == "WorkflowAlert" for c in result.components)
+
+
+def test_activation_outlives_reopen(tmp_path, clock):
+    from orgsim import Org
+    flow(tmp_path / "src", "Later", START, LOG.format(ref="$Record.Name"), status="Draft")
+    db = tmp_path / "org.sqlite3"
+    org = Org.open(db, clock=clock)
+    org.deploy_source(tmp_path / "src")
+    org.set_flow_status("Later", "Active")
+    org.close()
+    again = Org.open(db)
+    assert [f["status"] for f in again.flows()] == ["Active"]
+    again.insert("Opportunity", [opp("after restart")])
+    assert again.count("stripeGC__Sync_Log__c") == 1
+    again.close()
