@@ -127,7 +127,7 @@ def up(spec: SpecInfo, *, jwt_cert: Path | None = None) -> StackState:
     import stripe
 
     from orgsim.server.settings import SETTINGS_NAME, ServerSettings
-    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from orgsim.server.tls import ca_bundle, ensure_certificate, ensure_jwt_keypair
     from sfpay.serving import free_port
 
     existing = load_state()
@@ -166,8 +166,9 @@ def up(spec: SpecInfo, *, jwt_cert: Path | None = None) -> StackState:
             "description": ENDPOINT_DESCRIPTION,
         })
         settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = api_base, stripe_key, endpoint.secret
-        if jwt_cert is not None:
-            settings.jwt_public_key_file = str(jwt_cert.resolve())
+        # The JWT bearer grant works out of the box: a local connected app key pair, unless the
+        # user brings the certificate of their own (then they hold the key).
+        settings.jwt_public_key_file = str((jwt_cert or ensure_jwt_keypair(directory)[0]).resolve())
         settings.save(settings_file)
         org_pid = processes.start(
             ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log)
@@ -256,6 +257,8 @@ def connection(state: StackState, *, with_token: bool = True) -> dict:
         "security_token": settings.security_token,
         "access_token": access_token(state) if with_token else None,
         "ca_bundle": _bundle(state),
+        "client_id": settings.client_id,
+        "jwt_key_file": _jwt_key_file(state, settings),
         "webhook_url": f"{state.instance_url}{settings.webhook_path}",
         "webhook_endpoint_id": state.webhook_endpoint_id,
         "webhook_secret": settings.webhook_secret,
@@ -264,6 +267,13 @@ def connection(state: StackState, *, with_token: bool = True) -> dict:
         "stripe_account_name": state.account_name,
         "state_dir": state.state_dir,
     }
+
+
+def _jwt_key_file(state: StackState, settings) -> str | None:
+    """The private key matching the org's JWT certificate, when the stack made the pair."""
+    key = Path(state.state_dir) / "jwt-key.pem"
+    made_here = settings.jwt_public_key_file == str((Path(state.state_dir) / "jwt-cert.pem").resolve())
+    return str(key) if made_here and key.exists() else None
 
 
 def down() -> dict:
