@@ -81,7 +81,7 @@ def run(job: DeployJob, org, zip_bytes: bytes) -> DeployJob:
             job.components.append((prefix + name, *comp))
     failures = checks.well_formed(relative, prefix)
     if not failures:
-        failures = checks.validator_findings(relative, prefix)
+        failures = checks.validator_findings(relative, prefix, org)
     if not failures:
         try:
             org.deploy_zip(zip_bytes, check_only=True)
