@@ -50,23 +50,22 @@ def generate(
             _fail(drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"])
         print(f"{out} is up to date with {spec} ({len(files)} files).")
         return
+    drift = compare(files, out)
     try:
         write_tree(files, out)
     except GenerateError as exc:
         _fail([f"error: {exc}"])
-    print(f"wrote {len(files)} files to {out}")
+    print(
+        f"wrote {len(files)} files to {out} ({len(drift.differing)} changed, "
+        f"{len(drift.missing)} added, {len(drift.extra)} removed)"
+    )
 
 
 def schema() -> None:
     """Print the JSON Schema of the spec (for editor completion and validation)."""
-    import json
+    from generator.spec.schema_doc import schema_text
 
-    from generator.spec.model import Spec
-
-    document = Spec.model_json_schema()
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "sfpay spec"
-    print(json.dumps(document, indent=2, sort_keys=True))
+    print(schema_text(), end="")
 
 
 def diagram(
@@ -90,7 +89,7 @@ def diagram(
         print(f"{out} is up to date ({len(files)} diagrams).")
         return
     try:
-        write_tree(files, out)
+        write_tree(files, out, owned=("*.md",))
     except GenerateError as exc:
         _fail([f"error: {exc}"])
     print(f"wrote {len(files)} diagrams to {out}")

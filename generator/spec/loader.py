@@ -148,29 +148,33 @@ def _message(loc: tuple, err: dict) -> str:
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         expected = PATTERN_DESCRIPTIONS.get(pattern, f"text matching {pattern}")
-        return f"invalid value {_show(value)} (expected {expected})"
+        return f"{_got(value)} (expected {expected})"
     if kind == "literal_error":
-        return f"invalid value {_show(value)} (expected one of: {ctx.get('expected', '')})".replace(
+        return f"{_got(value)} (expected one of: {ctx.get('expected', '')})".replace(
             " or ", ", "
         )
     if kind in ("too_short", "too_long"):
         return f"{err['msg'][0].lower()}{err['msg'][1:]}"
     if kind in ("string_too_short", "string_too_long"):
-        return f"invalid value {_show(value)} ({err['msg'].replace('String should', 'expected text to')})"
+        return f"{_got(value)} ({err['msg'].replace('String should', 'expected text to')})"
     if kind.startswith(("greater_than", "less_than")):
-        return f"invalid value {_show(value)} ({err['msg'].replace('Input should be', 'expected a number')})"
+        return f"{_got(value)} ({err['msg'].replace('Input should be', 'expected a number')})"
     for prefix, expected in TYPE_NAMES.items():
         if kind.startswith(prefix):
-            return f"invalid value {_show(value)} (expected {expected})"
+            return f"{_got(value)} (expected {expected})"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return err["msg"]
 
 
-def _show(value) -> str:
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+def _got(value) -> str:
+    if isinstance(value, dict):
+        return "got a mapping"
+    if isinstance(value, list):
+        return "got a list"
+    if isinstance(value, bool):
+        return f"invalid value {str(value).lower()}"
+    return f"invalid value {value!r}" if isinstance(value, str) else f"invalid value {value}"
 
 
 def _allowed_keys(loc: tuple) -> list[str]:

@@ -129,22 +129,22 @@ def _mark_paid(op: Operation, invoice: dict, now: int, *, succeeded_event: bool)
         _emit(op, "invoice.payment_succeeded", invoice)
 
 
-def void(op: Operation, invoice: dict) -> dict:
-    invoice["status"] = InvoiceStateMachine.check("void", invoice)
-    invoice["status_transitions"]["voided_at"] = op.now(invoice["test_clock"])
+def _close(op: Operation, invoice: dict, action: str, timestamp_field: str, event_type: str) -> dict:
+    """A terminal-ish transition (void, uncollectible): stamp it, stop auto-advance, emit."""
+    invoice["status"] = InvoiceStateMachine.check(action, invoice)
+    invoice["status_transitions"][timestamp_field] = op.now(invoice["test_clock"])
     invoice["auto_advance"] = False
     _save(op, invoice)
-    _emit(op, "invoice.voided", invoice)
+    _emit(op, event_type, invoice)
     return render_invoice(op, invoice)
+
+
+def void(op: Operation, invoice: dict) -> dict:
+    return _close(op, invoice, "void", "voided_at", "invoice.voided")
 
 
 def mark_uncollectible(op: Operation, invoice: dict) -> dict:
-    invoice["status"] = InvoiceStateMachine.check("mark_uncollectible", invoice)
-    invoice["status_transitions"]["marked_uncollectible_at"] = op.now(invoice["test_clock"])
-    invoice["auto_advance"] = False
-    _save(op, invoice)
-    _emit(op, "invoice.marked_uncollectible", invoice)
-    return render_invoice(op, invoice)
+    return _close(op, invoice, "mark_uncollectible", "marked_uncollectible_at", "invoice.marked_uncollectible")
 
 
 def mark_overdue(op: Operation, invoice: dict) -> bool:

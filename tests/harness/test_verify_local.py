@@ -1,0 +1,104 @@
+"""`sfpay verify --target local` end to end: a fresh local stack, the CumulusCI deploy, all
+thirteen scenarios, and the reports rendered from that real run.
+
+This is the CI run of the scenarios (it needs the whole stack: generator, orgsim, stripesim,
+pipeline). It starts its own stack in a temporary state folder and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from lxml import etree
+
+from sfpay.paths import PROJECT_ROOT
+
+from harness.scenario import all_scenarios
+from harness.stack import local_up, sfpay
+
+
+def _has_local_stack() -> bool:
+    from sfpay.cli import app
+
+    return any("local" in (group.name, getattr(group.typer_instance.info, "name", None)) for group in app.registered_groups)
+
+
+# Until the org server's `sfpay local` (issue 6) is part of the checkout, this file cannot run.
+pytestmark = pytest.mark.skipif(not _has_local_stack(), reason="`sfpay local up` (issue 6) is not in this checkout")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    state = tmp_path_factory.mktemp("sfpay-state")
+    previous = os.environ.get("SFPAY_STATE_DIR")
+    os.environ["SFPAY_STATE_DIR"] = str(state)
+    try:
+        details, _ = local_up()
+        yield details
+    finally:
+        sfpay(["local", "down"], timeout=60)
+        if previous is None:
+            os.environ.pop("SFPAY_STATE_DIR", None)
+        else:
+            os.environ["SFPAY_STATE_DIR"] = previous
+
+
+@pytest.fixture(scope="module")
+def run(stack, tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports") / "verify-local"
+    result = subprocess.run(
+        [sys.executable, "-m", "sfpay", "verify", "--target", "local", "--report-dir", str(reports)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "COLUMNS": "200"},
+    )
+    return result, reports
+
+
+def test_all_thirteen_scenarios_pass(run):
+    result, reports = run
+    assert result.returncode == 0, result.stderr[-6000:]
+    suite = etree.parse(str(reports / "junit.xml")).getroot()
+    assert suite.get("tests") == "13"
+    assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("0", "0", "0"), result.stderr[-6000:]
+    names = [case.get("name") for case in suite.iter("testcase")]
+    assert names == [f"{cls.number:02d}-{cls.name}" for cls in all_scenarios()]
+
+
+def test_report_carries_the_evidence_of_the_real_run(run):
+    _, reports = run
+    data = json.loads((reports / "results.json").read_text())
+    by_name = {r["name"]: r for r in data["results"]}
+    first = by_name["invoice-on-create"]
+    values = [e["value"] for e in first["evidence"]]
+    assert any(v.startswith("006") for v in values)  # the Opportunity id
+    assert any(v.startswith("in_") for v in values)  # the Stripe invoice id
+    assert any(v.startswith("cus_") for v in values)  # the Stripe customer id
+    paid = by_name["paid-card-visa"]
+    assert [(t["before"], t["after"]) for t in paid["transitions"] if t["field"].endswith("Payment_Status__c")] == [("Open", "Paid")]
+    assert any(t["label"].startswith("payment -> Paid") for t in paid["timings"])
+    markdown = (reports / "signoff.md").read_text()
+    assert "**Verdict: READY for go-live**" in markdown
+    assert "| 13 | Bulk: 200 Opportunities in one API call (`bulk-200`) | PASSED |" in markdown
+
+
+def test_reports_contain_no_secret_of_the_stack(run, stack):
+    _, reports = run
+    for path in reports.iterdir():
+        text = path.read_text()
+        for secret in stack.secrets:
+            assert secret not in text, f"{path.name} contains a secret"
+        assert "whsec_" not in text and "sk_test_" not in text.replace("sk_test_...", "")
+
+
+def test_only_runs_the_named_scenarios(stack, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sfpay", "verify", "--target", "local", "--no-deploy", "--only", "invoice-on-create",
+         "--only", "9", "--report-dir", str(tmp_path / "r")],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    names = [c.get("name") for c in etree.parse(str(tmp_path / "r" / "junit.xml")).getroot().iter("testcase")]
+    assert names == ["01-invoice-on-create", "09-forged-stale-webhook"]
