@@ -127,7 +127,7 @@ def up(spec: SpecInfo, *, jwt_cert: Path | None = None) -> StackState:
     import stripe
 
     from orgsim.server.settings import SETTINGS_NAME, ServerSettings
-    from orgsim.server.tls import ca_bundle, ensure_certificate, ensure_jwt_keypair
+    from orgsim.server.tls import ca_bundle, ensure_certificate
     from sfpay.serving import free_port
 
     existing = load_state()
@@ -166,9 +166,8 @@ def up(spec: SpecInfo, *, jwt_cert: Path | None = None) -> StackState:
             "description": ENDPOINT_DESCRIPTION,
         })
         settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = api_base, stripe_key, endpoint.secret
-        # The JWT bearer grant works out of the box: a local connected app key pair, unless the
-        # user brings the certificate of their own (then they hold the key).
-        settings.jwt_public_key_file = str((jwt_cert or ensure_jwt_keypair(directory)[0]).resolve())
+        if jwt_cert is not None:
+            settings.jwt_public_key_file = str(jwt_cert.resolve())
         settings.save(settings_file)
         org_pid = processes.start(
             ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log)
@@ -258,7 +257,7 @@ def connection(state: StackState, *, with_token: bool = True) -> dict:
         "access_token": access_token(state) if with_token else None,
         "ca_bundle": _bundle(state),
         "client_id": settings.client_id,
-        "jwt_key_file": _jwt_key_file(state, settings),
+        "jwt_key_file": _jwt_key_file(settings),
         "webhook_url": f"{state.instance_url}{settings.webhook_path}",
         "webhook_endpoint_id": state.webhook_endpoint_id,
         "webhook_secret": settings.webhook_secret,
@@ -269,11 +268,27 @@ def connection(state: StackState, *, with_token: bool = True) -> dict:
     }
 
 
-def _jwt_key_file(state: StackState, settings) -> str | None:
-    """The private key matching the org's JWT certificate, when the stack made the pair."""
-    key = Path(state.state_dir) / "jwt-key.pem"
-    made_here = settings.jwt_public_key_file == str((Path(state.state_dir) / "jwt-cert.pem").resolve())
-    return str(key) if made_here and key.exists() else None
+def _jwt_key_file(settings) -> str | None:
+    """The private key of the org's JWT certificate when it sits next to it (the pipeline's
+    `sfpay local up` keeps its connected-app pair together), checked to match; else None."""
+    if not settings.jwt_public_key_file:
+        return None
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    cert_path = Path(settings.jwt_public_key_file)
+    try:
+        cert_key = x509.load_pem_x509_certificate(cert_path.read_bytes()).public_key()
+    except (OSError, ValueError):
+        return None
+    for candidate in sorted(cert_path.parent.glob("*.key")) + sorted(cert_path.parent.glob("*key*.pem")):
+        try:
+            key = serialization.load_pem_private_key(candidate.read_bytes(), password=None)
+        except (OSError, ValueError, TypeError):
+            continue
+        if key.public_key().public_numbers() == cert_key.public_numbers():
+            return str(candidate)
+    return None
 
 
 def down() -> dict:

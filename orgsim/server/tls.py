@@ -51,30 +51,6 @@ def ensure_certificate(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def ensure_jwt_keypair(directory: Path) -> tuple[Path, Path]:
-    """(certificate, private key) of a local connected app for the JWT bearer grant: the org
-    trusts the certificate, CumulusCI signs with the key (SFDX_HUB_KEY). Reused once made."""
-    cert_path, key_path = directory / "jwt-cert.pem", directory / "jwt-key.pem"
-    if cert_path.exists() and key_path.exists():
-        return cert_path, key_path
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    directory.mkdir(parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "orgsim local connected app")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=825)).sign(key, hashes.SHA256()))
-    _write_private(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
-    _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
-    return cert_path, key_path
-
-
 def _write_private(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
