@@ -79,6 +79,12 @@ class Server:
         self.auth = {"Authorization": f"Bearer {token}"}
         requests.post(self.url + "/_orgsim/webhook-secret", json={"secret": SECRET}, headers=self.auth).raise_for_status()
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used (Linux /proc), to tell its own cost
+        from waiting for a CPU on a loaded machine."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(20)
@@ -169,6 +175,7 @@ def service_time(server: Server, count: int, run: int) -> dict:
     """Closed loop, one event at a time: the server's own time per event, without queueing."""
     opportunities = create_opportunities(server, count, f"s{run}")
     session, times = requests.Session(), []
+    cpu_before = server.cpu_seconds()
     for index, (_, invoice) in enumerate(opportunities):
         event = {"id": f"evt_s{run}_{index:06d}", "object": "event", "type": "invoice.paid", "created": int(time.time()),
                  "livemode": False, "data": {"object": {"id": invoice, "object": "invoice", "status": "paid"}}}
@@ -178,12 +185,14 @@ def service_time(server: Server, count: int, run: int) -> dict:
                                 headers={"Content-Type": "application/json", "Stripe-Signature": signature})
         times.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
+    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / count
     floor = []
     for _ in range(count):
         started = time.perf_counter()
         session.get(server.url + "/_orgsim/health").raise_for_status()
         floor.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99), "floor_p50_ms": percentile(floor, 50)}
+    return {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99), "floor_p50_ms": percentile(floor, 50),
+            "cpu_ms": cpu_ms}
 
 
 def insert_throughput(server: Server, batches: int, singles: int) -> dict:
@@ -220,11 +229,13 @@ def main() -> None:
             svc = [service_time(server, 200, run) for run in range(args.runs)]
             for i, r in enumerate(svc, 1):
                 print(f"service run {i}: one event at a time p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
-                      f"(health floor p50 {r['floor_p50_ms']:.1f} ms)")
+                      f"server CPU {r['cpu_ms']:.1f} ms/event  (health floor p50 {r['floor_p50_ms']:.1f} ms)")
             p50 = statistics.median(r["p50_ms"] for r in svc)
-            print(f"webhook service time (median of {len(svc)} runs): p50 {p50:.1f} ms -> capacity about "
-                  f"{1000 / p50:.0f} events/s on this machine now; "
-                  f"ratio to health floor {p50 / statistics.median(r['floor_p50_ms'] for r in svc):.1f} x")
+            cpu = statistics.median(r["cpu_ms"] for r in svc)
+            print(f"webhook service time (median of {len(svc)} runs): p50 {p50:.1f} ms, server CPU {cpu:.1f} ms/event "
+                  f"-> one free core sustains about {1000 / cpu:.0f} events/s; "
+                  f"ratio to health floor {p50 / statistics.median(r['floor_p50_ms'] for r in svc):.1f} x; "
+                  f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             lat = [latency_run(server, args.seconds, args.rate, run) for run in range(args.latency_runs)]
             for i, r in enumerate(lat, 1):
                 print(f"webhook run {i}: {r['events']} events at {r['achieved_rate']:.1f}/s  p50 {r['p50_ms']:.1f} ms  "

@@ -32,10 +32,14 @@ def up(
     if jwt_cert is not None and not jwt_cert.is_file():
         _fail(f"--jwt-cert {jwt_cert}: no such file")
     try:
-        state = stack.up(stack.spec_info(spec), jwt_cert=jwt_cert)
+        state, warning = _up(stack, stack.spec_info(spec), jwt_cert)
         details = stack.connection(state)
     except stack.StackError as exc:
         _fail(str(exc))
+    if warning:
+        from rich.console import Console
+
+        Console(stderr=True).print(f"[yellow]warning:[/yellow] {warning}")
     if as_json:
         typer.echo(json.dumps(details, indent=2, sort_keys=True))
         return
@@ -44,6 +48,21 @@ def up(
     typer.echo(f"webhook  {details['webhook_url']}  (secret whsec_...{details['webhook_secret'][-4:]})")
     typer.echo(f"trust    export REQUESTS_CA_BUNDLE={details['ca_bundle']}")
     typer.echo(f"state    {details['state_dir']}  (sfpay local status / sfpay local down)")
+
+
+def _up(stack, spec_info, jwt_cert: Optional[Path]):
+    """With the pipeline package (issue 7) present and no certificate of the user's, the stack
+    starts with the pipeline's connected-app key pair and the org is registered with CumulusCI
+    as `local` (`sfpay deploy --org local`); otherwise just the stack."""
+    if jwt_cert is None:
+        try:
+            from pipeline.local_stack import up_with_cumulusci
+        except ImportError:
+            up_with_cumulusci = None
+        if up_with_cumulusci is not None:
+            result = up_with_cumulusci(spec_info)
+            return result.state, result.warning
+    return stack.up(spec_info, jwt_cert=jwt_cert), None
 
 
 @local_app.command("status")
@@ -79,4 +98,10 @@ def down() -> None:
     from orgsim.local import stack
 
     result = stack.down()
+    try:
+        from pipeline.local_stack import forget_cumulusci_org
+    except ImportError:
+        forget_cumulusci_org = None
+    if forget_cumulusci_org is not None:
+        forget_cumulusci_org()  # the CumulusCI org `local` pointed at this stack
     typer.echo("stopped: " + (", ".join(result["stopped"]) or "nothing was running"))

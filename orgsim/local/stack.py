@@ -256,6 +256,8 @@ def connection(state: StackState, *, with_token: bool = True) -> dict:
         "security_token": settings.security_token,
         "access_token": access_token(state) if with_token else None,
         "ca_bundle": _bundle(state),
+        "client_id": settings.client_id,
+        "jwt_key_file": _jwt_key_file(settings),
         "webhook_url": f"{state.instance_url}{settings.webhook_path}",
         "webhook_endpoint_id": state.webhook_endpoint_id,
         "webhook_secret": settings.webhook_secret,
@@ -264,6 +266,29 @@ def connection(state: StackState, *, with_token: bool = True) -> dict:
         "stripe_account_name": state.account_name,
         "state_dir": state.state_dir,
     }
+
+
+def _jwt_key_file(settings) -> str | None:
+    """The private key of the org's JWT certificate when it sits next to it (the pipeline's
+    `sfpay local up` keeps its connected-app pair together), checked to match; else None."""
+    if not settings.jwt_public_key_file:
+        return None
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    cert_path = Path(settings.jwt_public_key_file)
+    try:
+        cert_key = x509.load_pem_x509_certificate(cert_path.read_bytes()).public_key()
+    except (OSError, ValueError):
+        return None
+    for candidate in sorted(cert_path.parent.glob("*.key")) + sorted(cert_path.parent.glob("*key*.pem")):
+        try:
+            key = serialization.load_pem_private_key(candidate.read_bytes(), password=None)
+        except (OSError, ValueError, TypeError):
+            continue
+        if key.public_key().public_numbers() == cert_key.public_numbers():
+            return str(candidate)
+    return None
 
 
 def down() -> dict:

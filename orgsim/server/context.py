@@ -23,6 +23,15 @@ class ServerContext:
     def org(self):
         return self.gateway.org
 
+    @property
+    def permsets(self):
+        """The server's PermissionSet/PermissionSetAssignment records (see permsets.py)."""
+        from orgsim.server.permsets import PermissionSets
+
+        if "permsets" not in self.extras:
+            self.extras["permsets"] = PermissionSets(self.org)
+        return self.extras["permsets"]
+
 
 def api_version(request: Request) -> str:
     """The `vXX.X` of the path, checked against the versions this org serves."""

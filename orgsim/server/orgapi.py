@@ -29,33 +29,57 @@ def rest_errors():
 
 
 class OrgApi:
-    def __init__(self, org):
+    def __init__(self, org, permsets=None):
         self.org = org
+        self.permsets = permsets
+
+    def _source(self):
+        from orgsim.server.query_source import ServerQuerySource
+
+        return ServerQuerySource(self.org, self.permsets)
+
+    @staticmethod
+    def is_setup_object(sobject: str) -> bool:
+        from orgsim.server.permsets import VIRTUAL_OBJECTS
+
+        return sobject.lower() in {v.lower() for v in VIRTUAL_OBJECTS}
 
     def describe_global(self) -> list[dict]:
         with rest_errors():
-            return self.org.describe_global()["sobjects"]
+            core = self.org.describe_global()["sobjects"]
+        schema = self.permsets.schema()
+        return core + [schema.get(name).describe() for name in ("PermissionSet", "PermissionSetAssignment")]
 
     def describe(self, sobject: str) -> dict:
         with rest_errors():
-            return self.org.describe(sobject)
+            return self._source().describe(sobject)
 
     def canonical_name(self, sobject: str) -> str:
         return self.describe(sobject)["name"]
 
     def insert(self, sobject: str, records: list[dict], all_or_none: bool = False) -> list:
+        if sobject == "PermissionSetAssignment":
+            return self.permsets.assign(records, all_or_none)
+        if self.is_setup_object(sobject):
+            raise _read_only(sobject, "insert")
         with rest_errors():
             return self.org.insert(sobject, records, all_or_none=all_or_none)
 
     def update(self, sobject: str, records: list[dict], all_or_none: bool = False) -> list:
+        if self.is_setup_object(sobject):
+            raise _read_only(sobject, "update")
         with rest_errors():
             return self.org.update(sobject, records, all_or_none=all_or_none)
 
     def upsert(self, sobject: str, external_field: str, records: list[dict], all_or_none: bool = False) -> list:
+        if self.is_setup_object(sobject):
+            raise _read_only(sobject, "upsert")
         with rest_errors():
             return self.org.upsert(sobject, external_field, records, all_or_none=all_or_none)
 
     def delete(self, sobject: str, ids: list[str], all_or_none: bool = False) -> list:
+        if self.is_setup_object(sobject):
+            raise _read_only(sobject, "delete")
         with rest_errors():
             return self.org.delete(sobject, ids, all_or_none=all_or_none)
 
@@ -80,8 +104,17 @@ class OrgApi:
         return results
 
     def retrieve(self, sobject: str, record_id: str, fields: list[str] | None) -> dict:
+        from orgsim.storage.ids import normalize_id
+        from orgsim.storage.predicate import eq
+
         with rest_errors():
-            record = self.org.retrieve(sobject, record_id, fields)
+            if self.is_setup_object(sobject):
+                source = self._source()
+                wanted = fields or [f["name"] for f in source.describe(sobject)["fields"]]
+                rows = source.select(sobject, wanted, eq("Id", normalize_id(record_id) or record_id))
+                record = rows[0] if rows else None
+            else:
+                record = self.org.retrieve(sobject, record_id, fields)
         if record is None:
             raise not_found()
         return record
@@ -92,7 +125,7 @@ class OrgApi:
 
         describe = self.describe(sobject)
         with rest_errors():
-            rows = self.org.select(sobject, [f["name"] for f in describe["fields"]], eq(field, value), limit=2)
+            rows = self._source().select(sobject, [f["name"] for f in describe["fields"]], eq(field, value), limit=2)
         if not rows:
             raise not_found()
         if len(rows) > 1:
@@ -103,4 +136,9 @@ class OrgApi:
         from orgsim.soql import execute
 
         with rest_errors():
-            return execute(self.org, soql, include_deleted=include_deleted, api_version=api_version)
+            return execute(self._source(), soql, include_deleted=include_deleted, api_version=api_version)
+
+
+def _read_only(sobject: str, operation: str) -> ApiError:
+    return ApiError(400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+                    f"orgsim keeps {sobject} records for CumulusCI's permission set tasks; {operation} is not supported")

@@ -80,10 +80,22 @@ class OrderItem:
 
 
 @dataclass(frozen=True)
+class SubQuery:
+    """`(SELECT ... FROM <child relationship> ...)` inside a select list."""
+
+    relationship: str
+    column: int
+    fields: tuple[FieldRef, ...]
+    where: "Condition | None" = None
+    order_by: tuple["OrderItem", ...] = ()
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
 class Query:
     sobject: str
     sobject_column: int
-    fields: tuple[FieldRef, ...]  # empty for SELECT COUNT()
+    fields: tuple  # FieldRef and SubQuery items in select order; empty for SELECT COUNT()
     count_only: bool = False
     where: Condition | None = None
     order_by: tuple[OrderItem, ...] = field(default_factory=tuple)

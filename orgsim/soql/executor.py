@@ -131,12 +131,8 @@ def execute(
     query = ast.Query(**{**query.__dict__, "sobject": sobject})
     compiler = _Compiler(query, schema, source.clock.now())
 
-    selected: list[ResolvedField] = []
-    for ref in query.fields:
-        resolved = compiler.field(ref)
-        if any(s.key == resolved.key for s in selected):
-            raise malformed(query.text, ref.column, f"duplicate field selected: {ref.text}")
-        selected.append(resolved)
+    selected = _select_list(compiler, query.fields)
+    children = [_ChildQuery(item, schema, query, source) for item in query.fields if isinstance(item, ast.SubQuery)]
     predicate = compiler.condition(query.where) if query.where is not None else None
     order_by = []
     for item in query.order_by:
@@ -150,11 +146,84 @@ def execute(
 
     # Always fetch Id (for attributes.url) and each parent's Id (to tell a null parent from
     # a parent whose selected fields are null).
-    paths = ["Id"] + [s.path for s in selected]
-    paths += [f"{s.relationship}.Id" for s in selected if s.relationship]
-    paths = list(dict.fromkeys(paths))
-    rows = source.select(sobject, paths, predicate, order_by or None, query.limit, query.offset)
-    return QueryResult(total_size=len(rows), records=[_render(row, sobject, selected, api_version) for row in rows])
+    rows = source.select(sobject, _paths(selected), predicate, order_by or None, query.limit, query.offset)
+    for child in children:
+        child.fetch([row["Id"] for row in rows])
+    records = []
+    for row in rows:
+        record = _render(row, sobject, [s for s in selected if isinstance(s, ResolvedField)], api_version)
+        for child in children:
+            record[child.relationship] = child.render(row["Id"], api_version)
+        records.append(_in_select_order(record, selected, children))
+    return QueryResult(total_size=len(records), records=records)
+
+
+def _select_list(compiler: "_Compiler", items) -> list:
+    """Resolved fields in select order (subqueries keep their place as the SubQuery node)."""
+    selected: list = []
+    for ref in items:
+        if isinstance(ref, ast.SubQuery):
+            selected.append(ref)
+            continue
+        resolved = compiler.field(ref)
+        if any(isinstance(s, ResolvedField) and s.key == resolved.key for s in selected):
+            raise malformed(compiler.query.text, ref.column, f"duplicate field selected: {ref.text}")
+        selected.append(resolved)
+    return selected
+
+
+def _paths(selected: list) -> list[str]:
+    # Always fetch Id (for attributes.url) and each parent's Id (to tell a null parent from
+    # a parent whose selected fields are null).
+    fields = [s for s in selected if isinstance(s, ResolvedField)]
+    paths = ["Id"] + [s.path for s in fields] + [f"{s.relationship}.Id" for s in fields if s.relationship]
+    return list(dict.fromkeys(paths))
+
+
+def _in_select_order(record: dict, selected: list, children: list) -> dict:
+    by_subquery = {id(c.node): c.relationship for c in children}
+    order = ["attributes"]
+    for item in selected:
+        key = by_subquery[id(item)] if isinstance(item, ast.SubQuery) else (item.relationship or item.name)
+        if key not in order:
+            order.append(key)
+    return {key: record[key] for key in order}
+
+
+class _ChildQuery:
+    """One `(SELECT ... FROM ChildRelationship ...)`: one select on the child object for all
+    parent rows, grouped by the lookup field; LIMIT applies per parent, as in Salesforce."""
+
+    def __init__(self, node: ast.SubQuery, schema: Schema, parent_query: ast.Query, source: QuerySource):
+        self.node = node
+        self.source = source
+        self.relationship, self.sobject, self.lookup = schema.child_relationship(parent_query.sobject, node.relationship, node.column)
+        child_query = ast.Query(sobject=self.sobject, sobject_column=node.column, fields=node.fields, where=node.where,
+                                order_by=node.order_by, limit=node.limit, text=parent_query.text)
+        self.compiler = _Compiler(child_query, schema, source.clock.now())
+        self.selected = _select_list(self.compiler, node.fields)
+        self.where = self.compiler.condition(node.where) if node.where is not None else None
+        self.order_by = [(self.compiler.field(i.field).path, "DESC" if i.descending else "ASC",
+                          "LAST" if i.nulls_last else "FIRST") for i in node.order_by]
+        self.rows: dict[str, list[dict]] = {}
+
+    def fetch(self, parent_ids: list[str]) -> None:
+        from orgsim.storage.predicate import And, Compare
+
+        if not parent_ids:
+            return
+        link = Compare(self.lookup, "IN", parent_ids)
+        predicate = link if self.where is None else And((link, self.where))
+        paths = list(dict.fromkeys(_paths(self.selected) + [self.lookup]))
+        for row in self.source.select(self.sobject, paths, predicate, self.order_by or None):
+            self.rows.setdefault(row[self.lookup], []).append(row)
+
+    def render(self, parent_id: str, api_version: str):
+        rows = self.rows.get(parent_id, [])[: self.node.limit]
+        if not rows:
+            return None  # Salesforce returns null for an empty child relationship
+        records = [_render(row, self.sobject, self.selected, api_version) for row in rows]
+        return {"totalSize": len(records), "done": True, "records": records}
 
 
 __all__ = ["execute", "QueryResult", "SoqlError"]

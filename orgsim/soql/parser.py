@@ -77,6 +77,15 @@ class _ToAst(Transformer):
     def count_all(self):
         return None
 
+    def subquery(self, *parts):
+        fields, rest = [], list(parts)
+        while rest and isinstance(rest[0], ast.FieldRef):
+            fields.append(rest.pop(0))
+        relationship = rest.pop(0)
+        clauses = dict(rest)
+        return ast.SubQuery(str(relationship), _column(relationship), tuple(fields), clauses.get("where"),
+                            clauses.get("order_by", ()), clauses.get("limit"))
+
     def field_ref(self, *names):
         if len(names) > 2:
             raise _Unsupported(

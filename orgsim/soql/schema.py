@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orgsim.soql import ast
-from orgsim.soql.errors import SoqlError, invalid_field, invalid_type
+from orgsim.soql.errors import SoqlError, invalid_field, invalid_type, located
 from orgsim.soql.source import QuerySource
 
 
@@ -95,6 +95,20 @@ class Schema:
             relationship=lookup["relationshipName"],
             lookup_field=lookup["name"],
             parent_sobject=parent["name"],
+        )
+
+    def child_relationship(self, parent: str, name: str, column: int) -> tuple[str, str, str]:
+        """(relationshipName, child sObject, lookup field) of a child relationship of `parent`."""
+        for child in self.describe(parent).get("childRelationships") or []:
+            if (child.get("relationshipName") or "").lower() == name.lower():
+                self.describe(child["childSObject"], column)
+                return child["relationshipName"], child["childSObject"], child["field"]
+        raise SoqlError(
+            "INVALID_TYPE",
+            located(self._soql, column,
+                    f"Didn't understand relationship '{name}' in FROM part of query call. If you are attempting to use "
+                    "a custom relationship, be sure to append the '__r' after the custom relationship name. Please "
+                    "reference your WSDL or the describe call for the appropriate names."),
         )
 
     def _no_such_column(self, ref: ast.FieldRef, entity: str, shown: str | None = None) -> SoqlError:

@@ -47,10 +47,14 @@ def _is_xml(name: str) -> bool:
                           ".labels", ".md"))
 
 
-def validator_findings(files: dict[str, bytes], prefix: str) -> list[Failure]:
-    """Run `validator` over the zip's files; [] when the validator package is not present."""
+def validator_findings(files: dict[str, bytes], prefix: str, org) -> list[Failure]:
+    """Run `validator` over the zip's files, knowing the fields the org already has (a zip
+    may hold flows that use fields deployed earlier); [] when the validator is not installed."""
     try:
         from orgsim.server.deploy.validate_zip import run_validator
     except ImportError:
         return []
-    return run_validator(files, prefix)
+    known = {}
+    for entry in org.describe_global()["sobjects"]:
+        known[entry["name"]] = [f["name"] for f in org.describe(entry["name"])["fields"]]
+    return run_validator(files, prefix, known)

@@ -61,7 +61,7 @@ class DeployJobs:
             return self._jobs.get(job_id) or self._jobs.get(job_id[:15] + "AAA" if len(job_id) == 15 else job_id)
 
 
-def run(job: DeployJob, org, zip_bytes: bytes) -> DeployJob:
+def run(job: DeployJob, org, zip_bytes: bytes, permsets=None) -> DeployJob:
     """Runs on the gateway thread. Never raises for bad input: the job records what failed."""
     from orgsim.errors import OrgError
 
@@ -81,16 +81,32 @@ def run(job: DeployJob, org, zip_bytes: bytes) -> DeployJob:
             job.components.append((prefix + name, *comp))
     failures = checks.well_formed(relative, prefix)
     if not failures:
-        failures = checks.validator_findings(relative, prefix)
+        failures = checks.validator_findings(relative, prefix, org)
     if not failures:
         try:
             org.deploy_zip(zip_bytes, check_only=True)
             if not job.check_only:
                 org.deploy_zip(zip_bytes, check_only=False)
+                if permsets is not None:
+                    permsets.register_deployed(_permission_sets(relative))
         except OrgError as exc:
             failures = [_core_failure(exc, prefix)]
     job.failures = failures
     return _finish(job)
+
+
+def _permission_sets(files: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(Name, Label) of each permission set in the zip, for the PermissionSet records."""
+    from lxml import etree
+
+    out = []
+    for name, data in sorted(files.items()):
+        if name.startswith("permissionsets/") and name.endswith(".permissionset"):
+            full_name = name.rsplit("/", 1)[1][: -len(".permissionset")]
+            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+            label = root.findtext("{http://soap.sforce.com/2006/04/metadata}label") or full_name
+            out.append((full_name, label))
+    return out
 
 
 def _core_failure(exc, prefix: str) -> Failure:

@@ -50,7 +50,7 @@ def _group(records: list[tuple[str, dict]]) -> list[tuple[str, list[int]]]:
 
 
 def routes(ctx: ServerContext, gate) -> list[Route]:
-    api = OrgApi(ctx.org)
+    api = OrgApi(ctx.org, ctx.permsets)
 
     async def collection(request: Request) -> JSONResponse:
         api_version(request)

@@ -105,4 +105,4 @@ def make_routes(ctx: ServerContext, gate, prefix: str, run_query) -> list[Route]
 def routes(ctx: ServerContext, gate) -> list[Route]:
     from orgsim.server.orgapi import OrgApi
 
-    return make_routes(ctx, gate, "", OrgApi(ctx.org).query)
+    return make_routes(ctx, gate, "", OrgApi(ctx.org, ctx.permsets).query)

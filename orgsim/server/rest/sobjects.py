@@ -20,7 +20,7 @@ def _object_body(body) -> dict:
 
 
 def routes(ctx: ServerContext, gate) -> list[Route]:
-    api = OrgApi(ctx.org)
+    api = OrgApi(ctx.org, ctx.permsets)
     base = "/services/data/v{version}/sobjects"
 
     async def describe_global(request: Request) -> JSONResponse:

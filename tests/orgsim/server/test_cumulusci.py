@@ -89,3 +89,25 @@ def test_deploy_task_reports_component_failures(cci, rest_deploy):
     assert "Stripe_Invoice_On_Opportunity_Create" in str(info.value)
     assert "Error parsing file" in str(info.value) and "line" in str(info.value)
     assert cci["org"].flows() == []  # nothing deployed
+
+
+def test_assign_permission_sets_after_deploy(cci):
+    from cumulusci.tasks.salesforce import Deploy
+    from cumulusci.tasks.salesforce.users.permsets import AssignPermissionSets
+
+    run, sf = cci["run"], cci["sf"]
+    run(Deploy, path=str(_mdapi_dir(cci["tmp"])), rest_deploy=True)
+    soql = ("SELECT Id, PermissionSetId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Stripe_Invoicing_Fields' "
+            f"AND Assignee.Username = '{cci['config'].username}'")
+    assert sf.query(soql)["totalSize"] == 0
+    run(AssignPermissionSets, api_names="Stripe_Invoicing_Fields")
+    assert sf.query(soql)["totalSize"] == 1
+    run(AssignPermissionSets, api_names="Stripe_Invoicing_Fields")  # already assigned: skipped, no duplicate
+    assert sf.query(soql)["totalSize"] == 1
+    user = sf.query(f"SELECT Id, (SELECT PermissionSet.Name FROM PermissionSetAssignments) FROM User "
+                    f"WHERE Username = '{cci['config'].username}'")["records"][0]
+    assert [r["PermissionSet"]["Name"] for r in user["PermissionSetAssignments"]["records"]] == ["Stripe_Invoicing_Fields"]
+    from cumulusci.core.exceptions import CumulusCIException
+
+    with pytest.raises(CumulusCIException, match="not found: Nope"):
+        run(AssignPermissionSets, api_names="Nope")

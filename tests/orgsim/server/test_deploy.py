@@ -107,3 +107,37 @@ def test_request_errors(org_server, https):
     assert status["status"] == "Failed" and status["errorStatusCode"] == "INVALID_ZIP"
     assert https.get(f"{url}/0Af000000000000AAA", headers=auth).status_code == 404
     assert https.post(url, files={"file": ("x.zip", project_zip(), "application/zip")}).status_code == 401
+
+
+def test_fields_already_in_the_org_count_for_a_later_deploy(deploy):
+    run, org = deploy
+
+    def only(prefixes):
+        def keep(files):
+            for name in list(files):
+                if name != "package.xml" and not name.startswith(prefixes):
+                    del files[name]
+        return keep
+
+    assert run(project_zip(mutate=only(("objects/",))))["status"] == "Succeeded"
+    result = run(project_zip(mutate=only(("flows/",))))  # the flows use the fields deployed before
+    assert result["status"] == "Succeeded", result["details"]["componentFailures"]
+    assert len(org.flows()) == 3
+
+
+def test_a_flow_using_a_field_nobody_has_is_refused_with_its_line(deploy):
+    run, org = deploy
+    flow = "flows/Stripe_Invoice_On_Opportunity_Create.flow"
+    seen = {}
+
+    def unknown_field(files):
+        text = files[flow].decode().replace("Stripe_Invoice_URL__c", "No_Such_Field__c")
+        files[flow] = text.encode()
+        seen["lines"] = {i for i, l in enumerate(text.splitlines(), start=1) if "No_Such_Field__c" in l}
+
+    result = run(project_zip(mutate=unknown_field))
+    assert result["status"] == "Failed" and org.flows() == []
+    failures = result["details"]["componentFailures"]
+    assert failures and {f["fileName"] for f in failures} == {"metadata/" + flow}
+    assert all("No_Such_Field__c" in f["problem"] and "[field-unknown]" in f["problem"] for f in failures)
+    assert {f["lineNumber"] for f in failures} <= seen["lines"]

@@ -67,6 +67,14 @@ def test_local_up_status_down(local_stack, monkeypatch):
         assert time.monotonic() < deadline, "the signed invoice.paid webhook never turned the Opportunity Paid"
         time.sleep(0.1)
 
+    # CumulusCI's headless JWT login with what `up --json` printed.
+    from cumulusci.oauth.salesforce import jwt_session
+
+    monkeypatch.setenv("SF_PROD_LOGIN_URL", details["instance_url"])
+    info = jwt_session(details["client_id"], Path(details["jwt_key_file"]).read_text(), details["username"],
+                       url=details["instance_url"])
+    assert info["instance_url"] == details["instance_url"] and info["access_token"]
+
     for log in (state / "local").glob("*.log"):
         text = log.read_text()
         for secret in (details["password"], details["api_key"], details["webhook_secret"], details["access_token"]):

@@ -162,3 +162,25 @@ def test_cumulusci_reads_organization_and_userinfo(org_server, https):
     assert organization["OrganizationType"] == "Developer Edition" and organization["IsSandbox"] is True
     info = sf.restful("", method="GET")
     assert info["query"] == "/services/data/v66.0/query"
+
+
+def test_child_relationship_subqueries(org_server):
+    server, config, org, sf = org_server
+    acme = sf.Account.create({"Name": "Acme"})["id"]
+    sf.Account.create({"Name": "Empty"})
+    for name, amount in (("B", 20), ("A", 10), ("C", 30)):
+        sf.Opportunity.create({"Name": name, "AccountId": acme, "StageName": "Prospecting", "CloseDate": "2026-01-01",
+                               "Amount": amount})
+    records = sf.query("SELECT Name, (SELECT Name, Amount FROM Opportunities WHERE Amount > 10 ORDER BY Name DESC LIMIT 5) "
+                       "FROM Account ORDER BY Name")["records"]
+    assert [r["Name"] for r in records] == ["Acme", "Empty"]
+    children = records[0]["Opportunities"]
+    assert children["totalSize"] == 2 and children["done"] is True
+    assert [(c["Name"], c["Amount"]) for c in children["records"]] == [("C", 30.0), ("B", 20.0)]
+    assert children["records"][0]["attributes"]["type"] == "Opportunity"
+    assert records[1]["Opportunities"] is None  # no children: null, as Salesforce answers
+    limited = sf.query("SELECT (SELECT Name FROM Opportunities ORDER BY Name LIMIT 1) FROM Account WHERE Name = 'Acme'")
+    assert [c["Name"] for c in limited["records"][0]["Opportunities"]["records"]] == ["A"]
+    with pytest.raises(SalesforceMalformedRequest) as info:
+        sf.query("SELECT (SELECT Id FROM Nothings) FROM Account")
+    assert info.value.content[0]["errorCode"] == "INVALID_TYPE"

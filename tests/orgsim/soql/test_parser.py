@@ -70,3 +70,12 @@ def test_multiline_query_reports_single_row_columns():
     with pytest.raises(SoqlError) as info:
         parse("SELECT Id\nFROM Account\nWHERE")
     assert "ERROR at Row:1:Column:29" in info.value.message
+
+
+def test_child_subquery_parses_in_select_order():
+    q = parse("SELECT Id, (SELECT Name FROM Opportunities WHERE Amount > 1 ORDER BY Name LIMIT 2), Name FROM Account")
+    assert isinstance(q.fields[1], ast.SubQuery)
+    sub = q.fields[1]
+    assert sub.relationship == "Opportunities" and [f.path for f in sub.fields] == [("Name",)]
+    assert sub.limit == 2 and sub.order_by[0].field.path == ("Name",) and sub.where.op == ">"
+    assert [f.path for f in (q.fields[0], q.fields[2])] == [("Id",), ("Name",)]
