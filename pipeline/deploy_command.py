@@ -110,7 +110,8 @@ def run_flow(org: str, production: bool, check_only: bool, project_root: Path, s
 def failing_step_output(tail: list[str], limit: int = 40) -> list[str]:
     """What the failing step said: its output from "Beginning task" on, without timestamps,
     blank lines and CumulusCI's banner rules (the whole log stays in the log file)."""
-    cleaned = [_TIMESTAMP.sub("", line).strip() for line in tail]
+    # strip() also drops the terminal bell CumulusCI rings when a flow fails.
+    cleaned = [_TIMESTAMP.sub("", line).strip(" \t\a\r") for line in tail]
     cleaned = [line for line in cleaned
                if line and not set(line) <= {"-", "="} and not line.startswith("Run this command for more information")]
     starts = [i for i, line in enumerate(cleaned) if line.startswith("Beginning task:")]

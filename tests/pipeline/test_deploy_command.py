@@ -57,6 +57,7 @@ def test_failure_output_is_the_failing_steps_own_output():
         "                    force-app/main/default/flows/A.flow-meta.xml:12: error connector-target-missing: ...",
         "",
         "[11/27/26 04:37:02] Exception in task validate_metadata",
+        "\a",
         "Error: sfpay validate found problems in force-app (exit 1).",
         "Run this command for more information about debugging errors: cci error --help",
     ]
