@@ -37,9 +37,11 @@ def intake_stripe_event(org, event: dict) -> dict:
     if not isinstance(event, dict) or not str(event.get("id", "")).startswith("evt_") or "type" not in event \
             or not isinstance(event.get("data"), dict) or "object" not in event["data"]:
         raise OrgError("a Stripe event needs id (evt_...), type and data.object", status_code="INVALID_INPUT")
-    existing = org.select(EVENT_OBJECT, ["Id"], eq("Name", event["id"]), limit=1)
-    if existing:
-        return {"id": existing[0]["Id"], "created": False, "success": True, "errors": []}
-    result = org.insert(EVENT_OBJECT, [{"Name": event["id"], "stripeGC__Event_Name__c": event["type"],
-                                        "stripeGC__Request_Body__c": request_body(event)}])[0]
+    body = request_body(event)
+    with org.store.lock:   # check and insert as one step: concurrent redeliveries must not both insert
+        existing = org.select(EVENT_OBJECT, ["Id"], eq("Name", event["id"]), limit=1)
+        if existing:
+            return {"id": existing[0]["Id"], "created": False, "success": True, "errors": []}
+        result = org.insert(EVENT_OBJECT, [{"Name": event["id"], "stripeGC__Event_Name__c": event["type"],
+                                            "stripeGC__Request_Body__c": body}])[0]
     return {"id": result.id, "created": result.success, "success": result.success, "errors": result.errors}

@@ -92,6 +92,7 @@ class Org:
         with self.store.lock:
             self.store.meta_set("clock_now", self.clock.now().isoformat())
             self.store.conn.close()
+        self.stripe.close()
 
     @property
     def schema(self):

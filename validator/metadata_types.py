@@ -9,12 +9,11 @@ Some types carry a content file next to the metadata file (`X.email` + `X.email-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class MetadataKind:
+class MetadataKind(NamedTuple):
     type_name: str  # Metadata API type, also the XML root element and the WSDL complex type
     suffix: str  # `<name>.<suffix>-meta.xml`
     parent_folder: str | None = None  # decomposed child: folder inside objects/<Object>/
@@ -75,8 +74,7 @@ BUNDLE_FOLDERS = {"lwc", "aura"}
 META_SUFFIX = "-meta.xml"
 
 
-@dataclass(frozen=True)
-class ResolvedFile:
+class ResolvedFile(NamedTuple):
     kind: MetadataKind | None  # None: a content file or bundle member (no XML of its own to check)
     is_metadata_xml: bool
     problem: str | None = None  # why the file cannot be resolved, if it cannot

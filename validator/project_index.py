@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.source_tree import MetadataFile, SourceTree
-from validator.xmlio import children, line_of, text
+from validator.xmlio import children, line_of, local, text
 
 KNOWN_FIELDS_PATH = Path(__file__).parent / "data" / "known_fields.yml"
 
@@ -116,9 +116,9 @@ class ProjectIndex:
 
     def _load_tree(self) -> None:
         for item in self.tree.files:
-            if item.root is None:
-                continue
             type_name = item.kind.type_name
+            if item.root is None or local(item.root.tag) != type_name:
+                continue  # malformed or the wrong type: reported by the file rules
             if type_name == "CustomObject":
                 info = self._object_for(item.name)
                 info.in_tree = True
@@ -174,7 +174,7 @@ _KNOWN_CACHE: dict | None = None
 def load_known_fields() -> dict:
     global _KNOWN_CACHE
     if _KNOWN_CACHE is None:
-        from ruamel.yaml import YAML
+        from validator.cache import yaml_as_json
 
-        _KNOWN_CACHE = YAML(typ="safe").load(KNOWN_FIELDS_PATH.read_text(encoding="utf-8")) or {}
+        _KNOWN_CACHE = yaml_as_json(KNOWN_FIELDS_PATH) or {}
     return _KNOWN_CACHE

@@ -46,7 +46,7 @@ class SourceTree:
     base: Path
     files: list[MetadataFile] = field(default_factory=list)
     unresolved: list[UnresolvedFile] = field(default_factory=list)
-    content_files: dict[str, Path] = field(default_factory=dict)  # display path of the meta file -> content
+    content_files: dict[str, tuple[Path, str]] = field(default_factory=dict)  # meta display -> (content path, display)
     orphan_content: list[str] = field(default_factory=list)  # content files without their -meta.xml
     missing_content: list[MetadataFile] = field(default_factory=list)
 
@@ -113,8 +113,7 @@ def load(path: Path) -> SourceTree:
     for item in meta_with_content:
         content = item.path.with_name(item.path.name[: -len(metadata_types.META_SUFFIX)])
         if content in content_candidates:
-            tree.content_files[item.display] = content
-            del content_candidates[content]
+            tree.content_files[item.display] = (content, content_candidates.pop(content))
         else:
             tree.missing_content.append(item)
     tree.orphan_content = sorted(content_candidates.values())

@@ -15,6 +15,11 @@ from generator.spec.tokens import email_body, to_flow_text
 
 OPP = "Opportunity"
 
+CALLOUT_LIMIT = 100  # callouts per transaction
+# Longest chain of connector actions one interview can run: create customer, invoice, item,
+# finalize; the update flow may void the previous invoice first.
+MAX_CALLOUTS_PER_INTERVIEW = {"create": 4, "update": 5}
+
 @dataclass(frozen=True)
 class CustomFieldDef:
     object: str
@@ -60,6 +65,15 @@ class Context:
     formulas: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     flow_descriptions: dict[str, str] = field(default_factory=lambda: dict(FLOW_DESCRIPTIONS))
+
+    def async_batch_size(self, kind: str) -> int:
+        """Interviews per async transaction, so their callouts stay under the limit of 100.
+
+        Salesforce runs up to 200 interviews of an async path in one transaction, and each
+        connector action is a callout: 200 new Opportunities would need 800 callouts. The
+        path's batch size caps that at CALLOUT_LIMIT // (callouts one interview can make).
+        """
+        return CALLOUT_LIMIT // MAX_CALLOUTS_PER_INTERVIEW[kind]
 
     def as_template_vars(self) -> dict:
         return {"ctx": self, "spec": self.spec, "ns": self.ns, "f": self.f}
@@ -161,7 +175,6 @@ def _reminder(key, record_type, reminder: Reminder, folder: str, names) -> Remin
 def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
     n = ctx.f
     inv = spec.invoicing
-    status = spec.fields.payment_status
     opp = "Get_Opportunity"
     rec = "$Record"
     m = f.merge
@@ -200,7 +213,12 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
         # Invoice revision and idempotency keys: same Opportunity + revision -> same keys,
         # so a retried interview gets Stripe's stored response instead of a new object.
         "next_revision": f"IF(ISBLANK({opp_revision}), 1, {opp_revision} + 1)",
-        "revision_key": f'"sfpay-" & {m("$Record.Id")} & "-r" & TEXT({m("Next_Revision")})',
+        # The amount is part of the key: if an attempt failed after creating a draft and the
+        # Amount then changed, the retry must not collide with the stored (different) request.
+        "revision_key": (
+            f'"sfpay-" & {m("$Record.Id")} & "-r" & TEXT({m("Next_Revision")}) & "-" & '
+            f'TEXT({m("Amount_In_Smallest_Unit")})'
+        ),
         "customer_key": f'"sfpay-" & {m("Get_Account.Id")} & "-customer"',
         "void_key": f'"sfpay-" & {m("$Record.Id")} & "-void-" & {opp_invoice}',
         "amount_smallest_unit": f.smallest_unit(f"{opp}.Amount", ctx.exponent),
@@ -220,7 +238,6 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
         "has_invoice_id": (
             f'AND(NOT(ISBLANK({m("Event_Invoice_Id")})), MID({m("Event_Invoice_Id")}, 1, 3) = "in_")'
         ),
-        "paid_value": status.paid,
     }
 
 

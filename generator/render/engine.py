@@ -6,6 +6,7 @@ result is a pure function of the spec (and the templates), byte for byte.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from generator.canonical import CanonicalError, canonical_tree, serialize
@@ -15,7 +16,9 @@ from generator.spec.model import Spec
 SOURCE_ROOT = "main/default"
 
 
+@lru_cache(maxsize=4)
 def _environment(templates_dir: Path):
+    """One Jinja2 environment per templates directory: compiled templates are cached in it."""
     import jinja2
     from markupsafe import Markup, escape
 
@@ -97,6 +100,7 @@ def _canonical(text: str, path: str, is_flow: bool) -> bytes:
     from lxml import etree
 
     from generator.render.layout import LayoutError, apply_layout
+    from generator.render.queried_fields import QueriedFieldsError, apply_queried_fields
 
     parser = etree.XMLParser(remove_blank_text=True, remove_comments=True)
     try:
@@ -106,7 +110,8 @@ def _canonical(text: str, path: str, is_flow: bool) -> bytes:
     if is_flow:
         try:
             apply_layout(root, path)
-        except LayoutError as exc:
+            apply_queried_fields(root, path)
+        except (LayoutError, QueriedFieldsError) as exc:
             raise CanonicalError(str(exc)) from exc
     return serialize(canonical_tree(root, path), path)
 

@@ -77,13 +77,25 @@ def _read_yaml(path: Path, name: str):
 
 
 def _plain(node):
-    """ruamel's commented containers -> plain dicts/lists/scalars for pydantic."""
+    """ruamel's commented containers and scalar subclasses -> plain Python values.
+
+    An unquoted date (`api_version: 2025-04-30`) is a YAML timestamp; every date in a spec is
+    meant as text, so it becomes its ISO form.
+    """
+    import datetime
+
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, (str, int)) else k: _plain(v) for k, v in node.items()}
+        return {_plain(k): _plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v) for v in node]
-    if hasattr(node, "__float__") and type(node).__name__ == "ScalarFloat":
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
         return float(node)
+    if isinstance(node, (datetime.date, datetime.datetime)):
+        return node.isoformat()
     if isinstance(node, str):
         return str(node)
     return node
@@ -148,29 +160,33 @@ def _message(loc: tuple, err: dict) -> str:
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         expected = PATTERN_DESCRIPTIONS.get(pattern, f"text matching {pattern}")
-        return f"invalid value {_show(value)} (expected {expected})"
+        return f"{_got(value)} (expected {expected})"
     if kind == "literal_error":
-        return f"invalid value {_show(value)} (expected one of: {ctx.get('expected', '')})".replace(
+        return f"{_got(value)} (expected one of: {ctx.get('expected', '')})".replace(
             " or ", ", "
         )
     if kind in ("too_short", "too_long"):
         return f"{err['msg'][0].lower()}{err['msg'][1:]}"
     if kind in ("string_too_short", "string_too_long"):
-        return f"invalid value {_show(value)} ({err['msg'].replace('String should', 'expected text to')})"
+        return f"{_got(value)} ({err['msg'].replace('String should', 'expected text to')})"
     if kind.startswith(("greater_than", "less_than")):
-        return f"invalid value {_show(value)} ({err['msg'].replace('Input should be', 'expected a number')})"
+        return f"{_got(value)} ({err['msg'].replace('Input should be', 'expected a number')})"
     for prefix, expected in TYPE_NAMES.items():
         if kind.startswith(prefix):
-            return f"invalid value {_show(value)} (expected {expected})"
+            return f"{_got(value)} (expected {expected})"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return err["msg"]
 
 
-def _show(value) -> str:
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+def _got(value) -> str:
+    if isinstance(value, dict):
+        return "got a mapping"
+    if isinstance(value, list):
+        return "got a list"
+    if isinstance(value, bool):
+        return f"invalid value {str(value).lower()}"
+    return f"invalid value {value!r}" if isinstance(value, str) else f"invalid value {value}"
 
 
 def _allowed_keys(loc: tuple) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from generator.spec import defaults
 
@@ -20,6 +20,9 @@ CUSTOM_FIELD_NAME = r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)__c$"
 ANY_FIELD_NAME = r"^(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?$"
 NAMESPACE = r"^[A-Za-z][A-Za-z0-9]{0,14}$"
 API_VERSION = r"^[1-9][0-9]\.0$"
+CURRENCY_CODE = r"^[a-z]{3}$"
+STRIPE_API_VERSION = r"^\d{4}-\d{2}-\d{2}$"
+EVENT_TYPE = r"^[a-z_]+(\.[a-z_]+)+$"
 
 DeveloperName = Annotated[str, StringConstraints(pattern=DEVELOPER_NAME, max_length=80)]
 CustomFieldName = Annotated[str, StringConstraints(pattern=CUSTOM_FIELD_NAME, max_length=43)]
@@ -33,12 +36,17 @@ PATTERN_DESCRIPTIONS = {
     CUSTOM_FIELD_NAME: "a custom field API name ending in __c, e.g. Stripe_Invoice_ID__c",
     ANY_FIELD_NAME: "a field API name, e.g. Stripe_Customer_ID__c or stripeGC__Customer_Id__c",
     NAMESPACE: "a namespace prefix: a letter then up to 14 letters or digits",
-    API_VERSION: "a Metadata API version such as 66.0",
+    API_VERSION: "a Metadata API version such as \"66.0\"",
+    CURRENCY_CODE: "a three-letter lower-case currency code such as usd or eur",
+    STRIPE_API_VERSION: "a Stripe API version date such as 2025-04-30",
+    EVENT_TYPE: "a Stripe event type such as invoice.paid",
 }
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, regex_engine="python-re", coerce_numbers_to_str=True
+    )
 
 
 class StripeConnector(StrictModel):
@@ -51,13 +59,13 @@ class StripeConnector(StrictModel):
         "CT Nonprofit Alliance",
         description="Name of the stripeGC__Stripe_Account__c record every flow looks up.",
     )
-    api_version: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] = Field(
+    api_version: Annotated[str, StringConstraints(pattern=STRIPE_API_VERSION)] = Field(
         "2025-04-30", description="Stripe API version of the installed API extension package."
     )
 
 
 class Currency(StrictModel):
-    code: Annotated[str, StringConstraints(pattern=r"^[a-z]{3}$")] = Field(
+    code: Annotated[str, StringConstraints(pattern=CURRENCY_CODE)] = Field(
         "usd", description="ISO currency code in Stripe's lower-case form (usd, eur, jpy)."
     )
     exponent: int | None = Field(
@@ -76,13 +84,25 @@ class Invoicing(StrictModel):
         description="Opportunity stages in which an invoice is issued.",
     )
     minimum_amount: Decimal = Field(
-        Decimal("1"), ge=0, description="Smallest Opportunity Amount that gets an invoice."
+        Decimal("1"),
+        gt=0,
+        description="Smallest Opportunity Amount that gets an invoice (more than 0: Stripe "
+        "marks a zero invoice paid on finalization).",
     )
+
+    @property
+    def effective_days_until_due(self) -> int | None:
+        if self.collection_method != "send_invoice":
+            return None
+        return self.days_until_due if self.days_until_due is not None else 30
     collection_method: Literal["send_invoice", "charge_automatically"] = Field(
         "send_invoice", description="Stripe collection_method of new invoices."
     )
     days_until_due: int | None = Field(
-        30, ge=1, le=365, description="Stripe days_until_due (only for send_invoice)."
+        None,
+        ge=1,
+        le=365,
+        description="Stripe days_until_due; send_invoice only, where it defaults to 30.",
     )
     invoice_description: Text = Field(
         "Invoice for {opportunity_name}",
@@ -208,7 +228,8 @@ class Reminders(StrictModel):
 
 class Recipient(StrictModel):
     type: Literal[
-        "owner", "creator", "accountOwner", "user", "role", "group", "email", "contactLookup"
+        "owner", "creator", "accountOwner", "user", "role", "group",
+        "email", "contactLookup", "userLookup",
     ]
     recipient: Text | None = Field(
         None, description="Username, role or group developer name for user/role/group."
@@ -219,8 +240,10 @@ class Recipient(StrictModel):
 
 
 class Sender(StrictModel):
-    type: Literal["CurrentUser", "DefaultWorkflowUser", "OrgWideEmailAddress"] = (
-        "DefaultWorkflowUser"
+    type: Literal["CurrentUser", "DefaultWorkflowUser", "OrgWideEmailAddress"] = Field(
+        "CurrentUser",
+        description="Who the email comes from. OrgWideEmailAddress (with address) is best in "
+        "production: scheduled paths run as the Automated Process user.",
     )
     address: Text | None = Field(None, description="Org-wide address for OrgWideEmailAddress.")
 
@@ -315,7 +338,7 @@ class Spec(StrictModel):
     invoicing: Invoicing = Invoicing()
     fields: OpportunityFields = OpportunityFields()
     customer_id_field: CustomerIdField = CustomerIdField()
-    events: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)+$")], Text] = Field(
+    events: dict[Annotated[str, StringConstraints(pattern=EVENT_TYPE)], Text] = Field(
         default_factory=lambda: {
             "invoice.paid": "Paid",
             "invoice.payment_succeeded": "Paid",
@@ -334,3 +357,11 @@ class Spec(StrictModel):
     email_folder: EmailFolderSpec = EmailFolderSpec()
     flows: Flows = Flows()
     permission_set: PermissionSetSpec = PermissionSetSpec()
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value):
+        # `api_version: 66.0` unquoted is a YAML number; accept it as the text "66.0".
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"{float(value):.1f}"
+        return value

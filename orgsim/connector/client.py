@@ -25,6 +25,10 @@ class StripeConfig:
     allow_live: bool = False
     api_version: str = STRIPE_API_VERSION
     max_network_retries: int = 0
+    # Requests of one bulkified action element (one invocable call) in flight at once. The
+    # connector makes them all before its DML (performDmlSaveAfterCalls), so their order does
+    # not change what the flow sees; 1 = strictly one after another.
+    max_parallel_requests: int = 4
 
 
 class ConnectorFault(Exception):
@@ -35,6 +39,8 @@ class StripeCaller:
     def __init__(self, config: StripeConfig | None):
         self.config = config
         self._client = None
+        self._pool = None
+        self.wall_seconds = 0.0    # time spent waiting for Stripe (for benchmarks)
 
     def _get_client(self):
         if self._client is None:
@@ -44,11 +50,39 @@ class StripeCaller:
             import stripe
             from sfpay.stripe_keys import require_test_key
             key = require_test_key(self.config.api_key, allow_live=self.config.allow_live, source="orgsim Stripe key")
-            kwargs = {"stripe_version": self.config.api_version, "max_network_retries": self.config.max_network_retries}
+            kwargs = {"stripe_version": self.config.api_version, "max_network_retries": self.config.max_network_retries,
+                      # the SDK's httpx transport: keep-alive, thread-safe, no per-request proxy lookups
+                      "http_client": stripe.HTTPXClient(allow_sync_methods=True)}
             if self.config.api_base:
                 kwargs["base_addresses"] = {"api": self.config.api_base.rstrip("/")}
             self._client = stripe.StripeClient(key, **kwargs)
         return self._client
+
+    def call_many(self, action: Action, inputs_list: list[dict]) -> list:
+        """Each request's (output, elapsed ms) or its ConnectorFault, in input order."""
+        def one(inputs):
+            try:
+                return self.call(action, inputs)
+            except ConnectorFault as exc:
+                return exc
+        workers = max(1, min(self.config.max_parallel_requests if self.config else 1, len(inputs_list)))
+        started = time.perf_counter()
+        try:
+            if workers == 1:
+                return [one(inputs) for inputs in inputs_list]
+            self._get_client()   # create the client once, before the threads
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+                self._pool = ThreadPoolExecutor(max_workers=self.config.max_parallel_requests,
+                                                thread_name_prefix="orgsim-callout")
+            return list(self._pool.map(one, inputs_list))
+        finally:
+            self.wall_seconds += time.perf_counter() - started
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     def call(self, action: Action, inputs: dict) -> tuple[dict, int]:
         """Returns (model-shaped output, elapsed ms)."""

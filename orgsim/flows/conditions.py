@@ -47,13 +47,17 @@ def apply_operator(op: str, left, right, *, changed: bool | None = None) -> bool
 _TOKEN = re.compile(r"\s*(\d+|AND|OR|NOT|\(|\))", re.IGNORECASE)
 
 
-def compile_logic(logic: str | None, count: int):
-    """Return a function list[bool] -> bool. Raises ValueError for bad logic."""
+def parse_logic(logic: str | None, count: int):
+    """Condition logic -> tree: ("ref", i) | ("and", a, b) | ("or", a, b) | ("not", a).
+    "and"/"or" (or nothing) combine all `count` conditions. Raises ValueError for bad logic."""
     text = (logic or "and").strip()
-    if text.lower() == "and":
-        return all
-    if text.lower() == "or":
-        return any
+    if text.lower() in ("and", "or"):
+        if count == 0:
+            return None
+        tree = ("ref", 0)
+        for i in range(1, count):
+            tree = (text.lower(), tree, ("ref", i))
+        return tree
     tokens, pos = [], 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -71,19 +75,18 @@ def compile_logic(logic: str | None, count: int):
         index[0] += 1
         return tok
 
-    def parse_or():
-        node = parse_and()
-        while peek() == "OR":
+    def parse_binary(kind, operand):
+        node = operand()
+        while peek() == kind.upper():
             take()
-            node = ("or", node, parse_and())
+            node = (kind, node, operand())
         return node
 
+    def parse_or():
+        return parse_binary("or", parse_and)
+
     def parse_and():
-        node = parse_not()
-        while peek() == "AND":
-            take()
-            node = ("and", node, parse_not())
-        return node
+        return parse_binary("and", parse_not)
 
     def parse_not():
         if peek() == "NOT":
@@ -105,15 +108,25 @@ def compile_logic(logic: str | None, count: int):
     tree = parse_or()
     if index[0] != len(tokens):
         raise ValueError(f"bad condition logic {logic!r}")
+    return tree
 
-    def evaluate(node, results):
-        kind = node[0]
-        if kind == "ref":
-            return results[node[1]]
-        if kind == "not":
-            return not evaluate(node[1], results)
-        if kind == "and":
-            return evaluate(node[1], results) and evaluate(node[2], results)
-        return evaluate(node[1], results) or evaluate(node[2], results)
 
-    return lambda results: evaluate(tree, list(results))
+def fold_logic(tree, leaf, both, either, negate):
+    """Evaluate or translate a logic tree: `leaf(i)` for conditions, the others combine."""
+    kind = tree[0]
+    if kind == "ref":
+        return leaf(tree[1])
+    if kind == "not":
+        return negate(fold_logic(tree[1], leaf, both, either, negate))
+    left = fold_logic(tree[1], leaf, both, either, negate)
+    right = fold_logic(tree[2], leaf, both, either, negate)
+    return both(left, right) if kind == "and" else either(left, right)
+
+
+def compile_logic(logic: str | None, count: int):
+    """Return a function list[bool] -> bool. Raises ValueError for bad logic."""
+    tree = parse_logic(logic, count)
+    if tree is None:
+        return lambda results: True
+    return lambda results: fold_logic(tree, lambda i: results[i], lambda a, b: a and b, lambda a, b: a or b,
+                                      lambda a: not a)

@@ -70,16 +70,32 @@ class Execution:
                 results += engine.delete(self.tx, sobject, chunk)
         return results
 
-    def callout(self, action, inputs: dict):
+    def callouts(self, action, inputs_list: list[dict]) -> list:
+        """One bulkified connector action: every interview's request, then the connector's DML.
+
+        Returns each request's output or ConnectorFault / CalloutNotAllowed, in order. A callout
+        after uncommitted DML fails (catchable); past 100 callouts the requests within the limit
+        are made and then System.LimitException is thrown (not catchable).
+        """
         if self.tx.pending_dml:
-            raise CalloutNotAllowed()
-        self.tx.usage.callout()          # the 101st callout throws before the request is sent
-        output, elapsed_ms = self.org.stripe.call(action, inputs)
-        self.tx.usage.callout_time(elapsed_ms)
-        if inputs.get("performDmlSaveAfterCalls") is not False:
-            # The connector saves its own records after the call: uncommitted work from here on.
+            return [CalloutNotAllowed() for _ in inputs_list]
+        usage = self.tx.usage
+        allowed = max(0, min(len(inputs_list), usage.limits["callouts"] - usage.callouts))
+        results = self.org.stripe.call_many(action, inputs_list[:allowed]) if allowed else []
+        usage.callouts += allowed
+        if allowed < len(inputs_list):
+            usage.callout()   # the 101st: System.LimitException
+        outputs = []
+        for result in results:
+            if isinstance(result, tuple):
+                usage.callout_time(result[1])
+                outputs.append(result[0])
+            else:
+                outputs.append(result)
+        if any(inputs.get("performDmlSaveAfterCalls") is not False for inputs in inputs_list):
+            # The connector saves its records after all its calls: uncommitted work from here on.
             self.tx.pending_dml = True
-        return output
+        return outputs
 
     def send_alert(self, alert, record_id) -> None:
         queue_alert(self.org, self.tx, alert, record_id)
@@ -177,9 +193,7 @@ def entry_met(org, flow, sobject, record: dict, prior: dict | None) -> bool:
     if start.filters:
         results = []
         for cond in start.filters:
-            right = cond.right.value if cond.right and cond.right.kind == "literal" else None
-            if cond.right and cond.right.kind not in ("literal", "null"):
-                raise FormulaRuntimeError("entry conditions compare fields with literal values only")
+            right = cond.right.value if cond.right and cond.right.kind == "literal" else None   # literals only (loader)
             changed = prior is not None and record.get(cond.left) != prior.get(cond.left)
             results.append(apply_operator(cond.operator, record.get(cond.left), right, changed=changed))
         if not compile_logic(start.filter_logic, len(results))(results):

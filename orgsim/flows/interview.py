@@ -99,18 +99,18 @@ class Interview:
             user = self.org.schema.get("User")
             return field_path(self.org, user, self.org.store.get_row(user, self.org.user_id), rest)
         key = head.lower()
-        flow = self.flow
         if key in self.vars:
             return self._walk_value(self.vars[key], rest)
-        for name, spec in flow.constants.items():
-            if name.lower() == key:
-                return self.value(spec)
-        for name, res in flow.formulas.items():
-            if name.lower() == key:
+        found = self.flow.lookup.get(key)
+        if found is not None:
+            kind, res = found
+            if kind == "constant":
+                return self.value(res)
+            if kind == "formula":
+                # Formula resources are recalculated each time they are referenced, as in Salesforce.
                 return coerce_result(res.formula.evaluate(self), res.data_type, res.scale)
-        for name, parts_ in flow.templates.items():
-            if name.lower() == key:
-                return self.render(parts_)
+            if kind == "template":
+                return self.render(res)
         if key in self.outputs:
             return self._walk_value(self.outputs[key], rest)
         return None   # an element that has not run yet: null, as in Salesforce
@@ -148,7 +148,8 @@ class Interview:
             self.record[fdef.name] = self._coerce(fdef, value)
             return
         key = head.lower()
-        var = next((v for v in self.flow.variables.values() if v.name.lower() == key), None)
+        found = self.flow.lookup.get(key)
+        var = found[1] if found and found[0] == "variable" else None
         if var is None:
             raise FormulaRuntimeError(f"cannot assign to {path}: not a variable")
         if not rest:

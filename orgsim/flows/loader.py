@@ -140,7 +140,30 @@ class FlowLoader:
             self._check_ref(path, element)
         for path, element in self.targets:
             self._check_target(path, element)
+        self._narrow_lookups()
+        flow.index()
         return flow
+
+    def _narrow_lookups(self) -> None:
+        """Get Records with automatically stored output query only the fields the flow reads, as
+        Salesforce does; a lookup whose whole record is used (loops, record variables,
+        inputReference) keeps every field."""
+        for element in self.flow.elements.values():
+            spec = element.spec
+            if element.kind != "recordLookups" or not spec.store_auto or spec.queried_fields:
+                continue
+            sobject = self.org.schema.get(spec.object)
+            used, whole = set(), False
+            for path, _ in self.refs + self.targets:
+                parts = path.split(".")
+                if parts[0].lower() != element.name.lower():
+                    continue
+                if len(parts) == 1:
+                    whole = True
+                    break
+                used.add(sobject.field(parts[1]).name if sobject.has_field(parts[1]) else sobject.relationship(parts[1]).name)
+            if not whole:
+                spec.queried_fields = sorted(used | {"Id"})
 
     def _variable(self, v) -> None:
         name = text(v, "name")
@@ -192,7 +215,10 @@ class FlowLoader:
             if op == "IsChanged" and record_trigger == "Create":
                 self.fail("start", "IsChanged needs a flow that runs on update")
             self.field(sobject, field, "start")
-            start.filters.append(Condition(sobject.field(field).name, op, self.value(child(f, "value"), "start")))
+            right = self.value(child(f, "value"), "start")
+            if right.kind not in ("literal", "null"):
+                self.fail("start", f"entry condition on {field} compares with a reference; entry conditions take literal values")
+            start.filters.append(Condition(sobject.field(field).name, op, right))
         start.filter_logic = text(el, "filterLogic", "and") or "and"
         if start.filters:
             try:
@@ -229,7 +255,7 @@ class FlowLoader:
                              max_batch_size=int(batch) if batch else None)
         if path_type == "Scheduled":
             unit = text(sp, "offsetUnit", "Days")
-            if unit not in ("Minutes", "Hours", "Days", "Months"):
+            if unit not in ("Minutes", "Hours", "Days", "Weeks", "Months"):
                 self.unsupported(name, f"offsetUnit {unit!r}")
             path.offset_unit = unit
             path.offset_number = int(text(sp, "offsetNumber", "0") or 0)
@@ -261,10 +287,13 @@ class FlowLoader:
             check(element.fault_connector, element.name)
             for rule in element.spec if element.kind == "decisions" else []:
                 check(rule.connector, element.name)
+            if element.kind == "loops":
+                check(element.spec.next_value, element.name)
+                check(element.spec.no_more_values, element.name)
             check(getattr(element, "default", None), element.name)
         if flow.start.trigger_type == "RecordBeforeSave":
             for element in flow.elements.values():
-                if element.kind != "assignments" and element.kind != "decisions" and element.kind != "recordLookups":
+                if element.kind not in ("assignments", "decisions", "recordLookups", "loops"):
                     self.fail(element.name, f"before-save flows can only use assignments, decisions and Get Records, not {element.kind}")
 
     def _check_ref(self, path: str, element: str) -> None:
@@ -300,6 +329,8 @@ class FlowLoader:
                 check_field_path(self.org, self.org.schema.get(info.object_type), rest)
             elif kind == "records" and info[1]:
                 check_field_path(self.org, self.org.schema.get(info[0]), rest)
+            elif kind == "loop":
+                return   # the current item: its fields are checked when the collection's type is known at run time
             elif kind == "model":
                 from orgsim.connector.catalog import model_field
                 if model_field(info, rest[0]) is None:

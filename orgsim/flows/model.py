@@ -92,3 +92,16 @@ class FlowDef:
     @property
     def active(self) -> bool:
         return self.status == "Active"
+
+    def index(self) -> None:
+        """Case-insensitive name -> resource lookup table (flow names ignore case)."""
+        table = {}
+        for name, spec in self.constants.items():
+            table[name.lower()] = ("constant", spec)
+        for name, res in self.formulas.items():
+            table[name.lower()] = ("formula", res)
+        for name, parts in self.templates.items():
+            table[name.lower()] = ("template", parts)
+        for name, var in self.variables.items():
+            table[name.lower()] = ("variable", var)
+        self.lookup = table

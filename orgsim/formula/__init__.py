@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from orgsim.formula.ast import BinOp, Call, Literal, Neg, Ref
-from orgsim.formula.evaluator import Evaluator
+from orgsim.formula.evaluator import Evaluator, compile_tree
 from orgsim.formula.functions import REGISTRY, check_call
 from orgsim.formula.parser import FormulaSyntaxError, parse
 from orgsim.formula.values import FormulaRuntimeError, round_half_up, to_decimal, to_text
@@ -60,10 +60,12 @@ class Formula:
                 walk(node.operand)
 
         walk(tree)
-        return cls(text=text, tree=tree, references=refs, uses_prior=state["prior"])
+        formula = cls(text=text, tree=tree, references=refs, uses_prior=state["prior"])
+        formula._fn = compile_tree(tree)
+        return formula
 
     def evaluate(self, ctx):
-        return Evaluator(ctx).eval(self.tree)
+        return self._fn(ctx)
 
 
 def coerce_result(value, data_type: str | None, scale: int | None = None):

@@ -14,6 +14,72 @@ from orgsim.formula.functions import REGISTRY
 from orgsim.formula.values import FormulaRuntimeError, compare_values, is_blank, to_decimal, to_text, values_equal
 
 
+def compile_tree(node):
+    """Turn the tree into nested closures once, so evaluation is plain function calls."""
+    t = type(node)
+    if t is Literal:
+        value = node.value
+        return lambda ctx: value
+    if t is Ref:
+        path = node.path
+        return lambda ctx: ctx.resolve(path)
+    if t is Neg:
+        operand = compile_tree(node.operand)
+
+        def negate(ctx):
+            value = to_decimal(operand(ctx))
+            return None if value is None else -value
+        return negate
+    if t is Call:
+        fn = REGISTRY[node.name]
+        arg_fns = [compile_tree(a) for a in node.args]
+        if fn.lazy:
+            args, table = node.args, {id(a): f for a, f in zip(node.args, arg_fns)}
+            impl = fn.impl
+            return lambda ctx: impl(_LazyEvaluator(ctx, table), args)
+        impl = fn.impl
+        return lambda ctx: impl(*[f(ctx) for f in arg_fns])
+    if t is BinOp:
+        left, right, op = compile_tree(node.left), compile_tree(node.right), node.op
+        truthy = Evaluator.truthy
+        if op == "&&":
+            return lambda ctx: truthy(left(ctx)) and truthy(right(ctx))
+        if op == "||":
+            return lambda ctx: truthy(left(ctx)) or truthy(right(ctx))
+        if op == "&":
+            return lambda ctx: (to_text(left(ctx)) or "") + (to_text(right(ctx)) or "")
+        if op == "=":
+            return lambda ctx: values_equal(left(ctx), right(ctx))
+        if op == "!=":
+            return lambda ctx: not values_equal(left(ctx), right(ctx))
+        if op in ("<", "<=", ">", ">="):
+            test = {"<": lambda c: c < 0, "<=": lambda c: c <= 0, ">": lambda c: c > 0, ">=": lambda c: c >= 0}[op]
+
+            def relation(ctx):
+                a, b = left(ctx), right(ctx)
+                if is_blank(a) or is_blank(b):
+                    return False
+                return test(compare_values(a, b))
+            return relation
+        return lambda ctx: arithmetic(op, left(ctx), right(ctx))
+    raise FormulaRuntimeError(f"cannot compile {node!r}")
+
+
+class _LazyEvaluator:
+    """What lazy functions (IF, CASE, AND, ...) see: evaluate an argument on demand."""
+
+    __slots__ = ("ctx", "table")
+
+    def __init__(self, ctx, table):
+        self.ctx = ctx
+        self.table = table
+
+    def eval(self, node):
+        return self.table[id(node)](self.ctx)
+
+    truthy = staticmethod(lambda value: bool(value) and value is not None)
+
+
 class Evaluator:
     def __init__(self, ctx):
         self.ctx = ctx

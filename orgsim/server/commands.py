@@ -35,24 +35,31 @@ def add_commands(org_app: typer.Typer) -> None:
         from orgsim.server.settings import ServerSettings
         from sfpay.paths import state_dir
         from sfpay.serving import free_port
-        from sfpay.stripe_keys import UnsafeStripeKey
+        from sfpay.stripe_keys import UnsafeStripeKey, require_test_key
 
         err = Console(stderr=True)
+        if jwt_cert is not None and not jwt_cert.is_file():
+            err.print(f"[red]error:[/red] --jwt-cert {jwt_cert}: no such file")
+            raise typer.Exit(1)
+        env_key = os.environ.get("STRIPE_API_KEY")
+        if env_key:
+            try:
+                require_test_key(env_key)  # checked before anything is written
+            except UnsafeStripeKey as exc:
+                err.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(1) from None
         db_path = (db or state_dir() / "orgsim" / "org.sqlite3").resolve()
         settings = ServerSettings.load_or_create(settings_path(db_path))
         changed = False
         for key, value in (("jwt_public_key_file", str(jwt_cert.resolve()) if jwt_cert else None),
                            ("webhook_path", webhook_path), ("stripe_api_base", stripe_api_base),
-                           ("stripe_api_key", os.environ.get("STRIPE_API_KEY"))):
+                           ("stripe_api_key", env_key)):
             if value is not None and getattr(settings, key) != value:
                 setattr(settings, key, value)
                 changed = True
         if jwt_audience:
             settings.jwt_audiences = list(jwt_audience)
             changed = True
-        if jwt_cert is not None and not jwt_cert.is_file():
-            err.print(f"[red]error:[/red] --jwt-cert {jwt_cert}: no such file")
-            raise typer.Exit(1)
         if changed:
             settings.save(settings_path(db_path))
         port = port or free_port()

@@ -40,6 +40,9 @@ class ServerConfig:
     webhook_tolerance: int = 300
     org_id: str = ORG_ID
     user_id: str = USER_ID
+    # Where a webhook secret set at run time (/_orgsim/webhook-secret) is kept, so it survives
+    # a restart; None for servers without a settings file (tests).
+    settings_file: str | None = None
 
     @property
     def audiences(self) -> tuple[str, ...]:

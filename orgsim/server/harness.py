@@ -53,6 +53,16 @@ def _advance_stripe_test_clock(org, clock_id: str, when: dt.datetime) -> dict:
     return {"id": body.get("id"), "status": body.get("status"), "frozen_time": body.get("frozen_time")}
 
 
+def _save_webhook_secret(path: str, secret: str) -> None:
+    from pathlib import Path
+
+    from orgsim.server.settings import ServerSettings
+
+    settings = ServerSettings.load_or_create(Path(path))
+    settings.webhook_secret = secret
+    settings.save(Path(path))
+
+
 def routes(ctx: ServerContext, gate) -> list[Route]:
     async def clock(request: Request) -> JSONResponse:
         if request.method == "GET":
@@ -107,6 +117,8 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         if not isinstance(secret, str) or not secret.startswith("whsec_"):
             raise bad_request("INVALID_FIELD", "secret must be a Stripe endpoint signing secret (whsec_...)", ["secret"])
         ctx.config.webhook_secret = secret
+        if ctx.config.settings_file:
+            await ctx.gateway.call(_save_webhook_secret, ctx.config.settings_file, secret)
         return JSONResponse({"webhook_path": ctx.config.webhook_path, "configured": True})
 
     return [

@@ -29,7 +29,7 @@ def open_org(db: Path, settings: ServerSettings):
     return Org.open(db, clock=Clock(start, frozen=False), stripe=stripe, run_async="inline")
 
 
-def server_config(settings: ServerSettings, port: int) -> ServerConfig:
+def server_config(settings: ServerSettings, port: int, settings_file: Path | None = None) -> ServerConfig:
     jwt_pem = Path(settings.jwt_public_key_file).read_bytes() if settings.jwt_public_key_file else None
     return ServerConfig(
         instance_url=f"https://127.0.0.1:{port}",
@@ -43,6 +43,7 @@ def server_config(settings: ServerSettings, port: int) -> ServerConfig:
         session_secret=bytes.fromhex(settings.session_secret),
         webhook_path=settings.webhook_path,
         webhook_secret=settings.webhook_secret,
+        settings_file=str(settings_file) if settings_file else None,
     )
 
 
@@ -57,6 +58,6 @@ def build(db: Path, port: int):
 
     settings = ServerSettings.load_or_create(settings_path(db))
     org = open_org(db, settings)
-    config = server_config(settings, port)
+    config = server_config(settings, port, settings_path(db))
     cert, key = ensure_certificate(db.parent)
     return create_app(org, config, background_interval=1.0, owns_org=True), org, config, cert, key

@@ -199,6 +199,9 @@ class Store:
         return self.conn.execute(sql, where[1]).fetchone()[0]
 
 
+_PLAIN_COLUMNS: dict = {}
+
+
 class _Column:
     def __init__(self, sql: str, field):
         self.sql = sql
@@ -218,6 +221,15 @@ class _SelectCompiler:
         return " ".join(self.join_sql)
 
     def column(self, path: str) -> _Column:
+        if "." not in path:
+            # Plain fields are the common case: resolve once per object and name.
+            key = (self.base.name, path)
+            hit = _PLAIN_COLUMNS.get(key)
+            if hit is None or hit[1] is not self.base.fields.get(hit[1].name):
+                fdef = self.base.field(path)
+                hit = (f"t0.{_q(fdef.name)}", fdef)
+                _PLAIN_COLUMNS[key] = hit
+            return _Column(hit[0], hit[1])
         parts = path.split(".")
         sobject, alias, chain = self.base, "t0", ()
         for rel in parts[:-1]:

@@ -108,8 +108,8 @@ def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_pa
             return 200, body, {}
         except StripeError as error:
             if key and error.saved_for_idempotency:
-                body = json.dumps(error.body(), separators=(",", ":"))
-                sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, error.status, body,
+                status, body = error.status, json.dumps(error.body(), separators=(",", ":"))
+                sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, status, body,
                                                                   request_id))
             raise
 

@@ -93,11 +93,20 @@ class DeliveryWorker:
                 elif settings["order"] == "shuffle":
                     random.Random(settings["shuffle_seed"]).shuffle(due)
                 batch.extend((account, delivery) for delivery in due)
+        # One endpoint's deliveries go out in order, one at a time; endpoints do not wait
+        # for each other, so a slow or dead endpoint delays nobody else.
+        by_endpoint: dict[tuple[str, str], list[dict]] = {}
         for account, delivery in batch:
-            await self.attempt(client, account, delivery)
+            by_endpoint.setdefault((account, delivery["endpoint"]), []).append(delivery)
+        await asyncio.gather(*(self._send_in_order(client, account, deliveries)
+                               for (account, _), deliveries in by_endpoint.items()))
         if batch:
             return 0.0  # attempts scheduled retries: look again at once
         return soonest - time.time()
+
+    async def _send_in_order(self, client: httpx.AsyncClient, account: str, deliveries: list[dict]) -> None:
+        for delivery in deliveries:
+            await self.attempt(client, account, delivery)
 
     async def attempt(self, client: httpx.AsyncClient, account: str, delivery: dict) -> None:
         with self.sim.operation(account) as op:

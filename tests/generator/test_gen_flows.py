@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from conftest import flows_of
-from flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
+from gen_support import flows_of
+from gen_flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
 from sfpay.paths import CONNECTOR_CATALOG_PATH
 
 ALLOWED_FUNCTIONS = {
@@ -55,8 +55,8 @@ def test_every_action_lookup_and_dml_has_a_fault_path_to_a_sync_log(rendered, sp
         for name, (tag, element) in elements.items():
             if tag not in ("actionCalls", "recordLookups", "recordCreates", "recordUpdates"):
                 continue
-            if tag == "recordCreates" and text(element, "object") == sync_log:
-                continue  # the log itself: nothing left to report a failure to
+            if name.startswith("Log_Fault_"):
+                continue  # a fault handler: nothing left to report its own failure to
             target = text(element, "faultConnector/targetReference")
             assert target, f"{api}: {name} has no faultConnector"
             log_tag, log = elements[target]
@@ -257,3 +257,58 @@ def test_alerts_templates_and_permissions_are_consistent(rendered, spec_by_name)
     }
     assert granted == fields
     assert all(text(p, "readable") == "true" for p in all_of(perms, "fieldPermissions"))
+
+
+def _max_callouts(elements, name, memo) -> int:
+    if name not in memo:
+        memo[name] = 0  # the flows are acyclic; this guards the recursion anyway
+        tag, element = elements[name]
+        own = 1 if tag == "actionCalls" and text(element, "actionType") == "apex" else 0
+        memo[name] = own + max((_max_callouts(elements, t, memo) for t in normal_targets(tag, element)), default=0)
+    return memo[name]
+
+
+def test_async_batches_stay_under_the_callout_limit(rendered, spec_by_name):
+    # Up to maxBatchSize interviews share one transaction, and its limit of 100 callouts.
+    spec, flows = _by_kind(rendered, spec_by_name)
+    for kind in ("create", "update"):
+        root = flows[kind]
+        path = root.find("{*}start").find("{*}scheduledPaths")
+        batch = int(text(path, "maxBatchSize"))
+        longest = _max_callouts(nodes(root), text(path, "connector/targetReference"), {})
+        assert longest >= 4
+        assert batch * longest <= 100, f"{kind}: {batch} interviews x {longest} callouts"
+
+
+def test_lookups_query_exactly_the_fields_the_flow_reads(rendered):
+    for api, root in _flows(rendered).items():
+        body = "\n".join(node.text for node in root.iter() if isinstance(node.tag, str) and node.text)
+        for element in all_of(root, "recordLookups"):
+            name = text(element, "name")
+            queried = [q.text for q in all_of(element, "queriedFields")]
+            assert queried and queried[0] == "Id" and queried[1:] == sorted(queried[1:]), f"{api}: {name}"
+            read = set(re.findall(rf"(?<![A-Za-z0-9_]){name}\.([A-Za-z0-9_]+)", body)) | {"Id"}
+            assert read == set(queried), f"{api}: {name} reads {sorted(read)} but queries {queried}"
+
+
+def test_relationship_paths_through_lookups_are_refused():
+    from lxml import etree
+
+    from generator.render.queried_fields import QueriedFieldsError, apply_queried_fields
+
+    ns = "http://soap.sforce.com/2006/04/metadata"
+    flow = etree.fromstring(
+        f'<Flow xmlns="{ns}"><recordLookups><name>Get_A</name><storeOutputAutomatically>true'
+        "</storeOutputAutomatically></recordLookups><formulas><name>F</name><expression>"
+        "{!Get_A.Owner.Email}</expression></formulas></Flow>"
+    )
+    with pytest.raises(QueriedFieldsError, match="Get_A.Owner.Email traverses a relationship"):
+        apply_queried_fields(flow, "f.flow-meta.xml")
+
+
+def test_event_updates_apply_only_while_the_invoice_is_current(rendered, spec_by_name):
+    spec, flows = _by_kind(rendered, spec_by_name)
+    elements = nodes(flows["event"])
+    for name in ("Update_Status", "Update_Paid", "Update_Event_Only"):
+        filters = {(text(f, "field"), text(f, "value/elementReference")) for f in all_of(elements[name][1], "filters")}
+        assert filters == {("Id", "Get_Opportunity.Id"), (spec.fields.invoice_id.api_name, "Event_Invoice_Id")}

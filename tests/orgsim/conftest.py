@@ -52,3 +52,8 @@ def generated(sim, clock):
     org.deploy_source(root)
     yield org
     org.close()
+
+
+def pytest_configure(config):
+    # The stripe SDK's httpx transport passes bytes as `data=`; httpx warns about it on every request.
+    config.addinivalue_line("filterwarnings", "ignore:Use 'content=<...>' to upload raw bytes:DeprecationWarning")

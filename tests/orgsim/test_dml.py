@@ -129,3 +129,12 @@ def test_file_database_persists_data_and_metadata(tmp_path, clock):
     assert again.retrieve("Opportunity", rid, ["Note__c"])["Note__c"] == "kept"
     assert again.store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     again.close()
+
+
+def test_default_database_lives_in_the_state_folder(tmp_path, monkeypatch):
+    from orgsim import Org
+    monkeypatch.setenv("SFPAY_STATE_DIR", str(tmp_path / "state"))
+    org = Org.open()
+    org.insert("Account", [{"Name": "x"}])
+    org.close()
+    assert (tmp_path / "state" / "orgsim" / "org.sqlite3").is_file()

@@ -275,3 +275,88 @@ def test_decision_custom_logic_and_parent_field(org, tmp_path):
                                opp("small", amount=5, RecordTypeId=rt), opp("norecordtype", amount=5000)])
     got = {e["stripeGC__Message__c"]: e["stripeGC__Action_Taken__c"] for e in logs(org)}
     assert got == {"big": "Log_Match", "vip": "Log_Match", "small": "Log_Other", "norecordtype": "Log_Other"}
+
+
+def test_loop_over_records(org, tmp_path):
+    flow(tmp_path, "Loop_Accounts", start=after(connector="Get_Accounts"), body=f"""
+        <recordLookups><name>Get_Accounts</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            <connector><targetReference>Each_Account</targetReference></connector>
+            <getFirstRecordOnly>false</getFirstRecordOnly><object>Account</object>
+            <sortField>Name</sortField><sortOrder>Desc</sortOrder><storeOutputAutomatically>true</storeOutputAutomatically>
+        </recordLookups>
+        <loops><name>Each_Account</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            <collectionReference>Get_Accounts</collectionReference><iterationOrder>Asc</iterationOrder>
+            <nextValueConnector><targetReference>Collect</targetReference></nextValueConnector>
+            <noMoreValuesConnector><targetReference>Log</targetReference></noMoreValuesConnector>
+        </loops>
+        <assignments><name>Collect</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            <connector><targetReference>Each_Account</targetReference></connector>
+            <assignmentItems><assignToReference>names</assignToReference><operator>Add</operator>
+                <value><elementReference>Each_Account.Name</elementReference></value></assignmentItems>
+            <assignmentItems><assignToReference>names</assignToReference><operator>Add</operator>{value('stringValue', ';')}</assignmentItems>
+        </assignments>
+        {log_create('Log', "<value><elementReference>names</elementReference></value>")}
+        <variables><name>names</name><dataType>String</dataType><isCollection>false</isCollection><isInput>false</isInput><isOutput>false</isOutput></variables>""")
+    deploy(org, tmp_path)
+    org.insert("Account", [{"Name": "Alpha"}, {"Name": "Beta"}, {"Name": "Gamma"}])
+    org.insert("Opportunity", [opp()])
+    assert logs(org)[0]["stripeGC__Message__c"] == "Gamma;Beta;Alpha;"
+
+
+def test_email_alert_goes_to_smtp_when_configured(tmp_path, clock):
+    from aiosmtpd.controller import Controller
+    from sfpay.serving import free_port
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((envelope.mail_from, envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        org = Org.open(":memory:", clock=clock, smtp=("127.0.0.1", port))
+        write(tmp_path, "email/Reminders/Note.email", "Hi {!Opportunity.Name}")
+        write(tmp_path, "email/Reminders/Note.email-meta.xml", f"""<EmailTemplate {NS}><available>true</available>
+            <encodingKey>UTF-8</encodingKey><name>Note</name><style>none</style><subject>About {{!Opportunity.Name}}</subject>
+            <type>text</type><uiType>Aloha</uiType></EmailTemplate>""")
+        write(tmp_path, "workflows/Opportunity.workflow-meta.xml", f"""<Workflow {NS}><alerts><fullName>Note</fullName>
+            <description>x</description><protected>false</protected><recipients><type>owner</type></recipients>
+            <ccEmails>cc@example.test</ccEmails><senderType>CurrentUser</senderType><template>Reminders/Note</template></alerts></Workflow>""")
+        flow(tmp_path, "Alert", start=after(connector="Send"), body="""<actionCalls><name>Send</name><label>x</label>
+            <locationX>0</locationX><locationY>0</locationY><actionName>Opportunity.Note</actionName><actionType>emailAlert</actionType>
+            <inputParameters><name>SObjectRowId</name><value><elementReference>$Record.Id</elementReference></value></inputParameters>
+            </actionCalls>""")
+        deploy(org, tmp_path)
+        org.insert("Opportunity", [opp("Gala")])
+    finally:
+        controller.stop()
+    (mail,) = org.outbox()
+    assert mail["smtp_status"] == "sent"
+    ((sender, rcpts, content),) = received
+    assert sender == "admin@orgsim.local" and sorted(rcpts) == ["admin@orgsim.local", "cc@example.test"]
+    assert "Subject: About Gala" in content and "Hi Gala" in content
+
+
+def test_unhandled_fault_in_async_path_is_a_failed_interview_and_others_commit(org, tmp_path):
+    flow(tmp_path, "Async_Contact", start=after(extra=ASYNC.format("Log")), body=(
+        log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>",
+                   "<connector><targetReference>Make_Contact</targetReference></connector>")
+        + """<recordCreates><name>Make_Contact</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            <inputAssignments><field>LastName</field><value><elementReference>Last_Name</elementReference></value></inputAssignments>
+            <object>Contact</object></recordCreates>
+            <formulas><name>Last_Name</name><dataType>String</dataType>
+            <expression>IF({!$Record.Name} = "bad", "", {!$Record.Name})</expression></formulas>"""))
+    deploy(org, tmp_path)
+    ids = [r.id for r in org.insert("Opportunity", [opp("good"), opp("bad"), opp("fine")])]
+    assert all(ids)
+    (failure,) = org.failed_interviews()
+    assert (failure["flow"], failure["path"], failure["element"], failure["record_id"], failure["kind"]) == \
+        ("Async_Contact", "AsyncAfterCommit", "Make_Contact", ids[1], "async")
+    assert "REQUIRED_FIELD_MISSING" in failure["message"]
+    # The failed interview's own work rolled back; the other two committed on the retry.
+    assert sorted(r["stripeGC__Message__c"] for r in logs(org)) == ["fine", "good"]
+    assert sorted(r["LastName"] for r in org.select("Contact", ["LastName"])) == ["fine", "good"]

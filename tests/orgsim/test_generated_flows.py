@@ -6,8 +6,8 @@ both sides: the Opportunity in the org and the objects in Stripe.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+import re
+import shutil
 
 import pytest
 import stripe
@@ -207,11 +207,38 @@ def test_stripe_failure_logs_then_clean_retry_without_duplicates(world, stripe_c
     assert len(list(stripe_client.v1.customers.list().data)) == 1      # the customer call was replayed by idempotency key
 
 
-def test_bulk_save_beyond_callout_limit_fails_as_salesforce_does(world, stripe_client):
-    """200 eligible Opportunities in one save: their async-path interviews share one transaction
-    (batch size 200), and 4 callouts each pass the 100-callout limit: System.LimitException,
-    the whole batch rolls back and every interview is recorded as failed."""
+def test_bulk_save_is_batched_within_the_callout_limit(world, stripe_client):
+    """60 eligible Opportunities in one save: the async path's maxBatchSize splits the interviews
+    into transactions that each stay within 100 callouts."""
     org, account = world
+    results = org.insert("Opportunity", [opp(f"Bulk {i}", ELIGIBLE, 100, AccountId=account) for i in range(60)])
+    assert all(r.success for r in results) and org.failed_interviews() == []
+    assert org.count("Opportunity", Compare("Stripe_Invoice_ID__c", "!=", None)) == 60
+    create_tx = [t for t in org.limits_usage()["transactions"]
+                 if t["label"].startswith("async path Stripe_Invoice_On_Opportunity_Create")]
+    assert len(create_tx) >= 3 and all(t["callouts"] <= 100 and t["outcome"] == "committed" for t in create_tx)
+    assert sum(t["interviews"] for t in create_tx) >= 60
+    assert len(invoices(stripe_client)) == 60
+
+
+def test_without_the_batch_cap_a_bulk_save_exceeds_the_callout_limit(sim, clock, tmp_path):
+    """The same flows without maxBatchSize: 30 interviews share one async transaction (batch size
+    200), 4 callouts each pass the limit: System.LimitException, the batch rolls back, every
+    interview is recorded as failed -- what a real org does to a bulk load."""
+    from conftest import generated_root
+
+    from orgsim import Org, StripeConfig
+    root = generated_root()
+    if not (root / "force-app" / "main" / "default" / "flows").is_dir():
+        pytest.skip("no generated force-app/ yet")
+    shutil.copytree(root / "force-app", tmp_path / "force-app")
+    for flow_file in (tmp_path / "force-app").rglob("*.flow-meta.xml"):
+        text = flow_file.read_text(encoding="utf-8")
+        flow_file.write_text(re.sub(r"\s*<maxBatchSize>\d+</maxBatchSize>", "", text), encoding="utf-8")
+    org = Org.open(":memory:", clock=clock, stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
+    org.deploy_source(tmp_path)
+    org.insert("stripeGC__Stripe_Account__c", [{"Name": STRIPE_ACCOUNT_NAME}])
+    account = org.insert("Account", [{"Name": "Bulk Donor"}])[0].id
     results = org.insert("Opportunity", [opp(f"Bulk {i}", ELIGIBLE, 100, AccountId=account) for i in range(30)])
     assert all(r.success for r in results)                       # the save itself commits
     failed = org.failed_interviews()
@@ -219,3 +246,4 @@ def test_bulk_save_beyond_callout_limit_fails_as_salesforce_does(world, stripe_c
     assert org.count("Opportunity", Compare("Stripe_Invoice_ID__c", "!=", None)) == 0
     tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("async path")][-1]
     assert tx["outcome"] == "rolled back: System.LimitException: Too many callouts: 101"
+    org.close()

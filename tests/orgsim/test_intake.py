@@ -27,3 +27,12 @@ def test_malformed_events_are_refused(org, bad):
     with pytest.raises(OrgError, match="Stripe event needs"):
         org.intake_stripe_event(bad)
     assert org.count("stripeGC__Stripe_Event__c") == 0
+
+
+def test_concurrent_redeliveries_create_one_record(org):
+    from concurrent.futures import ThreadPoolExecutor
+    event = {**EVENT, "id": "evt_concurrent"}
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: org.intake_stripe_event(event), range(16)))
+    assert sum(r["created"] for r in results) == 1
+    assert org.count("stripeGC__Stripe_Event__c") == 1

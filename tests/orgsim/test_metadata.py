@@ -17,11 +17,11 @@ LOG = """<recordCreates><name>Log</name><label>x</label><locationX>0</locationX>
 
 
 def test_unsupported_element_type_names_flow_and_element(org, tmp_path):
-    flow(tmp_path, "Has_Loop", START, LOG.format(ref="$Record.Name")
-         + "<loops><name>Each_Thing</name><label>x</label><locationX>0</locationX><locationY>0</locationY></loops>")
+    flow(tmp_path, "Has_Subflow", START, LOG.format(ref="$Record.Name")
+         + "<subflows><name>Call_Other</name><label>x</label><locationX>0</locationX><locationY>0</locationY><flowName>Other</flowName></subflows>")
     with pytest.raises(UnsupportedFlowFeature) as info:
         org.deploy_source(tmp_path)
-    assert str(info.value) == "flow Has_Loop, element Each_Thing: unsupported element type <loops>"
+    assert str(info.value) == "flow Has_Subflow, element Call_Other: unsupported element type <subflows>"
 
 
 def test_unknown_field_reference_fails_at_load(org, tmp_path):
@@ -144,3 +144,16 @@ def test_cli_check(tmp_path):
     flow(tmp_path, "Ok", START, LOG.format(ref="$Record.Nope__c"))
     bad = runner.invoke(app, ["org", "check", str(tmp_path)])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_generated_force_app_loads_fail_closed(org):
+    """The generator's force-app/ loads: every element, operator, function and reference is understood."""
+    from conftest import generated_root
+    root = generated_root()
+    if not (root / "force-app" / "main" / "default" / "flows").is_dir():
+        pytest.skip("no generated force-app/ yet")
+    result = org.deploy_source(root)
+    flows = {f["name"]: f for f in org.flows()}
+    assert len(flows) == 4 and all(f["status"] == "Active" for f in flows.values())
+    assert {f["object"] for f in flows.values()} == {"Opportunity", "stripeGC__Stripe_Event__c"}
+    assert any(c.type == "WorkflowAlert" for c in result.components)

@@ -88,8 +88,9 @@ def test_customers_on_clocks_are_listed_by_clock(client):
 def test_deleting_a_clock_deletes_its_customers(client):
     clock, customer = clock_customer(client)
     assert client.v1.test_helpers.test_clocks.delete(clock.id).deleted is True
+    assert client.v1.customers.retrieve(customer.id).deleted is True
     with pytest.raises(stripe.InvalidRequestError):
-        client.v1.customers.retrieve(customer.id)
+        client.v1.test_helpers.test_clocks.retrieve(clock.id)
 
 
 def test_account_clock_advance_marks_overdue(sim, client):
@@ -98,3 +99,13 @@ def test_account_clock_advance_marks_overdue(sim, client):
     assert overdue_ids(client) == []
     sim.admin.advance_clock(2 * DAY)
     assert overdue_ids(client) == [invoice.id]
+
+
+def test_account_clock_auto_finalizes_drafts(sim, client):
+    customer = client.v1.customers.create(params={"email": "auto@example.org"})
+    invoice = client.v1.invoices.create(params={"customer": customer.id, "auto_advance": True})
+    client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": 100})
+    manual = client.v1.invoices.create(params={"customer": customer.id})
+    sim.admin.advance_clock(3601)
+    assert client.v1.invoices.retrieve(invoice.id).status == "open"
+    assert client.v1.invoices.retrieve(manual.id).status == "draft"

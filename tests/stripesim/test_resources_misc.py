@@ -111,3 +111,15 @@ def test_webhook_endpoint_metadata_and_list_pagination(client):
     first = client.v1.webhook_endpoints.list(params={"limit": 2})
     assert [e.id for e in first.data] == ids[::-1][:2] and first.has_more
     assert client.v1.webhook_endpoints.retrieve(ids[0]).metadata.to_dict() == {"i": "0"}
+
+
+def test_delete_customer(client):
+    customer = client.v1.customers.create(params={"email": "gone@example.org"})
+    assert client.v1.customers.delete(customer.id).deleted is True
+    assert client.v1.customers.retrieve(customer.id).to_dict() == {"id": customer.id, "object": "customer",
+                                                                    "deleted": True}
+    assert client.v1.customers.list().data == []
+    assert client.v1.events.list(params={"type": "customer.deleted"}).data[0].data.object.id == customer.id
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.invoices.create(params={"customer": customer.id})
+    assert caught.value.param == "customer"

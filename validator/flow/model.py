@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from validator.xmlio import child, children, line_of, local, text
 
@@ -31,16 +32,14 @@ CONNECTOR_TAGS = {
 IMMEDIATE_PATH = "immediate"
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     source: str  # element name, or "start"
     target: str
     kind: str  # next | default | fault
     line: int  # line of the <targetReference>
 
 
-@dataclass(frozen=True)
-class FlowPath:
+class FlowPath(NamedTuple):
     """A way into the flow from its start: the immediate path or one scheduled path."""
 
     label: str  # "immediate" or the scheduled path's name

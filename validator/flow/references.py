@@ -9,9 +9,8 @@ a relationship, or a field of a connector action's output model.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.xmlio import child, children, line_of, local, text
 
@@ -26,8 +25,10 @@ MERGE_FIELD = re.compile(r"\{!\s*([^{}\s]+?)\s*\}")
 
 # $Flow globals, from Salesforce Help "Flow Resource: Global Variables" / "$Flow".
 FLOW_GLOBALS = {
-    "currentdate", "currentdatetime", "currentrecord", "currentstage", "activestages",
-    "faultmessage", "interviewguid", "interviewstarttime",
+    name.lower(): name for name in (
+        "ActiveStages", "CurrentDate", "CurrentDateTime", "CurrentRecord", "CurrentStage",
+        "FaultMessage", "InterviewGuid", "InterviewStartTime",
+    )
 }
 GLOBAL_CONSTANTS = {"true", "false", "emptystring"}
 # Globals whose members come from org configuration we cannot see offline.
@@ -41,23 +42,20 @@ _KIND_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     text: str
     line: int
     element: str | None  # the flow element the reference sits in, when any
 
 
-@dataclass(frozen=True)
-class FieldUse:
+class FieldUse(NamedTuple):
     object: str
     field: str  # may be a dotted relationship path
     line: int
     where: str
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Why a reference does not resolve. `object`/`field` are set when a field is missing."""
 
     message: str
@@ -195,7 +193,7 @@ class Resolver:
             return self.walk_object(reference, self.flow.trigger_object, parts[1:])
         if head == "$flow":
             if len(parts) != 2 or parts[1].lower() not in FLOW_GLOBALS:
-                return Problem(f"`{reference}` is not a $Flow global (known: {', '.join(sorted(FLOW_GLOBALS))})")
+                return Problem(f"`{reference}` is not a $Flow global (known: {', '.join(sorted(FLOW_GLOBALS.values()))})")
             return None
         if head == "$globalconstant":
             if len(parts) != 2 or parts[1].lower() not in GLOBAL_CONSTANTS:
@@ -230,6 +228,8 @@ class Resolver:
             return None
         found = model_fields.get(fields[0].lower())
         if found is None:
+            import difflib
+
             names = [declared for declared, _ in model_fields.values()]
             close = difflib.get_close_matches(fields[0], names, n=1, cutoff=0.6)
             suggestion = f"; did you mean `{close[0]}`?" if close else ""
@@ -244,6 +244,8 @@ class Resolver:
         return self._walk_model(reference, owner, field_type, fields[1:])
 
     def _did_you_mean(self, name: str) -> str:
+        import difflib
+
         names = [e.name for e in self.flow.elements.values()]
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
         return f"; did you mean `{close[0]}`?" if close else ""

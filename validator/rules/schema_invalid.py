@@ -25,10 +25,10 @@ class SchemaInvalid(Rule):
         expected = file.kind.type_name
         namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
         if local(root.tag) != expected or namespace != MD_NS:
-            found = f"{{{namespace}}}{local(root.tag)}" if namespace else local(root.tag)
+            where = "" if namespace == MD_NS else f" in namespace `{namespace or '(none)'}`"
             yield self.finding(
                 file.display, root.sourceline or 1,
-                f"root element is `{found}`, expected `{expected}` in namespace {MD_NS}",
+                f"root element is `{local(root.tag)}`{where}, expected `{expected}` in namespace {MD_NS}",
                 f"A `{file.relative.name}` file holds one {expected}: "
                 f'<{expected} xmlns="{MD_NS}">.',
             )

@@ -9,8 +9,6 @@ of type `tns:Flow`, ...), and cache the result keyed by the WSDL's hash and the 
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,18 +21,6 @@ _SLICE_FORMAT = "1"
 
 class WsdlError(Exception):
     """The vendored WSDL is missing or not the shape we expect (an installation problem)."""
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("SFPAY_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay" / "validator"
-
-
-def wsdl_digest(wsdl_bytes: bytes) -> str:
-    return hashlib.sha256(wsdl_bytes).hexdigest()[:20]
 
 
 class WsdlTypes:
@@ -116,35 +102,32 @@ def _copy(node):
 
 
 def load_schema(wsdl_path: Path, root_types: Iterable[str]):
-    """Compiled `lxml.etree.XMLSchema` for `root_types`, from the cache when possible."""
+    """Compiled `lxml.etree.XMLSchema` for `root_types`, from the cache when possible.
+
+    The cache key uses the WSDL's path, size and modification time (not its 2 MB content),
+    so a warm start never reads the WSDL at all.
+    """
     from lxml import etree
 
+    from validator import cache
+
+    try:
+        stat = wsdl_path.stat()
+    except OSError as exc:
+        raise WsdlError(f"cannot read the Metadata API WSDL {wsdl_path}: {exc.strerror}") from exc
+    roots = sorted(set(root_types))
+    identity = f"{wsdl_path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    name = f"metadata-slice-{cache.key_for(_SLICE_FORMAT, identity, *roots)}.xsd"
+    text = cache.read(name)
+    if text is not None:
+        try:
+            return etree.XMLSchema(etree.fromstring(text))
+        except (etree.XMLSyntaxError, etree.XMLSchemaParseError):
+            pass  # a damaged cache entry: rebuild it below
     try:
         wsdl_bytes = wsdl_path.read_bytes()
     except OSError as exc:
         raise WsdlError(f"cannot read the Metadata API WSDL {wsdl_path}: {exc.strerror}") from exc
-    roots = sorted(set(root_types))
-    key = hashlib.sha256(
-        "\n".join([_SLICE_FORMAT, wsdl_digest(wsdl_bytes), *roots]).encode()
-    ).hexdigest()[:24]
-    cached = cache_dir() / f"metadata-slice-{key}.xsd"
-    text = None
-    try:
-        text = cached.read_bytes()
-    except OSError:
-        pass
-    if text is None:
-        text = WsdlTypes(wsdl_bytes).slice_text(roots)
-        _write_quietly(cached, text)
+    text = WsdlTypes(wsdl_bytes).slice_text(roots)
+    cache.write(name, text)
     return etree.XMLSchema(etree.fromstring(text))
-
-
-def _write_quietly(path: Path, data: bytes) -> None:
-    # The cache only saves time; a read-only home directory must not fail validation.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass

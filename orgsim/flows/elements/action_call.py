@@ -94,6 +94,7 @@ class ActionCall(Handler):
 
     def run(self, runtime, element, interviews):
         spec: ActionSpec = element.spec
+        prepared = []
         for iv in interviews:
             try:
                 inputs = {name: iv.value(value) for name, value in spec.inputs}
@@ -101,10 +102,17 @@ class ActionCall(Handler):
                     runtime.send_alert(spec.alert, inputs["SObjectRowId"])
                     runtime.go(iv, element.connector)
                     continue
-                output = runtime.callout(spec.connector_action, inputs)
-            except (ConnectorFault, CalloutNotAllowed, ValueError) as exc:
-                message = str(exc)
-                if isinstance(exc, CalloutNotAllowed):
+            except ValueError as exc:   # formula errors, alerts that cannot be sent
+                runtime.fault(iv, element, str(exc))
+                continue
+            prepared.append((iv, inputs))
+        if not prepared:
+            return
+        results = runtime.callouts(spec.connector_action, [inputs for _, inputs in prepared])
+        for (iv, _), output in zip(prepared, results):
+            if isinstance(output, (ConnectorFault, CalloutNotAllowed)):
+                message = str(output)
+                if isinstance(output, CalloutNotAllowed):
                     message = "An Apex error occurred: " + message
                 runtime.fault(iv, element, message)
                 continue

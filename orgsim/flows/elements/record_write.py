@@ -63,11 +63,15 @@ class _RecordWrite(Handler):
     def run(self, runtime, element, interviews):
         spec: WriteSpec = element.spec
         per_interview = []   # (iv, sobject name, [records or ids])
+        queried = [0]   # rows found by filter-based updates/deletes of all interviews
         for iv in interviews:
             try:
-                per_interview.append((iv, *self.collect(runtime, iv, spec)))
+                per_interview.append((iv, *self.collect(runtime, iv, spec, queried)))
             except FormulaRuntimeError as exc:
                 runtime.fault(iv, element, str(exc))
+        if spec.object and self.op != "insert":
+            # Bulkified: the records matching every interview's filters are found by one query.
+            runtime.count_query(queried[0])
         by_object: dict[str, list] = {}
         for iv, sobject, items in per_interview:
             if sobject:
@@ -87,11 +91,18 @@ class _RecordWrite(Handler):
             self.after(iv, element, spec, items)
             runtime.go(iv, element.connector)
 
-    def collect(self, runtime, iv, spec):
+    def collect(self, runtime, iv, spec, queried):
         raise NotImplementedError
 
     def after(self, iv, element, spec, items):
         pass
+
+
+def _matching_ids(org, iv, spec, queried) -> list[str]:
+    """Ids of the records an element's filters select for this interview (counted into the group's one query)."""
+    rows = org.store.select(org.schema, org.schema.get(spec.object), ["Id"], build_predicate(iv, spec.filters, spec.logic))
+    queried[0] += len(rows)
+    return [row["Id"] for row in rows]
 
 
 def _records_from(value) -> list:
@@ -106,7 +117,7 @@ class RecordCreate(_RecordWrite):
     op = "insert"
     tags = {"object", "inputAssignments", "inputReference", "storeOutputAutomatically", "assignRecordIdToReference"}
 
-    def collect(self, runtime, iv, spec):
+    def collect(self, runtime, iv, spec, queried):
         if spec.object:
             return spec.object, [{field: iv.value(value) for field, value in spec.assignments}]
         records = _records_from(iv.resolve(spec.input_reference))
@@ -131,15 +142,11 @@ class RecordUpdate(_RecordWrite):
     op = "update"
     tags = {"object", "inputAssignments", "inputReference", "filters", "filterLogic"}
 
-    def collect(self, runtime, iv, spec):
+    def collect(self, runtime, iv, spec, queried):
         org = runtime.org
         if spec.object:
-            sobject = org.schema.get(spec.object)
-            predicate = build_predicate(iv, spec.filters, spec.logic)
-            rows = org.store.select(org.schema, sobject, ["Id"], predicate)
-            runtime.count_query(len(rows))
             values = {field: iv.value(value) for field, value in spec.assignments}
-            return spec.object, [{"Id": row["Id"], **values} for row in rows]
+            return spec.object, [{"Id": rid, **values} for rid in _matching_ids(org, iv, spec, queried)]
         records = _records_from(iv.resolve(spec.input_reference))
         if not records:
             return None, []
@@ -160,12 +167,9 @@ class RecordDelete(_RecordWrite):
     op = "delete"
     tags = {"object", "inputReference", "filters", "filterLogic"}
 
-    def collect(self, runtime, iv, spec):
+    def collect(self, runtime, iv, spec, queried):
         org = runtime.org
         if spec.object:
-            sobject = org.schema.get(spec.object)
-            rows = org.store.select(org.schema, sobject, ["Id"], build_predicate(iv, spec.filters, spec.logic))
-            runtime.count_query(len(rows))
-            return spec.object, [row["Id"] for row in rows]
+            return spec.object, _matching_ids(org, iv, spec, queried)
         records = _records_from(iv.resolve(spec.input_reference))
         return (records[0].sobject if records else None), [r["Id"] for r in records]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orgsim.flows.conditions import compile_logic
+from orgsim.flows.conditions import compile_logic, fold_logic, parse_logic
 from orgsim.flows.model import Condition
 from orgsim.metadata.xmlutil import child, children, text
 from orgsim.storage.predicate import And, Compare, Not, Or
@@ -46,51 +46,8 @@ def build_predicate(iv, filters, logic_text):
             parts.append(Compare(cond.left, FILTER_OPS[op], list(value or [])))
         else:
             parts.append(Compare(cond.left, FILTER_OPS[op], value))
-    logic = (logic_text or "and").strip().lower()
-    if logic == "and":
-        return And(tuple(parts)) if len(parts) > 1 else parts[0]
-    if logic == "or":
-        return Or(tuple(parts)) if len(parts) > 1 else parts[0]
-    return _custom_logic(logic_text, parts)
-
-
-def _custom_logic(logic_text, parts):
-    import re
-    tokens = re.findall(r"\d+|AND|OR|NOT|\(|\)", logic_text.upper())
-    pos = [0]
-
-    def peek():
-        return tokens[pos[0]] if pos[0] < len(tokens) else None
-
-    def take():
-        pos[0] += 1
-        return tokens[pos[0] - 1]
-
-    def p_or():
-        items = [p_and()]
-        while peek() == "OR":
-            take()
-            items.append(p_and())
-        return items[0] if len(items) == 1 else Or(tuple(items))
-
-    def p_and():
-        items = [p_not()]
-        while peek() == "AND":
-            take()
-            items.append(p_not())
-        return items[0] if len(items) == 1 else And(tuple(items))
-
-    def p_not():
-        tok = take()
-        if tok == "NOT":
-            return Not(p_not())
-        if tok == "(":
-            node = p_or()
-            take()
-            return node
-        return parts[int(tok) - 1]
-
-    return p_or()
+    tree = parse_logic(logic_text, len(parts))
+    return fold_logic(tree, lambda i: parts[i], lambda a, b: And((a, b)), lambda a, b: Or((a, b)), Not)
 
 
 def _like_escape(text: str) -> str:

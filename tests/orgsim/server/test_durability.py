@@ -70,6 +70,7 @@ def test_kill_9_loses_nothing_committed_and_queued_work_still_runs(tmp_path, mon
                         json={"Name": "Last one", "StageName": "Prospecting", "CloseDate": "2026-06-30"}).json()["id"]
         ids.add(one)
         assert len(http.get(url + "/_orgsim/pending-work", headers=auth).json()) == 201
+        http.post(url + "/_orgsim/webhook-secret", json={"secret": "whsec_set_at_run_time"}, headers=auth).raise_for_status()
 
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
@@ -88,6 +89,7 @@ def test_kill_9_loses_nothing_committed_and_queued_work_still_runs(tmp_path, mon
         logs = http.get(url + "/services/data/v66.0/query", headers=auth, params={
             "q": "SELECT COUNT() FROM stripeGC__Sync_Log__c WHERE stripeGC__Action_Taken__c = 'Reminder'"}).json()
         assert logs["totalSize"] == 201
+        assert json.loads((db.parent / "orgsim-server.json").read_text())["webhook_secret"] == "whsec_set_at_run_time"
         assert "password" not in log.read_text() and settings["password"] not in log.read_text()
     finally:
         if proc.poll() is None:

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[3]
 KEYS = {"instance_url", "username", "password", "access_token", "api_base", "api_key", "webhook_secret", "ca_bundle"}
 
 
-def _sfpay(state: Path, *args: str, timeout=120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SFPAY_STATE_DIR": str(state), "PYTHONPATH": str(ROOT)}
+def _sfpay(state: Path, *args: str, timeout=120, **env_extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SFPAY_STATE_DIR": str(state), "PYTHONPATH": str(ROOT), **env_extra}
     return subprocess.run([sys.executable, "-m", "sfpay", *args], capture_output=True, text=True, env=env,
                           timeout=timeout, cwd=str(state.parent))
 
@@ -83,3 +83,16 @@ def test_bad_spec_is_a_clear_error_and_starts_nothing(tmp_path):
     result = _sfpay(state, "local", "up", "--spec", str(tmp_path / "missing.yml"))
     assert result.returncode == 1 and "missing.yml" in result.stderr and "Traceback" not in result.stderr
     assert not (state / "local" / "stack.json").exists()
+
+
+def test_org_serve_user_errors_exit_1_without_traceback(tmp_path):
+    result = _sfpay(tmp_path / ".sfpay", "org", "serve", "--jwt-cert", str(tmp_path / "nope.pem"))
+    assert result.returncode == 1 and "nope.pem" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / ".sfpay").exists()  # nothing written
+
+
+def test_org_serve_refuses_a_live_stripe_key_before_writing_anything(tmp_path):
+    live = "sk_live_" + "x" * 24
+    result = _sfpay(tmp_path / ".sfpay", "org", "serve", STRIPE_API_KEY=live)
+    assert result.returncode == 1 and "live-mode key" in result.stderr and live not in result.stderr
+    assert not (tmp_path / ".sfpay").exists()

@@ -131,6 +131,29 @@ def test_upsert_by_external_id(org_server):
     assert fetched["StageName"] == "Closed Won"
     with pytest.raises(SalesforceResourceNotFound):
         sf.Opportunity.upsert("Name/whatever", data)
+    with pytest.raises(SalesforceMalformedRequest) as info:
+        sf.Opportunity.create({**data, "Stripe_Invoice_ID__c": "in_123"})
+    assert info.value.content[0]["errorCode"] == "DUPLICATE_VALUE"
+
+
+def test_protocol_errors(org_server, https):
+    server, config, org, sf = org_server
+    auth = {"Authorization": f"Bearer {sf.session_id}", "Content-Type": "application/json"}
+    base = f"{config.instance_url}/services/data/v66.0"
+    bad_json = https.post(f"{base}/sobjects/Account", data="{not json", headers=auth)
+    assert bad_json.status_code == 400 and bad_json.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
+    empty = https.post(f"{base}/sobjects/Account", data="", headers=auth)
+    assert empty.status_code == 400 and empty.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
+    with_id = https.post(f"{base}/sobjects/Account", json={"Id": "001000000000000AAA", "Name": "x"}, headers=auth)
+    assert with_id.status_code == 400 and with_id.json()[0]["errorCode"] == "INVALID_FIELD"
+    wrong_method = https.put(f"{base}/sobjects/Account", json={}, headers=auth)
+    assert wrong_method.status_code == 405 and wrong_method.json()[0]["errorCode"] == "METHOD_NOT_ALLOWED"
+    nowhere = https.get(f"{base}/nowhere", headers=auth)
+    assert nowhere.status_code == 404 and nowhere.json()[0]["errorCode"] == "NOT_FOUND"
+    no_query = https.get(f"{base}/query", headers=auth)
+    assert no_query.status_code == 400 and no_query.json()[0]["errorCode"] == "MALFORMED_QUERY"
+    bad_locator = https.get(f"{base}/query/01gXYZ-2000", headers=auth)
+    assert bad_locator.status_code == 400 and bad_locator.json()[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
 
 
 def test_cumulusci_reads_organization_and_userinfo(org_server, https):

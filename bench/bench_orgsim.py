@@ -1,0 +1,173 @@
+"""Benchmark: Opportunities through the four generated flows, with stripesim on loopback.
+
+    python bench/bench_orgsim.py [--opportunities 10000] [--batch 200] [--runs 3]
+                                 [--async-batch-size N] [--db file|memory] [--in-process-sim]
+
+Per batch of `--batch` Opportunities (one insert call each):
+  - flow 1 (create): every Opportunity is eligible -> async path: customer (reused per Account),
+    invoice, item, finalize, writeback; flow 3 queues its 30-day reminder;
+  - flow 2 (update): every 10th Opportunity's amount changes -> void + reissue;
+  - flow 4 (event): every 10th invoice is paid in Stripe; its invoice.paid event goes through intake.
+After the last batch the clock moves 30 days: flow 3 sends reminders for the unpaid ones.
+
+Prints, per run and as medians: Opportunities/s (org-side time: the org API calls, including the
+flows' callouts; the benchmark's own payment calls excluded), the maximum SOQL, DML statements,
+DML rows and callouts used by any one transaction, transactions that hit a limit, failed
+interviews, and peak resident memory of this process (the org; stripesim runs in its own
+process unless --in-process-sim). Target (issue #5): >= 100 Opportunities/s and no limit exceeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ELIGIBLE = "Proposal/Price Quote"
+SIM_KEY = None
+
+
+@contextlib.contextmanager
+def stripe_sim(in_process: bool):
+    if in_process:
+        from stripesim import SimConfig, start_sim
+        with start_sim(SimConfig()) as sim:
+            yield sim.base_url, sim.api_key
+        return
+    from sfpay.serving import free_port
+    from stripesim.config import DEFAULT_API_KEY
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in sys.path if p.endswith("pp")]))
+    proc = subprocess.Popen([sys.executable, "-m", "sfpay", "stripe-sim", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("stripesim did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", DEFAULT_API_KEY
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def run_once(args, base_url: str, api_key: str) -> dict:
+    import stripe
+
+    from orgsim import Org, StripeConfig
+    from orgsim.storage.predicate import Compare
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = ":memory:" if args.db == "memory" else Path(tmp) / "org.sqlite3"
+        org = Org.open(path, stripe=StripeConfig(api_base=base_url, api_key=api_key,
+                                                 max_parallel_requests=args.parallel_requests),
+                       async_batch_size=args.async_batch_size)
+        org.deploy_source(ROOT)
+        org.insert("stripeGC__Stripe_Account__c", [{"Name": "CT Nonprofit Alliance"}])
+        accounts = []
+        for start in range(0, args.accounts, 200):
+            accounts += [r.id for r in org.insert("Account", [{"Name": f"Donor {i}"} for i in range(start, min(start + 200, args.accounts))])]
+        client = stripe.StripeClient(api_key, base_addresses={"api": base_url})
+        org_seconds = 0.0
+        seen_events: set[str] = set()
+        made = 0
+        while made < args.opportunities:
+            size = min(args.batch, args.opportunities - made)
+            rows = [{"Name": f"Gift {made + i}", "StageName": ELIGIBLE, "CloseDate": "2026-12-31", "Amount": 100 + (made + i) % 900,
+                     "AccountId": accounts[(made + i) % len(accounts)]} for i in range(size)]
+            t0 = time.perf_counter()
+            ids = [r.id for r in org.insert("Opportunity", rows)]
+            changed = [{"Id": rid, "Amount": 1500} for rid in ids[::10]]
+            org.update("Opportunity", changed)
+            org_seconds += time.perf_counter() - t0
+            paid_ids = org.select("Opportunity", ["Stripe_Invoice_ID__c"],
+                                  Compare("Id", "IN", ids[5::10]))
+            for row in paid_ids:
+                if row["Stripe_Invoice_ID__c"]:
+                    client.v1.invoices.pay(row["Stripe_Invoice_ID__c"], {"payment_method": "pm_card_visa"})
+            # Newest first; this batch paid at most batch/10 invoices, so they are all on the first page.
+            events = [e.to_dict() for e in client.v1.events.list({"type": "invoice.paid", "limit": 100}).data]
+            t0 = time.perf_counter()
+            for event in reversed(events):
+                if event["id"] not in seen_events:
+                    seen_events.add(event["id"])
+                    org.intake_stripe_event(event)
+            org_seconds += time.perf_counter() - t0
+            made += size
+        t0 = time.perf_counter()
+        org.clock.advance(days=31)
+        org_seconds += time.perf_counter() - t0
+        usage = org.limits_usage()
+        tx = usage["transactions"]
+        result = {
+            "opportunities": made,
+            "seconds": org_seconds,
+            "opp_per_s": made / org_seconds,
+            "stripe_wait_s": org.stripe.wall_seconds,
+            "opp_per_s_org_only": made / max(org_seconds - org.stripe.wall_seconds, 1e-9),
+            "max_soql": usage["max"]["soql"],
+            "max_dml": usage["max"]["dml"],
+            "max_dml_rows": usage["max"]["dml_rows"],
+            "max_callouts": usage["max"]["callouts"],
+            "transactions": len(tx),
+            "limit_exceeded": sum(1 for t in tx if "LimitException" in t["outcome"]),
+            "failed_interviews": len(org.failed_interviews()),
+            "invoiced": org.count("Opportunity", Compare("Stripe_Invoice_ID__c", "!=", None)),
+            "paid": org.count("Opportunity", Compare("Stripe_Payment_Status__c", "=", "Paid")),
+            "reminders": len(org.outbox()),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+        org.close()
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--opportunities", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--accounts", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--async-batch-size", type=int, default=200,
+                        help="interviews per async/scheduled transaction (the org default is 200)")
+    parser.add_argument("--db", choices=["file", "memory"], default="file")
+    parser.add_argument("--parallel-requests", type=int, default=8,
+                        help="connector requests of one bulk action in flight at once (StripeConfig.max_parallel_requests)")
+    parser.add_argument("--in-process-sim", action="store_true", help="run stripesim in this process (shares the GIL)")
+    args = parser.parse_args()
+    results = []
+    with stripe_sim(args.in_process_sim) as (base_url, api_key):
+        for n in range(args.runs):
+            result = run_once(args, base_url, api_key)
+            results.append(result)
+            print(f"run {n + 1}: " + ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
+                  flush=True)
+    print(f"\nmedian of {len(results)} runs ({args.opportunities} Opportunities, batches of {args.batch}, "
+          f"async batch size {args.async_batch_size}, {args.db} database):")
+    for key in results[0]:
+        values = [r[key] for r in results]
+        median = statistics.median(values)
+        print(f"  {key:18} {median:.1f}" if isinstance(median, float) else f"  {key:18} {median}")
+    limits = {"max_soql": 100, "max_dml": 150, "max_dml_rows": 10_000, "max_callouts": 100}
+    ok_limits = all(statistics.median(r[k] for r in results) <= v for k, v in limits.items()) and \
+        all(r["limit_exceeded"] == 0 for r in results)
+    rate = statistics.median(r["opp_per_s"] for r in results)
+    print(f"\ntarget >= 100 Opportunities/s: {'met' if rate >= 100 else 'NOT met'} ({rate:.1f}); "
+          f"no limit exceeded: {'met' if ok_limits else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

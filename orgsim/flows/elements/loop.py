@@ -1,0 +1,63 @@
+"""loops: walk a collection; each visit moves to the next item, then the "after last" path.
+
+The current item is available as the loop element's own name (`{!Each_Opportunity}`), and also
+assigned to `assignNextValueToReference` when the flow names a variable for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orgsim.flows.elements.base import Handler, register, target_of
+from orgsim.metadata.xmlutil import text
+
+
+@dataclass
+class LoopSpec:
+    collection: str
+    descending: bool
+    next_value: str | None
+    no_more_values: str | None
+    assign_to: str | None
+
+
+@register
+class Loop(Handler):
+    kind = "loops"
+    tags = {"collectionReference", "iterationOrder", "nextValueConnector", "noMoreValuesConnector",
+            "assignNextValueToReference"}
+
+    def parse_spec(self, loader, el, element):
+        collection = text(el, "collectionReference")
+        loader.ref(collection, element.name)
+        order = text(el, "iterationOrder", "Asc")
+        if order not in ("Asc", "Desc"):
+            loader.unsupported(element.name, f"iterationOrder {order!r}")
+        assign_to = text(el, "assignNextValueToReference")
+        if assign_to:
+            loader.target(assign_to, element.name)
+        loader.resources[element.name.lower()] = ("loop", None)
+        return LoopSpec(collection, order == "Desc", target_of(el, "nextValueConnector"),
+                        target_of(el, "noMoreValuesConnector"), assign_to)
+
+    def connectors(self, element):
+        return [element.spec.next_value, element.spec.no_more_values]
+
+    def run(self, runtime, element, interviews):
+        spec: LoopSpec = element.spec
+        for iv in interviews:
+            state_key = "__loop__" + element.name.lower()
+            position = iv.outputs.get(state_key, 0)
+            items = list(iv.resolve(spec.collection) or [])
+            if spec.descending:
+                items.reverse()
+            if position < len(items):
+                item = items[position]
+                iv.outputs[state_key] = position + 1
+                iv.outputs[element.name.lower()] = item
+                if spec.assign_to:
+                    iv.assign(spec.assign_to, item)
+                runtime.go(iv, spec.next_value)
+            else:
+                iv.outputs[state_key] = 0
+                runtime.go(iv, spec.no_more_values)
