@@ -41,6 +41,9 @@ def stack(tmp_path_factory):
     os.environ["SFPAY_STATE_DIR"] = str(state)
     try:
         details, _ = local_up()
+        if "jwt_key_file" not in details.raw:
+            pytest.skip("this checkout's `sfpay local up` does not register the local org with CumulusCI "
+                        "(orgsim-server commit ce76849 not merged), so `sfpay deploy --org local` cannot run")
         yield details
     finally:
         sfpay(["local", "down"], timeout=60)
