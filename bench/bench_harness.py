@@ -36,10 +36,13 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the running, already deployed stack of SFPAY_STATE_DIR (no start, deploy or stop)")
     args = parser.parse_args()
 
-    state = tempfile.mkdtemp(prefix="sfpay-bench-")
-    os.environ["SFPAY_STATE_DIR"] = state
+    if not args.reuse:
+        os.environ["SFPAY_STATE_DIR"] = tempfile.mkdtemp(prefix="sfpay-bench-")
+    from harness.preflight import check_deployment
     from harness.results import Outcome
     from harness.runner import run_scenarios
     from harness.scenario import all_scenarios
@@ -50,19 +53,23 @@ def main() -> int:
     try:
         started = time.monotonic()
         stack, up_seconds = local_up()
-        deploy_seconds = deploy_local()
+        deploy_seconds = 0.0 if args.reuse else deploy_local()
         print(f"stack up {up_seconds:.1f} s, deploy {deploy_seconds:.1f} s (setup {time.monotonic() - started:.1f} s)")
         spec_view = load(default_spec_path())
         walls: list[float] = []
+        per_scenario: dict[str, list[float]] = {}
         latencies: list[float] = []
         for run in range(1, args.runs + 1):
             target = LocalTarget(spec_view, deploy=False, stack=stack)
             connection = target.open()
+            check_deployment(connection.sf, spec_view, hint=target.deploy_hint)
             try:
                 summary = run_scenarios(target, connection, spec_view, all_scenarios())
             finally:
                 target.close()
             walls.append(summary.duration_seconds)
+            for r in summary.results:
+                per_scenario.setdefault(r.name, []).append(r.duration_seconds)
             latencies += [t.seconds for r in summary.results for t in r.timings if t.label.endswith("-> Paid")
                           or t.label.endswith("-> Paid on the Opportunity")]
             bad = [f"{r.name}: {r.reason}" for r in summary.results if r.outcome is not Outcome.PASSED]
@@ -71,11 +78,13 @@ def main() -> int:
         print()
         print(f"full local suite ({len(all_scenarios())} scenarios), {len(walls)} runs: median {statistics.median(walls):.2f} s "
               f"(min {min(walls):.2f}, max {max(walls):.2f}); target < 20 s")
+        print("per scenario (median s): " + ", ".join(f"{n} {statistics.median(v):.2f}" for n, v in per_scenario.items()))
         print(f"payment -> Paid latency over {len(latencies)} payments: p50 {percentile(latencies, 50) * 1000:.0f} ms, "
               f"p99 {percentile(latencies, 99) * 1000:.0f} ms")
         return 0
     finally:
-        sfpay(["local", "down"], timeout=60)
+        if not args.reuse:
+            sfpay(["local", "down"], timeout=60)
 
 
 if __name__ == "__main__":

@@ -37,11 +37,17 @@ class StripeDriver:
             return False, f"{exc.code}: {exc.user_message or exc}"
         return invoice.status == "paid", invoice.status
 
-    def events_for(self, object_id: str, types: set[str] | None = None) -> list[dict[str, Any]]:
-        """Events (as plain dicts, the shape Stripe delivers) whose data.object is `object_id`, oldest first."""
+    def events_for(self, object_id: str, types: set[str], since: int) -> list[dict[str, Any]]:
+        """Events of `types` (as plain dicts, the shape Stripe delivers) whose data.object is
+        `object_id`, created at or after `since` (unix time), oldest first.
+
+        Stripe lists events newest first and cannot filter by object, so the scan stops at the
+        first event older than `since`: it reads only this scenario's share of the account."""
         events = []
-        for event in self.client.v1.events.list({"limit": 100}).auto_paging_iter():
+        for event in self.client.v1.events.list({"limit": 100, "types": sorted(types)}).auto_paging_iter():
+            if event.created < since:
+                break
             data = event.to_dict(for_json=True)
-            if data["data"]["object"].get("id") == object_id and (types is None or data["type"] in types):
+            if data["data"]["object"].get("id") == object_id:
                 events.append(data)
         return sorted(events, key=lambda event: (event["created"], event["id"]))

@@ -22,7 +22,8 @@ class DuplicateOutOfOrder(Scenario):
         inv = invoiced_opportunity(ctx)
         pay_and_wait(ctx, inv, "pm_card_chargeDeclined", spec.status_failed, "declined payment -> Failed", card_succeeds=False)
         pay_and_wait(ctx, inv, "pm_card_visa", spec.status_paid, "payment -> Paid")
-        events = ctx.stripe_side.events_for(inv.invoice_id, set(spec.webhook_events))
+        created = ctx.stripe_side.invoice(inv.invoice_id).created
+        events = ctx.stripe_side.events_for(inv.invoice_id, set(spec.webhook_events), since=created - 1)
         ctx.check(bool(events), f"Stripe lists no {', '.join(spec.webhook_events)} events for {inv.invoice_id}")
         failed = [e for e in events if e["type"] == "invoice.payment_failed"]
         redeliveries = list(reversed(events)) + failed  # newest first, then the stale failure again

@@ -54,11 +54,20 @@ class Bulk200(Scenario):
         invoice_by_opp = {r["Id"]: r[spec.invoice_id_field] for r in rows}
         distinct = set(invoice_by_opp.values())
         ctx.check(len(distinct) == BATCH, f"{BATCH} Opportunities share {len(distinct)} invoice ids")
-        expected = {opp_id: spec.amount_in_minor_units(amount) for opp_id, amount in zip(ids, amounts)}
-        for opp_id, invoice_id in invoice_by_opp.items():
-            invoice = ctx.stripe_side.invoice(invoice_id)
-            ctx.check(invoice.amount_due == expected[opp_id] and invoice.status == "open",
-                      f"invoice {invoice_id} of {opp_id}: {invoice.status} {invoice.amount_due}, expected open {expected[opp_id]}")
+        expected = {invoice_by_opp[opp_id]: (opp_id, spec.amount_in_minor_units(amount)) for opp_id, amount in zip(ids, amounts)}
+        seen = {}
+        # Newest first: the 200 just created come in the first pages; stop once all are seen.
+        for invoice in ctx.stripe.v1.invoices.list({"limit": 100}).auto_paging_iter():
+            if invoice.id in expected:
+                seen[invoice.id] = invoice
+                if len(seen) == len(expected):
+                    break
+        missing = sorted(set(expected) - set(seen))
+        ctx.check(not missing, f"{len(missing)} invoice ids on Opportunities are unknown to Stripe, e.g. {missing[:3]}")
+        for invoice_id, invoice in seen.items():
+            opp_id, amount_due = expected[invoice_id]
+            ctx.check(invoice.amount_due == amount_due and invoice.status == "open",
+                      f"invoice {invoice_id} of {opp_id}: {invoice.status} {invoice.amount_due}, expected open {amount_due}")
         ctx.note("stripe", "Invoices", f"{len(distinct)} distinct, all open with the right amounts")
         return self._limits(ctx, before) + f"; {BATCH} distinct open invoices"
 

@@ -150,22 +150,37 @@ class SandboxTarget(Target):
         from harness.webhook_config import check_endpoint
 
         sf, sf_secrets = self._salesforce()
-        org = sf.query("SELECT Id, IsSandbox, OrganizationType FROM Organization LIMIT 1")["records"][0]
+        org = self._organization(sf)
         self._org_id = org["Id"]
         if not org["IsSandbox"] and not self.settings.allow_production_org:
             raise TargetError(
                 f"org {org['Id']} is a production org ({org['OrganizationType']}); `sfpay verify` creates "
                 "Opportunities, customers and invoices, so it runs only against sandboxes"
             )
-        client = stripe.StripeClient(self._stripe_key, max_network_retries=3)
+        # STRIPE_API_BASE points the SDK at stripesim, to rehearse a sign-off locally.
+        api_base = self.environ.get("STRIPE_API_BASE") or None
+        client = stripe.StripeClient(self._stripe_key, base_addresses={"api": api_base} if api_base else None,
+                                     max_network_retries=3)
         check = check_endpoint(client, self.settings.webhook_url, list(self.spec.webhook_events), self.spec.stripe_api_version)
         if not check.ok:
             raise TargetError("Stripe webhook endpoint is not ready: " + "; ".join(check.problems))
         self._endpoint_id = check.endpoint_id
         webhook = Webhook(self.settings.webhook_url, self._webhook_secret) if self.settings.webhook_url else None
         secrets = [self._stripe_key, *sf_secrets, *([self._webhook_secret] if self._webhook_secret else [])]
-        self._connection = Connection(sf=sf, stripe=client, stripe_api_base=None, webhook=webhook, secrets=secrets)
+        # Deliveries to the listener trust what simple-salesforce (requests) trusts.
+        tls_verify = self.environ.get("REQUESTS_CA_BUNDLE") or True
+        self._connection = Connection(sf=sf, stripe=client, stripe_api_base=api_base, webhook=webhook, secrets=secrets,
+                                      tls_verify=tls_verify)
         return self._connection
+
+    @staticmethod
+    def _organization(sf) -> dict:
+        """The org record, found the way CumulusCI finds it: the session's identity, then the sObject."""
+        identity = sf.session.get(f"https://{sf.sf_instance}/services/oauth2/userinfo", headers=sf.headers, timeout=60)
+        if identity.status_code != 200:
+            raise TargetError(f"the org did not say who this session is (userinfo answered {identity.status_code})")
+        org_id = identity.json()["organization_id"]
+        return sf.restful(f"sobjects/Organization/{org_id}")
 
     def describe(self) -> str:
         who = f"CumulusCI org {self.settings.org_name}" if self.settings.org_name else f"{self.settings.username} at {self.settings.instance_url}"
