@@ -92,12 +92,12 @@ class Server:
 
 
 def deploy_event_flow(server: Server) -> None:
-    from orgsim.server.deploy.source_zip import convert, to_zip
+    from pipeline.mdapi.convert import convert_source_to_files, zip_package
 
-    files = {k: v for k, v in convert(FIXTURE).items() if k not in EVENT_FLOW_ONLY}
+    files = {k: v for k, v in convert_source_to_files(FIXTURE / "force-app", "66.0").items() if k not in EVENT_FLOW_ONLY}
     response = requests.post(server.url + "/services/data/v66.0/metadata/deployRequest", headers=server.auth,
                              files={"json": (None, json.dumps({"deployOptions": {"checkOnly": False}}), "application/json"),
-                                    "file": ("metadata.zip", to_zip(files, "metadata/"), "application/zip")})
+                                    "file": ("metadata.zip", zip_package(files, "metadata/"), "application/zip")})
     result = requests.get(f"{server.url}/services/data/v66.0/metadata/deployRequest/{response.json()['id']}",
                           headers=server.auth).json()["deployResult"]
     if result["status"] != "Succeeded":

@@ -326,3 +326,29 @@ def _write(target: Path, data: bytes) -> None:
 
 def clear(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+def convert_source_to_files(source_dir: Path, api_version: str) -> dict[str, bytes]:
+    """The Metadata API form of `source_dir` in memory: {path inside the package: content}.
+
+    For callers that build deploy zips themselves (the org server's tests and benchmark)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sfpay-mdapi-") as tmp:
+        out_dir = Path(tmp)
+        convert_source(source_dir, out_dir, api_version)
+        return {p.relative_to(out_dir).as_posix(): p.read_bytes() for p in sorted(out_dir.rglob("*")) if p.is_file()}
+
+
+def zip_package(files: dict[str, bytes], root_folder: str = "") -> bytes:
+    """A deterministic zip of `files` (fixed timestamps, sorted), optionally under a root folder
+    as CumulusCI packs its REST deploys (`metadata/`)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(root_folder + name, date_time=(1980, 1, 1, 0, 0, 0))
+            archive.writestr(info, files[name], zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

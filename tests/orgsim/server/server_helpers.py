@@ -10,12 +10,21 @@ FIXTURE_PROJECT = pathlib.Path(__file__).parent / "fixtures" / "sfpay_project"
 def project_zip(root_folder: str = "metadata/", mutate=None) -> bytes:
     """The fixture project (a snapshot of the generator's output) as a Metadata API zip, the
     way CumulusCI's REST deploy packs it (everything under `metadata/`)."""
-    from orgsim.server.deploy.source_zip import convert, to_zip
+    from pipeline.mdapi.convert import zip_package
 
-    files = convert(FIXTURE_PROJECT)
+    files = mdapi_files(FIXTURE_PROJECT)
     if mutate:
         mutate(files)
-    return to_zip(files, root_folder)
+    return zip_package(files, root_folder)
+
+
+def mdapi_files(project_root: pathlib.Path, api_version: str = "66.0") -> dict[str, bytes]:
+    """A project's force-app (or a bare source folder) in Metadata API form, converted by the
+    pipeline's converter."""
+    from pipeline.mdapi.convert import convert_source_to_files
+
+    source = project_root / "force-app"
+    return convert_source_to_files(source if source.is_dir() else project_root, api_version)
 
 
 def deploy_rest(https, config, token, zip_bytes, check_only=False, version="66.0"):
@@ -44,6 +53,6 @@ def deploy_rest(https, config, token, zip_bytes, check_only=False, version="66.0
 
 
 def zip_source(root: pathlib.Path, root_folder: str = "metadata/") -> bytes:
-    from orgsim.server.deploy.source_zip import convert, to_zip
+    from pipeline.mdapi.convert import zip_package
 
-    return to_zip(convert(root), root_folder)
+    return zip_package(mdapi_files(root), root_folder)

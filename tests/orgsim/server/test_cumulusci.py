@@ -7,9 +7,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from server_helpers import FIXTURE_PROJECT
+from server_helpers import FIXTURE_PROJECT, mdapi_files
 
-from orgsim.server.deploy.source_zip import convert
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def cci(org_server, rsa_key_pair, monkeypatch, tmp_path):
 
 
 def _mdapi_dir(tmp_path, mutate=None):
-    files = convert(FIXTURE_PROJECT)
+    files = mdapi_files(FIXTURE_PROJECT)
     if mutate:
         mutate(files)
     root = tmp_path / "src"
