@@ -15,9 +15,9 @@ import typer
 
 
 def _fail(message: str) -> None:
-    from harness.cli import _fail as fail
+    from harness.cli import user_error
 
-    fail(message)
+    user_error(message)
 
 
 def _default_report_dir(target: str) -> Path:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> "RunSummary":
-    from harness.cli import _fail
+    from harness.cli import user_error as _fail
     from harness.commands import run_and_report
     from harness.results import Evidence
     from harness.scenario import all_scenarios
