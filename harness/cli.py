@@ -15,7 +15,7 @@ import typer
 webhook_app = typer.Typer(help="Stripe webhook endpoint for the org's Stripe connector.", no_args_is_help=True)
 
 
-def _fail(message: str) -> None:
+def user_error(message: str) -> None:
     from rich.console import Console
 
     Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
@@ -44,13 +44,13 @@ def webhook_configure(
     try:
         key = require_test_key(os.environ.get("STRIPE_API_KEY"), allow_live=allow_live)
     except UnsafeStripeKey as exc:
-        _fail(str(exc))
+        user_error(str(exc))
     if not url.startswith(("https://", "http://")):
-        _fail(f"--url must be an http(s) URL, got {url!r}")
+        user_error(f"--url must be an http(s) URL, got {url!r}")
     try:
         view = load(spec or default_spec_path())
     except SpecUnavailable as exc:
-        _fail(f"spec problems:\n{exc}")
+        user_error(f"spec problems:\n{exc}")
 
     import stripe
 
@@ -59,9 +59,9 @@ def webhook_configure(
         outcome = ensure_endpoint(client, url, list(view.webhook_events), view.stripe_api_version,
                                   recreate_on_version_mismatch=recreate_on_version_mismatch, delete_duplicates=delete_duplicates)
     except WebhookConfigError as exc:
-        _fail(str(exc))
+        user_error(str(exc))
     except stripe.StripeError as exc:
-        _fail(f"Stripe refused the request: {exc.user_message or exc}")
+        user_error(f"Stripe refused the request: {exc.user_message or exc}")
 
     out = Console()
     err = Console(stderr=True)

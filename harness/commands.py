@@ -15,9 +15,9 @@ import typer
 
 
 def _fail(message: str) -> None:
-    from harness.cli import _fail as fail
+    from harness.cli import user_error
 
-    fail(message)
+    user_error(message)
 
 
 def _default_report_dir(target: str) -> Path:
@@ -27,7 +27,7 @@ def _default_report_dir(target: str) -> Path:
     return PROJECT_ROOT / "reports" / f"verify-{target}-{stamp}"
 
 
-def _run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], console) -> "tuple":
+def run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], console) -> "tuple":
     """Open the target, run, write reports. Returns (summary, paths)."""
     from harness.reporting.progress import Progress, summary_table
     from harness.reporting.signoff import write_reports
@@ -108,7 +108,7 @@ def verify_command(
             chosen = LocalTarget(spec_view, spec_path=spec_path, deploy=deploy, console=console)
     except TargetError as exc:
         _fail(str(exc))
-    summary, _ = _run_and_report(chosen, spec_view, scenarios, report_dir, console)
+    summary, _ = run_and_report(chosen, spec_view, scenarios, report_dir, console)
     if not summary.ok:
         raise typer.Exit(1)
 

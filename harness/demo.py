@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 
 def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> "RunSummary":
-    from harness.cli import _fail
-    from harness.commands import _run_and_report
+    from harness.cli import user_error as _fail
+    from harness.commands import run_and_report
     from harness.results import Evidence
     from harness.scenario import all_scenarios
     from harness.spec_view import SpecUnavailable, default_spec_path, load
@@ -62,6 +62,6 @@ def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> 
     target = LocalTarget(spec_view, spec_path=spec_path, deploy=False, console=console, stack=stack)
     for label, seconds in steps:
         target.add_fact(Evidence("note", f"demo step: {label}", f"{seconds:.1f} s"))
-    summary, _ = _run_and_report(target, spec_view, all_scenarios(), report_dir, console)
+    summary, _ = run_and_report(target, spec_view, all_scenarios(), report_dir, console)
     return summary
 

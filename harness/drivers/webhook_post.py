@@ -23,8 +23,12 @@ def signature_header(payload: bytes, secret: str, timestamp: int | None = None) 
 
 def post_event(webhook: Webhook, event: dict[str, Any] | bytes, *, signature: str | None, tls_verify: bool | str = True) -> int:
     """POST one delivery; returns the listener's HTTP status."""
+    import ssl
+
     import httpx
 
+    if isinstance(tls_verify, str):  # a CA bundle path: httpx wants an SSL context
+        tls_verify = ssl.create_default_context(cafile=tls_verify)
     payload = event if isinstance(event, bytes) else json.dumps(event).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)"}
     if signature is not None:
