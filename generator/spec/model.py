@@ -22,6 +22,7 @@ NAMESPACE = r"^[A-Za-z][A-Za-z0-9]{0,14}$"
 API_VERSION = r"^[1-9][0-9]\.0$"
 CURRENCY_CODE = r"^[a-z]{3}$"
 STRIPE_API_VERSION = r"^\d{4}-\d{2}-\d{2}$"
+PACKAGE_VERSION_ID = r"^04t[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$"
 EVENT_TYPE = r"^[a-z_]+(\.[a-z_]+)+$"
 
 DeveloperName = Annotated[str, StringConstraints(pattern=DEVELOPER_NAME, max_length=80)]
@@ -39,6 +40,7 @@ PATTERN_DESCRIPTIONS = {
     API_VERSION: "a Metadata API version such as \"66.0\"",
     CURRENCY_CODE: "a three-letter lower-case currency code such as usd or eur",
     STRIPE_API_VERSION: "a Stripe API version date such as 2025-04-30",
+    PACKAGE_VERSION_ID: "a 15- or 18-character package version id starting with 04t",
     EVENT_TYPE: "a Stripe event type such as invoice.paid",
 }
 
@@ -46,6 +48,15 @@ PATTERN_DESCRIPTIONS = {
 class StrictModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, regex_engine="python-re", coerce_numbers_to_str=True
+    )
+
+
+class ConnectorPackage(StrictModel):
+    """A Stripe connector package version the deploy pipeline installs before deploying."""
+
+    name: LongLabel = Field(description="What the package is, for messages (e.g. Stripe Universal Connector).")
+    version_id: Annotated[str, StringConstraints(pattern=PACKAGE_VERSION_ID)] = Field(
+        description="The package version id (04t...) from the package's install link."
     )
 
 
@@ -61,6 +72,11 @@ class StripeConnector(StrictModel):
     )
     api_version: Annotated[str, StringConstraints(pattern=STRIPE_API_VERSION)] = Field(
         "2025-04-30", description="Stripe API version of the installed API extension package."
+    )
+    packages: tuple[ConnectorPackage, ...] = Field(
+        (),
+        description="Connector package versions `sfpay deploy` installs (CumulusCI update_dependencies), "
+        "in order. Empty: the deploy only checks that the connector namespace is installed.",
     )
 
 

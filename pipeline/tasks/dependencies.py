@@ -26,13 +26,7 @@ def connector_from_spec(spec_path: Path) -> tuple[str, list[dict]]:
     from generator.spec.loader import load_spec
 
     spec = load_spec(spec_path)
-    packages = getattr(spec.stripe, "packages", None) or []
-    dependencies = []
-    for package in packages:
-        version_id = package.get("version_id") if isinstance(package, dict) else getattr(package, "version_id", None)
-        if version_id:
-            dependencies.append({"version_id": version_id})
-    return spec.stripe.namespace, dependencies
+    return spec.stripe.namespace, [{"version_id": package.version_id} for package in spec.stripe.packages]
 
 
 class InstallConnector(UpdateDependencies):

@@ -58,3 +58,19 @@ def test_connector_packages_come_from_the_spec():
     assert namespace == "stripeGC"
     # The default spec names no package versions yet: the task then checks the namespace is installed.
     assert dependencies == []
+
+
+def test_connector_package_versions_in_the_spec_become_dependencies(tmp_path):
+    from pipeline.tasks.dependencies import connector_from_spec
+
+    spec = tmp_path / "spec.yml"
+    spec.write_text(
+        "stripe:\n"
+        "  packages:\n"
+        "    - {name: Stripe Universal Connector, version_id: 04t5G000004XYZaQAG}\n"
+        "    - {name: Stripe API Extension 2025-04-30, version_id: 04t5G000004XYZb}\n",
+        encoding="utf-8",
+    )
+    namespace, dependencies = connector_from_spec(spec)
+    assert namespace == "stripeGC"
+    assert dependencies == [{"version_id": "04t5G000004XYZaQAG"}, {"version_id": "04t5G000004XYZb"}]
