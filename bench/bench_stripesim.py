@@ -4,6 +4,10 @@ Each iteration is create customer -> create invoice -> add invoice item -> final
 (5 requests). Prints requests/s and median/p99 latency per request for several runs, then
 the medians across runs. Target: median under 5 ms per request.
 
+Under CPU contention (other jobs on the machine) wall-clock latency mostly measures waiting
+for a core, so each run also reports CPU time per request, server process and client
+(SDK + HTTP) separately: their sum is the latency an idle machine would approach.
+
 Peer: the same HTTP stack's floor, `GET /_sim/health` (no auth, no storage, tiny body)
 through the SDK's own HTTP client on the same server, measured in the same run; the ratio
 says how much the emulator's work adds to plain request handling on this machine.
@@ -43,7 +47,7 @@ def emulator(db_path: str | None, in_process: bool):
     """Yield a stripe client on a fresh emulator."""
     if in_process:
         with start_sim(SimConfig(db_path=db_path)) as sim:
-            yield sim.stripe_client(), sim.base_url
+            yield sim.stripe_client(), sim.base_url, None
         return
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -59,10 +63,21 @@ def emulator(db_path: str | None, in_process: bool):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("the emulator did not start")
                 time.sleep(0.05)
-        yield stripe.StripeClient(DEFAULT_API_KEY, base_addresses={"api": base_url}, max_network_retries=0), base_url
+        client = stripe.StripeClient(DEFAULT_API_KEY, base_addresses={"api": base_url}, max_network_retries=0)
+        yield client, base_url, proc.pid
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def process_cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of process `pid` (Linux /proc); 0 when unknown."""
+    if pid is None:
+        return 0.0
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def health_floor(base_url: str, count: int) -> float:
@@ -79,7 +94,7 @@ def health_floor(base_url: str, count: int) -> float:
 
 
 def one_run(iterations: int, db_path: str | None, in_process: bool) -> dict:
-    with emulator(db_path, in_process) as (client, base_url):
+    with emulator(db_path, in_process) as (client, base_url, pid):
         floor = health_floor(base_url, iterations * len(STEPS) // 2)
         latencies: list[float] = []
         per_step: dict[str, list[float]] = {step: [] for step in STEPS}
@@ -95,6 +110,7 @@ def one_run(iterations: int, db_path: str | None, in_process: bool) -> dict:
         for _ in range(5):  # warm-up: connection, imports, caches
             customer = client.v1.customers.create(params={"email": "warm@example.org"})
         started = time.perf_counter()
+        server_cpu_before, client_cpu_before = process_cpu_seconds(pid), time.process_time()
         for i in range(iterations):
             customer = timed("customer", lambda: client.v1.customers.create(
                 params={"email": f"donor{i}@example.org", "name": f"Donor {i}"}))
@@ -106,8 +122,13 @@ def one_run(iterations: int, db_path: str | None, in_process: bool) -> dict:
             paid = timed("pay", lambda: client.v1.invoices.pay(invoice.id, params={"payment_method": "pm_card_visa"}))
             assert paid.status == "paid"
         wall = time.perf_counter() - started
+        server_cpu = process_cpu_seconds(pid) - server_cpu_before
+        client_cpu = time.process_time() - client_cpu_before
     latencies.sort()
+    count = len(latencies)
     return {
+        "server_cpu_ms": server_cpu / count * 1000,
+        "client_cpu_ms": client_cpu / count * 1000,
         "floor_ms": floor,
         "rps": len(latencies) / wall,
         "median_ms": statistics.median(latencies) * 1000,
@@ -130,8 +151,10 @@ def main() -> int:
             result = one_run(args.iterations, db_path, args.in_process)
             results.append(result)
             print(f"run {run + 1}: {result['rps']:.0f} req/s, median {result['median_ms']:.2f} ms, "
-                  f"p99 {result['p99_ms']:.2f} ms; floor (GET /_sim/health) {result['floor_ms']:.2f} ms")
-    median = {key: statistics.median(r[key] for r in results) for key in ("rps", "median_ms", "p99_ms", "floor_ms")}
+                  f"p99 {result['p99_ms']:.2f} ms; floor (GET /_sim/health) {result['floor_ms']:.2f} ms; "
+                  f"CPU/request server {result['server_cpu_ms']:.2f} ms + client {result['client_cpu_ms']:.2f} ms")
+    keys = ("rps", "median_ms", "p99_ms", "floor_ms", "server_cpu_ms", "client_cpu_ms")
+    median = {key: statistics.median(r[key] for r in results) for key in keys}
     steps = {step: statistics.median(r["steps"][step] for r in results) for step in STEPS}
     storage = "sqlite" if args.db else "memory"
     where = "in-process thread" if args.in_process else "own process"
@@ -140,6 +163,9 @@ def main() -> int:
           f"p99 {median['p99_ms']:.2f} ms (target: median < 5 ms)")
     print(f"peer floor: GET /_sim/health median {median['floor_ms']:.2f} ms; "
           f"ratio emulator/floor {median['median_ms'] / median['floor_ms']:.2f}x")
+    if not args.in_process:
+        print(f"CPU per request: server {median['server_cpu_ms']:.2f} ms, client (SDK) "
+              f"{median['client_cpu_ms']:.2f} ms; sum {median['server_cpu_ms'] + median['client_cpu_ms']:.2f} ms")
     print("median per step (ms): " + ", ".join(f"{s} {v:.2f}" for s, v in steps.items()))
     return 0 if median["median_ms"] < 5 else 1
 

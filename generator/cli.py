@@ -50,23 +50,40 @@ def generate(
             _fail(drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"])
         print(f"{out} is up to date with {spec} ({len(files)} files).")
         return
+    drift = compare(files, out)
     try:
         write_tree(files, out)
     except GenerateError as exc:
         _fail([f"error: {exc}"])
-    print(f"wrote {len(files)} files to {out}")
+    print(
+        f"wrote {len(files)} files to {out} ({len(drift.differing)} changed, "
+        f"{len(drift.missing)} added, {len(drift.extra)} removed)"
+    )
+
+
+def check_spec_file(
+    spec: Path = typer.Argument(DEFAULT_SPEC, help="Spec file (YAML)."),
+) -> None:
+    """Validate a spec without rendering anything: every problem, with file and line."""
+    from generator.errors import SpecError
+    from generator.spec import load_spec
+
+    try:
+        model = load_spec(spec)
+    except SpecError as exc:
+        _fail([str(p) for p in exc.problems] + [f"{len(exc.problems)} problem(s) in {spec}."])
+    types = ", ".join(rt.developer_name for rt in model.record_types.types) or "none"
+    print(
+        f"{spec} is valid: currency {model.currency.code}, {len(model.events)} mapped events, "
+        f"{len(model.reminders.offsets)} reminder offset(s), record types {types}."
+    )
 
 
 def schema() -> None:
     """Print the JSON Schema of the spec (for editor completion and validation)."""
-    import json
+    from generator.spec.schema_doc import schema_text
 
-    from generator.spec.model import Spec
-
-    document = Spec.model_json_schema()
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "sfpay spec"
-    print(json.dumps(document, indent=2, sort_keys=True))
+    print(schema_text(), end="")
 
 
 def diagram(
@@ -90,7 +107,7 @@ def diagram(
         print(f"{out} is up to date ({len(files)} diagrams).")
         return
     try:
-        write_tree(files, out)
+        write_tree(files, out, owned=("*.md",))
     except GenerateError as exc:
         _fail([f"error: {exc}"])
     print(f"wrote {len(files)} diagrams to {out}")
@@ -99,5 +116,6 @@ def diagram(
 def register(app: typer.Typer) -> None:
     app.command("generate")(generate)
     spec_app.command("schema")(schema)
+    spec_app.command("check")(check_spec_file)
     app.add_typer(spec_app, name="spec")
     app.command("diagram")(diagram)

@@ -56,9 +56,45 @@ def compare(files: dict[str, bytes], out_dir: Path) -> Drift:
     return drift
 
 
-def write_tree(files: dict[str, bytes], out_dir: Path) -> None:
-    """Replace `out_dir` with exactly `files`, atomically."""
+# What the generator may write, whatever the spec: its output directory holds only these, so
+# replacing the directory as a whole removes stale generated files (a renamed flow, a field
+# the spec no longer creates) and never anything else.
+OWNED_PATTERNS = (
+    "main/default/flows/*.flow-meta.xml",
+    "main/default/objects/*/fields/*.field-meta.xml",
+    "main/default/objects/*/recordTypes/*.recordType-meta.xml",
+    "main/default/objects/*/businessProcesses/*.businessProcess-meta.xml",
+    "main/default/permissionsets/*.permissionset-meta.xml",
+    "main/default/workflows/*.workflow-meta.xml",
+    "main/default/email/*.emailFolder-meta.xml",
+    "main/default/email/*/*.email",
+    "main/default/email/*/*.email-meta.xml",
+)
+
+
+def foreign_files(out_dir: Path, owned: tuple[str, ...] = OWNED_PATTERNS) -> list[str]:
+    """Files in `out_dir` the generator never writes (hand-written metadata, a project root)."""
+    return [rel for rel in _tree_files(out_dir) if not is_owned(rel, owned)]
+
+
+def is_owned(rel: str, owned: tuple[str, ...] = OWNED_PATTERNS) -> bool:
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(rel, p) and rel.count("/") == p.count("/") for p in owned)
+
+
+def write_tree(files: dict[str, bytes], out_dir: Path, owned: tuple[str, ...] = OWNED_PATTERNS) -> None:
+    """Replace `out_dir` with exactly `files`, atomically; refuse if it holds foreign files."""
     out_dir = out_dir.resolve()
+    if out_dir.is_dir():
+        foreign = foreign_files(out_dir, owned)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise GenerateError(
+                f"{out_dir} holds files the generator does not write ({shown}); it replaces its "
+                "output directory as a whole, so give it a directory of its own (expected a "
+                "directory with only generated files, e.g. force-app)"
+            )
     parent = out_dir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -32,4 +32,10 @@ def check(source: Path = typer.Argument(Path("force-app"), help="SFDX source fol
 
 
 def register(app: typer.Typer) -> None:
+    # The HTTP face (#6) adds `org serve` and the `local` stack; both modules import only typer.
+    from orgsim.local.commands import local_app
+    from orgsim.server.commands import add_commands
+
+    add_commands(org_app)
     app.add_typer(org_app)
+    app.add_typer(local_app)

@@ -38,10 +38,13 @@ class RunningServer:
         self.thread.join(timeout)
 
 
-def start_in_thread(app, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0) -> RunningServer:
-    """Start `app` and return once it accepts connections."""
+def start_in_thread(app, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0,
+                    **config_options) -> RunningServer:
+    """Start `app` and return once it accepts connections. `config_options` go to
+    `uvicorn.Config` (e.g. `ssl_certfile`/`ssl_keyfile` for the TLS org server)."""
     port = port or free_port(host)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="auto", access_log=False)
+    options = {"log_level": "warning", "lifespan": "auto", "access_log": False, **config_options}
+    config = uvicorn.Config(app, host=host, port=port, **options)
     server = uvicorn.Server(config)
     # Signal handlers can only be installed from the main thread.
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

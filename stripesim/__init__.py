@@ -11,9 +11,27 @@ Python API (what tests, `sfpay local up` and the harness use):
 `create_app(SimConfig(...))` returns the Starlette app to serve any other way.
 """
 
-from stripesim.config import DEFAULT_API_KEY, DEFAULT_API_VERSION, SimConfig
-from stripesim.http.app import create_app
-from stripesim.running import RunningSim, SimAdmin, start_sim
+# Attributes resolve on first use: `sfpay` imports this package for its command
+# registration, and must not pay for the server and engine imports it does not run.
+import importlib
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_API_VERSION", "SimConfig", "create_app", "start_sim", "RunningSim",
-           "SimAdmin"]
+_EXPORTS = {
+    "DEFAULT_API_KEY": "stripesim.config",
+    "DEFAULT_API_VERSION": "stripesim.config",
+    "SimConfig": "stripesim.config",
+    "create_app": "stripesim.http.app",
+    "RunningSim": "stripesim.running",
+    "SimAdmin": "stripesim.running",
+    "start_sim": "stripesim.running",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from stripesim.errors import ParamError, invalid_parameter, missing_parameter, unknown_parameter
+from stripesim.errors import invalid_parameter, missing_parameter, unknown_parameter
 
 _INT = re.compile(r"^-?\d+$")
 
@@ -67,6 +67,10 @@ LIST_PARAMS = {
     "ending_before": string(),
 }
 
+# `created=<ts>` or `created[gt|gte|lt|lte]=<ts>` on lists of timestamped objects.
+RANGE_OPERATORS = ("gt", "gte", "lt", "lte")
+DATED_LIST_PARAMS = {**LIST_PARAMS, "created": Param("range")}
+
 
 def read_params(raw: dict[str, Any], spec: dict[str, Param], prefix: str = "") -> dict[str, Any]:
     result: dict[str, Any] = {}
@@ -99,6 +103,10 @@ def _convert(name: str, value: Any, param: Param) -> Any:
         return read_params(value, param.fields, prefix=name)
     if kind == "metadata":
         return _metadata(name, value)
+    if kind == "range":
+        if isinstance(value, dict):
+            return read_params(value, {op: integer() for op in RANGE_OPERATORS}, prefix=name)
+        return {"eq": _convert(name, value, integer())}
     if kind == "string_list":
         if isinstance(value, str):
             value = [value]
@@ -164,6 +172,11 @@ def _metadata(name: str, value: Any) -> dict[str, str | None]:
             raise invalid_parameter(shown, f"Invalid value for {shown}: metadata values must be at most 500 characters")
         result[key] = item if item != "" else None
     return result
+
+
+def in_range(value: int, bounds: dict[str, int]) -> bool:
+    checks = {"eq": value.__eq__, "gt": value.__gt__, "gte": value.__ge__, "lt": value.__lt__, "lte": value.__le__}
+    return all(checks[op](bound) for op, bound in bounds.items())
 
 
 def merge_metadata(current: dict[str, str], update: dict[str, str | None]) -> dict[str, str]:

@@ -16,6 +16,7 @@ class Context:
         self.tree = tree
         self.config = config
         self._resolvers: dict[int, object] = {}
+        self._per_flow: dict[tuple[str, int], object] = {}
 
     @cached_property
     def index(self) -> ProjectIndex:
@@ -46,6 +47,25 @@ class Context:
         if key not in self._resolvers:
             self._resolvers[key] = Resolver(flow, self.index, self.catalog)
         return self._resolvers[key]
+
+    def _memo(self, kind: str, flow, compute):
+        key = (kind, id(flow))
+        if key not in self._per_flow:
+            self._per_flow[key] = compute()
+        return self._per_flow[key]
+
+    def resolved_references(self, flow) -> list:
+        """(reference, problem or None) for every reference in the flow, computed once per run."""
+        from validator.flow.references import references
+
+        resolver = self.resolver(flow)
+        return self._memo("references", flow, lambda: [(r, resolver.resolve(r.text)) for r in references(flow)])
+
+    def literals(self, flow) -> list:
+        """(owner element, text, line) of every literal string in the flow, computed once per run."""
+        from validator.rules._literals import literals
+
+        return self._memo("literals", flow, lambda: list(literals(flow)))
 
     def is_callout(self, element) -> bool:
         """A connector (Stripe) action or an External Services action: each one is an HTTP callout."""

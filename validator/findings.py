@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -11,13 +11,8 @@ class Severity(str, Enum):
     WARNING = "warning"
     NOTE = "note"
 
-    @property
-    def rank(self) -> int:
-        return {"error": 0, "warning": 1, "note": 2}[self.value]
 
-
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule_id: str
     severity: Severity
     file: str  # path relative to the directory `sfpay validate` was pointed at
@@ -29,6 +24,6 @@ class Finding:
         return (self.file, self.line, self.rule_id, self.message)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = self._asdict()
         data["severity"] = self.severity.value
         return data

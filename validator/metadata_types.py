@@ -9,12 +9,11 @@ Some types carry a content file next to the metadata file (`X.email` + `X.email-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class MetadataKind:
+class MetadataKind(NamedTuple):
     type_name: str  # Metadata API type, also the XML root element and the WSDL complex type
     suffix: str  # `<name>.<suffix>-meta.xml`
     parent_folder: str | None = None  # decomposed child: folder inside objects/<Object>/
@@ -63,7 +62,8 @@ _KINDS = [
     MetadataKind("ApexTrigger", "trigger", content_suffix="trigger"),
     MetadataKind("ApexPage", "page", content_suffix="page"),
     MetadataKind("ApexComponent", "component", content_suffix="component"),
-    MetadataKind("StaticResource", "resource", content_suffix="resource"),
+    MetadataKind("StaticResource", "resource"),  # content: any file or folder named like it
+    MetadataKind("Settings", "settings"),  # `Account.settings-meta.xml` holds AccountSettings
     MetadataKind("LightningComponentBundle", "js"),
     MetadataKind("AuraDefinitionBundle", "cmp"),
 ]
@@ -72,11 +72,13 @@ BY_SUFFIX = {kind.suffix: kind for kind in _KINDS}
 CONTENT_SUFFIXES = {kind.content_suffix: kind for kind in _KINDS if kind.content_suffix}
 # Bundles: every file in lwc/<name>/ and aura/<name>/ belongs to one component.
 BUNDLE_FOLDERS = {"lwc", "aura"}
+# Folders whose non-metadata files are content of any name (a static resource can be a .zip,
+# a .js, an image, or a folder of files).
+FREE_CONTENT_FOLDERS = {"staticresources", "contentassets", "documents"}
 META_SUFFIX = "-meta.xml"
 
 
-@dataclass(frozen=True)
-class ResolvedFile:
+class ResolvedFile(NamedTuple):
     kind: MetadataKind | None  # None: a content file or bundle member (no XML of its own to check)
     is_metadata_xml: bool
     problem: str | None = None  # why the file cannot be resolved, if it cannot
@@ -92,6 +94,8 @@ def resolve(relative: PurePosixPath) -> ResolvedFile:
             if bundle_meta:
                 return ResolvedFile(BY_SUFFIX["js" if name.endswith(".js-meta.xml") else "cmp"], True)
             return ResolvedFile(None, False)
+    if not name.endswith(META_SUFFIX) and FREE_CONTENT_FOLDERS.intersection(parts[:-1]):
+        return ResolvedFile(None, False)
     if name.endswith(META_SUFFIX):
         stem = name[: -len(META_SUFFIX)]
         if "." not in stem:
@@ -105,6 +109,9 @@ def resolve(relative: PurePosixPath) -> ResolvedFile:
                 None, False,
                 f"`.{suffix}-meta.xml` files belong in objects/<Object>/{kind.parent_folder}/",
             )
+        if kind.type_name == "Settings":
+            # One type per settings file: Account.settings-meta.xml -> AccountSettings.
+            kind = kind._replace(type_name=stem.rsplit(".", 1)[0] + "Settings")
         return ResolvedFile(kind, True)
     suffix = name.rsplit(".", 1)[1] if "." in name else ""
     if suffix in CONTENT_SUFFIXES:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.source_tree import MetadataFile, SourceTree
-from validator.xmlio import children, line_of, local, text
+from validator.xmlio import child, children, line_of, local, text
 
 KNOWN_FIELDS_PATH = Path(__file__).parent / "data" / "known_fields.yml"
 
@@ -26,6 +26,8 @@ class FieldInfo:
     required: bool = False
     reference_to: str | None = None
     relationship_name: str | None = None
+    picklist_values: tuple[str, ...] | None = None  # API names of a picklist's own value set
+    restricted: bool = False
 
     @property
     def is_custom(self) -> bool:
@@ -155,12 +157,19 @@ class ProjectIndex:
             return
         if "." in name:  # Metadata API format: Object.Field
             name = name.split(".", 1)[1]
+        value_set = child(node, "valueSet")
+        definition = child(value_set, "valueSetDefinition") if value_set is not None else None
+        values = None
+        if definition is not None:
+            values = tuple(text(value, "fullName") or "" for value in children(definition, "value"))
         info = FieldInfo(
             name, object_name, "source tree", item, line_of(node),
             type=text(node, "type"),
             required=text(node, "required") == "true",
             reference_to=text(node, "referenceTo"),
             relationship_name=text(node, "relationshipName"),
+            picklist_values=values,
+            restricted=value_set is not None and text(value_set, "restricted") == "true",
         )
         target = self._object_for(object_name)
         target.fields[name.lower()] = info  # the tree wins over known data

@@ -46,7 +46,7 @@ class SourceTree:
     base: Path
     files: list[MetadataFile] = field(default_factory=list)
     unresolved: list[UnresolvedFile] = field(default_factory=list)
-    content_files: dict[str, Path] = field(default_factory=dict)  # display path of the meta file -> content
+    content_files: dict[str, tuple[Path, str]] = field(default_factory=dict)  # meta display -> (content path, display)
     orphan_content: list[str] = field(default_factory=list)  # content files without their -meta.xml
     missing_content: list[MetadataFile] = field(default_factory=list)
 
@@ -85,15 +85,63 @@ def _walk(directory: Path):
             yield Path(current) / name
 
 
+class ForceIgnore:
+    """The project's .forceignore (gitignore-style patterns the Salesforce CLI skips).
+
+    Supported: comments, blank lines, `*`/`**` globs, patterns with or without a slash
+    (without one, they match a file or folder name at any depth). Negation (`!`) is not
+    supported and such lines are ignored.
+    """
+
+    def __init__(self, root: Path | None, patterns: list[str]):
+        self.root, self.patterns = root, patterns
+
+    @classmethod
+    def find(cls, start: Path) -> "ForceIgnore":
+        for directory in (start.resolve(), *start.resolve().parents):
+            candidate = directory / ".forceignore"
+            if candidate.is_file():
+                lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+                patterns = [line.strip() for line in lines if line.strip() and not line.strip().startswith(("#", "!"))]
+                return cls(directory, patterns)
+            if (directory / "sfdx-project.json").is_file():
+                break
+        return cls(None, [])
+
+    def ignores(self, path: Path) -> bool:
+        if not self.patterns:
+            return False
+        import fnmatch
+
+        try:
+            relative = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        parts = relative.split("/")
+        for pattern in self.patterns:
+            bare = pattern.strip("/")
+            if "/" not in bare:
+                if any(fnmatch.fnmatchcase(part, bare) for part in parts):
+                    return True
+            elif fnmatch.fnmatchcase(relative, bare.removeprefix("**/")) or fnmatch.fnmatchcase(relative, bare) \
+                    or any(fnmatch.fnmatchcase("/".join(parts[:i]), bare) for i in range(1, len(parts))):
+                return True
+        return False
+
+
 def load(path: Path) -> SourceTree:
     """Discover every file under `path` (a package directory, a project root or one file)."""
     path = Path(path)
     tree = SourceTree(base=path)
     content_candidates: dict[Path, str] = {}
     meta_with_content: list[MetadataFile] = []
-    for directory in package_directories(path):
+    directories = package_directories(path)
+    forceignore = ForceIgnore.find(path if path.is_dir() else path.parent)
+    for directory in directories:
         files = [directory] if directory.is_file() else _walk(directory)
         for file_path in files:
+            if forceignore.ignores(file_path):
+                continue
             relative = PurePosixPath(file_path.relative_to(directory.parent if directory.is_file() else directory).as_posix())
             display = _display(file_path)
             resolved = metadata_types.resolve(relative)
@@ -113,8 +161,7 @@ def load(path: Path) -> SourceTree:
     for item in meta_with_content:
         content = item.path.with_name(item.path.name[: -len(metadata_types.META_SUFFIX)])
         if content in content_candidates:
-            tree.content_files[item.display] = content
-            del content_candidates[content]
+            tree.content_files[item.display] = (content, content_candidates.pop(content))
         else:
             tree.missing_content.append(item)
     tree.orphan_content = sorted(content_candidates.values())

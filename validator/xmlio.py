@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 MD_NS = "http://soap.sforce.com/2006/04/metadata"
-_Q = "{" + MD_NS + "}"
 
 
 class MalformedXml(Exception):
@@ -38,28 +37,29 @@ def parse_file(path: Path):
     return root
 
 
+_LOCAL_NAMES: dict = {}
+
+
 def local(tag) -> str:
     """Element name without namespace (comments and processing instructions give '')."""
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
+    # Called for every node of every flow: memoised, as documents share a few hundred tags.
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+        _LOCAL_NAMES[tag] = name
+        return name
 
 
 def children(node, name: str | None = None) -> list:
     """Child elements in document order, optionally only those called `name` (any namespace)."""
-    result = []
-    for child in node:
-        tag = local(child.tag)
-        if tag and (name is None or tag == name):
-            result.append(child)
-    return result
+    if name is None:
+        return [item for item in node if isinstance(item.tag, str)]
+    return list(node.iterchildren("{*}" + name))
 
 
 def child(node, name: str):
-    for item in node:
-        if local(item.tag) == name:
-            return item
-    return None
+    return next(node.iterchildren("{*}" + name), None)
 
 
 def text(node, name: str, default: str | None = None) -> str | None:

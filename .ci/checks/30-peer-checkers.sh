@@ -2,6 +2,7 @@
 # Independent checkers on force-app/, from the lockfile in tools/checkers:
 #  - Lightning Flow Scanner (config: tools/checkers/flow-scanner.config.json): no error-level violation
 #  - Salesforce source-deploy-retrieve: resolves and converts the tree to Metadata API format
+# Both always run, so one report shows every problem; the check fails if either does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ ! -d force-app ]; then
@@ -9,5 +10,7 @@ if [ ! -d force-app ]; then
     exit 1
 fi
 (cd tools/checkers && npm ci --no-audit --no-fund --loglevel=error)
-node tools/checkers/run-flow-scanner.js force-app
-node tools/checkers/convert-source.js force-app
+status=0
+node tools/checkers/run-flow-scanner.js force-app || status=1
+node tools/checkers/convert-source.js force-app || status=1
+exit "$status"

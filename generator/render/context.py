@@ -175,7 +175,6 @@ def _reminder(key, record_type, reminder: Reminder, folder: str, names) -> Remin
 def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
     n = ctx.f
     inv = spec.invoicing
-    status = spec.fields.payment_status
     opp = "Get_Opportunity"
     rec = "$Record"
     m = f.merge
@@ -239,7 +238,6 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
         "has_invoice_id": (
             f'AND(NOT(ISBLANK({m("Event_Invoice_Id")})), MID({m("Event_Invoice_Id")}, 1, 3) = "in_")'
         ),
-        "paid_value": status.paid,
     }
 
 

@@ -100,6 +100,7 @@ def _canonical(text: str, path: str, is_flow: bool) -> bytes:
     from lxml import etree
 
     from generator.render.layout import LayoutError, apply_layout
+    from generator.render.queried_fields import QueriedFieldsError, apply_queried_fields
 
     parser = etree.XMLParser(remove_blank_text=True, remove_comments=True)
     try:
@@ -109,7 +110,8 @@ def _canonical(text: str, path: str, is_flow: bool) -> bytes:
     if is_flow:
         try:
             apply_layout(root, path)
-        except LayoutError as exc:
+            apply_queried_fields(root, path)
+        except (LayoutError, QueriedFieldsError) as exc:
             raise CanonicalError(str(exc)) from exc
     return serialize(canonical_tree(root, path), path)
 

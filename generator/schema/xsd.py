@@ -8,6 +8,7 @@ lxml compiles the result in well under a second.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,16 +28,10 @@ def metadata_schema(wsdl_path: Path, roots: tuple[str, ...] = ROOT_TYPES):
         attrib={"targetNamespace": METADATA_NS, "elementFormDefault": "qualified"},
     )
     for child in schema_el:
-        wrapper.append(_copy(child))
+        wrapper.append(deepcopy(child))  # a copy: append would move it out of the WSDL tree
     for root in roots:
         etree.SubElement(wrapper, f"{{{XSD_NS}}}element", name=root, type=f"tns:{root}")
     return etree.XMLSchema(wrapper)
-
-
-def _copy(element):
-    from copy import deepcopy
-
-    return deepcopy(element)
 
 
 def schema_errors(path_or_bytes: Path | bytes, wsdl_path: Path) -> list[str]:

@@ -76,11 +76,6 @@ def _reminders(spec: Spec) -> Iterator[Finding]:
 
 def _invoicing(spec: Spec) -> Iterator[Finding]:
     inv = spec.invoicing
-    if inv.collection_method == "send_invoice" and inv.days_until_due is None:
-        yield (
-            ("invoicing", "days_until_due"),
-            "required when collection_method is send_invoice (expected a number of days, e.g. 30)",
-        )
     if inv.collection_method == "charge_automatically" and inv.days_until_due is not None:
         yield (
             ("invoicing", "days_until_due"),
@@ -191,6 +186,22 @@ def _customer_field(spec: Spec) -> Iterator[Finding]:
         )
 
 
+# The reminder flow names elements after record types; Flow element names hold 80 characters.
+LONGEST_REMINDER_ELEMENT_PREFIX = "Log_Fault_Send_Reminder_"
+FLOW_NAME_LIMIT = 80
+
+
+def _record_type_name_lengths(spec: Spec) -> Iterator[Finding]:
+    room = FLOW_NAME_LIMIT - len(LONGEST_REMINDER_ELEMENT_PREFIX)
+    for i, rt in enumerate(spec.record_types.types):
+        if len(rt.developer_name) > room:
+            yield (
+                ("record_types", "types", i, "developer_name"),
+                f"'{rt.developer_name}' is {len(rt.developer_name)} characters; flow element names "
+                f"built from it would pass Salesforce's 80 (expected at most {room} characters)",
+            )
+
+
 def _dotted(loc: tuple) -> str:
     return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
 
@@ -204,4 +215,5 @@ RULES = (
     _unique_names,
     _recipients,
     _customer_field,
+    _record_type_name_lengths,
 )

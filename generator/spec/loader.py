@@ -77,13 +77,25 @@ def _read_yaml(path: Path, name: str):
 
 
 def _plain(node):
-    """ruamel's commented containers -> plain dicts/lists/scalars for pydantic."""
+    """ruamel's commented containers and scalar subclasses -> plain Python values.
+
+    An unquoted date (`api_version: 2025-04-30`) is a YAML timestamp; every date in a spec is
+    meant as text, so it becomes its ISO form.
+    """
+    import datetime
+
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, (str, int)) else k: _plain(v) for k, v in node.items()}
+        return {_plain(k): _plain(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v) for v in node]
-    if hasattr(node, "__float__") and type(node).__name__ == "ScalarFloat":
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
         return float(node)
+    if isinstance(node, (datetime.date, datetime.datetime)):
+        return node.isoformat()
     if isinstance(node, str):
         return str(node)
     return node

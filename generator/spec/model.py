@@ -44,7 +44,9 @@ PATTERN_DESCRIPTIONS = {
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, regex_engine="python-re", coerce_numbers_to_str=True
+    )
 
 
 class StripeConnector(StrictModel):
@@ -82,13 +84,25 @@ class Invoicing(StrictModel):
         description="Opportunity stages in which an invoice is issued.",
     )
     minimum_amount: Decimal = Field(
-        Decimal("1"), ge=0, description="Smallest Opportunity Amount that gets an invoice."
+        Decimal("1"),
+        gt=0,
+        description="Smallest Opportunity Amount that gets an invoice (more than 0: Stripe "
+        "marks a zero invoice paid on finalization).",
     )
+
+    @property
+    def effective_days_until_due(self) -> int | None:
+        if self.collection_method != "send_invoice":
+            return None
+        return self.days_until_due if self.days_until_due is not None else 30
     collection_method: Literal["send_invoice", "charge_automatically"] = Field(
         "send_invoice", description="Stripe collection_method of new invoices."
     )
     days_until_due: int | None = Field(
-        30, ge=1, le=365, description="Stripe days_until_due (only for send_invoice)."
+        None,
+        ge=1,
+        le=365,
+        description="Stripe days_until_due; send_invoice only, where it defaults to 30.",
     )
     invoice_description: Text = Field(
         "Invoice for {opportunity_name}",

@@ -74,7 +74,10 @@ def _normalize(node: Any) -> Any:
 
 
 def decode(body: bytes | str) -> dict[str, Any]:
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+    except UnicodeDecodeError:
+        raise ParamError("Invalid request: the body is not UTF-8 form data.") from None
     if not text:
         return {}
     return decode_pairs(parse_qsl(text, keep_blank_values=True))

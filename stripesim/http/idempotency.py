@@ -72,3 +72,12 @@ def save(op: Operation, key: str, method: str, path: str, params: dict, status: 
         "request_id": request_id,
         "created": op.sim.clock.now(),
     })
+
+
+def purge_expired(op: Operation) -> int:
+    """Delete saved responses whose key has expired (lookups ignore them anyway)."""
+    cutoff = op.sim.clock.now() - op.sim.config.idempotency_ttl_seconds
+    expired = [record["id"] for record in op.tx.scan(KIND) if record["created"] <= cutoff]
+    for key in expired:
+        op.tx.delete(KIND, key)
+    return len(expired)

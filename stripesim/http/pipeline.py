@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from stripesim.params import read_params
 from stripesim.resources.registry import Endpoint
 from stripesim.resources.rendering import expand
 
+log = logging.getLogger("stripesim")
 _VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
 FORM = "application/x-www-form-urlencoded"
 
@@ -79,6 +81,10 @@ async def handle(protocol: Protocol, request: Request, endpoint: Endpoint) -> Re
                                       base_url)
     except StripeError as error:
         return error_response(error, request_id, headers)
+    except Exception:  # an emulator bug: log it, answer like Stripe's own 500 (nothing was stored)
+        log.exception("unhandled error in %s %s (%s)", request.method, request.url.path, request_id)
+        return error_response(StripeError("An unknown error occurred in the emulator; see its log.", status=500,
+                                          type="api_error"), request_id, headers)
     if rule is not None:  # a timeout after processing: the work is done, the answer comes too late
         await asyncio.sleep(rule.seconds)
     return json_response(status, body, request_id, {**headers, **extra})
@@ -108,8 +114,8 @@ def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_pa
             return 200, body, {}
         except StripeError as error:
             if key and error.saved_for_idempotency:
-                body = json.dumps(error.body(), separators=(",", ":"))
-                sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, error.status, body,
+                status, body = error.status, json.dumps(error.body(), separators=(",", ":"))
+                sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, status, body,
                                                                   request_id))
             raise
 

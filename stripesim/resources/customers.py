@@ -5,12 +5,12 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError
-from stripesim.params import (LIST_PARAMS, clean_metadata, hash_of, integer, merge_metadata, metadata,
+from stripesim.params import (DATED_LIST_PARAMS, clean_metadata, hash_of, merge_metadata, metadata,
                               string)
 from stripesim.resources import events
 from stripesim.resources.registry import endpoint
-from stripesim.resources.rendering import list_object, page, public
-from stripesim.resources.search import parse_query
+from stripesim.resources.rendering import list_object, public
+from stripesim.resources.search import SEARCH_PARAMS, search_result
 
 EDITABLE = {
     "name": string(emptyable=True),
@@ -118,7 +118,8 @@ def delete(op: Operation, params: dict, id: str) -> dict:
     return {"id": id, "object": "customer", "deleted": True}
 
 
-@endpoint("GET", "/v1/customers", {**LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
+@endpoint("GET", "/v1/customers",
+          {**DATED_LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
 def list_customers(op: Operation, params: dict) -> dict:
     email, clock = params.get("email"), params.get("test_clock")
 
@@ -134,28 +135,9 @@ def list_customers(op: Operation, params: dict) -> dict:
     return list_object(op, "customer", "/v1/customers", params, keep)
 
 
-@endpoint("GET", "/v1/customers/search", {"query": string(required=True), "limit": integer(minimum=1, maximum=100),
-                                          "page": string()})
+@endpoint("GET", "/v1/customers/search", SEARCH_PARAMS)
 def search(op: Operation, params: dict) -> dict:
-    matches = parse_query(params["query"], SEARCHABLE)
-    found = [c for c in reversed(op.tx.scan("customer")) if not c.get("deleted") and matches(c)]
-    offset = 0
-    if params.get("page"):
-        token = params["page"]
-        if not token.startswith("page_") or not token[5:].isdigit():
-            raise ParamError(f"Invalid page: {token}", code="parameter_invalid_string", param="page")
-        offset = int(token[5:])
-    limit = params.get("limit", 10)
-    chosen = found[offset:offset + limit]
-    has_more = offset + limit < len(found)
-    listed = page(chosen, "/v1/customers/search", {"limit": limit})
-    return {
-        "object": "search_result",
-        "data": listed["data"],
-        "has_more": has_more,
-        "next_page": f"page_{offset + limit}" if has_more else None,
-        "url": "/v1/customers/search",
-    }
+    return search_result(op, "customer", "/v1/customers/search", params, SEARCHABLE, public)
 
 
 SEARCHABLE = {"email": "email", "name": "name", "phone": "phone", "description": "description"}

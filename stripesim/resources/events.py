@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stripesim import ids
 from stripesim.context import Operation
-from stripesim.params import LIST_PARAMS, string, string_list
+from stripesim.params import DATED_LIST_PARAMS, string, string_list
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import list_object, public
 
@@ -74,7 +74,7 @@ def retrieve(op: Operation, params: dict, id: str) -> dict:
 @endpoint(
     "GET",
     "/v1/events",
-    {**LIST_PARAMS, "type": string(), "types": string_list()},
+    {**DATED_LIST_PARAMS, "type": string(), "types": string_list()},
 )
 def list_events(op: Operation, params: dict) -> dict:
     wanted = set(params.get("types") or [])

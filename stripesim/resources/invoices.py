@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
-from stripesim.params import LIST_PARAMS, boolean, enum, integer, merge_metadata, metadata, string
+from stripesim.params import DATED_LIST_PARAMS, LIST_PARAMS, boolean, enum, integer, merge_metadata, metadata, string
 from stripesim.resources import events, invoice_actions
 from stripesim.resources.invoice_model import new_invoice, render_invoice
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import list_object, page
 from stripesim.resources.scheduler import watch
+from stripesim.resources.search import SEARCH_PARAMS, search_result
 
 STATUSES = ("draft", "open", "paid", "uncollectible", "void")
 COLLECTION = ("charge_automatically", "send_invoice")
@@ -163,7 +164,7 @@ def delete(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("GET", "/v1/invoices", {
-    **LIST_PARAMS,
+    **DATED_LIST_PARAMS,
     "customer": string(),
     "status": enum(*STATUSES),
     "collection_method": enum(*COLLECTION),
@@ -175,6 +176,15 @@ def list_invoices(op: Operation, params: dict) -> dict:
                    for f in ("customer", "status", "collection_method", "test_clock"))
 
     return list_object(op, "invoice", "/v1/invoices", params, keep, lambda inv: render_invoice(op, inv))
+
+
+SEARCHABLE = {"customer": "customer", "status": "status", "number": "number", "currency": "currency",
+              "collection_method": "collection_method", "description": "description"}
+
+
+@endpoint("GET", "/v1/invoices/search", SEARCH_PARAMS)
+def search(op: Operation, params: dict) -> dict:
+    return search_result(op, "invoice", "/v1/invoices/search", params, SEARCHABLE, lambda inv: render_invoice(op, inv))
 
 
 @endpoint("GET", "/v1/invoices/{id}/lines", LIST_PARAMS)

@@ -7,6 +7,7 @@ from typing import Any
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
+from stripesim.params import in_range
 
 
 def public(obj: dict) -> dict:
@@ -23,7 +24,9 @@ def list_object(
     render: Callable[[dict], dict] = public,
 ) -> dict:
     """Stripe list: newest first, `limit` (default 10), cursors `starting_after`/`ending_before`."""
-    items = [obj for obj in op.tx.scan(kind) if not obj.get("deleted") and keep(obj)]
+    bounds = params.get("created")
+    items = [obj for obj in op.tx.scan(kind)
+             if not obj.get("deleted") and keep(obj) and (bounds is None or in_range(obj["created"], bounds))]
     items.reverse()  # storage is oldest first; Stripe lists newest first
     return page(items, url, params, render)
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from stripesim.context import Operation
 from stripesim.errors import ParamError
+from stripesim.params import integer, string
+
+SEARCH_PARAMS = {"query": string(required=True), "limit": integer(minimum=1, maximum=100), "page": string()}
 
 _CLAUSE = re.compile(
     r"""\s*(?P<neg>-)?(?P<field>metadata\[(?P<q>['"])(?P<key>[^'"]+)(?P=q)\]|[a-z_]+)"""
@@ -83,3 +87,25 @@ def _clause(match: re.Match, fields: dict[str, str]) -> Callable[[dict], bool]:
         return not hit if match.group("neg") else hit
 
     return test
+
+
+def search_result(op: Operation, kind: str, url: str, params: dict, fields: dict[str, str],
+                  render: Callable[[dict], dict]) -> dict:
+    """Stripe's search answer: newest first, `limit`, an opaque `page` token for the next page."""
+    matches = parse_query(params["query"], fields)
+    found = [obj for obj in reversed(op.tx.scan(kind)) if not obj.get("deleted") and matches(obj)]
+    offset = 0
+    if params.get("page"):
+        token = params["page"]
+        if not token.startswith("page_") or not token[5:].isdigit():
+            raise ParamError(f"Invalid page: {token}", code="parameter_invalid_string", param="page")
+        offset = int(token[5:])
+    limit = params.get("limit", 10)
+    has_more = offset + limit < len(found)
+    return {
+        "object": "search_result",
+        "data": [render(obj) for obj in found[offset:offset + limit]],
+        "has_more": has_more,
+        "next_page": f"page_{offset + limit}" if has_more else None,
+        "url": url,
+    }

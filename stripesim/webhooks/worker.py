@@ -17,6 +17,7 @@ import time
 import httpx
 
 from stripesim.engine import Simulator
+from stripesim.http.idempotency import purge_expired
 from stripesim.resources.scheduler import has_due_work, run_due_work
 from stripesim.webhooks.queue import switches
 from stripesim.webhooks.signing import sign
@@ -25,6 +26,7 @@ log = logging.getLogger("stripesim.webhooks")
 
 USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
 DONE_KIND = "delivery_done"
+PURGE_SECONDS = 300  # how often expired idempotency keys are dropped
 
 
 class DeliveryWorker:
@@ -33,6 +35,7 @@ class DeliveryWorker:
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
         self._last_sweep = 0.0
+        self._last_purge = time.time()
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -74,6 +77,10 @@ class DeliveryWorker:
             self._last_sweep = time.time()
             for account in self.sim.account_ids():
                 self.sim.operate(account, lambda op: has_due_work(op) and run_due_work(op, None))
+        if time.time() - self._last_purge >= PURGE_SECONDS:
+            self._last_purge = time.time()
+            for account in self.sim.account_ids():
+                self.sim.operate(account, purge_expired)
         now = time.time()
         soonest = now + cfg.sweep_seconds
         batch: list[tuple[str, dict]] = []
@@ -93,11 +100,20 @@ class DeliveryWorker:
                 elif settings["order"] == "shuffle":
                     random.Random(settings["shuffle_seed"]).shuffle(due)
                 batch.extend((account, delivery) for delivery in due)
+        # One endpoint's deliveries go out in order, one at a time; endpoints do not wait
+        # for each other, so a slow or dead endpoint delays nobody else.
+        by_endpoint: dict[tuple[str, str], list[dict]] = {}
         for account, delivery in batch:
-            await self.attempt(client, account, delivery)
+            by_endpoint.setdefault((account, delivery["endpoint"]), []).append(delivery)
+        await asyncio.gather(*(self._send_in_order(client, account, deliveries)
+                               for (account, _), deliveries in by_endpoint.items()))
         if batch:
             return 0.0  # attempts scheduled retries: look again at once
         return soonest - time.time()
+
+    async def _send_in_order(self, client: httpx.AsyncClient, account: str, deliveries: list[dict]) -> None:
+        for delivery in deliveries:
+            await self.attempt(client, account, delivery)
 
     async def attempt(self, client: httpx.AsyncClient, account: str, delivery: dict) -> None:
         with self.sim.operation(account) as op:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from gen_support import DEFAULT_SPEC, EU_SPEC
 from generator.render import render
 from generator.spec import load_spec
-from sfpay.paths import PROJECT_ROOT, WSDL_PATH
-
-DEFAULT_SPEC = PROJECT_ROOT / "specs" / "ct-nonprofit.yml"
-EU_SPEC = PROJECT_ROOT / "specs" / "examples" / "eu-three-types.yml"
-FORCE_APP = PROJECT_ROOT / "force-app"
-SPECS = {"default": DEFAULT_SPEC, "eu": EU_SPEC}
+from sfpay.paths import WSDL_PATH
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +30,7 @@ def eu_files(eu_spec) -> dict[str, bytes]:
     return render(eu_spec)
 
 
-@pytest.fixture(scope="session", params=sorted(SPECS))
+@pytest.fixture(scope="session", params=["default", "eu"])
 def rendered(request, default_files, eu_files) -> tuple[str, dict[str, bytes]]:
     return request.param, {"default": default_files, "eu": eu_files}[request.param]
 
@@ -46,7 +40,3 @@ def wsdl_schema():
     from generator.schema.xsd import metadata_schema
 
     return metadata_schema(WSDL_PATH)
-
-
-def flows_of(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {Path(p).name.removesuffix(".flow-meta.xml"): d for p, d in files.items() if p.endswith(".flow-meta.xml")}

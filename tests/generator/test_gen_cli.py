@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_SPEC, EU_SPEC
+from gen_support import DEFAULT_SPEC, EU_SPEC
 from sfpay.paths import PROJECT_ROOT
 
 BAD = Path(__file__).parent / "bad_specs" / "cross_references.yml"
@@ -120,3 +120,35 @@ def test_diagram_without_flows_is_a_user_error(tmp_path):
     result = sfpay("diagram", "--flows", str(tmp_path), "--out", str(tmp_path / "d"))
     assert result.returncode == 1
     assert "no *.flow-meta.xml files" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_refuses_to_replace_a_directory_with_foreign_files(tmp_path):
+    out = tmp_path / "project"
+    (out / "main/default/classes").mkdir(parents=True)
+    apex = out / "main/default/classes/Handwritten.cls"
+    apex.write_text("public class Handwritten {}")
+    result = sfpay("generate", "--out", str(out))
+    assert result.returncode == 1
+    assert "holds files the generator does not write (main/default/classes/Handwritten.cls)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert apex.read_text() == "public class Handwritten {}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"], "no staging directory left behind"
+
+
+def test_output_path_that_is_a_file_is_a_user_error(tmp_path):
+    target = tmp_path / "force-app"
+    target.write_text("not a directory")
+    result = sfpay("generate", "--out", str(target))
+    assert result.returncode == 1
+    assert "exists and is not a directory" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text() == "not a directory"
+
+
+def test_spec_check_accepts_good_and_lists_problems_of_bad_specs(tmp_path):
+    good = sfpay("spec", "check", str(EU_SPEC))
+    assert good.returncode == 0, good.stderr
+    assert "is valid: currency eur, 4 mapped events, 2 reminder offset(s), record types Member, Sponsor, Grant." in good.stdout
+    bad = sfpay("spec", "check", str(BAD))
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.splitlines()[-1] == f"20 problem(s) in {BAD}."
+    assert list(tmp_path.iterdir()) == []

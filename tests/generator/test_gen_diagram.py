@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import flows_of
-from flowxml import nodes, parse, text
+from gen_support import flows_of
+from gen_flowxml import nodes, parse, text
 from generator.diagram import DiagramError, flow_to_mermaid
 
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from conftest import flows_of
-from flowxml import all_of, parse, text
-from formula_eval import Evaluator
+from gen_support import flows_of
+from gen_flowxml import all_of, parse, text
+from gen_formula_eval import Evaluator
 from sfpay.paths import STRIPE_FIXTURES_PATH
 
 

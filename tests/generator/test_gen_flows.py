@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from conftest import flows_of
-from flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
+from gen_support import flows_of
+from gen_flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
 from sfpay.paths import CONNECTOR_CATALOG_PATH
 
 ALLOWED_FUNCTIONS = {
@@ -278,3 +278,37 @@ def test_async_batches_stay_under_the_callout_limit(rendered, spec_by_name):
         longest = _max_callouts(nodes(root), text(path, "connector/targetReference"), {})
         assert longest >= 4
         assert batch * longest <= 100, f"{kind}: {batch} interviews x {longest} callouts"
+
+
+def test_lookups_query_exactly_the_fields_the_flow_reads(rendered):
+    for api, root in _flows(rendered).items():
+        body = "\n".join(node.text for node in root.iter() if isinstance(node.tag, str) and node.text)
+        for element in all_of(root, "recordLookups"):
+            name = text(element, "name")
+            queried = [q.text for q in all_of(element, "queriedFields")]
+            assert queried and queried[0] == "Id" and queried[1:] == sorted(queried[1:]), f"{api}: {name}"
+            read = set(re.findall(rf"(?<![A-Za-z0-9_]){name}\.([A-Za-z0-9_]+)", body)) | {"Id"}
+            assert read == set(queried), f"{api}: {name} reads {sorted(read)} but queries {queried}"
+
+
+def test_relationship_paths_through_lookups_are_refused():
+    from lxml import etree
+
+    from generator.render.queried_fields import QueriedFieldsError, apply_queried_fields
+
+    ns = "http://soap.sforce.com/2006/04/metadata"
+    flow = etree.fromstring(
+        f'<Flow xmlns="{ns}"><recordLookups><name>Get_A</name><storeOutputAutomatically>true'
+        "</storeOutputAutomatically></recordLookups><formulas><name>F</name><expression>"
+        "{!Get_A.Owner.Email}</expression></formulas></Flow>"
+    )
+    with pytest.raises(QueriedFieldsError, match="Get_A.Owner.Email traverses a relationship"):
+        apply_queried_fields(flow, "f.flow-meta.xml")
+
+
+def test_event_updates_apply_only_while_the_invoice_is_current(rendered, spec_by_name):
+    spec, flows = _by_kind(rendered, spec_by_name)
+    elements = nodes(flows["event"])
+    for name in ("Update_Status", "Update_Paid", "Update_Event_Only"):
+        filters = {(text(f, "field"), text(f, "value/elementReference")) for f in all_of(elements[name][1], "filters")}
+        assert filters == {("Id", "Get_Opportunity.Id"), (spec.fields.invoice_id.api_name, "Event_Invoice_Id")}

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DEFAULT_SPEC, EU_SPEC, FORCE_APP
+from gen_support import DEFAULT_SPEC, EU_SPEC, FORCE_APP
 from generator.output import compare
 from generator.render import render
 from generator.spec import load_spec
@@ -88,3 +88,10 @@ def test_expected_file_set(default_files):
         "main/default/permissionsets/Stripe_Invoicing_Fields.permissionset-meta.xml",
         "main/default/workflows/Opportunity.workflow-meta.xml",
     ]
+
+
+def test_every_rendered_path_is_one_the_generator_owns(default_files, eu_files):
+    from generator.output import is_owned
+
+    for files in (default_files, eu_files):
+        assert [p for p in files if not is_owned(p)] == []

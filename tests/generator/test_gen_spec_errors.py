@@ -41,3 +41,28 @@ def test_unquoted_api_version_is_accepted(tmp_path):
     path = tmp_path / "v.yml"
     path.write_text("api_version: 65.0\n", encoding="utf-8")
     assert load_spec(path).api_version == "65.0"
+
+
+def test_record_type_names_leave_room_for_flow_element_names(tmp_path):
+    name = "A" * 57
+    path = tmp_path / "long.yml"
+    path.write_text(
+        "record_types:\n  create: false\n  types:\n"
+        f"    - developer_name: {name}\n      label: Long\n"
+        "      reminder: {alert_name: A, alert_description: d, template_name: T, template_label: t, subject: s, body: b}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:4: record_types.types[0].developer_name: '{name}' is 57 characters; flow element names "
+        "built from it would pass Salesforce's 80 (expected at most 56 characters)"
+    ]
+
+
+def test_unquoted_dates_and_numbers_are_read_as_text(tmp_path):
+    path = tmp_path / "dates.yml"
+    path.write_text("stripe:\n  api_version: 2025-04-30\n  account_name: 2024\n", encoding="utf-8")
+    spec = load_spec(path)
+    assert spec.stripe.api_version == "2025-04-30"
+    assert spec.stripe.account_name == "2024"

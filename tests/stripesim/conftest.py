@@ -23,10 +23,18 @@ def fast_config(**overrides) -> SimConfig:
     return SimConfig(**values)
 
 
-@pytest.fixture
-def sim():
+@pytest.fixture(scope="session")
+def shared_sim():
     with start_sim(fast_config()) as running:
         yield running
+
+
+@pytest.fixture
+def sim(shared_sim):
+    """The shared emulator, emptied: `/_sim/reset` drops the account's data, switches and faults."""
+    shared_sim.admin.reset()
+    shared_sim.admin.set_rate_limit(None)
+    return shared_sim
 
 
 @pytest.fixture

@@ -99,3 +99,13 @@ def test_account_clock_advance_marks_overdue(sim, client):
     assert overdue_ids(client) == []
     sim.admin.advance_clock(2 * DAY)
     assert overdue_ids(client) == [invoice.id]
+
+
+def test_account_clock_auto_finalizes_drafts(sim, client):
+    customer = client.v1.customers.create(params={"email": "auto@example.org"})
+    invoice = client.v1.invoices.create(params={"customer": customer.id, "auto_advance": True})
+    client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": 100})
+    manual = client.v1.invoices.create(params={"customer": customer.id})
+    sim.admin.advance_clock(3601)
+    assert client.v1.invoices.retrieve(invoice.id).status == "open"
+    assert client.v1.invoices.retrieve(manual.id).status == "draft"

@@ -72,18 +72,31 @@ def test_bad_fault_rules_are_refused(sim):
 
 
 def test_rate_limit(sim, client):
-    sim.admin.set_rate_limit(25)
+    sim.admin.set_rate_limit(5)
     statuses = []
-    for _ in range(40):
+    for _ in range(12):
         try:
             client.v1.customers.list()
             statuses.append(200)
         except stripe.RateLimitError as error:
+            assert error.error.code == "rate_limit" and error.error.type == "invalid_request_error"
             statuses.append(error.http_status)
-    assert statuses[:25] == [200] * 25 and 429 in statuses[25:]
+    assert statuses[:5] == [200] * 5 and 429 in statuses[5:]
     sim.admin.set_rate_limit(None)
-    time.sleep(0.05)
     client.v1.customers.list()
+
+
+def test_rate_limiter_window():
+    from stripesim.http.ratelimit import RateLimiter
+
+    now = [100.0]
+    limiter = RateLimiter(25, now=lambda: now[0])
+    assert all(limiter.allow("acct") for _ in range(25))
+    assert not limiter.allow("acct") and limiter.allow("other")
+    now[0] += 0.5
+    assert not limiter.allow("acct")
+    now[0] += 0.51
+    assert limiter.allow("acct")
 
 
 def test_rate_limit_from_config():

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stripesim.errors import ParamError
 from stripesim.http.forms import decode
@@ -39,3 +43,32 @@ def test_conflicting_or_malformed_keys_are_errors(body):
 
 def test_empty_body():
     assert decode(b"") == {}
+
+
+def test_non_utf8_body_is_a_clear_error():
+    with pytest.raises(ParamError, match="not UTF-8"):
+        decode(b"email=\xff\xfe")
+
+
+def _sdk_encode(params: dict) -> str:
+    """Encode as the stripe SDK does on the wire (its own encoder, brackets left readable)."""
+    from stripe._encode import _api_encode
+
+    return urlencode(list(_api_encode(params))).replace("%5B", "[").replace("%5D", "]")
+
+
+_keys = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
+_values = st.recursive(
+    st.text(max_size=12),
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=4),
+        st.dictionaries(_keys, children, min_size=1, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_keys, _values, max_size=5))
+def test_decoding_inverts_the_sdk_encoder(params):
+    assert decode(_sdk_encode(params)) == params

@@ -80,6 +80,18 @@ def test_keys_expire_after_24_hours_of_emulated_time(sim, client):
     assert raw_post(sim, "/v1/customers", {"email": "c@example.org"}, "key-5").status_code == 200
 
 
+def test_expired_keys_are_purged(sim):
+    from stripesim.http.idempotency import purge_expired
+
+    raw_post(sim, "/v1/customers", {"email": "a@example.org"}, "old-key")
+    account = sim.sim.account_ids()[0]
+    assert sim.sim.operate(account, purge_expired) == 0
+    sim.admin.advance_clock(24 * 3600)
+    raw_post(sim, "/v1/customers", {"email": "b@example.org"}, "new-key")
+    assert sim.sim.operate(account, purge_expired) == 1
+    assert raw_post(sim, "/v1/customers", {"email": "b@example.org"}, "new-key").headers["Idempotent-Replayed"]
+
+
 def test_keys_are_per_account(tmp_path):
     from stripesim import SimConfig, start_sim
 
@@ -96,3 +108,25 @@ def test_get_requests_ignore_idempotency(sim, client):
     for _ in range(2):
         response = httpx.get(f"{sim.base_url}/v1/customers/{customer.id}", headers=headers)
         assert response.status_code == 200 and "Idempotent-Replayed" not in response.headers
+
+
+def test_injected_clock_drives_created_and_expiry():
+    import stripe as stripe_sdk
+
+    from sfpay.serving import serving
+    from stripesim import SimConfig, create_app
+    from stripesim.clock import SimClock
+    from stripesim.engine import Simulator
+
+    now = [1_800_000_000.0]
+    simulator = Simulator(SimConfig(), clock=SimClock(now_fn=lambda: now[0]))
+    with serving(create_app(sim=simulator)) as server:
+        client = stripe_sdk.StripeClient(simulator.config.api_keys[0], base_addresses={"api": server.base_url},
+                                         max_network_retries=0)
+        first = client.v1.customers.create(params={"name": "A"}, options={"idempotency_key": "k"})
+        assert first.created == 1_800_000_000
+        now[0] += 86399
+        assert client.v1.customers.create(params={"name": "A"}, options={"idempotency_key": "k"}).id == first.id
+        now[0] += 1
+        assert client.v1.customers.create(params={"name": "A"}, options={"idempotency_key": "k"}).id != first.id
+    simulator.close()

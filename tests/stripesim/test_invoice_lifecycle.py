@@ -217,3 +217,38 @@ def test_hosted_invoice_page_pays_the_invoice(client):
     succeeded = client.v1.events.list(params={"type": "invoice.payment_succeeded"}).data[0]
     assert succeeded.request.id is None  # a customer's payment, not an API request
     assert httpx.get(url + "x").status_code == 404
+
+
+def test_module_level_sdk_configuration(sim, monkeypatch):
+    """The older global style (`stripe.api_key`, `stripe.api_base`) works too."""
+    monkeypatch.setattr(stripe, "api_key", sim.api_key)
+    monkeypatch.setattr(stripe, "api_base", sim.base_url)
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    customer = stripe.Customer.create(email="global@example.org")
+    invoice = stripe.Invoice.create(customer=customer.id, collection_method="send_invoice", days_until_due=30)
+    stripe.InvoiceItem.create(customer=customer.id, invoice=invoice.id, amount=900)
+    finalized = stripe.Invoice.finalize_invoice(invoice.id)
+    assert finalized.status == "open" and finalized.amount_due == 900
+    assert stripe.Invoice.retrieve(invoice.id).number == finalized.number
+
+
+def test_updating_collection_terms_of_a_draft(client):
+    customer = client.v1.customers.create(params={"email": "terms@example.org"})
+    invoice = client.v1.invoices.create(params={"customer": customer.id})
+    assert invoice.collection_method == "charge_automatically" and invoice.due_date is None
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.invoices.update(invoice.id, params={"collection_method": "send_invoice"})
+    assert caught.value.param == "days_until_due"
+    updated = client.v1.invoices.update(invoice.id, params={"collection_method": "send_invoice",
+                                                            "days_until_due": 14})
+    assert updated.collection_method == "send_invoice" and updated.due_date == updated.created + 14 * 86400
+    event = client.v1.events.list(params={"type": "invoice.updated"}).data[0]
+    assert event.data.previous_attributes.collection_method == "charge_automatically"
+    back = client.v1.invoices.update(invoice.id, params={"collection_method": "charge_automatically"})
+    assert back.due_date is None
+    client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": 10})
+    client.v1.invoices.finalize_invoice(invoice.id)
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.invoices.update(invoice.id, params={"days_until_due": 3})
+    assert caught.value.code == "invoice_not_editable"
+    assert client.v1.invoices.update(invoice.id, params={"metadata": {"k": "v"}}).metadata.k == "v"

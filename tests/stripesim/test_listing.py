@@ -109,3 +109,33 @@ def test_events_filter_by_type(client):
     assert types == {"invoice.created", "invoiceitem.created"}
     only = client.v1.events.list(params={"types": ["customer.created"]}).data
     assert [e.type for e in only] == ["customer.created"]
+
+
+def test_created_filters(sim, client):
+    first = client.v1.customers.create(params={"email": "early@example.org"})
+    sim.admin.advance_clock(100)
+    second = client.v1.customers.create(params={"email": "late@example.org"})
+    assert second.created >= first.created + 100
+    after = client.v1.customers.list(params={"created": {"gt": first.created}}).data
+    assert [c.id for c in after] == [second.id]
+    exact = client.v1.customers.list(params={"created": first.created}).data
+    assert [c.id for c in exact] == [first.id]
+    events = client.v1.events.list(params={"created": {"gte": second.created}}).data
+    assert [e.data.object.id for e in events] == [second.id]
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.customers.list(params={"created": {"after": 1}})
+    assert caught.value.param == "created[after]"
+
+
+def test_search_invoices(client):
+    from tests.stripesim.conftest import make_invoice
+
+    customer, draft = make_invoice(client)
+    _, other = make_invoice(client)
+    client.v1.invoices.finalize_invoice(other.id)
+    found = client.v1.invoices.search(params={"query": f"customer:'{customer.id}'"})
+    assert [i.id for i in found.data] == [draft.id] and found.url == "/v1/invoices/search"
+    assert [i.id for i in client.v1.invoices.search(params={"query": "status:'open'"}).data] == [other.id]
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        client.v1.invoices.search(params={"query": "total>5"})
+    assert caught.value.param == "query"

@@ -16,8 +16,8 @@ from sfpay.serving import free_port
 from stripesim import DEFAULT_API_KEY, SimConfig, start_sim
 from tests.stripesim.conftest import fast_config, make_invoice
 
-# `python -m stripesim` is the `sfpay stripe-sim` command on its own.
-COMMAND = [sys.executable, "-m", "stripesim"]
+# The real command line; `python -m stripesim` (used by the benchmark) is the same command alone.
+COMMAND = [sys.executable, "-m", "sfpay", "stripe-sim"]
 
 
 def test_state_survives_an_in_process_restart(tmp_path, receiver):

@@ -91,17 +91,24 @@ def test_tampered_and_stale_payloads_are_rejected(sim, client, receiver):
     stripe.Webhook.construct_event(stale.body, stale.headers["stripe-signature"], endpoint.secret, tolerance=3600)
 
 
-def test_failed_deliveries_are_retried_with_backoff(sim, client, receiver):
-    create_endpoint(client, receiver, ["customer.created"])
-    receiver.fail_next = 3
-    customer = client.v1.customers.create(params={"email": "a@example.org"})
-    wait_until(lambda: len(receiver.received) == 1)
-    assert receiver.attempts == 4
-    delivery = sim.admin.wait_for_deliveries()[0]
+def test_failed_deliveries_are_retried_with_backoff(receiver):
+    from stripesim import start_sim
+    from tests.stripesim.conftest import fast_config
+
+    with start_sim(fast_config(retry_base_seconds=0.15, retry_max_seconds=5)) as sim:
+        client = sim.stripe_client()
+        create_endpoint(client, receiver, ["customer.created"])
+        receiver.fail_next = 3
+        customer = client.v1.customers.create(params={"email": "a@example.org"})
+        wait_until(lambda: len(receiver.received) == 1)
+        assert receiver.attempts == 4
+        delivery = sim.admin.wait_for_deliveries()[0]
     assert delivery["status"] == "succeeded" and delivery["attempts"] == 4
     assert [h["status"] for h in delivery["history"]] == [500, 500, 500, 200]
     gaps = [b["at"] - a["at"] for a, b in zip(delivery["history"], delivery["history"][1:])]
-    assert gaps[1] > gaps[0] * 1.5  # exponential backoff
+    # Exponential backoff: each wait is at least base * 2**n (load can only make it longer).
+    for n, gap in enumerate(gaps):
+        assert gap >= 0.15 * 2**n - 0.01, gaps
     assert receiver.events()[0]["data"]["object"]["id"] == customer.id
 
 
@@ -179,3 +186,36 @@ def test_bad_switches_are_refused(sim):
         sim.admin.webhook_switches(reorder=True)
     with pytest.raises(RuntimeError, match="Invalid order"):
         sim.admin.webhook_switches(order="random")
+
+
+def test_a_slow_endpoint_does_not_hold_up_others(sim, client, receiver):
+    import threading
+
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from sfpay.serving import start_in_thread
+
+    release = threading.Event()
+
+    async def slow(request):
+        import asyncio
+
+        while not release.is_set():
+            await asyncio.sleep(0.02)
+        return JSONResponse({})
+
+    slow_server = start_in_thread(Starlette(routes=[Route("/slow", slow, methods=["POST"])]))
+    try:
+        client.v1.webhook_endpoints.create(params={"url": f"{slow_server.base_url}/slow",
+                                                   "enabled_events": ["customer.created"]})
+        create_endpoint(client, receiver, ["customer.created"])
+        client.v1.customers.create(params={"email": "a@example.org"})
+        wait_until(lambda: len(receiver.received) == 1, timeout=3)
+        release.set()
+        statuses = [d["status"] for d in sim.admin.wait_for_deliveries()]
+        assert statuses == ["succeeded", "succeeded"]
+    finally:
+        release.set()
+        slow_server.stop()

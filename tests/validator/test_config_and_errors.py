@@ -7,6 +7,8 @@ import shutil
 
 from validate_helpers import CORPUS, FIXTURES, findings_of, run_validate
 
+from validator.rules import RULES
+
 
 def copy_case(tmp_path, name="callout_after_dml"):
     target = tmp_path / name
@@ -99,7 +101,7 @@ def test_list_rules_names_every_rule():
     result = run_validate("--list-rules", cwd=FIXTURES)
     assert result.returncode == 0
     ids = [line.split()[0] for line in result.stdout.splitlines()]
-    assert "callout-after-dml" in ids and "schema-invalid" in ids and len(ids) == len(set(ids)) == 21
+    assert "callout-after-dml" in ids and "schema-invalid" in ids and len(ids) == len(set(ids)) == len(RULES)
 
 
 def test_garbage_in_every_metadata_file_never_tracebacks(tmp_path):
@@ -116,4 +118,16 @@ def test_garbage_in_every_metadata_file_never_tracebacks(tmp_path):
     assert {f["file"] for f in found} >= {f"force-app/{p.relative_to(project / 'force-app').as_posix()}" for p in files}
     assert all(f["rule_id"] in {"xml-malformed", "schema-invalid", "permset-field-missing", "element-unreachable",
                                 "email-alert-unknown", "email-template-missing", "file-pair-missing",
-                                "connector-target-missing"} for f in found), json.dumps(found, indent=1)
+                                "connector-target-missing", "field-unknown"} for f in found), json.dumps(found, indent=1)
+
+
+def test_forceignore_hides_files_the_cli_would_not_deploy(tmp_path):
+    case = copy_case(tmp_path, "unknown_file_type")
+    (case / "sfdx-project.json").write_text('{"packageDirectories": [{"path": "force-app"}]}')
+    (case / ".forceignore").write_text("# tooling\n**/notes.txt\nwidgets\n!keep.txt\n")
+    result = run_validate(".", "--format", "json", cwd=case)
+    assert findings_of(result) == []
+    assert result.returncode == 0
+    (case / ".forceignore").write_text("**/notes.txt\n")
+    result = run_validate("force-app", "--format", "json", cwd=case)
+    assert [f["file"] for f in findings_of(result)] == ["force-app/main/default/widgets/Dial.widget-meta.xml"]

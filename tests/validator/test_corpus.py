@@ -52,3 +52,10 @@ def test_text_output_names_file_line_rule_and_hint():
     assert lines[1].startswith("    hint: Point the connector's targetReference")
     assert lines[-1] == "1 files, 1 flows checked: 1 error(s), 0 warning(s)"
     assert result.stderr == ""
+
+
+def test_every_rule_is_documented():
+    from validate_helpers import WORKTREE
+
+    docs = (WORKTREE / "docs" / "validator.md").read_text(encoding="utf-8")
+    assert [rule.id for rule in RULES if f"| `{rule.id}` |" not in docs] == []

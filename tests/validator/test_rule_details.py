@@ -137,3 +137,20 @@ def test_invocable_apex_class_in_the_tree_is_a_known_action(tmp_path, monkeypatc
     (tmp_path / "force-app/main/default/classes").mkdir(parents=True)
     (tmp_path / "force-app/main/default/classes/CalculateDiscount.cls").write_text("public class CalculateDiscount {}\n")
     assert findings(tmp_path, monkeypatch, files) == []
+
+
+def test_static_resources_and_settings_are_known_types(tmp_path, monkeypatch):
+    resource = (f"<StaticResource {NS}><cacheControl>Public</cacheControl>"
+                "<contentType>application/zip</contentType></StaticResource>\n")
+    files = {
+        "staticresources/logo.resource-meta.xml": resource.replace("application/zip", "image/png"),
+        "staticresources/widgets.resource-meta.xml": resource,
+        "settings/Account.settings-meta.xml": f"<AccountSettings {NS}><enableAccountOwnerReport>true</enableAccountOwnerReport></AccountSettings>\n",
+        "settings/Foo.settings-meta.xml": f"<FooSettings {NS}/>\n",
+    }
+    (tmp_path / "force-app/main/default/staticresources/widgets").mkdir(parents=True)
+    (tmp_path / "force-app/main/default/staticresources/widgets/dial.js").write_text("export default {};\n")
+    (tmp_path / "force-app/main/default/staticresources/logo.png").write_bytes(b"\x89PNG")
+    assert findings(tmp_path, monkeypatch, files) == [
+        ("schema-invalid", 2, "the Metadata API v66 schema has no type `FooSettings`"),
+    ]

@@ -21,8 +21,11 @@ EVENTS = FLOWS + "Stripe_Event_Update_Payment_Status.flow-meta.xml"
 REMINDER = FLOWS + "Opportunity_Payment_Reminder.flow-meta.xml"
 WON = FLOWS + "Opportunity_Set_Close_Date_When_Won.flow-meta.xml"
 TASKS = FLOWS + "Close_Open_Tasks.flow-meta.xml"
+PLEDGE = FLOWS + "Log_Donation_Pledge.flow-meta.xml"
 PERMSET = "force-app/main/default/permissionsets/Stripe_Payments.permissionset-meta.xml"
 WORKFLOW = "force-app/main/default/workflows/Opportunity.workflow-meta.xml"
+TEMPLATE = "force-app/main/default/email/Stripe_Payments/Payment_Reminder.email"
+TEMPLATE_META = TEMPLATE + "-meta.xml"
 URL_FIELD = "force-app/main/default/objects/Opportunity/fields/Stripe_Invoice_URL__c.field-meta.xml"
 
 SYNC_START = """        <connector>
@@ -42,10 +45,10 @@ ASYNC_PATH = """        <scheduledPaths>
 CASES = {
     "callouts moved to the immediate path": (
         [(INVOICE, ASYNC_PATH, ""), (INVOICE, "        <filterLogic>and</filterLogic>\n        <filters>\n            <field>Amount", SYNC_START + "\n        <filters>\n            <field>Amount")],
-        [("callout-not-async", INVOICE, 3, "`Create_Customer` calls `stripeGC__v02_CreateCustomers` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 45, "`Create_Invoice` calls `stripeGC__v02_CreateInvoices` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 104, "`Add_Invoice_Item` calls `stripeGC__v02_CreateInvoiceitems` on the immediate path of a RecordAfterSave flow"),
-         ("callout-not-async", INVOICE, 163, "`Finalize_Invoice` calls `stripeGC__v02_PostInvoicesFinalize` on the immediate path of a RecordAfterSave flow")],
+        [("callout-not-async", INVOICE, 3, "`Create_Customer` calls `stripeGC__v02_CreateCustomers` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 45, "`Create_Invoice` calls `stripeGC__v02_CreateInvoices` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 104, "`Add_Invoice_Item` calls `stripeGC__v02_CreateInvoiceitems` on the immediate path of a RecordAfterSave flow, inside the triggering save"),
+         ("callout-not-async", INVOICE, 163, "`Finalize_Invoice` calls `stripeGC__v02_PostInvoicesFinalize` on the immediate path of a RecordAfterSave flow, inside the triggering save")],
     ),
     "first connector action saves before the next callout": (
         [(INVOICE, "<booleanValue>false</booleanValue>", "<booleanValue>true</booleanValue>", 1)],
@@ -110,6 +113,32 @@ CASES = {
         [(TASKS, "Each_Task.Status", "Each_Task.Stage")],
         [("field-unknown", TASKS, 29, "`Each_Task.Stage`: `Task` has no field `Stage`")],
     ),
+    "screen component inside a section misspelt in a text template": (
+        [(PLEDGE, "{!Pledge_Note}", "{!Pledge_Notes}")],
+        [("reference-unresolved", PLEDGE, 156, "`Pledge_Notes`: the flow has no element or resource named `Pledge_Notes`; did you mean `Pledge_Note`?")],
+    ),
+    "decision outcome renamed but still referenced": (
+        [(PLEDGE, "<name>Major_Pledge</name>", "<name>Large_Pledge</name>")],
+        [("reference-unresolved", PLEDGE, 37, "`Major_Pledge`: the flow has no element or resource named `Major_Pledge`; did you mean `Large_Pledge`?")],
+    ),
+    "connector pointing at a screen component instead of a screen": (
+        [(PLEDGE, "<targetReference>Confirmation</targetReference>", "<targetReference>Done_Text</targetReference>")],
+        [("connector-target-missing", PLEDGE, 48, "next connector of `Create_Follow_Up` targets `Done_Text`: `Done_Text` is not an element a connector can lead to (screens.fields)"),
+         ("element-unreachable", PLEDGE, 74, "screens `Confirmation` is not reachable from the start")],
+    ),
+    "misspelt value written to a restricted picklist": (
+        [(EVENTS, "<stringValue>Paid</stringValue>\n            </value>\n        </inputAssignments>",
+          "<stringValue>Payed</stringValue>\n            </value>\n        </inputAssignments>")],
+        [("picklist-value-unknown", EVENTS, 142, "writes `Payed` for `Opportunity.Stripe_Payment_Status__c`, whose values are Open, Paid, Failed")],
+    ),
+    "decision compares a picklist with a value it cannot hold": (
+        [(EVENTS, "<stringValue>Paid</stringValue>\n                </rightValue>", "<stringValue>Settled</stringValue>\n                </rightValue>")],
+        [("picklist-value-unknown", EVENTS, 46, "compares with `Settled` for `Opportunity.Stripe_Payment_Status__c`, whose values are Open, Paid, Failed")],
+    ),
+    "entry condition on a picklist value that does not exist": (
+        [(REMINDER, "<stringValue>Open</stringValue>", "<stringValue>Opened</stringValue>")],
+        [("picklist-value-unknown", REMINDER, 94, "compares with `Opened` for `Opportunity.Stripe_Payment_Status__c`, whose values are Open, Paid, Failed")],
+    ),
     "permission set loses a field": (
         [(PERMSET, """    <fieldPermissions>
         <editable>false</editable>
@@ -122,6 +151,12 @@ CASES = {
     "alert renamed in the workflow file": (
         [(WORKFLOW, "<fullName>Profit_Payment_Reminder</fullName>", "<fullName>Business_Payment_Reminder</fullName>")],
         [("email-alert-unknown", REMINDER, 22, "`Send_Profit_Reminder` sends email alert `Opportunity.Profit_Payment_Reminder`, which workflows/Opportunity.workflow-meta.xml does not define")],
+    ),
+    "custom field misspelt in an email template body and subject": (
+        [(TEMPLATE, "{!Opportunity.Stripe_Invoice_URL__c}", "{!Opportunity.Stripe_Invoice_Link__c}"),
+         (TEMPLATE_META, "is still open</subject>", "is still open ({!Opportunity.Stripe_Status__c})</subject>")],
+        [("field-unknown", TEMPLATE, 4, "merge field `{!Opportunity.Stripe_Invoice_Link__c}`: `Opportunity` has no field `Stripe_Invoice_Link__c`"),
+         ("field-unknown", TEMPLATE_META, 8, "merge field `{!Opportunity.Stripe_Status__c}`: `Opportunity` has no field `Stripe_Status__c`")],
     ),
     "alert template renamed": (
         [(WORKFLOW, "<template>Stripe_Payments/Payment_Reminder</template>", "<template>Stripe_Payments/Reminder</template>", 1)],

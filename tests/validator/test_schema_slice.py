@@ -85,9 +85,11 @@ def test_unwritable_cache_does_not_fail(tmp_path, monkeypatch):
     assert load_schema(paths.WSDL_PATH, ["CustomField"]) is not None
 
 
-def test_unknown_type_and_missing_wsdl_are_clear_errors(tmp_path, monkeypatch):
+def test_unknown_type_gets_no_declaration_and_missing_wsdl_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("SFPAY_CACHE_DIR", str(tmp_path))
-    with pytest.raises(WsdlError, match="has no type NoSuchType"):
-        load_schema(paths.WSDL_PATH, ["NoSuchType"])
+    schema = load_schema(paths.WSDL_PATH, ["NoSuchType", "Flow"])
+    document = etree.ElementTree(etree.fromstring(f'<NoSuchType xmlns="{MD_NS}"/>'.encode()))
+    assert not schema.validate(document)
+    assert "No matching global declaration" in schema.error_log[0].message
     with pytest.raises(WsdlError, match="cannot read the Metadata API WSDL"):
         load_schema(tmp_path / "missing.wsdl", ["Flow"])

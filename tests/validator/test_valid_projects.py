@@ -16,14 +16,14 @@ def test_valid_project_has_no_findings():
     assert findings_of(result) == []
     assert result.returncode == 0
     report = json.loads(result.stdout)
-    assert report["flows_checked"] == 5
-    assert report["files_checked"] == 14  # metadata files; the .email content file rides with its -meta.xml
+    assert report["flows_checked"] == 6
+    assert report["files_checked"] == 15  # metadata files; the .email content file rides with its -meta.xml
 
 
 def test_project_root_uses_sfdx_project_package_directories():
     result = run_validate(".", "--format", "json", cwd=VALID)
     assert result.returncode == 0, result.stdout
-    assert json.loads(result.stdout)["flows_checked"] == 5
+    assert json.loads(result.stdout)["flows_checked"] == 6
 
 
 def test_single_flow_file_can_be_validated():
@@ -33,10 +33,30 @@ def test_single_flow_file_can_be_validated():
     assert result.returncode == 0
 
 
+def test_single_file_is_checked_in_the_context_of_its_package():
+    # The flow uses custom fields defined elsewhere in the package: they must resolve.
+    flow = "force-app/main/default/flows/Opportunity_Create_Stripe_Invoice.flow-meta.xml"
+    result = run_validate(flow, "--format", "json", cwd=VALID)
+    assert findings_of(result) == []
+    report = json.loads(result.stdout)
+    assert (report["files_checked"], report["flows_checked"], report["path"]) == (1, 1, flow)
+
+
+def test_single_file_reports_only_its_own_findings(tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(VALID, project)
+    (project / "force-app/main/default/flows/Close_Open_Tasks.flow-meta.xml").write_text("<Flow>")
+    field = "force-app/main/default/objects/Opportunity/fields/Stripe_Invoice_URL__c.field-meta.xml"
+    result = run_validate(field, "--format", "json", cwd=project)
+    assert findings_of(result) == [] and result.returncode == 0
+    broken = run_validate("force-app/main/default/flows/Close_Open_Tasks.flow-meta.xml", "--format", "json", cwd=project)
+    assert [f["rule_id"] for f in findings_of(broken)] == ["xml-malformed"]
+
+
 def test_text_report_summary_on_success():
     result = run_validate("force-app", cwd=VALID)
     assert result.returncode == 0
-    assert result.stdout == "14 files, 5 flows checked: 0 error(s), 0 warning(s)\n"
+    assert result.stdout == "15 files, 6 flows checked: 0 error(s), 0 warning(s)\n"
 
 
 def test_sarif_and_junit_reports_are_well_formed_for_a_failing_tree(tmp_path):

@@ -37,7 +37,6 @@ async function main() {
     const result = await new MetadataConverter().convert(components, "metadata", {
       type: "directory",
       outputDirectory: target,
-      packageName: "sfpay",
       genUniqueDir: false,
     });
     const packageXml = path.join(result.packagePath || target, "package.xml");

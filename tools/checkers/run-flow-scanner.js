@@ -33,7 +33,15 @@ function loadConfig() {
     if (enabled.includes(name)) problems.push(`rule ${name} is both enabled and disabled`);
     if (typeof reason !== "string" || reason.trim().length < 20) problems.push(`rule ${name} is disabled without a real justification`);
   }
-  for (const name of [...enabled, ...Object.keys(disabled)]) {
+  const notError = config.not_error || {};
+  for (const name of enabled) {
+    const severity = (config.rules[name] || {}).severity || "warning";
+    const reason = notError[name];
+    if (severity !== "error" && (typeof reason !== "string" || reason.trim().length < 20)) {
+      problems.push(`rule ${name} runs at severity ${severity} without a reason under not_error`);
+    }
+  }
+  for (const name of [...enabled, ...Object.keys(disabled), ...Object.keys(notError)]) {
     if (!known.includes(name)) problems.push(`rule ${name} is not a rule of this scanner version`);
   }
   if (problems.length) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from validator.xmlio import child, children, line_of, local, text
 
@@ -19,6 +20,11 @@ RESOURCE_KINDS = frozenset({
     "collectionFilterCriteria",
 })
 DML_KINDS = frozenset({"recordCreates", "recordUpdates", "recordDeletes"})
+# Named parts nested in an element that references can name too: a decision outcome
+# (`{!Is_Paid}` is true when that outcome ran), a screen component (`{!Amount_Input}`, also
+# inside sections and regions), a wait event, an orchestration step.
+NESTED_NAMES = {"decisions": ("rules",), "screens": ("fields",), "waits": ("waitEvents",),
+                "orchestratedStages": ("stageSteps",)}
 # The connector elements that lead from one node to the next, and what kind of edge each is.
 CONNECTOR_TAGS = {
     "connector": "next",
@@ -31,16 +37,14 @@ CONNECTOR_TAGS = {
 IMMEDIATE_PATH = "immediate"
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     source: str  # element name, or "start"
     target: str
     kind: str  # next | default | fault
     line: int  # line of the <targetReference>
 
 
-@dataclass(frozen=True)
-class FlowPath:
+class FlowPath(NamedTuple):
     """A way into the flow from its start: the immediate path or one scheduled path."""
 
     label: str  # "immediate" or the scheduled path's name
@@ -86,12 +90,20 @@ class Flow:
             element = Element(name, kind, node, line_of(node))
             if kind in NODE_KINDS:
                 element.edges = list(_edges_of(name, node))
-            key = name.lower()
-            if key in self.elements:
-                self.duplicates.append(element)
-            else:
-                self.elements[key] = element
+            self._register(element)
+            for nested_tag in NESTED_NAMES.get(kind, ()):
+                for nested in node.iter("{*}" + nested_tag):
+                    nested_name = text(nested, "name")
+                    if nested_name:
+                        self._register(Element(nested_name, f"{kind}.{nested_tag}", nested, line_of(nested)))
         self._read_paths()
+
+    def _register(self, element: Element) -> None:
+        key = element.name.lower()
+        if key in self.elements:
+            self.duplicates.append(element)
+        else:
+            self.elements[key] = element
 
     # -- start, trigger and paths -------------------------------------------------
     def _read_paths(self) -> None:

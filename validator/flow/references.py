@@ -9,9 +9,8 @@ a relationship, or a field of a connector action's output model.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.xmlio import child, children, line_of, local, text
 
@@ -22,6 +21,7 @@ REFERENCE_TAGS = frozenset({
 })
 # Text that is documentation, not evaluated: merge-field syntax there is not a reference.
 _NON_EVALUATED_TAGS = frozenset({"description", "label", "interviewLabelDescription"})
+_BUILDER_METADATA = "processMetadataValues"
 MERGE_FIELD = re.compile(r"\{!\s*([^{}\s]+?)\s*\}")
 
 # $Flow globals, from Salesforce Help "Flow Resource: Global Variables" / "$Flow".
@@ -43,23 +43,20 @@ _KIND_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     text: str
     line: int
     element: str | None  # the flow element the reference sits in, when any
 
 
-@dataclass(frozen=True)
-class FieldUse:
+class FieldUse(NamedTuple):
     object: str
     field: str  # may be a dotted relationship path
     line: int
     where: str
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Why a reference does not resolve. `object`/`field` are set when a field is missing."""
 
     message: str
@@ -70,10 +67,14 @@ class Problem:
 def references(flow):
     """Every reference in the flow, in document order."""
     for top in children(flow.root):
+        if local(top.tag) == _BUILDER_METADATA:
+            continue
         owner = text(top, "name")
         for node in top.iter():
             tag = local(node.tag)
             if not tag or tag in _NON_EVALUATED_TAGS or node.text is None:
+                continue
+            if tag == _BUILDER_METADATA or (tag == "stringValue" and _inside_builder_metadata(node, top)):
                 continue
             value = node.text.strip()
             if not value:
@@ -85,6 +86,15 @@ def references(flow):
                 for match in MERGE_FIELD.finditer(node.text):
                     line = base + node.text.count("\n", 0, match.start())
                     yield Reference(match.group(1), line, owner)
+
+
+def _inside_builder_metadata(node, top) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not top:
+        if local(parent.tag) == _BUILDER_METADATA:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def record_field_uses(flow, resolver):
@@ -140,6 +150,26 @@ class Resolver:
             collection = element.get("collectionReference")
             return self.object_of(collection) if collection else None
         return None
+
+    def field_of(self, reference: str):
+        """The FieldInfo a reference ends on (`$Record.Stage__c`, `Get_Opp.Account.Type`), if known."""
+        parts = reference.split(".")
+        if len(parts) < 2:
+            return None
+        head = parts[0].lower()
+        if head in ("$record", "$record__prior"):
+            object_name = self.flow.trigger_object
+        elif head.startswith("$"):
+            return None
+        else:
+            object_name = self.object_of(parts[0])
+        return self.field_on(object_name, parts[1:])
+
+    def field_on(self, object_name: str | None, fields: list[str]):
+        for relationship in fields[:-1]:
+            info = self.index.object(object_name)
+            object_name = info.relationships.get(relationship.lower()) if info else None
+        return self.index.field(object_name, fields[-1]) if object_name else None
 
     # -- resolution -----------------------------------------------------------------
     def resolve(self, reference: str) -> Problem | None:
@@ -232,6 +262,8 @@ class Resolver:
             return None
         found = model_fields.get(fields[0].lower())
         if found is None:
+            import difflib
+
             names = [declared for declared, _ in model_fields.values()]
             close = difflib.get_close_matches(fields[0], names, n=1, cutoff=0.6)
             suggestion = f"; did you mean `{close[0]}`?" if close else ""
@@ -246,6 +278,8 @@ class Resolver:
         return self._walk_model(reference, owner, field_type, fields[1:])
 
     def _did_you_mean(self, name: str) -> str:
+        import difflib
+
         names = [e.name for e in self.flow.elements.values()]
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
         return f"; did you mean `{close[0]}`?" if close else ""

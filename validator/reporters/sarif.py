@@ -37,7 +37,7 @@ def render(report, rules) -> str:
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "sfpay validate", "informationUri": "https://github.com/", "rules": rule_list}},
+            "tool": {"driver": {"name": "sfpay validate", "rules": rule_list}},
             "results": results,
         }],
     }

@@ -19,6 +19,7 @@ from validator.rules.file_pair_missing import FilePairMissing
 from validator.rules.hardcoded_id import HardcodedId
 from validator.rules.hardcoded_url import HardcodedUrl
 from validator.rules.permset_field_missing import PermsetFieldMissing
+from validator.rules.picklist_value_unknown import PicklistValueUnknown
 from validator.rules.reference_unresolved import ReferenceUnresolved
 from validator.rules.scheduled_path_change_criteria import ScheduledPathChangeCriteria
 from validator.rules.schema_invalid import SchemaInvalid
@@ -47,6 +48,7 @@ RULES: tuple[Rule, ...] = (
     HardcodedId(),
     HardcodedUrl(),
     EmailAlertUnknown(),
+    PicklistValueUnknown(),
     # cross-file
     FieldUnknown(),
     EmailTemplateMissing(),

@@ -10,7 +10,7 @@ class ConnectorTargetMissing(Rule):
         for edge in flow.all_edges():
             target = flow.element(edge.target)
             if target is None or not target.is_node:
-                what = f"a {target.kind[:-1]} resource, not an element" if target else "no element has that name"
+                what = f"`{target.name}` is not an element a connector can lead to ({target.kind})" if target else "no element has that name"
                 source = "the start element" if edge.source == "start" else f"`{edge.source}`"
                 yield self.finding(
                     flow.file.display, edge.line,

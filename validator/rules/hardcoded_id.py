@@ -2,7 +2,6 @@
 
 import re
 
-from validator.rules._literals import literals
 from validator.rules.base import Rule
 
 # A record id: 3-character key prefix, then (in practice) a pod/reserved segment whose 6th
@@ -37,7 +36,7 @@ class HardcodedId(Rule):
     hint = "Look the record up (Get Records by Name or DeveloperName) or put the value in the spec."
 
     def check(self, flow, context):
-        for owner, value, line in literals(flow):
+        for owner, value, line in context.literals(flow):
             for match in _CANDIDATE.finditer(value):
                 if looks_like_id(match.group(1), match.group(2)):
                     where = f" in `{owner}`" if owner else ""

@@ -1,6 +1,5 @@
 import re
 
-from validator.rules._literals import literals
 from validator.rules.base import Rule
 
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>)]+", re.IGNORECASE)
@@ -15,7 +14,7 @@ class HardcodedUrl(Rule):
     )
 
     def check(self, flow, context):
-        for owner, value, line in literals(flow):
+        for owner, value, line in context.literals(flow):
             for match in _URL.finditer(value):
                 where = f" in `{owner}`" if owner else ""
                 yield self.finding(flow.file.display, line + value.count("\n", 0, match.start()),

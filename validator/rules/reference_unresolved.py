@@ -1,4 +1,3 @@
-from validator.flow.references import references
 from validator.rules.base import Rule
 
 
@@ -11,9 +10,7 @@ class ReferenceUnresolved(Rule):
     hint = "Use the exact API name of an element or resource; for action outputs, a field of the action's output model."
 
     def check(self, flow, context):
-        resolver = context.resolver(flow)
-        for reference in references(flow):
-            problem = resolver.resolve(reference.text)
+        for reference, problem in context.resolved_references(flow):
             # Missing sObject fields are `field-unknown`'s findings, not this rule's.
             if problem is not None and problem.field is None:
                 yield self.finding(flow.file.display, reference.line, problem.message)

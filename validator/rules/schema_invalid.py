@@ -37,6 +37,13 @@ class SchemaInvalid(Rule):
         if schema is None or schema.validate(root.getroottree()):
             return
         for error in schema.error_log:
+            if "No matching global declaration" in error.message:
+                yield self.finding(
+                    file.display, error.line,
+                    f"the Metadata API v66 schema has no type `{expected}`",
+                    "Check the file suffix and root element; the type may be newer than API v66 or misspelt.",
+                )
+                continue
             yield self.finding(file.display, error.line, _readable(error.message))
 
 

@@ -1,5 +1,6 @@
-"""A deliberately small evaluator for the formula subset the event flow uses (FIND, MID, IF,
-AND, OR, NOT, ISBLANK, =, <>, +, -, &, string and number literals, {!merge} references).
+"""A deliberately small evaluator for the formula subset the flows use (FIND, MID, IF, AND,
+OR, NOT, ISBLANK, ISCHANGED, TEXT, =, <>, >=, +, -, &, string and number literals, {!merge}
+references).
 
 It exists to test our formula text against real Stripe payloads; the org emulator has the
 full formula engine. Semantics follow Salesforce: FIND is 1-based and returns 0 when absent,
@@ -30,8 +31,9 @@ def tokenize(text: str) -> list[tuple[str, str]]:
 
 
 class Evaluator:
-    def __init__(self, resolve):
+    def __init__(self, resolve, resolve_prior=None):
         self.resolve = resolve
+        self.resolve_prior = resolve_prior
 
     def evaluate(self, text: str):
         self.tokens = tokenize(text)
@@ -53,10 +55,15 @@ class Evaluator:
 
     def compare(self):
         left = self.concat()
-        while self.peek()[1] in ("=", "<>"):
+        while self.peek()[1] in ("=", "<>", ">=", "<=", ">", "<"):
             op = self.take()[1]
             right = self.concat()
-            left = (left == right) if op == "=" else (left != right)
+            if op in ("=", "<>"):
+                left = (left == right) if op == "=" else (left != right)
+            elif left is None or right is None:
+                left = False  # a blank never satisfies an ordering comparison
+            else:
+                left = {">=": left >= right, "<=": left <= right, ">": left > right, "<": left < right}[op]
         return left
 
     def concat(self):
@@ -86,6 +93,14 @@ class Evaluator:
             inner = self.compare()
             self.take(")")
             return inner
+        if kind == "name" and value == "ISCHANGED":
+            self.take("(")
+            ref_kind, ref = self.take()
+            if ref_kind != "ref":
+                raise SyntaxError("ISCHANGED takes a field reference")
+            self.take(")")
+            name = ref[2:-1]
+            return self.resolve(name) != self.resolve_prior(name)
         if kind == "name":
             self.take("(")
             args = []
@@ -119,4 +134,5 @@ FUNCTIONS = {
     "OR": lambda *a: any(a),
     "NOT": lambda a: not a,
     "ISBLANK": lambda a: a is None or a == "",
+    "TEXT": lambda a: "" if a is None else str(a),
 }

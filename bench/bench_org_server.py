@@ -1,0 +1,261 @@
+"""Benchmark: the org server over HTTPS on loopback, run as its own process (`sfpay org serve`).
+
+1. Webhook-to-Opportunity-status latency: signed `invoice.paid` events are POSTed to the
+   listener open-loop at --rate events/s for --seconds (default 50/s for 60 s), each for its
+   own Opportunity. The listener verifies the signature, the intake stores the Stripe Event
+   record and the event flow sets the Opportunity's payment status before the response, so
+   latency = scheduled send time -> response (queueing included). Afterwards every
+   Opportunity is read back: an event whose Opportunity is not Paid is lost.
+   Targets: p99 < 100 ms, 0 lost.
+   A closed-loop phase first (one event at a time) gives the per-event service time, which
+   says whether the machine can sustain the rate at all (load from other processes counts).
+2. REST insert throughput: Accounts through composite collections (200 per request) and
+   through single-record POSTs, several runs.
+
+Peer: GET /_orgsim/health on the same server and connections (TLS + HTTP + routing, no
+auth, no org work); the ratios say how much the org's work adds to plain request handling.
+
+    /work/venv/bin/python bench/bench_org_server.py [--seconds 60] [--rate 50] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import hashlib
+import hmac
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import requests  # noqa: E402
+
+from sfpay.paths import PROJECT_ROOT  # noqa: E402
+from sfpay.serving import free_port  # noqa: E402
+
+FIXTURE = PROJECT_ROOT / "tests" / "orgsim" / "server" / "fixtures" / "sfpay_project"
+SECRET = "whsec_bench_" + "0" * 24
+EVENT_FLOW_ONLY = ("flows/Stripe_Invoice_On_Opportunity_Create.flow", "flows/Stripe_Invoice_On_Opportunity_Update.flow")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+class Server:
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.url = f"https://127.0.0.1:{self.port}"
+        db = directory / "org.sqlite3"
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+        env.pop("STRIPE_API_KEY", None)
+        self.log = open(directory / "serve.log", "wb")
+        self.proc = subprocess.Popen([sys.executable, "-m", "sfpay", "org", "serve", "--port", str(self.port), "--db", str(db)],
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=str(PROJECT_ROOT))
+        bundle = directory / "ca-bundle.pem"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if bundle.exists() and requests.get(self.url + "/_orgsim/health", verify=str(bundle), timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise SystemExit(f"org server did not start; see {directory / 'serve.log'}")
+            time.sleep(0.1)
+        os.environ["REQUESTS_CA_BUNDLE"] = str(bundle)
+        settings = json.loads((directory / "orgsim-server.json").read_text())
+        token = requests.post(self.url + "/services/oauth2/token", data={
+            "grant_type": "password", "username": settings["username"], "password": settings["password"]}).json()["access_token"]
+        self.auth = {"Authorization": f"Bearer {token}"}
+        requests.post(self.url + "/_orgsim/webhook-secret", json={"secret": SECRET}, headers=self.auth).raise_for_status()
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used (Linux /proc), to tell its own cost
+        from waiting for a CPU on a loaded machine."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(20)
+        self.log.close()
+
+
+def deploy_event_flow(server: Server) -> None:
+    from orgsim.server.deploy.source_zip import convert, to_zip
+
+    files = {k: v for k, v in convert(FIXTURE).items() if k not in EVENT_FLOW_ONLY}
+    response = requests.post(server.url + "/services/data/v66.0/metadata/deployRequest", headers=server.auth,
+                             files={"json": (None, json.dumps({"deployOptions": {"checkOnly": False}}), "application/json"),
+                                    "file": ("metadata.zip", to_zip(files, "metadata/"), "application/zip")})
+    result = requests.get(f"{server.url}/services/data/v66.0/metadata/deployRequest/{response.json()['id']}",
+                          headers=server.auth).json()["deployResult"]
+    if result["status"] != "Succeeded":
+        raise SystemExit(f"deploy failed: {result}")
+
+
+def create_opportunities(server: Server, count: int, prefix: str) -> list[tuple[str, str]]:
+    out, session = [], requests.Session()
+    for start in range(0, count, 200):
+        batch = [{"attributes": {"type": "Opportunity"}, "Name": f"Bench {prefix} {i}", "StageName": "Closed Won",
+                  "CloseDate": "2026-12-01", "Amount": 100, "Stripe_Invoice_ID__c": f"in_{prefix}_{i:06d}",
+                  "Stripe_Payment_Status__c": "Open"} for i in range(start, min(count, start + 200))]
+        results = session.post(server.url + "/services/data/v66.0/composite/sobjects", headers=server.auth,
+                               json={"allOrNone": True, "records": batch}).json()
+        if not all(r.get("success") for r in results):
+            raise SystemExit(f"could not create Opportunities: {results[:2]}")
+        out += [(r["id"], rec["Stripe_Invoice_ID__c"]) for r, rec in zip(results, batch)]
+    return out
+
+
+def signed(event: dict) -> tuple[bytes, str]:
+    body = json.dumps(event, indent=2).encode()
+    timestamp = int(time.time())
+    mac = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return body, f"t={timestamp},v1={mac}"
+
+
+def latency_run(server: Server, seconds: float, rate: float, run: int) -> dict:
+    count = int(seconds * rate)
+    opportunities = create_opportunities(server, count, f"r{run}")
+    local = threading.local()
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def send(index: int, due: float) -> None:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        invoice = opportunities[index][1]
+        event = {"id": f"evt_r{run}_{index:06d}", "object": "event", "type": "invoice.paid", "api_version": "2025-04-30.basil",
+                 "created": int(time.time()), "livemode": False, "pending_webhooks": 1,
+                 "data": {"object": {"id": invoice, "object": "invoice", "status": "paid", "amount_paid": 10000}}}
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        body, signature = signed(event)
+        try:
+            response = session.post(server.url + "/services/apexrest/stripeGC/webhook", data=body,
+                                    headers={"Content-Type": "application/json", "Stripe-Signature": signature}, timeout=30)
+            ok = response.status_code == 200
+        except requests.RequestException as exc:
+            ok, response = False, exc
+        elapsed = (time.perf_counter() - due) * 1000
+        with lock:
+            if ok:
+                latencies.append(elapsed)
+            else:
+                failures.append(str(getattr(response, "text", response))[:200])
+
+    start = time.perf_counter() + 0.5
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        futures = [pool.submit(send, i, start + i / rate) for i in range(count)]
+        concurrent.futures.wait(futures)
+    wall = time.perf_counter() - start
+    paid = 0
+    session = requests.Session()
+    query = f"SELECT COUNT() FROM Opportunity WHERE Name LIKE 'Bench r{run} %' AND Stripe_Payment_Status__c = 'Paid'"
+    paid = session.get(server.url + "/services/data/v66.0/query", params={"q": query}, headers=server.auth).json()["totalSize"]
+    return {"events": count, "p50_ms": percentile(latencies, 50) if latencies else float("nan"),
+            "p99_ms": percentile(latencies, 99) if latencies else float("nan"), "lost": count - paid,
+            "http_failures": len(failures), "achieved_rate": count / wall}
+
+
+def service_time(server: Server, count: int, run: int) -> dict:
+    """Closed loop, one event at a time: the server's own time per event, without queueing."""
+    opportunities = create_opportunities(server, count, f"s{run}")
+    session, times = requests.Session(), []
+    cpu_before = server.cpu_seconds()
+    for index, (_, invoice) in enumerate(opportunities):
+        event = {"id": f"evt_s{run}_{index:06d}", "object": "event", "type": "invoice.paid", "created": int(time.time()),
+                 "livemode": False, "data": {"object": {"id": invoice, "object": "invoice", "status": "paid"}}}
+        body, signature = signed(event)
+        started = time.perf_counter()
+        response = session.post(server.url + "/services/apexrest/stripeGC/webhook", data=body,
+                                headers={"Content-Type": "application/json", "Stripe-Signature": signature})
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / count
+    floor = []
+    for _ in range(count):
+        started = time.perf_counter()
+        session.get(server.url + "/_orgsim/health").raise_for_status()
+        floor.append((time.perf_counter() - started) * 1000)
+    return {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99), "floor_p50_ms": percentile(floor, 50),
+            "cpu_ms": cpu_ms}
+
+
+def insert_throughput(server: Server, batches: int, singles: int) -> dict:
+    session = requests.Session()
+    started = time.perf_counter()
+    for b in range(batches):
+        records = [{"attributes": {"type": "Account"}, "Name": f"Acct {b}-{i}"} for i in range(200)]
+        session.post(server.url + "/services/data/v66.0/composite/sobjects", headers=server.auth,
+                     json={"records": records}).raise_for_status()
+    composite = batches * 200 / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for i in range(singles):
+        session.post(server.url + "/services/data/v66.0/sobjects/Account", headers=server.auth,
+                     json={"Name": f"Single {i}"}).raise_for_status()
+    single = singles / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for _ in range(singles):
+        session.get(server.url + "/_orgsim/health").raise_for_status()
+    floor = singles / (time.perf_counter() - started)
+    return {"composite_records_per_s": composite, "single_inserts_per_s": single, "health_requests_per_s": floor}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the webhook latency run")
+    parser.add_argument("--rate", type=float, default=50.0, help="webhook events per second")
+    parser.add_argument("--latency-runs", type=int, default=1, help="latency runs (each --seconds long)")
+    parser.add_argument("--runs", type=int, default=5, help="insert throughput runs")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-org-") as tmp:
+        server = Server(Path(tmp))
+        try:
+            deploy_event_flow(server)
+            svc = [service_time(server, 200, run) for run in range(args.runs)]
+            for i, r in enumerate(svc, 1):
+                print(f"service run {i}: one event at a time p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
+                      f"server CPU {r['cpu_ms']:.1f} ms/event  (health floor p50 {r['floor_p50_ms']:.1f} ms)")
+            p50 = statistics.median(r["p50_ms"] for r in svc)
+            cpu = statistics.median(r["cpu_ms"] for r in svc)
+            print(f"webhook service time (median of {len(svc)} runs): p50 {p50:.1f} ms, server CPU {cpu:.1f} ms/event "
+                  f"-> one free core sustains about {1000 / cpu:.0f} events/s; "
+                  f"ratio to health floor {p50 / statistics.median(r['floor_p50_ms'] for r in svc):.1f} x; "
+                  f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            lat = [latency_run(server, args.seconds, args.rate, run) for run in range(args.latency_runs)]
+            for i, r in enumerate(lat, 1):
+                print(f"webhook run {i}: {r['events']} events at {r['achieved_rate']:.1f}/s  p50 {r['p50_ms']:.1f} ms  "
+                      f"p99 {r['p99_ms']:.1f} ms  lost {r['lost']}  http failures {r['http_failures']}")
+            print(f"webhook-to-status latency (median of {len(lat)} runs): p50 {statistics.median(r['p50_ms'] for r in lat):.1f} ms, "
+                  f"p99 {statistics.median(r['p99_ms'] for r in lat):.1f} ms (target < 100 ms), "
+                  f"lost {max(r['lost'] for r in lat)} (target 0)")
+            thr = [insert_throughput(server, batches=5, singles=200) for _ in range(args.runs)]
+            for i, r in enumerate(thr, 1):
+                print(f"insert run {i}: composite {r['composite_records_per_s']:.0f} records/s, single "
+                      f"{r['single_inserts_per_s']:.0f} inserts/s, health floor {r['health_requests_per_s']:.0f} req/s")
+            comp = statistics.median(r["composite_records_per_s"] for r in thr)
+            single = statistics.median(r["single_inserts_per_s"] for r in thr)
+            floor = statistics.median(r["health_requests_per_s"] for r in thr)
+            print(f"REST insert throughput (median of {len(thr)} runs): composite {comp:.0f} records/s, "
+                  f"single-record {single:.0f} inserts/s; peer floor {floor:.0f} req/s "
+                  f"(single insert = {single / floor:.2f} x floor)")
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Bodies of `sfpay verify` and `sfpay demo` (registered by harness.cli).
+
+Importing this module is cheap; the commands import the stack, clients and renderers when
+they run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def _fail(message: str) -> None:
+    from harness.cli import _fail as fail
+
+    fail(message)
+
+
+def _default_report_dir(target: str) -> Path:
+    from sfpay.paths import PROJECT_ROOT
+
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return PROJECT_ROOT / "reports" / f"verify-{target}-{stamp}"
+
+
+def _run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], console) -> "tuple":
+    """Open the target, run, write reports. Returns (summary, paths)."""
+    from harness.reporting.progress import Progress, summary_table
+    from harness.reporting.signoff import write_reports
+    from harness.runner import run_scenarios
+    from harness.targets.base import TargetError
+
+    from harness.preflight import check_deployment
+
+    progress = Progress(console, total=len(scenarios))
+    try:
+        progress.step(f"connecting to the {target.name} target")
+        connection = target.open()
+        progress.step("checking that the automation is deployed as the spec describes")
+        check_deployment(connection.sf, spec_view, hint=target.deploy_hint)
+    except TargetError as exc:
+        target.close()
+        _fail(str(exc))
+    try:
+        summary = run_scenarios(target, connection, spec_view, scenarios, progress)
+    finally:
+        target.close()
+    paths = write_reports(summary, report_dir or _default_report_dir(target.name), connection.secrets)
+    console.print(summary_table(summary))
+    console.print(f"Sign-off report: {paths.html}\n                 {paths.markdown}\nJUnit XML:       {paths.junit}", highlight=False)
+    return summary, paths
+
+
+def verify_command(
+    target: str = typer.Option(..., "--target", help="local (orgsim + stripesim) or sandbox (a real sandbox + Stripe test mode)."),
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these scenarios (names or numbers; repeat or comma-separate)."),
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: specs/ct-nonprofit.yml."),
+    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Where to write signoff.md/.html, junit.xml, results.json."),
+    deploy: bool = typer.Option(True, "--deploy/--no-deploy", help="local: deploy through the CumulusCI pipeline first."),
+    org: Optional[str] = typer.Option(None, "--org", help="sandbox: CumulusCI org name."),
+    instance_url: Optional[str] = typer.Option(None, "--instance-url", help="sandbox: https://<domain>.sandbox.my.salesforce.com"),
+    username: Optional[str] = typer.Option(None, "--username", help="sandbox: user (password from SF_PASSWORD, or SF_ACCESS_TOKEN)."),
+    webhook_url: Optional[str] = typer.Option(None, "--webhook-url", help="sandbox: the connector's Stripe listener URL (enables webhook scenarios with STRIPE_WEBHOOK_SECRET)."),
+    reminder_offset_minutes: Optional[int] = typer.Option(None, "--reminder-offset-minutes", help="sandbox: the short reminder offset the flows were deployed with (min 1)."),
+) -> None:
+    """Run the end-to-end scenarios and write a sign-off report."""
+    from rich.console import Console
+
+    from harness.scenario import UnknownScenario, select
+    from harness.spec_view import SpecUnavailable, default_spec_path, load
+    from harness.targets.base import TargetError
+
+    console = Console(stderr=True)
+    if target not in ("local", "sandbox"):
+        _fail(f"--target must be local or sandbox, got {target!r}")
+    try:
+        scenarios = select(_split(only))
+    except UnknownScenario as exc:
+        _fail(str(exc))
+    if target == "sandbox":
+        # Unsafe input (a live key, missing credentials) is refused before anything is read or touched.
+        import os
+
+        from harness.targets.sandbox import SandboxSettings, SandboxTarget, check_settings
+
+        settings = SandboxSettings(org_name=org, instance_url=instance_url, username=username,
+                                   webhook_url=webhook_url, reminder_offset_minutes=reminder_offset_minutes)
+        try:
+            check_settings(settings, dict(os.environ))
+        except TargetError as exc:
+            _fail(str(exc))
+    spec_path = spec or default_spec_path()
+    try:
+        spec_view = load(spec_path)
+    except SpecUnavailable as exc:
+        _fail(f"spec problems:\n{exc}")
+
+    try:
+        if target == "sandbox":
+            chosen = SandboxTarget(settings, spec_view)
+        else:
+            from harness.targets.local import LocalTarget
+
+            chosen = LocalTarget(spec_view, spec_path=spec_path, deploy=deploy, console=console)
+    except TargetError as exc:
+        _fail(str(exc))
+    summary, _ = _run_and_report(chosen, spec_view, scenarios, report_dir, console)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def _split(only: Optional[list[str]]) -> list[str]:
+    return [name.strip() for item in (only or []) for name in item.split(",") if name.strip()]
+
+
+def demo_command(
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: specs/ct-nonprofit.yml."),
+    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Where to write the sign-off report."),
+) -> None:
+    """The whole product on this machine: local stack up, generate, validate, deploy, verify all scenarios."""
+    from rich.console import Console
+
+    from harness.demo import run_demo
+
+    console = Console(stderr=True)
+    started = time.monotonic()
+    summary = run_demo(spec, report_dir, console)
+    console.print(f"demo finished in {time.monotonic() - started:.1f} s", highlight=False)
+    if not summary.ok:
+        raise typer.Exit(1)

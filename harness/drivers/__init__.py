@@ -1,0 +1,1 @@
+"""Org and Stripe steps shared by scenarios."""

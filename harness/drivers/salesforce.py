@@ -1,0 +1,179 @@
+"""Org-side steps the scenarios share, through the REST API only (simple-salesforce).
+
+Nothing here knows which target it talks to: the same calls run against orgsim and a real
+sandbox. Field names come from the spec view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.context import ScenarioContext
+
+
+def soql_quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def soql_datetime(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class OrgDriver:
+    def __init__(self, ctx: "ScenarioContext"):
+        self.ctx = ctx
+        self.sf = ctx.sf
+        self.spec = ctx.spec
+
+    # Reads ---------------------------------------------------------------------------
+    def query(self, soql: str) -> list[dict[str, Any]]:
+        records = self.sf.query_all(soql)["records"]
+        for record in records:
+            record.pop("attributes", None)
+        return records
+
+    @property
+    def server_now(self) -> dt.datetime:
+        """Where the org's clock stands; the local org's clock may be ahead of the wall clock."""
+        return dt.datetime.fromtimestamp(self.ctx.target.now(), dt.timezone.utc)
+
+    def opportunity(self, opportunity_id: str) -> dict[str, Any]:
+        spec = self.spec
+        fields = ["Id", "Name", "StageName", "Amount", "AccountId", "RecordTypeId",
+                  spec.invoice_id_field, spec.invoice_url_field, spec.status_field]
+        rows = self.query(f"SELECT {', '.join(fields)} FROM Opportunity WHERE Id = {soql_quote(opportunity_id)}")
+        if not rows:
+            self.ctx.fail(f"Opportunity {opportunity_id} is gone")
+        return rows[0]
+
+    def opportunities(self, ids: list[str]) -> list[dict[str, Any]]:
+        spec = self.spec
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 100):  # keep each IN list well under the SOQL length limit
+            chunk = ", ".join(soql_quote(i) for i in ids[start:start + 100])
+            found += self.query(
+                f"SELECT Id, StageName, {spec.invoice_id_field}, {spec.invoice_url_field}, {spec.status_field} "
+                f"FROM Opportunity WHERE Id IN ({chunk})"
+            )
+        return found
+
+    def account_customer_id(self, account_id: str) -> str | None:
+        field = self.spec.customer_id_field
+        rows = self.query(f"SELECT Id, {field} FROM Account WHERE Id = {soql_quote(account_id)}")
+        return rows[0].get(field) if rows else None
+
+    def record_type_id(self, developer_name: str) -> str:
+        rows = self.query(
+            "SELECT Id FROM RecordType WHERE SobjectType = 'Opportunity' "
+            f"AND DeveloperName = {soql_quote(developer_name)}"
+        )
+        if not rows:
+            self.ctx.fail(f"the org has no Opportunity record type {developer_name!r}; was the deploy complete?")
+        return rows[0]["Id"]
+
+    def sync_logs_mentioning(self, needle: str, since: dt.datetime) -> list[dict[str, Any]]:
+        """Sync Log rows written since `since` that mention `needle` in any of their fields.
+
+        Filtered here rather than in SOQL because the message fields are long text areas,
+        which Salesforce does not allow in WHERE clauses.
+        """
+        ns = self.spec.namespace
+        rows = self.query(
+            f"SELECT Id, CreatedDate, {ns}__Action_Taken__c, {ns}__Message__c, {ns}__Error_Details__c "
+            f"FROM {self.spec.sync_log_object} WHERE CreatedDate >= {soql_datetime(since)}"
+        )
+        return [row for row in rows if needle in json.dumps(row)]
+
+    def stripe_events_mentioning(self, needle: str, since: dt.datetime) -> list[dict[str, Any]]:
+        ns = self.spec.namespace
+        rows = self.query(
+            f"SELECT Id, Name, CreatedDate, {ns}__Event_Name__c, {ns}__Request_Body__c "
+            f"FROM {self.spec.stripe_event_object} WHERE CreatedDate >= {soql_datetime(since)}"
+        )
+        return [row for row in rows if needle in (row.get(f"{ns}__Request_Body__c") or "")]
+
+    # Writes --------------------------------------------------------------------------
+    def create_account(self, *, customer_id: str | None = None, email: str | None = None) -> str:
+        record: dict[str, Any] = {"Name": self.ctx.unique_name("account")}
+        if customer_id:
+            record[self.spec.customer_id_field] = customer_id
+        result = self.sf.Account.create(record)
+        self.ctx.note("salesforce", "Account", result["id"])
+        return result["id"]
+
+    def opportunity_record(self, account_id: str, amount: Decimal | int | float | None, *,
+                           stage: str | None = None, record_type: str | None = None, **extra: Any) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "Name": self.ctx.unique_name("opp"),
+            "AccountId": account_id,
+            "StageName": stage or self.spec.eligible_stages[0],
+            "CloseDate": (self.server_now.date() + dt.timedelta(days=30)).isoformat(),
+        }
+        if amount is not None:
+            record["Amount"] = float(amount)
+        if record_type:
+            record["RecordTypeId"] = self.record_type_id(record_type)
+        record.update(extra)
+        return record
+
+    def create_opportunity(self, account_id: str, amount: Decimal | int | float | None, **kwargs: Any) -> str:
+        result = self.sf.Opportunity.create(self.opportunity_record(account_id, amount, **kwargs))
+        self.ctx.note("salesforce", "Opportunity", result["id"])
+        return result["id"]
+
+    def update_opportunity(self, opportunity_id: str, values: dict[str, Any]) -> None:
+        self.sf.Opportunity.update(opportunity_id, values)
+
+    def insert_collection(self, sobject: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insert up to 200 records in ONE API call (sObject Collections), as a data loader does."""
+        payload = {"allOrNone": False, "records": [{"attributes": {"type": sobject}, **r} for r in records]}
+        return self.sf.restful("composite/sobjects", method="POST", data=json.dumps(payload))
+
+    # Waiting for the automation ------------------------------------------------------
+    def wait_for_invoice(self, opportunity_id: str, *, timing: str = "Opportunity saved -> invoice id written back") -> dict[str, Any]:
+        spec = self.spec
+
+        def probe() -> dict[str, Any] | None:
+            opp = self.opportunity(opportunity_id)
+            return opp if opp.get(spec.invoice_id_field) else None
+
+        return self.ctx.wait_for(
+            probe, timeout=self.ctx.budgets.invoice_seconds,
+            what=f"Opportunity {opportunity_id}: {spec.invoice_id_field} written back", timing=timing,
+            observed=lambda: self.explain_no_invoice(opportunity_id),
+        )
+
+    def explain_no_invoice(self, opportunity_id: str) -> str:
+        """What the org shows for an Opportunity that got no invoice: its gate fields and any Sync Log."""
+        opp = self.opportunity(opportunity_id)
+        since = self.server_now - dt.timedelta(days=1)
+        logs = self.sync_logs_mentioning(opportunity_id, since)
+        ns = self.spec.namespace
+        detail = f"StageName {opp.get('StageName')!r}, Amount {opp.get('Amount')}, no {self.spec.invoice_id_field}"
+        if logs:
+            detail += f"; Sync Log {logs[-1]['Id']}: {logs[-1].get(f'{ns}__Message__c')} {logs[-1].get(f'{ns}__Error_Details__c') or ''}".rstrip()
+        return detail
+
+    def wait_for_status(self, opportunity_id: str, status: str, *, before: str | None = None,
+                        timing: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+        """Wait until the payment status is `status`, recording every change seen since `before`."""
+        spec = self.spec
+        seen = [before]
+
+        def probe() -> dict[str, Any] | None:
+            opp = self.opportunity(opportunity_id)
+            value = opp.get(spec.status_field)
+            if value != seen[-1]:
+                self.ctx.transition(opportunity_id, spec.status_field, seen[-1], value)
+                seen.append(value)
+            return opp if value == status else None
+
+        return self.ctx.wait_for(
+            probe, timeout=timeout or self.ctx.budgets.paid_seconds,
+            what=f"Opportunity {opportunity_id}: {spec.status_field} = {status}", timing=timing,
+            observed=lambda: f"{spec.status_field} is {seen[-1]!r}",
+        )

@@ -1,0 +1,53 @@
+"""Stripe-side steps the scenarios share, through the official SDK only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.context import ScenarioContext
+
+
+class StripeDriver:
+    def __init__(self, ctx: "ScenarioContext"):
+        self.ctx = ctx
+        self.client = ctx.stripe
+
+    def create_customer(self) -> str:
+        customer = self.client.v1.customers.create({"name": self.ctx.unique_name("customer")})
+        self.ctx.note("stripe", "Customer (pre-existing)", customer.id)
+        return customer.id
+
+    def invoice(self, invoice_id: str) -> Any:
+        return self.client.v1.invoices.retrieve(invoice_id)
+
+    def invoices_for_customer(self, customer_id: str) -> list[Any]:
+        return list(self.client.v1.invoices.list({"customer": customer_id, "limit": 100}).auto_paging_iter())
+
+    def customers_named(self, name: str) -> list[Any]:
+        return [c for c in self.client.v1.customers.list({"limit": 100}).auto_paging_iter() if c.name == name]
+
+    def pay(self, invoice_id: str, payment_method: str) -> tuple[bool, str]:
+        """Pay with a test payment method; returns (succeeded, Stripe's message or status)."""
+        import stripe
+
+        try:
+            invoice = self.client.v1.invoices.pay(invoice_id, {"payment_method": payment_method})
+        except stripe.CardError as exc:
+            return False, f"{exc.code}: {exc.user_message or exc}"
+        return invoice.status == "paid", invoice.status
+
+    def events_for(self, object_id: str, types: set[str], since: int) -> list[dict[str, Any]]:
+        """Events of `types` (as plain dicts, the shape Stripe delivers) whose data.object is
+        `object_id`, created at or after `since` (unix time), oldest first.
+
+        Stripe lists events newest first and cannot filter by object, so the scan stops at the
+        first event older than `since`: it reads only this scenario's share of the account."""
+        events = []
+        for event in self.client.v1.events.list({"limit": 100, "types": sorted(types)}).auto_paging_iter():
+            if event.created < since:
+                break
+            data = event.to_dict(for_json=True)
+            if data["data"]["object"].get("id") == object_id:
+                events.append(data)
+        return sorted(events, key=lambda event: (event["created"], event["id"]))

@@ -1,0 +1,1 @@
+"""Reports: live progress, JUnit XML, the sign-off report."""

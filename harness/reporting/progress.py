@@ -1,0 +1,53 @@
+"""Live progress in the terminal: a spinner for the running scenario, one line per verdict."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from rich.console import Console
+from rich.table import Table
+
+from harness.results import Outcome, RunSummary, ScenarioResult
+
+STYLE = {Outcome.PASSED: "green", Outcome.FAILED: "red", Outcome.ERROR: "red", Outcome.SKIPPED: "yellow"}
+MARK = {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.ERROR: "ERROR", Outcome.SKIPPED: "SKIP"}
+
+
+class Progress:
+    def __init__(self, console: Console | None = None, total: int = 0):
+        self.console = console or Console(stderr=True)
+        self.total = total
+        self.done = 0
+
+    def step(self, message: str) -> None:
+        self.console.print(f"[bold]>[/bold] {message}")
+
+    @contextmanager
+    def scenario(self, number: int, name: str, title: str) -> Iterator[None]:
+        with self.console.status(f"[{self.done + 1}/{self.total}] {number:02d} {name}: {title}", spinner="dots"):
+            yield
+
+    def result(self, result: ScenarioResult) -> None:
+        self.done += 1
+        style = STYLE[result.outcome]
+        self.console.print(
+            f"[{style}]{MARK[result.outcome]:>5}[/{style}] {result.number:02d} {result.name} "
+            f"[dim]({result.duration_seconds:.2f} s)[/dim] {result.reason}",
+            highlight=False,
+        )
+
+
+def summary_table(summary: RunSummary) -> Table:
+    table = Table(title=f"sfpay verify --target {summary.target}: {summary.count(Outcome.PASSED)}/{len(summary.results)} passed "
+                        f"in {summary.duration_seconds:.1f} s")
+    table.add_column("#", justify="right")
+    table.add_column("scenario")
+    table.add_column("result")
+    table.add_column("time", justify="right")
+    table.add_column("verdict", overflow="fold")
+    for result in summary.results:
+        style = STYLE[result.outcome]
+        table.add_row(str(result.number), result.name, f"[{style}]{MARK[result.outcome]}[/{style}]",
+                      f"{result.duration_seconds:.2f} s", result.reason)
+    return table

@@ -1,0 +1,95 @@
+"""The sign-off report: Markdown and HTML, fit to attach to a go-live ticket.
+
+Both are rendered from the same `RunSummary` with Jinja2 templates in
+`harness/templates/`. Every string in the summary has already been through redaction, and
+`write_reports` scans the rendered bytes once more for secret shapes and refuses to write a
+report that still contains one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.context import redact_text
+from harness.reporting.junit import render_junit
+from harness.results import Outcome, RunSummary
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class ReportLeak(RuntimeError):
+    """A rendered report still contains something shaped like a secret; nothing was written."""
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    return env
+
+
+def _context(summary: RunSummary) -> dict:
+    return {
+        "summary": summary,
+        "Outcome": Outcome,
+        "counts": {outcome.value: summary.count(outcome) for outcome in Outcome},
+        "verdict": "READY for go-live" if summary.ok and summary.count(Outcome.SKIPPED) == 0
+        else ("PASSED with skipped scenarios (see reasons)" if summary.ok else "NOT READY: scenarios failed"),
+    }
+
+
+def render_markdown(summary: RunSummary) -> str:
+    return _environment().get_template("signoff.md.j2").render(**_context(summary))
+
+
+def render_html(summary: RunSummary) -> str:
+    return _environment().get_template("signoff.html.j2").render(**_context(summary))
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    directory: Path
+    markdown: Path
+    html: Path
+    junit: Path
+    json: Path
+
+
+def write_reports(summary: RunSummary, directory: Path, secrets: list[str]) -> ReportPaths:
+    """Render all formats into a temporary folder beside `directory`, then move it into place."""
+    rendered = {
+        "signoff.md": render_markdown(summary).encode(),
+        "signoff.html": render_html(summary).encode(),
+        "junit.xml": render_junit(summary),
+        "results.json": (json.dumps(summary.to_dict(), indent=2, sort_keys=True) + "\n").encode(),
+    }
+    for name, content in rendered.items():
+        text = content.decode()
+        if redact_text(text, secrets) != text:
+            raise ReportLeak(f"{name} would contain a secret; report not written")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        for name, content in rendered.items():
+            (staging / name).write_bytes(content)
+        if directory.exists():
+            shutil.rmtree(directory)
+        os.replace(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ReportPaths(directory, directory / "signoff.md", directory / "signoff.html",
+                       directory / "junit.xml", directory / "results.json")

@@ -1,0 +1,44 @@
+import datetime as dt
+from decimal import Decimal
+
+from harness.scenario import Scenario, register
+
+# A standard stage no sensible spec invoices in; the scenario checks that assumption first.
+INELIGIBLE_STAGE = "Prospecting"
+
+
+@register
+class Ineligible(Scenario):
+    name = "ineligible-no-invoice"
+    number = 3
+    title = "Ineligible stage or zero amount: nothing happens"
+    description = "An Opportunity in a stage outside the gate, or with a zero amount, gets no invoice, no customer and no error log."
+
+    def steps(self, ctx) -> str:
+        spec = ctx.spec
+        if INELIGIBLE_STAGE in spec.eligible_stages:
+            ctx.fail(f"the spec invoices in {INELIGIBLE_STAGE!r}; this scenario needs a stage outside the gate")
+        since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+        cases = {
+            f"stage {INELIGIBLE_STAGE}": (Decimal("500.00"), INELIGIBLE_STAGE),
+            "amount 0": (Decimal("0"), spec.eligible_stages[0]),
+        }
+        created = {}
+        for label, (amount, stage) in cases.items():
+            account_id = ctx.org.create_account()
+            created[label] = (account_id, ctx.org.create_opportunity(account_id, amount, stage=stage))
+
+        def anything_happened():
+            for label, (account_id, opp_id) in created.items():
+                opp = ctx.org.opportunity(opp_id)
+                if opp.get(spec.invoice_id_field):
+                    return f"{label}: Opportunity {opp_id} got invoice {opp[spec.invoice_id_field]}"
+                if ctx.org.account_customer_id(account_id):
+                    return f"{label}: Account {account_id} got a Stripe customer"
+                logs = ctx.org.sync_logs_mentioning(opp_id, since)
+                if logs:
+                    return f"{label}: Sync Log {logs[0]['Id']} written for Opportunity {opp_id}"
+            return None
+
+        ctx.hold(anything_happened, what="the gate let an ineligible Opportunity through")
+        return f"no invoice, no customer, no Sync Log for {', '.join(created)} after {ctx.budgets.settle_seconds:g} s"

@@ -1,0 +1,43 @@
+from harness.scenario import Scenario, register
+from harness.scenarios._steps import emails_about, invoiced_opportunity, reminder_offset_seconds, user_emails
+from harness.targets.base import Capability
+
+
+@register
+class ReminderUnpaid(Scenario):
+    name = "reminder-unpaid"
+    number = 10
+    title = "Unpaid at the offset: one reminder with the record type's template"
+    description = ("At the reminder offset (30 days by default), each unpaid Opportunity gets exactly one reminder: "
+                   "the Profit template for a Profit Opportunity, the Nonprofit template for a Nonprofit one, "
+                   "sent to the recipients the spec names.")
+    requires = frozenset({Capability.REMINDER_WAIT, Capability.OUTBOX})
+
+    def steps(self, ctx) -> str:
+        spec = ctx.spec
+        if not spec.record_types:
+            ctx.fail("the spec defines no record types with their own reminder")
+        cases = []
+        for record_type in spec.record_types:
+            inv = invoiced_opportunity(ctx, record_type=record_type.developer_name)
+            cases.append((record_type, inv))
+        ctx.target.reach_reminder_time(reminder_offset_seconds(ctx))
+        number, unit = spec.reminder_offsets[0]
+        ctx.note("note", "Reminder offset", f"{number} {unit} after {spec.reminder_date_field}")
+
+        for record_type, inv in cases:
+            opp = ctx.org.query(f"SELECT Id, OwnerId, Account.OwnerId FROM Opportunity WHERE Id = '{inv.opportunity_id}'")[0]
+            owners = {"owner": opp["OwnerId"], "accountOwner": (opp.get("Account") or {}).get("OwnerId")}
+            emails = user_emails(ctx, [uid for uid in owners.values() if uid])
+            expected_to = sorted({emails[owners[t]] for t in record_type.recipient_types if t in owners and owners[t] in emails})
+            mails = ctx.wait_for(lambda: emails_about(ctx, inv.opportunity_id), timeout=ctx.budgets.invoice_seconds,
+                                 what=f"{record_type.developer_name} Opportunity {inv.opportunity_id}: a reminder email")
+            ctx.check(len(mails) == 1, f"{record_type.developer_name} Opportunity {inv.opportunity_id} got {len(mails)} reminders, expected exactly 1")
+            mail = mails[0]
+            ctx.check(mail["template"] == record_type.email_template,
+                      f"{record_type.developer_name} Opportunity got template {mail['template']!r}, expected {record_type.email_template!r}")
+            to = sorted(mail["to"])
+            ctx.check(set(expected_to) <= set(to), f"{record_type.developer_name} reminder went to {to}, expected {expected_to}")
+            ctx.note("email", f"{record_type.developer_name} reminder", f"{mail['template']} to {', '.join(to)}: {mail['subject']}")
+        names = ", ".join(f"{rt.developer_name}->{rt.email_template}" for rt, _ in cases)
+        return f"one reminder each at {number} {unit}: {names}"

@@ -1,0 +1,149 @@
+"""The few spec facts scenarios need, in one flat object.
+
+Scenarios must not hard-code field names, stages or events: an org's spec may rename all
+of them. This view is built from the generator's spec model (`generator.spec`) so the
+harness follows whatever the spec says, and scenarios read only this object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RecordTypeView:
+    developer_name: str  # "" for the fallback reminder (any other record type)
+    email_template: str  # template DeveloperName the reminder alert uses
+    alert_name: str  # workflow email alert name
+    subject: str
+    recipient_types: tuple[str, ...]  # owner, accountOwner, user, ...
+
+
+@dataclass(frozen=True)
+class SpecView:
+    spec_path: str
+    stripe_api_version: str
+    namespace: str
+    stripe_account_name: str
+    currency: str
+    currency_exponent: int  # decimal places of the smallest unit (2 for usd, 0 for jpy)
+    # Opportunity fields
+    invoice_id_field: str
+    invoice_url_field: str
+    status_field: str
+    # Account field that stores the Stripe customer id
+    customer_id_field: str
+    eligible_stages: tuple[str, ...]
+    minimum_amount: Decimal
+    won_stage: str
+    status_open: str
+    status_paid: str
+    status_failed: str
+    webhook_events: tuple[str, ...]
+    reminder_offsets: tuple[tuple[int, str], ...]  # (number, unit) as deployed, e.g. (30, "Days")
+    reminder_date_field: str
+    unpaid_statuses: tuple[str, ...]
+    record_types: tuple[RecordTypeView, ...] = field(default_factory=tuple)
+    fallback_reminder: RecordTypeView | None = None
+    flow_names: tuple[str, ...] = ()
+
+    # Connector objects (BRIEF 4); their names follow the namespace.
+    @property
+    def stripe_event_object(self) -> str:
+        return f"{self.namespace}__Stripe_Event__c"
+
+    @property
+    def sync_log_object(self) -> str:
+        return f"{self.namespace}__Sync_Log__c"
+
+    @property
+    def stripe_account_object(self) -> str:
+        return f"{self.namespace}__Stripe_Account__c"
+
+    def record_type(self, developer_name: str) -> RecordTypeView:
+        for record_type in self.record_types:
+            if record_type.developer_name == developer_name:
+                return record_type
+        known = ", ".join(rt.developer_name for rt in self.record_types) or "none"
+        raise KeyError(f"the spec defines no record type {developer_name!r} (it has: {known})")
+
+    def amount_in_minor_units(self, amount: Decimal | float | int) -> int:
+        return int((Decimal(str(amount)) * 10 ** self.currency_exponent).to_integral_value())
+
+
+class SpecUnavailable(Exception):
+    """The spec file is missing or invalid; the message lists every problem with file and line."""
+
+
+_UNIT_SECONDS = {"Minutes": 60, "Hours": 3600, "Days": 86400, "Weeks": 7 * 86400, "Months": 31 * 86400}
+
+
+def offset_seconds(number: int, unit: str) -> int:
+    return number * _UNIT_SECONDS[unit]
+
+
+def _reminder_view(developer_name: str, reminder) -> RecordTypeView:
+    return RecordTypeView(
+        developer_name=developer_name,
+        email_template=reminder.template_name,
+        alert_name=reminder.alert_name,
+        subject=reminder.subject,
+        recipient_types=tuple(r.type for r in reminder.recipients),
+    )
+
+
+def from_spec(spec, spec_path: str) -> SpecView:
+    """Flatten the generator's `Spec` model into what scenarios read."""
+    status = spec.fields.payment_status
+    failed = [value for event, value in spec.events.items() if event == "invoice.payment_failed"]
+    return SpecView(
+        spec_path=spec_path,
+        stripe_api_version=spec.stripe.api_version,
+        namespace=spec.stripe.namespace,
+        stripe_account_name=spec.stripe.account_name,
+        currency=spec.currency.code,
+        currency_exponent=currency_exponent(spec.currency.code, spec.currency.exponent),
+        invoice_id_field=spec.fields.invoice_id.api_name,
+        invoice_url_field=spec.fields.invoice_url.api_name,
+        status_field=status.api_name,
+        customer_id_field=spec.customer_id_field.api_name,
+        eligible_stages=tuple(spec.invoicing.eligible_stages),
+        minimum_amount=Decimal(spec.invoicing.minimum_amount),
+        won_stage=spec.invoicing.won_stage,
+        status_open=status.open,
+        status_paid=status.paid,
+        status_failed=failed[0] if failed else "",
+        webhook_events=tuple(sorted(spec.events)),
+        reminder_offsets=tuple((o.number, o.unit) for o in spec.reminders.offsets),
+        reminder_date_field=spec.fields.invoice_date.api_name,
+        unpaid_statuses=tuple(spec.reminders.unpaid_statuses),
+        record_types=tuple(_reminder_view(rt.developer_name, rt.reminder) for rt in spec.record_types.types),
+        fallback_reminder=_reminder_view("", spec.fallback_reminder),
+        flow_names=tuple(getattr(spec.flows, key).api_name for key in ("create", "update", "reminder", "event")),
+    )
+
+
+def currency_exponent(code: str, explicit: int | None) -> int:
+    # The generator's rule, so the harness expects exactly the amounts the flows send.
+    from generator.render.formulas import currency_exponent as generator_rule
+
+    return generator_rule(code, explicit)
+
+
+def load(spec_path: Path) -> SpecView:
+    from generator.errors import SpecError
+    from generator.spec.loader import load_spec
+
+    try:
+        spec = load_spec(spec_path)
+    except SpecError as exc:
+        raise SpecUnavailable(str(exc)) from None
+    return from_spec(spec, str(spec_path))
+
+
+def default_spec_path() -> Path:
+    from sfpay.paths import PROJECT_ROOT
+
+    return PROJECT_ROOT / "specs" / "ct-nonprofit.yml"

@@ -1,0 +1,1 @@
+"""Environments to verify against: the local stack and a real sandbox."""

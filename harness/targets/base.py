@@ -1,0 +1,127 @@
+"""What a scenario may ask of the environment it runs against.
+
+Both targets give a simple-salesforce client and a stripe SDK client. Beyond that they
+differ in what they can observe or control: the local stack can move its clock, read the
+email outbox and governor usage, and break Stripe on purpose; a real sandbox cannot. A
+scenario declares the capabilities it needs and is skipped, with the reason spelled out,
+where they are missing, so a sign-off report never claims more than was verified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import stripe
+    from simple_salesforce import Salesforce
+
+    from harness.results import Evidence
+
+
+class Capability:
+    CLOCK = "clock"  # move org time forward (scheduled paths fall due)
+    OUTBOX = "outbox"  # read the emails the org sent
+    LIMITS = "limits"  # read per-transaction governor usage and failed interviews
+    STRIPE_FAULTS = "stripe_faults"  # make Stripe fail on purpose
+    WEBHOOK_POST = "webhook_post"  # post (signed or forged) deliveries to the org's webhook listener
+    REMINDER_WAIT = "reminder_wait"  # reach a reminder's due time (clock, or a short sandbox offset)
+
+    DESCRIPTIONS = {
+        CLOCK: "moving the org's clock",
+        OUTBOX: "reading the emails the org sends",
+        LIMITS: "reading governor-limit usage per transaction",
+        STRIPE_FAULTS: "injecting Stripe failures",
+        WEBHOOK_POST: "posting deliveries to the org's Stripe webhook listener (needs its URL and signing secret)",
+        REMINDER_WAIT: "reaching the reminder's due time",
+    }
+
+
+class TargetError(Exception):
+    """A target that cannot be used as given; the message says what to fix (no traceback, exit 1)."""
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """How long scenarios wait for asynchronous effects before they call it a failure."""
+
+    invoice_seconds: float  # Opportunity saved -> invoice id written back
+    paid_seconds: float  # invoice paid in Stripe -> Opportunity status Paid
+    settle_seconds: float  # how long to watch for something that must NOT happen
+    poll_interval: float
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where the org listens for Stripe deliveries, and the secret it verifies them with."""
+
+    url: str
+    secret: str | None = None
+
+
+@dataclass
+class Connection:
+    sf: "Salesforce"
+    stripe: "stripe.StripeClient"
+    stripe_api_base: str | None
+    webhook: Webhook | None
+    secrets: list[str] = field(default_factory=list)  # values that must never reach a report
+    tls_verify: bool | str = True  # CA bundle path for a local server with its own certificate
+
+
+class Target:
+    """One environment to verify against. Subclasses fill in the optional capabilities."""
+
+    name: str = ""
+    capabilities: frozenset[str] = frozenset()
+    budgets: Budgets
+    deploy_hint: str = "Deploy first: sfpay deploy --org <name>."
+
+    def open(self) -> Connection:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One line for reports: what was verified. Never contains a secret."""
+        raise NotImplementedError
+
+    def environment(self) -> list["Evidence"]:
+        """Facts about the target worth putting in the sign-off report (versions, endpoint ids)."""
+        return []
+
+    def explain_missing(self, missing: list[str]) -> str:
+        needs = "; ".join(Capability.DESCRIPTIONS.get(cap, cap) for cap in missing)
+        return f"the {self.name} target does not support {needs}"
+
+    def close(self) -> None:
+        pass
+
+    def now(self) -> float:
+        """The environment's current time (unix seconds): a local stack's clock may run ahead of ours."""
+        import time
+
+        return time.time()
+
+    # Optional capabilities -------------------------------------------------------------
+    def advance_clock(self, *, days: float = 0, minutes: float = 0) -> None:
+        raise TargetError(self.explain_missing([Capability.CLOCK]))
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """Sent emails: {"related_id", "template", "to": [addresses], "subject"}."""
+        raise TargetError(self.explain_missing([Capability.OUTBOX]))
+
+    def limits_usage(self) -> dict[str, Any]:
+        """{"transactions": [{"seq", "label", "soql", "dml", "dml_rows", "callouts", ...}], "limits": {...}}"""
+        raise TargetError(self.explain_missing([Capability.LIMITS]))
+
+    def failed_interviews(self) -> list[dict[str, Any]]:
+        raise TargetError(self.explain_missing([Capability.LIMITS]))
+
+    def inject_stripe_fault(self, *, method: str, path: str, status: int, times: int = 1) -> None:
+        raise TargetError(self.explain_missing([Capability.STRIPE_FAULTS]))
+
+    def clear_stripe_faults(self) -> None:
+        raise TargetError(self.explain_missing([Capability.STRIPE_FAULTS]))
+
+    def reach_reminder_time(self, offset_seconds: float) -> None:
+        """Make a reminder scheduled `offset_seconds` after now fall due, and let it run."""
+        raise TargetError(self.explain_missing([Capability.REMINDER_WAIT]))

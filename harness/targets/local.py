@@ -1,0 +1,167 @@
+"""The local stack: orgsim (Salesforce-compatible server) + stripesim, on this machine.
+
+Uses a running `sfpay local up` stack or starts one, deploys through the CumulusCI pipeline
+(`sfpay deploy --org local`) unless told not to, then talks to the org only through its REST
+API and to Stripe only through the SDK, like the sandbox target. On top of that the local
+stack lets scenarios move the clock, read the outbox and governor usage, and break Stripe.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sfpay.stripe_keys import redact
+
+from harness.results import Evidence
+from harness.stack import StackDetails, deploy_local, local_up
+from harness.targets.base import Budgets, Capability, Connection, Target, TargetError, Webhook
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from harness.spec_view import SpecView
+
+API_VERSION = "66.0"
+
+
+class LocalTarget(Target):
+    name = "local"
+    deploy_hint = "Deploy first: run without --no-deploy, or `sfpay deploy --org local`."
+    capabilities = frozenset({Capability.CLOCK, Capability.OUTBOX, Capability.LIMITS, Capability.STRIPE_FAULTS,
+                              Capability.WEBHOOK_POST, Capability.REMINDER_WAIT})
+
+    def __init__(self, spec: "SpecView", *, spec_path: Path | None = None, deploy: bool = True,
+                 console: "Console | None" = None, stack: StackDetails | None = None):
+        self.spec = spec
+        self.spec_path = spec_path
+        self.deploy = deploy
+        self.console = console
+        self.stack = stack
+        # Local effects take milliseconds (async paths run inline, webhooks arrive in ~0.1 s);
+        # waits are generous for a loaded CI machine, and "must not happen" windows are 4x the
+        # webhook p99 measured by bench/bench_harness.py.
+        self.budgets = Budgets(invoice_seconds=20, paid_seconds=10, settle_seconds=0.5, poll_interval=0.03)
+        self._helpers: "OrgHelpers | None" = None
+        self._sim_admin = None
+        self._timings: list[Evidence] = []
+
+    def _say(self, message: str) -> None:
+        if self.console:
+            self.console.print(f"[bold]>[/bold] {message}", highlight=False)
+
+    def open(self) -> Connection:
+        import stripe
+        from simple_salesforce import Salesforce
+
+        if self.stack is None:
+            self._say("starting (or reusing) the local stack: sfpay local up")
+            self.stack, seconds = local_up()
+            self._timings.append(Evidence("note", "local stack up", f"{seconds:.1f} s"))
+        if self.deploy:
+            self._say("deploying through the CumulusCI pipeline: sfpay deploy --org local")
+            seconds = deploy_local()
+            self._timings.append(Evidence("note", "deploy through CumulusCI", f"{seconds:.1f} s"))
+        stack = self.stack
+        sf = Salesforce(instance_url=stack.instance_url, session_id=stack.access_token, version=API_VERSION)
+        tls_verify: bool | str = True
+        if stack.ca_cert:
+            # Trust the local org's own certificate. requests lets REQUESTS_CA_BUNDLE in the
+            # environment override a session's `verify`, so the session ignores the environment
+            # (it only talks to 127.0.0.1: no proxy or netrc to honour).
+            sf.session.verify = stack.ca_cert
+            sf.session.trust_env = False
+            tls_verify = stack.ca_cert
+        client = stripe.StripeClient(stack.stripe_api_key, base_addresses={"api": stack.stripe_api_base})
+        self._helpers = OrgHelpers(sf)
+        from stripesim.running import SimAdmin
+
+        self._sim_admin = SimAdmin(stack.stripe_api_base, stack.stripe_api_key)
+        return Connection(sf=sf, stripe=client, stripe_api_base=stack.stripe_api_base,
+                          webhook=Webhook(stack.webhook_url, stack.webhook_secret), secrets=stack.secrets,
+                          tls_verify=tls_verify)
+
+    def describe(self) -> str:
+        if not self.stack:
+            return "local stack (orgsim + stripesim)"
+        return (f"local stack: orgsim at {self.stack.instance_url}, stripesim at {self.stack.stripe_api_base} "
+                f"(key {redact(self.stack.stripe_api_key)})")
+
+    def environment(self) -> list[Evidence]:
+        facts = [Evidence("stripe", "Stripe API version (connector)", self.spec.stripe_api_version)]
+        if self.spec_path:
+            facts.append(Evidence("note", "Spec", str(self.spec_path)))
+        return facts + self._timings
+
+    def add_fact(self, fact: Evidence) -> None:
+        """Something the caller measured (e.g. demo step timings) for the report's environment table."""
+        self._timings.append(fact)
+
+    def close(self) -> None:
+        if self._sim_admin is not None:
+            self._sim_admin.close()
+            self._sim_admin = None
+
+    # Capabilities ----------------------------------------------------------------------
+    def now(self) -> float:
+        return self._helpers.now()
+
+    def advance_clock(self, *, days: float = 0, minutes: float = 0) -> None:
+        self._helpers.advance_clock(days * 86400 + minutes * 60)
+
+    def reach_reminder_time(self, offset_seconds: float) -> None:
+        # One hour past the offset: a Date time source falls due at the start of its day,
+        # so this is late enough for any time of day and well before a second offset.
+        self.advance_clock(minutes=offset_seconds / 60 + 60)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        return self._helpers.outbox()
+
+    def limits_usage(self) -> dict[str, Any]:
+        return self._helpers.limits_usage()
+
+    def failed_interviews(self) -> list[dict[str, Any]]:
+        return self._helpers.failed_interviews()
+
+    def inject_stripe_fault(self, *, method: str, path: str, status: int, times: int = 1) -> None:
+        self._sim_admin.add_fault(method=method, path=path, fault=str(status), count=times)
+
+    def clear_stripe_faults(self) -> None:
+        self._sim_admin.clear_faults()
+
+
+class OrgHelpers:
+    """The local org's test helpers (`/_orgsim/*`, issue 6), behind the same bearer token as the REST API."""
+
+    def __init__(self, sf):
+        self.sf = sf
+        self.base = sf.base_url.split("/services/")[0]
+
+    def _call(self, method: str, path: str, json_body: dict | None = None) -> Any:
+        response = self.sf.session.request(method, f"{self.base}{path}", json=json_body, headers=self.sf.headers, timeout=120)
+        if response.status_code >= 400:
+            raise TargetError(f"local org helper {method} {path} failed ({response.status_code}): {response.text[:300]}")
+        return response.json()
+
+    def now(self) -> float:
+        import datetime as dt
+
+        value = self._call("GET", "/_orgsim/clock")["now"]
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+    def advance_clock(self, seconds: float) -> None:
+        self._call("POST", "/_orgsim/clock", {"seconds": seconds})
+
+    def outbox(self) -> list[dict[str, Any]]:
+        # Templates are named Folder/DeveloperName (their full name); scenarios compare DeveloperNames.
+        return [{"related_id": mail["record_id"], "template": mail["template"].rsplit("/", 1)[-1],
+                 "template_full_name": mail["template"], "to": list(mail["recipients"]) + list(mail.get("cc") or []),
+                 "subject": mail["subject"], "alert": mail["alert"], "seq": mail["seq"]}
+                for mail in self._call("GET", "/_orgsim/outbox")]
+
+    def limits_usage(self) -> dict[str, Any]:
+        return self._call("GET", "/_orgsim/limits")
+
+    def failed_interviews(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/_orgsim/failed-interviews")

@@ -1,0 +1,68 @@
+"""Background processes of the local stack: start detached, check, stop — only our own pids."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sfpay.paths import PROJECT_ROOT
+
+
+def start(args: list[str], log_path: Path, env_extra: dict[str, str] | None = None) -> int:
+    """Run `python -m <args>` detached (own session, survives this command), output to `log_path`."""
+    env = {**os.environ, **(env_extra or {})}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env, cwd=str(PROJECT_ROOT), start_new_session=True)
+    return proc.pid
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def alive(pid: int, marker: str) -> bool:
+    """True if `pid` runs and is still our process (its command line contains `marker`), so a
+    recycled pid is never mistaken for, or signalled as, part of the stack."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    cmdline = _cmdline(pid)
+    if not cmdline:  # no /proc (non-Linux): trust the pid
+        return True
+    if " <defunct>" in cmdline:
+        return False
+    return marker in cmdline
+
+
+def stop(pid: int, marker: str, timeout: float = 10.0) -> bool:
+    """SIGTERM (graceful: the org saves its clock), then SIGKILL after `timeout`. False if not ours/not running."""
+    if not alive(pid, marker):
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _reap(pid)
+        if not alive(pid, marker):
+            return True
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    _reap(pid)
+    return True
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass

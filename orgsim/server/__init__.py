@@ -1,0 +1,1 @@
+"""Salesforce-compatible HTTP surface over the orgsim core (see docs/orgsim-server.md)."""

@@ -1,0 +1,106 @@
+"""The org server: Salesforce's HTTP surface (OAuth, REST, SOAP login/deploy, Tooling, webhook
+listener, harness helpers) over an orgsim `Org`. Protocol only: behaviour lives in the core."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from orgsim.server.auth import require_session
+from orgsim.server.config import ServerConfig
+from orgsim.server.context import ServerContext
+from orgsim.server.errors import ApiError, not_found
+from orgsim.server.gateway import OrgGateway
+from orgsim.server.oauth import TokenEndpoint, userinfo
+from orgsim.server.sessions import SessionIssuer
+from orgsim.server.soap_login import soap_login
+
+log = logging.getLogger("orgsim.server")
+
+# Route modules, each with `routes(ctx, gate) -> list[Route]`. Order matters only where
+# paths overlap (none do today).
+ROUTE_MODULES = (
+    "orgsim.server.rest.versions",
+    "orgsim.server.rest.sobjects",
+    "orgsim.server.rest.composite",
+    "orgsim.server.rest.query",
+    "orgsim.server.rest.tooling",
+    "orgsim.server.deploy.rest",
+    "orgsim.server.deploy.soap",
+    "orgsim.server.webhook",
+    "orgsim.server.harness",
+)
+
+
+def create_app(org, config: ServerConfig, *, background_interval: float | None = None, owns_org: bool = False) -> Starlette:
+    """`background_interval`: run due async/scheduled work every so many seconds (a long-running
+    server whose clock follows wall time; also picks up work queued before a crash).
+    `owns_org`: close the org (saving its clock) when the server stops."""
+    sessions = SessionIssuer(config)
+    ctx = ServerContext(config=config, sessions=sessions, gateway=OrgGateway(org))
+
+    def gate(handler):
+        return require_session(sessions, handler)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "org_id": config.org_id})
+
+    routes = [
+        Route("/_orgsim/health", health, methods=["GET"]),
+        Route("/services/oauth2/token", TokenEndpoint(config, sessions).handle, methods=["POST"]),
+        Route("/services/oauth2/userinfo", gate(userinfo(config)), methods=["GET", "POST"]),
+        Route("/services/Soap/u/{version}", soap_login(config, sessions), methods=["POST"]),
+        Route("/services/Soap/u/{version}/{org}", soap_login(config, sessions), methods=["POST"]),
+    ]
+    for module_name in ROUTE_MODULES:
+        routes.extend(importlib.import_module(module_name).routes(ctx, gate))
+
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return exc.response()
+
+    async def unknown(request: Request, exc) -> Response:
+        return not_found().response()
+
+    async def method_not_allowed(request: Request, exc) -> Response:
+        return ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{request.method}' not allowed.").response()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        ticker = None
+        if background_interval:
+            ticker = asyncio.create_task(_run_due_work(ctx, background_interval))
+        try:
+            yield
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
+            if owns_org:
+                await ctx.gateway.call(org.close)
+            ctx.gateway.shutdown()
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={ApiError: api_error, 404: unknown, 405: method_not_allowed},
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    return app
+
+
+async def _run_due_work(ctx: ServerContext, interval: float) -> None:
+    """Queued async paths and scheduled paths whose time has come run without a request."""
+    while True:
+        try:
+            await ctx.gateway.call(ctx.org.run_pending)
+        except Exception:  # a failing interview is recorded by the core; keep the loop alive
+            log.exception("running due work failed")
+        await asyncio.sleep(interval)

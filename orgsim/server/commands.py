@@ -1,0 +1,79 @@
+"""`sfpay org serve`: the org server in the foreground. Cheap to import (typer only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def add_commands(org_app: typer.Typer) -> None:
+    @org_app.command("serve")
+    def serve(
+        port: int = typer.Option(0, "--port", help="Port to listen on (0: a free one, printed on start)."),
+        db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (WAL). Default: <state dir>/orgsim/org.sqlite3."),
+        jwt_cert: Optional[Path] = typer.Option(None, "--jwt-cert", help="Connected app certificate (PEM) for the JWT bearer grant."),
+        jwt_audience: list[str] = typer.Option([], "--jwt-audience", help="Accepted JWT `aud` (repeatable). Default: the instance URL."),
+        webhook_path: Optional[str] = typer.Option(None, "--webhook-path", help="Path of the Stripe webhook listener."),
+        stripe_api_base: Optional[str] = typer.Option(None, "--stripe-api-base", help="Stripe API base the connector calls (stripesim URL)."),
+    ) -> None:
+        """Run a Salesforce-compatible org (REST, OAuth, Metadata deploy, Tooling, webhook listener) over HTTPS.
+
+        Secrets (admin password, security token, client secret, webhook secret) live in
+        orgsim-server.json next to the database (mode 0600); the Stripe key comes from the
+        STRIPE_API_KEY environment variable or that file. Clients trust the server through
+        REQUESTS_CA_BUNDLE=<db folder>/ca-bundle.pem.
+        """
+        import os
+        import sys
+
+        from rich.console import Console
+
+        from orgsim.errors import OrgError
+        from orgsim.server.serve import build, settings_path
+        from orgsim.server.settings import ServerSettings
+        from sfpay.paths import state_dir
+        from sfpay.serving import free_port
+        from sfpay.stripe_keys import UnsafeStripeKey, require_test_key
+
+        err = Console(stderr=True)
+        if jwt_cert is not None and not jwt_cert.is_file():
+            err.print(f"[red]error:[/red] --jwt-cert {jwt_cert}: no such file")
+            raise typer.Exit(1)
+        env_key = os.environ.get("STRIPE_API_KEY")
+        if env_key:
+            try:
+                require_test_key(env_key)  # checked before anything is written
+            except UnsafeStripeKey as exc:
+                err.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(1) from None
+        db_path = (db or state_dir() / "orgsim" / "org.sqlite3").resolve()
+        settings = ServerSettings.load_or_create(settings_path(db_path))
+        changed = False
+        for key, value in (("jwt_public_key_file", str(jwt_cert.resolve()) if jwt_cert else None),
+                           ("webhook_path", webhook_path), ("stripe_api_base", stripe_api_base),
+                           ("stripe_api_key", env_key)):
+            if value is not None and getattr(settings, key) != value:
+                setattr(settings, key, value)
+                changed = True
+        if jwt_audience:
+            settings.jwt_audiences = list(jwt_audience)
+            changed = True
+        if changed:
+            settings.save(settings_path(db_path))
+        port = port or free_port()
+        try:
+            app, org, config, cert, key = build(db_path, port)
+        except (OrgError, UnsafeStripeKey, ValueError, OSError) as exc:
+            err.print(f"[red]error:[/red] cannot start the org server: {exc}")
+            raise typer.Exit(1) from None
+        from orgsim.server.tls import ca_bundle
+        import uvicorn
+
+        from orgsim.server.running import uvicorn_config
+
+        bundle = ca_bundle(db_path.parent, cert)
+        print(f"orgsim listening on {config.instance_url} (user {config.username}; db {db_path}; "
+              f"REQUESTS_CA_BUNDLE={bundle})", file=sys.stderr, flush=True)
+        uvicorn.Server(uvicorn_config(app, port, cert, key)).run()

@@ -1,0 +1,56 @@
+"""Everything a route module needs, built once per app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from orgsim.server.config import API_VERSIONS, ServerConfig
+from orgsim.server.errors import ApiError, json_parser_error, not_found
+from orgsim.server.gateway import OrgGateway
+from orgsim.server.sessions import SessionIssuer
+
+
+@dataclass
+class ServerContext:
+    config: ServerConfig
+    sessions: SessionIssuer
+    gateway: OrgGateway
+    extras: dict = field(default_factory=dict)  # per-module state (query cursors, deploy results)
+
+    @property
+    def org(self):
+        return self.gateway.org
+
+    @property
+    def permsets(self):
+        """The server's PermissionSet/PermissionSetAssignment records (see permsets.py)."""
+        from orgsim.server.permsets import PermissionSets
+
+        if "permsets" not in self.extras:
+            self.extras["permsets"] = PermissionSets(self.org)
+        return self.extras["permsets"]
+
+
+def api_version(request: Request) -> str:
+    """The `vXX.X` of the path, checked against the versions this org serves."""
+    version = request.path_params.get("version", "")
+    if version not in API_VERSIONS:
+        raise not_found()
+    return version
+
+
+async def json_body(request: Request):
+    import json
+
+    raw = await request.body()
+    if not raw.strip():
+        raise json_parser_error("The HTTP entity body is required, but this request has no entity body.")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise json_parser_error(f"Unexpected character ('{raw.decode(errors='replace')[exc.pos:exc.pos + 1]}'): at [line:{exc.lineno}, column:{exc.colno}]") from None
+
+
+__all__ = ["ApiError", "ServerContext", "api_version", "json_body"]

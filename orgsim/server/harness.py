@@ -1,0 +1,133 @@
+"""Test-harness helpers behind the same bearer auth, under /_orgsim/ (not part of Salesforce):
+the org clock (optionally moving a Stripe test clock with it), the email outbox, governor
+usage, failed flow interviews, queued work, and the webhook listener's signing secret."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from orgsim.server.context import ServerContext, json_body
+from orgsim.server.errors import ApiError, bad_request
+
+UNITS = ("days", "hours", "minutes", "seconds")
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        from orgsim.storage.values import to_json
+
+        return to_json(value)
+    return value
+
+
+def _advance_stripe_test_clock(org, clock_id: str, when: dt.datetime) -> dict:
+    """Move a Stripe test clock to the org's new time through the Stripe API the org's
+    connector uses (stripesim or Stripe test mode), and wait until Stripe reports it ready."""
+    import time
+
+    import httpx
+
+    config = getattr(org, "stripe_config", None)
+    if config is None:
+        raise bad_request("INVALID_INPUT", "the org has no Stripe connection configured; cannot move a Stripe test clock")
+    url = f"{(config.api_base or 'https://api.stripe.com').rstrip('/')}/v1/test_helpers/test_clocks/{clock_id}"
+    headers = {"Authorization": f"Bearer {config.api_key}"}
+    with httpx.Client(timeout=30) as client:
+        response = client.post(url + "/advance", data={"frozen_time": int(when.timestamp())}, headers=headers)
+        body = response.json()
+        if response.status_code >= 400:
+            message = (body.get("error") or {}).get("message", response.text)
+            raise ApiError(response.status_code if response.status_code < 500 else 502, "STRIPE_ERROR", f"Stripe test clock {clock_id}: {message}")
+        deadline = time.monotonic() + 30
+        while body.get("status") == "advancing" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            body = client.get(url, headers=headers).json()
+    return {"id": body.get("id"), "status": body.get("status"), "frozen_time": body.get("frozen_time")}
+
+
+def _save_webhook_secret(path: str, secret: str) -> None:
+    from pathlib import Path
+
+    from orgsim.server.settings import ServerSettings
+
+    settings = ServerSettings.load_or_create(Path(path))
+    settings.webhook_secret = secret
+    settings.save(Path(path))
+
+
+def routes(ctx: ServerContext, gate) -> list[Route]:
+    async def clock(request: Request) -> JSONResponse:
+        if request.method == "GET":
+            now = await ctx.gateway.call(lambda: ctx.org.clock.now())
+            return JSONResponse({"now": _jsonable(now)})
+        body = await json_body(request)
+        if not isinstance(body, dict):
+            raise bad_request("JSON_PARSER_ERROR", "expected an object like {\"days\": 30}")
+        unknown = set(body) - set(UNITS) - {"stripe_test_clock"}
+        if unknown:
+            raise bad_request("INVALID_FIELD", f"unknown keys {sorted(unknown)}; use {', '.join(UNITS)} and stripe_test_clock")
+        amounts = {}
+        for unit in UNITS:
+            value = body.get(unit, 0)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise bad_request("INVALID_FIELD", f"{unit} must be a non-negative number", [unit])
+            amounts[unit] = value
+
+        def advance():
+            org = ctx.org
+            ran = org.clock.advance(**amounts)
+            now = org.clock.now()
+            # Kept in the org's database so a restarted server resumes at the advanced time.
+            with org.store.lock:
+                org.store.meta_set("clock_now", now.isoformat())
+            return ran, now
+
+        ran, now = await ctx.gateway.call(advance)
+        result = {"now": _jsonable(now), "interviews_run": ran}
+        if body.get("stripe_test_clock"):
+            result["stripe_test_clock"] = await ctx.gateway.call(_advance_stripe_test_clock, ctx.org, str(body["stripe_test_clock"]), now)
+        return JSONResponse(result)
+
+    def reader(method: str):
+        async def endpoint(request: Request) -> JSONResponse:
+            return JSONResponse(_jsonable(await ctx.gateway.call(getattr(ctx.org, method))))
+
+        return endpoint
+
+    async def limits(request: Request) -> JSONResponse:
+        last = request.query_params.get("last")
+        if last is not None and not last.isdigit():
+            raise bad_request("INVALID_FIELD", "last must be a positive integer", ["last"])
+        return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.limits_usage, int(last) if last else None)))
+
+    async def run_pending(request: Request) -> JSONResponse:
+        return JSONResponse({"interviews_run": await ctx.gateway.call(ctx.org.run_pending)})
+
+    async def webhook_secret(request: Request) -> JSONResponse:
+        body = await json_body(request)
+        secret = body.get("secret") if isinstance(body, dict) else None
+        if not isinstance(secret, str) or not secret.startswith("whsec_"):
+            raise bad_request("INVALID_FIELD", "secret must be a Stripe endpoint signing secret (whsec_...)", ["secret"])
+        ctx.config.webhook_secret = secret
+        if ctx.config.settings_file:
+            await ctx.gateway.call(_save_webhook_secret, ctx.config.settings_file, secret)
+        return JSONResponse({"webhook_path": ctx.config.webhook_path, "configured": True})
+
+    return [
+        Route("/_orgsim/clock", gate(clock), methods=["GET", "POST"]),
+        Route("/_orgsim/outbox", gate(reader("outbox")), methods=["GET"]),
+        Route("/_orgsim/limits", gate(limits), methods=["GET"]),
+        Route("/_orgsim/failed-interviews", gate(reader("failed_interviews")), methods=["GET"]),
+        Route("/_orgsim/pending-work", gate(reader("pending_work")), methods=["GET"]),
+        Route("/_orgsim/flows", gate(reader("flows")), methods=["GET"]),
+        Route("/_orgsim/run-pending", gate(run_pending), methods=["POST"]),
+        Route("/_orgsim/webhook-secret", gate(webhook_secret), methods=["POST"]),
+    ]

@@ -1,0 +1,1 @@
+"""REST API resources, one module per resource family; each exposes `routes(ctx)`."""

@@ -1,0 +1,36 @@
+"""`sfpay deploy` and `sfpay cci-env` (cheap to import: the work happens in pipeline.deploy_command)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("deploy")
+    def deploy(
+        org: str = typer.Option(..., "--org", help="CumulusCI org name: `local`, or one added with `cci org connect`/`cci org import`."),
+        check_only: bool = typer.Option(False, "--check-only", help="Validate only (a check-only deploy); change nothing."),
+        production: bool = typer.Option(False, "--production", help="Production sequence: RunLocalTests, flows deployed inactive, then activated."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print CumulusCI's log lines."),
+    ) -> None:
+        """Deploy force-app with CumulusCI: check, validate, deploy, activate the flows, assign the permission set, smoke-check."""
+        from pipeline.deploy_command import deploy as run
+
+        raise typer.Exit(run(org, production=production, check_only=check_only, verbose=verbose))
+
+    @app.command("cci-env")
+    def cci_env(org: str = typer.Option("local", "--org", help="The registered local org.")) -> None:
+        """Print `export` lines so a plain `cci` reaches the local org: eval "$(sfpay cci-env)"."""
+        from pathlib import Path
+
+        from rich.console import Console
+
+        from pipeline.deploy_command import DeployCommandError, export_lines, find_project_root
+        from sfpay.paths import state_dir
+
+        try:
+            lines = export_lines(org, state_dir(), find_project_root(Path.cwd()))
+        except DeployCommandError as exc:
+            Console(stderr=True).print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1)
+        typer.echo("\n".join(lines))

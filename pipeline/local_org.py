@@ -1,0 +1,129 @@
+"""Connect the local org (orgsim) to CumulusCI through the JWT bearer flow, as CI connects a
+real org.
+
+`sfpay local up` calls `register_local_org(link, project_root)` once the org server is
+healthy. Registration runs CumulusCI's own code in a child process: an OrgConfig with the
+instance URL and username, `refresh_oauth_token` (with `SFDX_CLIENT_ID` / `SFDX_HUB_KEY` set,
+that is CumulusCI's JWT grant, `cumulusci.oauth.salesforce.jwt_session`), then `save()` into
+the project's CumulusCI keychain as org `local`. From then on
+
+    sfpay deploy --org local                         # sets the environment itself
+    eval "$(sfpay cci-env)" && cci flow run deploy_sandbox --org local
+
+work with no internet. The link (URLs, client id, key *path*) is kept in the project state
+folder so later commands can rebuild the environment; the key itself is never copied.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+LINK_FILE = "cumulusci-org.json"
+DEFAULT_ORG_NAME = "local"
+
+
+class RegistrationError(RuntimeError):
+    """CumulusCI could not connect to the local org; the message says why (no secrets)."""
+
+
+@dataclass
+class LocalOrgLink:
+    instance_url: str
+    username: str
+    client_id: str            # the connected app's consumer key the org server trusts
+    private_key_path: str     # PEM key matching the certificate the org server was given
+    ca_bundle_path: str | None = None   # trust for the server's self-signed TLS certificate
+    org_name: str = DEFAULT_ORG_NAME
+
+    def environment(self) -> dict[str, str]:
+        """What a `cci` process needs to refresh this org's token by JWT."""
+        env = {
+            "SFDX_CLIENT_ID": self.client_id,
+            "SFDX_HUB_KEY": Path(self.private_key_path).read_text(encoding="utf-8"),
+            # CumulusCI signs the JWT for this audience ("the login URL"); the local org's
+            # login URL is its instance URL, as with a My Domain.
+            "SF_PROD_LOGIN_URL": self.instance_url,
+        }
+        if self.ca_bundle_path:
+            env["REQUESTS_CA_BUNDLE"] = self.ca_bundle_path
+        return env
+
+
+def link_path(state_dir: Path) -> Path:
+    return state_dir / "local" / LINK_FILE
+
+
+def save_link(link: LocalOrgLink, state_dir: Path) -> Path:
+    path = link_path(state_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(asdict(link), indent=2, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def load_link(state_dir: Path, org_name: str | None = None) -> LocalOrgLink | None:
+    path = link_path(state_dir)
+    if not path.exists():
+        return None
+    link = LocalOrgLink(**json.loads(path.read_text(encoding="utf-8")))
+    if org_name is not None and link.org_name != org_name:
+        return None
+    return link
+
+
+def cci_environment(project_root: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for a `cci` child process run on this project.
+
+    CUMULUSCI_REPO_ROOT tells CumulusCI where the project is, so it works from a git
+    worktree or an unpacked archive too (it otherwise insists on a `.git` directory).
+    """
+    env = dict(os.environ if base is None else base)
+    env["CUMULUSCI_AUTO_DETECT"] = "1"
+    # CumulusCI logs through rich, which wraps at 80 columns when not on a terminal; a wide
+    # line keeps one log record per line for the progress parser and the log file.
+    env["COLUMNS"] = "200"
+    env["CUMULUSCI_REPO_ROOT"] = str(project_root.resolve())
+    env.setdefault("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(project_root.resolve()), env["PYTHONPATH"]) if p)
+    return env
+
+
+def register_local_org(link: LocalOrgLink, project_root: Path, state_dir: Path | None = None,
+                       base_env: dict[str, str] | None = None, timeout: float = 120) -> dict:
+    """Register (or re-register, e.g. after the server moved port) the local org with
+    CumulusCI. Returns what CumulusCI learnt about the org (org id, username, instance URL)."""
+    if not (project_root / "cumulusci.yml").is_file():
+        raise RegistrationError(f"{project_root} has no cumulusci.yml: register the local org from the sfpay project.")
+    if state_dir is not None:
+        save_link(link, state_dir)
+    env = cci_environment(project_root, base_env)
+    env.update(link.environment())
+    command = [sys.executable, "-m", "pipeline.cci_org", "register", "--name", link.org_name,
+               "--instance-url", link.instance_url, "--username", link.username]
+    result = subprocess.run(command, cwd=project_root, env=env, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise RegistrationError("CumulusCI could not connect to the local org: "
+                                + (detail[-1] if detail else f"exit {result.returncode}"))
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def unregister_local_org(project_root: Path, state_dir: Path, base_env: dict[str, str] | None = None,
+                         timeout: float = 60) -> bool:
+    """Forget the local org (`sfpay local down`): the link file and the keychain entry.
+    Returns False if none was registered."""
+    link = load_link(state_dir)
+    if link is None:
+        return False
+    link_path(state_dir).unlink()
+    if (project_root / "cumulusci.yml").is_file():
+        command = [sys.executable, "-m", "pipeline.cci_org", "remove", "--name", link.org_name]
+        subprocess.run(command, cwd=project_root, env=cci_environment(project_root, base_env),
+                       capture_output=True, text=True, timeout=timeout)
+    return True

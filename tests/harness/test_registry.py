@@ -1,0 +1,74 @@
+"""Scenario registry, selection, capability skips and redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.context import ScenarioContext, redact_text
+from harness.results import Outcome
+from harness.scenario import UnknownScenario, all_scenarios, select
+from harness.stack import parse_stack_details
+from harness.targets.base import Budgets, Capability, Connection, Target, TargetError
+
+
+def test_thirteen_scenarios_numbered_in_the_issue_order():
+    scenarios = all_scenarios()
+    assert [cls.number for cls in scenarios] == list(range(1, 14))
+    assert len({cls.name for cls in scenarios}) == 13
+    for cls in scenarios:
+        assert cls.title and cls.description and cls.name == cls.name.lower()
+        assert cls.requires <= set(Capability.DESCRIPTIONS)
+
+
+def test_select_by_name_number_and_comma_list_keeps_registry_order():
+    assert [c.name for c in select(["bulk-200", "1"])] == ["invoice-on-create", "bulk-200"]
+    assert len(select(None)) == 13
+    with pytest.raises(UnknownScenario, match="unknown scenario 'nope'.*invoice-on-create"):
+        select(["nope"])
+
+
+class BareTarget(Target):
+    """A target with no optional capability, to see what the scenarios that need one report."""
+
+    name = "bare"
+    capabilities = frozenset()
+    budgets = Budgets(1, 1, 0.1, 0.01)
+
+    def describe(self) -> str:
+        return "bare"
+
+
+def test_scenarios_needing_missing_capabilities_are_skipped_with_the_reason():
+    ctx = ScenarioContext(BareTarget(), Connection(sf=None, stripe=None, stripe_api_base=None, webhook=None), spec=None, run_tag="t")
+    results = {cls.name: cls().run(ctx) for cls in all_scenarios() if cls.requires}
+    assert set(results) == {"duplicate-out-of-order-webhooks", "forged-stale-webhook", "reminder-unpaid",
+                            "no-reminder-when-paid", "stripe-outage-recovery"}
+    assert all(r.outcome is Outcome.SKIPPED for r in results.values())
+    assert results["stripe-outage-recovery"].reason == "the bare target does not support injecting Stripe failures"
+    assert "reading the emails the org sends" in results["reminder-unpaid"].reason
+    with pytest.raises(TargetError, match="moving the org's clock"):
+        BareTarget().advance_clock(days=30)
+
+
+def test_redaction_of_known_secrets_and_secret_shapes():
+    text = "key sk_test_51Habc and rk_live_9x, secret whsec_abcdef, token 00D5g000004abcd!AQ0AQx.y_z, Bearer abc.def, pw hunter22"
+    out = redact_text(text, ["hunter22"])
+    for leaked in ("sk_test_51Habc", "rk_live_9x", "whsec_abcdef", "00D5g000004abcd!AQ0AQx", "Bearer abc.def", "hunter22"):
+        assert leaked not in out
+    assert redact_text("sk_test_...4242 is the display form", []) == "sk_test_...4242 is the display form"
+
+
+def test_stack_details_from_local_up_json():
+    # The flat object `sfpay local up --json` prints (issue 6).
+    details = parse_stack_details(
+        '{"instance_url": "https://127.0.0.1:1", "username": "u", "password": "p", "security_token": "st",'
+        ' "access_token": "t", "ca_bundle": "/x/ca.pem", "api_base": "http://127.0.0.1:2", "api_key": "sk_test_k",'
+        ' "webhook_secret": "whsec_s", "webhook_url": "https://127.0.0.1:1/hook", "state_dir": "/x"}'
+    )
+    assert (details.instance_url, details.stripe_api_base, details.ca_cert) == ("https://127.0.0.1:1", "http://127.0.0.1:2", "/x/ca.pem")
+    assert set(details.secrets) == {"p", "st", "t", "sk_test_k", "whsec_s"}
+    with pytest.raises(TargetError, match="gave no .*webhook_secret"):
+        parse_stack_details('{"org": {"instance_url": "x", "username": "u", "password": "p", "access_token": "t"},'
+                            ' "stripe": {"api_base": "b", "api_key": "k"}, "webhook_url": "w"}')
+    with pytest.raises(TargetError, match="did not print JSON"):
+        parse_stack_details("Traceback ...")

@@ -1,0 +1,100 @@
+"""Sign-off report, JUnit XML and results.json rendering."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import etree
+
+from harness.reporting.signoff import ReportLeak, render_html, render_markdown, write_reports
+from harness.results import Evidence, Outcome, RunSummary, ScenarioResult, Timing, Transition
+
+SECRET_KEY = "sk_test_" + "51Habcdefghijklmnop"
+WEBHOOK_SECRET = "whsec_" + "0123456789abcdef"
+
+
+def summary(*results: ScenarioResult) -> RunSummary:
+    return RunSummary(
+        target="local", target_description="local stack (orgsim + stripesim)", started_at="2026-11-27T04:00:00+00:00",
+        duration_seconds=3.25, results=list(results), environment=[Evidence("stripe", "Webhook endpoint", "we_123")],
+    )
+
+
+def passed() -> ScenarioResult:
+    return ScenarioResult(
+        name="paid-card-visa", number=6, title="Paid with pm_card_visa: Paid and won", outcome=Outcome.PASSED,
+        reason="in_1 paid; Opportunity Paid after 0.21 s", duration_seconds=0.5,
+        evidence=[Evidence("salesforce", "Opportunity", "006000000000001AAA"), Evidence("stripe", "Invoice", "in_1")],
+        transitions=[Transition("006000000000001AAA", "Stripe_Payment_Status__c", "Open", "Paid", 0.4)],
+        timings=[Timing("payment -> Paid on the Opportunity", 0.21)],
+    )
+
+
+def failed() -> ScenarioResult:
+    return ScenarioResult(
+        name="no-duplicate-invoice", number=4, title="Unrelated edits: still one invoice", outcome=Outcome.FAILED,
+        reason="an edit produced another invoice: 2 invoices for cus_1 | <script>alert(1)</script>", duration_seconds=1.0,
+    )
+
+
+def skipped() -> ScenarioResult:
+    return ScenarioResult(
+        name="stripe-outage-recovery", number=12, title="Stripe failing mid-invoicing", outcome=Outcome.SKIPPED,
+        reason="the sandbox target does not support injecting Stripe failures", duration_seconds=0.0,
+    )
+
+
+def test_markdown_lists_every_scenario_with_its_evidence():
+    text = render_markdown(summary(passed(), failed(), skipped()))
+    assert "**Verdict: NOT READY: scenarios failed**" in text
+    assert "| 6 | Paid with pm_card_visa: Paid and won (`paid-card-visa`) | PASSED | 0.50 s |" in text
+    # A pipe in a reason must not break the table.
+    assert "2 invoices for cus_1 \\| <script>" in text
+    assert "| `006000000000001AAA` | Stripe_Payment_Status__c | Open | Paid | +0.400 s |" in text
+    assert "| payment -> Paid on the Opportunity | 0.210 |" in text
+    assert "sfpay verify --target local --only stripe-outage-recovery" in text
+
+
+def test_verdicts():
+    assert "READY for go-live" in render_markdown(summary(passed()))
+    assert "PASSED with skipped scenarios" in render_markdown(summary(passed(), skipped()))
+
+
+def test_html_escapes_what_scenarios_report():
+    html = render_html(summary(passed(), failed()))
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert etree.fromstring(html.encode(), etree.HTMLParser()).find(".//h1").text == "sfpay sign-off: local target"
+
+
+def test_write_reports_produces_all_formats(tmp_path):
+    paths = write_reports(summary(passed(), failed(), skipped()), tmp_path / "run", secrets=[SECRET_KEY])
+    suite = etree.parse(str(paths.junit)).getroot()
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("3", "1", "0", "1")
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert cases["04-no-duplicate-invoice"].find("failure").get("message").startswith("an edit produced")
+    assert cases["12-stripe-outage-recovery"].find("skipped") is not None
+    assert "stripe: Invoice = in_1" in cases["06-paid-card-visa"].find("system-out").text
+    data = json.loads(paths.json.read_text())
+    assert data["ok"] is False and [r["outcome"] for r in data["results"]] == ["passed", "failed", "skipped"]
+    assert sorted(p.name for p in paths.directory.iterdir()) == ["junit.xml", "results.json", "signoff.html", "signoff.md"]
+
+
+@pytest.mark.parametrize("leak", [SECRET_KEY, WEBHOOK_SECRET, "00D5g000004abcd!AQ0AQFakeSessionToken.x"])
+def test_a_report_with_a_secret_is_never_written(tmp_path, leak):
+    result = passed()
+    result.evidence.append(Evidence("note", "leaky", f"value {leak}"))
+    with pytest.raises(ReportLeak):
+        write_reports(summary(result), tmp_path / "run", secrets=[SECRET_KEY])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rewriting_a_report_replaces_it_whole(tmp_path):
+    target = tmp_path / "run"
+    write_reports(summary(passed(), failed()), target, secrets=[])
+    (target / "stale.txt").write_text("old")
+    write_reports(summary(passed()), target, secrets=[])
+    assert not (target / "stale.txt").exists()
+    assert "READY for go-live" in (target / "signoff.md").read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]

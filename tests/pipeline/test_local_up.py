@@ -1,0 +1,47 @@
+"""`sfpay local up` + CumulusCI: the real background stack (stripesim + org server processes),
+registered by JWT through pipeline.local_stack, then used by `sfpay deploy` and by a plain
+`cci` with the environment `sfpay cci-env` prints."""
+
+import shlex
+
+import pytest
+
+pytest.importorskip("orgsim.local.stack")
+
+
+def _exports(text: str) -> dict[str, str]:
+    """Read `export NAME=value` lines the way a shell would (values may span lines)."""
+    words = shlex.split(text)
+    assert words[::2] == ["export"] * (len(words) // 2)
+    return dict(word.split("=", 1) for word in words[1::2])
+
+
+def test_local_up_connects_cumulusci_by_jwt(project, cci_env, monkeypatch, sfpay, cci):
+    for name, value in cci_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(project)
+    from orgsim.local import stack
+    from pipeline.local_stack import forget_cumulusci_org, up_with_cumulusci
+
+    try:
+        result = up_with_cumulusci(stack.SpecInfo(), project_root=project)
+        assert result.warning is None
+        assert result.registered["username"] == "admin@orgsim.local"
+        assert result.registered["instance_url"] == result.state.instance_url
+
+        check = sfpay(project, cci_env, "deploy", "--org", "local", "--check-only")
+        assert check.returncode == 0, check.stdout + check.stderr
+
+        exported = sfpay(project, cci_env, "cci-env")
+        assert exported.returncode == 0, exported.stderr
+        env = {**cci_env, **_exports(exported.stdout)}
+        info = cci(project, env, "org", "info", "local")
+        assert info.returncode == 0, info.stdout + info.stderr
+        assert result.state.instance_url in info.stdout
+        assert env["SFDX_HUB_KEY"].startswith("-----BEGIN PRIVATE KEY-----")
+
+        assert forget_cumulusci_org(project) is True
+        gone = sfpay(project, cci_env, "cci-env")
+        assert gone.returncode == 1 and "sfpay local up" in gone.stderr
+    finally:
+        stack.down()

@@ -1,0 +1,93 @@
+"""`sfpay validate` behaviour: argument parsing, running the engine, writing the report.
+
+No typer here (see validator/cli.py): `run(argv)` is callable from any entry point.
+"""
+
+from __future__ import annotations
+
+HELP = (
+    "Check an SFDX source tree before it leaves the laptop: Metadata API schema (v66), "
+    "flow semantics (connectors, references, callout context, fault paths, connector "
+    "actions) and cross-file references. Exit 1 on errors (and on warnings with --strict)."
+)
+
+
+def build_parser():
+    import argparse
+
+    from validator.reporters import FORMATS
+
+    parser = argparse.ArgumentParser(prog="sfpay validate", description=HELP)
+    parser.add_argument("path", nargs="?", default="force-app",
+                        help="package directory, SFDX project root or single file (default: force-app)")
+    parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--config", dest="config_path", default=None,
+                        help="configuration file (default: .sfpay-validate.yml in PATH or a parent)")
+    parser.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
+    parser.add_argument("--list-rules", action="store_true", help="list rule ids, severities and descriptions, then exit")
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    """The command's behaviour, returning the exit code (0 ok, 1 findings or user error, 2 usage)."""
+    import sys
+    from pathlib import Path
+
+    parser = build_parser()
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
+        return int(exc.code or 0)
+
+    from validator.rules import BY_ID, RULES
+
+    if options.list_rules:
+        for rule in RULES:
+            sys.stdout.write(f"{rule.id:32} {rule.severity.value:8} {rule.scope:5} {rule.message}\n")
+        return 0
+
+    from validator.catalog import CatalogError
+    from validator.config import ConfigError, find_config, load_config
+    from validator.engine import validate
+    from validator.reporters import render
+    from validator.schema.wsdl_slice import WsdlError
+    from validator.source_tree import SourceTreeError
+
+    path = Path(options.path)
+    try:
+        if options.config_path is not None:
+            chosen = Path(options.config_path)
+            if not chosen.is_file():
+                raise SourceTreeError(f"{chosen}: configuration file not found")
+        else:
+            chosen = find_config(path if path.exists() else Path.cwd())
+        config = load_config(chosen, set(BY_ID))
+        report = validate(path, config)
+    except (ConfigError, SourceTreeError, CatalogError, WsdlError) as exc:
+        sys.stderr.write(f"sfpay validate: error: {exc}\n")
+        return 1
+    text = render(report, options.output_format, [r for r in RULES if r.id not in config.disabled])
+    if options.output is not None:
+        _write_atomically(Path(options.output), text)
+        sys.stderr.write(render(report, "text", RULES).splitlines()[-1] + "\n")
+    else:
+        sys.stdout.write(text)
+    return 1 if report.failed(options.strict) else 0
+
+
+def _write_atomically(path, text: str) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
