@@ -8,13 +8,11 @@ stripesim package is part of the checkout); `generated` deploys the REAL generat
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
 from orgsim import Clock, Org, StripeConfig
-from sfpay.paths import PROJECT_ROOT
+from orgsim_helpers import generated_root
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -36,11 +34,6 @@ def sim():
     stripesim = pytest.importorskip("stripesim", reason="stripesim (Stripe emulator) is not in this checkout yet")
     with stripesim.start_sim(stripesim.SimConfig()) as running:
         yield running
-
-
-def generated_root() -> Path:
-    root = Path(os.environ.get("ORGSIM_TEST_FORCE_APP", PROJECT_ROOT))
-    return root
 
 
 @pytest.fixture

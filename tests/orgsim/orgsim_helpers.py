@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+
+from sfpay.paths import PROJECT_ROOT
 
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"'
@@ -64,3 +67,8 @@ def value(kind: str, v) -> str:
 
 def opp(name="Opp", stage="Prospecting", amount=100, **extra) -> dict:
     return {"Name": name, "StageName": stage, "CloseDate": "2026-12-31", "Amount": amount, **extra}
+
+
+def generated_root() -> Path:
+    """Where the generated project is: the checkout root, or ORGSIM_TEST_FORCE_APP."""
+    return Path(os.environ.get("ORGSIM_TEST_FORCE_APP", PROJECT_ROOT))

@@ -225,7 +225,7 @@ def test_without_the_batch_cap_a_bulk_save_exceeds_the_callout_limit(sim, clock,
     """The same flows without maxBatchSize: 30 interviews share one async transaction (batch size
     200), 4 callouts each pass the limit: System.LimitException, the batch rolls back, every
     interview is recorded as failed -- what a real org does to a bulk load."""
-    from conftest import generated_root
+    from orgsim_helpers import generated_root
 
     from orgsim import Org, StripeConfig
     root = generated_root()

@@ -148,7 +148,7 @@ def test_cli_check(tmp_path):
 
 def test_generated_force_app_loads_fail_closed(org):
     """The generator's force-app/ loads: every element, operator, function and reference is understood."""
-    from conftest import generated_root
+    from orgsim_helpers import generated_root
     root = generated_root()
     if not (root / "force-app" / "main" / "default" / "flows").is_dir():
         pytest.skip("no generated force-app/ yet")
