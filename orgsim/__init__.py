@@ -6,9 +6,7 @@ Public API (see docs/orgsim.md):
     org = Org.open(":memory:", stripe=StripeConfig(api_base="http://127.0.0.1:12111", api_key="sk_test_..."))
 """
 
-# Attributes resolve on first use: `sfpay` imports this package for its command
-# registration, and must not pay for the server and engine imports it does not run.
-import importlib
+from sfpay.lazy import lazy_exports
 
 _EXPORTS = {
     "Clock": "orgsim.clock",
@@ -29,11 +27,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(globals(), _EXPORTS)

@@ -11,9 +11,7 @@ Python API (what tests, `sfpay local up` and the harness use):
 `create_app(SimConfig(...))` returns the Starlette app to serve any other way.
 """
 
-# Attributes resolve on first use: `sfpay` imports this package for its command
-# registration, and must not pay for the server and engine imports it does not run.
-import importlib
+from sfpay.lazy import lazy_exports
 
 _EXPORTS = {
     "DEFAULT_API_KEY": "stripesim.config",
@@ -27,11 +25,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(globals(), _EXPORTS)
