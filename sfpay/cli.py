@@ -59,13 +59,18 @@ def build_app() -> typer.Typer:
     return root
 
 
+def get_app() -> typer.Typer:
+    """The fully registered app, built on first use."""
+    global _app
+    if _app is None:
+        _app = build_app()
+    return _app
+
+
 def __getattr__(name: str):
     # `from sfpay.cli import app` (tests, CumulusCI tasks) gets the fully registered app.
-    global _app
     if name == "app":
-        if _app is None:
-            _app = build_app()
-        return _app
+        return get_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -75,4 +80,4 @@ def main(argv: list[str] | None = None) -> None:
         module_name, function_name = SELF_PARSING_COMMANDS[args[0]].split(":")
         run = getattr(importlib.import_module(module_name), function_name)
         raise SystemExit(run(args[1:]))
-    __getattr__("app")(args=args, prog_name="sfpay")
+    get_app()(args=args, prog_name="sfpay")
