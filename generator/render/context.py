@@ -16,9 +16,25 @@ from generator.spec.tokens import email_body, to_flow_text
 OPP = "Opportunity"
 
 CALLOUT_LIMIT = 100  # callouts per transaction
-# Longest chain of connector actions one interview can run: create customer, invoice, item,
-# finalize; the update flow may void the previous invoice first.
-MAX_CALLOUTS_PER_INTERVIEW = {"create": 4, "update": 5}
+# The share of that limit the generated flows may use at their peak (issue 12: <= 80), so an
+# org's other automation in the same transaction keeps some headroom.
+CALLOUT_BUDGET = 80
+# Longest chain of connector actions one interview can run. Create: retrieve the existing
+# customer, create a customer (a deleted one is replaced), invoice, item, finalize, send.
+# Update: the same, plus retrieving the previous invoice and voiding it. Event: retrieve the
+# invoice.
+MAX_CALLOUTS_PER_INTERVIEW = {"create": 6, "update": 8, "event": 1}
+# Every Stripe call runs on a scheduled path with batch size 1: one record per transaction,
+# so no interview's record write can precede another interview's callout (orgsim findings:
+# Salesforce does not document in which order it serves interviews waiting at different
+# elements) and a failure rolls back only its own record. Batch Size is a documented
+# scheduled-path setting (Salesforce Help, "Scheduled Paths",
+# https://help.salesforce.com/s/articleView?id=platform.flow_concepts_trigger_scheduled_path.htm);
+# it is not documented for Run Asynchronously paths. An offset of 0 is not documented either,
+# so the path runs 1 minute after the save.
+STRIPE_PATH_BATCH_SIZE = 1
+STRIPE_PATH_OFFSET_MINUTES = 1
+DEFAULT_TRIGGER_ORDER = {"create": 10, "update": 20, "reminder": 30, "event": 10}
 
 @dataclass(frozen=True)
 class CustomFieldDef:
@@ -66,14 +82,65 @@ class Context:
     texts: dict[str, str] = field(default_factory=dict)
     flow_descriptions: dict[str, str] = field(default_factory=lambda: dict(FLOW_DESCRIPTIONS))
 
-    def async_batch_size(self, kind: str) -> int:
-        """Interviews per async transaction, so their callouts stay under the limit of 100.
+    def stripe_batch_size(self, kind: str) -> int:
+        """Interviews per transaction on the Stripe path: 1, and never over the callout budget."""
+        peak = STRIPE_PATH_BATCH_SIZE * MAX_CALLOUTS_PER_INTERVIEW[kind]
+        if peak > CALLOUT_BUDGET:
+            raise ValueError(f"{kind}: {peak} callouts per transaction exceed the budget of {CALLOUT_BUDGET}")
+        return STRIPE_PATH_BATCH_SIZE
 
-        Salesforce runs up to 200 interviews of an async path in one transaction, and each
-        connector action is a callout: 200 new Opportunities would need 800 callouts. The
-        path's batch size caps that at CALLOUT_LIMIT // (callouts one interview can make).
-        """
-        return CALLOUT_LIMIT // MAX_CALLOUTS_PER_INTERVIEW[kind]
+    @property
+    def stripe_path_offset(self) -> int:
+        return STRIPE_PATH_OFFSET_MINUTES
+
+    @property
+    def final_statuses(self) -> list[tuple[str, str]]:
+        """(Stripe invoice status, payment status value) for the statuses that end an invoice.
+
+        uncollectible maps to what the spec maps invoice.marked_uncollectible to; without
+        that event the status is not applied (logged)."""
+        status = self.spec.fields.payment_status
+        out = [("paid", status.paid), ("void", status.void)]
+        uncollectible = self.spec.events.get("invoice.marked_uncollectible")
+        if uncollectible:
+            out.append(("uncollectible", uncollectible))
+        return out
+
+    @property
+    def open_event_statuses(self) -> list[tuple[str, list[str]]]:
+        """(payment status value, events mapped to it) for events that describe an invoice that
+        is still open, e.g. invoice.payment_failed -> Failed; in payment status value order."""
+        status = self.spec.fields.payment_status
+        taken = {value for _, value in self.final_statuses} | {status.open}
+        out = []
+        for value in status.values:
+            events = sorted(e for e, v in self.spec.events.items() if v == value)
+            if value not in taken and events:
+                out.append((value, events))
+        return out
+
+    def trigger_order(self, kind: str) -> int:
+        return getattr(self.spec.flows, kind).trigger_order or DEFAULT_TRIGGER_ORDER[kind]
+
+    @property
+    def requires_payer_email(self) -> bool:
+        """Stripe refuses a send_invoice invoice for a customer without email."""
+        return self.spec.invoicing.collection_method == "send_invoice"
+
+    @property
+    def sends_invoice(self) -> bool:
+        """Stripe's send endpoint only accepts send_invoice invoices."""
+        inv = self.spec.invoicing
+        return inv.send_invoice and inv.collection_method == "send_invoice"
+
+    @property
+    def payer_email_source(self) -> tuple[str, str] | None:
+        """(lookup element, field) of the spec's fallback payer email field, if any."""
+        ref = self.spec.invoicing.payer_email_field
+        if not ref:
+            return None
+        obj, field_name = ref.split(".", 1)
+        return ("Get_Account" if obj == "Account" else "Get_Opportunity", field_name)
 
     def as_template_vars(self) -> dict:
         return {"ctx": self, "spec": self.spec, "ns": self.ns, "f": self.f}
@@ -143,6 +210,19 @@ def _custom_fields(spec: Spec) -> list[CustomFieldDef]:
         text(fs.last_event_record_id, "Id of the last Stripe Event record applied.", length=18),
         CustomFieldDef(OPP, fs.last_event_at.api_name, fs.last_event_at.label, "DateTime",
                        "When the last Stripe event was applied.", fs.last_event_at.help_text),
+        CustomFieldDef(OPP, fs.payer_email.api_name, fs.payer_email.label, "Email",
+                       "Email of the Stripe customer the current invoice was issued to (Stripe "
+                       "sends the invoice there); the reminder alerts can send to it.",
+                       fs.payer_email.help_text),
+        text(fs.invoicing_error, "Why the last invoicing attempt stopped; empty after a successful "
+             "invoice. While it is set, only Retry Invoicing starts the invoicing again."),
+        CustomFieldDef(OPP, fs.retry_invoicing.api_name, fs.retry_invoicing.label, "Checkbox",
+                       "Checked by an admin after fixing an invoicing error; the update flow "
+                       "runs again and clears it.", fs.retry_invoicing.help_text),
+        CustomFieldDef(OPP, fs.invoicing_attempt.api_name, fs.invoicing_attempt.label, "Number",
+                       "Failed Stripe attempts; part of the idempotency keys, because Stripe "
+                       "replays a stored failure for a reused key.",
+                       fs.invoicing_attempt.help_text, precision=4, scale=0),
     ]
     customer = spec.customer_id_field
     if customer.create:
@@ -182,50 +262,71 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
     rec_invoice = m(f"{rec}.{n['invoice_id']}")
     rec_amount = m(f"{rec}.Amount")
     rec_invoiced = m(f"{rec}.{n['invoiced_amount']}")
+    rec_error = m(f"{rec}.{n['invoicing_error']}")
+    rec_retry = m(f"{rec}.{n['retry_invoicing']}")
     opp_invoice = m(f"{opp}.{n['invoice_id']}")
     opp_previous = m(f"{opp}.{n['previous_invoice_id']}")
     opp_revision = m(f"{opp}.{n['invoice_revision']}")
+    opp_attempt = m(f"{opp}.{n['invoicing_attempt']}")
     rec_status = f"{rec}.{n['payment_status']}"
     opp_status = f"{opp}.{n['payment_status']}"
     unpaid = spec.reminders.unpaid_statuses
-    stage_changed = f"ISCHANGED({m(rec + '.StageName')})"
-    amount_changed = f"ISCHANGED({rec_amount})"
     invoice_blank = f"ISBLANK({rec_invoice})"
     gate_rec = f.eligible(rec, inv.eligible_stages, inv.minimum_amount)
     key_at, colon_at, quote_at = m("Body_Id_Key_At"), m("Body_Id_Colon_At"), m("Body_Id_Quote_At")
     q_object, q_id, q = '"\\"object\\""', '"\\"id\\""', '"\\""'
     return {
-        # Entry conditions.
+        # Entry conditions: state only (no ISCHANGED/PRIORVALUE), so "only when a record is
+        # updated to meet the condition requirements" has its documented meaning: the prior
+        # version did not meet them and the new one does.
         "create_entry": f"AND({gate_rec}, {invoice_blank})",
-        # Update: a change of Amount or Stage into eligibility, or an Amount that differs
-        # from the invoiced one. The flows' own writeback changes neither Amount nor Stage,
-        # and Flow 4's move to the won stage leaves Amount equal to the invoiced amount.
+        # Update: eligible and something to invoice (no invoice yet, or an Amount that differs
+        # from the invoiced one), and no unresolved invoicing error unless Retry Invoicing is
+        # checked. The flows' writeback meets none of this (invoice set, Amount invoiced,
+        # error cleared or set with Retry unchecked), so the automation never re-enters itself.
         "update_entry": (
-            f"AND({gate_rec}, OR("
-            f"AND({invoice_blank}, OR({stage_changed}, {amount_changed})), "
-            f"AND(NOT({invoice_blank}), {amount_changed}, "
-            f"OR(ISBLANK({rec_invoiced}), {rec_amount} <> {rec_invoiced}))))"
+            f"AND({gate_rec}, "
+            f"OR({invoice_blank}, ISBLANK({rec_invoiced}), {rec_amount} <> {rec_invoiced}), "
+            f"OR(ISBLANK({rec_error}), {rec_retry}))"
         ),
         "reminder_entry": f"AND({f.any_of(rec_status, unpaid)}, NOT({invoice_blank}))",
-        # Re-checks on the freshly read record, at the start of each async/scheduled path.
+        # Re-checks on the freshly read record, at the start of each Stripe/scheduled path.
         "is_eligible": f.eligible(opp, inv.eligible_stages, inv.minimum_amount),
         "is_still_unpaid": f"AND({f.any_of(opp_status, unpaid)}, NOT(ISBLANK({opp_invoice})))",
-        # Invoice revision and idempotency keys: same Opportunity + revision -> same keys,
-        # so a retried interview gets Stripe's stored response instead of a new object.
+        # Invoice revision and idempotency keys: same Opportunity + revision + attempt + amount
+        # -> same keys, so a re-run interview gets Stripe's stored response instead of a new
+        # object. The attempt counter moves on after a failed Stripe call, because Stripe
+        # stores and replays failures too (https://docs.stripe.com/api/idempotent_requests).
         "next_revision": f"IF(ISBLANK({opp_revision}), 1, {opp_revision} + 1)",
-        # The amount is part of the key: if an attempt failed after creating a draft and the
-        # Amount then changed, the retry must not collide with the stored (different) request.
+        "attempt": f"IF(ISBLANK({opp_attempt}), 0, {opp_attempt})",
+        "next_attempt": f"IF(ISBLANK({opp_attempt}), 1, {opp_attempt} + 1)",
         "revision_key": (
-            f'"sfpay-" & {m("$Record.Id")} & "-r" & TEXT({m("Next_Revision")}) & "-" & '
-            f'TEXT({m("Amount_In_Smallest_Unit")})'
+            f'"sfpay-" & {m("Get_Opportunity.Id")} & "-r" & TEXT({m("Next_Revision")}) & "-a" & '
+            f'TEXT({m("Attempt")}) & "-" & TEXT({m("Amount_In_Smallest_Unit")})'
         ),
-        "customer_key": f'"sfpay-" & {m("Get_Account.Id")} & "-customer"',
-        "void_key": f'"sfpay-" & {m("$Record.Id")} & "-void-" & {opp_invoice}',
+        # Keyed by Account and the email it is created with (a later attempt with another
+        # email sends other parameters and must not collide), and by the customer it replaces.
+        "customer_key": (
+            f'"sfpay-" & {m("Get_Account.Id")} & "-customer-" & {m("Payer_Email")} & '
+            f'IF(ISBLANK({m("Replaced_Customer_Id")}), "", "-replaces-" & {m("Replaced_Customer_Id")})'
+        ),
+        "void_key": f'{m("Revision_Key")} & "-void-" & {opp_invoice}',
         "amount_smallest_unit": f.smallest_unit(f"{opp}.Amount", ctx.exponent),
         "previous_invoice_id": f"IF(ISBLANK({opp_invoice}), {opp_previous}, {opp_invoice})",
-        # Stripe event body: {"object": {"id": "in_...", ...}}. Stripe writes "id" first in
-        # every object, so the first "id" key after "object" is the invoice's own id.
-        # Whitespace around the colon is skipped by searching for the next quote.
+        "void_failed_error": (
+            f'IF({m("Void_Failed")}, "Previous invoice " & {opp_invoice} & " is still open: Stripe '
+            f'refused to void it (see the Sync Log); void it in Stripe.", "")'
+        ),
+        "fault_summary": 'LEFT("Failed: " & {!$Flow.FaultMessage}, 255)',
+        # A stop names its reason; a failed lookup or write that routes here has only the
+        # fault message.
+        "stop_summary": (
+            f'LEFT(IF(ISBLANK({m("Stop_Reason")}), "Failed: " & {{!$Flow.FaultMessage}}, '
+            f'{m("Stop_Reason")}), 255)'
+        ),
+        # Stripe event body: {"object": {"id": "in_...", ...}} (or the whole event). Stripe
+        # writes "id" first in every object, so the first "id" key after "object" is the
+        # invoice's own id. Whitespace around the colon is skipped by finding the next quote.
         "body_id_key_at": (
             f"IF(FIND({q_object}, {body}) = 0, 0, FIND({q_id}, {body}, FIND({q_object}, {body})))"
         ),

@@ -67,7 +67,7 @@ def default_record_types() -> list[dict]:
                 "Profit",
                 "Payment reminder: invoice for {!Opportunity.Name}",
                 REMINDER_BODY,
-                [{"type": "owner"}],
+                [{"type": "payer"}, {"type": "owner"}],
             ),
         },
         {
@@ -79,7 +79,7 @@ def default_record_types() -> list[dict]:
                 "Nonprofit",
                 "Friendly reminder: invoice for {!Opportunity.Name}",
                 NONPROFIT_BODY,
-                [{"type": "owner"}, {"type": "accountOwner"}],
+                [{"type": "payer"}, {"type": "owner"}, {"type": "accountOwner"}],
             ),
         },
     ]
@@ -91,7 +91,7 @@ def default_fallback_reminder() -> dict:
         "Other",
         "Payment reminder: invoice for {!Opportunity.Name}",
         FALLBACK_BODY,
-        [{"type": "owner"}],
+        [{"type": "payer"}, {"type": "owner"}],
         audience="other record types",
     )
 
@@ -109,21 +109,26 @@ FLOW_DESCRIPTIONS = {
 
 
 def default_flows() -> dict:
+    # The seed's own flow names, version suffixes included, so admins recognise them.
     return {
         "create": {
             "api_name": "Stripe_Invoice_On_Opportunity_Create",
-            "label": "Opportunity after flow stripe payment url generate and update",
+            "label": "Opportunity after flow stripe payment url generate and update \u2013 V12",
+            "trigger_order": 10,
         },
         "update": {
             "api_name": "Stripe_Invoice_On_Opportunity_Update",
-            "label": "Opportunity after Update flow stripe payment url generate and update",
+            "label": "Opportunity after Update flow stripe payment url generate and update \u2013 V11",
+            "trigger_order": 20,
         },
         "reminder": {
             "api_name": "Stripe_Payment_Reminder",
-            "label": "Payment Link Created and Pending Sending email alert",
+            "label": "Payment Link Created and Pending for 30 Days Sending email alert \u2013 V7",
+            "trigger_order": 30,
         },
         "event": {
             "api_name": "Stripe_Event_Update_Opportunity_Status",
-            "label": "Update Opportunity status When Stripe event changes",
+            "label": "Update Opportunity status When Stripe event changes \u2013 V4",
+            "trigger_order": 10,
         },
     }

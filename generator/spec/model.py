@@ -24,6 +24,7 @@ CURRENCY_CODE = r"^[a-z]{3}$"
 STRIPE_API_VERSION = r"^\d{4}-\d{2}-\d{2}$"
 PACKAGE_VERSION_ID = r"^04t[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$"
 EVENT_TYPE = r"^[a-z_]+(\.[a-z_]+)+$"
+PAYER_EMAIL_FIELD = r"^(?:Account|Opportunity)\.(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?$"
 
 DeveloperName = Annotated[str, StringConstraints(pattern=DEVELOPER_NAME, max_length=80)]
 CustomFieldName = Annotated[str, StringConstraints(pattern=CUSTOM_FIELD_NAME, max_length=43)]
@@ -42,6 +43,7 @@ PATTERN_DESCRIPTIONS = {
     STRIPE_API_VERSION: "a Stripe API version date such as 2025-04-30",
     PACKAGE_VERSION_ID: "a 15- or 18-character package version id starting with 04t",
     EVENT_TYPE: "a Stripe event type such as invoice.paid",
+    PAYER_EMAIL_FIELD: "Account.<field> or Opportunity.<field>, e.g. Account.Billing_Email__c",
 }
 
 
@@ -131,6 +133,20 @@ class Invoicing(StrictModel):
     won_stage: Text = Field(
         "Closed Won", description="Stage set on the Opportunity when its invoice is paid."
     )
+    payer_email_field: Annotated[str, StringConstraints(pattern=PAYER_EMAIL_FIELD)] | None = Field(
+        None,
+        description="Email field used for the payer when the Opportunity's primary contact has "
+        "no email: Account.<field> or Opportunity.<field>. None: only the primary contact's email.",
+    )
+    send_invoice: bool = Field(
+        True,
+        description="Have Stripe email the finalized invoice to the payer (send_invoice only).",
+    )
+    unusable_customer: Literal["recreate", "log"] = Field(
+        "recreate",
+        description="An Account's Stripe customer that is deleted or has no email: recreate it "
+        "(with the payer's email) or log it and stop.",
+    )
 
 
 class FieldSpec(StrictModel):
@@ -205,6 +221,28 @@ class OpportunityFields(StrictModel):
         "Stripe Last Event At",
         "When the last Stripe event was applied to this Opportunity.",
     )
+    payer_email: FieldSpec = _field(
+        "Stripe_Payer_Email__c",
+        "Stripe Payer Email",
+        "Email address Stripe sends the current invoice to; reminders go to it too.",
+    )
+    invoicing_error: FieldSpec = _field(
+        "Stripe_Invoicing_Error__c",
+        "Stripe Invoicing Error",
+        "Why the last invoicing attempt stopped (details in the Sync Log). Fix the cause, "
+        "then check Retry Invoicing.",
+    )
+    retry_invoicing: FieldSpec = _field(
+        "Stripe_Retry_Invoicing__c",
+        "Retry Invoicing",
+        "Check after fixing the cause of an invoicing error: the invoicing runs again.",
+    )
+    invoicing_attempt: FieldSpec = _field(
+        "Stripe_Invoicing_Attempt__c",
+        "Stripe Invoicing Attempt",
+        "Failed invoicing attempts so far; part of the Stripe idempotency keys, so a retry "
+        "never replays a stored failure.",
+    )
 
 
 class CustomerIdField(StrictModel):
@@ -244,9 +282,10 @@ class Reminders(StrictModel):
 
 class Recipient(StrictModel):
     type: Literal[
-        "owner", "creator", "accountOwner", "user", "role", "group",
+        "payer", "owner", "creator", "accountOwner", "user", "role", "group",
         "email", "contactLookup", "userLookup",
-    ]
+    ] = Field(description="payer: the payer email field (the address Stripe sent the invoice to); "
+              "the others are Salesforce email alert recipient types.")
     recipient: Text | None = Field(
         None, description="Username, role or group developer name for user/role/group."
     )
@@ -277,7 +316,10 @@ class Reminder(StrictModel):
         "and {!Opportunity.<invoice URL field>} are kept as written."
     )
     sender: Sender = Sender()
-    recipients: list[Recipient] = Field(default_factory=lambda: [Recipient(type="owner")])
+    recipients: list[Recipient] = Field(
+        default_factory=lambda: [Recipient(type="payer"), Recipient(type="owner")],
+        description="Default: the payer, with the Opportunity owner in copy.",
+    )
 
 
 class RecordTypeSpec(StrictModel):
@@ -324,6 +366,13 @@ class EmailFolderSpec(StrictModel):
 class FlowNames(StrictModel):
     api_name: DeveloperName
     label: LongLabel
+    trigger_order: int | None = Field(
+        None,
+        ge=1,
+        le=2000,
+        description="Order among the object's record-triggered flows (Flow Trigger Explorer); "
+        "default 10 (create, event), 20 (update), 30 (reminder).",
+    )
     description: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
         None, description="Flow description; a default explaining the flow when omitted."
     )

@@ -51,6 +51,7 @@ class FlowPath(NamedTuple):
     path_type: str | None  # "AsyncAfterCommit" for Run Asynchronously, None for time-based
     target: str | None
     line: int
+    max_batch_size: int | None = None  # the scheduled path's Batch Size (maxBatchSize), if set
 
 
 @dataclass
@@ -121,7 +122,9 @@ class Flow:
                 target = text(connector, "targetReference") if connector is not None else None
                 line = line_of(child(connector, "targetReference") if connector is not None else scheduled, line_of(scheduled))
                 label = text(scheduled, "name") or text(scheduled, "pathType") or "scheduled path"
-                self.paths.append(FlowPath(label, text(scheduled, "pathType"), target, line))
+                batch = (text(scheduled, "maxBatchSize") or "").strip()
+                self.paths.append(FlowPath(label, text(scheduled, "pathType"), target, line,
+                                           int(batch) if batch.isdigit() else None))
                 if target:
                     self.start_edges.append(Edge("start", target, "next", line))
         start_reference = child(self.root, "startElementReference")

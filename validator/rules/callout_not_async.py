@@ -1,22 +1,34 @@
-"""BRIEF 3.2: callouts are not allowed from the synchronous trigger context, and every Stripe
-call from a record-triggered flow sits on the Run Asynchronously (AsyncAfterCommit) path."""
+"""BRIEF 3.2 and 3.3: callouts are not allowed from the synchronous trigger context, and a
+scheduled path's batch (all its interviews share one transaction) must stay within the callout
+budget.
+
+Budget: at most 80 of the 100 callouts a transaction allows (issue 12), counted as the path's
+batch size times the connector actions on the path (an upper bound of one interview's chain).
+Batch size: a time-based scheduled path's `maxBatchSize` (Batch Size, 1-200, a documented
+scheduled-path setting: Salesforce Help, "Scheduled Paths",
+https://help.salesforce.com/s/articleView?id=platform.flow_concepts_trigger_scheduled_path.htm);
+otherwise 200, the size of a trigger batch. `maxBatchSize` on a Run Asynchronously
+(AsyncAfterCommit) path is not documented as honoured, so such a path counts as 200.
+"""
 
 from validator.flow.model import IMMEDIATE_PATH
 from validator.flow.paths import nodes_on_path
 from validator.rules.base import Rule
 
 ASYNC_AFTER_COMMIT = "AsyncAfterCommit"
+CALLOUT_BUDGET = 80
+DEFAULT_BATCH = 200
 
 
 class CalloutNotAsync(Rule):
     id = "callout-not-async"
     message = (
-        "A record-triggered flow makes connector callouts only on its Run Asynchronously "
-        "(AsyncAfterCommit) path: never on the immediate path, nor on a time-based scheduled path."
+        "A record-triggered flow makes connector callouts only after the save commits, on a "
+        "scheduled path whose batch stays within the callout budget (80 per transaction)."
     )
     hint = (
-        "Move the callouts to a scheduled path with <pathType>AsyncAfterCommit</pathType>, which "
-        "runs after the triggering save commits, in its own transaction."
+        "Put the callouts on a scheduled path with a small <maxBatchSize> (1 keeps every record "
+        "in its own transaction), so batch size x callouts per interview stays within 80."
     )
 
     def check(self, flow, context):
@@ -24,17 +36,22 @@ class CalloutNotAsync(Rule):
             return
         reported: set[str] = set()
         for path in flow.paths:
-            if path.path_type == ASYNC_AFTER_COMMIT:
+            callouts = sorted(name for name in nodes_on_path(flow, path) if context.is_callout(flow.element(name)))
+            if not callouts:
                 continue
             if path.label == IMMEDIATE_PATH:
                 where = f"the immediate path of a {flow.trigger_type} flow, inside the triggering save"
             else:
-                # Time-based paths run records in batches (maxBatchSize, up to 200) that share one
-                # transaction's 100-callout limit; a few Stripe calls per record exhaust it.
-                where = f"the time-based scheduled path `{path.label}`, whose batches share one transaction's callout limit"
-            for name in sorted(nodes_on_path(flow, path)):
+                documented = path.path_type != ASYNC_AFTER_COMMIT and path.max_batch_size
+                batch = path.max_batch_size if documented else DEFAULT_BATCH
+                peak = batch * len(callouts)
+                if peak <= CALLOUT_BUDGET:
+                    continue
+                where = (f"the scheduled path `{path.label}`: {batch} interviews per transaction x "
+                         f"{len(callouts)} callouts = {peak}, over the budget of {CALLOUT_BUDGET}")
+            for name in callouts:
                 element = flow.element(name)
-                if context.is_callout(element) and element.name not in reported:
+                if element.name not in reported:
                     reported.add(element.name)
                     yield self.finding(
                         flow.file.display, element.line,
