@@ -6,6 +6,14 @@ touches the database or calls out (Get/Create/Update/Delete Records, actions); t
 waiting at the same element are then served by one operation -- one query, one DML statement.
 That is how a 200-record save stays within 100 queries. Connector actions still make one
 callout per interview (one HTTP request each).
+
+Which group is served first when interviews wait at *different* elements is not documented
+(the Help page only says Salesforce then serves the other elements' groups the same way and
+repeats until all interviews finish:
+https://help.salesforce.com/s/articleView?id=platform.flow_concepts_bulkification.htm&type=5).
+orgsim therefore picks the order that hurts (fail closed): a group at a DML element before a
+group at a callout, so a flow whose correctness depends on a lucky order fails here
+(`next_element`).
 """
 
 from __future__ import annotations
@@ -110,7 +118,7 @@ class Execution:
             waiting = [iv for iv in pending if iv.status == "running"]
             if not waiting:
                 return
-            name = waiting[0].current
+            name = next_element(flow, waiting)
             element = flow.elements[name]
             group = [iv for iv in waiting if iv.current == name]
             for iv in group:
@@ -188,6 +196,28 @@ class FlowRuntime:
                     failures[iv.record_key] = (SaveError("FIELD_CUSTOM_VALIDATION_EXCEPTION", custom[0], custom[1]) if custom
                                                else flow_trigger_error(flow, iv.error or "unknown error"))
         return failures
+
+
+def next_element(flow, waiting: list[Interview]) -> str:
+    """The element whose waiting group is served next.
+
+    Undocumented in Salesforce (see the module docstring), so the hurtful order: when some group
+    waits at a callout, serve a DML group first -- a pure DML element (Create/Update/Delete
+    Records) before a connector action that also does DML -- so every callout still pending in
+    that transaction fails with "You have uncommitted work pending". Otherwise the group of the
+    first waiting interview (the order the records were saved in).
+    """
+    groups: dict[str, frozenset[str]] = {}
+    for iv in waiting:
+        if iv.current not in groups:
+            element = flow.elements[iv.current]
+            groups[iv.current] = REGISTRY[element.kind].effects(element)
+    if len(groups) > 1 and any("callout" in effects for effects in groups.values()):
+        for wanted in (frozenset({"dml"}), frozenset({"callout", "dml"})):
+            for name, effects in groups.items():
+                if effects == wanted:
+                    return name
+    return waiting[0].current
 
 
 def entry_met(org, flow, sobject, record: dict, prior: dict | None) -> bool:

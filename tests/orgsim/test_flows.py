@@ -380,3 +380,25 @@ def test_custom_error_stops_the_save_like_a_validation_rule(org, tmp_path):
     assert big.errors == [{"statusCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "message": "Gala is over the online limit.",
                            "fields": ["Amount"]}]
     assert [r["Name"] for r in org.select("Opportunity", ["Name"])] == ["small"]
+
+
+def test_dml_group_is_served_before_a_callout_group_of_other_interviews(org, tmp_path):
+    """Issue 12 defect 1 in miniature. The callout interview is saved first, so serving the
+    first-waiting group would let its callout through; the order of groups at different elements
+    is undocumented (Salesforce Help, "Flow Bulkification in Transactions"), so orgsim serves the
+    DML group first and the callout fails with uncommitted work pending, as it may in a real org."""
+    flow(tmp_path, "Mixed", start=after(extra=ASYNC.format("Which")), body=f"""
+        <decisions><name>Which</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            <defaultConnector><targetReference>Get_Customer</targetReference></defaultConnector><defaultConnectorLabel>call</defaultConnectorLabel>
+            <rules><name>Small</name><conditionLogic>and</conditionLogic>
+                <conditions><leftValueReference>$Record.Amount</leftValueReference><operator>LessThan</operator><rightValue><numberValue>50</numberValue></rightValue></conditions>
+                <connector><targetReference>Log_Small</targetReference></connector><label>small</label></rules>
+        </decisions>
+        {CALLOUT}
+        {log_create('Log_Small', "<value><elementReference>$Record.Name</elementReference></value>")}
+        {log_create('Log_Fault', "<value><elementReference>$Flow.FaultMessage</elementReference></value>")}""")
+    deploy(org, tmp_path)
+    assert all(r.success for r in org.insert("Opportunity", [opp("calls out", amount=500), opp("writes", amount=5)]))
+    messages = [e["stripeGC__Message__c"] for e in logs(org)]
+    assert messages == ["writes", "An Apex error occurred: System.CalloutException: "
+                        "You have uncommitted work pending. Please commit or rollback before calling out"]

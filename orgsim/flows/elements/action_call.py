@@ -92,6 +92,16 @@ class ActionCall(Handler):
             loader.fail(element.name, f"email alert action {name} needs the SObjectRowId input")
         spec.alert = alert
 
+    def effects(self, element) -> frozenset[str]:
+        spec: ActionSpec = element.spec
+        if spec.action_type != "apex":
+            return frozenset()   # email alerts: queued in the transaction, neither DML nor a callout
+        # The connector saves its records after its calls unless performDmlSaveAfterCalls is a
+        # literal false (a formula or variable may be true for some interview: counted as DML).
+        perform = dict(spec.inputs).get("performDmlSaveAfterCalls")
+        no_dml = perform is not None and perform.kind == "literal" and perform.value is False
+        return frozenset({"callout"} if no_dml else {"callout", "dml"})
+
     def run(self, runtime, element, interviews):
         spec: ActionSpec = element.spec
         prepared = []

@@ -42,3 +42,8 @@ class Handler:
 
     def run(self, runtime, element: Element, interviews: list) -> None:
         raise NotImplementedError
+
+    def effects(self, element: Element) -> frozenset[str]:
+        """What serving this element does to the transaction: "dml" (uncommitted work) and/or
+        "callout". Used to pick the order of bulk groups (orgsim/flows/interpreter.py)."""
+        return frozenset()

@@ -37,6 +37,9 @@ class WriteSpec:
 
 class _RecordWrite(Handler):
     bulk = True
+
+    def effects(self, element) -> frozenset[str]:
+        return frozenset({"dml"})
     op = ""
 
     def parse_spec(self, loader, el, element):
