@@ -12,6 +12,7 @@ from stripesim.errors import StripeError
 from stripesim.resources import events
 from stripesim.resources.invoice_model import recompute_totals, render_invoice
 from stripesim.resources.invoice_state import OPEN, PAID, UNCOLLECTIBLE, VOID, InvoiceStateMachine
+from stripesim.resources.payer_email import require_email_for_delivery
 from stripesim.resources.payment_methods import decline_error, require_payment_method
 from stripesim.resources.scheduler import unwatch, watch
 
@@ -33,6 +34,8 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
     InvoiceStateMachine.check("finalize", invoice)
     now = op.now(invoice["test_clock"])
     customer = op.require("customer", invoice["customer"], "customer")
+    if invoice["collection_method"] == "send_invoice":
+        require_email_for_delivery(customer, "finalizing")
     if auto_advance is not None:
         invoice["auto_advance"] = auto_advance
     invoice["status"] = OPEN
@@ -68,6 +71,7 @@ def send(op: Operation, invoice: dict) -> dict:
     if invoice["collection_method"] != "send_invoice":
         raise StripeError("You can only manually send an invoice if its collection method is 'send_invoice'.")
     InvoiceStateMachine.check("send", invoice)
+    require_email_for_delivery(op.require("customer", invoice["customer"], "customer"), "sending")
     if invoice["status"] == "draft":
         finalize(op, invoice)
         invoice = op.require("invoice", invoice["id"], "invoice")
