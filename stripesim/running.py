@@ -63,6 +63,10 @@ class SimAdmin:
                 raise TimeoutError(f"{sum(d['status'] == 'pending' for d in items)} webhook deliveries still pending")
             time.sleep(0.02)
 
+    def sent_emails(self, **filters: str) -> list[dict]:
+        """Invoice emails Stripe would have sent (`to`, `invoice`, `customer` filters), oldest first."""
+        return self._call("GET", "/_sim/sent_emails", **filters)["data"]
+
     def clock(self) -> dict:
         return self._call("GET", "/_sim/clock")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import StripeError
-from stripesim.resources import events
+from stripesim.resources import events, sent_emails
 from stripesim.resources.invoice_model import recompute_totals, render_invoice
 from stripesim.resources.invoice_state import OPEN, PAID, UNCOLLECTIBLE, VOID, InvoiceStateMachine
 from stripesim.resources.payer_email import require_email_for_delivery
@@ -62,22 +62,24 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
         # Stripe marks a zero-amount invoice paid as soon as it is finalized.
         _mark_paid(op, invoice, now, succeeded_event=True)
     elif invoice["collection_method"] == "send_invoice" and invoice["auto_advance"]:
-        send(op, invoice)
+        send(op, invoice, trigger="finalize")
     return render_invoice(op, invoice)
 
 
-def send(op: Operation, invoice: dict) -> dict:
-    """Email the invoice (the emulator emails nobody; it records and emits `invoice.sent`)."""
+def send(op: Operation, invoice: dict, trigger: str = "send") -> dict:
+    """Email the invoice: the emulator records the message (`sent_emails`) and emits `invoice.sent`."""
     if invoice["collection_method"] != "send_invoice":
         raise StripeError("You can only manually send an invoice if its collection method is 'send_invoice'.")
     InvoiceStateMachine.check("send", invoice)
-    require_email_for_delivery(op.require("customer", invoice["customer"], "customer"), "sending")
+    customer = op.require("customer", invoice["customer"], "customer")
+    require_email_for_delivery(customer, "sending")
     if invoice["status"] == "draft":
         finalize(op, invoice)
         invoice = op.require("invoice", invoice["id"], "invoice")
         if invoice["status"] != OPEN or invoice["auto_advance"]:
             return render_invoice(op, invoice)  # already paid (zero amount) or sent by finalize
     invoice["_sent_at"] = op.now(invoice["test_clock"])
+    sent_emails.record(op, invoice, customer, trigger)
     _save(op, invoice)
     _emit(op, "invoice.sent", invoice)
     return render_invoice(op, invoice)
