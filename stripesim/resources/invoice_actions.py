@@ -10,7 +10,7 @@ from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import StripeError
 from stripesim.resources import events, sent_emails
-from stripesim.resources.invoice_model import recompute_totals, render_invoice
+from stripesim.resources.invoice_model import freeze_customer_fields, recompute_totals, render_invoice
 from stripesim.resources.invoice_state import OPEN, PAID, UNCOLLECTIBLE, VOID, InvoiceStateMachine
 from stripesim.resources.payer_email import require_email_for_delivery
 from stripesim.resources.payment_methods import decline_error, require_payment_method
@@ -38,6 +38,7 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
         require_email_for_delivery(customer, "finalizing")
     if auto_advance is not None:
         invoice["auto_advance"] = auto_advance
+    freeze_customer_fields(invoice, customer)  # the invoice keeps the customer's details of this moment
     invoice["status"] = OPEN
     invoice["automatically_finalizes_at"] = None
     invoice["number"] = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"

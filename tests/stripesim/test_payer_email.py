@@ -60,3 +60,15 @@ def test_finalizing_after_the_email_was_removed_is_refused_as_not_emulated(clien
         client.v1.invoices.finalize_invoice(invoice.id)
     assert caught.value.code == "behavior_not_emulated"
     assert client.v1.invoices.retrieve(invoice.id).status == "draft"
+
+
+def test_a_draft_follows_the_customer_email_until_it_is_finalized(client):
+    customer = client.v1.customers.create(params={"email": "old@example.org"})
+    invoice = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
+                                                "days_until_due": 30})
+    client.v1.customers.update(customer.id, params={"email": "new@example.org", "name": "Payer"})
+    draft = client.v1.invoices.retrieve(invoice.id)
+    assert (draft.customer_email, draft.customer_name) == ("new@example.org", "Payer")
+    client.v1.invoices.finalize_invoice(invoice.id)
+    client.v1.customers.update(customer.id, params={"email": "later@example.org"})
+    assert client.v1.invoices.retrieve(invoice.id).customer_email == "new@example.org"
