@@ -6,6 +6,7 @@ from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
 from stripesim.params import DATED_LIST_PARAMS, LIST_PARAMS, boolean, enum, integer, merge_metadata, metadata, string
 from stripesim.resources import events, invoice_actions
+from stripesim.resources.currencies import check_currency
 from stripesim.resources.payer_email import require_email_for_create, require_email_for_switch
 from stripesim.resources.invoice_model import new_invoice, render_invoice
 from stripesim.resources.registry import endpoint
@@ -18,9 +19,7 @@ COLLECTION = ("charge_automatically", "send_invoice")
 
 
 def _currency(name: str, value: str) -> None:
-    if len(value) != 3 or not value.isalpha() or not value.islower():
-        raise ParamError(f"Invalid currency: {value}. Stripe currencies are three-letter ISO codes in lowercase.",
-                         code="parameter_invalid_string", param=name)
+    check_currency(name, value)
 
 
 CREATE_SPEC = {
