@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 DOC_BASE = "https://stripe.com/docs/error-codes/"
+# Codes only the emulator uses: Stripe has no page for them, so no `doc_url`.
+EMULATOR_CODES = ("parameter_not_emulated", "behavior_not_emulated")
 
 
 class StripeError(Exception):
@@ -44,7 +46,7 @@ class StripeError(Exception):
             error["code"] = self.code
         if self.decline_code:
             error["decline_code"] = self.decline_code
-        if self.code:
+        if self.code and self.code not in EMULATOR_CODES:
             error["doc_url"] = DOC_BASE + self.code.replace("_", "-")
         error["message"] = self.message
         if self.param:
@@ -70,6 +72,18 @@ def missing_parameter(name: str) -> ParamError:
 
 def invalid_parameter(name: str, message: str, code: str = "parameter_invalid_string") -> ParamError:
     return ParamError(message, code=code, param=name)
+
+
+def parameter_not_emulated(name: str, operation: str) -> ParamError:
+    """A parameter the stripe SDK defines for `operation` but stripesim does not emulate (never ignored)."""
+    return ParamError(f"stripesim does not emulate the parameter {name} of {operation}; Stripe accepts it, but "
+                      f"the emulator refuses it rather than ignore it (see docs/stripesim.md, coverage).",
+                      code="parameter_not_emulated", param=name)
+
+
+def behavior_not_emulated(message: str, param: str | None = None) -> ParamError:
+    """A request whose outcome at Stripe no source documents: refused, never guessed."""
+    return ParamError(f"stripesim does not emulate this: {message}", code="behavior_not_emulated", param=param)
 
 
 def no_such(object_label: str, object_id: str, *, param: str = "id", status: int = 404) -> StripeError:

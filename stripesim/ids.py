@@ -26,6 +26,7 @@ PREFIXES = {
     "delivery": "whd",
     "fault": "flt",
     "charge": "ch",
+    "sent_email": "sem",
 }
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from stripesim.errors import invalid_parameter, missing_parameter, unknown_parameter
 
-_INT = re.compile(r"^-?\d+$")
+# ASCII digits only: `\d` would take "١٢" or "１２", which Stripe refuses as integers.
+_INT = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _convert(name: str, value: Any, param: Param) -> Any:
     if not isinstance(value, str):
         raise invalid_parameter(name, f"Invalid {name}: expected a single value, not a hash or an array")
     if kind == "integer":
-        if not _INT.match(value):
+        if not _INT.fullmatch(value):
             raise invalid_parameter(name, f"Invalid integer: {value}", "parameter_invalid_integer")
         number = int(value)
         if param.minimum is not None and number < param.minimum:

@@ -27,9 +27,10 @@ class SimAdmin:
         return payload
 
     def add_fault(self, *, path: str, fault: str, method: str = "*", nth: int = 1, count: int = 1,
-                  seconds: float | None = None, after_processing: bool = False) -> dict:
+                  seconds: float | None = None, after_processing: bool = False, **error: Any) -> dict:
+        """`fault="error"` takes `message`, `status`, `type`, `code`, `param`, `decline_code` (see faults.py)."""
         rule: dict[str, Any] = {"method": method, "path": path, "fault": fault, "nth": nth, "count": count,
-                                "after_processing": after_processing}
+                                "after_processing": after_processing, **error}
         if seconds is not None:
             rule["seconds"] = seconds
         return self._call("POST", "/_sim/faults", rule)
@@ -62,6 +63,10 @@ class SimAdmin:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{sum(d['status'] == 'pending' for d in items)} webhook deliveries still pending")
             time.sleep(0.02)
+
+    def sent_emails(self, **filters: str) -> list[dict]:
+        """Invoice emails Stripe would have sent (`to`, `invoice`, `customer` filters), oldest first."""
+        return self._call("GET", "/_sim/sent_emails", **filters)["data"]
 
     def clock(self) -> dict:
         return self._call("GET", "/_sim/clock")

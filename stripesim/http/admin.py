@@ -9,6 +9,7 @@
 | `POST /_sim/webhooks/release` | unpause deliveries, optionally with `{"order": "reverse"}` |
 | `GET /_sim/webhooks/deliveries` | deliveries with their attempts; `?status=pending|succeeded|failed` |
 | `GET /_sim/clock`, `POST /_sim/clock/advance` | the account clock; `{"seconds": N}` moves it and runs due work |
+| `GET /_sim/sent_emails` | invoice emails Stripe would have sent; `?to=&invoice=&customer=` |
 | `POST /_sim/reset` | delete all of this account's data |
 """
 
@@ -25,11 +26,12 @@ from stripesim.errors import StripeError
 from stripesim.http import auth
 from stripesim.http.pipeline import Protocol
 from stripesim.http.responses import error_response, json_response, new_request_id
+from stripesim.resources import sent_emails
 from stripesim.webhooks.queue import DEFAULT_SWITCHES, ORDERS, save_switches, switches
 from stripesim.webhooks.worker import DONE_KIND
 
 ACCOUNT_KINDS = ("customer", "invoice", "invoiceitem", "event", "webhook_endpoint", "test_clock", "idempotency",
-                 "hosted", "due_watch", "delivery", DONE_KIND, "sim_state")
+                 "hosted", "due_watch", "delivery", DONE_KIND, "sim_state", sent_emails.KIND)
 
 Handler = Callable[[Protocol, str, Request, dict], Awaitable[dict] | dict]
 
@@ -149,6 +151,15 @@ def advance_clock(protocol: Protocol, account: str, request: Request, body: dict
     return clock(protocol, account, request, body)
 
 
+def sent_email_list(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+    query = dict(request.query_params)
+    unknown = sorted(set(query) - set(sent_emails.FILTERS))
+    if unknown:
+        raise _bad(f"Unknown filter: {unknown[0]}. Known: {', '.join(sent_emails.FILTERS)}.", unknown[0])
+    with protocol.sim.operation(account) as op:
+        return {"data": sent_emails.listing(op, query)}
+
+
 def reset(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
     with protocol.sim.operation(account) as op:
         for kind in ACCOUNT_KINDS:
@@ -171,5 +182,6 @@ def routes(protocol: Protocol) -> list[Route]:
         admin_route(protocol, "/_sim/webhooks/deliveries", ["GET"], deliveries),
         admin_route(protocol, "/_sim/clock", ["GET"], clock),
         admin_route(protocol, "/_sim/clock/advance", ["POST"], advance_clock),
+        admin_route(protocol, "/_sim/sent_emails", ["GET"], sent_email_list),
         admin_route(protocol, "/_sim/reset", ["POST"], reset),
     ]

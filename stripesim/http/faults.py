@@ -6,6 +6,12 @@ consecutive matching requests fail, default 1) and `fault`:
 
 - `500`: Stripe's `api_error`, the request is not executed;
 - `429`: Stripe's `rate_limit` error, not executed;
+- `error`: any Stripe error the test chooses, not executed: `status` (400-599, default 400),
+  `type` (one of Stripe's error types, https://docs.stripe.com/api/errors: `api_error`,
+  `card_error`, `idempotency_error`, `invalid_request_error`; default `invalid_request_error`),
+  `message` (required), optional `code`, `param`, `decline_code`. With `nth`/`count` and a
+  precise `path` (`/v1/invoices` is only invoice create; `/v1/invoices/*/finalize` every finalize)
+  it fails exactly one chosen step of a sequence;
 - `timeout`: the response is held for `seconds` (default 90, longer than the SDK's 80 s
   timeout); with `"after_processing": true` the request is executed first, so a client that
   gave up can retry with its idempotency key and get the replay.
@@ -22,7 +28,9 @@ from dataclasses import asdict, dataclass, field
 from stripesim import ids
 from stripesim.errors import StripeError
 
-FAULTS = ("500", "429", "timeout")
+FAULTS = ("500", "429", "timeout", "error")
+ERROR_TYPES = ("api_error", "card_error", "idempotency_error", "invalid_request_error")
+ERROR_FIELDS = ("status", "type", "code", "message", "param", "decline_code")
 
 
 @dataclass
@@ -34,6 +42,7 @@ class FaultRule:
     count: int = 1
     seconds: float = 90.0
     after_processing: bool = False
+    error: dict | None = None  # for fault == "error": status, type, message, code, param, decline_code
     id: str = field(default_factory=lambda: ids.new_id("fault"))
     seen: int = 0
     fired: int = 0
@@ -81,12 +90,12 @@ class FaultBook:
 def parse_rule(spec: dict) -> FaultRule:
     if not isinstance(spec, dict):
         raise StripeError("A fault rule is a JSON object.", param="fault")
-    unknown = set(spec) - {"method", "path", "fault", "nth", "count", "seconds", "after_processing"}
+    unknown = set(spec) - {"method", "path", "fault", "nth", "count", "seconds", "after_processing", *ERROR_FIELDS}
     if unknown:
         raise StripeError(f"Unknown fault rule field: {sorted(unknown)[0]}", param=sorted(unknown)[0])
     fault = str(spec.get("fault", ""))
     if fault not in FAULTS:
-        raise StripeError(f"Invalid fault: '{fault}'; must be one of 500, 429 or timeout.", param="fault")
+        raise StripeError(f"Invalid fault: '{fault}'; must be one of 500, 429, timeout or error.", param="fault")
     path = spec.get("path")
     if not isinstance(path, str) or not path.startswith("/"):
         raise StripeError("A fault rule needs `path`, e.g. /v1/invoices or /v1/invoices/*/pay.", param="path")
@@ -105,11 +114,42 @@ def parse_rule(spec: dict) -> FaultRule:
     after = spec.get("after_processing", False)
     if not isinstance(after, bool):
         raise StripeError("Invalid after_processing: must be true or false.", param="after_processing")
+    error = _error_spec(spec) if fault == "error" else None
+    if fault != "error":
+        stray = [name for name in ERROR_FIELDS if name in spec]
+        if stray:
+            raise StripeError(f"`{stray[0]}` only goes with fault=error.", param=stray[0])
+    elif after:
+        raise StripeError("fault=error is answered before processing; after_processing does not apply.",
+                          param="after_processing")
     return FaultRule(method=method, path=path, fault=fault, seconds=float(seconds), after_processing=after,
-                     **numbers)
+                     error=error, **numbers)
+
+
+def _error_spec(spec: dict) -> dict:
+    message = spec.get("message")
+    if not isinstance(message, str) or not message:
+        raise StripeError("fault=error needs `message`, the error message to answer with.", param="message")
+    status = spec.get("status", 400)
+    if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599:
+        raise StripeError("Invalid status: must be an HTTP error status, 400-599.", param="status")
+    type_ = spec.get("type", "invalid_request_error")
+    if type_ not in ERROR_TYPES:
+        raise StripeError(f"Invalid type: '{type_}'; must be one of {', '.join(ERROR_TYPES)}.", param="type")
+    error = {"status": status, "type": type_, "message": message}
+    for name in ("code", "param", "decline_code"):
+        value = spec.get(name)
+        if value is not None and not isinstance(value, str):
+            raise StripeError(f"Invalid {name}: must be a string.", param=name)
+        error[name] = value
+    return error
 
 
 def fault_error(rule: FaultRule) -> StripeError:
+    if rule.fault == "error" and rule.error is not None:
+        e = rule.error
+        return StripeError(e["message"], status=e["status"], type=e["type"], code=e["code"], param=e["param"],
+                           decline_code=e["decline_code"])
     if rule.fault == "429":
         return rate_limit_error()
     return StripeError(

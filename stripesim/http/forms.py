@@ -67,7 +67,8 @@ def _normalize(node: Any) -> Any:
     if isinstance(node, _AppendList):
         return list(node)
     if isinstance(node, dict):
-        if node and all(k.isdigit() for k in node):
+        # ASCII digits only: "²".isdigit() is true but int("²") fails; such keys stay hash keys.
+        if node and all(k.isascii() and k.isdigit() for k in node):
             return [_normalize(node[k]) for k in sorted(node, key=int)]
         return {k: _normalize(v) for k, v in node.items()}
     return node

@@ -11,11 +11,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from stripesim.context import Operation
 from stripesim.errors import StripeError
-from stripesim.storage import dumps
 
 KIND = "idempotency"
 MAX_KEY_LENGTH = 255
@@ -29,7 +29,9 @@ class SavedResponse:
 
 
 def _fingerprint(method: str, path: str, params: dict) -> str:
-    return f"{method} {path} {dumps(params)}"
+    # Keys sorted: the same parameters in another order are the same request (lists keep their order,
+    # which is meaningful: `expand[]`, `enabled_events[]`).
+    return f"{method} {path} {json.dumps(params, sort_keys=True, separators=(',', ':'))}"
 
 
 def check_key(key: str) -> None:

@@ -9,7 +9,7 @@ from stripesim.params import (DATED_LIST_PARAMS, clean_metadata, hash_of, merge_
                               string)
 from stripesim.resources import events
 from stripesim.resources.registry import endpoint
-from stripesim.resources.rendering import list_object, public
+from stripesim.resources.rendering import RENDERERS, list_object, public
 from stripesim.resources.search import SEARCH_PARAMS, search_result
 
 EDITABLE = {
@@ -77,12 +77,26 @@ def create(op: Operation, params: dict) -> dict:
     return rendered
 
 
+def deleted_stub(id: str) -> dict:
+    return {"id": id, "object": "customer", "deleted": True}
+
+
+def render_customer(op: Operation | None, customer: dict) -> dict:
+    # "Unlike other objects, deleted customers can still be retrieved through the API"
+    # (https://docs.stripe.com/api/customers/delete); they answer 200 with the `deleted_customer` shape
+    # {id, object, deleted: true} (stripe-node types: `customer: string | Stripe.Customer | Stripe.DeletedCustomer`
+    # on an invoice, https://github.com/stripe/stripe-node/blob/master/types/Invoices.d.ts), also when expanded.
+    return deleted_stub(customer["id"]) if customer.get("deleted") else public(customer)
+
+
+RENDERERS["customer"] = render_customer
+
+
 @endpoint("GET", "/v1/customers/{id}")
 def retrieve(op: Operation, params: dict, id: str) -> dict:
     stored = op.get("customer", id)
     if stored is not None and stored.get("deleted"):
-        # Stripe answers a deleted customer with a stub rather than a 404.
-        return {"id": id, "object": "customer", "deleted": True}
+        return deleted_stub(id)
     return public(op.require("customer", id, "customer"))
 
 
@@ -112,6 +126,10 @@ def update(op: Operation, params: dict, id: str) -> dict:
 
 @endpoint("DELETE", "/v1/customers/{id}")
 def delete(op: Operation, params: dict, id: str) -> dict:
+    # A deleted customer is gone for every operation but retrieve: deleting it again, updating it, or
+    # naming it in an invoice or invoice item answers "No such customer" (resource_missing): deleting "prevents
+    # any further operations" (https://docs.stripe.com/api/customers/delete); a second delete answering
+    # "No such customer: cus_..." is reported at https://github.com/pinax/pinax-stripe-light/issues/7.
     customer = op.require("customer", id, "customer")
     op.put("customer", {**customer, "deleted": True})
     events.emit(op, "customer.deleted", public(customer))

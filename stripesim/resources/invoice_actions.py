@@ -9,9 +9,10 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import StripeError
-from stripesim.resources import events
-from stripesim.resources.invoice_model import recompute_totals, render_invoice
+from stripesim.resources import events, sent_emails
+from stripesim.resources.invoice_model import freeze_customer_fields, recompute_totals, render_invoice
 from stripesim.resources.invoice_state import OPEN, PAID, UNCOLLECTIBLE, VOID, InvoiceStateMachine
+from stripesim.resources.payer_email import require_email_for_delivery
 from stripesim.resources.payment_methods import decline_error, require_payment_method
 from stripesim.resources.scheduler import unwatch, watch
 
@@ -33,8 +34,11 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
     InvoiceStateMachine.check("finalize", invoice)
     now = op.now(invoice["test_clock"])
     customer = op.require("customer", invoice["customer"], "customer")
+    if invoice["collection_method"] == "send_invoice":
+        require_email_for_delivery(customer, "finalizing")
     if auto_advance is not None:
         invoice["auto_advance"] = auto_advance
+    freeze_customer_fields(invoice, customer)  # the invoice keeps the customer's details of this moment
     invoice["status"] = OPEN
     invoice["automatically_finalizes_at"] = None
     invoice["number"] = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
@@ -59,21 +63,24 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
         # Stripe marks a zero-amount invoice paid as soon as it is finalized.
         _mark_paid(op, invoice, now, succeeded_event=True)
     elif invoice["collection_method"] == "send_invoice" and invoice["auto_advance"]:
-        send(op, invoice)
+        send(op, invoice, trigger="finalize")
     return render_invoice(op, invoice)
 
 
-def send(op: Operation, invoice: dict) -> dict:
-    """Email the invoice (the emulator emails nobody; it records and emits `invoice.sent`)."""
+def send(op: Operation, invoice: dict, trigger: str = "send") -> dict:
+    """Email the invoice: the emulator records the message (`sent_emails`) and emits `invoice.sent`."""
     if invoice["collection_method"] != "send_invoice":
         raise StripeError("You can only manually send an invoice if its collection method is 'send_invoice'.")
     InvoiceStateMachine.check("send", invoice)
+    customer = op.require("customer", invoice["customer"], "customer")
+    require_email_for_delivery(customer, "sending")
     if invoice["status"] == "draft":
         finalize(op, invoice)
         invoice = op.require("invoice", invoice["id"], "invoice")
         if invoice["status"] != OPEN or invoice["auto_advance"]:
             return render_invoice(op, invoice)  # already paid (zero amount) or sent by finalize
     invoice["_sent_at"] = op.now(invoice["test_clock"])
+    sent_emails.record(op, invoice, customer, trigger)
     _save(op, invoice)
     _emit(op, "invoice.sent", invoice)
     return render_invoice(op, invoice)

@@ -143,8 +143,24 @@ def recompute_totals(invoice: dict) -> None:
     invoice["amount_remaining"] = max(0, invoice["amount_due"] - invoice["amount_paid"])
 
 
+# "Until the invoice is finalized, this field will equal `customer.email`. Once the invoice is finalized,
+# this field will no longer be updated." (the installed stripe SDK, stripe/_invoice.py, same for address,
+# name, phone, shipping, tax_exempt; https://docs.stripe.com/api/invoices/object#invoice_object-customer_email)
+CUSTOMER_COPIES = {"customer_address": "address", "customer_email": "email", "customer_name": "name",
+                   "customer_phone": "phone", "customer_shipping": "shipping", "customer_tax_exempt": "tax_exempt"}
+
+
+def freeze_customer_fields(invoice: dict, customer: dict) -> None:
+    for field, source in CUSTOMER_COPIES.items():
+        invoice[field] = customer.get(source)
+
+
 def render_invoice(op: Operation | None, invoice: dict) -> dict:
     shown = public(invoice)
+    if invoice["status"] == "draft" and op is not None:
+        customer = op.get("customer", invoice["customer"])
+        if customer is not None and not customer.get("deleted"):
+            shown.update({field: customer.get(source) for field, source in CUSTOMER_COPIES.items()})
     lines = invoice["lines"]["data"]
     shown["lines"] = {**invoice["lines"], "data": lines[:LINES_SHOWN], "has_more": len(lines) > LINES_SHOWN}
     return shown

@@ -6,6 +6,8 @@ from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
 from stripesim.params import DATED_LIST_PARAMS, LIST_PARAMS, boolean, enum, integer, merge_metadata, metadata, string
 from stripesim.resources import events, invoice_actions
+from stripesim.resources.currencies import check_currency
+from stripesim.resources.payer_email import require_email_for_create, require_email_for_switch
 from stripesim.resources.invoice_model import new_invoice, render_invoice
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import list_object, page
@@ -17,9 +19,7 @@ COLLECTION = ("charge_automatically", "send_invoice")
 
 
 def _currency(name: str, value: str) -> None:
-    if len(value) != 3 or not value.isalpha() or not value.islower():
-        raise ParamError(f"Invalid currency: {value}. Stripe currencies are three-letter ISO codes in lowercase.",
-                         code="parameter_invalid_string", param=name)
+    check_currency(name, value)
 
 
 CREATE_SPEC = {
@@ -64,6 +64,7 @@ def create(op: Operation, params: dict) -> dict:
     customer = op.require("customer", params["customer"], "customer", param="customer", status=400)
     now = op.now(customer["test_clock"])
     _check_collection(params, params.get("collection_method", "charge_automatically"), now)
+    require_email_for_create(customer, params.get("collection_method", "charge_automatically"))
     invoice = new_invoice(op, customer, params, now)
     if params.get("pending_invoice_items_behavior") == "include":
         _pull_pending_items(op, invoice)
@@ -107,6 +108,8 @@ def update(op: Operation, params: dict, id: str) -> dict:
             raise StripeError(f"You can only update `{structural[0]}` on a draft invoice; this invoice is "
                               f"{invoice['status']}.", code="invoice_not_editable", param=structural[0])
         collection = params.get("collection_method", invoice["collection_method"])
+        if collection == "send_invoice" and invoice["collection_method"] != "send_invoice":
+            require_email_for_switch(op.require("customer", invoice["customer"], "customer"))
         merged = {"days_until_due": params.get("days_until_due", invoice.get("_days_until_due")),
                   "due_date": params.get("due_date")}
         if "days_until_due" in params:

@@ -7,7 +7,12 @@ on `/_sim/clock/advance`; a test clock's work runs when that clock advances.
 
 from __future__ import annotations
 
+import logging
+
 from stripesim.context import Operation
+from stripesim.errors import StripeError
+
+log = logging.getLogger("stripesim")
 
 
 def watch(op: Operation, invoice: dict, action: str, at: int) -> None:
@@ -38,7 +43,11 @@ def run_due_work(op: Operation, test_clock: str | None) -> int:
         if item["action"] == "overdue":
             fired += invoice_actions.mark_overdue(op, invoice)
         elif item["action"] == "auto_finalize" and invoice["status"] == "draft" and invoice["auto_advance"]:
-            invoice_actions.finalize(op, invoice)
+            try:
+                invoice_actions.finalize(op, invoice)
+            except StripeError as error:  # refused before any change (e.g. behaviour not emulated): stays draft
+                log.warning("auto-finalization of %s refused: %s", invoice["id"], error.message)
+                continue
             fired += 1
     return fired
 

@@ -110,3 +110,75 @@ def test_rate_limit_from_config():
             client.v1.customers.list()
         time.sleep(1.05)
         client.v1.customers.list()
+
+
+# -- a chosen Stripe error on exactly one chosen step (e.g. "reissue fails midway") -------------------------------
+
+STEPS = {
+    "create": ("POST", "/v1/invoices"),
+    "item": ("POST", "/v1/invoiceitems"),
+    "finalize": ("POST", "/v1/invoices/*/finalize"),
+    "send": ("POST", "/v1/invoices/*/send"),
+    "void": ("POST", "/v1/invoices/*/void"),
+}
+
+
+def _reissue(client, customer_id: str, old_id: str) -> str:
+    new = client.v1.invoices.create(params={"customer": customer_id, "collection_method": "send_invoice",
+                                            "days_until_due": 30})
+    client.v1.invoice_items.create(params={"customer": customer_id, "invoice": new.id, "amount": 700})
+    client.v1.invoices.finalize_invoice(new.id)
+    client.v1.invoices.send_invoice(new.id)
+    client.v1.invoices.void_invoice(old_id)
+    return new.id
+
+
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_one_chosen_step_fails_with_a_chosen_stripe_error(sim, client, step):
+    from tests.stripesim.conftest import make_invoice
+
+    customer, old = make_invoice(client)
+    client.v1.invoices.finalize_invoice(old.id)
+    method, path = STEPS[step]
+    rule = sim.admin.add_fault(method=method, path=path, fault="error", status=400, type="invalid_request_error",
+                               code="resource_missing", param="invoice", message=f"injected at {step}")
+    with pytest.raises(stripe.InvalidRequestError) as caught:
+        _reissue(client, customer.id, old.id)
+    error = caught.value
+    assert (error.http_status, error.code, error.param, error.error.message) == \
+        (400, "resource_missing", "invoice", f"injected at {step}")
+    assert error.error.type == "invalid_request_error"
+    # The failed step did nothing; the earlier ones did; the old invoice is still open unless void succeeded.
+    assert client.v1.invoices.retrieve(old.id).status == "open"
+    assert sim.admin.faults()[0]["fired"] == 1 and sim.admin.faults()[0]["id"] == rule["id"]
+    # Exactly one request failed: the same step works on the next try.
+    new_id = _reissue(client, customer.id, old.id)
+    assert client.v1.invoices.retrieve(new_id).status == "open"
+    assert client.v1.invoices.retrieve(old.id).status == "void"
+
+
+def test_the_nth_finalize_fails_with_a_card_error_shape(sim, client):
+    from tests.stripesim.conftest import make_invoice
+
+    first, second = make_invoice(client)[1], make_invoice(client)[1]
+    sim.admin.add_fault(method="POST", path="/v1/invoices/*/finalize", nth=2, fault="error", status=402,
+                        type="card_error", code="card_declined", decline_code="insufficient_funds",
+                        message="Your card has insufficient funds.")
+    client.v1.invoices.finalize_invoice(first.id)
+    with pytest.raises(stripe.CardError) as caught:
+        client.v1.invoices.finalize_invoice(second.id)
+    assert caught.value.http_status == 402 and caught.value.error.decline_code == "insufficient_funds"
+    assert client.v1.invoices.finalize_invoice(second.id).status == "open"
+
+
+@pytest.mark.parametrize("rule, complaint", [
+    ({"fault": "error"}, "message"),
+    ({"fault": "error", "message": "x", "status": 200}, "status"),
+    ({"fault": "error", "message": "x", "type": "made_up_error"}, "type"),
+    ({"fault": "500", "message": "x"}, "message"),
+    ({"fault": "error", "message": "x", "after_processing": True}, "after_processing"),
+])
+def test_error_rules_are_checked(sim, rule, complaint):
+    with pytest.raises(RuntimeError) as caught:
+        sim.admin._call("POST", "/_sim/faults", {"method": "POST", "path": "/v1/invoices", **rule})
+    assert complaint in str(caught.value)
