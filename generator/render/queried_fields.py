@@ -47,5 +47,11 @@ def apply_queried_fields(flow: etree._Element, source: str) -> None:
                 )
             used[lookup].add(field)
     for name, element in lookups.items():
+        if used[name] == {"Id"}:
+            # Lightning Flow Scanner 6.6 reads a single <queriedFields> as no list and reports
+            # "get all fields"; query the first filter field too (the flow already knows it).
+            first_filter = element.findtext("m:filters/m:field", namespaces=_NS)
+            if first_filter and first_filter != "Id":
+                used[name].add(first_filter)
         for field in ["Id"] + sorted(used[name] - {"Id"}):
             etree.SubElement(element, f"{{{METADATA_NS}}}queriedFields").text = field

@@ -18,7 +18,11 @@ BASE = {
     "Stripe_Invoice_ID__c": None,
     "Stripe_Invoiced_Amount__c": None,
     "Stripe_Payment_Status__c": None,
+    "Stripe_Invoicing_Error__c": None,
+    "Stripe_Retry_Invoicing__c": False,
 }
+FAILED = {**BASE, "Stripe_Invoicing_Error__c": "Failed: Stripe API error 500"}
+RETRY = {**FAILED, "Stripe_Retry_Invoicing__c": True}
 INVOICED = {
     **BASE,
     "Stripe_Invoice_ID__c": "in_1",
@@ -43,8 +47,15 @@ def _evaluate(formula: str, record: dict, prior: dict | None = None) -> bool:
 UPDATES = [
     # (case, prior, new, enters)
     ("stage into eligibility, no invoice", {**BASE, "StageName": "Prospecting"}, BASE, True),
-    ("amount change, no invoice (retry after failure)", {**BASE, "Amount": Decimal("1000")}, BASE, True),
+    # State only: the prior version already met the condition, so no new run (issue 12, defect 5).
+    ("amount change, no invoice yet", {**BASE, "Amount": Decimal("1000")}, BASE, False),
     ("own writeback of the invoice", BASE, INVOICED, False),
+    ("own writeback of a failure", BASE, FAILED, False),
+    ("edit while an error is recorded", FAILED, {**FAILED, "Amount": Decimal("1000")}, False),
+    ("stage back into eligibility while an error is recorded", {**FAILED, "StageName": "Prospecting"}, FAILED, False),
+    ("Retry Invoicing checked", FAILED, RETRY, True),
+    ("own writeback of a failed retry", RETRY, FAILED, False),
+    ("own writeback of a successful retry", RETRY, INVOICED, False),
     ("status update by a Stripe event", INVOICED, {**INVOICED, "Stripe_Payment_Status__c": "Failed"}, False),
     ("paid: won stage set by the event flow", {**INVOICED, "Stripe_Payment_Status__c": "Paid"},
      {**INVOICED, "Stripe_Payment_Status__c": "Paid", "StageName": "Closed Won"}, False),
@@ -61,7 +72,10 @@ UPDATES = [
 
 @pytest.mark.parametrize("case, prior, new, enters", UPDATES, ids=[u[0] for u in UPDATES])
 def test_update_flow_entry(default_files, default_spec, case, prior, new, enters):
-    assert _evaluate(_entry(default_files, default_spec, "update"), new, prior) is enters
+    # doesRequireRecordChangedToMeetCriteria: the prior version did not meet the (state-only)
+    # condition and the new one does (Salesforce Help, "Flow Trigger: Record-Triggered Flows").
+    formula = _entry(default_files, default_spec, "update")
+    assert (_evaluate(formula, new) and not _evaluate(formula, prior)) is enters
 
 
 @pytest.mark.parametrize(
