@@ -317,7 +317,11 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
             f'IF({m("Void_Failed")}, "Previous invoice " & {opp_invoice} & " is still open: Stripe '
             f'refused to void it (see the Sync Log); void it in Stripe.", "")'
         ),
-        "fault_summary": 'LEFT("Failed: " & {!$Flow.FaultMessage}, 255)',
+        # The send step's fault message is captured before its compensating void runs.
+        "fault_summary": (
+            'LEFT("Failed: " & IF(ISBLANK({!Captured_Fault}), {!$Flow.FaultMessage}, {!Captured_Fault}), 255)'
+            if ctx.sends_invoice else 'LEFT("Failed: " & {!$Flow.FaultMessage}, 255)'
+        ),
         # A stop names its reason; a failed lookup or write that routes here has only the
         # fault message.
         "stop_summary": (
