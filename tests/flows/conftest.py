@@ -4,6 +4,7 @@ an in-memory orgsim org connected to an in-process stripesim (issue 12)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,9 @@ def open_org(sim, root: Path) -> Org:
 
 @pytest.fixture
 def org(sim):
-    org = open_org(sim, PROJECT_ROOT)
+    # FLOWS_TEST_PROJECT: run the same tests against another generated project (e.g. the flows
+    # before issue 12, to see them fail).
+    org = open_org(sim, Path(os.environ.get("FLOWS_TEST_PROJECT", PROJECT_ROOT)))
     yield org
     org.close()
 
