@@ -42,10 +42,23 @@ def get(org, rid) -> dict:
     return org.retrieve("Opportunity", rid, OPP_FIELDS)
 
 
+def add_payer(org, opp_id, account) -> None:
+    """The primary contact with an email: without one the flows stop before Stripe (issue 12)."""
+    contact = org.insert("Contact", [{"LastName": "Payer", "Email": "payer@example.org", "AccountId": account}])[0].id
+    assert org.insert("OpportunityContactRole", [{"OpportunityId": opp_id, "ContactId": contact, "IsPrimary": True}])[0].success
+
+
+def run_stripe_paths(org) -> None:
+    """The flows' Stripe calls run on a scheduled path 1 minute after the save."""
+    org.clock.advance(minutes=2)
+
+
 def new_opp(org, account, **kw) -> str:
     values = {"stage": ELIGIBLE, "amount": 250, "AccountId": account, **kw}
     result = org.insert("Opportunity", [opp(values.pop("name", "Spring Gala"), values.pop("stage"), values.pop("amount"), **values)])[0]
     assert result.success, result.errors
+    add_payer(org, result.id, account)
+    run_stripe_paths(org)
     return result.id
 
 
@@ -59,14 +72,17 @@ def sync_logs(org) -> list[dict]:
 
 
 def deliver_events(org, client, types: tuple[str, ...] | None = None, *, reverse: bool = False) -> list[dict]:
-    """What the webhook listener does: each Stripe event -> intake (newest first from the API)."""
+    """What the webhook listener does: each Stripe event -> intake (newest first from the API);
+    the event flow applies them on its Stripe path a minute later."""
     events = [e.to_dict() for e in client.v1.events.list({"limit": 100}).data]
     events.reverse()   # oldest first, the order Stripe created them
     if types:
         events = [e for e in events if e["type"] in types]
     if reverse:
         events.reverse()
-    return [org.intake_stripe_event(e) for e in events]
+    results = [org.intake_stripe_event(e) for e in events]
+    run_stripe_paths(org)
+    return results
 
 
 def test_invoice_on_create_with_url_written_back(world, stripe_client):
@@ -81,9 +97,10 @@ def test_invoice_on_create_with_url_written_back(world, stripe_client):
     assert customer.name == "Hartford Youth Choir"
     assert org.retrieve("Account", account, ["stripeGC__Customer_Id__c"])["stripeGC__Customer_Id__c"] == customer.id
     assert sync_logs(org) == [] and org.failed_interviews() == []
-    # All callouts came before any record write, in one async transaction within limits.
-    async_tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("async path Stripe_Invoice_On_Opportunity_Create")]
-    assert len(async_tx) == 1 and async_tx[0]["callouts"] == 4 and async_tx[0]["outcome"] == "committed"
+    # All callouts came before any record write, in one transaction for this one record:
+    # customer, invoice, item, finalize, send.
+    stripe_tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("scheduled path Stripe_Invoice_On_Opportunity_Create")]
+    assert len(stripe_tx) == 1 and stripe_tx[0]["callouts"] == 5 and stripe_tx[0]["outcome"] == "committed"
 
 
 def test_customer_reused_for_the_same_account(world, stripe_client):
@@ -107,9 +124,10 @@ def test_writeback_and_unrelated_edit_create_no_second_invoice(world, stripe_cli
     rid = new_opp(org, account)
     assert len(invoices(stripe_client)) == 1
     # The writeback of the invoice id was an update: the update flow evaluated and did not fire.
-    assert not any(t["label"].startswith("async path Stripe_Invoice_On_Opportunity_Update") for t in org.limits_usage()["transactions"])
+    assert not any("Stripe_Invoice_On_Opportunity_Update" in t["label"] for t in org.limits_usage()["transactions"])
     org.update("Opportunity", [{"Id": rid, "Description": "thank-you call done", "NextStep": "send receipt"}])
     org.update("Opportunity", [{"Id": rid, "StageName": "Negotiation/Review"}])
+    run_stripe_paths(org)
     assert len(invoices(stripe_client)) == 1
 
 
@@ -118,6 +136,7 @@ def test_amount_change_while_open_voids_and_reissues(world, stripe_client):
     rid = new_opp(org, account, amount=250)
     old = get(org, rid)["Stripe_Invoice_ID__c"]
     assert org.update("Opportunity", [{"Id": rid, "Amount": 300}])[0].success
+    run_stripe_paths(org)
     row = get(org, rid)
     assert row["Stripe_Invoice_ID__c"] != old and row["Stripe_Previous_Invoice_ID__c"] == old
     assert stripe_client.v1.invoices.retrieve(old).status == "void"
@@ -188,7 +207,8 @@ def test_reminder_after_30_days_only_if_unpaid_with_template_per_record_type(wor
     assert sent[ids["none"]]["alert"] == "Opportunity.Stripe_Payment_Reminder_Other"
     mail = sent[ids["nonprofit"]]
     assert "Hartford Youth Choir" in mail["body"] and get(org, ids["nonprofit"])["Stripe_Invoice_URL__c"] in mail["body"]
-    assert mail["subject"] == "Friendly reminder: invoice for NP" and mail["recipients"] == ["admin@orgsim.local"]
+    # The payer first, the owner in copy (spec default recipients: payer, owner, account owner).
+    assert mail["subject"] == "Friendly reminder: invoice for NP" and mail["recipients"] == ["payer@example.org", "admin@orgsim.local"]
 
 
 def test_stripe_failure_logs_then_clean_retry_without_duplicates(world, stripe_client, sim):
@@ -199,32 +219,36 @@ def test_stripe_failure_logs_then_clean_retry_without_duplicates(world, stripe_c
     (log,) = sync_logs(org)
     assert log["stripeGC__Action_Taken__c"].startswith("Failed: Create")
     assert "Stripe API error 500" in log["stripeGC__Message__c"]
-    # Retry: the admin touches the Opportunity again; the update flow issues the invoice.
-    org.update("Opportunity", [{"Id": rid, "StageName": "Negotiation/Review"}])
+    # Retry: the admin checks Retry Invoicing; the update flow issues the invoice.
+    org.update("Opportunity", [{"Id": rid, "Stripe_Retry_Invoicing__c": True}])
+    run_stripe_paths(org)
     row = get(org, rid)
     (invoice,) = invoices(stripe_client)
     assert row["Stripe_Invoice_ID__c"] == invoice.id and invoice.status == "open"
     assert len(list(stripe_client.v1.customers.list().data)) == 1      # the customer call was replayed by idempotency key
 
 
-def test_bulk_save_is_batched_within_the_callout_limit(world, stripe_client):
-    """60 eligible Opportunities in one save: the async path's maxBatchSize splits the interviews
-    into transactions that each stay within 100 callouts."""
+def test_bulk_save_runs_one_record_per_transaction(world, stripe_client):
+    """60 eligible Opportunities in one save: the Stripe path's batch size 1 gives each record its
+    own transaction, so no record's writes can break another record's callouts."""
     org, account = world
     results = org.insert("Opportunity", [opp(f"Bulk {i}", ELIGIBLE, 100, AccountId=account) for i in range(60)])
-    assert all(r.success for r in results) and org.failed_interviews() == []
+    assert all(r.success for r in results)
+    for r in results:
+        add_payer(org, r.id, account)
+    run_stripe_paths(org)
+    assert org.failed_interviews() == []
     assert org.count("Opportunity", Compare("Stripe_Invoice_ID__c", "!=", None)) == 60
     create_tx = [t for t in org.limits_usage()["transactions"]
-                 if t["label"].startswith("async path Stripe_Invoice_On_Opportunity_Create")]
-    assert len(create_tx) >= 3 and all(t["callouts"] <= 100 and t["outcome"] == "committed" for t in create_tx)
-    assert sum(t["interviews"] for t in create_tx) >= 60
+                 if t["label"].startswith("scheduled path Stripe_Invoice_On_Opportunity_Create")]
+    assert len(create_tx) == 60 and all(t["interviews"] == 1 and t["callouts"] <= 6 and t["outcome"] == "committed" for t in create_tx)
     assert len(invoices(stripe_client)) == 60
 
 
-def test_without_the_batch_cap_a_bulk_save_exceeds_the_callout_limit(sim, clock, tmp_path):
-    """The same flows without maxBatchSize: 30 interviews share one async transaction (batch size
-    200), 4 callouts each pass the limit: System.LimitException, the batch rolls back, every
-    interview is recorded as failed -- what a real org does to a bulk load."""
+def test_without_the_batch_size_a_bulk_save_exceeds_the_callout_limit(sim, clock, tmp_path):
+    """The same flows without maxBatchSize: 30 interviews share one scheduled-path transaction
+    (batch size 200), 5 callouts each pass the limit: System.LimitException, the batch rolls
+    back, every interview is recorded as failed -- what a real org does to a bulk load."""
     from orgsim_helpers import generated_root
 
     from orgsim import Org, StripeConfig
@@ -241,9 +265,12 @@ def test_without_the_batch_cap_a_bulk_save_exceeds_the_callout_limit(sim, clock,
     account = org.insert("Account", [{"Name": "Bulk Donor"}])[0].id
     results = org.insert("Opportunity", [opp(f"Bulk {i}", ELIGIBLE, 100, AccountId=account) for i in range(30)])
     assert all(r.success for r in results)                       # the save itself commits
+    for r in results:
+        add_payer(org, r.id, account)
+    run_stripe_paths(org)
     failed = org.failed_interviews()
     assert len(failed) == 30 and {f["message"] for f in failed} == {"System.LimitException: Too many callouts: 101"}
     assert org.count("Opportunity", Compare("Stripe_Invoice_ID__c", "!=", None)) == 0
-    tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("async path")][-1]
+    tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("scheduled path")][-1]
     assert tx["outcome"] == "rolled back: System.LimitException: Too many callouts: 101"
     org.close()
