@@ -114,6 +114,7 @@ class ScenarioContext:
             if time.monotonic() >= deadline:
                 seen = observed() if observed else repr(value)
                 self.fail(f"{what}: not seen within {timeout:g} s (observed: {seen})")
+            self.target.let_stripe_paths_run()
             time.sleep(self.budgets.poll_interval)
             value = probe()
         if timing:
@@ -127,6 +128,7 @@ class ScenarioContext:
         while not value:
             if time.monotonic() >= deadline:
                 return value
+            self.target.let_stripe_paths_run()
             time.sleep(self.budgets.poll_interval)
             value = probe()
         self.fail(f"{what}: {value!r}")

@@ -48,6 +48,13 @@ class SpecView:
     record_types: tuple[RecordTypeView, ...] = field(default_factory=tuple)
     fallback_reminder: RecordTypeView | None = None
     flow_names: tuple[str, ...] = ()
+    # Issue 12: the payer email the invoice went to, the invoicing error and its retry switch.
+    payer_email_field: str = "Stripe_Payer_Email__c"
+    invoicing_error_field: str = "Stripe_Invoicing_Error__c"
+    retry_field: str = "Stripe_Retry_Invoicing__c"
+    previous_invoice_field: str = "Stripe_Previous_Invoice_ID__c"
+    sends_invoice: bool = True
+    unusable_customer: str = "recreate"
 
     # Connector objects (BRIEF 4); their names follow the namespace.
     @property
@@ -122,6 +129,12 @@ def from_spec(spec, spec_path: str) -> SpecView:
         record_types=tuple(_reminder_view(rt.developer_name, rt.reminder) for rt in spec.record_types.types),
         fallback_reminder=_reminder_view("", spec.fallback_reminder),
         flow_names=tuple(getattr(spec.flows, key).api_name for key in ("create", "update", "reminder", "event")),
+        payer_email_field=spec.fields.payer_email.api_name,
+        invoicing_error_field=spec.fields.invoicing_error.api_name,
+        retry_field=spec.fields.retry_invoicing.api_name,
+        previous_invoice_field=spec.fields.previous_invoice_id.api_name,
+        sends_invoice=spec.invoicing.send_invoice and spec.invoicing.collection_method == "send_invoice",
+        unusable_customer=spec.invoicing.unusable_customer,
     )
 
 

@@ -44,7 +44,8 @@ class OrgDriver:
     def opportunity(self, opportunity_id: str) -> dict[str, Any]:
         spec = self.spec
         fields = ["Id", "Name", "StageName", "Amount", "AccountId", "RecordTypeId",
-                  spec.invoice_id_field, spec.invoice_url_field, spec.status_field]
+                  spec.invoice_id_field, spec.invoice_url_field, spec.status_field, spec.payer_email_field,
+                  spec.invoicing_error_field, spec.retry_field, spec.previous_invoice_field]
         rows = self.query(f"SELECT {', '.join(fields)} FROM Opportunity WHERE Id = {soql_quote(opportunity_id)}")
         if not rows:
             self.ctx.fail(f"Opportunity {opportunity_id} is gone")
@@ -56,7 +57,8 @@ class OrgDriver:
         for start in range(0, len(ids), 100):  # keep each IN list well under the SOQL length limit
             chunk = ", ".join(soql_quote(i) for i in ids[start:start + 100])
             found += self.query(
-                f"SELECT Id, StageName, {spec.invoice_id_field}, {spec.invoice_url_field}, {spec.status_field} "
+                f"SELECT Id, Name, StageName, {spec.invoice_id_field}, {spec.invoice_url_field}, {spec.status_field}, "
+                f"{spec.invoicing_error_field} "
                 f"FROM Opportunity WHERE Id IN ({chunk})"
             )
         return found
@@ -120,10 +122,46 @@ class OrgDriver:
         record.update(extra)
         return record
 
-    def create_opportunity(self, account_id: str, amount: Decimal | int | float | None, **kwargs: Any) -> str:
+    def create_opportunity(self, account_id: str, amount: Decimal | int | float | None, *,
+                           payer_email: str | None | bool = True, **kwargs: Any) -> str:
+        """An Opportunity with, by default, a primary contact whose email is the payer's (the
+        flows stop before Stripe without one). `payer_email`: True for a generated address, an
+        address, or None/False for no contact role."""
         result = self.sf.Opportunity.create(self.opportunity_record(account_id, amount, **kwargs))
         self.ctx.note("salesforce", "Opportunity", result["id"])
+        if payer_email:
+            self.add_payer(result["id"], account_id, self.payer_address() if payer_email is True else payer_email)
         return result["id"]
+
+    def payer_address(self) -> str:
+        return f"{self.ctx.unique_name('payer')}@example.org"
+
+    def add_payer(self, opportunity_id: str, account_id: str | None, email: str | None) -> str:
+        """A contact (email may be None) as the Opportunity's primary contact role."""
+        contact: dict[str, Any] = {"LastName": self.ctx.unique_name("payer"), "Email": email}
+        if account_id:
+            contact["AccountId"] = account_id
+        contact_id = self.sf.Contact.create(contact)["id"]
+        self.sf.OpportunityContactRole.create({"OpportunityId": opportunity_id, "ContactId": contact_id, "IsPrimary": True})
+        self.ctx.note("salesforce", "Primary contact", f"{contact_id} ({email or 'no email'})")
+        return contact_id
+
+    def add_payers(self, opportunity_ids: list[str], emails: list[str | None]) -> None:
+        """Primary contacts for many Opportunities, in two collection calls."""
+        contacts = self.insert_collection("Contact", [{"LastName": self.ctx.unique_name("payer"), "Email": e} for e in emails])
+        bad = [c for c in contacts if not c.get("success")]
+        if bad:
+            self.ctx.fail(f"{len(bad)} payer contacts were not inserted: {bad[0].get('errors')}")
+        roles = self.insert_collection("OpportunityContactRole", [
+            {"OpportunityId": o, "ContactId": c["id"], "IsPrimary": True} for o, c in zip(opportunity_ids, contacts)])
+        bad = [r for r in roles if not r.get("success")]
+        if bad:
+            self.ctx.fail(f"{len(bad)} contact roles were not inserted: {bad[0].get('errors')}")
+
+    def retry_invoicing(self, opportunity_id: str) -> None:
+        """The documented retry after an invoicing error: check Retry Invoicing."""
+        self.sf.Opportunity.update(opportunity_id, {self.spec.retry_field: True})
+        self.ctx.note("salesforce", "Retry", f"{self.spec.retry_field} checked on {opportunity_id}")
 
     def update_opportunity(self, opportunity_id: str, values: dict[str, Any]) -> None:
         self.sf.Opportunity.update(opportunity_id, values)

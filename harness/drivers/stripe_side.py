@@ -13,10 +13,19 @@ class StripeDriver:
         self.ctx = ctx
         self.client = ctx.stripe
 
-    def create_customer(self) -> str:
-        customer = self.client.v1.customers.create({"name": self.ctx.unique_name("customer")})
+    def create_customer(self, email: str | None = "") -> str:
+        """A pre-existing customer; with an email by default (Stripe sends invoices there).
+        `email=None`: without one."""
+        params = {"name": self.ctx.unique_name("customer")}
+        if email is not None:
+            params["email"] = email or f"{self.ctx.unique_name('customer')}@example.org"
+        customer = self.client.v1.customers.create(params)
         self.ctx.note("stripe", "Customer (pre-existing)", customer.id)
         return customer.id
+
+    def delete_customer(self, customer_id: str) -> None:
+        self.client.v1.customers.delete(customer_id)
+        self.ctx.note("stripe", "Customer deleted", customer_id)
 
     def invoice(self, invoice_id: str) -> Any:
         return self.client.v1.invoices.retrieve(invoice_id)

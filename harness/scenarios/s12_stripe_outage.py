@@ -3,20 +3,19 @@ import datetime as dt
 from harness.scenario import Scenario, register
 from harness.targets.base import Capability
 
-# An admin's retry: out of the invoicing gate and back in. The update flow enters on a stage
-# change into eligibility while no invoice id is stored, and reuses the same idempotency keys
-# (same Opportunity, same revision), so Stripe replays the draft it already created.
-PARK_STAGE = "Prospecting"
-
+# The documented retry: the failure is recorded on the Opportunity (error field) and an admin
+# checks Retry Invoicing. The attempt counter in the idempotency keys moved on (Stripe replays a
+# stored failure for a reused key), so the retry issues a fresh invoice; the failed attempt's
+# draft stays a draft (never finalized, never sent, not payable).
 
 @register
 class StripeOutage(Scenario):
     name = "stripe-outage-recovery"
     number = 12
     title = "Stripe failing mid-invoicing: Sync Log, then one invoice"
-    description = ("Stripe answers 500 when the flow finalizes the invoice: a Sync Log entry names the Opportunity "
-                   "and no invoice id is written. After Stripe recovers and the Opportunity is re-saved into an "
-                   "eligible stage, it gets exactly one invoice (idempotency keys replay the first draft).")
+    description = ("Stripe answers 500 when the flow finalizes the invoice: a Sync Log entry names the Opportunity, "
+                   "no invoice id is written and the error is recorded on it. After Stripe recovers and an admin "
+                   "checks Retry Invoicing, it gets exactly one open invoice.")
     requires = frozenset({Capability.STRIPE_FAULTS})
 
     def steps(self, ctx) -> str:
@@ -36,16 +35,18 @@ class StripeOutage(Scenario):
         ctx.check(not opp.get(spec.invoice_id_field), f"after the failure the Opportunity holds invoice {opp.get(spec.invoice_id_field)}")
         customer_id = ctx.org.account_customer_id(account_id)
 
-        stage = opp["StageName"]
-        ctx.org.update_opportunity(opp_id, {"StageName": PARK_STAGE})
-        ctx.org.update_opportunity(opp_id, {"StageName": stage})
-        ctx.note("salesforce", "Retry", f"StageName {stage} -> {PARK_STAGE} -> {stage}")
+        ctx.check(bool(opp.get(spec.invoicing_error_field)),
+                  f"after the failure {spec.invoicing_error_field} on {opp_id} is empty; it should say what stopped the invoicing")
+        ctx.org.retry_invoicing(opp_id)
         opp = ctx.org.wait_for_invoice(opp_id, timing="retry -> invoice id written back")
         customer_id = customer_id or ctx.org.account_customer_id(account_id)
         invoices = ctx.stripe_side.invoices_for_customer(customer_id)
         listing = ", ".join(f"{i.id}:{i.status}" for i in invoices)
-        ctx.check(len(invoices) == 1, f"customer {customer_id} has {len(invoices)} invoices after recovery ({listing}), expected exactly 1")
-        ctx.check(invoices[0].id == opp[spec.invoice_id_field] and invoices[0].status == "open",
+        live = [i for i in invoices if i.status != "draft"]
+        ctx.check(len(live) == 1, f"customer {customer_id} has {len(live)} finalized invoices after recovery ({listing}), expected exactly 1")
+        ctx.check(live[0].id == opp[spec.invoice_id_field] and live[0].status == "open",
                   f"Opportunity holds {opp[spec.invoice_id_field]}, Stripe has {listing}")
-        ctx.note("stripe", "Invoice after recovery", invoices[0].id)
-        return f"finalize failed -> Sync Log {log['Id']}; after recovery exactly one open invoice {invoices[0].id}"
+        ctx.check(not opp.get(spec.invoicing_error_field) and not opp.get(spec.retry_field),
+                  f"after the retry {opp_id} still shows error {opp.get(spec.invoicing_error_field)!r} / retry {opp.get(spec.retry_field)}")
+        ctx.note("stripe", "Invoice after recovery", live[0].id)
+        return f"finalize failed -> Sync Log {log['Id']}; after Retry Invoicing exactly one open invoice {live[0].id}"

@@ -31,6 +31,9 @@ class Bulk200(Scenario):
         ctx.check(not bad, f"{len(bad)} of {BATCH} Opportunities failed to insert: {bad[0].get('errors') if bad else ''}")
         ids = [r["id"] for r in results]
         ctx.note("salesforce", "Opportunities", f"{ids[0]} ... {ids[-1]} ({len(ids)})")
+        # Each Opportunity's payer, as primary contact: added within the minute before the
+        # flows' Stripe path runs.
+        ctx.org.add_payers(ids, [ctx.org.payer_address() for _ in ids])
 
         progress = {"done": 0, "missing": ids[0]}
 

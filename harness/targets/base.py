@@ -26,6 +26,7 @@ class Capability:
     STRIPE_FAULTS = "stripe_faults"  # make Stripe fail on purpose
     WEBHOOK_POST = "webhook_post"  # post (signed or forged) deliveries to the org's webhook listener
     REMINDER_WAIT = "reminder_wait"  # reach a reminder's due time (clock, or a short sandbox offset)
+    STRIPE_EMAILS = "stripe_emails"  # read the invoice emails Stripe sent
 
     DESCRIPTIONS = {
         CLOCK: "moving the org's clock",
@@ -34,6 +35,7 @@ class Capability:
         STRIPE_FAULTS: "injecting Stripe failures",
         WEBHOOK_POST: "posting deliveries to the org's Stripe webhook listener (needs its URL and signing secret)",
         REMINDER_WAIT: "reaching the reminder's due time",
+        STRIPE_EMAILS: "reading the invoice emails Stripe sent (Stripe test mode sends none)",
     }
 
 
@@ -125,3 +127,17 @@ class Target:
     def reach_reminder_time(self, offset_seconds: float) -> None:
         """Make a reminder scheduled `offset_seconds` after now fall due, and let it run."""
         raise TargetError(self.explain_missing([Capability.REMINDER_WAIT]))
+
+    def let_stripe_paths_run(self) -> None:
+        """Called while a scenario waits: the flows' Stripe calls run on a scheduled path one
+        minute after the save. A real org gets there by itself (the waits allow for it); a
+        local stack moves its clock."""
+
+    def sent_invoice_emails(self, **filters: str) -> list[dict[str, Any]]:
+        """Invoice emails Stripe sent: {"to", "invoice", "customer", "trigger", ...}."""
+        raise TargetError(self.explain_missing([Capability.STRIPE_EMAILS]))
+
+    def inject_stripe_error(self, *, method: str, path: str, status: int = 500, message: str = "Injected failure",
+                            nth: int = 1) -> None:
+        """The `nth` matching Stripe request fails with `status` (not executed)."""
+        raise TargetError(self.explain_missing([Capability.STRIPE_FAULTS]))

@@ -30,7 +30,7 @@ class LocalTarget(Target):
     name = "local"
     deploy_hint = "Deploy first: run without --no-deploy, or `sfpay deploy --org local`."
     capabilities = frozenset({Capability.CLOCK, Capability.OUTBOX, Capability.LIMITS, Capability.STRIPE_FAULTS,
-                              Capability.WEBHOOK_POST, Capability.REMINDER_WAIT})
+                              Capability.WEBHOOK_POST, Capability.REMINDER_WAIT, Capability.STRIPE_EMAILS})
 
     def __init__(self, spec: "SpecView", *, spec_path: Path | None = None, deploy: bool = True,
                  console: "Console | None" = None, stack: StackDetails | None = None):
@@ -114,6 +114,18 @@ class LocalTarget(Target):
         # One hour past the offset: a Date time source falls due at the start of its day,
         # so this is late enough for any time of day and well before a second offset.
         self.advance_clock(minutes=offset_seconds / 60 + 60)
+
+    def let_stripe_paths_run(self) -> None:
+        # One minute on: the Stripe path (1 minute after the save) falls due and runs.
+        self.advance_clock(minutes=1)
+
+    def sent_invoice_emails(self, **filters: str) -> list[dict[str, Any]]:
+        return self._sim_admin.sent_emails(**filters)
+
+    def inject_stripe_error(self, *, method: str, path: str, status: int = 500, message: str = "Injected failure",
+                            nth: int = 1) -> None:
+        self._sim_admin.add_fault(method=method, path=path, fault="error", nth=nth, status=status,
+                                  type="api_error", message=message)
 
     def outbox(self) -> list[dict[str, Any]]:
         return self._helpers.outbox()

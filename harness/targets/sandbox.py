@@ -91,7 +91,10 @@ class SandboxTarget(Target):
         self.settings = settings
         self.spec = spec
         self.environ = dict(os.environ if environ is None else environ)
-        self.budgets = Budgets(invoice_seconds=120, paid_seconds=120, settle_seconds=20, poll_interval=2.0)
+        # The flows' Stripe calls run on a scheduled path 1 minute after the save, and Salesforce
+        # starts due scheduled paths in batches some time after that: allow 5 minutes, and
+        # watch things that must not happen for longer than the path's delay.
+        self.budgets = Budgets(invoice_seconds=300, paid_seconds=300, settle_seconds=90, poll_interval=2.0)
         self._stripe_key = check_settings(settings, self.environ)
         self._webhook_secret = self.environ.get("STRIPE_WEBHOOK_SECRET") or None
         caps = set()
