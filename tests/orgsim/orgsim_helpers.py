@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import shutil
 from pathlib import Path
 
 from sfpay.paths import PROJECT_ROOT
@@ -72,3 +74,26 @@ def opp(name="Opp", stage="Prospecting", amount=100, **extra) -> dict:
 def generated_root() -> Path:
     """Where the generated project is: the checkout root, or ORGSIM_TEST_FORCE_APP."""
     return Path(os.environ.get("ORGSIM_TEST_FORCE_APP", PROJECT_ROOT))
+
+
+ASYNC_BATCH = re.compile(r"(<scheduledPaths>(?:(?!</scheduledPaths>).)*?)\s*<maxBatchSize>\d+</maxBatchSize>"
+                         r"((?:(?!</scheduledPaths>).)*?<pathType>AsyncAfterCommit</pathType>)", re.S)
+
+
+def without_async_batch_size(root: Path, dest: Path) -> Path:
+    """A copy of root's force-app/ (+ sfdx-project.json) with `maxBatchSize` removed from
+    AsyncAfterCommit paths only.
+
+    orgsim refuses maxBatchSize on an AsyncAfterCommit path (not documented as honoured; issue
+    12), and today's generated flows carry it (25 / 20). The behaviour tests save at most a few
+    records at once, which fit one async transaction whatever the batch size, so removing it
+    changes nothing they check. Once the flows rewrite drops it this is a no-op (and can go);
+    `test_metadata.py::test_generated_force_app_loads_fail_closed` loads force-app as generated.
+    """
+    shutil.copytree(root / "force-app", dest / "force-app")
+    if (root / "sfdx-project.json").is_file():
+        shutil.copy(root / "sfdx-project.json", dest / "sfdx-project.json")
+    for flow_file in (dest / "force-app").rglob("*.flow-meta.xml"):
+        text = flow_file.read_text(encoding="utf-8")
+        flow_file.write_text(ASYNC_BATCH.sub(r"\1\2", text), encoding="utf-8")
+    return dest
