@@ -233,6 +233,7 @@ class FlowLoader:
                 self.fail("start", str(exc))
             for path in start.filter_formula.references:
                 self.ref(path, "start")
+        self._check_prior_state_gate(start)
         for sp in children(el, "scheduledPaths"):
             start.scheduled_paths.append(self._scheduled_path(sp, sobject, trigger_type))
         if trigger_type == "RecordBeforeSave" and start.scheduled_paths:
@@ -242,6 +243,28 @@ class FlowLoader:
             self.fail("start", "a flow with scheduled paths that runs on update must set "
                                "doesRequireRecordChangedToMeetCriteria (run only when a record is updated to meet the conditions)")
         return start
+
+    def _check_prior_state_gate(self, start) -> None:
+        """Refuse prior-value checks inside a "only when updated to meet" gate (issue 12 defect 5).
+
+        Documented: with doesRequireRecordChangedToMeetCriteria an update runs the flow only when
+        the record did not meet the entry conditions before and meets them now (Salesforce Help,
+        "How Entry Conditions Work in Record-Triggered Flows",
+        https://help.salesforce.com/s/articleView?id=platform.automate_flow_build_working_with_conditions_record_triggered_flows.htm).
+        Not documented: what ISCHANGED / PRIORVALUE / an IsChanged condition mean when the
+        conditions are evaluated against the prior version for that check, so the flow's gate
+        would depend on a guess. Fail closed.
+        """
+        if not start.requires_change:
+            return
+        used = sorted((start.filter_formula.functions if start.filter_formula else set()) & {"ISCHANGED", "PRIORVALUE"})
+        if any(cond.operator == "IsChanged" for cond in start.filters):
+            used.append("the IsChanged operator")
+        if used:
+            self.fail("start", f"{' and '.join(used)} in the entry conditions together with "
+                               "doesRequireRecordChangedToMeetCriteria=true: Salesforce does not document how the "
+                               "prior-version check evaluates them; use state-only conditions (they run the flow when "
+                               "the record is updated from not meeting them to meeting them)")
 
     def _scheduled_path(self, sp, sobject, trigger_type) -> ScheduledPath:
         """One `scheduledPaths` entry, accepted only where Salesforce documents its behaviour.

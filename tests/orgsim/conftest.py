@@ -2,8 +2,8 @@
 
 `sim` starts the stripesim emulator in-process on a free loopback port (skipped until the
 stripesim package is part of the checkout); `generated` deploys the REAL generated force-app/
-(the project root's, or ORGSIM_TEST_FORCE_APP) into an in-memory org connected to it -- minus
-`maxBatchSize` on AsyncAfterCommit paths, which orgsim refuses (see orgsim_helpers.without_async_batch_size).
+(the project root's, or ORGSIM_TEST_FORCE_APP) into an in-memory org connected to it -- minus the
+two constructs orgsim refuses since issue 12 (see orgsim_helpers.loadable_force_app).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from orgsim import Clock, Org, StripeConfig
-from orgsim_helpers import generated_root, without_async_batch_size
+from orgsim_helpers import generated_root, loadable_force_app
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -43,7 +43,7 @@ def generated(sim, clock, tmp_path_factory):
     if not (root / "force-app" / "main" / "default" / "flows").is_dir():
         pytest.skip(f"no generated force-app/ under {root} yet (generator issue)")
     org = Org.open(":memory:", clock=clock, stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
-    org.deploy_source(without_async_batch_size(root, tmp_path_factory.mktemp("generated")))
+    org.deploy_source(loadable_force_app(root, tmp_path_factory.mktemp("generated")))
     yield org
     org.close()
 

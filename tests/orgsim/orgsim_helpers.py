@@ -78,16 +78,24 @@ def generated_root() -> Path:
 
 ASYNC_BATCH = re.compile(r"(<scheduledPaths>(?:(?!</scheduledPaths>).)*?)\s*<maxBatchSize>\d+</maxBatchSize>"
                          r"((?:(?!</scheduledPaths>).)*?<pathType>AsyncAfterCommit</pathType>)", re.S)
+PRIOR_GATE = re.compile(r"<doesRequireRecordChangedToMeetCriteria>true</doesRequireRecordChangedToMeetCriteria>"
+                        r"(\s*<filterFormula>[^<]*(?:ISCHANGED|PRIORVALUE)\()")
 
 
-def without_async_batch_size(root: Path, dest: Path) -> Path:
-    """A copy of root's force-app/ (+ sfdx-project.json) with `maxBatchSize` removed from
-    AsyncAfterCommit paths only.
+def loadable_force_app(root: Path, dest: Path) -> Path:
+    """A copy of root's force-app/ (+ sfdx-project.json) without the two constructs orgsim now
+    refuses at load (issue 12), each rewritten so orgsim runs the flows exactly as before:
 
-    orgsim refuses maxBatchSize on an AsyncAfterCommit path (not documented as honoured; issue
-    12), and today's generated flows carry it (25 / 20). The behaviour tests save at most a few
-    records at once, which fit one async transaction whatever the batch size, so removing it
-    changes nothing they check. Once the flows rewrite drops it this is a no-op (and can go);
+    - `maxBatchSize` on an AsyncAfterCommit path (not documented as honoured): removed. The
+      behaviour tests save at most a few records at once, which fit one async transaction
+      whatever the batch size.
+    - `doesRequireRecordChangedToMeetCriteria` true with ISCHANGED/PRIORVALUE in the entry
+      formula (undocumented prior-state semantics): set to false. orgsim evaluated the prior
+      version with ISCHANGED false, and today's update flow needs ISCHANGED in every branch, so
+      the "updated to meet" check never held anything back: with the flag off it fires for the
+      same saves.
+
+    Both are no-ops once the flows rewrite lands (then this can go).
     `test_metadata.py::test_generated_force_app_loads_fail_closed` loads force-app as generated.
     """
     shutil.copytree(root / "force-app", dest / "force-app")
@@ -95,5 +103,7 @@ def without_async_batch_size(root: Path, dest: Path) -> Path:
         shutil.copy(root / "sfdx-project.json", dest / "sfdx-project.json")
     for flow_file in (dest / "force-app").rglob("*.flow-meta.xml"):
         text = flow_file.read_text(encoding="utf-8")
-        flow_file.write_text(ASYNC_BATCH.sub(r"\1\2", text), encoding="utf-8")
+        text = ASYNC_BATCH.sub(r"\1\2", text)
+        text = PRIOR_GATE.sub(r"<doesRequireRecordChangedToMeetCriteria>false</doesRequireRecordChangedToMeetCriteria>\1", text)
+        flow_file.write_text(text, encoding="utf-8")
     return dest

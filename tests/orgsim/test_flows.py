@@ -465,3 +465,50 @@ def test_scheduled_path_default_batch_size_is_200(org, tmp_path):
     assert org.clock.advance(minutes=1) == 250
     tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("scheduled")]
     assert [t["interviews"] for t in tx] == [200, 50]
+
+
+GATE = ("<doesRequireRecordChangedToMeetCriteria>true</doesRequireRecordChangedToMeetCriteria>"
+        "<filterFormula>{0}</filterFormula>")
+
+
+@pytest.mark.parametrize("formula, used", [
+    ("AND({!$Record.Amount} &gt;= 1, ISCHANGED({!$Record.Amount}))", "ISCHANGED"),
+    ("PRIORVALUE({!$Record.Amount}) &lt; {!$Record.Amount}", "PRIORVALUE"),
+])
+def test_prior_value_functions_in_an_updated_to_meet_gate_are_refused(org, tmp_path, formula, used):
+    """Issue 12 defect 5: Salesforce documents the gate (fires when the prior version did not
+    meet the conditions and the new one does), not what ISCHANGED/PRIORVALUE mean inside it."""
+    from orgsim import MetadataError
+    flow(tmp_path, "Gate", start=after(trigger="Update", connector="Log", extra=GATE.format(formula)),
+         body=log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>"))
+    standard_fields(tmp_path)
+    with pytest.raises(MetadataError) as err:
+        org.deploy_source(tmp_path)
+    assert err.value.where == "flow Gate, element start"
+    assert f"{used} in the entry conditions together with doesRequireRecordChangedToMeetCriteria=true" in str(err.value)
+
+
+def test_is_changed_condition_in_an_updated_to_meet_gate_is_refused(org, tmp_path):
+    from orgsim import MetadataError
+    flow(tmp_path, "Gate", start=after(trigger="Update", connector="Log", extra=(
+        "<doesRequireRecordChangedToMeetCriteria>true</doesRequireRecordChangedToMeetCriteria>"
+        "<filterLogic>and</filterLogic><filters><field>Amount</field><operator>IsChanged</operator>"
+        + value("booleanValue", "true") + "</filters>")),
+        body=log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>"))
+    standard_fields(tmp_path)
+    with pytest.raises(MetadataError, match="the IsChanged operator in the entry conditions"):
+        org.deploy_source(tmp_path)
+
+
+def test_updated_to_meet_gate_fires_only_on_the_transition(org, tmp_path):
+    """The documented rule, state-only: fires when the prior version did not meet the
+    conditions and the new one does; not again while it keeps meeting them; again after it
+    stopped meeting them and meets them once more."""
+    flow(tmp_path, "Gate", start=after(trigger="Update", connector="Log",
+                                       extra=GATE.format("{!$Record.Amount} &gt;= 100")),
+         body=log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>"))
+    deploy(org, tmp_path)
+    rid = org.insert("Opportunity", [opp("gate", amount=10)])[0].id
+    for amount in (50, 150, 200, 20, 300):
+        org.update("Opportunity", [{"Id": rid, "Amount": amount}])
+    assert len(logs(org)) == 2      # 50->150 and 20->300; not 10->50, 150->200 or 200->20

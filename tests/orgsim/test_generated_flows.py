@@ -7,7 +7,6 @@ both sides: the Opportunity in the org and the objects in Stripe.
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 import stripe
@@ -227,13 +226,13 @@ def test_without_the_batch_cap_a_bulk_save_exceeds_the_callout_limit(sim, clock,
     """The same flows without maxBatchSize: 30 interviews share one async transaction (batch size
     200), 4 callouts each pass the limit: System.LimitException, the batch rolls back, every
     interview is recorded as failed -- what a real org does to a bulk load."""
-    from orgsim_helpers import generated_root
+    from orgsim_helpers import generated_root, loadable_force_app
 
     from orgsim import Org, StripeConfig
     root = generated_root()
     if not (root / "force-app" / "main" / "default" / "flows").is_dir():
         pytest.skip("no generated force-app/ yet")
-    shutil.copytree(root / "force-app", tmp_path / "force-app")
+    loadable_force_app(root, tmp_path)
     for flow_file in (tmp_path / "force-app").rglob("*.flow-meta.xml"):
         text = flow_file.read_text(encoding="utf-8")
         flow_file.write_text(re.sub(r"\s*<maxBatchSize>\d+</maxBatchSize>", "", text), encoding="utf-8")
