@@ -6,7 +6,7 @@ triggering transaction, so a rollback removes it). `AsyncAfterCommit` paths are 
 after the commit; scheduled paths at their time source +/- the offset (a time already past runs
 as soon as possible).
 
-Dropping (BRIEF 3.2): when an update makes a record stop meeting the flow's entry conditions,
+Dropping: when an update makes a record stop meeting the flow's entry conditions,
 its pending scheduled paths for that flow are removed. Salesforce Help, "Scheduled Paths" /
 "Considerations for Scheduled Paths"
 (https://help.salesforce.com/s/articleView?id=platform.flow_concepts_trigger_scheduled_path.htm):
@@ -18,13 +18,14 @@ paths in salesforce.stackexchange.com (pending entries dropped when the entry co
 longer met). When the time-source field of a RecordField path changes, the pending path is
 rescheduled to the new time.
 
-Batching: interviews of one path that are due together run in transactions of at most
-`batch_size` interviews (default 200; a scheduled path's own `maxBatchSize` wins). 200 is the
-scheduled path "Batch Size" default and maximum in Flow Builder (Advanced Options of a scheduled
-path), and the size of a trigger batch (Apex Developer Guide, "Triggers and Bulk Requests":
-records are processed in chunks of 200). Async-path interviews from one bulk save are batched
-the same way: one save of 200 records -> one async transaction of 200 interviews sharing one set
-of governor limits. Configure with Org.open(async_batch_size=N).
+Batching, scheduled paths: the interviews of one path due at the same time run in transactions
+of at most the path's Batch Size (`maxBatchSize`, 1..200, default 200: Flow Builder's scheduled
+path Advanced Options, Metadata API FlowScheduledPath), each batch its own transaction with its
+own governor limits. Batching, AsyncAfterCommit paths: no batch size is documented (the loader
+refuses `maxBatchSize` there); orgsim runs the interviews of one save together, up to
+`Org.open(async_batch_size=N)` (default 200, the size of a trigger batch -- Apex Developer Guide,
+"Triggers and Bulk Requests" -- and the size that puts the most interviews, and so the most
+callouts, into one transaction).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from orgsim.flows.interpreter import Execution, new_guid
 from orgsim.flows.interview import Interview
 from orgsim.limits import LimitExceeded
 from orgsim.storage.values import format_datetime, from_sql, parse_datetime, to_sql
+
+SCHEDULED_BATCH_DEFAULT = 200   # scheduled path Batch Size default (see the module docstring)
 from orgsim.transaction import Transaction
 
 MAX_BATCHES_PER_RUN = 100_000
@@ -138,7 +141,7 @@ class Scheduler:
             self.org.clock.set_now(parse_datetime(due_at))
             flow = self.org.metadata.flows.get(flow_name)
             path = next((p for p in flow.start.scheduled_paths if p.name == path_name), None) if flow else None
-            size = (path.max_batch_size if path and path.max_batch_size else self.batch_size)
+            size = self._batch_size(kind, path)
             if kind == "async":
                 rows = conn.execute("SELECT seq, record_id, prior, trigger_kind, interview_guid, sobject FROM _work "
                                     "WHERE kind = 'async' AND flow = ? AND path = ? AND origin = ? AND due_at <= ? "
@@ -153,6 +156,11 @@ class Scheduler:
                 continue
             ran += self._run_batch(kind, flow, path, rows)
         raise RuntimeError("queued work keeps re-queuing itself (more than 100000 batches in one run)")
+
+    def _batch_size(self, kind: str, path) -> int:
+        if kind == "scheduled":
+            return path.max_batch_size if path and path.max_batch_size else SCHEDULED_BATCH_DEFAULT
+        return self.batch_size
 
     def _run_batch(self, kind: str, flow, path, rows: list) -> int:
         org, store = self.org, self.org.store

@@ -233,6 +233,7 @@ class FlowLoader:
                 self.fail("start", str(exc))
             for path in start.filter_formula.references:
                 self.ref(path, "start")
+        self._check_prior_state_gate(start)
         for sp in children(el, "scheduledPaths"):
             start.scheduled_paths.append(self._scheduled_path(sp, sobject, trigger_type))
         if trigger_type == "RecordBeforeSave" and start.scheduled_paths:
@@ -243,7 +244,37 @@ class FlowLoader:
                                "doesRequireRecordChangedToMeetCriteria (run only when a record is updated to meet the conditions)")
         return start
 
+    def _check_prior_state_gate(self, start) -> None:
+        """Refuse prior-value checks inside a "only when updated to meet" gate (issue 12 defect 5).
+
+        Documented: with doesRequireRecordChangedToMeetCriteria an update runs the flow only when
+        the record did not meet the entry conditions before and meets them now (Salesforce Help,
+        "How Entry Conditions Work in Record-Triggered Flows",
+        https://help.salesforce.com/s/articleView?id=platform.automate_flow_build_working_with_conditions_record_triggered_flows.htm).
+        Not documented: what ISCHANGED / PRIORVALUE / an IsChanged condition mean when the
+        conditions are evaluated against the prior version for that check, so the flow's gate
+        would depend on a guess. Fail closed.
+        """
+        if not start.requires_change:
+            return
+        used = sorted((start.filter_formula.functions if start.filter_formula else set()) & {"ISCHANGED", "PRIORVALUE"})
+        if any(cond.operator == "IsChanged" for cond in start.filters):
+            used.append("the IsChanged operator")
+        if used:
+            self.fail("start", f"{' and '.join(used)} in the entry conditions together with "
+                               "doesRequireRecordChangedToMeetCriteria=true: Salesforce does not document how the "
+                               "prior-version check evaluates them; use state-only conditions (they run the flow when "
+                               "the record is updated from not meeting them to meeting them)")
+
     def _scheduled_path(self, sp, sobject, trigger_type) -> ScheduledPath:
+        """One `scheduledPaths` entry, accepted only where Salesforce documents its behaviour.
+
+        Sources: Salesforce Help "Scheduled Paths"
+        (https://help.salesforce.com/s/articleView?id=platform.flow_concepts_trigger_scheduled_path.htm):
+        a scheduled path runs at a time source (the triggering event or a date/date-time field)
+        plus or minus an offset, with a Batch Size setting; Metadata API FlowScheduledPath
+        (vendor/salesforce-metadata-api-v66.wsdl). Undocumented corners are refused (fail closed).
+        """
         path_type = text(sp, "pathType") or "Scheduled"
         name = text(sp, "name") or ("AsyncAfterCommit" if path_type == "AsyncAfterCommit" else None)
         if not name:
@@ -251,25 +282,52 @@ class FlowLoader:
         if path_type not in ("AsyncAfterCommit", "Scheduled"):
             self.unsupported(name, f"scheduled path type {path_type!r}")
         batch = text(sp, "maxBatchSize")
-        path = ScheduledPath(name=name, path_type=path_type, connector=_target(sp, "connector"),
-                             max_batch_size=int(batch) if batch else None)
+        if batch is not None and path_type == "AsyncAfterCommit":
+            # Flow Builder offers Batch Size only on scheduled paths; nothing documents that the
+            # Run Asynchronously path honours maxBatchSize, so a flow must not rely on it.
+            self.fail_path(name, "maxBatchSize on an AsyncAfterCommit (Run Asynchronously) path is not documented "
+                                 "as honoured by Salesforce (Batch Size is a scheduled-path setting); remove it, or "
+                                 "move the work to a scheduled path with a batch size")
+        size = _int(batch)
+        if batch is not None and (size is None or not 1 <= size <= MAX_SCHEDULED_BATCH):
+            self.fail_path(name, f"maxBatchSize {batch!r} must be a whole number from 1 to {MAX_SCHEDULED_BATCH} "
+                                 "(the scheduled path Batch Size range)")
+        path = ScheduledPath(name=name, path_type=path_type, connector=_target(sp, "connector"), max_batch_size=size)
         if path_type == "Scheduled":
-            unit = text(sp, "offsetUnit", "Days")
-            if unit not in ("Minutes", "Hours", "Days", "Weeks", "Months"):
-                self.unsupported(name, f"offsetUnit {unit!r}")
-            path.offset_unit = unit
-            path.offset_number = int(text(sp, "offsetNumber", "0") or 0)
-            path.time_source = text(sp, "timeSource", "RecordTriggerEvent")
-            if path.time_source == "RecordField":
-                field = text(sp, "recordField")
-                self.field(sobject, field, name)
-                fdef = sobject.field(field)
-                if fdef.type not in ("date", "datetime"):
-                    self.fail(name, f"scheduled path time source {field} is not a date or date/time field")
-                path.record_field = fdef.name
-            elif path.time_source != "RecordTriggerEvent":
-                self.unsupported(name, f"timeSource {path.time_source!r}")
+            self._schedule(sp, sobject, name, path)
         return path
+
+    def _schedule(self, sp, sobject, name: str, path: ScheduledPath) -> None:
+        unit, number = text(sp, "offsetUnit"), text(sp, "offsetNumber")
+        if unit not in ("Minutes", "Hours", "Days", "Weeks", "Months"):
+            self.fail_path(name, f"offsetUnit {unit!r}: expected Minutes, Hours, Days, Weeks or Months "
+                                 "(FlowScheduledPathOffsetUnit)")
+        offset = _int(number)
+        if offset is None:
+            self.fail_path(name, f"offsetNumber {number!r} must be a whole number")
+        if offset == 0:
+            # The Help page describes an offset before or after the time source; no source found
+            # says an offset of 0 is accepted or when such a path would run (see docs/orgsim.md).
+            self.fail_path(name, "offsetNumber 0 is not documented (when such a path runs is not documented); "
+                                 "use an offset of at least 1 (e.g. 1 Minutes after RecordTriggerEvent)")
+        path.offset_unit, path.offset_number = unit, offset
+        path.time_source = text(sp, "timeSource")
+        if path.time_source == "RecordField":
+            field = text(sp, "recordField")
+            self.field(sobject, field, name)
+            fdef = sobject.field(field)
+            if fdef.type not in ("date", "datetime"):
+                self.fail(name, f"scheduled path time source {field} is not a date or date/time field")
+            path.record_field = fdef.name
+        elif path.time_source == "RecordTriggerEvent":
+            if offset < 0:
+                self.fail_path(name, "a negative offset (before) the triggering event cannot be scheduled; "
+                                     "offsets before the time source are for RecordField paths")
+        else:
+            self.fail_path(name, f"timeSource {path.time_source!r}: expected RecordTriggerEvent or RecordField")
+
+    def fail_path(self, path: str, message: str):
+        raise MetadataError(message, where=f"flow {self.name}, scheduled path {path}")
 
     # -- checks -------------------------------------------------------------------------------------
     def _check_graph(self) -> None:
@@ -349,6 +407,16 @@ class FlowLoader:
         if resource is None or resource[0] != "variable":
             self.fail(element, f"cannot assign to {path!r}: not a variable")
         self._check_ref(path, element)
+
+
+MAX_SCHEDULED_BATCH = 200   # scheduled path Batch Size: 1..200, default 200 (Flow Builder, Advanced Options)
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
 
 
 def _target(el, tag):

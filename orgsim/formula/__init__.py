@@ -32,6 +32,7 @@ class Formula:
     tree: object
     references: set[str] = field(default_factory=set)
     uses_prior: bool = False
+    functions: set[str] = field(default_factory=set)   # upper-case names of the functions called
 
     @classmethod
     def compile(cls, text: str, *, allow_prior: bool = False) -> "Formula":
@@ -40,6 +41,7 @@ class Formula:
         except FormulaSyntaxError as exc:
             raise FormulaError(str(exc)) from None
         refs: set[str] = set()
+        called: set[str] = set()
         state = {"prior": False}
 
         def walk(node):
@@ -51,6 +53,7 @@ class Formula:
                 except KeyError as exc:
                     raise FormulaError(f"{exc.args[0]} in {text!r}") from None
                 state["prior"] |= fn.needs_prior
+                called.add(node.name.upper())
                 for a in node.args:
                     walk(a)
             elif isinstance(node, BinOp):
@@ -60,7 +63,7 @@ class Formula:
                 walk(node.operand)
 
         walk(tree)
-        formula = cls(text=text, tree=tree, references=refs, uses_prior=state["prior"])
+        formula = cls(text=text, tree=tree, references=refs, uses_prior=state["prior"], functions=called)
         formula._fn = compile_tree(tree)
         return formula
 

@@ -4,6 +4,15 @@ Every delivery is verified with the endpoint secret through the stripe SDK (`Str
 300 s tolerance) before the event reaches the core's intake; anything unsigned, forged, stale
 or malformed gets 400 and nothing is stored. Duplicates (Stripe delivers at least once) are
 the intake's business: it keeps one Stripe Event record per event id.
+
+Never a 2xx for an event that was not stored (issue 12 defect 6, issue 14 #8): Stripe treats a
+2xx as delivered and retries only deliveries that do not get one (https://docs.stripe.com/webhooks:
+retries with exponential backoff, up to three days in live mode). When the org cannot store a
+verified event (its body does not fit stripeGC__Request_Body__c, a flow on the event record
+fails the save, ...) the listener answers 500 with a JSON error naming the cause, so Stripe
+delivers it again. The real connector's listener response for this case is not documented; 500
+is chosen because the failure is the receiver's, not the sender's (a 4xx would say Stripe sent
+a bad request), and any non-2xx makes Stripe retry.
 """
 
 from __future__ import annotations
@@ -59,10 +68,23 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             result = await ctx.gateway.call(ctx.org.intake_stripe_event, event)
         except OrgError as exc:
             return _reject(f"event refused by the org: {exc}")
+        if isinstance(result, dict) and result.get("success") is False:
+            log.warning("stripe event %s (%s) not stored: %s", event["id"], event["type"], result.get("errors"))
+            return _not_stored(event["id"], result.get("errors") or [])
         log.debug("stripe event %s (%s) taken in", event["id"], event["type"])
         return JSONResponse({"received": True, **_describe_intake(result)})
 
     return [Route(ctx.config.webhook_path, listener, methods=["POST"])]
+
+
+def _not_stored(event_id: str, errors: list) -> JSONResponse:
+    """500: the event was verified but not stored; Stripe retries non-2xx deliveries."""
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    code = first.get("statusCode") or "UNKNOWN_ERROR"
+    message = first.get("message") or "the org did not store the event"
+    return JSONResponse({"received": False, "id": event_id,
+                         "error": {"code": code, "message": f"event {event_id} was not stored: {message}"}},
+                        status_code=500)
 
 
 def _timestamp(header: str) -> int:

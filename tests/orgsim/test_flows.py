@@ -402,3 +402,113 @@ def test_dml_group_is_served_before_a_callout_group_of_other_interviews(org, tmp
     messages = [e["stripeGC__Message__c"] for e in logs(org)]
     assert messages == ["writes", "An Apex error occurred: System.CalloutException: "
                         "You have uncommitted work pending. Please commit or rollback before calling out"]
+
+
+def sched_path(name="Later", *, number="1", unit="Minutes", source="RecordTriggerEvent", batch=None, path_type=None):
+    parts = [f"<name>{name}</name><connector><targetReference>Log</targetReference></connector><label>{name}</label>"]
+    if batch is not None:
+        parts.append(f"<maxBatchSize>{batch}</maxBatchSize>")
+    if number is not None:
+        parts.append(f"<offsetNumber>{number}</offsetNumber>")
+    if unit is not None:
+        parts.append(f"<offsetUnit>{unit}</offsetUnit>")
+    if path_type:
+        parts.append(f"<pathType>{path_type}</pathType>")
+    if source is not None:
+        parts.append(f"<timeSource>{source}</timeSource>")
+    return "<scheduledPaths>" + "".join(parts) + "</scheduledPaths>"
+
+
+def log_flow(root, paths: str):
+    flow(root, "Later_Log", start=after(extra=paths),
+         body=log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>"))
+
+
+@pytest.mark.parametrize("path, message", [
+    (ASYNC.format("Log").replace("<pathType>", "<maxBatchSize>25</maxBatchSize><pathType>"),
+     "maxBatchSize on an AsyncAfterCommit (Run Asynchronously) path is not documented as honoured"),
+    (sched_path(batch=0), "maxBatchSize '0' must be a whole number from 1 to 200"),
+    (sched_path(batch=201), "maxBatchSize '201' must be a whole number from 1 to 200"),
+    (sched_path(number="0"), "offsetNumber 0 is not documented"),
+    (sched_path(number=None), "offsetNumber None must be a whole number"),
+    (sched_path(unit=None), "offsetUnit None"),
+    (sched_path(source=None), "timeSource None"),
+    (sched_path(number="-1"), "a negative offset (before) the triggering event cannot be scheduled"),
+])
+def test_undocumented_scheduled_path_settings_are_refused_at_load(org, tmp_path, path, message):
+    from orgsim import MetadataError
+    log_flow(tmp_path, path)
+    standard_fields(tmp_path)
+    with pytest.raises(MetadataError) as err:
+        org.deploy_source(tmp_path)
+    assert message in str(err.value)
+    assert err.value.where.startswith("flow Later_Log, scheduled path ")
+    assert org.flows() == []                                    # nothing applied
+
+
+def test_scheduled_path_batch_size_one_runs_each_interview_in_its_own_transaction(org, tmp_path):
+    log_flow(tmp_path, sched_path(batch=1))
+    deploy(org, tmp_path)
+    org.insert("Opportunity", [opp(f"O{i}") for i in range(3)])
+    assert logs(org) == [] and len(org.pending_work()) == 3          # 1 minute after the save
+    assert org.clock.advance(minutes=1) == 3
+    tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("scheduled")]
+    assert [(t["interviews"], t["dml"]) for t in tx] == [(1, 1)] * 3
+    assert sorted(e["stripeGC__Message__c"] for e in logs(org)) == ["O0", "O1", "O2"]
+
+
+def test_scheduled_path_default_batch_size_is_200(org, tmp_path):
+    log_flow(tmp_path, sched_path())
+    deploy(org, tmp_path)
+    org.insert("Opportunity", [opp(f"A{i}") for i in range(200)])
+    org.insert("Opportunity", [opp(f"B{i}") for i in range(50)])     # same (frozen) save time: due together
+    assert org.clock.advance(minutes=1) == 250
+    tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("scheduled")]
+    assert [t["interviews"] for t in tx] == [200, 50]
+
+
+GATE = ("<doesRequireRecordChangedToMeetCriteria>true</doesRequireRecordChangedToMeetCriteria>"
+        "<filterFormula>{0}</filterFormula>")
+
+
+@pytest.mark.parametrize("formula, used", [
+    ("AND({!$Record.Amount} &gt;= 1, ISCHANGED({!$Record.Amount}))", "ISCHANGED"),
+    ("PRIORVALUE({!$Record.Amount}) &lt; {!$Record.Amount}", "PRIORVALUE"),
+])
+def test_prior_value_functions_in_an_updated_to_meet_gate_are_refused(org, tmp_path, formula, used):
+    """Issue 12 defect 5: Salesforce documents the gate (fires when the prior version did not
+    meet the conditions and the new one does), not what ISCHANGED/PRIORVALUE mean inside it."""
+    from orgsim import MetadataError
+    flow(tmp_path, "Gate", start=after(trigger="Update", connector="Log", extra=GATE.format(formula)),
+         body=log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>"))
+    standard_fields(tmp_path)
+    with pytest.raises(MetadataError) as err:
+        org.deploy_source(tmp_path)
+    assert err.value.where == "flow Gate, element start"
+    assert f"{used} in the entry conditions together with doesRequireRecordChangedToMeetCriteria=true" in str(err.value)
+
+
+def test_is_changed_condition_in_an_updated_to_meet_gate_is_refused(org, tmp_path):
+    from orgsim import MetadataError
+    flow(tmp_path, "Gate", start=after(trigger="Update", connector="Log", extra=(
+        "<doesRequireRecordChangedToMeetCriteria>true</doesRequireRecordChangedToMeetCriteria>"
+        "<filterLogic>and</filterLogic><filters><field>Amount</field><operator>IsChanged</operator>"
+        + value("booleanValue", "true") + "</filters>")),
+        body=log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>"))
+    standard_fields(tmp_path)
+    with pytest.raises(MetadataError, match="the IsChanged operator in the entry conditions"):
+        org.deploy_source(tmp_path)
+
+
+def test_updated_to_meet_gate_fires_only_on_the_transition(org, tmp_path):
+    """The documented rule, state-only: fires when the prior version did not meet the
+    conditions and the new one does; not again while it keeps meeting them; again after it
+    stopped meeting them and meets them once more."""
+    flow(tmp_path, "Gate", start=after(trigger="Update", connector="Log",
+                                       extra=GATE.format("{!$Record.Amount} &gt;= 100")),
+         body=log_create("Log", "<value><elementReference>$Record.Name</elementReference></value>"))
+    deploy(org, tmp_path)
+    rid = org.insert("Opportunity", [opp("gate", amount=10)])[0].id
+    for amount in (50, 150, 200, 20, 300):
+        org.update("Opportunity", [{"Id": rid, "Amount": amount}])
+    assert len(logs(org)) == 2      # 50->150 and 20->300; not 10->50, 150->200 or 200->20

@@ -146,6 +146,8 @@ def test_cli_check(tmp_path):
     assert bad.exit_code == 1 and "Traceback" not in bad.output
 
 
+@pytest.mark.xfail(strict=True, reason="issue 12: flows rewrite (today's create/update flows put maxBatchSize on their "
+                                       "AsyncAfterCommit path, which orgsim refuses: not documented as honoured)")
 def test_generated_force_app_loads_fail_closed(org):
     """The generator's force-app/ loads: every element, operator, function and reference is understood."""
     from orgsim_helpers import generated_root
@@ -172,3 +174,25 @@ def test_activation_outlives_reopen(tmp_path, clock):
     again.insert("Opportunity", [opp("after restart")])
     assert again.count("stripeGC__Sync_Log__c") == 1
     again.close()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12: flows rewrite (defect 5: the update flow's entry formula uses ISCHANGED "
+                                       "with doesRequireRecordChangedToMeetCriteria=true)")
+def test_generated_update_flow_loads(org, tmp_path):
+    """force-app's update flow as generated, with only its dependencies (fields, record types)."""
+    import shutil
+
+    from orgsim_helpers import generated_root
+    root = generated_root()
+    flows = root / "force-app" / "main" / "default" / "flows"
+    if not flows.is_dir():
+        pytest.skip("no generated force-app/ yet")
+    shutil.copytree(root / "force-app", tmp_path / "force-app",
+                    ignore=lambda d, names: [n for n in names if n.endswith(".flow-meta.xml")
+                                             and n != "Stripe_Invoice_On_Opportunity_Update.flow-meta.xml"])
+    from orgsim import MetadataError
+    try:
+        org.deploy_source(tmp_path)
+    except MetadataError as exc:
+        pytest.fail(str(exc))
+    assert [f["name"] for f in org.flows()] == ["Stripe_Invoice_On_Opportunity_Update"]

@@ -94,3 +94,22 @@ def test_listener_without_a_secret_refuses_everything(served, https):
     response = https.post(config.instance_url + PATH, data=body, headers={"Stripe-Signature": _sign(body)})
     assert response.status_code == 503
     assert org.select("stripeGC__Stripe_Event__c", ["Id"]) == []
+
+
+def test_oversize_event_is_not_acknowledged_so_stripe_retries(listener):
+    """Issue 12 defect 6 / issue 14 #8: a signed 140 kB invoice.paid does not fit
+    stripeGC__Request_Body__c (131,072 characters). It was answered 200 {"success": false} and
+    dropped, so Stripe never retried. Never 2xx for an event that was not stored."""
+    post, stored = listener
+    event = _event(event_id="evt_big")
+    event["data"]["object"]["lines"] = {"object": "list", "data": [{"id": f"il_{i}", "description": "x" * 1000}
+                                                                   for i in range(140)]}
+    body = json.dumps(event).encode()
+    assert len(body) > 140_000
+    response = post(body, _sign(body))
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "STRING_TOO_LONG" and "evt_big was not stored" in error["message"]
+    assert stored() == []
+    small = json.dumps(_event(event_id="evt_small")).encode()
+    assert post(small, _sign(small)).status_code == 200 and len(stored()) == 1
