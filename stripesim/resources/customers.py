@@ -62,6 +62,9 @@ def create(op: Operation, params: dict) -> dict:
         "object": "customer",
         "address": _address(None, params.get("address")),
         "balance": 0,
+        "business_name": None,  # declared Optional by the SDK; the emulator keeps them unset
+        "customer_account": None,
+        "individual_name": None,
         "created": op.now(clock_id),
         "currency": None,
         "default_source": None,

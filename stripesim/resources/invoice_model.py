@@ -20,6 +20,7 @@ def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
         "account_tax_ids": None,
         "amount_due": 0,
         "amount_overpaid": 0,
+        "amount_paid_off_stripe": None,  # declared Optional by the SDK; no off-Stripe payments emulated
         "amount_paid": 0,
         "amount_remaining": 0,
         "amount_shipping": 0,
@@ -78,6 +79,8 @@ def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
         "starting_balance": 0,
         "statement_descriptor": params.get("statement_descriptor"),
         "status": "draft",
+        "status_details": None,
+        "threshold_reason": None,
         "subscription": None,
         "status_transitions": {"finalized_at": None, "marked_uncollectible_at": None, "paid_at": None,
                                "voided_at": None},

@@ -70,6 +70,8 @@ def create(op: Operation, params: dict) -> dict:
         "description": params.get("description"),
         "discountable": params.get("discountable", True),
         "discounts": [],
+        "frozen_fields": None,  # declared Optional by the SDK; not emulated features
+        "invoicing_rules": None,
         "invoice": None,
         "livemode": False,
         "metadata": clean_metadata(params.get("metadata", {})),
@@ -79,6 +81,7 @@ def create(op: Operation, params: dict) -> dict:
         "pricing": {"price_details": {"price": None, "product": None}, "type": "price_details",
                     "unit_amount_decimal": str(params["amount"])},
         "proration": False,
+        "proration_details": None,
         "quantity": 1,
         "quantity_decimal": "1",
         "tax_rates": [],
