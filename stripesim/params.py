@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from stripesim.errors import invalid_parameter, missing_parameter, unknown_parameter
+from stripesim.errors import invalid_parameter, missing_parameter, parameter_not_emulated, unknown_parameter
 
 # ASCII digits only: `\d` would take "١٢" or "１２", which Stripe refuses as integers.
 _INT = re.compile(r"-?[0-9]+")
@@ -51,6 +51,11 @@ def metadata(**kw) -> Param:
     return Param("metadata", **kw)
 
 
+def hash_list(fields: dict[str, "Param"], **kw) -> Param:
+    """A list of hashes (`custom_fields[0][name]=...`); `maximum` caps its length."""
+    return Param("hash_list", fields=fields, **kw)
+
+
 def string_list(**kw) -> Param:
     return Param("string_list", **kw)
 
@@ -73,19 +78,30 @@ RANGE_OPERATORS = ("gt", "gte", "lt", "lte")
 DATED_LIST_PARAMS = {**LIST_PARAMS, "created": Param("range")}
 
 
-def read_params(raw: dict[str, Any], spec: dict[str, Param], prefix: str = "") -> dict[str, Any]:
+def read_params(raw: dict[str, Any], spec: dict[str, Param], prefix: str = "", *,
+                refused: frozenset[str] = frozenset(), operation: str = "", expandable: bool = True) -> dict[str, Any]:
+    """`refused`: qualified names (`footer`, `invoice_settings[footer]`) the stripe SDK defines for this
+    operation but the emulator does not emulate: answered `parameter_not_emulated`, never ignored."""
     result: dict[str, Any] = {}
     for name in raw:
-        if name not in spec and not (not prefix and name in COMMON):
-            raise unknown_parameter(_qualify(prefix, name))
+        shown = _qualify(prefix, name)
+        if shown in refused:
+            raise parameter_not_emulated(shown, operation)
+        if name not in spec and not (not prefix and expandable and name in COMMON):
+            raise unknown_parameter(shown)
     for name, param in spec.items():
         shown = _qualify(prefix, name)
         if name not in raw:
             if param.required:
                 raise missing_parameter(shown)
             continue
+        if param.kind == "hash" and isinstance(raw[name], dict):
+            result[name] = read_params(raw[name], param.fields, shown, refused=refused, operation=operation)
+            if param.check is not None:
+                param.check(shown, result[name])
+            continue
         result[name] = _convert(shown, raw[name], param)
-    if not prefix and "expand" in raw:
+    if not prefix and expandable and "expand" in raw:
         result["expand"] = _convert("expand", raw["expand"], COMMON["expand"])
     return result
 
@@ -104,13 +120,19 @@ def _convert(name: str, value: Any, param: Param) -> Any:
         return read_params(value, param.fields, prefix=name)
     if kind == "metadata":
         return _metadata(name, value)
+    if kind == "hash_list":
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise invalid_parameter(name, f"Invalid array: {name} must be a list of hashes")
+        if param.maximum is not None and len(value) > param.maximum:
+            raise invalid_parameter(name, f"Invalid {name}: at most {param.maximum} items are allowed")
+        return [read_params(item, param.fields, prefix=f"{name}[{i}]") for i, item in enumerate(value)]
     if kind == "range":
         if isinstance(value, dict):
             return read_params(value, {op: integer() for op in RANGE_OPERATORS}, prefix=name)
         return {"eq": _convert(name, value, integer())}
     if kind == "string_list":
-        if isinstance(value, str):
-            value = [value]
+        # A single value where Stripe expects a list (`expand=customer`, `enabled_events=*`) is refused by
+        # Stripe with "Invalid array"; the list form is `expand[]=customer` or `expand[0]=customer`.
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise invalid_parameter(name, f"Invalid array: {name} must be a list of strings")
         if param.check is not None:

@@ -104,7 +104,8 @@ def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_pa
                 return saved.status, saved.body, replay
         try:
             with sim.operation(account, request_id=request_id, idempotency_key=key, base_url=base_url) as op:
-                params = read_params(raw, endpoint.spec)
+                params = read_params(raw, endpoint.spec, refused=endpoint.refused, operation=endpoint.name,
+                                     expandable=endpoint.expandable)
                 result = endpoint.handler(op, params, **path_params)
                 if params.get("expand"):
                     result = expand(op, result, params["expand"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError
-from stripesim.params import (DATED_LIST_PARAMS, clean_metadata, hash_of, merge_metadata, metadata,
-                              string)
+from stripesim.params import (DATED_LIST_PARAMS, clean_metadata, hash_of, merge_metadata, metadata, string,
+                              string_list)
 from stripesim.resources import events
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import RENDERERS, list_object, public
@@ -19,7 +19,22 @@ EDITABLE = {
     "phone": string(max_length=20, emptyable=True),
     "metadata": metadata(),
     "invoice_settings": hash_of({"default_payment_method": string(emptyable=True)}),
+    "preferred_locales": string_list(emptyable=True),
+    "address": hash_of({k: string(emptyable=True) for k in ("city", "country", "line1", "line2", "postal_code",
+                                                            "state")}, emptyable=True),
 }
+
+
+ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
+
+
+def _address(current: dict | None, update: dict | None) -> dict | None:
+    """Stripe merges an address update into the current one; `address=""` removes it."""
+    if update is None:
+        return None
+    merged = {k: None for k in ADDRESS_FIELDS} if current is None else dict(current)
+    merged.update(update)
+    return merged
 
 
 def _check_email(name: str, value: str | None) -> None:
@@ -45,8 +60,11 @@ def create(op: Operation, params: dict) -> dict:
     customer = {
         "id": ids.new_id("customer"),
         "object": "customer",
-        "address": None,
+        "address": _address(None, params.get("address")),
         "balance": 0,
+        "business_name": None,  # declared Optional by the SDK; the emulator keeps them unset
+        "customer_account": None,
+        "individual_name": None,
         "created": op.now(clock_id),
         "currency": None,
         "default_source": None,
@@ -66,7 +84,7 @@ def create(op: Operation, params: dict) -> dict:
         "name": params.get("name"),
         "next_invoice_sequence": 1,
         "phone": params.get("phone"),
-        "preferred_locales": [],
+        "preferred_locales": params.get("preferred_locales") or [],
         "shipping": None,
         "tax_exempt": "none",
         "test_clock": clock_id,
@@ -109,6 +127,10 @@ def update(op: Operation, params: dict, id: str) -> dict:
     for field in ("name", "email", "description", "phone"):
         if field in params:
             customer[field] = params[field]
+    if "preferred_locales" in params:
+        customer["preferred_locales"] = params["preferred_locales"] or []
+    if "address" in params:
+        customer["address"] = _address(customer["address"], params["address"])
     if "metadata" in params:
         customer["metadata"] = merge_metadata(customer["metadata"], params["metadata"])
     if "invoice_settings" in params and "default_payment_method" in params["invoice_settings"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
-from stripesim.params import LIST_PARAMS, boolean, clean_metadata, integer, metadata, string
+from stripesim.params import LIST_PARAMS, boolean, clean_metadata, hash_of, integer, metadata, string
 from stripesim.resources import events
 from stripesim.resources.invoice_model import line_for_item, recompute_totals
 from stripesim.resources.invoice_state import InvoiceStateMachine
@@ -33,6 +33,8 @@ def attach(op: Operation, item: dict, invoice: dict) -> None:
     "invoice": string(),
     "metadata": metadata(),
     "discountable": boolean(),
+    # "The period associated with this invoice item" (SDK InvoiceItemCreateParams.period); default: now..now.
+    "period": hash_of({"start": integer(required=True, minimum=0), "end": integer(required=True, minimum=0)}),
 })
 def create(op: Operation, params: dict) -> dict:
     if "amount" not in params:
@@ -53,6 +55,10 @@ def create(op: Operation, params: dict) -> dict:
         raise StripeError(f"The currency of the invoice item ({currency}) must match the currency of the invoice "
                           f"({invoice['currency']}).", param="currency")
     now = op.now(customer["test_clock"])
+    period = params.get("period") or {"start": now, "end": now}
+    if period["end"] < period["start"]:
+        raise ParamError("Invalid period: end must be on or after start.", code="parameter_invalid_integer",
+                         param="period[end]")
     item = {
         "id": ids.new_id("invoiceitem"),
         "object": "invoiceitem",
@@ -64,15 +70,18 @@ def create(op: Operation, params: dict) -> dict:
         "description": params.get("description"),
         "discountable": params.get("discountable", True),
         "discounts": [],
+        "frozen_fields": None,  # declared Optional by the SDK; not emulated features
+        "invoicing_rules": None,
         "invoice": None,
         "livemode": False,
         "metadata": clean_metadata(params.get("metadata", {})),
         "net_amount": params["amount"],
         "parent": None,
-        "period": {"end": now, "start": now},
+        "period": {"end": period["end"], "start": period["start"]},
         "pricing": {"price_details": {"price": None, "product": None}, "type": "price_details",
                     "unit_amount_decimal": str(params["amount"])},
         "proration": False,
+        "proration_details": None,
         "quantity": 1,
         "quantity_decimal": "1",
         "tax_rates": [],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
-from stripesim.params import DATED_LIST_PARAMS, LIST_PARAMS, boolean, enum, integer, merge_metadata, metadata, string
+from stripesim.params import (DATED_LIST_PARAMS, LIST_PARAMS, boolean, enum, hash_list, integer, merge_metadata,
+                              metadata, string)
 from stripesim.resources import events, invoice_actions
 from stripesim.resources.currencies import check_currency
 from stripesim.resources.payer_email import require_email_for_create, require_email_for_switch
@@ -32,6 +33,18 @@ CREATE_SPEC = {
     "description": string(max_length=1500),
     "metadata": metadata(),
     "pending_invoice_items_behavior": enum("exclude", "include"),
+    # Shown on the invoice; stored and returned as given (SDK: InvoiceCreateParams docstrings).
+    "footer": string(max_length=5000),
+    "statement_descriptor": string(max_length=22),
+    "custom_fields": hash_list({"name": string(required=True, max_length=40),
+                                "value": string(required=True, max_length=140)}, maximum=4),
+}
+# Editable on a draft (and, like description, later); "" unsets.
+PRESENTATION = {
+    "footer": string(max_length=5000, emptyable=True),
+    "statement_descriptor": string(max_length=22, emptyable=True),
+    "custom_fields": hash_list({"name": string(required=True, max_length=40),
+                                "value": string(required=True, max_length=140)}, maximum=4, emptyable=True),
 }
 
 
@@ -98,6 +111,7 @@ def retrieve(op: Operation, params: dict, id: str) -> dict:
     "collection_method": enum(*COLLECTION),
     "days_until_due": integer(minimum=0, maximum=3650),
     "due_date": integer(minimum=0),
+    **PRESENTATION,
 })
 def update(op: Operation, params: dict, id: str) -> dict:
     invoice = _get(op, id)
@@ -138,8 +152,9 @@ def update(op: Operation, params: dict, id: str) -> dict:
             invoice["automatically_finalizes_at"] = invoice["created"] + 3600 if params["auto_advance"] else None
             if params["auto_advance"]:
                 watch(op, invoice, "auto_finalize", invoice["automatically_finalizes_at"])
-    if "description" in params:
-        invoice["description"] = params["description"]
+    for field in ("description", *PRESENTATION):
+        if field in params:
+            invoice[field] = params[field] or None
     if "metadata" in params:
         invoice["metadata"] = merge_metadata(invoice["metadata"], params["metadata"])
     op.put("invoice", invoice)
@@ -171,12 +186,11 @@ def delete(op: Operation, params: dict, id: str) -> dict:
     "customer": string(),
     "status": enum(*STATUSES),
     "collection_method": enum(*COLLECTION),
-    "test_clock": string(),
 })
 def list_invoices(op: Operation, params: dict) -> dict:
     def keep(invoice: dict) -> bool:
         return all(params.get(f) is None or invoice[f] == params[f]
-                   for f in ("customer", "status", "collection_method", "test_clock"))
+                   for f in ("customer", "status", "collection_method"))
 
     return list_object(op, "invoice", "/v1/invoices", params, keep, lambda inv: render_invoice(op, inv))
 

@@ -24,6 +24,18 @@ class Endpoint:
     def name(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def refused(self) -> frozenset[str]:
+        """Parameters the stripe SDK defines here that the emulator refuses as not emulated."""
+        from stripesim.resources.not_emulated import NOT_EMULATED
+
+        return frozenset(NOT_EMULATED.get(self.name, ()))
+
+    @property
+    def expandable(self) -> bool:
+        # The SDK defines `expand` on every served operation except deletes.
+        return self.method != "DELETE"
+
 
 ENDPOINTS: list[Endpoint] = []
 

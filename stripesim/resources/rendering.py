@@ -66,7 +66,13 @@ EXPANDABLE: dict[str, dict[str, str]] = {
     "invoice": {"customer": "customer", "test_clock": "test_clock"},
     "invoiceitem": {"customer": "customer", "invoice": "invoice", "test_clock": "test_clock"},
     "customer": {"test_clock": "test_clock"},
-    "line_item": {"invoice": "invoice"},
+}
+# Fields the stripe SDK types as expandable (`Union[str, <Resource>]`) that the emulator does not expand:
+# answered `parameter_not_emulated` (checked against the SDK by tests/stripesim/test_sdk_fidelity.py).
+EXPANSIONS_NOT_EMULATED: dict[str, tuple[str, ...]] = {
+    "customer": ("default_source",),
+    "invoice": ("application", "default_payment_method", "default_source", "latest_revision", "on_behalf_of"),
+    "line_item": ("subscription",),
 }
 
 RENDERERS: dict[str, Callable[[Operation, dict], dict]] = {}
@@ -93,6 +99,9 @@ def _expand_path(op: Operation, node: Any, parts: list[str], full: str) -> None:
     if not isinstance(node, dict):
         raise _not_expandable(full)
     head, rest = parts[0], parts[1:]
+    if head in EXPANSIONS_NOT_EMULATED.get(node.get("object", ""), ()):
+        raise ParamError(f"stripesim does not emulate expanding {node['object']}.{head} ({full}); Stripe can "
+                         f"expand it.", code="parameter_not_emulated", param="expand")
     if node.get("object") in ("list", "search_result") and head == "data":
         _expand_path(op, node["data"], rest, full)
         return

@@ -9,7 +9,7 @@ from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError
 from stripesim.params import LIST_PARAMS, boolean, clean_metadata, merge_metadata, metadata, string, string_list
-from stripesim.resources.events import EVENT_TYPES
+from stripesim.resources.event_types import SUBSCRIBABLE
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import list_object, public
 
@@ -28,10 +28,10 @@ def _check_events(name: str, values: list[str]) -> None:
         raise ParamError(f"Invalid {name}: give at least one event type, or '*'.", code="parameter_invalid_empty",
                          param=name)
     for index, value in enumerate(values):
-        if value != "*" and value not in EVENT_TYPES:
+        if value != "*" and value not in SUBSCRIBABLE:
             raise ParamError(
-                f"Invalid {name}[{index}]: '{value}' is not an event type this emulator emits. "
-                f"Supported: '*', {', '.join(EVENT_TYPES)}.",
+                f"Invalid {name}[{index}]: '{value}' is not a Stripe event type (the stripe SDK's "
+                f"WebhookEndpointCreateParams.enabled_events lists every one, and '*').",
                 code="parameter_invalid_string", param=f"{name}[{index}]",
             )
 
