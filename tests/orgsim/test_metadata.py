@@ -146,8 +146,6 @@ def test_cli_check(tmp_path):
     assert bad.exit_code == 1 and "Traceback" not in bad.output
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: flows rewrite (today's create/update flows put maxBatchSize on their "
-                                       "AsyncAfterCommit path, which orgsim refuses: not documented as honoured)")
 def test_generated_force_app_loads_fail_closed(org):
     """The generator's force-app/ loads: every element, operator, function and reference is understood."""
     from orgsim_helpers import generated_root
@@ -176,8 +174,6 @@ def test_activation_outlives_reopen(tmp_path, clock):
     again.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: flows rewrite (defect 5: the update flow's entry formula uses ISCHANGED "
-                                       "with doesRequireRecordChangedToMeetCriteria=true)")
 def test_generated_update_flow_loads(org, tmp_path):
     """force-app's update flow as generated, with only its dependencies (fields, record types)."""
     import shutil
