@@ -1,4 +1,4 @@
-"""The thirteen end-to-end scenarios, one module each; importing this package registers them."""
+"""The end-to-end scenarios, one module each; importing this package registers them."""
 
 from harness.scenarios import (  # noqa: F401 - imported for registration
     s01_invoice_on_create,
@@ -14,4 +14,10 @@ from harness.scenarios import (  # noqa: F401 - imported for registration
     s11_no_reminder_when_paid,
     s12_stripe_outage,
     s13_bulk_200,
+    s14_mixed_batch_200,
+    s15_payer_without_email,
+    s16_invoice_sent_to_payer,
+    s17_reissue_fails_midway,
+    s18_oversize_event,
+    s19_deleted_customer,
 )

@@ -137,6 +137,13 @@ class Target:
         """Invoice emails Stripe sent: {"to", "invoice", "customer", "trigger", ...}."""
         raise TargetError(self.explain_missing([Capability.STRIPE_EMAILS]))
 
+    def hold_stripe_deliveries(self) -> None:
+        """Stripe keeps its webhook deliveries back until released."""
+        raise TargetError(self.explain_missing([Capability.STRIPE_FAULTS]))
+
+    def release_stripe_deliveries(self) -> None:
+        raise TargetError(self.explain_missing([Capability.STRIPE_FAULTS]))
+
     def inject_stripe_error(self, *, method: str, path: str, status: int = 500, message: str = "Injected failure",
                             nth: int = 1) -> None:
         """The `nth` matching Stripe request fails with `status` (not executed)."""

@@ -122,6 +122,12 @@ class LocalTarget(Target):
     def sent_invoice_emails(self, **filters: str) -> list[dict[str, Any]]:
         return self._sim_admin.sent_emails(**filters)
 
+    def hold_stripe_deliveries(self) -> None:
+        self._sim_admin.webhook_switches(paused=True)
+
+    def release_stripe_deliveries(self) -> None:
+        self._sim_admin.release_webhooks()
+
     def inject_stripe_error(self, *, method: str, path: str, status: int = 500, message: str = "Injected failure",
                             nth: int = 1) -> None:
         self._sim_admin.add_fault(method=method, path=path, fault="error", nth=nth, status=status,
