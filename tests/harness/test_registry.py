@@ -11,10 +11,11 @@ from harness.stack import parse_stack_details
 from harness.targets.base import Budgets, Capability, Connection, Target, TargetError
 
 
-def test_thirteen_scenarios_numbered_in_the_issue_order():
+def test_nineteen_scenarios_numbered_in_the_issue_order():
+    # 1-13 from issue 8, 14-19 from issue 12.
     scenarios = all_scenarios()
-    assert [cls.number for cls in scenarios] == list(range(1, 14))
-    assert len({cls.name for cls in scenarios}) == 13
+    assert [cls.number for cls in scenarios] == list(range(1, 20))
+    assert len({cls.name for cls in scenarios}) == 19
     for cls in scenarios:
         assert cls.title and cls.description and cls.name == cls.name.lower()
         assert cls.requires <= set(Capability.DESCRIPTIONS)
@@ -22,7 +23,7 @@ def test_thirteen_scenarios_numbered_in_the_issue_order():
 
 def test_select_by_name_number_and_comma_list_keeps_registry_order():
     assert [c.name for c in select(["bulk-200", "1"])] == ["invoice-on-create", "bulk-200"]
-    assert len(select(None)) == 13
+    assert len(select(None)) == 19
     with pytest.raises(UnknownScenario, match="unknown scenario 'nope'.*invoice-on-create"):
         select(["nope"])
 
@@ -42,10 +43,12 @@ def test_scenarios_needing_missing_capabilities_are_skipped_with_the_reason():
     ctx = ScenarioContext(BareTarget(), Connection(sf=None, stripe=None, stripe_api_base=None, webhook=None), spec=None, run_tag="t")
     results = {cls.name: cls().run(ctx) for cls in all_scenarios() if cls.requires}
     assert set(results) == {"duplicate-out-of-order-webhooks", "forged-stale-webhook", "reminder-unpaid",
-                            "no-reminder-when-paid", "stripe-outage-recovery"}
+                            "no-reminder-when-paid", "stripe-outage-recovery", "invoice-sent-to-payer",
+                            "reissue-fails-midway", "oversize-event"}
     assert all(r.outcome is Outcome.SKIPPED for r in results.values())
     assert results["stripe-outage-recovery"].reason == "the bare target does not support injecting Stripe failures"
     assert "reading the emails the org sends" in results["reminder-unpaid"].reason
+    assert "reading the invoice emails Stripe sent" in results["invoice-sent-to-payer"].reason
     with pytest.raises(TargetError, match="moving the org's clock"):
         BareTarget().advance_clock(days=30)
 

@@ -19,7 +19,7 @@ def test_default_spec():
     assert view.stripe_api_version == "2025-04-30" and view.currency == "usd"
     assert "invoice.paid" in view.webhook_events and "invoice.payment_failed" in view.webhook_events
     assert [rt.developer_name for rt in view.record_types] == ["Profit", "Nonprofit"]
-    assert view.record_type("Nonprofit").recipient_types == ("owner", "accountOwner")
+    assert view.record_type("Nonprofit").recipient_types == ("payer", "owner", "accountOwner")
     assert view.reminder_offsets == ((30, "Days"),) and offset_seconds(30, "Days") == 30 * 86400
     assert view.amount_in_minor_units(Decimal("1250.00")) == 125000
     assert view.stripe_event_object == "stripeGC__Stripe_Event__c"

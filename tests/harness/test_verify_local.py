@@ -1,5 +1,5 @@
 """`sfpay verify --target local` end to end: a fresh local stack, the CumulusCI deploy, all
-thirteen scenarios, and the reports rendered from that real run.
+nineteen scenarios, and the reports rendered from that real run.
 
 This is the CI run of the scenarios (it needs the whole stack: generator, orgsim, stripesim,
 pipeline). It starts its own stack in a temporary state folder and stops it afterwards.
@@ -63,11 +63,11 @@ def run(stack, tmp_path_factory):
     return result, reports
 
 
-def test_all_thirteen_scenarios_pass(run):
+def test_all_nineteen_scenarios_pass(run):
     result, reports = run
     assert result.returncode == 0, result.stderr[-6000:]
     suite = etree.parse(str(reports / "junit.xml")).getroot()
-    assert suite.get("tests") == "13"
+    assert suite.get("tests") == "19"
     assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("0", "0", "0"), result.stderr[-6000:]
     names = [case.get("name") for case in suite.iter("testcase")]
     assert names == [f"{cls.number:02d}-{cls.name}" for cls in all_scenarios()]
