@@ -46,8 +46,9 @@ def test_scanner_configuration_must_account_for_every_rule(tmp_path):
     shutil.copy(CHECKERS / "run-flow-scanner.js", tmp_path)
     config = json.loads((CHECKERS / "flow-scanner.config.json").read_text())
     del config["rules"]["HardcodedUrl"]
+    del config["rules"]["TriggerOrder"]
     config["disabled"]["TriggerOrder"] = "no"
-    del config["not_error"]["FlowName"]
+    config["rules"]["FlowName"]["severity"] = "warning"
     (tmp_path / "flow-scanner.config.json").write_text(json.dumps(config))
     result = node(tmp_path / "run-flow-scanner.js", CORPUS / "missing_fault_path" / "force-app",
                   env={"NODE_PATH": str(CHECKERS / "node_modules")})
@@ -70,3 +71,12 @@ def test_source_deploy_retrieve_rejects_an_unknown_type():
     result = node(CHECKERS / "convert-source.js", CORPUS / "unknown_file_type" / "force-app")
     assert result.returncode == 1
     assert "Dial.widget-meta.xml" in result.stderr
+
+
+def test_generated_flows_have_no_finding_under_the_default_rules():
+    """Issue 12, defect 9: every default rule enabled, none disabled, no exceptions: 0 findings."""
+    config = json.loads((CHECKERS / "flow-scanner.config.json").read_text())
+    assert config["disabled"] == {} and config["exceptions"] == {}
+    result = node(CHECKERS / "run-flow-scanner.js", "--json", WORKTREE / "force-app")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert json.loads(result.stdout)["violations"] == []
