@@ -75,6 +75,11 @@ class StripeConnector(StrictModel):
     api_version: Annotated[str, StringConstraints(pattern=STRIPE_API_VERSION)] = Field(
         "2025-04-30", description="Stripe API version of the installed API extension package."
     )
+    permission_sets: tuple[DeveloperName, ...] = Field(
+        (),
+        description="The connector's permission sets (names without the namespace prefix) the deploy "
+        "assigns to the deploying user; empty: the deploy only checks and names those the user holds.",
+    )
     packages: tuple[ConnectorPackage, ...] = Field(
         (),
         description="Connector package versions `sfpay deploy` installs (CumulusCI update_dependencies), "

@@ -45,7 +45,8 @@ def test_production_sequence_is_the_safe_one():
     deploy = steps[names.index("deploy_source")]["options"]
     assert deploy == {"test_level": "RunLocalTests", "flow_status": "Draft"}
     # Inactive first, then activate, then permissions, then the check.
-    assert names[names.index("deploy_source"):] == ["deploy_source", "activate_flow", "assign_permission_sets", "smoke_check"]
+    assert names[names.index("deploy_source"):] == ["deploy_source", "activate_flow", "assign_permission_sets",
+                                                    "connector_access", "smoke_check"]
     validate = [s for _, s in sorted(CONFIG["flows"]["validate_production"]["steps"].items())]
     check = next(s for s in validate if s["task"] == "deploy_source")["options"]
     # The validation deploys exactly what the production deploy will, without saving.

@@ -74,3 +74,25 @@ def test_connector_package_versions_in_the_spec_become_dependencies(tmp_path):
     namespace, dependencies = connector_from_spec(spec)
     assert namespace == "stripeGC"
     assert dependencies == [{"version_id": "04t5G000004XYZaQAG"}, {"version_id": "04t5G000004XYZb"}]
+
+
+def test_connector_access_assigns_what_the_spec_names_and_names_what_is_missing():
+    from pipeline.tasks.connector_access import plan_access
+
+    existing = {"Stripe_Connector_User": "0PS1", "Stripe_Connector_Admin": "0PS2"}
+    plan = plan_access(["Stripe_Connector_User", "Stripe_Connector_Admin"], existing, {"0PS2"}, ["Stripe_Connector_Admin"])
+    assert plan.to_assign == ["0PS1"] and plan.missing == [] and plan.held == ["Stripe_Connector_Admin"]
+    plan = plan_access(["Typo_Permission_Set"], existing, set(), [])
+    assert plan.missing == ["Typo_Permission_Set"] and plan.to_assign == []
+
+
+def test_deploy_flows_run_connector_access_except_on_the_emulated_org():
+    import yaml
+
+    from sfpay.paths import PROJECT_ROOT
+
+    config = yaml.safe_load((PROJECT_ROOT / "cumulusci.yml").read_text())
+    assert config["tasks"]["connector_access"]["class_path"] == "pipeline.tasks.connector_access.ConnectorAccess"
+    for flow in ("deploy_sandbox", "deploy_production"):
+        steps = {str(k): v for k, v in config["flows"][flow]["steps"].items()}
+        assert steps["6.5"]["task"] == "connector_access" and "sfpay_emulated" in steps["6.5"]["when"]
