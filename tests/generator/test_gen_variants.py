@@ -100,3 +100,51 @@ def test_each_offset_is_its_own_scheduled_path():
     assert [(text(p, "name"), text(p, "offsetNumber"), text(p, "offsetUnit")) for p in paths] == [
         ("Reminder_7_Days", "7", "Days"), ("Reminder_2_Hours", "2", "Hours"),
     ]
+
+
+def test_default_flow_labels_are_the_seeds_names_with_their_versions():
+    # Issue 12, defect 10: admins find the seed's flows by these labels.
+    flows = Spec().flows
+    assert [flows.create.label, flows.update.label, flows.reminder.label, flows.event.label] == [
+        "Opportunity after flow stripe payment url generate and update \u2013 V12",
+        "Opportunity after Update flow stripe payment url generate and update \u2013 V11",
+        "Payment Link Created and Pending for 30 Days Sending email alert \u2013 V7",
+        "Update Opportunity status When Stripe event changes \u2013 V4",
+    ]
+    files = render(Spec())
+    assert text(_flow(files, flows.reminder.api_name), "label") == flows.reminder.label
+
+
+def test_invoice_is_sent_after_finalize_unless_the_spec_says_not():
+    # Issue 12, defect 3.
+    elements = nodes(_create_flow(Spec()))
+    assert text(elements["Finalize_Invoice"][1], "connector/targetReference") == "Send_Invoice"
+    assert text(elements["Send_Invoice"][1], "actionName") == "stripeGC__v02_PostInvoicesSend"
+    quiet = nodes(_create_flow(Spec.model_validate({"invoicing": {"send_invoice": False}})))
+    assert "Send_Invoice" not in quiet
+    assert text(quiet["Finalize_Invoice"][1], "connector/targetReference") == "Update_Opportunity_Invoice"
+    charge = nodes(_create_flow(Spec.model_validate({"invoicing": {"collection_method": "charge_automatically"}})))
+    # Stripe sends only send_invoice invoices and needs no payer email to charge a card.
+    assert "Send_Invoice" not in charge and "Stop_No_Payer_Email" not in charge
+
+
+def test_payer_email_fallback_field_and_unusable_customer_option():
+    # Issue 12, defects 2 and 7.
+    default = nodes(_create_flow(Spec()))
+    assert "Use_Fallback_Email" not in default
+    assert text(default["Check_Customer_Usable"][1], "defaultConnector/targetReference") == "Use_Existing_Customer"
+    assert {text(r, "connector/targetReference") for r in all_of(default["Check_Customer_Usable"][1], "rules")} == {"Replace_Customer"}
+    spec = Spec.model_validate({"invoicing": {"payer_email_field": "Account.Billing_Email__c", "unusable_customer": "log"}})
+    flow = _create_flow(spec)
+    elements = nodes(flow)
+    assert value_of(elements["Use_Fallback_Email"][1].find("{*}assignmentItems/{*}value")) == ("elementReference", "Get_Account.Billing_Email__c")
+    assert {text(r, "connector/targetReference") for r in all_of(elements["Check_Customer_Usable"][1], "rules")} == {"Stop_Unusable_Customer"}
+    queried = [q.text for q in all_of(elements["Get_Account"][1], "queriedFields")]
+    assert "Billing_Email__c" in queried
+
+
+def test_reminder_payer_recipient_is_the_payer_email_field():
+    workflow = parse(render(Spec())["main/default/workflows/Opportunity.workflow-meta.xml"])
+    for alert in all_of(workflow, "alerts"):
+        recipients = [(text(r, "type"), text(r, "field")) for r in all_of(alert, "recipients")]
+        assert recipients[:2] == [("email", "Stripe_Payer_Email__c"), ("owner", None)]
