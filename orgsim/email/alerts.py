@@ -1,6 +1,12 @@
 """Workflow email alerts (`workflows/<Object>.workflow-meta.xml` <alerts>): recipients resolved
 per the alert, rendered from the template, stored in the org's outbox when the transaction
-commits (Salesforce sends email only on commit), and sent to SMTP if one is configured."""
+commits (Salesforce sends email only on commit), and sent to SMTP if one is configured.
+
+Recipient types: Metadata API WorkflowAlert / WorkflowEmailRecipient
+(https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_workflow.htm;
+enum ActionEmailRecipientTypes in vendor/salesforce-metadata-api-v66.wsdl). orgsim resolves the
+ones below; the others (group, role, team, portal types ...) need org data it does not model
+and are refused at deploy."""
 
 from __future__ import annotations
 
