@@ -59,10 +59,17 @@ def test_every_action_lookup_and_dml_has_a_fault_path_to_a_sync_log(rendered, sp
                 continue  # a fault handler: nothing left to report its own failure to
             target = text(element, "faultConnector/targetReference")
             assert target, f"{api}: {name} has no faultConnector"
+            if name == "Send_Invoice":
+                # An unsent invoice is voided first (a callout must precede any DML), then logged
+                # with the send's fault message, captured before the void ran.
+                assert target == "Capture_Send_Fault"
+                assert text(elements["Void_Unsent_Invoice"][1], "connector/targetReference") == "Log_Fault_Send_Invoice"
+                target = "Log_Fault_Send_Invoice"
             log_tag, log = elements[target]
             assert log_tag == "recordCreates" and text(log, "object") == sync_log, f"{api}: {name}"
             assigned = {k: value_of(v) for k, v in inputs(log, "inputAssignments").items()}
-            assert assigned[f"{spec.stripe.namespace}__Message__c"] == ("elementReference", "$Flow.FaultMessage")
+            message = "Captured_Fault" if name == "Send_Invoice" else "$Flow.FaultMessage"
+            assert assigned[f"{spec.stripe.namespace}__Message__c"] == ("elementReference", message)
             assert "Failed: " in assigned[f"{spec.stripe.namespace}__Action_Taken__c"][1]
             details = assigned[f"{spec.stripe.namespace}__Error_Details__c"]
             assert details[0] == "elementReference"
