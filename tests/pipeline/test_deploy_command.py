@@ -14,7 +14,8 @@ def test_every_mode_has_its_flow():
     for flow in FLOWS.values():
         assert flow_steps(ROOT / "cumulusci.yml", flow)
     assert FLOWS[(True, False)] == "deploy_production"
-    assert flow_steps(ROOT / "cumulusci.yml", "deploy_sandbox")[-3:] == ["activate_flow", "assign_permission_sets", "smoke_check"]
+    assert flow_steps(ROOT / "cumulusci.yml", "deploy_sandbox")[-4:] == ["activate_flow", "assign_permission_sets",
+                                                                         "connector_access", "smoke_check"]
 
 
 def test_unknown_flow_and_missing_project_are_user_errors(tmp_path):

@@ -9,12 +9,15 @@ import time
 from server_helpers import deploy_rest, project_zip
 
 
-def _wait_for(fn, timeout=15.0):
+def _wait_for(fn, timeout=15.0, tick=None):
+    """`tick`: called between polls, e.g. to move the org clock so scheduled paths fall due."""
     deadline = time.monotonic() + timeout
     while True:
         value = fn()
         if value or time.monotonic() > deadline:
             return value
+        if tick:
+            tick()
         time.sleep(0.05)
 
 
@@ -26,7 +29,12 @@ def test_invoice_then_paid_through_the_webhook(stack, https):
     account = sf.Account.create({"Name": "Hartford Friends"})["id"]
     opp = sf.Opportunity.create({"Name": "Spring appeal", "AccountId": account, "StageName": "Proposal/Price Quote",
                                  "CloseDate": "2026-12-01", "Amount": 250})["id"]
-    record = _wait_for(lambda: (r := sf.Opportunity.get(opp))["Stripe_Invoice_ID__c"] and r)
+    # The generated flows need the payer's email (primary contact) and run their Stripe calls on
+    # a scheduled path one minute after the save (issue 12).
+    contact = sf.Contact.create({"LastName": "Payer", "Email": "payer@example.org", "AccountId": account})["id"]
+    sf.OpportunityContactRole.create({"OpportunityId": opp, "ContactId": contact, "IsPrimary": True})
+    tick = lambda: stack["org"].clock.advance(minutes=1)  # noqa: E731
+    record = _wait_for(lambda: (r := sf.Opportunity.get(opp))["Stripe_Invoice_ID__c"] and r, tick=tick)
     assert record, sf.query("SELECT stripeGC__Message__c, stripeGC__Error_Details__c FROM stripeGC__Sync_Log__c")
     invoice_id = record["Stripe_Invoice_ID__c"]
     assert invoice_id.startswith("in_") and record["Stripe_Invoice_URL__c"].startswith("http")
@@ -34,7 +42,7 @@ def test_invoice_then_paid_through_the_webhook(stack, https):
     assert invoice.status == "open" and invoice.amount_due == 25000
 
     stack["stripe"].invoices.pay(invoice_id, params={"paid_out_of_band": True})
-    paid = _wait_for(lambda: sf.Opportunity.get(opp)["Stripe_Payment_Status__c"] == "Paid")
+    paid = _wait_for(lambda: sf.Opportunity.get(opp)["Stripe_Payment_Status__c"] == "Paid", tick=tick)
     assert paid, sf.query("SELECT stripeGC__Event_Name__c FROM stripeGC__Stripe_Event__c")
     events = sf.query("SELECT stripeGC__Event_Name__c FROM stripeGC__Stripe_Event__c")["records"]
     assert "invoice.paid" in [e["stripeGC__Event_Name__c"] for e in events]

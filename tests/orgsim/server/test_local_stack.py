@@ -58,6 +58,14 @@ def test_local_up_status_down(local_stack, monkeypatch):
     account = sf.Account.create({"Name": "Hartford Friends"})["id"]
     opp = sf.Opportunity.create({"Name": "Gala", "AccountId": account, "StageName": "Closed Won",
                                  "CloseDate": "2026-12-01", "Amount": 120})["id"]
+    # The payer's email, then the minute after which the flows' Stripe path runs (issue 12).
+    contact = sf.Contact.create({"LastName": "Payer", "Email": "payer@example.org", "AccountId": account})["id"]
+    sf.OpportunityContactRole.create({"OpportunityId": opp, "ContactId": contact, "IsPrimary": True})
+    def advance(minutes: int) -> None:
+        sf.session.post(f"{details['instance_url']}/_orgsim/clock", json={"minutes": minutes},
+                        headers={"Authorization": f"Bearer {details['access_token']}"}).raise_for_status()
+
+    advance(2)
     record = sf.Opportunity.get(opp)
     assert record["Stripe_Invoice_ID__c"].startswith("in_") and record["Stripe_Invoice_URL__c"]
     client = stripe.StripeClient(details["api_key"], base_addresses={"api": details["api_base"]})
@@ -65,6 +73,7 @@ def test_local_up_status_down(local_stack, monkeypatch):
     deadline = time.monotonic() + 20
     while sf.Opportunity.get(opp)["Stripe_Payment_Status__c"] != "Paid":
         assert time.monotonic() < deadline, "the signed invoice.paid webhook never turned the Opportunity Paid"
+        advance(1)   # the event flow re-reads the invoice on its Stripe path, a minute later
         time.sleep(0.1)
 
     # CumulusCI's headless JWT login with what `up --json` printed.
