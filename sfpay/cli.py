@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 # Order is the order of `sfpay --help`.
 COMMAND_MODULES = (
+    "sfpay.init_command",
     "generator.cli",
     "validator.cli",
     "pipeline.cli",
