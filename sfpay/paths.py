@@ -39,13 +39,15 @@ def tool_checkout() -> Path | None:
     return None
 
 
-def state_dir() -> Path:
-    """The project's state folder (local stack, org database, deploy logs): `.sfpay` at the
-    project root found from the current directory (cwd when there is none). SFPAY_STATE_DIR
-    overrides it."""
+def state_dir(project_root: Path | None = None) -> Path:
+    """The project's state folder (local stack, org database, deploy logs, builds): `.sfpay`
+    at `project_root`, or at the project found from the current directory (the current
+    directory when there is none). SFPAY_STATE_DIR overrides it."""
     override = os.environ.get("SFPAY_STATE_DIR")
     if override:
         return Path(override)
-    from sfpay.project import find_root
+    if project_root is None:
+        from sfpay.project import find_root
 
-    return (find_root(Path.cwd()) or Path.cwd()) / ".sfpay"
+        project_root = find_root(Path.cwd()) or Path.cwd()
+    return project_root / ".sfpay"

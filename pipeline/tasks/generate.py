@@ -25,7 +25,10 @@ def _project_spec(project_config) -> Path:
     """The project's own spec, found as every sfpay command finds it (sfpay.project)."""
     from sfpay.project import configured_spec
 
-    return configured_spec(Path(project_config.repo_root or os.getcwd()))
+    root = Path(project_config.repo_root or os.getcwd()).resolve()
+    spec = configured_spec(root)
+    # Relative to the project when inside it, as a user would write it in cumulusci.yml.
+    return spec.relative_to(root) if spec.is_relative_to(root) else spec
 
 
 class GenerateMetadata(BaseTask):
