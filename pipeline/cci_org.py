@@ -2,10 +2,9 @@
 CumulusCI's own classes (`python -m pipeline.cci_org register ...`).
 
 Run by `pipeline.local_org.register_local_org` with SFDX_CLIENT_ID / SFDX_HUB_KEY in the
-environment; prints one JSON line (no token) on success. The org is not saved in the
-keychain (it is defined in each `cci` environment, see LocalOrgLink.environment); an entry
-of the same name an older sfpay saved there is removed, so it cannot shadow the
-environment's.
+environment; prints one JSON line (no token) on success. The org is not saved (the
+environment keychain saves nothing): it is defined in each `cci` environment, see
+LocalOrgLink.environment.
 """
 
 from __future__ import annotations
@@ -22,10 +21,6 @@ def register(name: str, instance_url: str, username: str, emulated: bool) -> dic
 
     runtime = CliRuntime(load_keychain=True)
     keychain = runtime.keychain
-    try:
-        keychain.remove_org(name)
-    except OrgNotFound:
-        pass
     config = {"instance_url": instance_url, "username": username}
     if emulated:
         # Read by the flows' `when:` to skip installing the (emulated) Stripe connector.

@@ -51,6 +51,8 @@ class LocalOrgLink:
         org = {"instance_url": self.instance_url, "username": self.username, "sfpay_emulated": True}
         env = {
             org_env_var(self.org_name): json.dumps(org, sort_keys=True),
+            # The user's keychain, with environment orgs first and never saved (pipeline.keychain).
+            "CUMULUSCI_KEYCHAIN_CLASS": "pipeline.keychain.EnvironmentOrgsKeychain",
             "SFDX_CLIENT_ID": self.client_id,
             "SFDX_HUB_KEY": Path(self.private_key_path).read_text(encoding="utf-8"),
             # CumulusCI signs the JWT for this audience ("the login URL"); the local org's

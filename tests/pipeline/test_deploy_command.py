@@ -41,7 +41,7 @@ def test_cci_env_exports_what_cumulusci_reads(tmp_path):
     lines = export_lines("local", tmp_path / "state", ROOT)
     names = [line.split("=", 1)[0] for line in lines]
     # The org itself comes from the environment (CUMULUSCI_ORG_LOCAL), not the shared keychain.
-    assert names == ["export CUMULUSCI_AUTO_DETECT", "export CUMULUSCI_ORG_LOCAL", "export CUMULUSCI_REPO_ROOT",
+    assert names == ["export CUMULUSCI_AUTO_DETECT", "export CUMULUSCI_KEYCHAIN_CLASS", "export CUMULUSCI_ORG_LOCAL", "export CUMULUSCI_REPO_ROOT",
                      "export REQUESTS_CA_BUNDLE", "export SFDX_CLIENT_ID", "export SFDX_HUB_KEY",
                      "export SF_PROD_LOGIN_URL"]
     assert "export SF_PROD_LOGIN_URL=https://127.0.0.1:5555" in lines
