@@ -73,7 +73,7 @@ def verify_command(
     target: str = typer.Option(..., "--target", help="local (orgsim + stripesim) or sandbox (a real sandbox + Stripe test mode)."),
     only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these scenarios (names or numbers; repeat or comma-separate)."),
     spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
-    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/..."),
+    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."),
     deploy: bool = typer.Option(True, "--deploy/--no-deploy", help="local: deploy through the CumulusCI pipeline first."),
     org: Optional[str] = typer.Option(None, "--org", help="sandbox: CumulusCI org name."),
     instance_url: Optional[str] = typer.Option(None, "--instance-url", help="sandbox: https://<domain>.sandbox.my.salesforce.com"),
@@ -134,7 +134,7 @@ def _split(only: Optional[list[str]]) -> list[str]:
 
 def demo_command(
     spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
-    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/..."),
+    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."),
 ) -> None:
     """The whole product on this machine: local stack up, generate, validate, deploy, verify
     all scenarios, for the project found from the current folder.
