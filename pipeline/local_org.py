@@ -99,6 +99,9 @@ def cci_environment(project_root: Path, base: dict[str, str] | None = None) -> d
     """
     env = dict(os.environ if base is None else base)
     env["CUMULUSCI_AUTO_DETECT"] = "1"
+    # Orgs defined in the environment win and are never saved (pipeline.keychain), unless
+    # the user chose a keychain class of their own.
+    env.setdefault("CUMULUSCI_KEYCHAIN_CLASS", "pipeline.keychain.EnvironmentOrgsKeychain")
     # CumulusCI logs through rich, which wraps at 80 columns when not on a terminal; a wide
     # line keeps one log record per line for the progress parser and the log file.
     env["COLUMNS"] = "200"

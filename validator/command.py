@@ -67,7 +67,7 @@ def run(argv: list[str]) -> int:
         if options.config_path is not None:
             chosen = Path(options.config_path)
             if not chosen.is_file():
-                raise SourceTreeError(f"{chosen}: configuration file not found")
+                raise SourceTreeError(f"{chosen.resolve()}: configuration file not found (--config)")
         else:
             chosen = find_config(path if path.exists() else Path.cwd())
         config = load_config(chosen, set(BY_ID))
