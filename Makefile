@@ -4,11 +4,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean lock lint fmt typecheck
 
-$(VENV)/.installed: pyproject.toml setup.py
+# Exact versions come from requirements.lock (what CI tested); pyproject.toml keeps the ranges
+# users of `pipx install` get. `make lock` re-resolves the lock after a range changes.
+$(VENV)/.installed: pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -25,6 +28,9 @@ test: $(VENV)/.installed
 		echo "== $$check"; \
 		BIN=$(abspath $(BIN)) bash "$$check" || exit 1; \
 	done
+
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock --quiet
 
 clean:
 	rm -rf $(VENV) .sfpay

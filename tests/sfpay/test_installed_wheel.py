@@ -53,9 +53,13 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     built = time.monotonic()
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    # The outer pip installs into the new environment (--python): no ensurepip, same cache.
+    # The outer pip installs into the new environment (--python): no ensurepip, same cache;
+    # the dependencies at the versions CI tests (requirements.lock), as `make install` does.
+    lock = PROJECT_ROOT / "requirements.lock"
+    constraints = ["-c", str(lock)] if lock.is_file() else []
     subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
-                    "--no-compile", str(wheel)], check=True, capture_output=True, text=True, timeout=600)
+                    "--no-compile", *constraints, str(wheel)], check=True, capture_output=True, text=True,
+                   timeout=600)
     print(f"\nwheel built in {built - started:.1f} s, installed in {time.monotonic() - built:.1f} s")
     home = root / "home"
     home.mkdir()
