@@ -3,16 +3,13 @@ an in-memory orgsim org connected to an in-process stripesim (issue 12)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
-from orgsim import Clock, Org, StripeConfig
+from flows_world import open_org
 from sfpay.paths import PROJECT_ROOT
-
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
@@ -20,12 +17,6 @@ def sim():
     stripesim = pytest.importorskip("stripesim")
     with stripesim.start_sim(stripesim.SimConfig()) as running:
         yield running
-
-
-def open_org(sim, root: Path) -> Org:
-    org = Org.open(":memory:", clock=Clock(START), stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
-    org.deploy_source(root)
-    return org
 
 
 @pytest.fixture

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
-from orgsim import Compare, Org
+from orgsim import Clock, Compare, Org, StripeConfig
+
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
 STRIPE_ACCOUNT = "CT Nonprofit Alliance"   # specs/ct-nonprofit.yml
 ELIGIBLE = "Proposal/Price Quote"
@@ -12,6 +16,13 @@ OPP_FIELDS = ["Stripe_Invoice_ID__c", "Stripe_Invoice_URL__c", "Stripe_Payment_S
               "Stripe_Payer_Email__c", "Stripe_Invoicing_Error__c", "Stripe_Retry_Invoicing__c", "Stripe_Invoicing_Attempt__c",
               "Stripe_Invoiced_Amount__c", "StageName", "Amount"]
 STRIPE_PATH_MINUTES = 1   # the generated flows' Stripe path runs 1 minute after the save
+
+
+def open_org(sim, root: Path) -> Org:
+    """An in-memory org on a frozen clock, connected to the running stripesim, with `root` deployed."""
+    org = Org.open(":memory:", clock=Clock(START), stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
+    org.deploy_source(root)
+    return org
 
 
 def setup(org: Org) -> None:

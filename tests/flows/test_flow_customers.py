@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import open_org
-from flows_world import account, get, invoices, opportunity, retry, run_stripe_paths, setup, sync_logs
+from flows_world import account, get, invoices, open_org, opportunity, retry, run_stripe_paths, setup, sync_logs
 
 
 @pytest.mark.parametrize("broken", ["deleted", "no_email"])
