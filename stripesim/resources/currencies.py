@@ -56,15 +56,17 @@ def exponent(currency: str) -> int:
     return 2
 
 
-def format_amount(amount: int, currency: str) -> str:
-    """An API amount (smallest unit) as a payer reads it: `format_amount(6200, "jpy") == "¥6,200"`."""
+def format_amount(amount: int, currency: str, *, use_symbol: bool = True) -> str:
+    """An API amount (smallest unit) as a payer reads it: `format_amount(6200, "jpy") == "¥6,200"`.
+
+    `use_symbol=False` spells the code out ("JPY 6,200"), for media without the symbol's glyph."""
     code = currency.lower()
     places = exponent(code)
     major = amount / 10**places
     shown_places = 0 if code in SHOWN_WITHOUT_DECIMALS else places
     number = f"{abs(major):,.{shown_places}f}"
     sign = "-" if amount < 0 else ""
-    symbol = SYMBOLS.get(code)
+    symbol = SYMBOLS.get(code) if use_symbol else None
     if symbol is None:
         return f"{sign}{code.upper()}\u00a0{number}"
     return f"{sign}{symbol}{number}"

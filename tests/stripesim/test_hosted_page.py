@@ -92,6 +92,7 @@ def test_merchant_name_from_the_configuration_and_the_admin_api():
         assert invoice.account_name == "Acme Foundation"
         text = visible_text(httpx.get(invoice.hosted_invoice_url).text)
         assert "Acme Foundation" in text and "stripesim" not in text
+        client.v1.invoices.send_invoice(invoice.id)
         assert sim.admin.sent_emails(invoice=invoice.id)[0]["subject"] == f"Invoice {invoice.number} from Acme Foundation"
         assert sim.admin.account() == {"name": "Acme Foundation"}
         assert sim.admin.account(name="Beta Trust") == {"name": "Beta Trust"}
@@ -218,3 +219,11 @@ def test_unknown_invoice_answers_html_to_browsers_and_stripes_error_shape_to_oth
     assert error["type"] == "invalid_request_error" and "No such invoice" in error["message"]
     assert api.headers["request-id"].startswith("req_")
     assert httpx.get(missing + "/pdf").status_code == 404
+
+
+def test_a_link_for_another_account_is_not_found(client):
+    invoice = open_invoice(client, [(500, "Gift")])
+    wrong_account = invoice.hosted_invoice_url.replace("/i/acct_", "/i/acct_0")
+    assert httpx.get(wrong_account).status_code == 404
+    assert httpx.post(wrong_account + "/pay", data={"payment_method": "pm_card_visa"}).status_code == 404
+    assert client.v1.invoices.retrieve(invoice.id).status == "open"
