@@ -149,8 +149,8 @@ def invoice_page(view: InvoiceView, *, pay_action: str, receipt_url: str, notice
 def _void_explanation(view: InvoiceView) -> str:
     if view.replacement is not None:
         r = view.replacement
-        return (f'<p id="replaced">{escape(view.merchant)} replaced this invoice: it was replaced by invoice '
-                f'{escape(r.number)} for {escape(r.amount_due)}. '
+        return (f'<p id="replaced">This invoice was replaced by invoice {escape(r.number)} '
+                f'for {escape(r.amount_due)}. '
                 f'<a href="{escape(r.url)}">View and pay invoice {escape(r.number)}</a></p>\n')
     return (f'<p id="replaced">{escape(view.merchant)} voided this invoice, usually because a corrected one '
             "was issued instead. Look for a newer invoice, or contact them.</p>\n")
