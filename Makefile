@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 
 # Exact versions come from requirements.lock (what CI tested); pyproject.toml keeps the ranges
 # users of `pipx install` get. `make lock` re-resolves the lock after a range changes.
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .

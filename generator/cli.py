@@ -6,10 +6,10 @@ Cheap to import: the spec model, Jinja2 and lxml load inside the command bodies.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
-DEFAULT_SPEC = Path("specs/ct-nonprofit.yml")
 DEFAULT_OUT = Path("force-app")
 DEFAULT_DIAGRAMS = Path("docs/flows")
 
@@ -24,20 +24,35 @@ def _fail(lines: list[str]) -> None:
     raise typer.Exit(1)
 
 
+def _project(spec: Path | None):
+    """The project found from the current folder (sfpay.project), or a one-line error."""
+    from sfpay.project import ProjectError, discover
+
+    try:
+        return discover(spec)
+    except ProjectError as exc:
+        _fail([f"error: {exc}"])
+
+
 def generate(
-    spec: Path = typer.Option(DEFAULT_SPEC, "--spec", help="Spec file (YAML)."),
-    out: Path = typer.Option(DEFAULT_OUT, "--out", help="SFDX package directory to write."),
-    check: bool = typer.Option(
-        False, "--check", help="Write nothing; exit 1 and name the files that differ from the spec's rendering."
-    ),
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write. Default: force-app."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 naming files that differ."),
 ) -> None:
-    """Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec."""
+    """Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec.
+
+    The project (and its spec, sfpay.yml) is found from the current folder upwards; the
+    files go to its package directory (force-app).
+    """
     from generator.canonical import CanonicalError
     from generator.errors import GenerateError, SpecError
     from generator.output import compare, write_tree
     from generator.render import render
     from generator.spec import load_spec
 
+    project = _project(spec)
+    spec = project.spec
+    out = out if out is not None else project.package_dir
     try:
         files = render(load_spec(spec))
     except SpecError as exc:
@@ -62,12 +77,13 @@ def generate(
 
 
 def check_spec_file(
-    spec: Path = typer.Argument(DEFAULT_SPEC, help="Spec file (YAML)."),
+    spec: Optional[Path] = typer.Argument(None, help="Spec file. Default: the project's."),
 ) -> None:
     """Validate a spec without rendering anything: every problem, with file and line."""
     from generator.errors import SpecError
     from generator.spec import load_spec
 
+    spec = _project(spec).spec
     try:
         model = load_spec(spec)
     except SpecError as exc:

@@ -24,12 +24,12 @@ def user_error(message: str) -> None:
 
 @webhook_app.command("configure")
 def webhook_configure(
-    url: str = typer.Option(..., "--url", help="The org's Stripe listener URL (the connector's webhook URL)."),
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file (events and Stripe API version). Default: specs/ct-nonprofit.yml."),
-    api_base: Optional[str] = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (for stripesim)."),
-    recreate_on_version_mismatch: bool = typer.Option(False, "--recreate-on-version-mismatch", help="Replace an endpoint whose API version differs (issues a new signing secret)."),
-    delete_duplicates: bool = typer.Option(False, "--delete-duplicates", help="Keep one endpoint for the URL and delete the others."),
-    allow_live: bool = typer.Option(False, "--allow-live", help="Accept a live-mode key (needed to configure production's endpoint)."),
+    url: str = typer.Option(..., "--url", help="The org's Stripe listener (connector webhook) URL."),
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file (events, API version). Default: the project's."),
+    api_base: Optional[str] = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."),
+    recreate_on_version_mismatch: bool = typer.Option(False, "--recreate-on-version-mismatch", help="Replace an endpoint of another API version (new secret)."),
+    delete_duplicates: bool = typer.Option(False, "--delete-duplicates", help="Keep one endpoint for URL, delete the others."),
+    allow_live: bool = typer.Option(False, "--allow-live", help="Accept a live key (production's endpoint)."),
 ) -> None:
     """Ensure exactly one Stripe webhook endpoint for URL, with the spec's events and API version.
 
@@ -37,7 +37,8 @@ def webhook_configure(
     """
     from rich.console import Console
 
-    from harness.spec_view import SpecUnavailable, default_spec_path, load
+    from harness.commands import project_or_fail
+    from harness.spec_view import SpecUnavailable, load
     from harness.webhook_config import WebhookConfigError, ensure_endpoint
     from sfpay.stripe_keys import UnsafeStripeKey, redact, require_test_key
 
@@ -48,7 +49,7 @@ def webhook_configure(
     if not url.startswith(("https://", "http://")):
         user_error(f"--url must be an http(s) URL, got {url!r}")
     try:
-        view = load(spec or default_spec_path())
+        view = load(project_or_fail(spec).spec)
     except SpecUnavailable as exc:
         user_error(f"spec problems:\n{exc}")
 

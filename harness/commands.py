@@ -20,14 +20,28 @@ def _fail(message: str) -> None:
     user_error(message)
 
 
-def _default_report_dir(target: str) -> Path:
-    from sfpay.paths import PROJECT_ROOT
+def _default_report_dir(target: str, root: Path | None = None) -> Path:
+    """reports/verify-<target>-<UTC time> in the project (the current folder outside one)."""
+    if root is None:
+        from sfpay.project import find_root
 
+        root = find_root(Path.cwd()) or Path.cwd()
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return PROJECT_ROOT / "reports" / f"verify-{target}-{stamp}"
+    return root / "reports" / f"verify-{target}-{stamp}"
 
 
-def run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], console) -> "tuple":
+def project_or_fail(spec: Optional[Path]):
+    """The project found from the current folder (--spec's project when given)."""
+    from sfpay.project import ProjectError, discover
+
+    try:
+        return discover(spec)
+    except ProjectError as exc:
+        _fail(str(exc))
+
+
+def run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], console,
+                   project_root: Path | None = None) -> "tuple":
     """Open the target, run, write reports. Returns (summary, paths)."""
     from harness.reporting.progress import Progress, summary_table
     from harness.reporting.signoff import write_reports
@@ -49,7 +63,7 @@ def run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], con
         summary = run_scenarios(target, connection, spec_view, scenarios, progress)
     finally:
         target.close()
-    paths = write_reports(summary, report_dir or _default_report_dir(target.name), connection.secrets)
+    paths = write_reports(summary, report_dir or _default_report_dir(target.name, project_root), connection.secrets)
     console.print(summary_table(summary))
     console.print(f"Sign-off report: {paths.html}\n                 {paths.markdown}\nJUnit XML:       {paths.junit}", highlight=False)
     return summary, paths
@@ -58,8 +72,8 @@ def run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], con
 def verify_command(
     target: str = typer.Option(..., "--target", help="local (orgsim + stripesim) or sandbox (a real sandbox + Stripe test mode)."),
     only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these scenarios (names or numbers; repeat or comma-separate)."),
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: specs/ct-nonprofit.yml."),
-    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Where to write signoff.md/.html, junit.xml, results.json."),
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
+    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."),
     deploy: bool = typer.Option(True, "--deploy/--no-deploy", help="local: deploy through the CumulusCI pipeline first."),
     org: Optional[str] = typer.Option(None, "--org", help="sandbox: CumulusCI org name."),
     instance_url: Optional[str] = typer.Option(None, "--instance-url", help="sandbox: https://<domain>.sandbox.my.salesforce.com"),
@@ -71,7 +85,7 @@ def verify_command(
     from rich.console import Console
 
     from harness.scenario import UnknownScenario, select
-    from harness.spec_view import SpecUnavailable, default_spec_path, load
+    from harness.spec_view import SpecUnavailable, load
     from harness.targets.base import TargetError
 
     console = Console(stderr=True)
@@ -93,7 +107,8 @@ def verify_command(
             check_settings(settings, dict(os.environ))
         except TargetError as exc:
             _fail(str(exc))
-    spec_path = spec or default_spec_path()
+    project = project_or_fail(spec)
+    spec_path = project.spec
     try:
         spec_view = load(spec_path)
     except SpecUnavailable as exc:
@@ -105,10 +120,10 @@ def verify_command(
         else:
             from harness.targets.local import LocalTarget
 
-            chosen = LocalTarget(spec_view, spec_path=spec_path, deploy=deploy, console=console)
+            chosen = LocalTarget(spec_view, spec_path=spec_path, deploy=deploy, console=console, project=project)
     except TargetError as exc:
         _fail(str(exc))
-    summary, _ = run_and_report(chosen, spec_view, scenarios, report_dir, console)
+    summary, _ = run_and_report(chosen, spec_view, scenarios, report_dir, console, project.root)
     if not summary.ok:
         raise typer.Exit(1)
 
@@ -118,10 +133,15 @@ def _split(only: Optional[list[str]]) -> list[str]:
 
 
 def demo_command(
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: specs/ct-nonprofit.yml."),
-    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Where to write the sign-off report."),
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
+    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."),
 ) -> None:
-    """The whole product on this machine: local stack up, generate, validate, deploy, verify all scenarios."""
+    """The whole product on this machine: local stack up, generate, validate, deploy, verify
+    all scenarios, for the project found from the current folder.
+
+    With --spec FILE other than the project's, the metadata is generated into
+    .sfpay/builds/ (the project's force-app is left alone).
+    """
     from rich.console import Console
 
     from harness.demo import run_demo

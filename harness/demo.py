@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.stack import StepFailed, checked, local_up, project_path
+from harness.stack import StepFailed, checked, deploy_local, local_up, source_dir
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,14 +21,19 @@ if TYPE_CHECKING:
 
 def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> "RunSummary":
     from harness.cli import user_error as _fail
-    from harness.commands import run_and_report
+    from harness.commands import project_or_fail, run_and_report
     from harness.results import Evidence
     from harness.scenario import all_scenarios
-    from harness.spec_view import SpecUnavailable, default_spec_path, load
+    from harness.spec_view import SpecUnavailable, load
     from harness.targets.local import LocalTarget
 
-    spec_path = spec or default_spec_path()
-    force_app = project_path("force-app")
+    # The project found from the current folder: the tool's own repository works on its
+    # default spec and force-app as always; a client project on its own; a --spec other than
+    # the project's is rendered into the state folder, never over the committed force-app.
+    project = project_or_fail(spec)
+    spec_path = project.spec
+    force_app = source_dir(project)
+    shown = project.relative(force_app)
     steps: list[tuple[str, float]] = []
 
     def step(label: str, action) -> object:
@@ -53,15 +58,16 @@ def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> 
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         console.print("[bold]>[/bold] sfpay local up (orgsim + stripesim), in the background", highlight=False)
-        started_stack = pool.submit(local_up)
-        step(f"sfpay generate --spec {spec_path.name}", lambda: checked(["generate", "--spec", str(spec_path), "--out", str(force_app)], "generating"))
-        step("sfpay validate force-app", lambda: checked(["validate", str(force_app)], "validating"))
+        started_stack = pool.submit(local_up, project)
+        step(f"sfpay generate --spec {project.relative(spec_path)} --out {shown}",
+             lambda: checked(["generate", "--spec", str(spec_path), "--out", str(force_app)], "generating", cwd=project.root))
+        step(f"sfpay validate {shown}", lambda: checked(["validate", str(force_app)], "validating", cwd=project.root))
         stack, _ = step("local stack ready", started_stack.result)
-    step("sfpay deploy --org local (CumulusCI)", lambda: checked(["deploy", "--org", "local"], "deploying", timeout=600))
+    step("sfpay deploy --org local (CumulusCI)", lambda: deploy_local(project))
 
-    target = LocalTarget(spec_view, spec_path=spec_path, deploy=False, console=console, stack=stack)
+    target = LocalTarget(spec_view, spec_path=spec_path, deploy=False, console=console, stack=stack, project=project)
     for label, seconds in steps:
         target.add_fact(Evidence("note", f"demo step: {label}", f"{seconds:.1f} s"))
-    summary, _ = run_and_report(target, spec_view, all_scenarios(), report_dir, console)
+    summary, _ = run_and_report(target, spec_view, all_scenarios(), report_dir, console, project.root)
     return summary
 

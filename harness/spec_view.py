@@ -144,6 +144,10 @@ def load(spec_path: Path) -> SpecView:
 
 
 def default_spec_path() -> Path:
-    from sfpay.paths import PROJECT_ROOT
+    """The spec of the project found from the current folder (sfpay.project)."""
+    from sfpay.project import ProjectError, discover
 
-    return PROJECT_ROOT / "specs" / "ct-nonprofit.yml"
+    try:
+        return discover().spec
+    except ProjectError as exc:
+        raise SpecUnavailable(str(exc)) from None

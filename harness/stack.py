@@ -14,9 +14,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.targets.base import TargetError
+
+if TYPE_CHECKING:
+    from sfpay.project import Project
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,15 @@ def parse_stack_details(text: str) -> StackDetails:
     return StackDetails(**values, ca_cert=ca, raw=data)
 
 
-def sfpay(args: list[str], *, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run `sfpay ARGS` in a child process with the same interpreter and project."""
-    from sfpay.paths import PROJECT_ROOT
+def sfpay(args: list[str], *, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `sfpay ARGS` in a child process with the same interpreter, in the project's root
+    (so it finds the same project, spec and state folder); default: the project found from
+    the current folder."""
+    if cwd is None:
+        from sfpay.project import find_root
 
-    return subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        cwd = find_root(Path.cwd()) or Path.cwd()
+    return subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
@@ -99,18 +106,46 @@ def checked(args: list[str], what: str, **kwargs: Any) -> tuple[str, float]:
     return result.stdout, seconds
 
 
-def local_up() -> tuple[StackDetails, float]:
-    """Start the local stack, or reuse the running one; return its details."""
-    stdout, seconds = checked(["local", "up", "--json"], "starting the local stack")
+def current_project(spec: Path | None = None) -> "Project":
+    """The project found from the current folder (and --spec), or TargetError naming where
+    it looked."""
+    from sfpay.project import ProjectError, discover
+
+    try:
+        return discover(spec)
+    except ProjectError as exc:
+        raise TargetError(str(exc)) from None
+
+
+def local_up(project: "Project | None" = None) -> tuple[StackDetails, float]:
+    """Start the project's local stack for its spec, or reuse the running one; return its details."""
+    project = project or current_project()
+    stdout, seconds = checked(["local", "up", "--json", "--spec", str(project.spec)], "starting the local stack",
+                              cwd=project.root)
     return parse_stack_details(stdout), seconds
 
 
-def deploy_local() -> float:
-    _, seconds = checked(["deploy", "--org", "local"], "deploying to the local org through CumulusCI", timeout=600)
+def source_dir(project: "Project") -> Path:
+    """Where the metadata of `project.spec` is: the project's package directory for its own
+    spec; for another spec a build folder in the state folder, so trying a spec never
+    rewrites the project's committed force-app."""
+    from sfpay.paths import state_dir
+
+    if project.own_spec:
+        return project.package_dir
+    return state_dir(project.root).resolve() / "builds" / project.spec.stem / "force-app"
+
+
+def generate(project: "Project") -> float:
+    _, seconds = checked(["generate", "--spec", str(project.spec), "--out", str(source_dir(project))], "generating",
+                         cwd=project.root)
     return seconds
 
 
-def project_path(relative: str) -> Path:
-    from sfpay.paths import PROJECT_ROOT
-
-    return PROJECT_ROOT / relative
+def deploy_local(project: "Project | None" = None) -> float:
+    project = project or current_project()
+    args = ["deploy", "--org", "local", "--spec", str(project.spec)]
+    if not project.own_spec:
+        args += ["--path", str(source_dir(project))]
+    _, seconds = checked(args, "deploying to the local org through CumulusCI", timeout=600, cwd=project.root)
+    return seconds

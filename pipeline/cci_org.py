@@ -1,8 +1,10 @@
-"""Child-process entry point that registers an org in the project's CumulusCI keychain by
-JWT, with CumulusCI's own classes (`python -m pipeline.cci_org register ...`).
+"""Child-process entry point that checks CumulusCI logs in to an org by JWT, with
+CumulusCI's own classes (`python -m pipeline.cci_org register ...`).
 
 Run by `pipeline.local_org.register_local_org` with SFDX_CLIENT_ID / SFDX_HUB_KEY in the
-environment; prints one JSON line (no token) on success.
+environment; prints one JSON line (no token) on success. The org is not saved (the
+environment keychain saves nothing): it is defined in each `cci` environment, see
+LocalOrgLink.environment.
 """
 
 from __future__ import annotations
@@ -19,17 +21,12 @@ def register(name: str, instance_url: str, username: str, emulated: bool) -> dic
 
     runtime = CliRuntime(load_keychain=True)
     keychain = runtime.keychain
-    try:
-        keychain.remove_org(name)
-    except OrgNotFound:
-        pass
     config = {"instance_url": instance_url, "username": username}
     if emulated:
         # Read by the flows' `when:` to skip installing the (emulated) Stripe connector.
         config["sfpay_emulated"] = True
     org_config = OrgConfig(config, name, keychain=keychain, global_org=False)
     org_config.refresh_oauth_token(keychain)  # the JWT bearer grant, then userinfo + Organization
-    org_config.save()
     return {"org_name": name, "org_id": org_config.org_id, "username": org_config.username,
             "instance_url": org_config.instance_url, "org_type": org_config.org_type}
 

@@ -43,10 +43,71 @@ def redact(line: str) -> str:
 
 
 def find_project_root(start: Path) -> Path:
-    for directory in (start, *start.parents):
-        if (directory / "cumulusci.yml").is_file():
-            return directory
-    raise DeployCommandError(f"No cumulusci.yml in {start} or any parent folder: run sfpay deploy from the project.")
+    """The project found from `start` (sfpay.project), which must hold a cumulusci.yml."""
+    from sfpay.project import find_root
+
+    start = start.resolve()
+    root = find_root(start)
+    if root is None:
+        for directory in (start, *start.parents):
+            if (directory / "cumulusci.yml").is_file():
+                return directory
+        raise DeployCommandError(f"no sfpay project in {start} or any folder above it (looked for sfpay.yml, "
+                                 "sfdx-project.json and cumulusci.yml): run sfpay deploy from the project")
+    if not (root / "cumulusci.yml").is_file():
+        raise DeployCommandError(f"cumulusci.yml not found: {root / 'cumulusci.yml'} (the project at {root}); "
+                                 "`sfpay init --force` writes one")
+    return root
+
+
+@dataclass
+class Target:
+    """What a deploy works on: the project, and the spec and source folder when they are not
+    the project's own (each becomes `-o <task>__<option>` of the CumulusCI flow)."""
+
+    root: Path
+    spec: Path | None = None
+    path: Path | None = None
+
+    def flow_options(self, steps: list[str]) -> list[str]:
+        options: list[str] = []
+        wanted = {"check_generated": {"spec": self.spec, "path": self.path}, "install_connector": {"spec": self.spec},
+                  "validate_metadata": {"path": self.path}, "deploy_source": {"path": self.path},
+                  "smoke_check": {"path": self.path}}
+        for task, values in wanted.items():
+            if task in steps:
+                options += [x for name, value in values.items() if value is not None
+                            for x in ("-o", f"{task}__{name}", str(value))]
+        return options
+
+
+def resolve_target(spec: Path | None, path: Path | None, start: Path | None = None) -> Target:
+    from sfpay.project import ProjectError, discover
+
+    start = start or Path.cwd()
+    if spec is None:
+        return Target(find_project_root(start), None, path.resolve() if path else None)
+    try:
+        project = discover(spec, start)
+    except ProjectError as exc:
+        raise DeployCommandError(str(exc)) from None
+    root = find_project_root(project.root)
+    return Target(root, project.spec, path.resolve() if path else None)
+
+
+def check_local_stack(org: str, root: Path, state_dir: Path) -> None:
+    """`--org local` deploys into the stack of this state folder: refuse when it serves
+    another project (a shared SFPAY_STATE_DIR), instead of overwriting that project's org."""
+    if org != "local":
+        return
+    from orgsim.local import stack
+
+    state = stack.load_state_from(state_dir)
+    if state is not None:
+        try:
+            stack.check_project(state, str(root.resolve()))
+        except stack.StackError as exc:
+            raise DeployCommandError(str(exc)) from None
 
 
 def flow_steps(cumulusci_yml: Path, flow: str) -> list[str]:
@@ -70,11 +131,12 @@ class DeployOutcome:
 
 
 def run_flow(org: str, production: bool, check_only: bool, project_root: Path, state_dir: Path,
-             on_line=None, env: dict[str, str] | None = None) -> DeployOutcome:
+             on_line=None, env: dict[str, str] | None = None, target: Target | None = None) -> DeployOutcome:
     """Run the flow in a `cci` child process; `on_line(step_index, task_name, line)` sees
     every (redacted) output line."""
     flow = FLOWS[(production, check_only)]
     steps = flow_steps(project_root / "cumulusci.yml", flow)
+    extra = target.flow_options(steps) if target is not None else []
     child_env = cci_environment(project_root, env)
     link = load_link(state_dir, org)
     if link is not None:
@@ -85,7 +147,7 @@ def run_flow(org: str, production: bool, check_only: bool, project_root: Path, s
     with tempfile.TemporaryDirectory(prefix="sfpay-deploy-") as tmp:
         report_path = Path(tmp) / "report.json"
         child_env[REPORT_ENV] = str(report_path)
-        command = [sys.executable, "-m", "cumulusci", "flow", "run", flow, "--org", org, "--no-prompt"]
+        command = [sys.executable, "-m", "cumulusci", "flow", "run", flow, "--org", org, "--no-prompt", *extra]
         tail: list[str] = []
         step_index, task_name = -1, ""
         with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
@@ -119,7 +181,8 @@ def failing_step_output(tail: list[str], limit: int = 40) -> list[str]:
     return section[-limit:]
 
 
-def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
+def deploy(org: str, production: bool, check_only: bool, verbose: bool, spec: Path | None = None,
+           path: Path | None = None) -> int:
     """The command body: progress on stderr, result on stdout; returns the exit code."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -127,15 +190,17 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
     from sfpay.paths import state_dir
 
     out, err = Console(), Console(stderr=True)
+    state = state_dir()
     try:
-        project_root = find_project_root(Path.cwd())
+        target = resolve_target(spec, path)
+        project_root = target.root
         flow = FLOWS[(production, check_only)]
         steps = flow_steps(project_root / "cumulusci.yml", flow)
+        check_local_stack(org, project_root, state)
     except DeployCommandError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 1
 
-    state = state_dir()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                         TimeElapsedColumn(), console=err, transient=False)
     with progress:
@@ -147,7 +212,7 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool) -> int:
             if verbose:
                 progress.console.print(line, markup=False, highlight=False)
 
-        outcome = run_flow(org, production, check_only, project_root, state, on_line=on_line)
+        outcome = run_flow(org, production, check_only, project_root, state, on_line=on_line, target=target)
         if outcome.returncode == 0:
             progress.update(bar, completed=len(steps), description=f"{flow} on {org}: done")
 

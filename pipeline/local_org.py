@@ -4,8 +4,10 @@ real org.
 `sfpay local up` calls `register_local_org(link, project_root)` once the org server is
 healthy. Registration runs CumulusCI's own code in a child process: an OrgConfig with the
 instance URL and username, `refresh_oauth_token` (with `SFDX_CLIENT_ID` / `SFDX_HUB_KEY` set,
-that is CumulusCI's JWT grant, `cumulusci.oauth.salesforce.jwt_session`), then `save()` into
-the project's CumulusCI keychain as org `local`. From then on
+that is CumulusCI's JWT grant, `cumulusci.oauth.salesforce.jwt_session`). The org is not
+saved in CumulusCI's keychain (~/.cumulusci/<project name>/, shared by every checkout of a
+project name): it is defined in each `cci` child's environment (`CUMULUSCI_ORG_LOCAL`) from
+the link kept in the project's own state folder. From then on
 
     sfpay deploy --org local                         # sets the environment itself
     eval "$(sfpay cci-env)" && cci flow run deploy_sandbox --org local
@@ -41,8 +43,16 @@ class LocalOrgLink:
     org_name: str = DEFAULT_ORG_NAME
 
     def environment(self) -> dict[str, str]:
-        """What a `cci` process needs to refresh this org's token by JWT."""
+        """What a `cci` process needs to use this org: the org itself, defined in the
+        environment (CumulusCI reads `CUMULUSCI_ORG_<name>` before its keychain files:
+        https://cumulusci.readthedocs.io/en/stable/headless.html), and the JWT settings to
+        log in. Nothing is saved in ~/.cumulusci, so each project's `local` org lives in that
+        project's own state folder and two projects (or checkouts) never share one."""
+        org = {"instance_url": self.instance_url, "username": self.username, "sfpay_emulated": True}
         env = {
+            org_env_var(self.org_name): json.dumps(org, sort_keys=True),
+            # The user's keychain, with environment orgs first and never saved (pipeline.keychain).
+            "CUMULUSCI_KEYCHAIN_CLASS": "pipeline.keychain.EnvironmentOrgsKeychain",
             "SFDX_CLIENT_ID": self.client_id,
             "SFDX_HUB_KEY": Path(self.private_key_path).read_text(encoding="utf-8"),
             # CumulusCI signs the JWT for this audience ("the login URL"); the local org's
@@ -52,6 +62,10 @@ class LocalOrgLink:
         if self.ca_bundle_path:
             env["REQUESTS_CA_BUNDLE"] = self.ca_bundle_path
         return env
+
+
+def org_env_var(org_name: str) -> str:
+    return "CUMULUSCI_ORG_" + org_name.upper()
 
 
 def link_path(state_dir: Path) -> Path:
@@ -85,25 +99,33 @@ def cci_environment(project_root: Path, base: dict[str, str] | None = None) -> d
     """
     env = dict(os.environ if base is None else base)
     env["CUMULUSCI_AUTO_DETECT"] = "1"
+    # Orgs defined in the environment win and are never saved (pipeline.keychain), unless
+    # the user chose a keychain class of their own.
+    env.setdefault("CUMULUSCI_KEYCHAIN_CLASS", "pipeline.keychain.EnvironmentOrgsKeychain")
     # CumulusCI logs through rich, which wraps at 80 columns when not on a terminal; a wide
     # line keeps one log record per line for the progress parser and the log file.
     env["COLUMNS"] = "200"
     env["CUMULUSCI_REPO_ROOT"] = str(project_root.resolve())
-    env.setdefault("PYTHONPATH", "")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(project_root.resolve()), env["PYTHONPATH"]) if p)
+    # The `class_path` tasks are sfpay's own: the child imports them from where this sfpay
+    # runs (never from the project folder, whose own folders could shadow them).
+    code_root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (code_root, env.get("PYTHONPATH", "")) if p)
     return env
 
 
 def register_local_org(link: LocalOrgLink, project_root: Path, state_dir: Path | None = None,
                        base_env: dict[str, str] | None = None, timeout: float = 120) -> dict:
     """Register (or re-register, e.g. after the server moved port) the local org with
-    CumulusCI. Returns what CumulusCI learnt about the org (org id, username, instance URL)."""
+    CumulusCI: check that CumulusCI logs in by JWT, then keep the link in the project's state
+    folder (the org is defined from it in each `cci` environment, never saved in the keychain).
+    Returns what CumulusCI learnt about the org (org id, username, instance URL)."""
     if not (project_root / "cumulusci.yml").is_file():
         raise RegistrationError(f"{project_root} has no cumulusci.yml: register the local org from the sfpay project.")
     if state_dir is not None:
         save_link(link, state_dir)
     env = cci_environment(project_root, base_env)
     env.update(link.environment())
+    env.pop(org_env_var(link.org_name))  # the child defines the org itself, to test the login
     command = [sys.executable, "-m", "pipeline.cci_org", "register", "--name", link.org_name,
                "--instance-url", link.instance_url, "--username", link.username]
     result = subprocess.run(command, cwd=project_root, env=env, capture_output=True, text=True, timeout=timeout)
@@ -116,8 +138,8 @@ def register_local_org(link: LocalOrgLink, project_root: Path, state_dir: Path |
 
 def unregister_local_org(project_root: Path, state_dir: Path, base_env: dict[str, str] | None = None,
                          timeout: float = 60) -> bool:
-    """Forget the local org (`sfpay local down`): the link file and the keychain entry.
-    Returns False if none was registered."""
+    """Forget the local org (`sfpay local down`): the link file, and a keychain entry an
+    older sfpay saved. Returns False if none was registered."""
     link = load_link(state_dir)
     if link is None:
         return False

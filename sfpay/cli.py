@@ -9,6 +9,7 @@ imports its heavy dependencies lazily, inside the command bodies).
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 # Order is the order of `sfpay --help`.
 COMMAND_MODULES = (
+    "sfpay.init_command",
     "generator.cli",
     "validator.cli",
     "pipeline.cli",
@@ -45,6 +47,8 @@ def build_app() -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        # -h everywhere (click passes help_option_names down to every sub-command's context).
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
     for module_name in COMMAND_MODULES:
         try:
@@ -74,10 +78,27 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def plain_help(command) -> None:
+    """Click's own help layout for `command` and all below it: two columns that wrap at the
+    terminal width. Typer's rich panels give the option column a fixed share and cut long
+    option names and help with an ellipsis at 80 columns."""
+    command.rich_markup_mode = None
+    for sub in getattr(command, "commands", {}).values():
+        if not sub.short_help and sub.help:
+            # The whole first sentence, wrapped, rather than click's cut at ~45 characters.
+            first = " ".join(sub.help.strip().split("\n\n")[0].split())
+            sub.short_help = re.split(r"(?<=\.)\s", first, maxsplit=1)[0]
+        plain_help(sub)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in SELF_PARSING_COMMANDS:
         module_name, function_name = SELF_PARSING_COMMANDS[args[0]].split(":")
         run = getattr(importlib.import_module(module_name), function_name)
         raise SystemExit(run(args[1:]))
-    get_app()(args=args, prog_name="sfpay")
+    import typer
+
+    command = typer.main.get_command(get_app())
+    plain_help(command)
+    command(args=args, prog_name="sfpay")

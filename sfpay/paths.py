@@ -1,18 +1,53 @@
-"""Where the project keeps things: vendored data, templates and local state."""
+"""Where things are: the data shipped with sfpay (package resources) and the state folder.
+
+Data is found with importlib.resources, never relative to a checkout, so an installed wheel
+works from any directory. `templates/` and `vendor/` sit at the top of the repository and are
+installed as the packages `sfpay.templates` and `sfpay.vendor` (see setup.py).
+"""
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VENDOR_DIR = PROJECT_ROOT / "vendor"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+def resource(package: str, *parts: str) -> Path:
+    """A file or folder shipped in `package`, as a real path (sfpay is installed unpacked:
+    Jinja2, lxml and lark read from the file system)."""
+    found = files(package).joinpath(*parts)
+    if not isinstance(found, Path):
+        raise RuntimeError(f"sfpay's data must be installed on disk, not zipped: {package}/{'/'.join(parts)}")
+    return found
+
+
+VENDOR_DIR = resource("sfpay.vendor")
+TEMPLATES_DIR = resource("sfpay.templates")
 WSDL_PATH = VENDOR_DIR / "salesforce-metadata-api-v66.wsdl"
 CONNECTOR_CATALOG_PATH = VENDOR_DIR / "stripe-connector-catalog.json"
 STRIPE_FIXTURES_PATH = VENDOR_DIR / "stripe-api-fixtures.json"
 
+# The tool's own source checkout, for tests and benchmarks only: code that runs for a user
+# never reads or writes here (an installed sfpay has no checkout).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-def state_dir() -> Path:
-    """Project-local state folder (local stack, org database, reports). Override with SFPAY_STATE_DIR."""
-    return Path(os.environ.get("SFPAY_STATE_DIR", Path.cwd() / ".sfpay"))
+
+def tool_checkout() -> Path | None:
+    """The sfpay repository this code runs from, or None when sfpay is installed from a wheel."""
+    if (PROJECT_ROOT / "setup.py").is_file() and (PROJECT_ROOT / "templates" / "__init__.py").is_file():
+        return PROJECT_ROOT
+    return None
+
+
+def state_dir(project_root: Path | None = None) -> Path:
+    """The project's state folder (local stack, org database, deploy logs, builds): `.sfpay`
+    at `project_root`, or at the project found from the current directory (the current
+    directory when there is none). SFPAY_STATE_DIR overrides it."""
+    override = os.environ.get("SFPAY_STATE_DIR")
+    if override:
+        return Path(override)
+    if project_root is None:
+        from sfpay.project import find_root
+
+        project_root = find_root(Path.cwd()) or Path.cwd()
+    return project_root / ".sfpay"

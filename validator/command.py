@@ -18,8 +18,11 @@ def build_parser():
     from validator.reporters import FORMATS
 
     parser = argparse.ArgumentParser(prog="sfpay validate", description=HELP)
-    parser.add_argument("path", nargs="?", default="force-app",
-                        help="package directory, SFDX project root or single file (default: force-app)")
+    parser.add_argument("path", nargs="?", default=None,
+                        help="package directory, SFDX project root or single file (default: the "
+                             "project's package directory, found from the current folder)")
+    parser.add_argument("--spec", default=None,
+                        help="validate the package directory of this spec's project")
     parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default="text",
                         help="report format (default: text)")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
@@ -55,12 +58,16 @@ def run(argv: list[str]) -> int:
     from validator.schema.wsdl_slice import WsdlError
     from validator.source_tree import SourceTreeError
 
-    path = Path(options.path)
+    try:
+        path = _default_path(options.path, options.spec)
+    except ValueError as exc:
+        sys.stderr.write(f"sfpay validate: error: {exc}\n")
+        return 1
     try:
         if options.config_path is not None:
             chosen = Path(options.config_path)
             if not chosen.is_file():
-                raise SourceTreeError(f"{chosen}: configuration file not found")
+                raise SourceTreeError(f"{chosen.resolve()}: configuration file not found (--config)")
         else:
             chosen = find_config(path if path.exists() else Path.cwd())
         config = load_config(chosen, set(BY_ID))
@@ -75,6 +82,24 @@ def run(argv: list[str]) -> int:
     else:
         sys.stdout.write(text)
     return 1 if report.failed(options.strict) else 0
+
+
+def _default_path(given: str | None, spec: str | None):
+    """PATH as given, else the package directory of the project found from the current
+    folder (or of --spec's project), else force-app as before."""
+    from pathlib import Path
+
+    if given is not None:
+        return Path(given)
+    from sfpay.project import ProjectError, discover, find_root, package_dir
+
+    try:
+        if spec is not None:
+            return discover(Path(spec)).package_dir
+        root = find_root(Path.cwd())
+        return package_dir(root) if root is not None else Path("force-app")
+    except ProjectError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _write_atomically(path, text: str) -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 from validator.source_tree import MetadataFile, SourceTree
 from validator.xmlio import child, children, line_of, local, text
 
-KNOWN_FIELDS_PATH = Path(__file__).parent / "data" / "known_fields.yml"
+from sfpay.paths import resource  # noqa: E402
+
+KNOWN_FIELDS_PATH = resource("validator", "data", "known_fields.yml")
 
 
 @dataclass

@@ -57,7 +57,7 @@ class SourceTree:
 def package_directories(path: Path) -> list[Path]:
     """The package directories to validate: those of sfdx-project.json at `path`, else `path`."""
     if not path.exists():
-        raise SourceTreeError(f"{path}: no such file or directory")
+        raise SourceTreeError(f"{path.resolve()}: no such file or directory (the SFDX folder, project or file to validate)")
     if path.is_file():
         return [path]
     project_file = path / "sfdx-project.json"

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SLICE_PATH = Path(__file__).with_name("sequences.json")
+from sfpay.paths import resource  # noqa: E402
+
+SLICE_PATH = resource("generator.schema", "sequences.json")
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 METADATA_NS = "http://soap.sforce.com/2006/04/metadata"

@@ -1,6 +1,10 @@
-"""Defaults that reproduce the seed's client: CT Nonprofit Alliance, a US nonprofit.
+"""Defaults that reproduce the seed's setup (a US nonprofit) without naming any client.
 
 Kept apart from the model so the model reads as a schema and this file as one org's setup.
+Reminder bodies are signed with `{!Organization.Name}`, the org's own company name (a
+standard merge field of classic email templates:
+https://help.salesforce.com/s/articleView?id=sf.merge_fields_valid.htm), so a spec that
+keeps the default text never sends another client's signature.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ You can pay it securely online here:
 
 If you have already paid, please disregard this message. Thank you for your support.
 
-CT Nonprofit Alliance
+{!Organization.Name}
 """
 
 FALLBACK_BODY = """Dear {account_name},
@@ -25,7 +29,7 @@ You can pay it securely online here:
 {invoice_url}
 
 Thank you,
-CT Nonprofit Alliance
+{!Organization.Name}
 """
 
 NONPROFIT_BODY = """Dear friends at {account_name},
@@ -38,7 +42,7 @@ You can pay it online at any time:
 If your organization needs a different payment arrangement, just reply to this email.
 
 With thanks,
-CT Nonprofit Alliance
+{!Organization.Name}
 """
 
 

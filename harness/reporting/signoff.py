@@ -19,7 +19,9 @@ from harness.context import redact_text
 from harness.reporting.junit import render_junit
 from harness.results import Outcome, RunSummary
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from sfpay.paths import resource  # noqa: E402
+
+TEMPLATES = resource("harness", "templates")
 SCREENSHOTS = "screenshots"  # folder inside the report directory
 
 

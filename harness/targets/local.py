@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 from sfpay.stripe_keys import redact
 
 from harness.results import Evidence
-from harness.stack import StackDetails, deploy_local, local_up
+from harness.stack import StackDetails, current_project, deploy_local, generate, local_up, source_dir
 from harness.targets.base import Budgets, Capability, Connection, Target, TargetError, Webhook
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from harness.spec_view import SpecView
+    from sfpay.project import Project
 
 API_VERSION = "66.0"
 
@@ -33,9 +34,12 @@ class LocalTarget(Target):
                               Capability.WEBHOOK_POST, Capability.REMINDER_WAIT})
 
     def __init__(self, spec: "SpecView", *, spec_path: Path | None = None, deploy: bool = True,
-                 console: "Console | None" = None, stack: StackDetails | None = None):
+                 console: "Console | None" = None, stack: StackDetails | None = None,
+                 project: "Project | None" = None):
         self.spec = spec
         self.spec_path = spec_path
+        # The project whose stack and deploy this is (found from the current folder if not given).
+        self.project = project
         self.deploy = deploy
         self.console = console
         self.stack = stack
@@ -55,13 +59,19 @@ class LocalTarget(Target):
         import stripe
         from simple_salesforce import Salesforce
 
+        project = self.project or current_project(self.spec_path)
         if self.stack is None:
-            self._say("starting (or reusing) the local stack: sfpay local up")
-            self.stack, seconds = local_up()
+            self._say(f"starting (or reusing) the local stack of {project.root}: sfpay local up")
+            self.stack, seconds = local_up(project)
             self._timings.append(Evidence("note", "local stack up", f"{seconds:.1f} s"))
         if self.deploy:
+            if not project.own_spec:
+                # Another spec than the project's: render it into the state folder, never over
+                # the project's committed force-app.
+                self._say(f"generating {project.relative(project.spec)} into {source_dir(project)}")
+                generate(project)
             self._say("deploying through the CumulusCI pipeline: sfpay deploy --org local")
-            seconds = deploy_local()
+            seconds = deploy_local(project)
             self._timings.append(Evidence("note", "deploy through CumulusCI", f"{seconds:.1f} s"))
         stack = self.stack
         sf = Salesforce(instance_url=stack.instance_url, session_id=stack.access_token, version=API_VERSION)

@@ -10,7 +10,9 @@ from lark.exceptions import LarkError, UnexpectedInput
 
 from orgsim.formula.ast import BinOp, Call, Literal, Neg, Ref, number
 
-GRAMMAR = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+from sfpay.paths import resource  # noqa: E402
+
+GRAMMAR = resource("orgsim.formula", "grammar.lark").read_text(encoding="utf-8")
 KEYWORDS = {"TRUE": True, "FALSE": False, "NULL": None}
 
 

@@ -19,21 +19,41 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _spec_info(stack, spec: Optional[Path]):
+    """The stack's settings from the project found from here (or --spec's project); outside
+    any project and without --spec, the defaults, for the current folder."""
+    from sfpay.project import ProjectError, discover, find_root
+
+    if spec is None and find_root(Path.cwd()) is None:
+        return stack.SpecInfo(project_root=str(Path.cwd().resolve()))
+    try:
+        project = discover(spec)
+    except ProjectError as exc:
+        _fail(str(exc))
+    info = stack.spec_info(project.spec)
+    info.project_root = str(project.root)
+    return info
+
+
 @local_app.command("up")
 def up(
-    spec: Optional[Path] = typer.Option(None, "--spec", help="sfpay spec: Stripe account name, webhook events, API version."),
-    jwt_cert: Optional[Path] = typer.Option(None, "--jwt-cert", help="Connected app certificate for the JWT bearer grant."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the connection details (includes credentials)."),
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
+    jwt_cert: Optional[Path] = typer.Option(None, "--jwt-cert", help="Connected app certificate (JWT grant)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the connection details as JSON (secrets too)."),
 ) -> None:
-    """Start stripesim and the org server in the background and print how to connect."""
+    """Start stripesim and the org server in the background and print how to connect.
+
+    The stack belongs to the project found from the current folder (state in its .sfpay/);
+    it takes the Stripe account name, webhook events and API version from the project's spec.
+    """
     from orgsim.local import stack
     from sfpay.stripe_keys import redact
 
     if jwt_cert is not None and not jwt_cert.is_file():
-        _fail(f"--jwt-cert {jwt_cert}: no such file")
+        _fail(f"--jwt-cert: certificate file not found: {jwt_cert.resolve()}")
     try:
-        state, warning = _up(stack, stack.spec_info(spec), jwt_cert)
-        details = stack.connection(state)
+        state, warning = _up(stack, _spec_info(stack, spec), jwt_cert)
+        details = _details(stack, state)
     except stack.StackError as exc:
         _fail(str(exc))
     if warning:
@@ -43,6 +63,7 @@ def up(
     if as_json:
         typer.echo(json.dumps(details, indent=2, sort_keys=True))
         return
+    typer.echo(f"project  {details['project_root']}  (spec {details['spec'] or 'none: defaults'})")
     typer.echo(f"org      {details['instance_url']}  (user {details['username']}; password and token: sfpay local up --json)")
     typer.echo(f"stripe   {details['api_base']}  (key {redact(details['api_key'])})")
     typer.echo(f"webhook  {details['webhook_url']}  (secret whsec_...{details['webhook_secret'][-4:]})")
@@ -65,25 +86,35 @@ def _up(stack, spec_info, jwt_cert: Optional[Path]):
     return stack.up(spec_info, jwt_cert=jwt_cert), None
 
 
+def _details(stack, state) -> dict:
+    """The one JSON shape of `up --json` and `status --json` (docs/orgsim-server.md): the
+    connection details, flat, plus what the stack serves and whether it answers."""
+    report = stack.health(state)
+    details = stack.connection(state, with_token=report["healthy"])
+    return {**details, "running": True, "healthy": report["healthy"],
+            "processes": {"org": report["org"], "stripesim": report["stripesim"]}}
+
+
 @local_app.command("status")
-def status(as_json: bool = typer.Option(False, "--json", help="Print JSON (with connection details when running).")) -> None:
-    """Show whether the local stack runs and answers."""
+def status(as_json: bool = typer.Option(False, "--json", help="Print JSON: the same shape as up --json.")) -> None:
+    """Show whether the local stack runs and answers, and for which project and spec."""
     from orgsim.local import stack
+    from sfpay.paths import state_dir
 
     state = stack.load_state()
     if state is None:
         if as_json:
-            typer.echo(json.dumps({"running": False}))
+            typer.echo(json.dumps({"running": False, "healthy": False, "state_dir": str(stack.local_dir())}))
         else:
-            typer.echo("local stack: not running (sfpay local up)")
+            typer.echo(f"local stack: not running in {state_dir().resolve()} (sfpay local up)")
         raise typer.Exit(1)
-    report = stack.health(state)
+    details = _details(stack, state)
+    report = {"healthy": details["healthy"], **details["processes"]}
     if as_json:
-        payload = {"running": True, **report}
-        if report["healthy"]:
-            payload["connection"] = stack.connection(state)
-        typer.echo(json.dumps(payload, indent=2, sort_keys=True))
+        typer.echo(json.dumps(details, indent=2, sort_keys=True))
     else:
+        typer.echo(f"project    {state.project_root or '-'}")
+        typer.echo(f"spec       {state.spec_path or '- (defaults)'}")
         for name, info in (("org", report["org"]), ("stripesim", report["stripesim"])):
             url = info.get("instance_url") or info.get("api_base")
             word = "healthy" if info["healthy"] else ("not answering" if info["running"] else "not running")

@@ -9,17 +9,17 @@ import sys
 import time
 from pathlib import Path
 
-from sfpay.paths import PROJECT_ROOT
-
 
 def start(args: list[str], log_path: Path, env_extra: dict[str, str] | None = None) -> int:
-    """Run `python -m <args>` detached (own session, survives this command), output to `log_path`."""
+    """Run `python -m <args>` detached (own session, survives this command), output to `log_path`.
+
+    The same interpreter finds the same installed sfpay; the process runs in the state
+    folder, so it never depends on (or writes into) the folder it was started from."""
     env = {**os.environ, **(env_extra or {})}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, cwd=str(PROJECT_ROOT), start_new_session=True)
+                                stdin=subprocess.DEVNULL, env=env, cwd=str(log_path.parent), start_new_session=True)
     return proc.pid
 
 

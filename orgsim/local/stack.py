@@ -43,6 +43,14 @@ class StackState:
     webhook_endpoint_id: str
     account_name: str
     state_dir: str
+    # What the stack was started for (empty in a stack.json of an older sfpay).
+    spec_path: str = ""
+    project_root: str = ""
+    webhook_events: tuple[str, ...] = ()
+    stripe_api_version: str = ""
+
+    def __post_init__(self) -> None:
+        self.webhook_events = tuple(self.webhook_events)  # a list once read back from JSON
 
     @property
     def api_base(self) -> str:
@@ -58,6 +66,12 @@ class SpecInfo:
     account_name: str = DEFAULT_ACCOUNT_NAME
     events: tuple[str, ...] = DEFAULT_EVENTS
     stripe_api_version: str = "2025-04-30"
+    spec_path: str = ""      # absolute; "" when started without a spec
+    project_root: str = ""   # absolute; the project the stack serves
+
+
+class OtherProject(StackError):
+    """The stack in this state folder was started for another project."""
 
 
 def local_dir() -> Path:
@@ -80,7 +94,12 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def load_state() -> StackState | None:
-    path = _state_file()
+    return load_state_from(None)
+
+
+def load_state_from(state_dir: Path | None) -> StackState | None:
+    """The stack recorded in `state_dir` (a project's .sfpay; default: this command's)."""
+    path = _state_file() if state_dir is None else Path(state_dir).resolve() / "local" / "stack.json"
     if not path.exists():
         return None
     return StackState(**json.loads(path.read_text(encoding="utf-8")))
@@ -98,7 +117,8 @@ def spec_info(spec_path: Path | None) -> SpecInfo:
         spec = load_spec(spec_path)
     except SpecError as exc:
         raise StackError(str(exc)) from None
-    return SpecInfo(spec.stripe.account_name, tuple(spec.events), spec.stripe.api_version)
+    return SpecInfo(spec.stripe.account_name, tuple(spec.events), spec.stripe.api_version,
+                    spec_path=str(Path(spec_path).resolve()))
 
 
 def _stripe_version(version: str) -> str:
@@ -131,8 +151,13 @@ def up(spec: SpecInfo, *, jwt_cert: Path | None = None) -> StackState:
     from sfpay.serving import free_port
 
     existing = load_state()
+    if existing is not None:
+        check_project(existing, spec.project_root)
     if existing is not None and health(existing)["healthy"]:
-        return existing
+        if _same_spec(existing, spec):
+            return existing
+        # Same project, another spec (or a changed one): the webhook events and the Stripe
+        # Account record follow the spec, so start again (the databases are kept).
     if existing is not None:
         down()
     directory = local_dir()
@@ -172,7 +197,8 @@ def up(spec: SpecInfo, *, jwt_cert: Path | None = None) -> StackState:
         org_pid = processes.start(
             ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log)
         state = StackState(stripe_pid, stripe_port, org_pid, org_port, stripe_key, endpoint.id, spec.account_name,
-                           str(directory))
+                           str(directory), spec.spec_path, spec.project_root, tuple(spec.events),
+                           spec.stripe_api_version)
         _write_private(_state_file(), json.dumps(asdict(state), indent=2, sort_keys=True))
         _wait(lambda: httpx.get(f"{state.instance_url}/_orgsim/health", verify=str(bundle), timeout=2).status_code == 200,
               "the org server", org_log)
@@ -181,6 +207,21 @@ def up(spec: SpecInfo, *, jwt_cert: Path | None = None) -> StackState:
         down()
         raise
     return state
+
+
+def check_project(state: StackState, project_root: str) -> None:
+    """Refuse to serve one project's stack to another (a shared SFPAY_STATE_DIR): it holds
+    the other project's metadata, webhook events and Stripe Account record."""
+    if state.project_root and project_root and Path(state.project_root) != Path(project_root):
+        raise OtherProject(
+            f"the local stack in {state.state_dir} was started for the project {state.project_root} "
+            f"(spec {state.spec_path or 'none'}), not for {project_root}: stop it with `sfpay local down` "
+            f"from {state.project_root}, or give this project its own state folder (unset SFPAY_STATE_DIR)")
+
+
+def _same_spec(state: StackState, spec: SpecInfo) -> bool:
+    return (state.account_name == spec.account_name and state.spec_path == spec.spec_path
+            and tuple(state.webhook_events) == tuple(spec.events) and state.stripe_api_version == spec.stripe_api_version)
 
 
 def access_token(state: StackState) -> str:
@@ -265,6 +306,8 @@ def connection(state: StackState, *, with_token: bool = True) -> dict:
         "api_key": state.stripe_api_key,
         "stripe_account_name": state.account_name,
         "state_dir": state.state_dir,
+        "spec": state.spec_path or None,
+        "project_root": state.project_root or None,
     }
 
 

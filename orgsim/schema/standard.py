@@ -9,7 +9,9 @@ from ruamel.yaml import YAML
 
 from orgsim.schema.model import SYSTEM_FIELDS, FieldDef, Schema, SObjectDef
 
-DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "standard_objects.yml"
+from sfpay.paths import resource  # noqa: E402
+
+DATA_PATH = resource("orgsim", "data", "standard_objects.yml")
 
 
 @lru_cache(maxsize=1)

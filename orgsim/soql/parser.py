@@ -12,7 +12,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from orgsim.soql import ast
 from orgsim.soql.errors import SoqlError, malformed
 
-GRAMMAR_PATH = Path(__file__).with_name("soql.lark")
+from sfpay.paths import resource  # noqa: E402
+
+GRAMMAR_PATH = resource("orgsim.soql", "soql.lark")
 
 # Relative date literals the executor can resolve; the ones taking `:n` are listed separately.
 DATE_LITERALS = frozenset({"TODAY", "YESTERDAY", "TOMORROW"})

@@ -116,7 +116,7 @@ def convert_source(source_dir: Path, out_dir: Path, api_version: str, *, flow_st
     """
     source_dir = Path(source_dir)
     if not source_dir.is_dir():
-        raise ConversionError(source_dir, "source folder not found")
+        raise ConversionError(source_dir, f"source folder not found: {source_dir.resolve()}")
     out_dir.mkdir(parents=True, exist_ok=True)
     conversion = Conversion(root=out_dir, api_version=api_version)
     objects: dict[str, _ObjectParts] = {}

@@ -34,14 +34,16 @@ class InstallConnector(UpdateDependencies):
 
     task_options = {
         **UpdateDependencies.task_options,
-        "spec": {"description": "The spec file. Default: specs/ct-nonprofit.yml"},
+        "spec": {"description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)"},
         "verify_only": {"description": "True: install nothing, only fail if the connector is missing "
                                        "(for check-only runs). Default: False"},
     }
 
     def _init_options(self, kwargs):
         root = Path(self.project_config.repo_root or os.getcwd())
-        spec = (self.task_config.options or {}).get("spec") or kwargs.get("spec") or "specs/ct-nonprofit.yml"
+        from sfpay.project import configured_spec
+
+        spec = (self.task_config.options or {}).get("spec") or kwargs.get("spec") or configured_spec(root)
         self.namespace, self.spec_dependencies = connector_from_spec(root / spec)
         if self.spec_dependencies:
             kwargs = {**kwargs, "dependencies": self.spec_dependencies}

@@ -21,11 +21,21 @@ from pipeline.source_inventory import inventory
 from pipeline.tasks.sfpay_command import run_sfpay
 
 
+def _project_spec(project_config) -> Path:
+    """The project's own spec, found as every sfpay command finds it (sfpay.project)."""
+    from sfpay.project import configured_spec
+
+    root = Path(project_config.repo_root or os.getcwd()).resolve()
+    spec = configured_spec(root)
+    # Relative to the project when inside it, as a user would write it in cumulusci.yml.
+    return spec.relative_to(root) if spec.is_relative_to(root) else spec
+
+
 class GenerateMetadata(BaseTask):
     task_docs = __doc__
 
     task_options = {
-        "spec": {"description": "The spec file. Default: specs/ct-nonprofit.yml", "required": False},
+        "spec": {"description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)", "required": False},
         "path": {"description": "The generated SFDX folder. Default: force-app", "required": False},
         "check": {"description": "True: only verify the folder is up to date (default). "
                                  "False: regenerate it.", "required": False},
@@ -33,7 +43,7 @@ class GenerateMetadata(BaseTask):
 
     def _init_options(self, kwargs):
         super()._init_options(kwargs)
-        self.options["spec"] = self.options.get("spec") or "specs/ct-nonprofit.yml"
+        self.options["spec"] = self.options.get("spec") or str(_project_spec(self.project_config))
         self.options["path"] = self.options.get("path") or "force-app"
         self.options["check"] = process_bool_arg(self.options.get("check", True))
 

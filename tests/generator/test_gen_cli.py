@@ -65,7 +65,8 @@ def test_unreadable_specs_are_user_errors(args, tmp_path):
     result = sfpay("generate", *args, "--out", str(tmp_path / "o"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith(args[1] + ":")
+    # The message names the spec by its absolute path (issue 13: "not found" says where).
+    assert str((PROJECT_ROOT / args[1]).resolve()) in result.stderr
 
 
 def test_check_passes_on_the_committed_tree():

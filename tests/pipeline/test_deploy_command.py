@@ -20,7 +20,7 @@ def test_every_mode_has_its_flow():
 def test_unknown_flow_and_missing_project_are_user_errors(tmp_path):
     with pytest.raises(DeployCommandError, match="flow 'nope' is not defined"):
         flow_steps(ROOT / "cumulusci.yml", "nope")
-    with pytest.raises(DeployCommandError, match="No cumulusci.yml"):
+    with pytest.raises(DeployCommandError, match="no sfpay project in .* cumulusci.yml"):
         find_project_root(tmp_path)
     assert find_project_root(ROOT / "pipeline" / "tasks") == ROOT
 
@@ -40,8 +40,10 @@ def test_cci_env_exports_what_cumulusci_reads(tmp_path):
                            private_key_path=str(key), ca_bundle_path="/x/ca.pem"), tmp_path / "state")
     lines = export_lines("local", tmp_path / "state", ROOT)
     names = [line.split("=", 1)[0] for line in lines]
-    assert names == ["export CUMULUSCI_AUTO_DETECT", "export CUMULUSCI_REPO_ROOT", "export REQUESTS_CA_BUNDLE",
-                     "export SFDX_CLIENT_ID", "export SFDX_HUB_KEY", "export SF_PROD_LOGIN_URL"]
+    # The org itself comes from the environment (CUMULUSCI_ORG_LOCAL), not the shared keychain.
+    assert names == ["export CUMULUSCI_AUTO_DETECT", "export CUMULUSCI_KEYCHAIN_CLASS", "export CUMULUSCI_ORG_LOCAL", "export CUMULUSCI_REPO_ROOT",
+                     "export REQUESTS_CA_BUNDLE", "export SFDX_CLIENT_ID", "export SFDX_HUB_KEY",
+                     "export SF_PROD_LOGIN_URL"]
     assert "export SF_PROD_LOGIN_URL=https://127.0.0.1:5555" in lines
     with pytest.raises(DeployCommandError, match="run `sfpay local up` first"):
         export_lines("other", tmp_path / "state", ROOT)

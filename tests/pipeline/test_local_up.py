@@ -39,6 +39,13 @@ def test_local_up_connects_cumulusci_by_jwt(project, cci_env, monkeypatch, sfpay
         assert info.returncode == 0, info.stdout + info.stderr
         assert result.state.instance_url in info.stdout
         assert env["SFDX_HUB_KEY"].startswith("-----BEGIN PRIVATE KEY-----")
+        # Issue 13: the local org is this project's alone. CumulusCI's keychain is keyed by the
+        # project *name* (~/.cumulusci/<name>/), shared by every checkout and by two clients of
+        # one name, so nothing of the local org may be saved there.
+        from pathlib import Path
+
+        saved = list((Path(cci_env["HOME"]) / ".cumulusci").rglob("local.org"))
+        assert saved == [], f"the local org was saved in the shared keychain: {saved}"
 
         assert forget_cumulusci_org(project) is True
         gone = sfpay(project, cci_env, "cci-env")

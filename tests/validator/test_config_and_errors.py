@@ -80,7 +80,9 @@ def test_missing_path_is_a_clear_error():
     result = run_validate("no-such-dir", cwd=FIXTURES)
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr == "sfpay validate: error: no-such-dir: no such file or directory\n"
+    # Issue 13: the absolute path, and what was looked for.
+    assert result.stderr == (f"sfpay validate: error: {(FIXTURES / 'no-such-dir').resolve()}: no such file or "
+                             "directory (the SFDX folder, project or file to validate)\n")
 
 
 def test_broken_sfdx_project_json_is_a_clear_error(tmp_path):

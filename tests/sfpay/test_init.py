@@ -1,0 +1,96 @@
+"""`sfpay init`: a client project that works as written, and no trace of the default client."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from sfpay.paths import PROJECT_ROOT
+
+DEFAULT_CLIENT = "CT Nonprofit"
+
+
+def _sfpay(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SFPAY_STATE_DIR"}
+    result = subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def _mentions(root: Path, text: str) -> list[str]:
+    return [str(p.relative_to(root)) for p in sorted(root.rglob("*"))
+            if p.is_file() and text in p.read_text(encoding="utf-8", errors="replace")]
+
+
+def test_init_generate_validate_and_no_default_client(tmp_path):
+    made = _sfpay(tmp_path, "init", "acme", "--client", "Acme Foundation", "--currency", "jpy")
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "acme"
+    for name in ("sfpay.yml", "sfdx-project.json", "cumulusci.yml", ".gitignore", ".github/workflows/sfpay.yml",
+                 "README.md"):
+        assert (project / name).is_file(), name
+    spec = YAML(typ="safe").load((project / "sfpay.yml").read_text())
+    assert spec["stripe"]["account_name"] == "Acme Foundation" and spec["currency"]["code"] == "jpy"
+    assert "#" in (project / "sfpay.yml").read_text()  # commented for the consultant
+    assert ".sfpay/" in (project / ".gitignore").read_text()
+    cci = YAML(typ="safe").load((project / "cumulusci.yml").read_text())
+    assert cci["project"]["name"] == "acme-foundation"
+    assert "ct-nonprofit" not in (project / "cumulusci.yml").read_text()
+
+    # From a sub-folder: the project is found by walking up.
+    (project / "force-app").mkdir()
+    generated = _sfpay(project / "force-app", "generate")
+    assert generated.returncode == 0, generated.stderr
+    assert _sfpay(project, "validate").returncode == 0
+    assert _mentions(project, DEFAULT_CLIENT) == []
+    assert _mentions(project, "Acme Foundation")  # the spec's client is where the spec put it
+
+
+def test_generated_cumulusci_yml_has_the_tool_s_own_tasks_and_flows(tmp_path):
+    assert _sfpay(tmp_path, "init", "p").returncode == 0
+    theirs = YAML(typ="safe").load((tmp_path / "p" / "cumulusci.yml").read_text())
+    ours = YAML(typ="safe").load((PROJECT_ROOT / "cumulusci.yml").read_text())
+    assert theirs["tasks"] == ours["tasks"] and theirs["flows"] == ours["flows"]
+
+
+def test_workflow_validates_prs_deploys_main_and_gates_production(tmp_path):
+    assert _sfpay(tmp_path, "init", "p").returncode == 0
+    workflow = YAML(typ="safe").load((tmp_path / "p" / ".github/workflows/sfpay.yml").read_text())
+    assert "pull_request" in workflow["on"] and workflow["on"]["push"]["branches"] == ["main"]
+    jobs = workflow["jobs"]
+    assert jobs["sandbox"]["environment"] == "sandbox" and jobs["sandbox"]["needs"] == "validate"
+    assert jobs["production"]["environment"] == "production" and jobs["production"]["needs"] == "sandbox"
+
+
+def test_init_refuses_a_non_empty_folder_unless_forced(tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "notes.txt").write_text("mine")
+    refused = _sfpay(tmp_path, "init", "p")
+    assert refused.returncode == 1
+    assert str((tmp_path / "p").resolve()) in refused.stderr.replace("\n", "") and "--force" in refused.stderr
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == ["notes.txt"]
+    assert _sfpay(tmp_path, "init", "p", "--force").returncode == 0
+    assert (tmp_path / "p" / "notes.txt").read_text() == "mine"
+
+
+def test_bad_currency_writes_nothing(tmp_path):
+    refused = _sfpay(tmp_path, "init", "p", "--currency", "dollars")
+    assert refused.returncode == 1 and "currency" in refused.stderr
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("client", ["Other Org", "Zaibatsu: Tokyo"])
+def test_spec_defaults_carry_no_default_client(tmp_path, client):
+    # A minimal spec: everything else is a default, including the fallback reminder.
+    spec = tmp_path / "sfpay.yml"
+    spec.write_text(f"stripe:\n  account_name: {json.dumps(client)}\n", encoding="utf-8")
+    result = _sfpay(tmp_path, "generate", "--spec", str(spec), "--out", str(tmp_path / "force-app"))
+    assert result.returncode == 0, result.stderr
+    assert _mentions(tmp_path / "force-app", DEFAULT_CLIENT) == []

@@ -1,0 +1,1 @@
+"""The Metadata API XML Schema slice the validator checks against (vendor WSDL)."""
