@@ -87,8 +87,9 @@ class ScenarioContext:
     def redact(self, text: str) -> str:
         return redact_text(text, self.connection.secrets)
 
-    def note(self, kind: str, label: str, value: Any) -> None:
-        self._recorder.evidence.append(Evidence(kind, label, self.redact(str(value))))
+    def note(self, kind: str, label: str, value: Any, url: str | None = None) -> None:
+        self._recorder.evidence.append(Evidence(kind, label, self.redact(str(value)),
+                                                self.redact(url) if url else None))
 
     def elapsed(self) -> float:
         return round(time.monotonic() - self._recorder.started, 3)

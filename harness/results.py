@@ -26,6 +26,7 @@ class Evidence:
     kind: str  # "salesforce", "stripe", "email", "limits", "note"
     label: str
     value: str
+    url: str | None = None  # where a reviewer opens it: the record in the org, the hosted invoice page
 
 
 @dataclass(frozen=True)

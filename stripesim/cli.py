@@ -20,6 +20,9 @@ def register(app: typer.Typer) -> None:
         rate_limit: Optional[float] = typer.Option(
             None, "--rate-limit", help="Requests per second per key before 429 (Stripe test mode: 25). Off by default."
         ),
+        account_name: str = typer.Option(
+            "stripesim", "--account-name", help="Business name on invoices, the hosted page and emails."
+        ),
     ) -> None:
         """Run the local Stripe API emulator (customers, invoices, events, webhooks, test clocks)."""
         import sys
@@ -36,6 +39,7 @@ def register(app: typer.Typer) -> None:
                 db_path=db,
                 api_version=api_version or DEFAULT_API_VERSION,
                 rate_limit=rate_limit,
+                account_name=account_name,
             )
         except (UnsafeStripeKey, ValueError) as exc:
             err.print(f"[red]error:[/red] {exc}")

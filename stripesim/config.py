@@ -34,6 +34,8 @@ class SimConfig:
     idempotency_ttl_seconds: int = 24 * 3600
     # Background sweep (overdue invoices, auto-finalization) period, in seconds.
     sweep_seconds: float = 1.0
+    # The business name invoices carry (`account_name`) and the hosted page, PDF and emails show.
+    account_name: str = "stripesim"
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -43,6 +45,9 @@ class SimConfig:
             if not key.startswith("sk_test_"):
                 raise ValueError("--api-key: the emulator takes secret test keys (sk_test_...), not restricted keys")
         self.api_keys = keys
+        if not self.account_name.strip():
+            raise ValueError("--account-name: give the business name payers see (not empty)")
+        self.account_name = self.account_name.strip()
 
 
 def account_id_for(key: str) -> str:

@@ -74,6 +74,10 @@ class SimAdmin:
     def advance_clock(self, seconds: float) -> dict:
         return self._call("POST", "/_sim/clock/advance", {"seconds": seconds})
 
+    def account(self, name: str | None = None) -> dict:
+        """The business name payers see (`{"name": ...}`); `name=` sets it for this key's account."""
+        return self._call("POST", "/_sim/account", {"name": name}) if name is not None else self._call("GET", "/_sim/account")
+
     def reset(self) -> None:
         self._call("POST", "/_sim/reset")
 

@@ -98,13 +98,18 @@ class OrgDriver:
         )
         return [row for row in rows if needle in (row.get(f"{ns}__Request_Body__c") or "")]
 
+    def record_url(self, sobject: str, record_id: str) -> str:
+        """The record's page in Lightning Experience: `/lightning/r/{object}/{id}/view`, the URL of a
+        standard__recordPage (https://developer.salesforce.com/docs/platform/lightning-components/guide/components-navigation-page-types.html)."""
+        return f"https://{self.sf.sf_instance}/lightning/r/{sobject}/{record_id}/view"
+
     # Writes --------------------------------------------------------------------------
     def create_account(self, *, customer_id: str | None = None, email: str | None = None) -> str:
         record: dict[str, Any] = {"Name": self.ctx.unique_name("account")}
         if customer_id:
             record[self.spec.customer_id_field] = customer_id
         result = self.sf.Account.create(record)
-        self.ctx.note("salesforce", "Account", result["id"])
+        self.ctx.note("salesforce", "Account", result["id"], self.record_url("Account", result["id"]))
         return result["id"]
 
     def opportunity_record(self, account_id: str, amount: Decimal | int | float | None, *,
@@ -128,7 +133,7 @@ class OrgDriver:
         flows stop before Stripe without one). `payer_email`: True for a generated address, an
         address, or None/False for no contact role."""
         result = self.sf.Opportunity.create(self.opportunity_record(account_id, amount, **kwargs))
-        self.ctx.note("salesforce", "Opportunity", result["id"])
+        self.ctx.note("salesforce", "Opportunity", result["id"], self.record_url("Opportunity", result["id"]))
         if payer_email:
             self.add_payer(result["id"], account_id, self.payer_address() if payer_email is True else payer_email)
         return result["id"]

@@ -22,6 +22,7 @@ from harness.results import Outcome, RunSummary
 from sfpay.paths import resource  # noqa: E402
 
 TEMPLATES = resource("harness", "templates")
+SCREENSHOTS = "screenshots"  # folder inside the report directory
 
 
 class ReportLeak(RuntimeError):
@@ -40,12 +41,32 @@ def _environment():
         keep_trailing_newline=True,
     )
     env.filters["md"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    env.filters["link"] = safe_link
     return env
 
 
-def _context(summary: RunSummary) -> dict:
+def safe_link(url: str | None) -> str | None:
+    """Only web links are rendered as links; anything else (`javascript:`, `data:`) stays plain text."""
+    if url and url.startswith(("https://", "http://")) and not any(c in url for c in " \n\"'<>`|()"):
+        return url
+    return None
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    path: str  # relative to the report directory
+    caption: str
+
+
+def _screenshot(path: Path) -> Screenshot:
+    words = path.stem.split("-", 1)[-1] if path.stem[:2].isdigit() else path.stem
+    return Screenshot(f"{SCREENSHOTS}/{path.name}", words.replace("-", " ").replace("_", " "))
+
+
+def _context(summary: RunSummary, screenshots: list[Path] | None = None) -> dict:
     return {
         "summary": summary,
+        "screenshots": [_screenshot(path) for path in screenshots or []],
         "Outcome": Outcome,
         "counts": {outcome.value: summary.count(outcome) for outcome in Outcome},
         "verdict": "READY for go-live" if summary.ok and summary.count(Outcome.SKIPPED) == 0
@@ -57,8 +78,8 @@ def render_markdown(summary: RunSummary) -> str:
     return _environment().get_template("signoff.md.j2").render(**_context(summary))
 
 
-def render_html(summary: RunSummary) -> str:
-    return _environment().get_template("signoff.html.j2").render(**_context(summary))
+def render_html(summary: RunSummary, screenshots: list[Path] | None = None) -> str:
+    return _environment().get_template("signoff.html.j2").render(**_context(summary, screenshots))
 
 
 @dataclass(frozen=True)
@@ -70,11 +91,14 @@ class ReportPaths:
     json: Path
 
 
-def write_reports(summary: RunSummary, directory: Path, secrets: list[str]) -> ReportPaths:
-    """Render all formats into a temporary folder beside `directory`, then move it into place."""
+def write_reports(summary: RunSummary, directory: Path, secrets: list[str],
+                  screenshots: list[Path] | None = None) -> ReportPaths:
+    """Render all formats into a temporary folder beside `directory`, then move it into place.
+
+    `screenshots` (PNG files, e.g. from tests/browser/) are copied into `screenshots/` and shown in the HTML."""
     rendered = {
         "signoff.md": render_markdown(summary).encode(),
-        "signoff.html": render_html(summary).encode(),
+        "signoff.html": render_html(summary, screenshots).encode(),
         "junit.xml": render_junit(summary),
         "results.json": (json.dumps(summary.to_dict(), indent=2, sort_keys=True) + "\n").encode(),
     }
@@ -87,6 +111,10 @@ def write_reports(summary: RunSummary, directory: Path, secrets: list[str]) -> R
     try:
         for name, content in rendered.items():
             (staging / name).write_bytes(content)
+        if screenshots:
+            (staging / SCREENSHOTS).mkdir()
+            for shot in screenshots:
+                shutil.copyfile(shot, staging / SCREENSHOTS / shot.name)
         if directory.exists():
             shutil.rmtree(directory)
         os.replace(staging, directory)

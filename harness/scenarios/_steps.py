@@ -26,7 +26,7 @@ def invoiced_opportunity(ctx: "ScenarioContext", amount: Decimal | int = Decimal
     opportunity_id = ctx.org.create_opportunity(account_id, amount, **opportunity_fields)
     opp = ctx.org.wait_for_invoice(opportunity_id)
     invoice_id = opp[ctx.spec.invoice_id_field]
-    ctx.note("stripe", "Invoice", invoice_id)
+    ctx.note("stripe", "Invoice", invoice_id, opp.get(ctx.spec.invoice_url_field) or None)
     return Invoiced(account_id, opportunity_id, opp, invoice_id, ctx.org.account_customer_id(account_id))
 
 

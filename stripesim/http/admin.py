@@ -10,6 +10,7 @@
 | `GET /_sim/webhooks/deliveries` | deliveries with their attempts; `?status=pending|succeeded|failed` |
 | `GET /_sim/clock`, `POST /_sim/clock/advance` | the account clock; `{"seconds": N}` moves it and runs due work |
 | `GET /_sim/sent_emails` | invoice emails Stripe would have sent; `?to=&invoice=&customer=` |
+| `GET/POST /_sim/account` | the business name payers see; `{"name": "Acme Foundation"}` sets it |
 | `POST /_sim/reset` | delete all of this account's data |
 """
 
@@ -26,6 +27,7 @@ from stripesim.errors import StripeError
 from stripesim.http import auth
 from stripesim.http.pipeline import Protocol
 from stripesim.http.responses import error_response, json_response, new_request_id
+from stripesim.resources import account as account_settings
 from stripesim.resources import sent_emails
 from stripesim.webhooks.queue import DEFAULT_SWITCHES, ORDERS, save_switches, switches
 from stripesim.webhooks.worker import DONE_KIND
@@ -160,6 +162,16 @@ def sent_email_list(protocol: Protocol, account: str, request: Request, body: di
         return {"data": sent_emails.listing(op, query)}
 
 
+def account(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+    with protocol.sim.operation(account) as op:
+        if request.method == "POST":
+            unknown = sorted(set(body) - {"name"})
+            if unknown:
+                raise _bad(f"Unknown account setting: {unknown[0]}. Known: name.", unknown[0])
+            account_settings.set_account_name(op, body.get("name"))
+        return {"name": account_settings.account_name(op)}
+
+
 def reset(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
     with protocol.sim.operation(account) as op:
         for kind in ACCOUNT_KINDS:
@@ -183,5 +195,6 @@ def routes(protocol: Protocol) -> list[Route]:
         admin_route(protocol, "/_sim/clock", ["GET"], clock),
         admin_route(protocol, "/_sim/clock/advance", ["POST"], advance_clock),
         admin_route(protocol, "/_sim/sent_emails", ["GET"], sent_email_list),
+        admin_route(protocol, "/_sim/account", ["GET", "POST"], account),
         admin_route(protocol, "/_sim/reset", ["POST"], reset),
     ]

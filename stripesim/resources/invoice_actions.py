@@ -10,6 +10,7 @@ from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import StripeError
 from stripesim.resources import events, sent_emails
+from stripesim.resources.account import account_name
 from stripesim.resources.invoice_model import freeze_customer_fields, recompute_totals, render_invoice
 from stripesim.resources.invoice_state import OPEN, PAID, UNCOLLECTIBLE, VOID, InvoiceStateMachine
 from stripesim.resources.payer_email import require_email_for_delivery
@@ -54,6 +55,11 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
     op.tx.put("hosted", token, {"id": token, "invoice": invoice["id"]})
     invoice["_hosted_token"] = token
     invoice["hosted_invoice_url"] = f"{op.base_url or op.sim.public_url}/i/{op.account}/{token}"
+    # "The link to download the PDF for the invoice. If the invoice has not been finalized yet, this will be
+    # null." (the SDK's Invoice.invoice_pdf); served beside the hosted page (stripesim/http/hosted.py).
+    invoice["invoice_pdf"] = f"{invoice['hosted_invoice_url']}/pdf"
+    # The invoice is issued under the business name of this moment (a later rename leaves it as it was).
+    invoice["account_name"] = account_name(op)
     recompute_totals(invoice)
     if invoice["due_date"] is not None:
         watch(op, invoice, "overdue", invoice["due_date"])
@@ -120,6 +126,7 @@ def pay(op: Operation, invoice: dict, payment_method: str | None, paid_out_of_ba
         # The failure is recorded (attempt, event) even though the request answers 402.
         op.notes["commit_despite_error"] = True
         raise decline_error(card, ids.new_id("charge"))
+    invoice["_paid_with"] = payment_method  # for the hosted page's paid details and receipt
     _mark_paid(op, invoice, now, succeeded_event=True)
     return render_invoice(op, invoice)
 

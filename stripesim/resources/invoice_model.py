@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stripesim import ids
 from stripesim.context import Operation
+from stripesim.resources.account import account_name
 from stripesim.resources.rendering import RENDERERS, public
 
 LINES_SHOWN = 10  # Stripe embeds the first 10 lines; the rest via /v1/invoices/{id}/lines
@@ -16,7 +17,7 @@ def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
         "id": invoice_id,
         "object": "invoice",
         "account_country": "US",
-        "account_name": "stripesim",
+        "account_name": account_name(op),
         "account_tax_ids": None,
         "amount_due": 0,
         "amount_overpaid": 0,

@@ -98,3 +98,42 @@ def test_rewriting_a_report_replaces_it_whole(tmp_path):
     assert not (target / "stale.txt").exists()
     assert "READY for go-live" in (target / "signoff.md").read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def linked() -> ScenarioResult:
+    return ScenarioResult(
+        name="invoice-on-create", number=1, title="Invoice on create", outcome=Outcome.PASSED, reason="ok",
+        duration_seconds=0.4,
+        evidence=[Evidence("salesforce", "Opportunity", "006000000000001AAA",
+                           "https://127.0.0.1:8443/lightning/r/Opportunity/006000000000001AAA/view"),
+                  Evidence("stripe", "Invoice", "in_1", "http://127.0.0.1:12111/i/acct_1/test_abc"),
+                  Evidence("note", "Forged link", "x", "javascript:alert(1)")],
+    )
+
+
+def test_html_report_is_accessible_and_links_records_and_invoices():
+    html = render_html(summary(linked(), passed()))
+    root = etree.fromstring(html.encode(), etree.HTMLParser())
+    assert root.get("lang") == "en"
+    assert root.xpath("//meta[@name='viewport']/@content") == ["width=device-width, initial-scale=1"]
+    assert len(root.xpath("//main")) == 1 and root.xpath("//main//h1")
+    assert all("".join(th.itertext()).strip() for th in root.xpath("//th")), "empty header cell"
+    hrefs = root.xpath("//a/@href")
+    assert "https://127.0.0.1:8443/lightning/r/Opportunity/006000000000001AAA/view" in hrefs
+    assert "http://127.0.0.1:12111/i/acct_1/test_abc" in hrefs
+    assert not any(h.startswith("javascript:") for h in hrefs)  # only http(s) links are rendered
+    markdown = render_markdown(summary(linked()))
+    assert "[`in_1`](http://127.0.0.1:12111/i/acct_1/test_abc)" in markdown
+    assert "javascript:" not in markdown
+
+
+def test_screenshots_are_copied_into_the_report_and_shown(tmp_path):
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    (shots / "01-usd-invoice.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    paths = write_reports(summary(passed()), tmp_path / "run", secrets=[], screenshots=sorted(shots.glob("*.png")))
+    assert (paths.directory / "screenshots" / "01-usd-invoice.png").exists()
+    root = etree.fromstring(paths.html.read_bytes(), etree.HTMLParser())
+    images = root.xpath("//img")
+    assert [img.get("src") for img in images] == ["screenshots/01-usd-invoice.png"]
+    assert images[0].get("alt")

@@ -202,23 +202,6 @@ def test_update_invoice_emits_updated_with_previous_attributes(client):
     assert event.data.previous_attributes.to_dict() == {"description": None, "metadata": {}}
 
 
-def test_hosted_invoice_page_pays_the_invoice(client):
-    _, invoice = make_invoice(client, amount=1234)
-    url = client.v1.invoices.finalize_invoice(invoice.id).hosted_invoice_url
-    page = httpx.get(url)
-    assert page.status_code == 200 and "12.34 USD" in page.text and "<form" in page.text
-    action = re.search(r"action='([^']+)'", page.text).group(1)
-    declined = httpx.post(httpx.URL(url).join(action), data={"payment_method": "pm_card_chargeDeclined"})
-    assert declined.status_code == 402 and "Your card was declined." in declined.text
-    assert client.v1.invoices.retrieve(invoice.id).status == "open"
-    paid = httpx.post(httpx.URL(url).join(action), data={"payment_method": "pm_card_visa"}, follow_redirects=True)
-    assert paid.status_code == 200 and "id='status'>paid<" in paid.text and "<form" not in paid.text
-    assert client.v1.invoices.retrieve(invoice.id).status == "paid"
-    succeeded = client.v1.events.list(params={"type": "invoice.payment_succeeded"}).data[0]
-    assert succeeded.request.id is None  # a customer's payment, not an API request
-    assert httpx.get(url + "x").status_code == 404
-
-
 def test_module_level_sdk_configuration(sim, monkeypatch):
     """The older global style (`stripe.api_key`, `stripe.api_base`) works too."""
     monkeypatch.setattr(stripe, "api_key", sim.api_key)
