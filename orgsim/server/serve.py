@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from orgsim.server.config import ServerConfig
+from orgsim.server.deploy.checks import DeployCheck
 from orgsim.server.settings import SETTINGS_NAME, ServerSettings
 
 
@@ -51,8 +53,9 @@ def settings_path(db: Path) -> Path:
     return db.parent / SETTINGS_NAME
 
 
-def build(db: Path, port: int):
-    """(app, org, config, cert_path, key_path) for a server on `port` over the database `db`."""
+def build(db: Path, port: int, deploy_checks: Sequence[DeployCheck] = ()):
+    """(app, org, config, cert_path, key_path) for a server on `port` over the database `db`;
+    `deploy_checks` come from the code that assembles the server (orgsim/server/deploy/checks.py)."""
     from orgsim.server.app import create_app
     from orgsim.server.tls import ensure_certificate
 
@@ -60,4 +63,5 @@ def build(db: Path, port: int):
     org = open_org(db, settings)
     config = server_config(settings, port, settings_path(db))
     cert, key = ensure_certificate(db.parent)
-    return create_app(org, config, background_interval=1.0, owns_org=True), org, config, cert, key
+    return (create_app(org, config, background_interval=1.0, owns_org=True, deploy_checks=deploy_checks),
+            org, config, cert, key)

@@ -57,3 +57,6 @@ RULES: tuple[Rule, ...] = (
 
 BY_ID = {rule.id: rule for rule in RULES}
 assert len(BY_ID) == len(RULES), "duplicate rule id"
+_UNDECLARED = [rule.id for rule in RULES if not isinstance(rule.enforced_at_deploy, bool)]
+if _UNDECLARED:
+    raise TypeError(f"rules must declare enforced_at_deploy (True/False): {', '.join(_UNDECLARED)}")

@@ -9,6 +9,8 @@ from validator.xmlio import child, children, line_of, text
 
 class FieldUnknown(Rule):
     id = "field-unknown"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     scope = "tree"
     message = (
         "Every field referenced (flows, permission sets, record types, custom fields in email "

@@ -1,4 +1,9 @@
-"""Run the project's validator over a Metadata API zip.
+"""The org server's deploy check: the project's validator over a Metadata API zip.
+
+Injected into the org server by the code that assembles it (`sfpay org serve`, registered in
+sfpay/local/cli.py); orgsim itself imports no validator. Only the rules that declare
+`enforced_at_deploy = True` run (validator/rules/base.py, docs/validator.md): the deploy
+endpoint refuses what a real org refuses, and `sfpay validate` keeps reporting the rest.
 
 The validator reads source format, so the zip is laid out as a package directory first:
 `flows/X.flow` -> `flows/X.flow-meta.xml`, and each `objects/X.object` is decomposed into
@@ -29,15 +34,13 @@ OBJECT_CHILDREN = {
     "listViews": ("ListView", "listViews", "listView"),
 }
 HEADER = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-# Validator rules about project practice that a Salesforce deploy does not enforce: fields
-# deploy without a permission set, Flow Builder saves flows without fault paths or with
-# unreachable elements, hard-coded values are legal, and callout placement fails at run time
-# (the core emulates that failure when the flow runs). The deploy endpoint refuses what a
-# real org refuses; `sfpay validate` keeps reporting these.
-NOT_ENFORCED_BY_DEPLOY = frozenset({
-    "permset-field-missing", "fault-path-missing", "element-unreachable", "hardcoded-id", "hardcoded-url",
-    "callout-after-dml", "callout-not-async",
-})
+
+
+def not_enforced_by_deploy() -> frozenset[str]:
+    """Ids of the rules a Salesforce deploy does not enforce (each rule says so itself)."""
+    from validator.rules import RULES
+
+    return frozenset(rule.id for rule in RULES if not rule.enforced_at_deploy)
 
 
 @dataclass
@@ -59,7 +62,7 @@ def _source_name(relative: str) -> str | None:
     return relative + "-meta.xml"
 
 
-def _decompose_object(data: bytes, relative: str, target: Path, origins: dict, zip_name: str) -> None:
+def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[str, _Origin], zip_name: str) -> None:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = etree.fromstring(data, parser)
     obj = Path(relative).name[: -len(".object")]
@@ -92,7 +95,9 @@ def _decompose_object(data: bytes, relative: str, target: Path, origins: dict, z
     origins[str(path.resolve())] = _Origin(zip_name, (root.sourceline or 2) - 2)
 
 
-def run_validator(files: dict[str, bytes], prefix: str, known_fields: dict[str, list[str]] | None = None) -> list[Failure]:
+def validator_check(files: dict[str, bytes], prefix: str, known_fields: dict[str, list[str]] | None = None) -> list[Failure]:
+    """A `DeployCheck` (orgsim/server/deploy/checks.py): the validator's ERROR findings of
+    the rules Salesforce enforces at deploy, at the zip's file names and lines."""
     from validator.config import Config
     from validator.engine import validate
     from validator.findings import Severity
@@ -115,7 +120,7 @@ def run_validator(files: dict[str, bytes], prefix: str, known_fields: dict[str, 
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             origins[str(path.resolve())] = _Origin(zip_name)
-        report = validate(target, Config(disabled=set(NOT_ENFORCED_BY_DEPLOY), known_fields=dict(known_fields or {})))
+        report = validate(target, Config(disabled=set(not_enforced_by_deploy()), known_fields=dict(known_fields or {})))
         failures = []
         for finding in report.findings:
             if finding.severity is not Severity.ERROR:
