@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from generator.flow_kinds import FLOW_KINDS
+
 
 @dataclass(frozen=True)
 class RecordTypeView:
@@ -128,7 +130,7 @@ def from_spec(spec, spec_path: str) -> SpecView:
         unpaid_statuses=tuple(spec.reminders.unpaid_statuses),
         record_types=tuple(_reminder_view(rt.developer_name, rt.reminder) for rt in spec.record_types.types),
         fallback_reminder=_reminder_view("", spec.fallback_reminder),
-        flow_names=tuple(getattr(spec.flows, key).api_name for key in ("create", "update", "reminder", "event")),
+        flow_names=tuple(getattr(spec.flows, kind.key).api_name for kind in FLOW_KINDS),
         payer_email_field=spec.fields.payer_email.api_name,
         invoicing_error_field=spec.fields.invoicing_error.api_name,
         retry_field=spec.fields.retry_invoicing.api_name,
