@@ -8,7 +8,6 @@ stack lets scenarios move the clock, read the outbox and governor usage, and bre
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 

@@ -83,7 +83,7 @@ class LocalConnection:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "LocalConnection":
-        return cls(**{f.name: data.get(f.name) for f in fields(cls)})
+        return cls(**{f.name: data.get(f.name) for f in fields(cls)})  # type: ignore[arg-type]  # JSON
 
     @property
     def secrets(self) -> list[str]:
@@ -98,7 +98,7 @@ def spec_info(spec_path: Path | None, project_root: Path | None = None) -> SpecI
     from generator.spec.model import Spec
 
     try:
-        spec = Spec() if spec_path is None else load_spec(spec_path)
+        spec = Spec.model_validate({}) if spec_path is None else load_spec(spec_path)
     except SpecError as exc:
         raise StackError(str(exc)) from None
     return SpecInfo(spec.stripe.account_name, tuple(spec.events), spec.stripe.api_version,
@@ -214,12 +214,13 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         for old in client.webhook_endpoints.list(params={"limit": 100}).data:
             if old.description == ENDPOINT_DESCRIPTION:
                 client.webhook_endpoints.delete(old.id)
-        endpoint = client.webhook_endpoints.create(params={
+        params: dict[str, Any] = {
             "url": f"https://127.0.0.1:{org_port}{settings.webhook_path}",
             "enabled_events": list(spec.events),
             "api_version": _stripe_version(spec.stripe_api_version),
             "description": ENDPOINT_DESCRIPTION,
-        })
+        }
+        endpoint = client.webhook_endpoints.create(params=params)  # type: ignore[arg-type]  # the spec's events
         settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = api_base, stripe_key, endpoint.secret
         if jwt_cert is not None:
             settings.jwt_public_key_file = str(jwt_cert.resolve())
