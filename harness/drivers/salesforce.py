@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -188,7 +190,40 @@ class OrgDriver:
             probe, timeout=self.ctx.budgets.invoice_seconds,
             what=f"Opportunity {opportunity_id}: {spec.invoice_id_field} written back", timing=timing,
             observed=lambda: self.explain_no_invoice(opportunity_id),
+            failure=self.invoicing_failure(opportunity_id),
         )
+
+    def invoicing_failure(self, opportunity_id: str) -> "Callable[[], str | None]":
+        """A probe for `ctx.wait_for(failure=...)`: what the org reports once it gives up on invoicing
+        this Opportunity from now on (a new Sync Log, or a new value in the invoicing error field),
+        so a wait fails the moment the failure is known instead of at the end of its budget.
+        Failures recorded before the call (e.g. the one a retry answers) do not count."""
+        spec = self.spec
+        ns = spec.namespace
+        since = self.server_now - dt.timedelta(seconds=1)
+        old_logs = {row["Id"] for row in self.sync_logs_mentioning(opportunity_id, since)}
+        old_error = self.opportunity(opportunity_id).get(spec.invoicing_error_field)
+        last_log_check = [0.0]
+
+        def new_logs() -> list[dict[str, Any]]:
+            return [row for row in self.sync_logs_mentioning(opportunity_id, since) if row["Id"] not in old_logs]
+
+        def reported() -> str | None:
+            error = self.opportunity(opportunity_id).get(spec.invoicing_error_field)
+            logs: list[dict[str, Any]] = []
+            if error and error != old_error:
+                logs = new_logs()
+            elif time.monotonic() - last_log_check[0] >= 1:  # Sync Logs are a wider query: once a second
+                last_log_check[0] = time.monotonic()
+                logs = new_logs()
+            if not logs and not (error and error != old_error):
+                return None
+            parts = [f"{spec.invoicing_error_field} = {error!r}"] if error and error != old_error else []
+            parts += [f"Sync Log {log['Id']}: {log.get(f'{ns}__Message__c')} {log.get(f'{ns}__Error_Details__c') or ''}".rstrip()
+                      for log in logs[-2:]]
+            return "; ".join(parts)
+
+        return reported
 
     def explain_no_invoice(self, opportunity_id: str) -> str:
         """What the org shows for an Opportunity that got no invoice: its gate fields and any Sync Log."""
