@@ -54,6 +54,8 @@ class SpecView:
     retry_field: str = "Stripe_Retry_Invoicing__c"
     previous_invoice_field: str = "Stripe_Previous_Invoice_ID__c"
     sends_invoice: bool = True
+    flows_active: bool = True  # flows.status: Draft deploys flows that never run
+    record_types_created: bool = True  # false: the spec expects the org to have them already
     unusable_customer: str = "recreate"
 
     # Connector objects (BRIEF 4); their names follow the namespace.
@@ -161,6 +163,8 @@ def from_spec(spec, spec_path: str) -> SpecView:
         previous_invoice_field=spec.fields.previous_invoice_id.api_name,
         sends_invoice=spec.invoicing.send_invoice and spec.invoicing.collection_method == "send_invoice",
         unusable_customer=spec.invoicing.unusable_customer,
+        flows_active=spec.flows.status == "Active",
+        record_types_created=spec.record_types.create,
     )
 
 

@@ -30,6 +30,7 @@ class OrgDriver:
         self.ctx = ctx
         self.sf = ctx.sf
         self.spec = ctx.spec
+        self._stages: list[str] | None = None
 
     # Reads ---------------------------------------------------------------------------
     def query(self, soql: str) -> list[dict[str, Any]]:
@@ -69,6 +70,29 @@ class OrgDriver:
         field = self.spec.customer_id_field
         rows = self.query(f"SELECT Id, {field} FROM Account WHERE Id = {soql_quote(account_id)}")
         return rows[0].get(field) if rows else None
+
+    def stage_values(self) -> list[str]:
+        """The org's active Opportunity stages (describe, read once per run)."""
+        if self._stages is None:
+            describe = self.sf.Opportunity.describe()
+            field = next((f for f in describe["fields"] if f["name"] == "StageName"), None)
+            self._stages = [v["value"] for v in (field or {}).get("picklistValues", []) if v.get("active", True)]
+        return self._stages
+
+    def eligible_stage(self) -> str:
+        """The first of the spec's eligible stages the org has. A spec may name stages the org
+        is expected to have already; when it has none of them, the scenario is skipped, saying so."""
+        spec = self.spec
+        present = [stage for stage in spec.eligible_stages if stage in self.stage_values()]
+        if not present:
+            self.ctx.skip(f"the org has none of the spec's eligible stages ({', '.join(spec.eligible_stages)}); "
+                          f"its stages are {', '.join(self.stage_values())}")
+        return present[0]
+
+    def existing_record_types(self, developer_names: list[str]) -> list[str]:
+        from_org = {row["DeveloperName"] for row in self.query(
+            "SELECT DeveloperName FROM RecordType WHERE SobjectType = 'Opportunity'")}
+        return [name for name in developer_names if name in from_org]
 
     def record_type_id(self, developer_name: str) -> str:
         rows = self.query(
@@ -119,7 +143,7 @@ class OrgDriver:
         record: dict[str, Any] = {
             "Name": self.ctx.unique_name("opp"),
             "AccountId": account_id,
-            "StageName": stage or self.spec.eligible_stages[0],
+            "StageName": stage or self.eligible_stage(),
             "CloseDate": (self.server_now.date() + dt.timedelta(days=30)).isoformat(),
         }
         if amount is not None:

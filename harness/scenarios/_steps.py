@@ -57,14 +57,26 @@ def ineligible_stage(ctx: "ScenarioContext") -> str:
     """An active Opportunity stage of the org outside the spec's gate (and not the won stage);
     the scenario is skipped, with the reason, when the spec invoices in every stage."""
     spec = ctx.spec
-    describe = ctx.sf.Opportunity.describe()
-    stage_field = next((f for f in describe["fields"] if f["name"] == "StageName"), None)
-    values = [v["value"] for v in (stage_field or {}).get("picklistValues", []) if v.get("active", True)]
+    values = ctx.org.stage_values()
     outside = [v for v in values if v not in spec.eligible_stages and v != spec.won_stage]
     if not outside:
         ctx.skip(f"every active Opportunity stage of the org ({', '.join(values) or 'none listed'}) is in the spec's "
                  f"gate or is the won stage: there is no ineligible stage to try")
     return outside[0]
+
+
+def record_types_in_org(ctx: "ScenarioContext") -> list[str]:
+    """The spec's record types to use. With `record_types.create: false` the spec expects the org
+    to have them; those it lacks are noted (a sandbox normally has them, the local org may not)."""
+    spec = ctx.spec
+    wanted = [rt.developer_name for rt in spec.record_types]
+    if spec.record_types_created:
+        return wanted  # deployed by sfpay: a missing one is a failed deploy, reported where it is used
+    present = ctx.org.existing_record_types(wanted)
+    missing = [name for name in wanted if name not in present]
+    if missing:
+        ctx.note("note", "Record types the spec expects but the org lacks (record_types.create: false)", ", ".join(missing))
+    return present
 
 
 def reminder_offset_seconds(ctx: "ScenarioContext") -> int:

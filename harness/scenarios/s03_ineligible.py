@@ -19,11 +19,11 @@ class Ineligible(Scenario):
         since = ctx.org.server_now - dt.timedelta(seconds=5)
         cases = {
             f"stage {stage}": (spec.amount(), stage),
-            "amount 0": (Decimal("0"), spec.eligible_stages[0]),
+            "amount 0": (Decimal("0"), ctx.org.eligible_stage()),
         }
         if spec.below_minimum() > 0:
             cases[f"amount {spec.money(spec.below_minimum())} (under the minimum {spec.money(spec.minimum_amount)})"] = (
-                spec.below_minimum(), spec.eligible_stages[0])
+                spec.below_minimum(), ctx.org.eligible_stage())
         created = {}
         for label, (amount, stage) in cases.items():
             account_id = ctx.org.create_account()
