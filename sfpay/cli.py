@@ -67,7 +67,7 @@ def get_app() -> typer.Typer:
 
 
 def __getattr__(name: str):
-    # `from sfpay.cli import app` (tests, CumulusCI tasks) gets the fully registered app.
+    # `from sfpay.cli import app` (tests) gets the fully registered app.
     if name == "app":
         return get_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
