@@ -142,12 +142,30 @@ def load(text: str) -> Any:
     try:
         check_characters(text)
         check_structure(text)
-        return YAML(typ="rt").load(text)
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _text_dates_constructor()
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlInputError(mark.line + 1 if mark else 0, f"YAML syntax error: {exc.problem}") from None
     except YAMLError as exc:
         raise YamlInputError(0, f"YAML error: {exc}") from None
+
+
+def _text_dates_constructor() -> type:
+    """ruamel's round-trip constructor, with timestamps kept as the text written.
+
+    ruamel turns an unquoted `2025-02-30` into datetime.date and raises ValueError on the
+    impossible day; every date in sfpay's YAML is meant as text anyway (the spec checks
+    dates itself, with the key's line).
+    """
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class TextDates(RoundTripConstructor):
+        pass
+
+    TextDates.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+    return TextDates
 
 
 def read(path: Any) -> Any:

@@ -47,19 +47,8 @@ def smallest_unit(amount_ref: str, exponent: int) -> str:
     return f"ROUND({scaled}, 0)"
 
 
-# Stripe's zero- and three-decimal currencies (https://docs.stripe.com/currencies).
-ZERO_DECIMAL = {
-    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
-    "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
-}
-THREE_DECIMAL = {"bhd", "jod", "kwd", "omr", "tnd"}
-
-
 def currency_exponent(code: str, explicit: int | None) -> int:
-    if explicit is not None:
-        return explicit
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
+    # Stripe's decimals per currency live with the spec checks (generator.spec.stripe_facts).
+    from generator.spec.stripe_facts import exponent
+
+    return explicit if explicit is not None else exponent(code)
