@@ -48,7 +48,7 @@ def smallest_unit(amount_ref: str, exponent: int) -> str:
 
 
 def currency_exponent(code: str, explicit: int | None) -> int:
-    # Stripe's decimals per currency live with the spec checks (generator.spec.stripe_facts).
-    from generator.spec.stripe_facts import exponent
+    # Stripe's decimals per currency live with the spec checks (generator.facts.stripe_api).
+    from generator.facts.stripe_api import exponent
 
     return explicit if explicit is not None else exponent(code)

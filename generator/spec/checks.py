@@ -220,7 +220,7 @@ RULES = (
 
 
 # --- Rules Salesforce or Stripe would enforce only at deploy or call time (issue 14, item 14).
-# Their sources are in generator.spec.salesforce_facts and generator.spec.stripe_facts.
+# Their sources are in generator.facts.salesforce_limits and generator.facts.stripe_api.
 
 def _named_components(spec: Spec) -> Iterator[tuple[str, tuple, str]]:
     """(kind, key path, API name) of every component the spec names; one namespace per kind."""
@@ -282,7 +282,7 @@ def _blank_picklist_values(spec: Spec) -> Iterator[Finding]:
 
 
 def _custom_field_lengths(spec: Spec) -> Iterator[Finding]:
-    from generator.spec.salesforce_facts import CUSTOM_FIELD_NAME_LIMIT
+    from generator.facts.salesforce_limits import CUSTOM_FIELD_NAME_LIMIT
 
     for kind, loc, name in _named_components(spec):
         if not kind.endswith("field"):
@@ -294,7 +294,7 @@ def _custom_field_lengths(spec: Spec) -> Iterator[Finding]:
 
 
 def _api_version(spec: Spec) -> Iterator[Finding]:
-    from generator.spec.salesforce_facts import OLDEST_API_VERSION, WSDL_API_VERSION, api_version_supported
+    from generator.facts.salesforce_limits import OLDEST_API_VERSION, WSDL_API_VERSION, api_version_supported
 
     if not api_version_supported(spec.api_version):
         yield ("api_version",), (
@@ -303,7 +303,7 @@ def _api_version(spec: Spec) -> Iterator[Finding]:
 
 
 def _currency(spec: Spec) -> Iterator[Finding]:
-    from generator.spec.stripe_facts import CURRENCIES, exponent
+    from generator.facts.stripe_api import CURRENCIES, exponent
 
     code = spec.currency.code
     if code not in CURRENCIES:
@@ -320,7 +320,7 @@ def _currency(spec: Spec) -> Iterator[Finding]:
 def _stripe_names(spec: Spec) -> Iterator[Finding]:
     import datetime
 
-    from generator.spec.stripe_facts import SdkUnavailable, api_version_dates, event_types
+    from generator.facts.stripe_api import SdkUnavailable, api_version_dates, event_types
 
     try:
         known_versions, known_events = api_version_dates(), event_types()
@@ -347,7 +347,7 @@ def _recipient_values(spec: Spec) -> Iterator[Finding]:
     import re
 
     from generator.spec.model import ANY_FIELD_NAME, DEVELOPER_NAME
-    from generator.spec.salesforce_facts import EMAIL
+    from generator.facts.salesforce_limits import EMAIL
 
     field_name = re.compile(ANY_FIELD_NAME.removesuffix("$") + r"\Z")
     developer_name = re.compile(DEVELOPER_NAME.removesuffix("$") + r"\Z")
