@@ -37,6 +37,10 @@ class StripeValueUnknown(Rule):
             for node in root.iter("{*}" + tag):
                 subject = child(node, "field") if tag == "filters" else child(node, "leftValueReference")
                 literal = _literal(node) if tag == "filters" else _literal_right(node)
+                operator = child(node, "operator")
+                # Only equality names a whole event type; StartsWith "invoice." is a prefix.
+                if operator is None or operator.text not in ("EqualTo", "NotEqualTo"):
+                    continue
                 if subject is None or literal is None or not (subject.text or "").endswith("Event_Name__c"):
                     continue
                 if literal.text not in events:
