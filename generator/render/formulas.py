@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+# The currency table lives in generator/currency.py (shared with the harness); re-exported here.
+from generator.currency import THREE_DECIMAL, ZERO_DECIMAL, currency_exponent  # noqa: F401
+
 
 def literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -46,9 +49,3 @@ def smallest_unit(amount_ref: str, exponent: int) -> str:
     scaled = merge(amount_ref) if factor == 1 else f"{merge(amount_ref)} * {factor}"
     return f"ROUND({scaled}, 0)"
 
-
-def currency_exponent(code: str, explicit: int | None) -> int:
-    # Stripe's decimals per currency live with the spec checks (generator.facts.stripe_api).
-    from generator.facts.stripe_api import exponent
-
-    return explicit if explicit is not None else exponent(code)
