@@ -83,6 +83,17 @@ def check_settings(s: SandboxSettings, environ: dict[str, str]) -> str:
     return key
 
 
+def rehearsal_time_scale(environ: dict[str, str]) -> float:
+    raw = environ.get("SFPAY_REHEARSAL_TIME_SCALE", "1")
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = 0.0
+    if not 1 <= scale <= 1000:
+        raise TargetError(f"SFPAY_REHEARSAL_TIME_SCALE must be a number from 1 to 1000, not {raw!r}")
+    return scale
+
+
 class SandboxTarget(Target):
     name = "sandbox"
     deploy_hint = "Deploy to the sandbox first (docs/harness.md, runbook steps 2-3)."
@@ -94,7 +105,12 @@ class SandboxTarget(Target):
         # The flows' Stripe calls run on a scheduled path 1 minute after the save, and Salesforce
         # starts due scheduled paths in batches some time after that: allow 5 minutes, and
         # watch things that must not happen for longer than the path's delay.
-        self.budgets = Budgets(invoice_seconds=300, paid_seconds=300, settle_seconds=90, poll_interval=2.0)
+        # A rehearsal against the local stack may run the org's clock faster than real time
+        # (SFPAY_REHEARSAL_TIME_SCALE, e.g. 20: one org minute in three seconds); the budgets
+        # shrink by the same factor. A real sandbox runs at 1.
+        scale = rehearsal_time_scale(self.environ)
+        self.budgets = Budgets(invoice_seconds=300 / scale, paid_seconds=300 / scale, settle_seconds=90 / scale,
+                               poll_interval=2.0 / scale)
         self._stripe_key = check_settings(settings, self.environ)
         self._webhook_secret = self.environ.get("STRIPE_WEBHOOK_SECRET") or None
         caps = set()
