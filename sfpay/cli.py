@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "orgsim.cli",
     "stripesim.cli",
     "harness.cli",
+    "operate.cli",
 )
 
 # Commands that parse their own arguments and are run often from scripts, CI and editors:
