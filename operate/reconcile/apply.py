@@ -8,15 +8,14 @@ re-reads the invoice from Stripe and applies its current status (and the won sta
 one) with its own guards. Each fix also writes a Sync Log saying what reconcile did.
 
 Idempotent: the record's Name is the Stripe event id, and an event already recorded is never
-recorded again (a second run while Flow 4's scheduled path has not run yet reports the fix as
-pending). When Stripe no longer lists the event (it keeps events 30 days:
+recorded again: a second run while Flow 4's scheduled path has not run yet reports the fix as
+pending, and one after the flow stopped on it reports the Sync Log the flow wrote. When Stripe no longer lists the event (it keeps events 30 days:
 https://docs.stripe.com/api/events/list), an event is built from the invoice itself with a
 stable name, `sfpay_reconcile_<invoice>_<status>`: Flow 4 only takes the invoice id from it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -25,7 +24,8 @@ from operate.reconcile.facts import Facts
 from operate.reconcile.findings import Finding
 from operate.reconcile.sources import events_for, retrieve_invoice, soql_quote
 
-PENDING_MINUTES = 15  # a recorded event younger than this is still waiting for Flow 4's scheduled path
+ACTION_PREFIX = "Reconcile:"   # Sync Logs reconcile writes start with this
+
 
 
 def _json_default(value: Any) -> Any:
@@ -46,9 +46,9 @@ def latest_event(client: Any, invoice: Any, event_type: str) -> dict[str, Any]:
           "uncollectible": transitions.get("marked_uncollectible_at")}.get(invoice["status"])
     found = events_for(client, invoice["id"], [event_type], at) if at else []
     if found:
-        return found[0].to_dict()
+        return found[0]
     return {"id": f"sfpay_reconcile_{invoice['id']}_{invoice['status']}", "type": event_type,
-            "data": {"object": invoice.to_dict()}}
+            "data": {"object": invoice}}
 
 
 def _existing(sf: Any, facts: Facts, name: str) -> dict[str, Any] | None:
@@ -56,14 +56,21 @@ def _existing(sf: Any, facts: Facts, name: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def _age_minutes(created: str | None, now: dt.datetime) -> float:
-    if not created:
-        return 0.0
-    stamp = dt.datetime.fromisoformat(created.replace("Z", "+00:00").replace("+0000", "+00:00"))
-    return (now - stamp).total_seconds() / 60
+def _failure_log(sf: Any, facts: Facts, record: dict[str, Any]) -> dict[str, Any] | None:
+    """A Sync Log the event flow wrote about `record` (its fault and note handlers name
+    "Stripe Event <Id>"). Long text areas cannot be filtered in SOQL, so the logs written
+    since the record are read and searched here; they are few."""
+    ns = facts.namespace
+    soql = (f"SELECT Id, {ns}__Action_Taken__c, {ns}__Message__c, {ns}__Error_Details__c FROM {facts.sync_log_object} "
+            f"WHERE CreatedDate >= {record['CreatedDate'].replace('+0000', 'Z')}")
+    for log in sf.query_all_iter(soql):
+        ours = (log.get(f"{ns}__Action_Taken__c") or "").startswith(ACTION_PREFIX)
+        if not ours and f"Stripe Event {record['Id']}" in (log.get(f"{ns}__Error_Details__c") or ""):
+            return log
+    return None
 
 
-def fix(sf: Any, client: Any, facts: Facts, finding: Finding, now: dt.datetime | None = None) -> str:
+def fix(sf: Any, client: Any, facts: Facts, finding: Finding) -> str:
     """Apply one fixable finding; returns what was done (for the report)."""
     invoice = retrieve_invoice(client, finding.invoice_id or "")
     if invoice is None:
@@ -75,11 +82,12 @@ def fix(sf: Any, client: Any, facts: Facts, finding: Finding, now: dt.datetime |
     name = event["id"]
     existing = _existing(sf, facts, name)
     if existing is not None:
-        age = _age_minutes(existing.get("CreatedDate"), now or dt.datetime.now(dt.timezone.utc))
-        if age < PENDING_MINUTES:
-            return f"pending: Stripe Event {existing['Id']} ({name}) recorded {age:.0f} min ago awaits the event flow"
-        return (f"not applied: {name} was recorded as {existing['Id']} but the event flow did not apply it; "
-                "read the Sync Logs that name that record")
+        log = _failure_log(sf, facts, existing)
+        if log is None:
+            return f"pending: Stripe Event {existing['Id']} ({name}) is recorded and awaits the event flow's Stripe path"
+        ns = facts.namespace
+        return (f"not applied: the event flow stopped on Stripe Event {existing['Id']} ({name}): "
+                f"{log.get(f'{ns}__Action_Taken__c')}: {log.get(f'{ns}__Message__c')}")
     created = getattr(sf, facts.event_object).create({
         "Name": name, f"{facts.namespace}__Event_Name__c": event_type,
         f"{facts.namespace}__Request_Body__c": request_body(event)})
@@ -91,7 +99,7 @@ def fix(sf: Any, client: Any, facts: Facts, finding: Finding, now: dt.datetime |
 def _sync_log(sf: Any, facts: Facts, finding: Finding, event_type: str, event_name: str, record_id: str) -> None:
     ns = facts.namespace
     getattr(sf, facts.sync_log_object).create({
-        f"{ns}__Action_Taken__c": f"Reconcile: replayed {event_type}",
+        f"{ns}__Action_Taken__c": f"{ACTION_PREFIX} replayed {event_type}",
         f"{ns}__Message__c": (f"sfpay reconcile found invoice {finding.invoice_id} {finding.stripe_status} in Stripe while "
                               f"the Opportunity showed {finding.org_status or 'no status'} ({finding.kind.value}); it "
                               f"recorded Stripe event {event_name} so the event flow re-reads the invoice and applies it."),

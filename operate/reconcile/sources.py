@@ -90,7 +90,13 @@ def with_backoff(call: Callable[[], Any], on_wait: Callable[[float], None] | Non
     raise AssertionError("unreachable")
 
 
+def plain(obj: Any) -> dict[str, Any]:
+    """A StripeObject as the plain dict Stripe sent (the SDK's objects are not dicts)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
+
+
 def stripe_row(invoice: Any) -> tuple[Any, ...]:
+    invoice = plain(invoice)
     transitions = invoice.get("status_transitions") or {}
     return (invoice["id"], invoice.get("status"), invoice.get("total"), invoice.get("currency"), invoice.get("created"),
             invoice.get("customer") if isinstance(invoice.get("customer"), str) else None, invoice.get("description"),
@@ -116,7 +122,7 @@ def retrieve_invoice(client: Any, invoice_id: str) -> Any | None:
     import stripe
 
     try:
-        return with_backoff(lambda: client.v1.invoices.retrieve(invoice_id))
+        return plain(with_backoff(lambda: client.v1.invoices.retrieve(invoice_id)))
     except stripe.InvalidRequestError as exc:
         if getattr(exc, "http_status", None) == 404 or getattr(exc, "code", None) == "resource_missing":
             return None
@@ -135,7 +141,7 @@ def events_for(client: Any, invoice_id: str, types: list[str], around: int | Non
     found: list[Any] = []
     while True:
         page = with_backoff(lambda: client.v1.events.list(dict(params)))
-        found += [e for e in page.data if (e.data.object or {}).get("id") == invoice_id]
+        found += [plain(e) for e in page.data if plain(e)["data"]["object"].get("id") == invoice_id]
         if not page.has_more or not page.data:
             return found
         params["starting_after"] = page.data[-1].id
