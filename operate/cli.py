@@ -15,6 +15,7 @@ def reconcile_command(
     spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file (field names, statuses, events). Default: the project's."),
     since: Optional[str] = typer.Option(None, "--since", help="Only invoices created on or after this date (YYYY-MM-DD)."),
     apply: bool = typer.Option(False, "--apply", help="Fix stale statuses through the event path (writes Stripe Event and Sync Log records)."),
+    invoice: Optional[list[str]] = typer.Option(None, "--invoice", help="Only these Stripe invoice ids (repeat the option)."),
     output_format: str = typer.Option("table", "--format", help="table, json or csv (on standard output)."),
     allow_live: bool = typer.Option(False, "--allow-live", help="Accept a live Stripe key (production)."),
     api_base: Optional[str] = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."),
@@ -26,7 +27,7 @@ def reconcile_command(
     """
     from operate.reconcile.command import main
 
-    raise typer.Exit(main(org=org, spec=spec, since=since, apply=apply, output_format=output_format,
+    raise typer.Exit(main(org=org, spec=spec, since=since, apply=apply, invoice_ids=invoice or None, output_format=output_format,
                           allow_live=allow_live, api_base=api_base))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ def parse_since(value: str | None) -> dt.date | None:
 
 
 def main(*, org: str, spec: Path | None, since: str | None, apply: bool, output_format: str, allow_live: bool,
-         api_base: str | None) -> int:
+         api_base: str | None, invoice_ids: list[str] | None = None) -> int:
     from rich.console import Console
 
     from operate.cli import EXIT_CLEAN, EXIT_DIFFERENCES, EXIT_ERROR
@@ -68,6 +69,9 @@ def main(*, org: str, spec: Path | None, since: str | None, apply: bool, output_
         if output_format not in FORMATS:
             raise ReconcileError(f"--format {output_format!r}: expected one of {', '.join(FORMATS)}")
         since_date = parse_since(since)
+        bad = [i for i in invoice_ids or [] if not re.fullmatch(r"in_[A-Za-z0-9]+", i)]
+        if bad:
+            raise ReconcileError(f"--invoice {bad[0]!r} is not a Stripe invoice id (in_...)")
         sf, client, facts, who = _connect(org, spec, allow_live, api_base)
         err.print(f"reconcile {who}: " + ("[bold]--apply[/bold]: stale statuses are replayed through the event path "
                                           "(Stripe Event + Sync Log records); nothing else is changed"
@@ -76,7 +80,7 @@ def main(*, org: str, spec: Path | None, since: str | None, apply: bool, output_
         from operate.reconcile.run import reconcile
 
         with RichProgress(err) as progress:
-            result = reconcile(sf, client, facts, since=since_date, apply=apply, progress=progress)
+            result = reconcile(sf, client, facts, since=since_date, apply=apply, progress=progress, invoice_ids=invoice_ids)
     except ReconcileError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return EXIT_ERROR

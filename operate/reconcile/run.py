@@ -101,17 +101,18 @@ def _current(sf: Any, facts: Facts, store: SortStore, opp_id: str | None) -> dic
 
 
 def reconcile(sf: Any, client: Any, facts: Facts, *, since: dt.date | None = None, apply: bool = False,
+              invoice_ids: list[str] | None = None,
               progress: Progress | None = None, on_finding: Callable[[Finding], None] | None = None) -> Result:
     progress = progress or Progress()
     result = Result()
     with SortStore() as store:
-        where = sources.org_query(facts, since).split(" WHERE ", 1)[1]
+        where = sources.org_query(facts, since, invoice_ids).split(" WHERE ", 1)[1]
         progress.phase("Opportunities with an invoice (SOQL)", _count(sf, where))
-        result.org_rows = store.add_org(_counting(sources.opportunities(sf, facts, since), progress))
+        result.org_rows = store.add_org(_counting(sources.opportunities(sf, facts, since, invoice_ids), progress))
         store.add_previous(sources.previous_invoices(sf, facts))
         progress.phase("Stripe invoices" + (f" created since {since}" if since else ""), None)
         waits = lambda seconds: progress.note(f"Stripe rate limit: retrying in {seconds:.1f} s")  # noqa: E731
-        result.stripe_rows = store.add_stripe(_counting((sources.stripe_row(i) for i in sources.invoices(client, since, waits)),
+        result.stripe_rows = store.add_stripe(_counting((sources.stripe_row(i) for i in sources.invoices(client, since, waits, invoice_ids)),
                                                         progress))
         store.index()
         progress.phase("comparing", result.org_rows + result.stripe_rows)

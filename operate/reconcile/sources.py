@@ -30,8 +30,10 @@ def org_fields(facts: Facts) -> list[str]:
             facts.invoiced_amount_field, facts.invoicing_error_field]
 
 
-def org_query(facts: Facts, since: dt.date | None) -> str:
+def org_query(facts: Facts, since: dt.date | None, invoice_ids: list[str] | None = None) -> str:
     where = f"{facts.invoice_id_field} != null"
+    if invoice_ids:
+        where += f" AND {facts.invoice_id_field} IN ({', '.join(soql_quote(i) for i in invoice_ids)})"
     if since is not None:
         # A day's margin for time zones: the invoice date is the org's date of issue, Stripe's
         # `created` a UTC instant. Anything the windows still disagree on is confirmed one by
@@ -49,8 +51,9 @@ def org_row(facts: Facts, record: dict[str, Any]) -> tuple[Any, ...]:
             record.get(facts.invoicing_error_field))
 
 
-def opportunities(sf: Any, facts: Facts, since: dt.date | None) -> Iterator[tuple[Any, ...]]:
-    for record in sf.query_all_iter(org_query(facts, since)):
+def opportunities(sf: Any, facts: Facts, since: dt.date | None,
+                  invoice_ids: list[str] | None = None) -> Iterator[tuple[Any, ...]]:
+    for record in sf.query_all_iter(org_query(facts, since, invoice_ids)):
         yield org_row(facts, record)
 
 
@@ -103,8 +106,16 @@ def stripe_row(invoice: Any) -> tuple[Any, ...]:
             transitions.get(TRANSITION.get(invoice.get("status") or "", ""), None))
 
 
-def invoices(client: Any, since: dt.date | None, on_wait: Callable[[float], None] | None = None) -> Iterator[Any]:
-    """Every invoice (created on or after `since`), newest first, one page in memory at a time."""
+def invoices(client: Any, since: dt.date | None, on_wait: Callable[[float], None] | None = None,
+             invoice_ids: list[str] | None = None) -> Iterator[Any]:
+    """Every invoice (created on or after `since`), newest first, one page in memory at a time;
+    with `invoice_ids`, just those (retrieved one by one)."""
+    if invoice_ids:
+        for invoice_id in invoice_ids:
+            invoice = retrieve_invoice(client, invoice_id)
+            if invoice is not None:
+                yield invoice
+        return
     params: dict[str, Any] = {"limit": PAGE}
     if since is not None:
         params["created"] = {"gte": int(dt.datetime.combine(since, dt.time(), dt.timezone.utc).timestamp())}
