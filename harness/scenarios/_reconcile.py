@@ -49,7 +49,10 @@ def run_reconcile(ctx: "ScenarioContext", invoice_id: str, *, apply: bool = Fals
 
     args = ["reconcile", "--org", org_name(ctx), "--spec", ctx.spec.spec_path, "--invoice", invoice_id,
             "--format", "json"] + (["--apply"] if apply else [])
-    result = sfpay(args, timeout=300)
+    # The local stack's Stripe (the sandbox's comes from the environment verify runs in).
+    stack = getattr(ctx.target, "stack", None)
+    env = {"STRIPE_API_KEY": stack.stripe_api_key, "STRIPE_API_BASE": stack.stripe_api_base} if stack else None
+    result = sfpay(args, timeout=300, env=env)
     shown = "sfpay " + " ".join(args)
     if result.returncode not in (0, 1):
         ctx.fail(f"`{shown}` exited {result.returncode}: {ctx.redact(result.stderr.strip()[-1500:])}")
