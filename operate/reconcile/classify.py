@@ -46,7 +46,7 @@ def compare(facts: Facts, org: Row, inv: Row) -> list[Finding]:
     found: list[Finding] = []
     stripe_status = inv["status"]
     expected = facts.expected_status(stripe_status)
-    if expected is not None and org["status"] != expected:
+    if stripe_status in ("paid", "void", "uncollectible") and org["status"] != expected:
         event = facts.replay_event(stripe_status)
         if org["status"] == facts.status_paid:
             found.append(Finding(Kind.STATUS_CONFLICT, **base,
