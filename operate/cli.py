@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,13 +11,13 @@ EXIT_CLEAN, EXIT_DIFFERENCES, EXIT_ERROR = 0, 1, 2
 
 def reconcile_command(
     org: str = typer.Option(..., "--org", help="CumulusCI org name (`local` for the local stack)."),
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file (field names, statuses, events). Default: the project's."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only invoices created on or after this date (YYYY-MM-DD)."),
+    spec: Path | None = typer.Option(None, "--spec", help="Spec file (field names, statuses, events). Default: the project's."),
+    since: str | None = typer.Option(None, "--since", help="Only invoices created on or after this date (YYYY-MM-DD)."),
     apply: bool = typer.Option(False, "--apply", help="Fix stale statuses through the event path (writes Stripe Event and Sync Log records)."),
-    invoice: Optional[list[str]] = typer.Option(None, "--invoice", help="Only these Stripe invoice ids (repeat the option)."),
+    invoice: list[str] | None = typer.Option(None, "--invoice", help="Only these Stripe invoice ids (repeat the option)."),
     output_format: str = typer.Option("table", "--format", help="table, json or csv (on standard output)."),
     allow_live: bool = typer.Option(False, "--allow-live", help="Accept a live Stripe key (production)."),
-    api_base: Optional[str] = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."),
+    api_base: str | None = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."),
 ) -> None:
     """Compare every Opportunity's Stripe invoice with Stripe and report the differences.
 

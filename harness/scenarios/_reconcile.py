@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from harness.context import ScenarioContext
 
 
-def org_name(ctx: "ScenarioContext") -> str:
+def org_name(ctx: ScenarioContext) -> str:
     """The CumulusCI org reconcile connects to: the local stack's `local`, or the sandbox's --org."""
     if ctx.target.name == "local":
         return "local"
@@ -23,7 +23,7 @@ def org_name(ctx: "ScenarioContext") -> str:
 
 
 @contextlib.contextmanager
-def webhooks_disabled(ctx: "ScenarioContext") -> Iterator[str]:
+def webhooks_disabled(ctx: ScenarioContext) -> Iterator[str]:
     """Disable the org's Stripe webhook endpoint (as Stripe does once its retries run out:
     https://docs.stripe.com/webhooks#retries) and enable it again afterwards."""
     webhook = ctx.connection.webhook
@@ -43,7 +43,7 @@ def webhooks_disabled(ctx: "ScenarioContext") -> Iterator[str]:
             ctx.stripe.v1.webhook_endpoints.update(endpoint_id, {"disabled": False})
 
 
-def run_reconcile(ctx: "ScenarioContext", invoice_id: str, *, apply: bool = False) -> tuple[int, dict[str, Any]]:
+def run_reconcile(ctx: ScenarioContext, invoice_id: str, *, apply: bool = False) -> tuple[int, dict[str, Any]]:
     """`sfpay reconcile --org ... --invoice ID --format json [--apply]`: (exit code, its JSON)."""
     from harness.stack import sfpay
 
@@ -68,13 +68,13 @@ def finding(report: dict[str, Any], invoice_id: str, kind: str) -> dict[str, Any
     return next((f for f in report["findings"] if f["invoice_id"] == invoice_id and f["kind"] == kind), None)
 
 
-def void_value(ctx: "ScenarioContext") -> str:
+def void_value(ctx: ScenarioContext) -> str:
     from generator.spec.loader import load_spec
 
     return load_spec(__import__("pathlib").Path(ctx.spec.spec_path)).fields.payment_status.void
 
 
-def missed_then_reconciled(ctx: "ScenarioContext", change: str) -> str:
+def missed_then_reconciled(ctx: ScenarioContext, change: str) -> str:
     """The invoice changes in Stripe while the endpoint is disabled (`change`: pay or void);
     reconcile finds the stale status read-only, `--apply` replays the event, Flow 4 applies it."""
     from harness.scenarios._steps import invoiced_opportunity

@@ -135,4 +135,4 @@ def _when(timestamp: int | None) -> str:
 
     if not timestamp:
         return "an unknown time"
-    return dt.datetime.fromtimestamp(int(timestamp), dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return dt.datetime.fromtimestamp(int(timestamp), dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

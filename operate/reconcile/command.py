@@ -20,14 +20,20 @@ class RichProgress(Progress):
     one line per phase, so CI logs stay readable."""
 
     def __init__(self, console: Any) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.progress import Progress as Bar
 
         self.console = console
         self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        console=console, transient=False, disable=not console.is_terminal)
         self.task: Any = None
 
-    def __enter__(self) -> "RichProgress":
+    def __enter__(self) -> RichProgress:
         self.bar.__enter__()
         return self
 
@@ -84,7 +90,7 @@ def main(*, org: str, spec: Path | None, since: str | None, apply: bool, output_
     except ReconcileError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - API failures (login expired, Stripe down): one line, exit 2
+    except Exception as exc:
         name = type(exc).__name__
         if not name.startswith(("Salesforce", "Stripe", "APIError", "APIConnection", "Authentication",
                                 "Permission", "InvalidRequest", "RateLimit", "ConnectionError", "SSLError")):
@@ -121,7 +127,12 @@ def _write(result: Any, output_format: str, meta: dict[str, Any], err: Any) -> N
 
 
 def _connect(org: str, spec: Path | None, allow_live: bool, api_base: str | None) -> tuple[Any, Any, Any, str]:
-    from operate.reconcile.connect import local_stripe, org_session, salesforce, stripe_client
+    from operate.reconcile.connect import (
+        local_stripe,
+        org_session,
+        salesforce,
+        stripe_client,
+    )
     from operate.reconcile.facts import load_facts
     from sfpay.paths import state_dir
     from sfpay.project import ProjectError, discover

@@ -81,7 +81,7 @@ def local_stripe(project_root: Path) -> tuple[str, str] | None:
     """stripesim's URL and key from `sfpay local status --json` (the local stack's published
     contract), for `--org local` without STRIPE_API_KEY."""
     result = subprocess.run([sys.executable, "-m", "sfpay", "local", "status", "--json"], cwd=project_root,
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, check=False)
     try:
         data = json.loads(result.stdout)
     except ValueError:

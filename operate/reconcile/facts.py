@@ -43,7 +43,7 @@ class Facts:
     def sync_log_object(self) -> str:
         return f"{self.namespace}__Sync_Log__c"
 
-    def minor_units(self, amount: Decimal | float | int | str) -> int:
+    def minor_units(self, amount: Decimal | float | str) -> int:
         """Major-unit amount -> Stripe's smallest unit, as the flows compute it (ROUND(Amount * 10^exponent, 0))."""
         return int((Decimal(str(amount)) * 10 ** self.exponent).to_integral_value())
 

@@ -111,7 +111,7 @@ def reconcile(sf: Any, client: Any, facts: Facts, *, since: dt.date | None = Non
         result.org_rows = store.add_org(_counting(sources.opportunities(sf, facts, since, invoice_ids), progress))
         store.add_previous(sources.previous_invoices(sf, facts))
         progress.phase("Stripe invoices" + (f" created since {since}" if since else ""), None)
-        waits = lambda seconds: progress.note(f"Stripe rate limit: retrying in {seconds:.1f} s")  # noqa: E731
+        waits = lambda seconds: progress.note(f"Stripe rate limit: retrying in {seconds:.1f} s")
         result.stripe_rows = store.add_stripe(_counting((sources.stripe_row(i) for i in sources.invoices(client, since, waits, invoice_ids)),
                                                         progress))
         store.index()

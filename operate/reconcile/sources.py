@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from operate.reconcile.facts import Facts, ReconcileError
+from operate.reconcile.facts import Facts
 
 PAGE = 100          # Stripe's largest list page
 MAX_RATE_RETRIES = 8
@@ -118,7 +118,7 @@ def invoices(client: Any, since: dt.date | None, on_wait: Callable[[float], None
         return
     params: dict[str, Any] = {"limit": PAGE}
     if since is not None:
-        params["created"] = {"gte": int(dt.datetime.combine(since, dt.time(), dt.timezone.utc).timestamp())}
+        params["created"] = {"gte": int(dt.datetime.combine(since, dt.time(), dt.UTC).timestamp())}
     while True:
         page = with_backoff(lambda: client.v1.invoices.list(dict(params)), on_wait)
         for invoice in page.data:

@@ -54,7 +54,7 @@ class SortStore:
         self.db.close()
         self._dir.cleanup()
 
-    def __enter__(self) -> "SortStore":
+    def __enter__(self) -> SortStore:
         return self
 
     def __exit__(self, *exc: object) -> None:

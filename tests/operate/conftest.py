@@ -14,7 +14,7 @@ import pytest
 from sfpay.paths import PROJECT_ROOT
 from sfpay.serving import free_port
 
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 @dataclass

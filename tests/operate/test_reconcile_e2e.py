@@ -59,7 +59,7 @@ def test_missed_webhooks_are_stale_and_apply_fixes_them_through_flow_4(world) ->
 
 
 def test_orphan_invoice_is_attributed_and_missing_invoice_confirmed(world) -> None:
-    opp, invoice = world.invoiced("Spring Gala")
+    opp, _ = world.invoiced("Spring Gala")
     customer = world.stripe.v1.customers.create({"email": "x@example.org"})
     stray = world.stripe.v1.invoices.create({"customer": customer.id, "description": "Invoice for Spring Gala",
                                              "collection_method": "send_invoice", "days_until_due": 30})
