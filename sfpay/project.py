@@ -55,10 +55,31 @@ def _sfdx_config(root: Path) -> dict:
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_small(path).decode("utf-8"))
+    except RecursionError:
+        raise ProjectError(f"{path}: nested too deeply (expected a project file: JSON with packageDirectories)") from None
     except (OSError, ValueError) as exc:
         raise ProjectError(f"{path}: not readable JSON ({exc})") from None
     return data if isinstance(data, dict) else {}
+
+
+# sfdx-project.json is a few hundred bytes; anything far larger is not a project file.
+MAX_PROJECT_FILE_BYTES = 1024 * 1024
+
+
+def _read_small(path: Path) -> bytes:
+    """A regular file's bytes up to the cap (O_NONBLOCK: a FIFO is refused, never waited on)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError("not a regular file")
+        data = handle.read(MAX_PROJECT_FILE_BYTES + 1)
+    if len(data) > MAX_PROJECT_FILE_BYTES:
+        raise OSError(f"larger than {MAX_PROJECT_FILE_BYTES} bytes")
+    return data
 
 
 def configured_spec(root: Path) -> Path:
@@ -72,7 +93,12 @@ def package_dir(root: Path) -> Path:
     chosen = next((d for d in directories if isinstance(d, dict) and d.get("default")), None)
     chosen = chosen or next((d for d in directories if isinstance(d, dict)), None)
     relative = chosen.get("path") if chosen and isinstance(chosen.get("path"), str) else DEFAULT_PACKAGE_DIR
-    return (root / relative).resolve()
+    resolved = (root / relative).resolve()
+    # generate replaces this folder and validate reads it: "/etc" or "../.." must never be it.
+    if resolved != root.resolve() and root.resolve() not in resolved.parents:
+        raise ProjectError(f"{root / SFDX_PROJECT}: package directory {relative!r} is outside the project "
+                           f"(expected a folder inside {root})")
+    return resolved
 
 
 def discover(spec: Path | None = None, start: Path | None = None) -> Project:

@@ -14,6 +14,31 @@ class MalformedXml(Exception):
         self.message = message
 
 
+# Our own cap, not Salesforce's: the largest generated flow is ~100 kB, so a file beyond this
+# is a mistake (or /dev/zero behind a symlink) and is refused instead of read into memory.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; OSError otherwise, never a hang.
+
+    O_NONBLOCK makes opening a FIFO return at once (the regular-file check then refuses it);
+    devices such as /dev/zero are refused the same way before any read.
+    """
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("not a regular file (expected a metadata file, not a FIFO, device or folder)")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"larger than {limit} bytes (expected a metadata file of a few hundred kB at most)")
+    return data
+
+
 def parse_file(path: Path):
     """The root element of an XML file; MalformedXml (with line) if it is not well-formed."""
     from lxml import etree
@@ -21,9 +46,9 @@ def parse_file(path: Path):
     # No entity expansion and no network: metadata files never need either.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError as exc:
-        raise MalformedXml(0, f"cannot read file: {exc.strerror}") from exc
+        raise MalformedXml(0, f"cannot read file: {exc.strerror or exc}") from exc
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
@@ -34,6 +59,12 @@ def parse_file(path: Path):
         raise MalformedXml(line, f"malformed XML: {message}") from exc
     if root is None:
         raise MalformedXml(1, "malformed XML: the document is empty")
+    if root.getroottree().docinfo.doctype:
+        # Metadata API files are plain XML documents of the metadata namespace; a DOCTYPE only
+        # brings entities (unexpanded here, they would reach the rules as foreign nodes).
+        line = data.count(b"\n", 0, max(data.find(b"<!DOCTYPE"), 0)) + 1
+        raise MalformedXml(line, "malformed XML: a DOCTYPE declaration is not allowed in metadata "
+                                 "(expected no DTD and no entities)")
     return root
 
 

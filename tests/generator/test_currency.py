@@ -33,3 +33,11 @@ def test_same_table_as_stripesim():
 
     assert ZERO_DECIMAL == currencies.ZERO_DECIMAL and THREE_DECIMAL == currencies.THREE_DECIMAL
     assert currencies.SHOWN_WITHOUT_DECIMALS == {"isk"}
+
+
+def test_supported_currencies_same_as_stripesim():
+    # The spec checks' list (generator/facts/stripe_api.py) and the emulator's come from the same page.
+    from generator.facts.stripe_api import CURRENCIES
+    from stripesim.resources.currencies import SUPPORTED
+
+    assert CURRENCIES == SUPPORTED

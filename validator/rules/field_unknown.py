@@ -4,7 +4,7 @@ import re
 
 from validator.flow.references import record_field_uses
 from validator.rules.base import Rule
-from validator.xmlio import child, children, line_of, text
+from validator.xmlio import child, children, line_of, read_regular_file, text
 
 
 class FieldUnknown(Rule):
@@ -77,7 +77,7 @@ class FieldUnknown(Rule):
             content = tree.content_files.get(item.display)
             if content is not None:
                 try:
-                    sources.append((content[1], content[0].read_text(encoding="utf-8", errors="replace"), 1))
+                    sources.append((content[1], read_regular_file(content[0]).decode("utf-8", errors="replace"), 1))
                 except OSError:
                     pass
             for display, body, first_line in sources:
