@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "sfpay.local.cli",
     "stripesim.cli",
     "harness.cli",
+    "operate.cli",
 )
 
 # Commands that parse their own arguments and are run often from scripts, CI and editors:

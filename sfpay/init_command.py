@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 
 WORKFLOW = ".github/workflows/sfpay.yml"
+RECONCILE_WORKFLOW = ".github/workflows/sfpay-reconcile.yml"
 
 
 class InitError(Exception):
@@ -64,6 +65,7 @@ def render_project(client: str, currency: str) -> dict[str, str]:
                                   package_name_yaml=json.dumps(f"{client} Stripe invoicing")),
         ".gitignore": (scaffold / "gitignore").read_text(encoding="utf-8"),
         WORKFLOW: (scaffold / "workflows" / "sfpay.yml").read_text(encoding="utf-8"),
+        RECONCILE_WORKFLOW: (scaffold / "workflows" / "reconcile.yml").read_text(encoding="utf-8"),
         "README.md": template("README.md.j2", client=client),
     }
 

@@ -20,4 +20,6 @@ from harness.scenarios import (  # noqa: F401 - imported for registration
     s17_reissue_fails_midway,
     s18_oversize_event,
     s19_deleted_customer,
+    s20_reconcile_missed_webhook,
+    s21_reconcile_dashboard_void,
 )

@@ -11,11 +11,12 @@ from sfpay.local.stack import LocalConnection
 from harness.targets.base import Budgets, Capability, Connection, Target, TargetError
 
 
-def test_nineteen_scenarios_numbered_in_the_issue_order():
-    # 1-13 from issue 8, 14-19 from issue 12.
+def test_scenarios_numbered_in_the_issue_order():
+    # 1-13 from issue 8, 14-19 from issue 12, 20-21 from issue 16 (reconcile).
     scenarios = all_scenarios()
-    assert [cls.number for cls in scenarios] == list(range(1, 20))
-    assert len({cls.name for cls in scenarios}) == 19
+    assert [cls.number for cls in scenarios] == list(range(1, 22))
+    assert len({cls.name for cls in scenarios}) == 21
+    assert {"reconcile-missed-webhook", "reconcile-dashboard-void"} <= {cls.name for cls in scenarios}
     for cls in scenarios:
         assert cls.title and cls.description and cls.name == cls.name.lower()
         assert cls.requires <= set(Capability.DESCRIPTIONS)
@@ -23,7 +24,7 @@ def test_nineteen_scenarios_numbered_in_the_issue_order():
 
 def test_select_by_name_number_and_comma_list_keeps_registry_order():
     assert [c.name for c in select(["bulk-200", "1"])] == ["invoice-on-create", "bulk-200"]
-    assert len(select(None)) == 19
+    assert len(select(None)) == 21
     with pytest.raises(UnknownScenario, match="unknown scenario 'nope'.*invoice-on-create"):
         select(["nope"])
 

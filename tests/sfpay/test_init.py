@@ -33,7 +33,7 @@ def test_init_generate_validate_and_no_default_client(tmp_path):
     made = _sfpay(tmp_path, "init", "acme", "--client", "Acme Foundation", "--currency", "jpy")
     assert made.returncode == 0, made.stderr
     project = tmp_path / "acme"
-    for name in ("sfpay.yml", "sfdx-project.json", "cumulusci.yml", ".gitignore", ".github/workflows/sfpay.yml",
+    for name in ("sfpay.yml", "sfdx-project.json", "cumulusci.yml", ".gitignore", ".github/workflows/sfpay.yml", ".github/workflows/sfpay-reconcile.yml",
                  "README.md"):
         assert (project / name).is_file(), name
     spec = YAML(typ="safe").load((project / "sfpay.yml").read_text())

@@ -1,0 +1,34 @@
+"""Commands: `sfpay reconcile` (issue 16). Cheap to import: the work happens in the command body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+EXIT_CLEAN, EXIT_DIFFERENCES, EXIT_ERROR = 0, 1, 2
+
+
+def reconcile_command(
+    org: str = typer.Option(..., "--org", help="CumulusCI org name (`local` for the local stack)."),
+    spec: Path | None = typer.Option(None, "--spec", help="Spec file (field names, statuses, events). Default: the project's."),
+    since: str | None = typer.Option(None, "--since", help="Only invoices created on or after this date (YYYY-MM-DD)."),
+    apply: bool = typer.Option(False, "--apply", help="Fix stale statuses through the event path (writes Stripe Event and Sync Log records)."),
+    invoice: list[str] | None = typer.Option(None, "--invoice", help="Only these Stripe invoice ids (repeat the option)."),
+    output_format: str = typer.Option("table", "--format", help="table, json or csv (on standard output)."),
+    allow_live: bool = typer.Option(False, "--allow-live", help="Accept a live Stripe key (production)."),
+    api_base: str | None = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."),
+) -> None:
+    """Compare every Opportunity's Stripe invoice with Stripe and report the differences.
+
+    Read-only unless --apply. The Stripe key comes from STRIPE_API_KEY (a restricted key with read
+    access to invoices and events is enough without --apply). Exit 0: in sync; 1: differences; 2: error.
+    """
+    from operate.reconcile.command import main
+
+    raise typer.Exit(main(org=org, spec=spec, since=since, apply=apply, invoice_ids=invoice or None, output_format=output_format,
+                          allow_live=allow_live, api_base=api_base))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("reconcile")(reconcile_command)
