@@ -51,7 +51,7 @@ def run_reconcile(ctx: ScenarioContext, invoice_id: str, *, apply: bool = False)
             "--format", "json"] + (["--apply"] if apply else [])
     # The local stack's Stripe (the sandbox's comes from the environment verify runs in).
     stack = getattr(ctx.target, "stack", None)
-    env = {"STRIPE_API_KEY": stack.stripe_api_key, "STRIPE_API_BASE": stack.stripe_api_base} if stack else None
+    env = {"STRIPE_API_KEY": stack.api_key, "STRIPE_API_BASE": stack.api_base} if stack else None
     result = sfpay(args, timeout=300, env=env)
     shown = "sfpay " + " ".join(args)
     if result.returncode not in (0, 1):

@@ -21,7 +21,6 @@ from lxml import etree
 
 from sfpay.paths import PROJECT_ROOT
 
-from tests.harness.test_verify_local import pytestmark  # noqa: F401 - same preconditions (stack and pipeline)
 
 JPY_SPEC = """\
 stripe: {account_name: Yen Test Foundation}
@@ -104,7 +103,7 @@ def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spe
     from stripesim.running import SimAdmin
 
     details, _ = local_up(current_project(jpy_spec))  # the running stack of the previous test
-    admin = SimAdmin(details.stripe_api_base, details.stripe_api_key)
+    admin = SimAdmin(details.api_base, details.api_key)
     admin.add_fault(method="POST", path="/v1/invoices", fault="error", status=400, count=1000,
                     message="sfpay test: Stripe refuses every invoice")
     try:
