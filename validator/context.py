@@ -88,10 +88,10 @@ class Context:
 
 
 def _input_value(element, name: str) -> str | None:
-    from validator.xmlio import child, children, text
+    from sfmeta.xml import child, children, stripped
 
     for parameter in children(element.node, "inputParameters"):
-        if (text(parameter, "name") or "").lower() == name.lower():
+        if (stripped(parameter, "name") or "").lower() == name.lower():
             value = child(parameter, "value")
             if value is None:
                 return None

@@ -14,7 +14,7 @@ from orgsim.flows.model import Condition, FlowDef, FormulaResource, ScheduledPat
 from orgsim.flows.records import check_field_path
 from orgsim.flows.values import ValueError_, parse_template, parse_value, template_refs
 from orgsim.formula import Formula, FormulaError
-from orgsim.metadata.xmlutil import child, children, flag, local, text
+from sfmeta.xml import child, children, flag, local, text
 
 FLOW_GLOBALS = {"FaultMessage", "CurrentDateTime", "CurrentDate", "InterviewGuid", "InterviewStartTime", "CurrentRecord"}
 META_TAGS = {"apiVersion", "areMetricsLoggedToDataCloud", "description", "environments", "interviewLabel", "label",

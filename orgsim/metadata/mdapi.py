@@ -13,7 +13,8 @@ import zipfile
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Bundle, Component
 from orgsim.metadata.source import add_workflow
-from orgsim.metadata.xmlutil import children, parse_xml, text
+from orgsim.metadata.bundle import parse_xml
+from sfmeta.xml import children, text
 
 OBJECT_CHILDREN = {"fields": "CustomField", "recordTypes": "RecordType",
                    "businessProcesses": "BusinessProcess", "validationRules": "ValidationRule"}

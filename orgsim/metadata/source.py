@@ -12,7 +12,8 @@ from pathlib import Path
 
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Bundle, Component
-from orgsim.metadata.xmlutil import child, children, parse_xml, text
+from orgsim.metadata.bundle import parse_xml
+from sfmeta.xml import child, children, text
 
 # suffix -> component type, for files inside objects/<Object>/...
 OBJECT_CHILD_SUFFIXES = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from orgsim.errors import MetadataError, UnknownField, UnknownObject
 from orgsim.formula import Formula, FormulaError
 from orgsim.metadata.bundle import Bundle
-from orgsim.metadata.xmlutil import flag, text
+from sfmeta.xml import flag, text
 from orgsim.schema.deployed import apply_business_process, apply_custom_object, field_from_metadata
 from orgsim.schema.model import Schema
 

@@ -10,7 +10,7 @@ from validate_helpers import CORPUS, FIXTURES
 
 from sfpay import paths
 from validator.schema.wsdl_slice import MD_NS, XSD_NS, WsdlError, WsdlTypes, load_schema
-from validator.xmlio import local
+from sfmeta.xml import local
 
 TYPES = ["BusinessProcess", "CustomField", "EmailFolder", "EmailTemplate", "Flow",
          "PermissionSet", "RecordType", "Workflow"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from validator.xmlio import child, children, line_of, local, text
+from sfmeta.xml import child, children, line_of, local, stripped
 
 # Elements that sit on the canvas and can be the target of a connector.
 NODE_KINDS = frozenset({
@@ -63,7 +63,7 @@ class Element:
     edges: list[Edge] = field(default_factory=list)
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return text(self.node, name, default)
+        return stripped(self.node, name, default)
 
     @property
     def is_node(self) -> bool:
@@ -78,14 +78,14 @@ class Flow:
         self.elements: dict[str, Element] = {}
         self.duplicates: list[Element] = []
         self.start = child(root, "start")
-        self.process_type = text(root, "processType")
+        self.process_type = stripped(root, "processType")
         self.start_edges: list[Edge] = []
         self.paths: list[FlowPath] = []
         for node in children(root):
             kind = local(node.tag)
             if kind not in NODE_KINDS and kind not in RESOURCE_KINDS:
                 continue
-            name = text(node, "name")
+            name = stripped(node, "name")
             if not name:
                 continue
             element = Element(name, kind, node, line_of(node))
@@ -94,7 +94,7 @@ class Flow:
             self._register(element)
             for nested_tag in NESTED_NAMES.get(kind, ()):
                 for nested in node.iter("{*}" + nested_tag):
-                    nested_name = text(nested, "name")
+                    nested_name = stripped(nested, "name")
                     if nested_name:
                         self._register(Element(nested_name, f"{kind}.{nested_tag}", nested, line_of(nested)))
         self._read_paths()
@@ -112,18 +112,18 @@ class Flow:
         if start is not None:
             connector = child(start, "connector")
             if connector is not None:
-                target = text(connector, "targetReference")
+                target = stripped(connector, "targetReference")
                 line = line_of(child(connector, "targetReference"), line_of(connector))
                 self.paths.append(FlowPath(IMMEDIATE_PATH, None, target, line))
                 if target:
                     self.start_edges.append(Edge("start", target, "next", line))
             for scheduled in children(start, "scheduledPaths"):
                 connector = child(scheduled, "connector")
-                target = text(connector, "targetReference") if connector is not None else None
+                target = stripped(connector, "targetReference") if connector is not None else None
                 line = line_of(child(connector, "targetReference") if connector is not None else scheduled, line_of(scheduled))
-                label = text(scheduled, "name") or text(scheduled, "pathType") or "scheduled path"
-                batch = (text(scheduled, "maxBatchSize") or "").strip()
-                self.paths.append(FlowPath(label, text(scheduled, "pathType"), target, line,
+                label = stripped(scheduled, "name") or stripped(scheduled, "pathType") or "scheduled path"
+                batch = (stripped(scheduled, "maxBatchSize") or "").strip()
+                self.paths.append(FlowPath(label, stripped(scheduled, "pathType"), target, line,
                                            int(batch) if batch.isdigit() else None))
                 if target:
                     self.start_edges.append(Edge("start", target, "next", line))
@@ -135,15 +135,15 @@ class Flow:
 
     @property
     def trigger_object(self) -> str | None:
-        return text(self.start, "object") if self.start is not None else None
+        return stripped(self.start, "object") if self.start is not None else None
 
     @property
     def record_trigger_type(self) -> str | None:
-        return text(self.start, "recordTriggerType") if self.start is not None else None
+        return stripped(self.start, "recordTriggerType") if self.start is not None else None
 
     @property
     def trigger_type(self) -> str | None:
-        return text(self.start, "triggerType") if self.start is not None else None
+        return stripped(self.start, "triggerType") if self.start is not None else None
 
     @property
     def is_record_triggered(self) -> bool:

@@ -15,7 +15,7 @@ from orgsim.connector import ConnectorFault, get_action
 from orgsim.connector.catalog import PRIMITIVES, model_field
 from orgsim.flows.elements.base import Handler, register
 from orgsim.limits import CalloutNotAllowed
-from orgsim.metadata.xmlutil import child, children, flag, text
+from sfmeta.xml import child, children, flag, text
 
 
 @dataclass
