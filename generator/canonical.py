@@ -17,7 +17,7 @@ from __future__ import annotations
 from lxml import etree
 
 from generator.schema import load_table
-from generator.schema.sequences import METADATA_NS
+from sfmeta.xml import MD_NS
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 INDENT = "    "
@@ -101,9 +101,9 @@ def _text_of(element, child_name: str) -> str:
 
 def _local_name(element, source: str) -> str:
     qname = etree.QName(element)
-    if qname.namespace != METADATA_NS:
+    if qname.namespace != MD_NS:
         raise CanonicalError(
-            f"{source}: <{qname.localname}> must be in namespace {METADATA_NS}, "
+            f"{source}: <{qname.localname}> must be in namespace {MD_NS}, "
             f"found {qname.namespace or 'no namespace'}"
         )
     return qname.localname
@@ -123,7 +123,7 @@ def serialize(root: etree._Element, source: str = "<rendered>") -> bytes:
     """Write the tree as Salesforce writes metadata: declaration, 4 spaces, escaped text."""
     lines = [DECLARATION.rstrip("\n")]
     name = etree.QName(root).localname
-    lines.append(f'<{name} xmlns="{METADATA_NS}">')
+    lines.append(f'<{name} xmlns="{MD_NS}">')
     for child in root:
         _write(child, 1, lines)
     lines.append(f"</{name}>")

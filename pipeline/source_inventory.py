@@ -12,7 +12,6 @@ from pathlib import Path
 
 from lxml import etree
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
 
 
 @dataclass

@@ -78,7 +78,7 @@ class Context:
 
     def writes_records(self, element) -> bool:
         """DML, or a connector action that saves its sync records after the call (the default)."""
-        from validator.flow.model import DML_KINDS
+        from sfmeta.flow import DML_KINDS
 
         if element.kind in DML_KINDS:
             return True

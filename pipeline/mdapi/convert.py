@@ -19,8 +19,9 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from sfmeta.xml import MD_NS
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
+
 META_SUFFIX = "-meta.xml"
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from lxml import etree
 
 from orgsim.server.deploy.checks import Failure
+from sfmeta.xml import MD_NS, parse
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
 OBJECT_CHILDREN = {
     "fields": ("CustomField", "fields", "field"),
     "recordTypes": ("RecordType", "recordTypes", "recordType"),
@@ -60,8 +60,7 @@ def _source_name(relative: str) -> str | None:
 
 
 def _decompose_object(data: bytes, relative: str, target: Path, origins: dict, zip_name: str) -> None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(data, parser)
+    root = parse(data)
     obj = Path(relative).name[: -len(".object")]
     folder = target / "objects" / obj
     for child in list(root):
