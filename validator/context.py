@@ -35,7 +35,7 @@ class Context:
     @cached_property
     def schema(self):
         """One compiled schema for every metadata type present in the tree."""
-        from validator.schema.wsdl_slice import WsdlTypes, load_schema  # noqa: F401
+        from validator.schema.wsdl_slice import load_schema
 
         types = sorted({f.kind.type_name for f in self.tree.files if f.root is not None})
         return load_schema(paths.WSDL_PATH, types) if types else None

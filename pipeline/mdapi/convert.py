@@ -97,12 +97,10 @@ def _normalise_mdapi_name(file_name: str) -> str:
 def _custom_object_order() -> dict[str, int]:
     """Child element order of CustomObject, from the vendored Metadata API WSDL (the order
     Salesforce itself writes on retrieve)."""
+    from sfmeta import wsdl
     from sfpay.paths import WSDL_PATH
 
-    xsd = "http://www.w3.org/2001/XMLSchema"
-    tree = etree.parse(str(WSDL_PATH))
-    (complex_type,) = tree.iterfind(f".//{{{xsd}}}complexType[@name='CustomObject']")
-    names = ["fullName"] + [el.get("name") for el in complex_type.iterfind(f".//{{{xsd}}}element")]
+    names = [child.name for child in wsdl.load(WSDL_PATH).type_table().sequence("CustomObject")]
     return {name: index for index, name in enumerate(names)}
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from sfmeta.flow import Flow
 from sfmeta.xml import local
+from sfmeta.xml import parse as sfmeta_parse
 
 NODE_TAGS = ("actionCalls", "assignments", "decisions", "recordCreates", "recordLookups", "recordUpdates")
 RESOURCE_TAGS = ("formulas", "textTemplates", "variables", "constants")
 
 
 def parse(data: bytes):
-    return Flow.from_bytes(data, "test").root
+    """The root of a generated metadata file (flows, workflows, permission sets)."""
+    return sfmeta_parse(data)
 
 
 def text(element, path: str) -> str | None:
