@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from validator import metadata_types
-from validator.metadata_types import MetadataKind
+from sfmeta import metadata_types
+from sfmeta.metadata_types import MetadataKind
 from validator.xmlio import MalformedXml, parse_file
 
 # The same files Salesforce CLI ignores by default (its default .forceignore): tooling

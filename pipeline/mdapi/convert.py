@@ -154,15 +154,14 @@ class _ObjectParts:
 # multi-file bundles): refused by name rather than deployed wrongly.
 UNSUPPORTED_TYPES = frozenset({"StaticResource", "LightningComponentBundle", "AuraDefinitionBundle"})
 EMAIL_FOLDER_TYPE = "EmailFolder"
-FOLDERED_TYPES = frozenset({"EmailTemplate"})  # members are "<Folder>/<Name>"
 
 
 def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, conversion: Conversion,
               objects: dict[str, _ObjectParts], flow_status: str | None) -> None:
     """Place one source file in the mdapi folder. Which metadata type a file is comes from the
-    validator's registry of SFDX file kinds (`validator.metadata_types`), so `sfpay validate`
+    shared registry of SFDX file kinds (`sfmeta.metadata_types`), so `sfpay validate`
     and the deploy agree on what a tree contains."""
-    from validator.metadata_types import component_name, resolve
+    from sfmeta.metadata_types import component_name, resolve
 
     resolved = resolve(relative)
     if resolved.problem:
@@ -173,7 +172,7 @@ def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, c
         raise ConversionError(shown, f"{what} files are not supported by sfpay's converter; deploy them with "
                                      "`sf project deploy start`")
     parts = relative.parts
-    foldered = kind.type_name in FOLDERED_TYPES
+    foldered = kind.foldered  # members are "<Folder>/<Name>"
     folder = "/".join(parts[-3:-1]) if foldered else parts[-2]
 
     if not resolved.is_metadata_xml:  # the content file of a type with one (email body, Apex source)
