@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from sfmeta import metadata_types
+from sfmeta import metadata_types, sfdx_project
 from sfmeta.metadata_types import MetadataKind
 from validator.xmlio import MalformedXml, parse_file
 
@@ -60,16 +59,13 @@ def package_directories(path: Path) -> list[Path]:
         raise SourceTreeError(f"{path.resolve()}: no such file or directory (the SFDX folder, project or file to validate)")
     if path.is_file():
         return [path]
-    project_file = path / "sfdx-project.json"
-    if not project_file.is_file():
-        return [path]
+    project_file = path / sfdx_project.FILE_NAME
     try:
-        project = json.loads(project_file.read_text(encoding="utf-8"))
-        directories = [path / entry["path"] for entry in project["packageDirectories"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SourceTreeError(
-            f"{project_file}: cannot read packageDirectories[].path ({exc.__class__.__name__}: {exc})"
-        ) from exc
+        directories = sfdx_project.package_directories(path)
+    except sfdx_project.SfdxProjectError as exc:
+        raise SourceTreeError(f"{project_file}: cannot read packageDirectories[].path ({exc.detail})") from exc
+    if directories is None:
+        return [path]
     for directory in directories:
         if not directory.is_dir():
             raise SourceTreeError(f"{project_file}: package directory {directory} does not exist")

@@ -7,12 +7,12 @@ metadata file is refused, so nothing is skipped silently.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePosixPath
 
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Bundle, Component
 from orgsim.metadata.bundle import parse_xml
+from sfmeta import sfdx_project
 from sfmeta.metadata_types import component_name, kind_of_file
 from sfmeta.xml import child, children, text
 
@@ -26,15 +26,11 @@ NO_RUNTIME_EFFECT = frozenset({
 
 
 def package_directories(root: Path) -> list[Path]:
-    project = root / "sfdx-project.json"
-    if not project.is_file():
-        return [root]
     try:
-        data = json.loads(project.read_text(encoding="utf-8"))
-        dirs = [root / entry["path"] for entry in data["packageDirectories"]]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise MetadataError(f"invalid sfdx-project.json: {exc}", where=str(project)) from None
-    return dirs
+        dirs = sfdx_project.package_directories(root)
+    except sfdx_project.SfdxProjectError as exc:
+        raise MetadataError(f"invalid sfdx-project.json: {exc.detail}", where=str(exc.path)) from None
+    return [root] if dirs is None else dirs
 
 
 def read_source_files(root: Path) -> dict[str, bytes]:
