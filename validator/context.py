@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from sfpay import paths
-from validator.catalog import ConnectorCatalog
+from validator.catalog import ConnectorCatalog, load_catalog
 from validator.config import Config
 from validator.project_index import ProjectIndex
 from validator.source_tree import SourceTree
@@ -24,7 +24,7 @@ class Context:
 
     @cached_property
     def catalog(self) -> ConnectorCatalog:
-        return ConnectorCatalog(paths.CONNECTOR_CATALOG_PATH)
+        return load_catalog(paths.CONNECTOR_CATALOG_PATH, self.config.connector_namespace)
 
     @cached_property
     def flows(self) -> list:

@@ -390,8 +390,7 @@ class FlowLoader:
             elif kind == "loop":
                 return   # the current item: its fields are checked when the collection's type is known at run time
             elif kind == "model":
-                from orgsim.connector.catalog import model_field
-                if model_field(info, rest[0]) is None:
+                if self.org.connector.model_field(info, rest[0]) is None:
                     self.fail(element, f"reference {path!r}: {info} has no field {rest[0]!r}")
             else:
                 self.fail(element, f"reference {path!r}: {head} has no fields")
