@@ -17,7 +17,7 @@ from __future__ import annotations
 from lxml import etree
 
 from generator.schema import load_table
-from sfmeta.xml import MD_NS
+from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 INDENT = "    "
@@ -53,10 +53,9 @@ class CanonicalError(ValueError):
 
 def canonical_bytes(xml: str | bytes, source: str = "<rendered>") -> bytes:
     """Parse rendered XML and return its canonical serialization."""
-    parser = etree.XMLParser(remove_blank_text=True, remove_comments=True)
     try:
-        root = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml, parser)
-    except etree.XMLSyntaxError as exc:
+        root = parse(xml.encode("utf-8") if isinstance(xml, str) else xml, remove_comments=True, remove_blank_text=True)
+    except XmlSyntaxError as exc:
         raise CanonicalError(f"{source}: rendered XML does not parse: {exc}") from exc
     return serialize(canonical_tree(root, source), source)
 

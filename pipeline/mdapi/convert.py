@@ -19,11 +19,10 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from sfmeta.xml import MD_NS
+from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
 
 META_SUFFIX = "-meta.xml"
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
 
 class ConversionError(Exception):
@@ -214,9 +213,9 @@ def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, c
 
 def _parse(path: Path, data: bytes) -> etree._Element:
     try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise ConversionError(path, f"line {exc.lineno}: malformed XML: {exc.msg}") from None
+        root = parse(data, remove_blank_text=True)
+    except XmlSyntaxError as exc:
+        raise ConversionError(path, f"line {exc.line}: malformed XML: {exc.message}") from None
     if etree.QName(root).namespace != MD_NS:
         raise ConversionError(path, f"root element must be in the namespace {MD_NS}")
     return root
@@ -225,7 +224,7 @@ def _parse(path: Path, data: bytes) -> etree._Element:
 def _set_flow_status(path: Path, data: bytes, status: str) -> bytes:
     """Rewrite the flow's own <status> (a direct child of <Flow>) and nothing else, keeping the
     file byte-for-byte otherwise."""
-    root = etree.fromstring(data)
+    root = parse(data)
     statuses = root.findall(f"{{{MD_NS}}}status")
     if len(statuses) != 1:
         raise ConversionError(path, "a flow must have exactly one top-level <status> element")
@@ -286,7 +285,7 @@ def _write_object(object_name: str, parts: _ObjectParts, out_dir: Path, conversi
     _write(out_dir / relative, data)
 
     # Line numbers of each component in the merged file, for mapping errors back.
-    merged = etree.fromstring(data)
+    merged = parse(data)
     merged_children = [c for c in merged if isinstance(c.tag, str)]
     total_lines = data.count(b"\n")
     for index, (element, type_name, member, shown, source_line) in enumerate(origins):
