@@ -41,7 +41,8 @@ import requests  # noqa: E402
 from sfpay.paths import PROJECT_ROOT  # noqa: E402
 from sfpay.serving import free_port  # noqa: E402
 
-FIXTURE = PROJECT_ROOT / "tests" / "orgsim" / "server" / "fixtures" / "sfpay_project"
+# The generated project (force-app is what the spec renders: `sfpay generate --check` keeps it so).
+FIXTURE = PROJECT_ROOT
 SECRET = "whsec_bench_" + "0" * 24
 EVENT_FLOW_ONLY = ("flows/Stripe_Invoice_On_Opportunity_Create.flow", "flows/Stripe_Invoice_On_Opportunity_Update.flow")
 

@@ -34,21 +34,61 @@ class Drift:
         )
 
 
-def _tree_files(root: Path) -> dict[str, Path]:
-    if not root.is_dir():
-        return {}
-    return {
-        p.relative_to(root).as_posix(): p
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".DS_Store"
-    }
+def _tree_files(root: Path, owned: tuple[str, ...] | None = None) -> dict[str, Path]:
+    """Files under `root`, relative path -> path; with `owned`, only where the generator writes.
+
+    The walk never descends into a folder no owned pattern can reach, nor follows symlinks:
+    `--out /` or `--out ~` looks at one level and stops, instead of walking the filesystem.
+    What it does not descend into is listed once, as `folder/` (or the symlink's name).
+    """
+    owned = OWNED_PATTERNS if owned is None else owned
+    found: dict[str, Path] = {}
+    if not root.is_dir() or root.is_symlink() and not root.resolve().is_dir():
+        return found
+    pending = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            found[prefix or "."] = folder
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.name == ".DS_Store":
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if _may_hold_owned(rel, owned):
+                    pending.append((Path(entry.path), rel + "/"))
+                else:
+                    found[rel + "/"] = Path(entry.path)
+            else:
+                found[rel] = Path(entry.path)
+            if len(found) > _MAX_LISTED:
+                return dict(sorted(found.items()))
+    return dict(sorted(found.items()))
+
+
+# Enough to report a foreign tree without listing it whole.
+_MAX_LISTED = 10_000
+
+
+def _may_hold_owned(rel_dir: str, owned: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatchcase
+
+    parts = rel_dir.split("/")
+    for pattern in owned:
+        folders = pattern.split("/")[:-1]
+        if len(parts) <= len(folders) and all(fnmatchcase(p, f) for p, f in zip(parts, folders)):
+            return True
+    return False
 
 
 def compare(files: dict[str, bytes], out_dir: Path) -> Drift:
     on_disk = _tree_files(out_dir)
     drift = Drift()
     for rel, data in files.items():
-        if rel not in on_disk:
+        if rel not in on_disk or not on_disk[rel].is_file() or on_disk[rel].is_symlink():
             drift.missing.append(rel)
         elif on_disk[rel].read_bytes() != data:
             drift.differing.append(rel)
@@ -74,7 +114,7 @@ OWNED_PATTERNS = (
 
 def foreign_files(out_dir: Path, owned: tuple[str, ...] = OWNED_PATTERNS) -> list[str]:
     """Files in `out_dir` the generator never writes (hand-written metadata, a project root)."""
-    return [rel for rel in _tree_files(out_dir) if not is_owned(rel, owned)]
+    return [rel for rel, path in _tree_files(out_dir, owned).items() if not is_owned(rel, owned) or path.is_symlink()]
 
 
 def is_owned(rel: str, owned: tuple[str, ...] = OWNED_PATTERNS) -> bool:
@@ -86,6 +126,8 @@ def is_owned(rel: str, owned: tuple[str, ...] = OWNED_PATTERNS) -> bool:
 def write_tree(files: dict[str, bytes], out_dir: Path, owned: tuple[str, ...] = OWNED_PATTERNS) -> None:
     """Replace `out_dir` with exactly `files`, atomically; refuse if it holds foreign files."""
     out_dir = out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GenerateError(f"{out_dir} exists and is not a directory (expected a new or generated directory)")
     if out_dir.is_dir():
         foreign = foreign_files(out_dir, owned)
         if foreign:

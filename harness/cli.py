@@ -12,14 +12,12 @@ from typing import Optional
 
 import typer
 
+from sfpay.console import fail
+
 webhook_app = typer.Typer(help="Stripe webhook endpoint for the org's Stripe connector.", no_args_is_help=True)
 
 
-def user_error(message: str) -> None:
-    from rich.console import Console
-
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(1)
+user_error = fail  # the one user-error exit (sfpay/console.py)
 
 
 @webhook_app.command("configure")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from harness.results import Evidence, Timing, Transition
-from harness.scenario import ScenarioFailed
+from harness.scenario import ScenarioFailed, ScenarioSkipped
 
 if TYPE_CHECKING:
     from harness.scenario import Scenario
@@ -60,6 +60,8 @@ class ScenarioContext:
         self.scenario: "Scenario | None" = None
         self._recorder = Recorder()
         self._sequence = 0
+        # Shows how a long wait is going (the runner sets it to the live progress display).
+        self.show_progress: Callable[[str], None] = lambda text: None
         from harness.drivers.salesforce import OrgDriver
         from harness.drivers.stripe_side import StripeDriver
 
@@ -78,6 +80,10 @@ class ScenarioContext:
     # Verdicts ------------------------------------------------------------------------
     def fail(self, reason: str) -> NoReturn:
         raise ScenarioFailed(reason)
+
+    def skip(self, reason: str) -> NoReturn:
+        """This spec gives the scenario nothing to verify (e.g. no failure status): say why."""
+        raise ScenarioSkipped(reason)
 
     def check(self, condition: bool, reason: str) -> None:
         if not condition:
@@ -104,17 +110,28 @@ class ScenarioContext:
 
     # Waiting -------------------------------------------------------------------------
     def wait_for(self, probe: Callable[[], T], *, timeout: float, what: str, timing: str | None = None,
-                 observed: Callable[[], str] | None = None) -> T:
+                 observed: Callable[[], str] | None = None, failure: Callable[[], str | None] | None = None,
+                 progress: Callable[[], str] | None = None) -> T:
         """Poll `probe` until it returns something truthy; fail naming `what` and what was last seen.
 
-        `observed` describes the state at the deadline (default: the probe's last value)."""
+        `observed` describes the state at the deadline (default: the probe's last value).
+        `failure` returns what the org reported when it gave up (a Sync Log, the error field):
+        the wait fails at once with it instead of waiting out the budget. `progress` says how
+        far the wait got, shown live once it takes longer than a second."""
         started = time.monotonic()
         deadline = started + timeout
         value = probe()
         while not value:
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            reported = failure() if failure else None
+            if reported:
+                self.fail(f"{what}: the org reported a failure after {now - started:.1f} s: {reported}")
+            if now >= deadline:
                 seen = observed() if observed else repr(value)
                 self.fail(f"{what}: not seen within {timeout:g} s (observed: {seen})")
+            if now - started > 1:
+                done = f": {progress()}" if progress else ""
+                self.show_progress(f"waiting for {what}{done} ({now - started:.0f} of {timeout:g} s)")
             self.target.let_stripe_paths_run()
             time.sleep(self.budgets.poll_interval)
             value = probe()

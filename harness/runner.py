@@ -30,6 +30,8 @@ def run_scenarios(
     started_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     started = time.monotonic()
     ctx = ScenarioContext(target, connection, spec, run_tag or new_run_tag())
+    if progress:
+        ctx.show_progress = progress.update
     results = []
     for cls in scenarios:
         scenario = cls()

@@ -44,6 +44,10 @@ class Scenario:
         ctx.begin(self)
         if missing:
             outcome, reason = Outcome.SKIPPED, ctx.target.explain_missing(missing)
+        elif ctx.spec is not None and not ctx.spec.flows_active:
+            # Every scenario observes what the flows do; Draft flows do nothing.
+            outcome, reason = Outcome.SKIPPED, ("the spec deploys its flows inactive (flows.status: Draft), so the org "
+                                                "runs no automation to verify; set flows.status: Active")
         else:
             try:
                 outcome, reason = Outcome.PASSED, self.steps(ctx)

@@ -8,8 +8,10 @@ harness follows whatever the spec says, and scenarios read only this object.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
+
+from generator.flow_kinds import FLOW_KINDS
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class SpecView:
     retry_field: str = "Stripe_Retry_Invoicing__c"
     previous_invoice_field: str = "Stripe_Previous_Invoice_ID__c"
     sends_invoice: bool = True
+    flows_active: bool = True  # flows.status: Draft deploys flows that never run
+    record_types_created: bool = True  # false: the spec expects the org to have them already
     unusable_customer: str = "recreate"
 
     # Connector objects (BRIEF 4); their names follow the namespace.
@@ -78,6 +82,32 @@ class SpecView:
 
     def amount_in_minor_units(self, amount: Decimal | float | int) -> int:
         return int((Decimal(str(amount)) * 10 ** self.currency_exponent).to_integral_value())
+
+    # Amounts scenarios bill (issue 13): from the spec's minimum, never hard-coded, so any spec's
+    # gate lets them through. Whole units: valid in every currency (the Amount field has scale 2,
+    # a zero-decimal currency has no fractions).
+    def amount(self, step: int = 0) -> Decimal:
+        """An invoiceable amount, distinct per `step`: the minimum rounded up to a whole unit (at
+        least 100, a plausible invoice), plus `step` units."""
+        base = max(self.minimum_amount.to_integral_value(rounding=ROUND_CEILING), Decimal(100))
+        return base + step
+
+    def below_minimum(self) -> Decimal:
+        """The largest amount the gate must refuse: the minimum less one shown minor unit."""
+        places = min(self.currency_exponent, 2)  # Opportunity.Amount keeps 2 decimals
+        return self.minimum_amount - Decimal(1).scaleb(-places)
+
+    def money(self, amount: Decimal | float | int) -> str:
+        """A major-unit amount as the payer reads it ("JPY 54,321", "USD 1,250.00")."""
+        from generator.currency import format_money
+
+        return format_money(amount, self.currency, self.currency_exponent)
+
+    def money_minor(self, amount: int) -> str:
+        """A Stripe amount (smallest unit) as the payer reads it."""
+        from generator.currency import format_minor
+
+        return format_minor(amount, self.currency, self.currency_exponent)
 
 
 class SpecUnavailable(Exception):
@@ -128,19 +158,21 @@ def from_spec(spec, spec_path: str) -> SpecView:
         unpaid_statuses=tuple(spec.reminders.unpaid_statuses),
         record_types=tuple(_reminder_view(rt.developer_name, rt.reminder) for rt in spec.record_types.types),
         fallback_reminder=_reminder_view("", spec.fallback_reminder),
-        flow_names=tuple(getattr(spec.flows, key).api_name for key in ("create", "update", "reminder", "event")),
+        flow_names=tuple(getattr(spec.flows, kind.key).api_name for kind in FLOW_KINDS),
         payer_email_field=spec.fields.payer_email.api_name,
         invoicing_error_field=spec.fields.invoicing_error.api_name,
         retry_field=spec.fields.retry_invoicing.api_name,
         previous_invoice_field=spec.fields.previous_invoice_id.api_name,
         sends_invoice=spec.invoicing.send_invoice and spec.invoicing.collection_method == "send_invoice",
         unusable_customer=spec.invoicing.unusable_customer,
+        flows_active=spec.flows.status == "Active",
+        record_types_created=spec.record_types.create,
     )
 
 
 def currency_exponent(code: str, explicit: int | None) -> int:
     # The generator's rule, so the harness expects exactly the amounts the flows send.
-    from generator.render.formulas import currency_exponent as generator_rule
+    from generator.currency import currency_exponent as generator_rule
 
     return generator_rule(code, explicit)
 

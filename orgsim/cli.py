@@ -15,14 +15,13 @@ def check(source: Path = typer.Argument(Path("force-app"), help="SFDX source fol
     from rich.console import Console
 
     from orgsim import Org, OrgError
+    from sfpay.console import fail
 
-    err = Console(stderr=True)
     try:
         org = Org.open(":memory:")
         result = org.deploy_source(source)
     except OrgError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
+        fail(str(exc))
     out = Console()
     for flow in org.flows():
         paths = ", ".join(flow["scheduledPaths"]) or "-"
@@ -32,10 +31,6 @@ def check(source: Path = typer.Argument(Path("force-app"), help="SFDX source fol
 
 
 def register(app: typer.Typer) -> None:
-    # The HTTP face (#6) adds `org serve` and the `local` stack; both modules import only typer.
-    from orgsim.local.commands import local_app
-    from orgsim.server.commands import add_commands
-
-    add_commands(org_app)
+    # `org serve` is added by the code that assembles the server with its deploy checks
+    # (sfpay/local/cli.py); orgsim stays an emulator that imports nothing of the tool.
     app.add_typer(org_app)
-    app.add_typer(local_app)

@@ -276,10 +276,8 @@ class Org:
 
     def query(self, soql: str):
         """SOQL (grammar and executor in orgsim/soql, built on `select`)."""
-        try:
-            from orgsim.soql import execute
-        except ImportError:
-            raise OrgError("SOQL is not available in this build (orgsim/soql is missing)") from None
+        from orgsim.soql import execute
+
         return execute(self, soql)
 
     # -- queued work, clock ------------------------------------------------------------------------------

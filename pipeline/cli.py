@@ -32,14 +32,12 @@ def register(app: typer.Typer) -> None:
         """Print `export` lines so a plain `cci` reaches the local org: eval "$(sfpay cci-env)"."""
         from pathlib import Path
 
-        from rich.console import Console
-
         from pipeline.deploy_command import DeployCommandError, export_lines, find_project_root
+        from sfpay.console import fail
         from sfpay.paths import state_dir
 
         try:
             lines = export_lines(org, state_dir(), find_project_root(Path.cwd()))
         except DeployCommandError as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1)
+            fail(str(exc))
         typer.echo("\n".join(lines))

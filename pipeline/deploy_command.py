@@ -100,13 +100,13 @@ def check_local_stack(org: str, root: Path, state_dir: Path) -> None:
     another project (a shared SFPAY_STATE_DIR), instead of overwriting that project's org."""
     if org != "local":
         return
-    from orgsim.local import stack
+    from sfpay.stack_state import StackError, check_project, load_state
 
-    state = stack.load_state_from(state_dir)
+    state = load_state(state_dir)
     if state is not None:
         try:
-            stack.check_project(state, str(root.resolve()))
-        except stack.StackError as exc:
+            check_project(state, str(root.resolve()))
+        except StackError as exc:
             raise DeployCommandError(str(exc)) from None
 
 
@@ -187,6 +187,7 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool, spec: Pa
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from sfpay.console import print_error
     from sfpay.paths import state_dir
 
     out, err = Console(), Console(stderr=True)
@@ -198,7 +199,7 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool, spec: Pa
         steps = flow_steps(project_root / "cumulusci.yml", flow)
         check_local_stack(org, project_root, state)
     except DeployCommandError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        print_error(str(exc))
         return 1
 
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),

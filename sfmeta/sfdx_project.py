@@ -9,16 +9,28 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sfmeta.files import read_regular_file
+
 FILE_NAME = "sfdx-project.json"
 
 
-class SfdxProjectError(Exception):
-    """The file exists but cannot be used; `path` is the file, `detail` says why."""
+# sfdx-project.json is a few hundred bytes; anything far larger is not a project file.
+MAX_PROJECT_FILE_BYTES = 1024 * 1024
 
-    def __init__(self, path: Path, detail: str) -> None:
-        super().__init__(f"{path}: {detail}")
+
+class SfdxProjectError(Exception):
+    """The file exists but cannot be used; `path` is the file, `cause` the underlying error,
+    `too_deep` set when the JSON nests beyond what the parser takes (a hostile file)."""
+
+    def __init__(self, path: Path, cause: BaseException | None, *, too_deep: bool = False) -> None:
+        super().__init__(f"{path}: {cause}")
         self.path = path
-        self.detail = detail
+        self.cause = cause
+        self.too_deep = too_deep
+
+    @property
+    def detail(self) -> str:
+        return str(self.cause)
 
 
 def read(root: Path) -> dict[str, Any] | None:
@@ -27,9 +39,11 @@ def read(root: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular_file(path, MAX_PROJECT_FILE_BYTES).decode("utf-8"))
+    except RecursionError:
+        raise SfdxProjectError(path, None, too_deep=True) from None
     except (OSError, ValueError) as exc:
-        raise SfdxProjectError(path, str(exc)) from None
+        raise SfdxProjectError(path, exc) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -42,7 +56,7 @@ def package_directories(root: Path) -> list[Path] | None:
     try:
         return [root / entry["path"] for entry in data["packageDirectories"]]
     except (KeyError, TypeError) as exc:
-        raise SfdxProjectError(root / FILE_NAME, f"{exc.__class__.__name__}: {exc}") from None
+        raise SfdxProjectError(root / FILE_NAME, exc) from None
 
 
 def default_package_directory(root: Path) -> str | None:

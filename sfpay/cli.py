@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "validator.cli",
     "pipeline.cli",
     "orgsim.cli",
+    "sfpay.local.cli",
     "stripesim.cli",
     "harness.cli",
 )
@@ -51,15 +52,9 @@ def build_app() -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            # A package that is not part of this checkout; any other missing module is a
-            # real error and must surface.
-            if exc.name in (module_name, module_name.split(".")[0]):
-                continue
-            raise
-        module.register(root)
+        # Every package ships in the one sfpay distribution: a missing one is a broken
+        # install and must surface, never be skipped.
+        importlib.import_module(module_name).register(root)
     return root
 
 
@@ -72,7 +67,7 @@ def get_app() -> typer.Typer:
 
 
 def __getattr__(name: str):
-    # `from sfpay.cli import app` (tests, CumulusCI tasks) gets the fully registered app.
+    # `from sfpay.cli import app` (tests) gets the fully registered app.
     if name == "app":
         return get_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -111,15 +111,13 @@ def init(
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder."),
 ) -> None:
     """Create a client project: spec, sfdx-project.json, cumulusci.yml, CI workflow, README."""
-    from rich.console import Console
+    from sfpay.console import fail
 
-    err = Console(stderr=True)
     name = client if client is not None else _title(directory)
     try:
         written = write_project(directory, render_project(name, currency), force)
     except InitError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        fail(str(exc))
     root = directory.expanduser().resolve()
     for path in written:
         typer.echo(f"wrote {path.relative_to(root)}")

@@ -53,12 +53,18 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def _project_error(exc: SfdxProjectError) -> ProjectError:
+    if exc.too_deep:
+        return ProjectError(f"{exc.path}: nested too deeply (expected a project file: JSON with packageDirectories)")
+    return ProjectError(f"{exc.path}: not readable JSON ({exc.detail})")
+
+
 def configured_spec(root: Path) -> Path:
     """The project's own spec file (it may not exist yet)."""
     try:
         setting = sfdx_project.plugin_setting(root, "sfpay", "spec")
     except SfdxProjectError as exc:
-        raise ProjectError(f"{exc.path}: not readable JSON ({exc.detail})") from None
+        raise _project_error(exc) from None
     return (root / setting).resolve() if isinstance(setting, str) and setting else root / SPEC_NAME
 
 
@@ -66,8 +72,13 @@ def package_dir(root: Path) -> Path:
     try:
         relative = sfdx_project.default_package_directory(root) or DEFAULT_PACKAGE_DIR
     except SfdxProjectError as exc:
-        raise ProjectError(f"{exc.path}: not readable JSON ({exc.detail})") from None
-    return (root / relative).resolve()
+        raise _project_error(exc) from None
+    resolved = (root / relative).resolve()
+    # generate replaces this folder and validate reads it: "/etc" or "../.." must never be it.
+    if resolved != root.resolve() and root.resolve() not in resolved.parents:
+        raise ProjectError(f"{root / SFDX_PROJECT}: package directory {relative!r} is outside the project "
+                           f"(expected a folder inside {root})")
+    return resolved
 
 
 def discover(spec: Path | None = None, start: Path | None = None) -> Project:

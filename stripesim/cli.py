@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
         db: Optional[str] = typer.Option(None, "--db", help="SQLite file; state survives a restart."),
         api_key: list[str] = typer.Option(
-            [], "--api-key", help="Accepted sk_test_ key (repeatable). Default: the documented emulator key."
+            [], "--api-key", envvar="STRIPESIM_API_KEY", show_envvar=False,
+            help="Accepted sk_test_ key (repeatable; or STRIPESIM_API_KEY, space-separated, which keeps it "
+            "off the process list). Default: the documented emulator key.",
         ),
         api_version: Optional[str] = typer.Option(None, "--api-version", help="API version events carry."),
         rate_limit: Optional[float] = typer.Option(
@@ -27,12 +29,10 @@ def register(app: typer.Typer) -> None:
         """Run the local Stripe API emulator (customers, invoices, events, webhooks, test clocks)."""
         import sys
 
-        from rich.console import Console
-
+        from sfpay.console import fail
         from sfpay.stripe_keys import UnsafeStripeKey, redact
         from stripesim.config import DEFAULT_API_VERSION, SimConfig
 
-        err = Console(stderr=True)
         try:
             config = SimConfig(
                 api_keys=tuple(api_key),
@@ -42,8 +42,7 @@ def register(app: typer.Typer) -> None:
                 account_name=account_name,
             )
         except (UnsafeStripeKey, ValueError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(1)
+            fail(str(exc))
         import uvicorn
 
         from stripesim.http.app import create_app
@@ -51,8 +50,7 @@ def register(app: typer.Typer) -> None:
         try:
             stripe_app = create_app(config)
         except Exception as exc:  # e.g. an unreadable --db file
-            err.print(f"[red]error:[/red] cannot start the emulator: {exc}")
-            raise typer.Exit(1)
+            fail(f"cannot start the emulator: {exc}")
         base_url = f"http://{host}:{port}"
         stripe_app.state.sim.public_url = base_url
         keys = ", ".join(redact(k) for k in config.api_keys)

@@ -52,16 +52,15 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path | None, known_rule_ids: set[str]) -> Config:
     if path is None:
         return Config()
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    # sfpay.yaml_input refuses non-UTF-8, alias bombs, deep nesting and FIFOs with a line.
+    from sfpay.yaml_input import YamlInputError, read
 
     try:
-        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(path, 0, f"cannot read: {exc.strerror}") from exc
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(path, (mark.line + 1) if mark else 0, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+        data = read(path)
+    except FileNotFoundError as exc:
+        raise ConfigError(path, 0, f"cannot read: {exc.strerror}") from None
+    except YamlInputError as exc:
+        raise ConfigError(path, exc.line, f"not valid YAML: {exc.message.removeprefix('YAML syntax error: ')}") from None
     config = Config(path=path)
     if data is None:
         return config

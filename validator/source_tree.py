@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from sfmeta import metadata_types, sfdx_project
 from sfmeta.metadata_types import MetadataKind
-from validator.xmlio import MalformedXml, parse_file
+from validator.xmlio import MalformedXml, parse_file, read_regular_file
 
 # The same files Salesforce CLI ignores by default (its default .forceignore): tooling
 # files that live next to components but are never deployed.
@@ -63,13 +63,28 @@ def package_directories(path: Path) -> list[Path]:
     try:
         directories = sfdx_project.package_directories(path)
     except sfdx_project.SfdxProjectError as exc:
-        raise SourceTreeError(f"{project_file}: cannot read packageDirectories[].path ({exc.detail})") from exc
+        if exc.too_deep:
+            raise SourceTreeError(f"{project_file}: nested too deeply to be a project file (expected JSON "
+                                  "with packageDirectories[].path)") from None
+        raise SourceTreeError(f"{project_file}: cannot read packageDirectories[].path "
+                              f"({exc.cause.__class__.__name__}: {exc.cause})") from None
     if directories is None:
         return [path]
+    root = path.resolve()
+    for directory in directories:
+        # Salesforce CLI resolves package directories relative to the project; one outside it
+        # ("/etc", "../..") would make validate read files that are not the project's.
+        if not _inside(directory.resolve(), root):
+            raise SourceTreeError(f"{project_file}: package directory {directory} is outside the project "
+                                  f"(expected a folder inside {root})")
     for directory in directories:
         if not directory.is_dir():
             raise SourceTreeError(f"{project_file}: package directory {directory} does not exist")
     return directories
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _walk(directory: Path):
@@ -133,10 +148,15 @@ def load(path: Path) -> SourceTree:
     meta_with_content: list[MetadataFile] = []
     directories = package_directories(path)
     forceignore = ForceIgnore.find(path if path.is_dir() else path.parent)
+    boundary = path.resolve() if path.is_dir() else path.resolve().parent
     for directory in directories:
         files = [directory] if directory.is_file() else _walk(directory)
         for file_path in files:
             if forceignore.ignores(file_path):
+                continue
+            refusal = _refusal(file_path, boundary)
+            if refusal:
+                tree.unresolved.append(UnresolvedFile(_display(file_path), refusal))
                 continue
             relative = PurePosixPath(file_path.relative_to(directory.parent if directory.is_file() else directory).as_posix())
             display = _display(file_path)
@@ -162,6 +182,22 @@ def load(path: Path) -> SourceTree:
             tree.missing_content.append(item)
     tree.orphan_content = sorted(content_candidates.values())
     return tree
+
+
+def _refusal(path: Path, boundary: Path) -> str | None:
+    """Why a file found in the tree is not read (None: it is read). Only regular files inside
+    the validated folder are: a symlink to /dev/zero or out of the project, or a FIFO, is not."""
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    if not stat.S_ISREG(info.st_mode):
+        return "it is not a regular file (a FIFO, device or socket is never metadata)"
+    if path.is_symlink() and not _inside(path.resolve(), boundary):
+        return f"it is a symlink to {path.resolve()}, outside the validated folder (expected a file inside it)"
+    return None
 
 
 def _display(path: Path) -> str:

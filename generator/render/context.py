@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.render import formulas as f
-from generator.spec.defaults import FLOW_DESCRIPTIONS
+from generator.flow_kinds import FLOW_KINDS, flow_kind
+from generator.spec.defaults import flow_descriptions
 from generator.spec.model import OpportunityFields, Reminder, Spec
 from generator.spec.tokens import email_body, to_flow_text
 
@@ -19,11 +20,8 @@ CALLOUT_LIMIT = 100  # callouts per transaction
 # The share of that limit the generated flows may use at their peak (issue 12: <= 80), so an
 # org's other automation in the same transaction keeps some headroom.
 CALLOUT_BUDGET = 80
-# Longest chain of connector actions one interview can run. Create: retrieve the existing
-# customer, create a customer (a deleted one is replaced), invoice, item, finalize, send.
-# Update: the same, plus retrieving the previous invoice and voiding it. Event: retrieve the
-# invoice.
-MAX_CALLOUTS_PER_INTERVIEW = {"create": 6, "update": 8, "event": 1}
+# Longest chain of connector actions one interview can run: a column of the flow kinds table.
+MAX_CALLOUTS_PER_INTERVIEW = {kind.key: kind.max_callouts for kind in FLOW_KINDS if kind.max_callouts is not None}
 # Every Stripe call runs on a scheduled path with batch size 1: one record per transaction,
 # so no interview's record write can precede another interview's callout (orgsim findings:
 # Salesforce does not document in which order it serves interviews waiting at different
@@ -34,7 +32,7 @@ MAX_CALLOUTS_PER_INTERVIEW = {"create": 6, "update": 8, "event": 1}
 # so the path runs 1 minute after the save.
 STRIPE_PATH_BATCH_SIZE = 1
 STRIPE_PATH_OFFSET_MINUTES = 1
-DEFAULT_TRIGGER_ORDER = {"create": 10, "update": 20, "reminder": 30, "event": 10}
+DEFAULT_TRIGGER_ORDER = {kind.key: kind.trigger_order for kind in FLOW_KINDS}
 
 @dataclass(frozen=True)
 class CustomFieldDef:
@@ -80,7 +78,7 @@ class Context:
     exponent: int
     formulas: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
-    flow_descriptions: dict[str, str] = field(default_factory=lambda: dict(FLOW_DESCRIPTIONS))
+    flow_descriptions: dict[str, str] = field(default_factory=flow_descriptions)
 
     def stripe_batch_size(self, kind: str) -> int:
         """Interviews per transaction on the Stripe path: 1, and never over the callout budget."""
@@ -118,6 +116,14 @@ class Context:
             if value not in taken and events:
                 out.append((value, events))
         return out
+
+    def flow_object(self, kind: str) -> str:
+        """The object whose records trigger the flow (the table's object, namespace filled in)."""
+        return flow_kind(kind).object_name(self.ns)
+
+    def flow_trigger(self, kind: str) -> str:
+        """recordTriggerType of the flow's start element."""
+        return flow_kind(kind).trigger
 
     def trigger_order(self, kind: str) -> int:
         return getattr(self.spec.flows, kind).trigger_order or DEFAULT_TRIGGER_ORDER[kind]

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.canonical import CanonicalError, canonical_tree, serialize
+from generator.flow_kinds import FLOW_KINDS
 from generator.render.context import Context, build_context
 from generator.spec.model import Spec
 
@@ -60,10 +61,9 @@ def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:
         text = env.get_template(template).render(**base, **extra)
         files[path] = _canonical(text, path, is_flow)
 
-    flows = spec.flows
-    for kind in ("create", "update", "reminder", "event"):
-        names = getattr(flows, kind)
-        xml(f"flows/{kind}.flow-meta.xml.j2", f"flows/{names.api_name}.flow-meta.xml", is_flow=True)
+    for kind in FLOW_KINDS:
+        names = getattr(spec.flows, kind.key)
+        xml(f"flows/{kind.template}", f"flows/{names.api_name}.flow-meta.xml", is_flow=True)
 
     for field in ctx.fields:
         xml("objects/field.field-meta.xml.j2",

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+# The currency table lives in generator/currency.py (shared with the harness); re-exported here.
+from generator.currency import THREE_DECIMAL, ZERO_DECIMAL, currency_exponent  # noqa: F401
+
 
 def literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -46,20 +49,3 @@ def smallest_unit(amount_ref: str, exponent: int) -> str:
     scaled = merge(amount_ref) if factor == 1 else f"{merge(amount_ref)} * {factor}"
     return f"ROUND({scaled}, 0)"
 
-
-# Stripe's zero- and three-decimal currencies (https://docs.stripe.com/currencies).
-ZERO_DECIMAL = {
-    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
-    "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
-}
-THREE_DECIMAL = {"bhd", "jod", "kwd", "omr", "tnd"}
-
-
-def currency_exponent(code: str, explicit: int | None) -> int:
-    if explicit is not None:
-        return explicit
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2

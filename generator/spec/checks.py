@@ -217,3 +217,175 @@ RULES = (
     _customer_field,
     _record_type_name_lengths,
 )
+
+
+# --- Rules Salesforce or Stripe would enforce only at deploy or call time (issue 14, item 14).
+# Their sources are in generator.facts.salesforce_limits and generator.facts.stripe_api.
+
+def _named_components(spec: Spec) -> Iterator[tuple[str, tuple, str]]:
+    """(kind, key path, API name) of every component the spec names; one namespace per kind."""
+    for key, field in spec.fields:
+        yield "Opportunity field", ("fields", key, "api_name"), field.api_name
+    if spec.customer_id_field.create:
+        yield "Account field", ("customer_id_field", "api_name"), spec.customer_id_field.api_name
+    for key, flow in spec.flows:
+        if key != "status":
+            yield "flow", ("flows", key, "api_name"), flow.api_name
+    for i, rt in enumerate(spec.record_types.types):
+        yield "record type", ("record_types", "types", i, "developer_name"), rt.developer_name
+    for loc, reminder in _all_reminders(spec):
+        yield "email alert", loc + ("alert_name",), reminder.alert_name
+        yield "email template", loc + ("template_name",), reminder.template_name
+    yield "business process", ("record_types", "business_process", "name"), spec.record_types.business_process.name
+    yield "email folder", ("email_folder", "name"), spec.email_folder.name
+    yield "permission set", ("permission_set", "name"), spec.permission_set.name
+
+
+def _all_reminders(spec: Spec) -> list[tuple[tuple, object]]:
+    found: list[tuple[tuple, object]] = [
+        (("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)
+    ]
+    found.append((("fallback_reminder",), spec.fallback_reminder))
+    return found
+
+
+def _name_whitespace(spec: Spec) -> Iterator[Finding]:
+    # Python's `$` also matches before a final newline, so "Stripe_ID__c\n" passes the name
+    # patterns and would be written as a file called "Stripe_ID__c\n.field-meta.xml".
+    for kind, loc, name in _named_components(spec):
+        if name != name.strip() or any(c.isspace() for c in name):
+            yield loc, f"{kind} name {name!r} contains whitespace (expected an API name without spaces or line breaks)"
+
+
+def _case_duplicates(spec: Spec) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], tuple[tuple, str]] = {}
+    for kind, loc, name in _named_components(spec):
+        key = (kind, name.lower())
+        if key in seen and seen[key][1] != name:
+            yield loc, (f"{kind} '{name}' differs only in case from '{seen[key][1]}' at {_dotted(seen[key][0])}; "
+                        "Salesforce names are case-insensitive (expected a different name)")
+        seen.setdefault(key, (loc, name))
+    values: dict[str, str] = {}
+    for i, value in enumerate(spec.fields.payment_status.values):
+        other = values.get(value.lower())
+        if other is not None and other != value:
+            yield (("fields", "payment_status", "values", i),
+                   f"picklist value '{value}' differs only in case from '{other}'; Salesforce picklist values "
+                   "are case-insensitive (expected a different value)")
+        values.setdefault(value.lower(), value)
+
+
+def _blank_picklist_values(spec: Spec) -> Iterator[Finding]:
+    for i, value in enumerate(spec.fields.payment_status.values):
+        if not value.strip():
+            yield ("fields", "payment_status", "values", i), f"picklist value {value!r} is blank (expected text)"
+
+
+def _custom_field_lengths(spec: Spec) -> Iterator[Finding]:
+    from generator.facts.salesforce_limits import CUSTOM_FIELD_NAME_LIMIT
+
+    for kind, loc, name in _named_components(spec):
+        if not kind.endswith("field"):
+            continue
+        base = name.removesuffix("__c")
+        if len(base) > CUSTOM_FIELD_NAME_LIMIT:
+            yield loc, (f"'{name}' has a {len(base)}-character name before __c; Salesforce allows "
+                        f"{CUSTOM_FIELD_NAME_LIMIT} (expected at most {CUSTOM_FIELD_NAME_LIMIT} characters before __c)")
+
+
+def _api_version(spec: Spec) -> Iterator[Finding]:
+    from generator.facts.salesforce_limits import OLDEST_API_VERSION, WSDL_API_VERSION, api_version_supported
+
+    if not api_version_supported(spec.api_version):
+        yield ("api_version",), (
+            f"Metadata API version {spec.api_version} is not supported (expected {OLDEST_API_VERSION}.0 to "
+            f"{WSDL_API_VERSION}.0: retired versions are refused by orgs, newer ones are not in the vendored WSDL)")
+
+
+def _currency(spec: Spec) -> Iterator[Finding]:
+    from generator.facts.stripe_api import CURRENCIES, exponent
+
+    code = spec.currency.code
+    if code not in CURRENCIES:
+        yield ("currency", "code"), (f"'{code}' is not a currency Stripe supports (expected a code from "
+                                     "https://docs.stripe.com/currencies such as usd, eur or jpy)")
+        return
+    given = spec.currency.exponent
+    if given is not None and given != exponent(code):
+        yield ("currency", "exponent"), (
+            f"{code} has {exponent(code)} decimal place(s) in Stripe amounts, not {given} "
+            f"(expected {exponent(code)}, or leave exponent out)")
+
+
+def _stripe_names(spec: Spec) -> Iterator[Finding]:
+    import datetime
+
+    from generator.facts.stripe_api import SdkUnavailable, api_version_dates, event_types
+
+    try:
+        known_versions, known_events = api_version_dates(), event_types()
+    except SdkUnavailable as exc:
+        yield ("stripe",), f"cannot check Stripe names: {exc} (expected the stripe package sfpay depends on)"
+        return
+    version = spec.stripe.api_version
+    try:
+        datetime.date.fromisoformat(version)
+    except ValueError:
+        yield ("stripe", "api_version"), f"'{version}' is not a date (expected a Stripe API version date such as 2025-04-30)"
+    else:
+        if version not in known_versions:
+            yield ("stripe", "api_version"), (
+                f"'{version}' is not a Stripe API version (expected one of the installed stripe SDK's, "
+                f"{min(known_versions)} to {max(known_versions)}, e.g. 2025-04-30)")
+    for event in spec.events:
+        if event not in known_events:
+            yield ("events", event), (f"'{event}' is not a Stripe event type (expected a type the stripe SDK "
+                                      "lists for webhook endpoints, e.g. invoice.paid)")
+
+
+def _recipient_values(spec: Spec) -> Iterator[Finding]:
+    import re
+
+    from generator.spec.model import ANY_FIELD_NAME, DEVELOPER_NAME
+    from generator.facts.salesforce_limits import EMAIL
+
+    field_name = re.compile(ANY_FIELD_NAME.removesuffix("$") + r"\Z")
+    developer_name = re.compile(DEVELOPER_NAME.removesuffix("$") + r"\Z")
+    for loc, reminder in _all_reminders(spec):
+        for i, rcpt in enumerate(reminder.recipients):
+            where = loc + ("recipients", i)
+            if rcpt.field is not None and not field_name.match(rcpt.field):
+                yield where + ("field",), (f"invalid value {rcpt.field!r} (expected an Opportunity field API name, "
+                                           "e.g. Payer_Email__c)")
+            if rcpt.recipient is None:
+                continue
+            if rcpt.type == "user" and not EMAIL.match(rcpt.recipient):
+                yield where + ("recipient",), (f"invalid value {rcpt.recipient!r} (expected a username, which "
+                                               "Salesforce writes as an email address)")
+            if rcpt.type in ("role", "group") and not developer_name.match(rcpt.recipient):
+                yield where + ("recipient",), (f"invalid value {rcpt.recipient!r} (expected the {rcpt.type}'s "
+                                               "developer name)")
+        address = reminder.sender.address
+        if address is not None and not EMAIL.match(address):
+            yield loc + ("sender", "address"), f"invalid value {address!r} (expected an email address)"
+
+
+def _customer_field_is_custom(spec: Spec) -> Iterator[Finding]:
+    name = spec.customer_id_field.api_name
+    if not spec.customer_id_field.create and not name.endswith("__c"):
+        yield ("customer_id_field", "api_name"), (
+            f"'{name}' is a standard Account field; the flows would overwrite it with the Stripe customer id "
+            "(expected a custom field such as stripeGC__Customer_Id__c)")
+
+
+RULES = RULES + (
+    _name_whitespace,
+    _case_duplicates,
+    _blank_picklist_values,
+    _custom_field_lengths,
+    _api_version,
+    _currency,
+    _stripe_names,
+    _recipient_values,
+    _customer_field_is_custom,
+)

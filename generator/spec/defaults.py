@@ -100,39 +100,16 @@ def default_fallback_reminder() -> dict:
     )
 
 
-FLOW_DESCRIPTIONS = {
-    "create": "Creates, finalizes and links a Stripe invoice when an eligible "
-    "Opportunity is created (all Stripe calls on the asynchronous path).",
-    "update": "Issues the first invoice when an Opportunity becomes eligible, "
-    "or voids and replaces it when the amount changes; never on its own writeback.",
-    "reminder": "Sends the record type's reminder email when an invoice is still "
-    "unpaid at each scheduled offset after the invoice date.",
-    "event": "Applies Stripe invoice events to the Opportunity holding the "
-    "invoice; never downgrades Paid; moves paid Opportunities to the won stage.",
-}
+def flow_descriptions() -> dict[str, str]:
+    """Default description of each flow kind (generator/flow_kinds.py)."""
+    from generator.flow_kinds import FLOW_KINDS
+
+    return {kind.key: kind.description for kind in FLOW_KINDS}
 
 
-def default_flows() -> dict:
-    # The seed's own flow names, version suffixes included, so admins recognise them.
-    return {
-        "create": {
-            "api_name": "Stripe_Invoice_On_Opportunity_Create",
-            "label": "Opportunity after flow stripe payment url generate and update \u2013 V12",
-            "trigger_order": 10,
-        },
-        "update": {
-            "api_name": "Stripe_Invoice_On_Opportunity_Update",
-            "label": "Opportunity after Update flow stripe payment url generate and update \u2013 V11",
-            "trigger_order": 20,
-        },
-        "reminder": {
-            "api_name": "Stripe_Payment_Reminder",
-            "label": "Payment Link Created and Pending for 30 Days Sending email alert \u2013 V7",
-            "trigger_order": 30,
-        },
-        "event": {
-            "api_name": "Stripe_Event_Update_Opportunity_Status",
-            "label": "Update Opportunity status When Stripe event changes \u2013 V4",
-            "trigger_order": 10,
-        },
-    }
+def default_flows() -> dict[str, dict]:
+    """Default names of each flow kind (generator/flow_kinds.py)."""
+    from generator.flow_kinds import FLOW_KINDS
+
+    return {kind.key: {"api_name": kind.api_name, "label": kind.label, "trigger_order": kind.trigger_order}
+            for kind in FLOW_KINDS}

@@ -8,8 +8,10 @@ locations are mapped back onto them.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -35,8 +37,12 @@ def load_spec(path: Path) -> Spec:
 
     name = str(path)
     data = _read_yaml(path, name)
+    plain = _plain(data)
+    unwritable = [Problem(name, _line_of(data, loc), _path_text(loc), message) for loc, message in _xml_unsafe(plain)]
+    if unwritable:
+        raise SpecError(unwritable)
     try:
-        spec = Spec.model_validate(_plain(data))
+        spec = Spec.model_validate(plain)
     except ValidationError as exc:
         raise SpecError([_problem(name, data, err) for err in exc.errors()]) from None
     problems = [
@@ -49,24 +55,16 @@ def load_spec(path: Path) -> Spec:
 
 
 def _read_yaml(path: Path, name: str):
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    # sfpay.yaml_input refuses what ruamel alone would choke on (alias bombs, deep nesting,
+    # forbidden characters, FIFOs and huge files), each with its line.
+    from sfpay.yaml_input import YamlInputError, read
 
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read(path)
     except FileNotFoundError:
         raise SpecError([Problem(name, 0, "", "spec file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Problem(name, 0, "", f"cannot read spec file: {exc}")]) from None
-    yaml = YAML(typ="rt")
-    try:
-        data = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise SpecError([Problem(name, line, "", f"YAML syntax error: {exc.problem}")]) from None
-    except YAMLError as exc:
-        raise SpecError([Problem(name, 0, "", f"YAML error: {exc}")]) from None
+    except YamlInputError as exc:
+        raise SpecError([Problem(name, exc.line, "", exc.message)]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -99,6 +97,28 @@ def _plain(node):
     if isinstance(node, str):
         return str(node)
     return node
+
+
+# Characters XML 1.0 cannot carry at all (https://www.w3.org/TR/xml/#charsets): every spec
+# string ends up in metadata XML, so a YAML escape such as "\x01" must stop here, with its key.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_unsafe(node, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _xml_unsafe(key, loc + (key,))
+            yield from _xml_unsafe(value, loc + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _xml_unsafe(value, loc + (i,))
+    elif isinstance(node, str):
+        bad = _NOT_XML.search(node)
+        if bad:
+            yield loc, (
+                f"character U+{ord(bad.group()):04X} cannot be written to Salesforce metadata "
+                "(expected printable text; XML 1.0 allows no control characters but tab and newline)"
+            )
 
 
 def _line_of(data, loc: tuple) -> int:

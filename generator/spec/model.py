@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
 from generator.spec import defaults
 
@@ -383,12 +383,17 @@ class FlowNames(StrictModel):
     )
 
 
-class Flows(StrictModel):
+class _FlowsBase(StrictModel):
     status: Literal["Active", "Draft"] = "Active"
-    create: FlowNames = FlowNames(**defaults.default_flows()["create"])
-    update: FlowNames = FlowNames(**defaults.default_flows()["update"])
-    reminder: FlowNames = FlowNames(**defaults.default_flows()["reminder"])
-    event: FlowNames = FlowNames(**defaults.default_flows()["event"])
+
+
+# One section per flow kind of the table (generator/flow_kinds.py), in its order.
+Flows = create_model(
+    "Flows",
+    __base__=_FlowsBase,
+    __module__=__name__,
+    **{key: (FlowNames, FlowNames(**names)) for key, names in defaults.default_flows().items()},  # type: ignore[call-overload]
+)
 
 
 class PermissionSetSpec(StrictModel):

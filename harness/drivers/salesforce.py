@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +30,7 @@ class OrgDriver:
         self.ctx = ctx
         self.sf = ctx.sf
         self.spec = ctx.spec
+        self._stages: list[str] | None = None
 
     # Reads ---------------------------------------------------------------------------
     def query(self, soql: str) -> list[dict[str, Any]]:
@@ -67,6 +70,29 @@ class OrgDriver:
         field = self.spec.customer_id_field
         rows = self.query(f"SELECT Id, {field} FROM Account WHERE Id = {soql_quote(account_id)}")
         return rows[0].get(field) if rows else None
+
+    def stage_values(self) -> list[str]:
+        """The org's active Opportunity stages (describe, read once per run)."""
+        if self._stages is None:
+            describe = self.sf.Opportunity.describe()
+            field = next((f for f in describe["fields"] if f["name"] == "StageName"), None)
+            self._stages = [v["value"] for v in (field or {}).get("picklistValues", []) if v.get("active", True)]
+        return self._stages
+
+    def eligible_stage(self) -> str:
+        """The first of the spec's eligible stages the org has. A spec may name stages the org
+        is expected to have already; when it has none of them, the scenario is skipped, saying so."""
+        spec = self.spec
+        present = [stage for stage in spec.eligible_stages if stage in self.stage_values()]
+        if not present:
+            self.ctx.skip(f"the org has none of the spec's eligible stages ({', '.join(spec.eligible_stages)}); "
+                          f"its stages are {', '.join(self.stage_values())}")
+        return present[0]
+
+    def existing_record_types(self, developer_names: list[str]) -> list[str]:
+        from_org = {row["DeveloperName"] for row in self.query(
+            "SELECT DeveloperName FROM RecordType WHERE SobjectType = 'Opportunity'")}
+        return [name for name in developer_names if name in from_org]
 
     def record_type_id(self, developer_name: str) -> str:
         rows = self.query(
@@ -117,7 +143,7 @@ class OrgDriver:
         record: dict[str, Any] = {
             "Name": self.ctx.unique_name("opp"),
             "AccountId": account_id,
-            "StageName": stage or self.spec.eligible_stages[0],
+            "StageName": stage or self.eligible_stage(),
             "CloseDate": (self.server_now.date() + dt.timedelta(days=30)).isoformat(),
         }
         if amount is not None:
@@ -188,7 +214,40 @@ class OrgDriver:
             probe, timeout=self.ctx.budgets.invoice_seconds,
             what=f"Opportunity {opportunity_id}: {spec.invoice_id_field} written back", timing=timing,
             observed=lambda: self.explain_no_invoice(opportunity_id),
+            failure=self.invoicing_failure(opportunity_id),
         )
+
+    def invoicing_failure(self, opportunity_id: str) -> "Callable[[], str | None]":
+        """A probe for `ctx.wait_for(failure=...)`: what the org reports once it gives up on invoicing
+        this Opportunity from now on (a new Sync Log, or a new value in the invoicing error field),
+        so a wait fails the moment the failure is known instead of at the end of its budget.
+        Failures recorded before the call (e.g. the one a retry answers) do not count."""
+        spec = self.spec
+        ns = spec.namespace
+        since = self.server_now - dt.timedelta(seconds=1)
+        old_logs = {row["Id"] for row in self.sync_logs_mentioning(opportunity_id, since)}
+        old_error = self.opportunity(opportunity_id).get(spec.invoicing_error_field)
+        last_log_check = [0.0]
+
+        def new_logs() -> list[dict[str, Any]]:
+            return [row for row in self.sync_logs_mentioning(opportunity_id, since) if row["Id"] not in old_logs]
+
+        def reported() -> str | None:
+            error = self.opportunity(opportunity_id).get(spec.invoicing_error_field)
+            logs: list[dict[str, Any]] = []
+            if error and error != old_error:
+                logs = new_logs()
+            elif time.monotonic() - last_log_check[0] >= 1:  # Sync Logs are a wider query: once a second
+                last_log_check[0] = time.monotonic()
+                logs = new_logs()
+            if not logs and not (error and error != old_error):
+                return None
+            parts = [f"{spec.invoicing_error_field} = {error!r}"] if error and error != old_error else []
+            parts += [f"Sync Log {log['Id']}: {log.get(f'{ns}__Message__c')} {log.get(f'{ns}__Error_Details__c') or ''}".rstrip()
+                      for log in logs[-2:]]
+            return "; ".join(parts)
+
+        return reported
 
     def explain_no_invoice(self, opportunity_id: str) -> str:
         """What the org shows for an Opportunity that got no invoice: its gate fields and any Sync Log."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -19,14 +20,35 @@ class Progress:
         self.console = console or Console(stderr=True)
         self.total = total
         self.done = 0
+        self._status = None
+        self._title = ""
+        self._last_line = time.monotonic()
 
     def step(self, message: str) -> None:
         self.console.print(f"[bold]>[/bold] {message}")
 
     @contextmanager
     def scenario(self, number: int, name: str, title: str) -> Iterator[None]:
-        with self.console.status(f"[{self.done + 1}/{self.total}] {number:02d} {name}: {title}", spinner="dots"):
-            yield
+        self._last_line = time.monotonic()
+        self._title = f"[{self.done + 1}/{self.total}] {number:02d} {name}: {title}"
+        with self.console.status(self._title, spinner="dots") as status:
+            self._status = status
+            try:
+                yield
+            finally:
+                self._status = None
+
+    def update(self, detail: str) -> None:
+        """What the running scenario is waiting for, under its title (long waits are never silent).
+
+        Without a terminal (CI logs) the spinner is not drawn: a line every 10 s instead."""
+        if self._status is None:
+            return
+        if self.console.is_terminal:
+            self._status.update(f"{self._title}\n  {detail}")
+        elif time.monotonic() - self._last_line >= 10:
+            self._last_line = time.monotonic()
+            self.console.print(f"  ... {detail}", highlight=False)
 
     def result(self, result: ScenarioResult) -> None:
         self.done += 1

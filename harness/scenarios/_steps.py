@@ -19,9 +19,12 @@ class Invoiced:
     customer_id: str | None
 
 
-def invoiced_opportunity(ctx: "ScenarioContext", amount: Decimal | int = Decimal("1250.00"), *,
+def invoiced_opportunity(ctx: "ScenarioContext", amount: Decimal | int | None = None, *,
                          customer_id: str | None = None, **opportunity_fields: Any) -> Invoiced:
-    """A fresh Account and an eligible Opportunity, waited on until its invoice id is written back."""
+    """A fresh Account and an eligible Opportunity, waited on until its invoice id is written back.
+
+    The amount defaults to the spec's (`SpecView.amount()`), so any spec's gate lets it through."""
+    amount = ctx.spec.amount() if amount is None else amount
     account_id = ctx.org.create_account(customer_id=customer_id)
     opportunity_id = ctx.org.create_opportunity(account_id, amount, **opportunity_fields)
     opp = ctx.org.wait_for_invoice(opportunity_id)
@@ -48,6 +51,32 @@ def pay_and_wait(ctx: "ScenarioContext", invoiced: Invoiced, payment_method: str
     seconds = time.monotonic() - started
     ctx.timing(timing, seconds)
     return opp, seconds
+
+
+def ineligible_stage(ctx: "ScenarioContext") -> str:
+    """An active Opportunity stage of the org outside the spec's gate (and not the won stage);
+    the scenario is skipped, with the reason, when the spec invoices in every stage."""
+    spec = ctx.spec
+    values = ctx.org.stage_values()
+    outside = [v for v in values if v not in spec.eligible_stages and v != spec.won_stage]
+    if not outside:
+        ctx.skip(f"every active Opportunity stage of the org ({', '.join(values) or 'none listed'}) is in the spec's "
+                 f"gate or is the won stage: there is no ineligible stage to try")
+    return outside[0]
+
+
+def record_types_in_org(ctx: "ScenarioContext") -> list[str]:
+    """The spec's record types to use. With `record_types.create: false` the spec expects the org
+    to have them; those it lacks are noted (a sandbox normally has them, the local org may not)."""
+    spec = ctx.spec
+    wanted = [rt.developer_name for rt in spec.record_types]
+    if spec.record_types_created:
+        return wanted  # deployed by sfpay: a missing one is a failed deploy, reported where it is used
+    present = ctx.org.existing_record_types(wanted)
+    missing = [name for name in wanted if name not in present]
+    if missing:
+        ctx.note("note", "Record types the spec expects but the org lacks (record_types.create: false)", ", ".join(missing))
+    return present
 
 
 def reminder_offset_seconds(ctx: "ScenarioContext") -> int:

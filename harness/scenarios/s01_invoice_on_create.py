@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from harness.scenario import Scenario, register
 from harness.scenarios._steps import invoiced_opportunity
 
@@ -14,7 +12,7 @@ class InvoiceOnCreate(Scenario):
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
-        amount = Decimal("1250.00")
+        amount = spec.amount(150)  # off the minimum, so it differs from the other scenarios' amounts
         inv = invoiced_opportunity(ctx, amount)
         url = inv.opportunity.get(spec.invoice_url_field) or ""
         ctx.check(url.startswith(("https://", "http://")), f"{spec.invoice_url_field} is {url!r}, expected the hosted invoice URL")
@@ -26,11 +24,12 @@ class InvoiceOnCreate(Scenario):
         invoice = invoices[0]
         expected_minor = spec.amount_in_minor_units(amount)
         ctx.check(invoice.id == inv.invoice_id, f"Opportunity points at {inv.invoice_id} but the customer's invoice is {invoice.id}")
-        ctx.check(invoice.amount_due == expected_minor, f"invoice {invoice.id} amount_due is {invoice.amount_due}, expected {expected_minor} ({amount} {spec.currency})")
+        ctx.check(invoice.amount_due == expected_minor, f"invoice {invoice.id} amount_due is {invoice.amount_due}, expected {expected_minor} ({spec.money(amount)})")
         ctx.check(invoice.currency == spec.currency, f"invoice {invoice.id} currency is {invoice.currency}, expected {spec.currency}")
         ctx.check(invoice.status == "open", f"invoice {invoice.id} is {invoice.status}, expected open (finalized)")
         ctx.check(invoice.hosted_invoice_url == url, f"Opportunity URL {url} differs from Stripe's hosted_invoice_url {invoice.hosted_invoice_url}")
         status = inv.opportunity.get(spec.status_field)
         ctx.check(status == spec.status_open, f"{spec.status_field} is {status!r}, expected {spec.status_open!r}")
-        ctx.note("stripe", "Invoice amount", f"{invoice.amount_due} {invoice.currency} (open)")
-        return f"one open invoice {invoice.id} for {amount} {spec.currency.upper()} billed to {inv.customer_id}; id and URL on the Opportunity"
+        ctx.note("stripe", "Invoice amount", f"{spec.money_minor(invoice.amount_due)} "
+                                             f"(amount_due {invoice.amount_due} {invoice.currency}, smallest unit; open)")
+        return f"one open invoice {invoice.id} for {spec.money(amount)} billed to {inv.customer_id}; id and URL on the Opportunity"

@@ -2,9 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from harness.scenario import Scenario, register
-
-# A standard stage no sensible spec invoices in; the scenario checks that assumption first.
-INELIGIBLE_STAGE = "Prospecting"
+from harness.scenarios._steps import ineligible_stage
 
 
 @register
@@ -12,17 +10,20 @@ class Ineligible(Scenario):
     name = "ineligible-no-invoice"
     number = 3
     title = "Ineligible stage or zero amount: nothing happens"
-    description = "An Opportunity in a stage outside the gate, or with a zero amount, gets no invoice, no customer and no error log."
+    description = ("An Opportunity in a stage outside the gate, with a zero amount, or just under the spec's minimum "
+                   "amount gets no invoice, no customer and no error log.")
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
-        if INELIGIBLE_STAGE in spec.eligible_stages:
-            ctx.fail(f"the spec invoices in {INELIGIBLE_STAGE!r}; this scenario needs a stage outside the gate")
-        since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+        stage = ineligible_stage(ctx)
+        since = ctx.org.server_now - dt.timedelta(seconds=5)
         cases = {
-            f"stage {INELIGIBLE_STAGE}": (Decimal("500.00"), INELIGIBLE_STAGE),
-            "amount 0": (Decimal("0"), spec.eligible_stages[0]),
+            f"stage {stage}": (spec.amount(), stage),
+            "amount 0": (Decimal("0"), ctx.org.eligible_stage()),
         }
+        if spec.below_minimum() > 0:
+            cases[f"amount {spec.money(spec.below_minimum())} (under the minimum {spec.money(spec.minimum_amount)})"] = (
+                spec.below_minimum(), ctx.org.eligible_stage())
         created = {}
         for label, (amount, stage) in cases.items():
             account_id = ctx.org.create_account()

@@ -18,6 +18,8 @@ class DuplicateOutOfOrder(Scenario):
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
+        if not spec.status_failed:
+            ctx.skip("the spec maps no status to invoice.payment_failed (events:), so a declined card changes nothing to check")
         since = ctx.org.server_now
         inv = invoiced_opportunity(ctx)
         pay_and_wait(ctx, inv, "pm_card_chargeDeclined", spec.status_failed, "declined payment -> Failed", card_succeeds=False)

@@ -24,7 +24,7 @@ class StripeOutage(Scenario):
         account_id = ctx.org.create_account()
         ctx.target.inject_stripe_fault(method="POST", path="/v1/invoices/*/finalize", status=500, times=1)
         try:
-            opp_id = ctx.org.create_opportunity(account_id, 640)
+            opp_id = ctx.org.create_opportunity(account_id, spec.amount(40))
             logs = ctx.wait_for(lambda: ctx.org.sync_logs_mentioning(opp_id, since), timeout=ctx.budgets.invoice_seconds,
                                 what=f"a Sync Log entry for Opportunity {opp_id} after Stripe failed")
         finally:

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from harness.scenario import Scenario, register
 from harness.targets.base import Capability
 
@@ -20,7 +18,7 @@ class Bulk200(Scenario):
         accounts = ctx.org.insert_collection("Account", [{"Name": ctx.unique_name("bulk-account")} for _ in range(BATCH)])
         bad = [r for r in accounts if not r.get("success")]
         ctx.check(not bad, f"{len(bad)} of {BATCH} Accounts were not inserted: {bad[:1]}")
-        amounts = [Decimal(100 + i) for i in range(BATCH)]
+        amounts = [spec.amount(i) for i in range(BATCH)]
         records = [ctx.org.opportunity_record(a["id"], amount) for a, amount in zip(accounts, amounts)]
         import time
 
@@ -42,6 +40,7 @@ class Bulk200(Scenario):
         def all_invoiced():
             self._fail_fast_on_failed_interviews(ctx, before, wanted)
             rows = ctx.org.opportunities(ids)
+            self._fail_fast_on_invoicing_errors(ctx, rows)
             done = [r for r in rows if r.get(spec.invoice_id_field)]
             progress["done"] = len(done)
             missing = [r["Id"] for r in rows if not r.get(spec.invoice_id_field)]
@@ -53,6 +52,7 @@ class Bulk200(Scenario):
             return f"{progress['done']} of {BATCH} invoiced" + (f"; e.g. {first}: {ctx.org.explain_no_invoice(first)}" if first else "")
 
         rows = ctx.wait_for(all_invoiced, timeout=ctx.budgets.invoice_seconds * 6, observed=observed,
+                            progress=lambda: f"{progress['done']} of {BATCH} invoiced",
                             what=f"all {BATCH} Opportunities with an invoice id", timing="200 Opportunities -> 200 invoice ids")
         invoice_by_opp = {r["Id"]: r[spec.invoice_id_field] for r in rows}
         distinct = set(invoice_by_opp.values())
@@ -83,6 +83,16 @@ class Bulk200(Scenario):
         if failed:
             messages = sorted({f"{f['flow']}.{f['path']}: {f['message']}" for f in failed})
             ctx.fail(f"{len(failed)} of {len(wanted)} flow interviews failed: {'; '.join(messages[:3])}")
+
+    @staticmethod
+    def _fail_fast_on_invoicing_errors(ctx, rows: list[dict]) -> None:
+        """An Opportunity whose invoicing error field is set was given up on: fail now, with the org's message."""
+        field = ctx.spec.invoicing_error_field
+        errored = [r for r in rows if r.get(field)]
+        if errored:
+            first = errored[0]["Id"]
+            ctx.fail(f"{len(errored)} of {len(rows)} Opportunities record an invoicing error, e.g. {first}: "
+                     f"{errored[0][field]!r}; {ctx.org.explain_no_invoice(first)}")
 
     @staticmethod
     def _marks(ctx) -> tuple[int, int]:

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from harness.scenario import Scenario, register
+from harness.scenarios._steps import ineligible_stage
 from harness.targets.base import Capability
 
 # The mix of one bulk save (200 records, one API call).
@@ -31,10 +32,11 @@ class MixedBatch200(Scenario):
             account_rows.append(row)
         accounts = ctx.org.insert_collection("Account", account_rows)
         ctx.check(all(a.get("success") for a in accounts), "not every Account was inserted")
+        outside = ineligible_stage(ctx)
         records = []
         for kind, acc in zip(kinds, accounts):
-            stage = "Prospecting" if kind == "ineligible" and "Prospecting" not in spec.eligible_stages else None
-            amount = Decimal(0) if kind == "zero" else Decimal(100 + len(records))
+            stage = outside if kind == "ineligible" else None
+            amount = Decimal(0) if kind == "zero" else spec.amount(len(records))
             record = ctx.org.opportunity_record(acc["id"], amount, stage=stage)
             if kind == "no_account":
                 record.pop("AccountId")
@@ -50,13 +52,21 @@ class MixedBatch200(Scenario):
         good = {i for i, k in enumerate(kinds) if k in ("new", "existing")}
         failing = {i for i, k in enumerate(kinds) if k in ("no_account", "stripe_error")}
 
+        progress = {"text": ""}
+
         def settled():
             rows = {r["Id"]: r for r in ctx.org.opportunities(ids)}
             done = sum(1 for i in good if rows[ids[i]].get(spec.invoice_id_field))
             errored = sum(1 for i in failing if rows[ids[i]].get(spec.invoicing_error_field))
+            progress["text"] = f"{done} of {len(good)} invoiced, {errored} of {len(failing)} errors recorded"
+            wrong = [i for i in good if rows[ids[i]].get(spec.invoicing_error_field)]
+            if wrong:  # a good record given up on will never be invoiced: fail now, with the org's message
+                ctx.fail(f"{len(wrong)} Opportunities that should be invoiced record an error, e.g. {kinds[wrong[0]]} "
+                         f"{ids[wrong[0]]}: {rows[ids[wrong[0]]][spec.invoicing_error_field]!r}; "
+                         f"{ctx.org.explain_no_invoice(ids[wrong[0]])}")
             return rows if done == len(good) and errored == len(failing) else None
 
-        rows = ctx.wait_for(settled, timeout=ctx.budgets.invoice_seconds * 6,
+        rows = ctx.wait_for(settled, timeout=ctx.budgets.invoice_seconds * 6, progress=lambda: progress["text"],
                             what=f"{len(good)} invoices and {len(failing)} recorded errors",
                             timing="200 mixed Opportunities -> settled")
         customers = {a["Id"]: a.get(spec.customer_id_field) for a in ctx.org.query(

@@ -14,7 +14,7 @@ class PayerWithoutEmail(Scenario):
         spec = ctx.spec
         since = ctx.org.server_now
         account_id = ctx.org.create_account()
-        opp_id = ctx.org.create_opportunity(account_id, 420, payer_email=None)
+        opp_id = ctx.org.create_opportunity(account_id, spec.amount(20), payer_email=None)
         contact_id = ctx.org.add_payer(opp_id, account_id, None)
         opp = ctx.wait_for(lambda: (o := ctx.org.opportunity(opp_id)).get(spec.invoicing_error_field) and o,
                            timeout=ctx.budgets.invoice_seconds, what=f"{opp_id}: an invoicing error recorded")

@@ -26,13 +26,14 @@ class ReissueFailsMidway(Scenario):
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
+        first, changed = spec.amount(), spec.amount(150)
         done = []
         for label, method, path in STEPS:
-            inv = invoiced_opportunity(ctx, 500)
+            inv = invoiced_opportunity(ctx, first)
             since = ctx.org.server_now
             ctx.target.inject_stripe_error(method=method, path=path, message=f"sfpay scenario: {label} fails")
             try:
-                ctx.org.update_opportunity(inv.opportunity_id, {"Amount": 650})
+                ctx.org.update_opportunity(inv.opportunity_id, {"Amount": float(changed)})
                 opp = ctx.wait_for(lambda: (o := ctx.org.opportunity(inv.opportunity_id)).get(spec.invoicing_error_field) and o,
                                    timeout=ctx.budgets.invoice_seconds, what=f"{label}: the error recorded on {inv.opportunity_id}")
             finally:
@@ -41,20 +42,22 @@ class ReissueFailsMidway(Scenario):
                       f"{label} failed, yet the Opportunity moved from {inv.invoice_id} to {opp[spec.invoice_id_field]}")
             ctx.check(ctx.stripe_side.invoice(inv.invoice_id).status == "open", f"{label} failed and the old invoice {inv.invoice_id} is no longer open")
             ctx.check(bool(ctx.org.sync_logs_mentioning(inv.opportunity_id, since)), f"{label} failed without a Sync Log")
+            failure = ctx.org.invoicing_failure(inv.opportunity_id)
             ctx.org.retry_invoicing(inv.opportunity_id)
             opp = ctx.wait_for(lambda: (o := ctx.org.opportunity(inv.opportunity_id))[spec.invoice_id_field] != inv.invoice_id and o,
-                               timeout=ctx.budgets.invoice_seconds, what=f"{label}: the replacement after the retry")
+                               timeout=ctx.budgets.invoice_seconds, what=f"{label}: the replacement after the retry",
+                               failure=failure)
             live = [i for i in ctx.stripe_side.invoices_for_customer(inv.customer_id) if i.status == "open"]
-            ctx.check([(i.id, i.amount_due) for i in live] == [(opp[spec.invoice_id_field], spec.amount_in_minor_units(650))],
+            ctx.check([(i.id, i.amount_due) for i in live] == [(opp[spec.invoice_id_field], spec.amount_in_minor_units(changed))],
                       f"after the retry ({label}) the open invoices are {[(i.id, i.amount_due) for i in live]}")
             ctx.check(ctx.stripe_side.invoice(inv.invoice_id).status == "void", f"old invoice {inv.invoice_id} not void after the retry")
             done.append(label)
             ctx.note("stripe", f"{label} failed, then retried", f"{inv.invoice_id} void -> {opp[spec.invoice_id_field]}")
 
-        inv = invoiced_opportunity(ctx, 500)
+        inv = invoiced_opportunity(ctx, first)
         ctx.target.inject_stripe_error(method="POST", path="/v1/invoices/*/void", message="sfpay scenario: void fails")
         try:
-            ctx.org.update_opportunity(inv.opportunity_id, {"Amount": 650})
+            ctx.org.update_opportunity(inv.opportunity_id, {"Amount": float(changed)})
             opp = ctx.wait_for(lambda: (o := ctx.org.opportunity(inv.opportunity_id)).get(spec.invoicing_error_field) and o,
                                timeout=ctx.budgets.invoice_seconds, what="void: the error recorded")
         finally:

@@ -17,7 +17,7 @@ class DeletedCustomer(Scenario):
         ctx.stripe_side.delete_customer(deleted)
         account_id = ctx.org.create_account(customer_id=deleted)
         email = ctx.org.payer_address()
-        opp_id = ctx.org.create_opportunity(account_id, 275, payer_email=email)
+        opp_id = ctx.org.create_opportunity(account_id, spec.amount(75), payer_email=email)
         if spec.unusable_customer == "log":
             ctx.wait_for(lambda: ctx.org.sync_logs_mentioning(opp_id, since), timeout=ctx.budgets.invoice_seconds,
                          what=f"a Sync Log for {opp_id}")

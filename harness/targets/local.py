@@ -8,20 +8,20 @@ stack lets scenarios move the clock, read the outbox and governor usage, and bre
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sfpay.stripe_keys import redact
 
 from harness.results import Evidence
-from harness.stack import StackDetails, current_project, deploy_local, generate, local_up, source_dir
+from harness.stack import current_project, deploy_local, generate, local_up, source_dir
 from harness.targets.base import Budgets, Capability, Connection, Target, TargetError, Webhook
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from harness.spec_view import SpecView
+    from sfpay.local.stack import LocalConnection
     from sfpay.project import Project
 
 API_VERSION = "66.0"
@@ -34,7 +34,7 @@ class LocalTarget(Target):
                               Capability.WEBHOOK_POST, Capability.REMINDER_WAIT, Capability.STRIPE_EMAILS})
 
     def __init__(self, spec: "SpecView", *, spec_path: Path | None = None, deploy: bool = True,
-                 console: "Console | None" = None, stack: StackDetails | None = None,
+                 console: "Console | None" = None, stack: "LocalConnection | None" = None,
                  project: "Project | None" = None):
         self.spec = spec
         self.spec_path = spec_path
@@ -76,27 +76,27 @@ class LocalTarget(Target):
         stack = self.stack
         sf = Salesforce(instance_url=stack.instance_url, session_id=stack.access_token, version=API_VERSION)
         tls_verify: bool | str = True
-        if stack.ca_cert:
+        if stack.ca_bundle:
             # Trust the local org's own certificate. requests lets REQUESTS_CA_BUNDLE in the
             # environment override a session's `verify`, so the session ignores the environment
             # (it only talks to 127.0.0.1: no proxy or netrc to honour).
-            sf.session.verify = stack.ca_cert
+            sf.session.verify = stack.ca_bundle
             sf.session.trust_env = False
-            tls_verify = stack.ca_cert
-        client = stripe.StripeClient(stack.stripe_api_key, base_addresses={"api": stack.stripe_api_base})
+            tls_verify = stack.ca_bundle
+        client = stripe.StripeClient(stack.api_key, base_addresses={"api": stack.api_base})
         self._helpers = OrgHelpers(sf)
         from stripesim.running import SimAdmin
 
-        self._sim_admin = SimAdmin(stack.stripe_api_base, stack.stripe_api_key)
-        return Connection(sf=sf, stripe=client, stripe_api_base=stack.stripe_api_base,
+        self._sim_admin = SimAdmin(stack.api_base, stack.api_key)
+        return Connection(sf=sf, stripe=client, stripe_api_base=stack.api_base,
                           webhook=Webhook(stack.webhook_url, stack.webhook_secret), secrets=stack.secrets,
                           tls_verify=tls_verify)
 
     def describe(self) -> str:
         if not self.stack:
             return "local stack (orgsim + stripesim)"
-        return (f"local stack: orgsim at {self.stack.instance_url}, stripesim at {self.stack.stripe_api_base} "
-                f"(key {redact(self.stack.stripe_api_key)})")
+        return (f"local stack: orgsim at {self.stack.instance_url}, stripesim at {self.stack.api_base} "
+                f"(key {redact(self.stack.api_key)})")
 
     def environment(self) -> list[Evidence]:
         facts = [Evidence("stripe", "Stripe API version (connector)", self.spec.stripe_api_version)]
@@ -118,7 +118,11 @@ class LocalTarget(Target):
         return self._helpers.now()
 
     def advance_clock(self, *, days: float = 0, minutes: float = 0) -> None:
-        self._helpers.advance_clock(days * 86400 + minutes * 60)
+        """Stripe time follows org time (docs/harness.md): stripesim's account clock moves
+        first, so invoices the org's due work creates are dated at the org's new time."""
+        seconds = days * 86400 + minutes * 60
+        self._sim_admin.advance_clock(seconds)
+        self._helpers.advance_clock(seconds)
 
     def reach_reminder_time(self, offset_seconds: float) -> None:
         # One hour past the offset: a Date time source falls due at the start of its day,

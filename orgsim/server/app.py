@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.routing import Route
 from orgsim.server.auth import require_session
 from orgsim.server.config import ServerConfig
 from orgsim.server.context import ServerContext
+from orgsim.server.deploy.checks import DeployCheck
 from orgsim.server.errors import ApiError, not_found
 from orgsim.server.gateway import OrgGateway
 from orgsim.server.oauth import TokenEndpoint, userinfo
@@ -39,12 +41,15 @@ ROUTE_MODULES = (
 )
 
 
-def create_app(org, config: ServerConfig, *, background_interval: float | None = None, owns_org: bool = False) -> Starlette:
+def create_app(org, config: ServerConfig, *, background_interval: float | None = None, owns_org: bool = False,
+               deploy_checks: Sequence[DeployCheck] = ()) -> Starlette:
     """`background_interval`: run due async/scheduled work every so many seconds (a long-running
     server whose clock follows wall time; also picks up work queued before a crash).
-    `owns_org`: close the org (saving its clock) when the server stops."""
+    `owns_org`: close the org (saving its clock) when the server stops.
+    `deploy_checks`: what a deploy zip must pass before the core loads it, given by the code
+    that assembles the server (orgsim/server/deploy/checks.py)."""
     sessions = SessionIssuer(config)
-    ctx = ServerContext(config=config, sessions=sessions, gateway=OrgGateway(org))
+    ctx = ServerContext(config=config, sessions=sessions, gateway=OrgGateway(org), deploy_checks=tuple(deploy_checks))
 
     def gate(handler):
         return require_session(sessions, handler)

@@ -1,14 +1,28 @@
-"""`sfpay org serve`: the org server in the foreground. Cheap to import (typer only)."""
+"""`sfpay org serve`: the org server in the foreground. Cheap to import (typer only).
+
+The command is added by the code that assembles the server (sfpay/local/cli.py), which
+passes the deploy checks the server runs (orgsim/server/deploy/checks.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
+from sfpay.console import fail
 
-def add_commands(org_app: typer.Typer) -> None:
+if TYPE_CHECKING:
+    from orgsim.server.deploy.checks import DeployCheck
+
+
+def add_serve_command(org_app: typer.Typer, *,
+                      deploy_checks: Callable[[], Sequence["DeployCheck"]] | None = None) -> None:
+    """Add `serve` to `org_app`; `deploy_checks` (called once the server starts, so the
+    checks' imports cost nothing to other commands) gives what every deploy must pass."""
+
     @org_app.command("serve")
     def serve(
         port: int = typer.Option(0, "--port", help="Port to listen on (0: a free one, printed on start)."),
@@ -28,8 +42,6 @@ def add_commands(org_app: typer.Typer) -> None:
         import os
         import sys
 
-        from rich.console import Console
-
         from orgsim.errors import OrgError
         from orgsim.server.serve import build, settings_path
         from orgsim.server.settings import ServerSettings
@@ -37,17 +49,14 @@ def add_commands(org_app: typer.Typer) -> None:
         from sfpay.serving import free_port
         from sfpay.stripe_keys import UnsafeStripeKey, require_test_key
 
-        err = Console(stderr=True)
         if jwt_cert is not None and not jwt_cert.is_file():
-            err.print(f"[red]error:[/red] --jwt-cert {jwt_cert}: no such file")
-            raise typer.Exit(1)
+            fail(f"--jwt-cert {jwt_cert}: no such file")
         env_key = os.environ.get("STRIPE_API_KEY")
         if env_key:
             try:
                 require_test_key(env_key)  # checked before anything is written
             except UnsafeStripeKey as exc:
-                err.print(f"[red]error:[/red] {exc}")
-                raise typer.Exit(1) from None
+                fail(str(exc))
         db_path = (db or state_dir() / "orgsim" / "org.sqlite3").resolve()
         settings = ServerSettings.load_or_create(settings_path(db_path))
         changed = False
@@ -64,10 +73,9 @@ def add_commands(org_app: typer.Typer) -> None:
             settings.save(settings_path(db_path))
         port = port or free_port()
         try:
-            app, org, config, cert, key = build(db_path, port)
+            app, org, config, cert, key = build(db_path, port, tuple(deploy_checks()) if deploy_checks else ())
         except (OrgError, UnsafeStripeKey, ValueError, OSError) as exc:
-            err.print(f"[red]error:[/red] cannot start the org server: {exc}")
-            raise typer.Exit(1) from None
+            fail(f"cannot start the org server: {exc}")
         from orgsim.server.tls import ca_bundle
         import uvicorn
 

@@ -18,6 +18,9 @@ class ServerContext:
     sessions: SessionIssuer
     gateway: OrgGateway
     extras: dict = field(default_factory=dict)  # per-module state (query cursors, deploy results)
+    # Checks a deploy zip must pass, injected by the code that assembles the server
+    # (orgsim/server/deploy/checks.py); empty: only well-formedness and the core's loader.
+    deploy_checks: tuple = ()
 
     @property
     def org(self):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from orgsim.server.config import ServerConfig
+from orgsim.server.deploy.checks import DeployCheck
 from orgsim.server.settings import SETTINGS_NAME, ServerSettings
 
 
@@ -20,7 +22,8 @@ def open_org(db: Path, settings: ServerSettings):
         from sfpay.stripe_keys import require_test_key
 
         stripe = StripeConfig(api_base=settings.stripe_api_base,
-                              api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"))
+                              api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"),
+                              connector_namespace=settings.connector_namespace)
     probe = Store(db)
     saved = probe.meta_get("clock_now")
     probe.conn.close()
@@ -51,8 +54,9 @@ def settings_path(db: Path) -> Path:
     return db.parent / SETTINGS_NAME
 
 
-def build(db: Path, port: int):
-    """(app, org, config, cert_path, key_path) for a server on `port` over the database `db`."""
+def build(db: Path, port: int, deploy_checks: Sequence[DeployCheck] = ()):
+    """(app, org, config, cert_path, key_path) for a server on `port` over the database `db`;
+    `deploy_checks` come from the code that assembles the server (orgsim/server/deploy/checks.py)."""
     from orgsim.server.app import create_app
     from orgsim.server.tls import ensure_certificate
 
@@ -60,4 +64,5 @@ def build(db: Path, port: int):
     org = open_org(db, settings)
     config = server_config(settings, port, settings_path(db))
     cert, key = ensure_certificate(db.parent)
-    return create_app(org, config, background_interval=1.0, owns_org=True), org, config, cert, key
+    return (create_app(org, config, background_interval=1.0, owns_org=True, deploy_checks=deploy_checks),
+            org, config, cert, key)

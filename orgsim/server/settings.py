@@ -10,7 +10,6 @@ logged; `sfpay local up --json` prints what the user asked for.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +31,9 @@ class ServerSettings:
     jwt_audiences: list[str] = field(default_factory=list)
     stripe_api_base: str | None = None
     stripe_api_key: str | None = None
+    # The namespace the Stripe connector is installed under (the spec's stripe.namespace, written
+    # by the local stack); None: the connector catalog's own.
+    connector_namespace: str | None = None
 
     @classmethod
     def load_or_create(cls, path: Path) -> "ServerSettings":
@@ -44,9 +46,6 @@ class ServerSettings:
         return settings
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(self), handle, indent=2, sort_keys=True)
-        os.replace(tmp, path)
+        from sfpay.private_files import write_private
+
+        write_private(path, json.dumps(asdict(self), indent=2, sort_keys=True))

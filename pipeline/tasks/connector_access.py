@@ -53,14 +53,15 @@ class ConnectorAccess(BaseSalesforceApiTask):
     task_docs = __doc__
 
     task_options = {
-        "spec": {"description": "The spec file. Default: specs/ct-nonprofit.yml"},
+        "spec": {"description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)"},
     }
 
     def _run_task(self):
         from generator.spec.loader import load_spec
+        from pipeline.tasks.generate import _project_spec
 
         root = Path(self.project_config.repo_root or os.getcwd())
-        spec = load_spec(root / (self.options.get("spec") or "specs/ct-nonprofit.yml"))
+        spec = load_spec(root / (self.options.get("spec") or _project_spec(self.project_config)))
         ns, wanted = spec.stripe.namespace, list(spec.stripe.permission_sets)
         user_id = self.org_config.user_id
         existing = {row["Name"]: row["Id"] for row in self.sf.query_all(

@@ -1,9 +1,11 @@
 """Run an `sfpay` sub-command inside the CumulusCI process, as the user would type it.
 
 The generate and validate steps are the project's own commands; calling them through the
-command line's Python entry point (not a shell string) means the pipeline runs exactly what
+packages' own command registrations (generator/cli.py, validator/cli.py: the functions
+`sfpay` itself composes), not a shell string, means the pipeline runs exactly what
 `sfpay generate --check` and `sfpay validate` run, with the same messages and exit codes,
-and needs no `sfpay` executable on PATH.
+and needs no `sfpay` executable on PATH. The pipeline stands below the `sfpay` command, so
+it builds this small app of the two packages it runs instead of importing sfpay.cli.
 """
 
 from __future__ import annotations
@@ -16,11 +18,19 @@ import click
 import typer
 
 
-def run_sfpay(args: list[str], logger: logging.Logger) -> int:
-    """Run `sfpay <args>`; log its output line by line; return its exit code."""
-    from sfpay.cli import app
+def _app() -> typer.Typer:
+    import generator.cli
+    import validator.cli
 
-    command = typer.main.get_command(app)
+    app = typer.Typer(name="sfpay", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    generator.cli.register(app)
+    validator.cli.register(app)
+    return app
+
+
+def run_sfpay(args: list[str], logger: logging.Logger) -> int:
+    """Run `sfpay <args>` (generate or validate); log its output line by line; return its exit code."""
+    command = typer.main.get_command(_app())
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:

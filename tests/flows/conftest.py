@@ -14,7 +14,8 @@ from sfpay.paths import PROJECT_ROOT
 
 @pytest.fixture
 def sim():
-    stripesim = pytest.importorskip("stripesim")
+    import stripesim
+
     with stripesim.start_sim(stripesim.SimConfig()) as running:
         yield running
 

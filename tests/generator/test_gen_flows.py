@@ -9,6 +9,7 @@ import pytest
 
 from gen_support import flows_of
 from gen_flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
+from generator.flow_kinds import FLOW_KINDS
 from sfpay.paths import CONNECTOR_CATALOG_PATH
 
 ALLOWED_FUNCTIONS = {
@@ -32,7 +33,7 @@ def _by_kind(rendered, spec_by_name):
     name, files = rendered
     spec = spec_by_name[name]
     flows = _flows(rendered)
-    return spec, {kind: flows[getattr(spec.flows, kind).api_name] for kind in ("create", "update", "reminder", "event")}
+    return spec, {kind.key: flows[getattr(spec.flows, kind.key).api_name] for kind in FLOW_KINDS}
 
 
 @pytest.fixture

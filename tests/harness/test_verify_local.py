@@ -21,19 +21,6 @@ from harness.scenario import all_scenarios
 from harness.stack import local_up, sfpay
 
 
-def _has_stack_and_pipeline() -> bool:
-    from sfpay.cli import app
-
-    groups = {group.name or getattr(group.typer_instance.info, "name", None) for group in app.registered_groups}
-    commands = {command.name or command.callback.__name__ for command in app.registered_commands}
-    return "local" in groups and "deploy" in commands
-
-
-# Until `sfpay local up` (issue 6) and `sfpay deploy` (issue 7) are both in the checkout, this file cannot run.
-pytestmark = pytest.mark.skipif(not _has_stack_and_pipeline(),
-                                reason="`sfpay local up` (issue 6) or `sfpay deploy` (issue 7) is not in this checkout")
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     state = tmp_path_factory.mktemp("sfpay-state")
@@ -41,9 +28,7 @@ def stack(tmp_path_factory):
     os.environ["SFPAY_STATE_DIR"] = str(state)
     try:
         details, _ = local_up()
-        if "jwt_key_file" not in details.raw:
-            pytest.skip("this checkout's `sfpay local up` does not register the local org with CumulusCI "
-                        "(orgsim-server commit ce76849 not merged), so `sfpay deploy --org local` cannot run")
+        assert details.jwt_key_file, "`sfpay local up` did not register the local org with CumulusCI"
         yield details
     finally:
         sfpay(["local", "down"], timeout=60)
@@ -112,8 +97,8 @@ def test_only_runs_the_named_scenarios(stack, tmp_path):
 
 def sandbox_env(stack) -> dict[str, str]:
     """The local stack posing as a sandbox + Stripe test mode (STRIPE_API_BASE: stripesim)."""
-    return {**os.environ, "COLUMNS": "200", "STRIPE_API_KEY": stack.stripe_api_key, "STRIPE_API_BASE": stack.stripe_api_base,
-            "SF_ACCESS_TOKEN": stack.access_token, "REQUESTS_CA_BUNDLE": stack.ca_cert,
+    return {**os.environ, "COLUMNS": "200", "STRIPE_API_KEY": stack.api_key, "STRIPE_API_BASE": stack.api_base,
+            "SF_ACCESS_TOKEN": stack.access_token, "REQUESTS_CA_BUNDLE": stack.ca_bundle,
             "STRIPE_WEBHOOK_SECRET": stack.webhook_secret}
 
 

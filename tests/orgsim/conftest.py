@@ -32,7 +32,8 @@ def org(clock) -> Org:
 
 @pytest.fixture
 def sim():
-    stripesim = pytest.importorskip("stripesim", reason="stripesim (Stripe emulator) is not in this checkout yet")
+    import stripesim
+
     with stripesim.start_sim(stripesim.SimConfig()) as running:
         yield running
 

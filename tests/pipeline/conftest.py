@@ -261,7 +261,6 @@ def local_org(tmp_path, project, cci_env):
     """A fresh orgsim org served over HTTPS on a free port, registered with CumulusCI (in the
     test's temp HOME) through `pipeline.local_org.register_local_org`, the hook `sfpay local
     up` calls."""
-    pytest.importorskip("orgsim.server.app")
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -271,7 +270,10 @@ def local_org(tmp_path, project, cci_env):
     from orgsim.server.running import start_in_thread
     from orgsim.server.tls import ca_bundle, ensure_certificate
     from pipeline.local_org import LocalOrgLink, register_local_org
+    from sfpay.local.deploy_checks import validator_check
     from sfpay.serving import free_port
+
+    DEPLOY_CHECKS = (validator_check,)  # as `sfpay org serve` assembles the server
 
     keys = tmp_path / "keys"
     keys.mkdir()
@@ -284,7 +286,7 @@ def local_org(tmp_path, project, cci_env):
     port = free_port()
     config = ServerConfig(instance_url=f"https://127.0.0.1:{port}", jwt_public_key_pem=public)
     org = Org.open(tmp_path / "org.db")
-    server = start_in_thread(create_app(org, config), port, cert, tls_key)
+    server = start_in_thread(create_app(org, config, deploy_checks=DEPLOY_CHECKS), port, cert, tls_key)
     try:
         link = LocalOrgLink(instance_url=config.instance_url, username=config.username, client_id=config.client_id,
                             private_key_path=str(keys / "jwt.key"), ca_bundle_path=str(bundle))

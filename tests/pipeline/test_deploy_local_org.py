@@ -11,8 +11,6 @@ import pytest
 
 from pipeline.source_inventory import inventory
 
-pytest.importorskip("generator.spec.loader")
-pytest.importorskip("validator")
 
 
 def _expected(project):

@@ -1,12 +1,11 @@
 """`sfpay local up` + CumulusCI: the real background stack (stripesim + org server processes),
-registered by JWT through pipeline.local_stack, then used by `sfpay deploy` and by a plain
+registered by JWT through sfpay.local.cumulusci, then used by `sfpay deploy` and by a plain
 `cci` with the environment `sfpay cci-env` prints."""
 
 import shlex
 
-import pytest
 
-pytest.importorskip("orgsim.local.stack")
+
 
 
 def _exports(text: str) -> dict[str, str]:
@@ -20,11 +19,11 @@ def test_local_up_connects_cumulusci_by_jwt(project, cci_env, monkeypatch, sfpay
     for name, value in cci_env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(project)
-    from orgsim.local import stack
-    from pipeline.local_stack import forget_cumulusci_org, up_with_cumulusci
+    from sfpay.local import stack
+    from sfpay.local.cumulusci import forget_cumulusci_org, up_with_cumulusci
 
     try:
-        result = up_with_cumulusci(stack.SpecInfo(), project_root=project)
+        result = up_with_cumulusci(stack.spec_info(None), project_root=project)
         assert result.warning is None
         assert result.registered["username"] == "admin@orgsim.local"
         assert result.registered["instance_url"] == result.state.instance_url

@@ -3,10 +3,6 @@ the project."""
 
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("generator.spec.loader")
-
 
 def test_check_generated_passes_on_the_committed_tree(project, cci_env, cci):
     result = cci(project, cci_env, "task", "run", "check_generated")

@@ -4,6 +4,8 @@ from validator.rules.base import Rule
 
 class ActionInputMissing(Rule):
     id = "action-input-missing"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = "Every required input of a connector action call is set, including the common `accountRecordId`."
     hint = (
         "Add an inputParameters entry with a value; `accountRecordId` takes the Id of the "

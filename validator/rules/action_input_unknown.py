@@ -6,6 +6,8 @@ from validator.rules.base import Rule
 
 class ActionInputUnknown(Rule):
     id = "action-input-unknown"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = "Every input of a connector action call is an input the action declares (its own or a common one)."
     hint = "Use the input names of the connector catalog; Apex reserved words take an `r_` prefix (`r_currency`)."
 

@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class ActionUnknown(Rule):
     id = "action-unknown"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = (
         "Every `apex` action exists: connector actions in the Stripe connector catalog, "
         "others as an Apex class in the source tree."

@@ -7,6 +7,11 @@ yields findings. `scope` says what `check` receives:
 - "file": one `MetadataFile` (every metadata file of the tree)
 - "flow": one parsed `Flow`
 - "tree": the whole `SourceTree` (cross-file checks)
+
+`enforced_at_deploy` says whether a Salesforce deploy refuses what the rule finds. Every rule
+must declare it (the registry refuses one that does not): the org server runs the rules
+that say True on each deploy (sfpay/local/deploy_checks.py), so a new rule never starts
+refusing deploys to the emulated org by accident, nor silently stops doing so.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ class Rule:
     message: str = ""
     hint: str = ""
     scope: str = "flow"
+    enforced_at_deploy: bool | None = None  # declared by every rule (see above)
 
     def check(self, subject, context) -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError

@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class ConnectorTargetMissing(Rule):
     id = "connector-target-missing"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = "Every connector (next, fault, default, decision outcome, scheduled path) leads to an existing element."
     hint = "Point the connector's targetReference at an element's <name>, or remove the connector."
 

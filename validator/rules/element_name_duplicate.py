@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class ElementNameDuplicate(Rule):
     id = "element-name-duplicate"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = "Element and resource API names are unique within a flow (case-insensitively)."
     hint = "Rename one of them; references and connectors find elements by name."
 

@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class EmailAlertUnknown(Rule):
     id = "email-alert-unknown"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = "Every email alert a flow sends is defined in the object's workflow file."
     hint = "Add the <alerts> entry to workflows/<Object>.workflow-meta.xml, or fix `<Object>.<AlertName>` in actionName."
 

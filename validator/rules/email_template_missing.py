@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class EmailTemplateMissing(Rule):
     id = "email-template-missing"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     scope = "tree"
     message = "Every email alert's template exists under email/<Folder>/<Name>.email-meta.xml."
     hint = "Add the template (and its folder) to email/, or fix the alert's <template> (`Folder/TemplateName`)."

@@ -5,6 +5,8 @@ from validator.rules.base import Rule
 
 class FaultPathMissing(Rule):
     id = "fault-path-missing"
+    # Not enforced by a Salesforce deploy: Flow Builder saves and the Metadata API deploys flows without fault paths; `sfpay validate` reports it.
+    enforced_at_deploy = False
     message = (
         "Every action and record write (create, update, delete) has a fault connector; "
         "elements that are themselves part of a fault handler are exempt."

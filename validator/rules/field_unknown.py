@@ -5,10 +5,13 @@ import re
 from validator.flow.references import record_field_uses
 from validator.rules.base import Rule
 from sfmeta.xml import child, children, line_of, stripped
+from validator.xmlio import read_regular_file
 
 
 class FieldUnknown(Rule):
     id = "field-unknown"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     scope = "tree"
     message = (
         "Every field referenced (flows, permission sets, record types, custom fields in email "
@@ -77,7 +80,7 @@ class FieldUnknown(Rule):
             content = tree.content_files.get(item.display)
             if content is not None:
                 try:
-                    sources.append((content[1], content[0].read_text(encoding="utf-8", errors="replace"), 1))
+                    sources.append((content[1], read_regular_file(content[0]).decode("utf-8", errors="replace"), 1))
                 except OSError:
                     pass
             for display, body, first_line in sources:

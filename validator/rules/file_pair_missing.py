@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class FilePairMissing(Rule):
     id = "file-pair-missing"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     scope = "tree"
     message = "Types with a content file (email templates, Apex, static resources) have both files."
     hint = "Keep `<Name>.<ext>` and `<Name>.<ext>-meta.xml` side by side in the same folder."

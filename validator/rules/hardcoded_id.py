@@ -32,6 +32,8 @@ def looks_like_id(candidate: str, suffix: str | None) -> bool:
 
 class HardcodedId(Rule):
     id = "hardcoded-id"
+    # Not enforced by a Salesforce deploy: hard-coded record ids are legal flow values; `sfpay validate` reports it.
+    enforced_at_deploy = False
     message = "No hard-coded record ids: they are org-specific and break between sandbox and production."
     hint = "Look the record up (Get Records by Name or DeveloperName) or put the value in the spec."
 

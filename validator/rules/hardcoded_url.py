@@ -7,6 +7,8 @@ _URL = re.compile(r"\b(?:https?|ftp)://[^\s\"'<>)]+", re.IGNORECASE)
 
 class HardcodedUrl(Rule):
     id = "hardcoded-url"
+    # Not enforced by a Salesforce deploy: hard-coded URLs are legal flow values; `sfpay validate` reports it.
+    enforced_at_deploy = False
     message = "No hard-coded URLs: hosts differ between sandbox and production."
     hint = (
         "Build URLs from {!$Api.Partner_Server_URL_...}/$Organization, a custom label or "

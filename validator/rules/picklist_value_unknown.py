@@ -22,6 +22,8 @@ def _string_value(node):
 
 class PicklistValueUnknown(Rule):
     id = "picklist-value-unknown"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = "Every picklist value a flow writes or compares with is a value of the field's value set."
     hint = "Use the value's API name (fullName) exactly as the field defines it, or add the value to the field."
 

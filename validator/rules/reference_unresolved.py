@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class ReferenceUnresolved(Rule):
     id = "reference-unresolved"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = (
         "Every elementReference and {!merge field} resolves: elements, resources, globals "
         "($Record, $Record__Prior, $Flow...), and fields of connector action outputs."

@@ -6,6 +6,8 @@ from sfmeta.xml import stripped
 
 class ScheduledPathChangeCriteria(Rule):
     id = "scheduled-path-change-criteria"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     message = (
         "An update-triggered flow with scheduled paths sets doesRequireRecordChangedToMeetCriteria "
         "(run only when a record is updated to meet the conditions)."

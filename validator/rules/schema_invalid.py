@@ -11,6 +11,8 @@ _ELEMENT_PREFIX = re.compile(r"^Element '([^']+)'(?:, attribute '[^']+')?: ")
 
 class SchemaInvalid(Rule):
     id = "schema-invalid"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     scope = "file"
     message = "Every metadata file matches its type in the Metadata API schema (WSDL v66)."
     hint = (

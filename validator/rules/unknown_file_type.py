@@ -3,6 +3,8 @@ from validator.rules.base import Rule
 
 class UnknownFileType(Rule):
     id = "unknown-file-type"
+    # Refused by the emulated deploy as by a real one (docs/validator.md, "Rules at deploy").
+    enforced_at_deploy = True
     scope = "tree"
     message = "Every file in the source tree is a metadata file of a known type."
     hint = (

@@ -1,15 +1,19 @@
 """Checks a deploy zip must pass before the core loads it; each returns component failures.
 
 1. Every XML file is well-formed (line and column of the first error).
-2. The project's validator (schema of the Metadata API WSDL, flow rules, cross-file checks)
-   over the zip converted to source format, when the validator package is installed.
-The core's own loader runs last (`org.deploy_zip(..., check_only=True)`) and may still refuse
-what it cannot emulate; its errors become failures too.
+2. The checks the server was assembled with (`create_app(..., deploy_checks=...)`): the
+   code that builds the server injects them (sfpay/local/cli.py gives `sfpay org serve` the
+   project's validator, restricted to the rules Salesforce enforces at deploy). orgsim
+   itself knows no validator: a server built without checks has only 1 and 3.
+3. The core's own loader (`org.deploy_zip(..., check_only=True)`), which may still refuse
+   what it cannot emulate; its errors become failures too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -47,14 +51,26 @@ def _is_xml(name: str) -> bool:
                           ".labels", ".md"))
 
 
-def validator_findings(files: dict[str, bytes], prefix: str, org) -> list[Failure]:
-    """Run `validator` over the zip's files, knowing the fields the org already has (a zip
-    may hold flows that use fields deployed earlier); [] when the validator is not installed."""
-    try:
-        from orgsim.server.deploy.validate_zip import run_validator
-    except ImportError:
-        return []
+# A deploy check: (the zip's files by path under its root folder, that root folder, the
+# fields the org already has by object) -> failures. A zip may hold flows that use fields
+# deployed earlier, hence the known fields.
+DeployCheck = Callable[[dict[str, bytes], str, dict[str, list[str]]], list[Failure]]
+
+
+def known_fields(org: Any) -> dict[str, list[str]]:
     known = {}
     for entry in org.describe_global()["sobjects"]:
         known[entry["name"]] = [f["name"] for f in org.describe(entry["name"])["fields"]]
-    return run_validator(files, prefix, known)
+    return known
+
+
+def injected(files: dict[str, bytes], prefix: str, org: Any, deploy_checks: tuple[DeployCheck, ...]) -> list[Failure]:
+    """The failures of the server's injected checks, the first check that fails wins."""
+    if not deploy_checks:
+        return []
+    known = known_fields(org)
+    for check in deploy_checks:
+        failures = check(files, prefix, known)
+        if failures:
+            return failures
+    return []

@@ -62,7 +62,8 @@ class DeployJobs:
             return self._jobs.get(job_id) or self._jobs.get(job_id[:15] + "AAA" if len(job_id) == 15 else job_id)
 
 
-def run(job: DeployJob, org, zip_bytes: bytes, permsets=None) -> DeployJob:
+def run(job: DeployJob, org, zip_bytes: bytes, permsets=None,
+        deploy_checks: tuple[checks.DeployCheck, ...] = ()) -> DeployJob:
     """Runs on the gateway thread. Never raises for bad input: the job records what failed."""
     from orgsim.errors import OrgError
 
@@ -82,7 +83,7 @@ def run(job: DeployJob, org, zip_bytes: bytes, permsets=None) -> DeployJob:
             job.components.append((prefix + name, *comp))
     failures = checks.well_formed(relative, prefix)
     if not failures:
-        failures = checks.validator_findings(relative, prefix, org)
+        failures = checks.injected(relative, prefix, org, deploy_checks)
     if not failures:
         try:
             org.deploy_zip(zip_bytes, check_only=True)

@@ -45,7 +45,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             raise bad_request("INVALID_INPUT", f"deployOptions.testLevel: unknown value {options.get('testLevel')!r}")
         job = jobs.new(_flag(options.get("checkOnly")), options)
         zip_bytes = await upload.read()
-        await ctx.gateway.call(jobs_module.run, job, ctx.org, zip_bytes, ctx.permsets)
+        await ctx.gateway.call(jobs_module.run, job, ctx.org, zip_bytes, ctx.permsets, ctx.deploy_checks)
         body = {"id": job.id, "validatedDeployRequestId": None, "deployOptions": options,
                 "deployResult": deploy_result(job, ctx.config.user_id, include_details=False),
                 "url": f"/services/data/v{v}/metadata/deployRequest/{job.id}"}

@@ -75,7 +75,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
                 key = el.tag.rsplit("}", 1)[-1]
                 options[key] = (el.text or "").strip()
         job = jobs.new(options.get("checkOnly", "false").lower() == "true", options)
-        await ctx.gateway.call(jobs_module.run, job, ctx.org, zip_bytes, ctx.permsets)
+        await ctx.gateway.call(jobs_module.run, job, ctx.org, zip_bytes, ctx.permsets, ctx.deploy_checks)
         return _envelope("deploy", f"<result><done>false</done><id>{job.id}</id><state>Queued</state></result>")
 
     return [

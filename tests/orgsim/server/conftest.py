@@ -11,7 +11,11 @@ from orgsim.server.app import create_app
 from orgsim.server.config import ServerConfig
 from orgsim.server.running import start_in_thread
 from orgsim.server.tls import ensure_certificate
+from sfpay.local.deploy_checks import validator_check
 from sfpay.serving import free_port
+
+# As `sfpay org serve` assembles the server (sfpay/local/cli.py): the validator checks deploys.
+DEPLOY_CHECKS = (validator_check,)
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +51,7 @@ def served(tls_files, rsa_key_pair):
     def start(org=None, **overrides):
         port = free_port()
         config = make_config(port, rsa_key_pair[1], **overrides)
-        server = start_in_thread(create_app(org, config), port, *tls_files)
+        server = start_in_thread(create_app(org, config, deploy_checks=DEPLOY_CHECKS), port, *tls_files)
         running.append(server)
         return server, config
 
@@ -106,7 +110,7 @@ def stack(https, tls_files, monkeypatch, served):
         "enabled_events": ["invoice.paid", "invoice.payment_failed", "invoice.voided"],
         "api_version": "2025-04-30.basil"})
     config = make_config(port, None, webhook_secret=endpoint.secret)
-    server = start_in_thread(create_app(org, config), port, *tls_files)
+    server = start_in_thread(create_app(org, config, deploy_checks=DEPLOY_CHECKS), port, *tls_files)
     token, _ = SessionIssuer(config).issue(config.username)
     sf = Salesforce(session_id=token, instance_url=config.instance_url, session=https, version="66.0")
     yield {"sim": sim, "org": org, "config": config, "sf": sf, "token": token, "stripe": client, "endpoint": endpoint}

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import json
 import pathlib
+import shutil
+import tempfile
 
-FIXTURE_PROJECT = pathlib.Path(__file__).parent / "fixtures" / "sfpay_project"
+
+@functools.lru_cache(maxsize=1)
+def fixture_project() -> pathlib.Path:
+    """An SFDX project holding what the generator renders from the repository's spec, made
+    once per test process (never a hand copy, which drifts from the generator)."""
+    from generator.render.engine import render
+    from generator.spec.loader import load_spec
+    from sfpay.paths import PROJECT_ROOT
+
+    root = pathlib.Path(tempfile.mkdtemp(prefix="sfpay-fixture-project-"))
+    atexit.register(shutil.rmtree, root, True)
+    spec = load_spec(PROJECT_ROOT / "specs" / "ct-nonprofit.yml")
+    for name, data in render(spec).items():
+        path = root / "force-app" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (root / "sfdx-project.json").write_text(json.dumps({
+        "name": "sfpay", "namespace": "", "packageDirectories": [{"default": True, "path": "force-app"}],
+        "sourceApiVersion": spec.api_version}), encoding="utf-8")
+    return root
 
 
 def project_zip(root_folder: str = "metadata/", mutate=None) -> bytes:
-    """The fixture project (a snapshot of the generator's output) as a Metadata API zip, the
-    way CumulusCI's REST deploy packs it (everything under `metadata/`)."""
+    """The generated project as a Metadata API zip, the way CumulusCI's REST deploy packs it
+    (everything under `metadata/`)."""
     from pipeline.mdapi.convert import zip_package
 
-    files = mdapi_files(FIXTURE_PROJECT)
+    files = mdapi_files(fixture_project())
     if mutate:
         mutate(files)
     return zip_package(files, root_folder)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from server_helpers import FIXTURE_PROJECT, mdapi_files
+from server_helpers import fixture_project, mdapi_files
 
 
 
@@ -44,7 +44,7 @@ def cci(org_server, rsa_key_pair, monkeypatch, tmp_path):
 
 
 def _mdapi_dir(tmp_path, mutate=None):
-    files = mdapi_files(FIXTURE_PROJECT)
+    files = mdapi_files(fixture_project())
     if mutate:
         mutate(files)
     root = tmp_path / "src"

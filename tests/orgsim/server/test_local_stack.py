@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from server_helpers import FIXTURE_PROJECT, deploy_rest, zip_source
+from server_helpers import fixture_project, deploy_rest, zip_source
 
 ROOT = Path(__file__).resolve().parents[3]
 KEYS = {"instance_url", "username", "password", "access_token", "api_base", "api_key", "webhook_secret", "ca_bundle"}
@@ -51,7 +51,7 @@ def test_local_up_status_down(local_stack, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", details["ca_bundle"])
     sf = Salesforce(instance_url=details["instance_url"], session_id=details["access_token"], version="66.0")
     config = type("Config", (), {"instance_url": details["instance_url"]})
-    assert deploy_rest(sf.session, config, details["access_token"], zip_source(FIXTURE_PROJECT))["status"] == "Succeeded"
+    assert deploy_rest(sf.session, config, details["access_token"], zip_source(fixture_project()))["status"] == "Succeeded"
     accounts = sf.query("SELECT Name FROM stripeGC__Stripe_Account__c")["records"]
     assert [a["Name"] for a in accounts] == ["CT Nonprofit Alliance"]  # configured by `local up`
 

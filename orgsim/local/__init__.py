@@ -1,1 +1,0 @@
-"""The local stack: stripesim + the org server as background processes (`sfpay local up|status|down`)."""

@@ -1,0 +1,82 @@
+"""`sfpay local up|down` as one coherent stack (issue 13 item 11, issue 14 #5): the spec's
+merchant on stripesim, no secret on a command line, private state files, the same URLs
+after a restart, and Stripe time following org time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from generator.spec.model import Spec
+from sfpay.paths import PROJECT_ROOT
+from stripesim.running import SimAdmin
+
+
+def _sfpay(state: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SFPAY_STATE_DIR": str(state), "PYTHONPATH": str(PROJECT_ROOT)}
+    return subprocess.run([sys.executable, "-m", "sfpay", *args], capture_output=True, text=True, env=env,
+                          timeout=timeout, cwd=str(state.parent))
+
+
+def _up(state: Path) -> dict[str, Any]:
+    result = _sfpay(state, "local", "up", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _org_now(details: dict[str, Any]) -> float:
+    response = httpx.get(f"{details['instance_url']}/_orgsim/clock", verify=details["ca_bundle"],
+                         headers={"Authorization": f"Bearer {details['access_token']}"})
+    return dt.datetime.fromisoformat(response.json()["now"].replace("Z", "+00:00")).timestamp()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_one_coherent_stack_across_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / ".sfpay"
+    try:
+        first = _up(state)
+        local = Path(first["state_dir"])
+        record = json.loads((local / "stack.json").read_text())
+
+        # The API key reaches stripesim by environment: /proc/<pid>/cmdline is world-readable.
+        cmdline = Path(f"/proc/{record['stripe_pid']}/cmdline").read_bytes().decode()
+        assert first["api_key"] not in cmdline and "--account-name" in cmdline
+        # Secret files 0600 in a 0700 folder.
+        assert _mode(local) == 0o700
+        for name in ("stack.json", "orgsim-server.json", "cumulusci-jwt/server.key"):
+            assert _mode(local / name) == 0o600, name
+
+        # The hosted page shows the spec's Stripe account name (here: the spec model's default).
+        admin = SimAdmin(first["api_base"], first["api_key"])
+        try:
+            assert admin.account()["name"] == Spec().stripe.account_name == first["stripe_account_name"]
+        finally:
+            admin.close()
+
+        # Scenarios move the org's clock months ahead; a restart keeps Stripe time with it.
+        httpx.post(f"{first['instance_url']}/_orgsim/clock", json={"days": 150}, verify=first["ca_bundle"],
+                   headers={"Authorization": f"Bearer {first['access_token']}"}).raise_for_status()
+        assert _sfpay(state, "local", "down").returncode == 0
+        second = _up(state)
+
+        # Saved hosted-invoice URLs and webhook endpoints keep working: same ports.
+        assert (second["instance_url"], second["api_base"]) == (first["instance_url"], first["api_base"])
+        admin = SimAdmin(second["api_base"], second["api_key"])
+        try:
+            stripe_now = float(admin.clock()["now"])
+        finally:
+            admin.close()
+        assert abs(_org_now(second) - stripe_now) < 120, "stripesim's clock does not follow the org's"
+    finally:
+        _sfpay(state, "local", "down", timeout=60)
