@@ -5,7 +5,7 @@ in the wheel alike, and the repository keeps its layout."""
 
 from setuptools import find_packages, setup
 
-CODE = ["sfpay*", "generator*", "validator*", "stripesim*", "orgsim*", "harness*", "pipeline*", "operate*"]
+CODE = ["sfpay*", "sfmeta*", "generator*", "validator*", "stripesim*", "orgsim*", "harness*", "pipeline*", "operate*"]
 # package name -> folder at the repository root (each has an __init__.py saying why).
 DATA_PACKAGES = {"sfpay.templates": "templates", "sfpay.vendor": "vendor"}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from lxml import etree
 
 from generator.schema import load_table
-from generator.schema.sequences import METADATA_NS
+from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 INDENT = "    "
@@ -53,10 +53,9 @@ class CanonicalError(ValueError):
 
 def canonical_bytes(xml: str | bytes, source: str = "<rendered>") -> bytes:
     """Parse rendered XML and return its canonical serialization."""
-    parser = etree.XMLParser(remove_blank_text=True, remove_comments=True)
     try:
-        root = etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml, parser)
-    except etree.XMLSyntaxError as exc:
+        root = parse(xml.encode("utf-8") if isinstance(xml, str) else xml, remove_comments=True, remove_blank_text=True)
+    except XmlSyntaxError as exc:
         raise CanonicalError(f"{source}: rendered XML does not parse: {exc}") from exc
     return serialize(canonical_tree(root, source), source)
 
@@ -101,9 +100,9 @@ def _text_of(element, child_name: str) -> str:
 
 def _local_name(element, source: str) -> str:
     qname = etree.QName(element)
-    if qname.namespace != METADATA_NS:
+    if qname.namespace != MD_NS:
         raise CanonicalError(
-            f"{source}: <{qname.localname}> must be in namespace {METADATA_NS}, "
+            f"{source}: <{qname.localname}> must be in namespace {MD_NS}, "
             f"found {qname.namespace or 'no namespace'}"
         )
     return qname.localname
@@ -123,7 +122,7 @@ def serialize(root: etree._Element, source: str = "<rendered>") -> bytes:
     """Write the tree as Salesforce writes metadata: declaration, 4 spaces, escaped text."""
     lines = [DECLARATION.rstrip("\n")]
     name = etree.QName(root).localname
-    lines.append(f'<{name} xmlns="{METADATA_NS}">')
+    lines.append(f'<{name} xmlns="{MD_NS}">')
     for child in root:
         _write(child, 1, lines)
     lines.append(f"</{name}>")

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lxml import etree
+from sfmeta.flow import Flow, FlowXmlError
+from sfmeta.xml import Node, child, children, text
 
-from generator.schema.sequences import METADATA_NS
-
-NS = {"m": METADATA_NS}
 SHAPES = {
     "actionCalls": ("[[", "]]"),
     "assignments": ("[", "]"),
@@ -32,40 +30,41 @@ def _label(text: str) -> str:
     return '"' + text.replace('"', "#quot;") + '"'
 
 
+def _target(node: Node | None, connector: str) -> str | None:
+    """The targetReference of `node`'s connector element called `connector`."""
+    found = child(node, connector) if node is not None else None
+    return text(found, "targetReference")
+
+
 def flow_to_mermaid(xml: bytes, source: str) -> tuple[str, str]:
     """Return (flow label, Mermaid markdown document) for one flow file."""
     try:
-        root = etree.fromstring(xml)
-    except etree.XMLSyntaxError as exc:
-        raise DiagramError(f"{source}: not XML: {exc}") from None
-    if etree.QName(root).localname != "Flow":
-        raise DiagramError(f"{source}: root element is not <Flow>")
-    label = root.findtext("m:label", namespaces=NS) or Path(source).name
-    start = root.find("m:start", NS)
+        flow = Flow.from_bytes(xml, Path(source).name)
+    except FlowXmlError as exc:
+        raise DiagramError(f"{source}: {exc.message}") from None
+    root, start = flow.root, flow.start
+    label = text(root, "label") or Path(source).name
     if start is None:
         raise DiagramError(f"{source}: flow has no <start>")
     lines = ["flowchart TD"]
-    trigger = " ".join(
-        filter(None, [start.findtext("m:object", namespaces=NS), start.findtext("m:recordTriggerType", namespaces=NS),
-                      start.findtext("m:triggerType", namespaces=NS)])
-    )
+    trigger = " ".join(filter(None, [text(start, "object"), text(start, "recordTriggerType"), text(start, "triggerType")]))
     lines.append(f"    Start([{_label('Start: ' + trigger)}])")
-    immediate = start.findtext("m:connector/m:targetReference", namespaces=NS)
+    immediate = _target(start, "connector")
     if immediate:
         lines.append(f"    Start -->|Run Immediately| {immediate}")
-    for index, path in enumerate(start.iterfind("m:scheduledPaths", NS)):
-        target = path.findtext("m:connector/m:targetReference", namespaces=NS)
-        if path.findtext("m:pathType", namespaces=NS) == "AsyncAfterCommit":
-            text = "Run Asynchronously"
+    for index, path in enumerate(children(start, "scheduledPaths")):
+        target = _target(path, "connector")
+        if text(path, "pathType") == "AsyncAfterCommit":
+            label_text = "Run Asynchronously"
         else:
-            text = path.findtext("m:label", namespaces=NS) or f"path {index + 1}"
-        lines.append(f"    Start -->|{_label(text)}| {target}")
+            label_text = text(path, "label") or f"path {index + 1}"
+        lines.append(f"    Start -->|{_label(label_text)}| {target}")
 
     for tag, (open_, close) in SHAPES.items():
-        for element in root.iterfind(f"m:{tag}", NS):
-            name = element.findtext("m:name", namespaces=NS)
-            text = element.findtext("m:label", namespaces=NS) or name
-            lines.append(f"    {name}{open_}{_label(text)}{close}")
+        for element in flow.of_kind(tag):
+            name = text(element, "name")
+            shown = text(element, "label") or name
+            lines.append(f"    {name}{open_}{_label(shown)}{close}")
             lines.extend(_edges(name, tag, element))
     body = "\n".join(lines)
     doc = (
@@ -76,22 +75,22 @@ def flow_to_mermaid(xml: bytes, source: str) -> tuple[str, str]:
     return label, doc
 
 
-def _edges(name: str, tag: str, element) -> list[str]:
+def _edges(name: str | None, tag: str, element: Node) -> list[str]:
     edges = []
     if tag == "decisions":
-        for rule in element.iterfind("m:rules", NS):
-            target = rule.findtext("m:connector/m:targetReference", namespaces=NS)
+        for rule in children(element, "rules"):
+            target = _target(rule, "connector")
             if target:
-                edges.append(f"    {name} -->|{_label(rule.findtext('m:label', namespaces=NS) or '')}| {target}")
-        default = element.findtext("m:defaultConnector/m:targetReference", namespaces=NS)
+                edges.append(f"    {name} -->|{_label(text(rule, 'label') or '')}| {target}")
+        default = _target(element, "defaultConnector")
         if default:
-            text = element.findtext("m:defaultConnectorLabel", namespaces=NS) or "Default"
-            edges.append(f"    {name} -->|{_label(text)}| {default}")
+            shown = text(element, "defaultConnectorLabel") or "Default"
+            edges.append(f"    {name} -->|{_label(shown)}| {default}")
     else:
-        target = element.findtext("m:connector/m:targetReference", namespaces=NS)
+        target = _target(element, "connector")
         if target:
             edges.append(f"    {name} --> {target}")
-    fault = element.findtext("m:faultConnector/m:targetReference", namespaces=NS)
+    fault = _target(element, "faultConnector")
     if fault:
         edges.append(f"    {name} -.->|fault| {fault}")
     return edges

@@ -62,7 +62,8 @@ class Org:
         self.smtp = smtp
         self.org_name = org_name
         self.run_async = run_async
-        self.metadata = MetadataState(schema=build_standard_schema())
+        self.metadata = MetadataState(schema=build_standard_schema(),
+                                      connector_namespace=stripe.connector_namespace if stripe else None)
         self.engine = SaveEngine(self)
         self.flow_runtime = FlowRuntime(self)
         self.scheduler = Scheduler(self, async_batch_size)

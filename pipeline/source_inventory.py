@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
+from sfmeta.flow import Flow
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
 
 
 @dataclass
@@ -34,8 +33,7 @@ def inventory(source_dir: Path) -> SourceInventory:
     result = SourceInventory()
     for path in sorted(source_dir.rglob("*.flow-meta.xml")):
         name = path.name[: -len(".flow-meta.xml")]
-        root = etree.parse(str(path)).getroot()
-        result.flows[name] = root.findtext(f"{{{MD_NS}}}status") or "Draft"
+        result.flows[name] = Flow.from_bytes(path.read_bytes(), name).status or "Draft"
     for path in sorted(source_dir.rglob("*.field-meta.xml")):
         if path.parent.name == "fields" and path.parent.parent.parent.name == "objects":
             object_name = path.parent.parent.name

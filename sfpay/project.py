@@ -7,17 +7,20 @@ https://developer.salesforce.com/docs/atlas.en-us.sfdx_dev.meta/sfdx_dev/sfdx_de
 else `sfpay.yml` at the root. The generated metadata goes to the default package directory
 of sfdx-project.json (`force-app` when there is none).
 
-Cheap to import: json and pathlib only (every command calls it, `sfpay validate` included).
+Cheap to import: json and pathlib only, through sfmeta.sfdx_project (every command calls it,
+`sfpay validate` included).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from sfmeta import sfdx_project
+from sfmeta.sfdx_project import SfdxProjectError
+
 SPEC_NAME = "sfpay.yml"
-SFDX_PROJECT = "sfdx-project.json"
+SFDX_PROJECT = sfdx_project.FILE_NAME
 MARKERS = (SPEC_NAME, SFDX_PROJECT)
 DEFAULT_PACKAGE_DIR = "force-app"
 
@@ -50,49 +53,26 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def _sfdx_config(root: Path) -> dict:
-    path = root / SFDX_PROJECT
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(_read_small(path).decode("utf-8"))
-    except RecursionError:
-        raise ProjectError(f"{path}: nested too deeply (expected a project file: JSON with packageDirectories)") from None
-    except (OSError, ValueError) as exc:
-        raise ProjectError(f"{path}: not readable JSON ({exc})") from None
-    return data if isinstance(data, dict) else {}
-
-
-# sfdx-project.json is a few hundred bytes; anything far larger is not a project file.
-MAX_PROJECT_FILE_BYTES = 1024 * 1024
-
-
-def _read_small(path: Path) -> bytes:
-    """A regular file's bytes up to the cap (O_NONBLOCK: a FIFO is refused, never waited on)."""
-    import os
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError("not a regular file")
-        data = handle.read(MAX_PROJECT_FILE_BYTES + 1)
-    if len(data) > MAX_PROJECT_FILE_BYTES:
-        raise OSError(f"larger than {MAX_PROJECT_FILE_BYTES} bytes")
-    return data
+def _project_error(exc: SfdxProjectError) -> ProjectError:
+    if exc.too_deep:
+        return ProjectError(f"{exc.path}: nested too deeply (expected a project file: JSON with packageDirectories)")
+    return ProjectError(f"{exc.path}: not readable JSON ({exc.detail})")
 
 
 def configured_spec(root: Path) -> Path:
     """The project's own spec file (it may not exist yet)."""
-    setting = ((_sfdx_config(root).get("plugins") or {}).get("sfpay") or {}).get("spec")
+    try:
+        setting = sfdx_project.plugin_setting(root, "sfpay", "spec")
+    except SfdxProjectError as exc:
+        raise _project_error(exc) from None
     return (root / setting).resolve() if isinstance(setting, str) and setting else root / SPEC_NAME
 
 
 def package_dir(root: Path) -> Path:
-    directories = _sfdx_config(root).get("packageDirectories") or []
-    chosen = next((d for d in directories if isinstance(d, dict) and d.get("default")), None)
-    chosen = chosen or next((d for d in directories if isinstance(d, dict)), None)
-    relative = chosen.get("path") if chosen and isinstance(chosen.get("path"), str) else DEFAULT_PACKAGE_DIR
+    try:
+        relative = sfdx_project.default_package_directory(root) or DEFAULT_PACKAGE_DIR
+    except SfdxProjectError as exc:
+        raise _project_error(exc) from None
     resolved = (root / relative).resolve()
     # generate replaces this folder and validate reads it: "/etc" or "../.." must never be it.
     if resolved != root.resolve() and root.resolve() not in resolved.parents:

@@ -33,6 +33,9 @@ class Config:
     disabled: set[str] = field(default_factory=set)
     severities: dict[str, Severity] = field(default_factory=dict)
     known_fields: dict[str, list[str]] = field(default_factory=dict)
+    # The namespace the Stripe connector is installed under (the spec's stripe.namespace);
+    # None: the catalog's own.
+    connector_namespace: str | None = None
 
 
 def find_config(start: Path) -> Path | None:

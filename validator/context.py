@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from sfpay import paths
-from validator.catalog import ConnectorCatalog
+from validator.catalog import ConnectorCatalog, load_catalog
 from validator.config import Config
 from validator.project_index import ProjectIndex
 from validator.source_tree import SourceTree
@@ -24,7 +24,7 @@ class Context:
 
     @cached_property
     def catalog(self) -> ConnectorCatalog:
-        return ConnectorCatalog(paths.CONNECTOR_CATALOG_PATH)
+        return load_catalog(paths.CONNECTOR_CATALOG_PATH, self.config.connector_namespace)
 
     @cached_property
     def flows(self) -> list:
@@ -35,7 +35,7 @@ class Context:
     @cached_property
     def schema(self):
         """One compiled schema for every metadata type present in the tree."""
-        from validator.schema.wsdl_slice import WsdlTypes, load_schema  # noqa: F401
+        from validator.schema.wsdl_slice import load_schema
 
         types = sorted({f.kind.type_name for f in self.tree.files if f.root is not None})
         return load_schema(paths.WSDL_PATH, types) if types else None
@@ -78,7 +78,7 @@ class Context:
 
     def writes_records(self, element) -> bool:
         """DML, or a connector action that saves its sync records after the call (the default)."""
-        from validator.flow.model import DML_KINDS
+        from sfmeta.flow import DML_KINDS
 
         if element.kind in DML_KINDS:
             return True
@@ -88,10 +88,10 @@ class Context:
 
 
 def _input_value(element, name: str) -> str | None:
-    from validator.xmlio import child, children, text
+    from sfmeta.xml import child, children, stripped
 
     for parameter in children(element.node, "inputParameters"):
-        if (text(parameter, "name") or "").lower() == name.lower():
+        if (stripped(parameter, "name") or "").lower() == name.lower():
             value = child(parameter, "value")
             if value is None:
                 return None

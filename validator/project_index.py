@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.source_tree import MetadataFile, SourceTree
-from validator.xmlio import child, children, line_of, local, text
+from sfmeta.xml import child, children, line_of, local, stripped
 
 from sfpay.paths import resource  # noqa: E402
 
@@ -139,12 +139,12 @@ class ProjectIndex:
                 self._add_field(item, object_name, item.root, default_name=item.name)
             elif type_name == "Workflow":
                 for alert in children(item.root, "alerts"):
-                    name = text(alert, "fullName")
+                    name = stripped(alert, "fullName")
                     if not name:
                         continue
                     template_node = next(iter(children(alert, "template")), None)
                     self.alerts[f"{item.name}.{name}".lower()] = AlertInfo(
-                        item.name, name, text(alert, "template"), item, line_of(alert),
+                        item.name, name, stripped(alert, "template"), item, line_of(alert),
                         line_of(template_node, line_of(alert)),
                     )
             elif type_name == "EmailTemplate":
@@ -154,7 +154,7 @@ class ProjectIndex:
                 self.apex_classes.add(item.name.lower())
 
     def _add_field(self, item: MetadataFile, object_name: str, node, default_name: str | None = None) -> None:
-        name = text(node, "fullName") or default_name
+        name = stripped(node, "fullName") or default_name
         if not name:
             return
         if "." in name:  # Metadata API format: Object.Field
@@ -163,15 +163,15 @@ class ProjectIndex:
         definition = child(value_set, "valueSetDefinition") if value_set is not None else None
         values = None
         if definition is not None:
-            values = tuple(text(value, "fullName") or "" for value in children(definition, "value"))
+            values = tuple(stripped(value, "fullName") or "" for value in children(definition, "value"))
         info = FieldInfo(
             name, object_name, "source tree", item, line_of(node),
-            type=text(node, "type"),
-            required=text(node, "required") == "true",
-            reference_to=text(node, "referenceTo"),
-            relationship_name=text(node, "relationshipName"),
+            type=stripped(node, "type"),
+            required=stripped(node, "required") == "true",
+            reference_to=stripped(node, "referenceTo"),
+            relationship_name=stripped(node, "relationshipName"),
             picklist_values=values,
-            restricted=value_set is not None and text(value_set, "restricted") == "true",
+            restricted=value_set is not None and stripped(value_set, "restricted") == "true",
         )
         target = self._object_for(object_name)
         target.fields[name.lower()] = info  # the tree wins over known data

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from validator import metadata_types
-from validator.metadata_types import MetadataKind
+from sfmeta import metadata_types, sfdx_project
+from sfmeta.metadata_types import MetadataKind
 from validator.xmlio import MalformedXml, parse_file, read_regular_file
 
 # The same files Salesforce CLI ignores by default (its default .forceignore): tooling
@@ -60,19 +59,17 @@ def package_directories(path: Path) -> list[Path]:
         raise SourceTreeError(f"{path.resolve()}: no such file or directory (the SFDX folder, project or file to validate)")
     if path.is_file():
         return [path]
-    project_file = path / "sfdx-project.json"
-    if not project_file.is_file():
-        return [path]
+    project_file = path / sfdx_project.FILE_NAME
     try:
-        project = json.loads(read_regular_file(project_file).decode("utf-8"))
-        directories = [path / entry["path"] for entry in project["packageDirectories"]]
-    except RecursionError:
-        raise SourceTreeError(f"{project_file}: nested too deeply to be a project file (expected JSON "
-                              "with packageDirectories[].path)") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SourceTreeError(
-            f"{project_file}: cannot read packageDirectories[].path ({exc.__class__.__name__}: {exc})"
-        ) from None
+        directories = sfdx_project.package_directories(path)
+    except sfdx_project.SfdxProjectError as exc:
+        if exc.too_deep:
+            raise SourceTreeError(f"{project_file}: nested too deeply to be a project file (expected JSON "
+                                  "with packageDirectories[].path)") from None
+        raise SourceTreeError(f"{project_file}: cannot read packageDirectories[].path "
+                              f"({exc.cause.__class__.__name__}: {exc.cause})") from None
+    if directories is None:
+        return [path]
     root = path.resolve()
     for directory in directories:
         # Salesforce CLI resolves package directories relative to the project; one outside it

@@ -1,10 +1,11 @@
-"""Parsing metadata XML safely and reading it with line numbers."""
+"""Reading a metadata file for the rules: its root element, or MalformedXml with the line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
+from sfmeta import files
+from sfmeta.xml import Node, XmlSyntaxError, parse
 
 
 class MalformedXml(Exception):
@@ -20,45 +21,20 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
 def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; OSError otherwise, never a hang.
-
-    O_NONBLOCK makes opening a FIFO return at once (the regular-file check then refuses it);
-    devices such as /dev/zero are refused the same way before any read.
-    """
-    import os
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError("not a regular file (expected a metadata file, not a FIFO, device or folder)")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise OSError(f"larger than {limit} bytes (expected a metadata file of a few hundred kB at most)")
-    return data
+    """A metadata file's bytes: a regular file of at most `limit` bytes (sfmeta.files)."""
+    return files.read_regular_file(path, limit)
 
 
-def parse_file(path: Path):
+def parse_file(path: Path) -> Node:
     """The root element of an XML file; MalformedXml (with line) if it is not well-formed."""
-    from lxml import etree
-
-    # No entity expansion and no network: metadata files never need either.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         data = read_regular_file(path)
     except OSError as exc:
         raise MalformedXml(0, f"cannot read file: {exc.strerror or exc}") from exc
     try:
-        root = etree.fromstring(data, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else (exc.lineno or 0)
-        message = exc.msg or str(exc)
-        # libxml2 appends ", line N, column M" to some messages; the location is reported separately.
-        message = message.split(", line ")[0]
-        raise MalformedXml(line, f"malformed XML: {message}") from exc
-    if root is None:
-        raise MalformedXml(1, "malformed XML: the document is empty")
+        root = parse(data)
+    except XmlSyntaxError as exc:
+        raise MalformedXml(exc.line, f"malformed XML: {exc.message}") from exc
     if root.getroottree().docinfo.doctype:
         # Metadata API files are plain XML documents of the metadata namespace; a DOCTYPE only
         # brings entities (unexpanded here, they would reach the rules as foreign nodes).
@@ -66,41 +42,3 @@ def parse_file(path: Path):
         raise MalformedXml(line, "malformed XML: a DOCTYPE declaration is not allowed in metadata "
                                  "(expected no DTD and no entities)")
     return root
-
-
-_LOCAL_NAMES: dict = {}
-
-
-def local(tag) -> str:
-    """Element name without namespace (comments and processing instructions give '')."""
-    # Called for every node of every flow: memoised, as documents share a few hundred tags.
-    try:
-        return _LOCAL_NAMES[tag]
-    except KeyError:
-        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-        _LOCAL_NAMES[tag] = name
-        return name
-
-
-def children(node, name: str | None = None) -> list:
-    """Child elements in document order, optionally only those called `name` (any namespace)."""
-    if name is None:
-        return [item for item in node if isinstance(item.tag, str)]
-    return list(node.iterchildren("{*}" + name))
-
-
-def child(node, name: str):
-    return next(node.iterchildren("{*}" + name), None)
-
-
-def text(node, name: str, default: str | None = None) -> str | None:
-    """Stripped text of the first child called `name`, or `default`."""
-    found = child(node, name) if node is not None else None
-    if found is None or found.text is None:
-        return default
-    return found.text.strip()
-
-
-def line_of(node, fallback: int = 0) -> int:
-    line = getattr(node, "sourceline", None)
-    return line if line else fallback

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from lxml import etree
 
-from generator.schema.sequences import METADATA_NS
+from sfmeta.xml import MD_NS
 
 NODE_TAGS = ("actionCalls", "assignments", "decisions", "recordCreates", "recordLookups", "recordUpdates")
 START_X, START_Y = 50, 0
 COLUMN_WIDTH, ROW_HEIGHT = 264, 180
 
-_NS = {"m": METADATA_NS}
+_NS = {"m": MD_NS}
 
 
 class LayoutError(ValueError):
@@ -24,7 +24,7 @@ class LayoutError(ValueError):
 
 
 def _q(tag: str) -> str:
-    return f"{{{METADATA_NS}}}{tag}"
+    return f"{{{MD_NS}}}{tag}"
 
 
 def _targets(element) -> list[str]:

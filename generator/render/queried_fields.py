@@ -14,9 +14,9 @@ import re
 
 from lxml import etree
 
-from generator.schema.sequences import METADATA_NS
+from sfmeta.xml import MD_NS
 
-_NS = {"m": METADATA_NS}
+_NS = {"m": MD_NS}
 
 
 class QueriedFieldsError(ValueError):
@@ -54,4 +54,4 @@ def apply_queried_fields(flow: etree._Element, source: str) -> None:
             if first_filter and first_filter != "Id":
                 used[name].add(first_filter)
         for field in ["Id"] + sorted(used[name] - {"Id"}):
-            etree.SubElement(element, f"{{{METADATA_NS}}}queriedFields").text = field
+            etree.SubElement(element, f"{{{MD_NS}}}queriedFields").text = field

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from orgsim.connector.catalog import Action, shape
+from orgsim.connector.catalog import Action, catalog, shape
 
 STRIPE_API_VERSION = "2025-04-30.basil"
 
@@ -29,6 +29,9 @@ class StripeConfig:
     # connector makes them all before its DML (performDmlSaveAfterCalls), so their order does
     # not change what the flow sees; 1 = strictly one after another.
     max_parallel_requests: int = 4
+    # The namespace the connector package is installed under (the spec's stripe.namespace);
+    # None: the vendored catalog's own.
+    connector_namespace: str | None = None
 
 
 class ConnectorFault(Exception):
@@ -38,6 +41,7 @@ class ConnectorFault(Exception):
 class StripeCaller:
     def __init__(self, config: StripeConfig | None):
         self.config = config
+        self.catalog = catalog(config.connector_namespace if config is not None else None)
         self._client = None
         self._pool = None
         self.wall_seconds = 0.0    # time spent waiting for Stripe (for benchmarks)
@@ -45,7 +49,7 @@ class StripeCaller:
     def _get_client(self):
         if self._client is None:
             if self.config is None or not self.config.api_key:
-                raise ConnectorFault("An Apex error occurred: stripeGC: no Stripe API key is configured for the org emulator "
+                raise ConnectorFault(f"An Apex error occurred: {self.catalog.namespace}: no Stripe API key is configured for the org emulator "
                                      "(Org.open(..., stripe=StripeConfig(api_base, api_key)))")
             import stripe
             from sfpay.stripe_keys import require_test_key
@@ -101,7 +105,7 @@ class StripeCaller:
             else:
                 params[param.stripe_name] = value
         if "{" in path:
-            raise ConnectorFault(f"An Apex error occurred: stripeGC: missing path parameter for {action.name} ({path})")
+            raise ConnectorFault(f"An Apex error occurred: {self.catalog.namespace}: missing path parameter for {action.name} ({path})")
         key = inputs.get("idempotencyKey")
         if key and action.method != "GET":
             params["idempotency_key"] = str(key)
@@ -109,10 +113,10 @@ class StripeCaller:
         try:
             response = client.raw_request(action.method.lower(), path, **params)
         except stripe.StripeError as exc:
-            raise ConnectorFault(_fault_message(exc)) from None
+            raise ConnectorFault(_fault_message(exc, self.catalog.namespace)) from None
         elapsed = int((time.perf_counter() - started) * 1000)
         body = json.loads(response.body) if isinstance(response.body, (str, bytes)) else response.data
-        return shape(body, action.returns), elapsed
+        return shape(body, action.returns, self.catalog), elapsed
 
 
 def _wire(value, type_name: str):
@@ -125,9 +129,9 @@ def _wire(value, type_name: str):
     return value
 
 
-def _fault_message(exc) -> str:
+def _fault_message(exc, namespace: str) -> str:
     error = getattr(exc, "error", None)
     message = getattr(error, "message", None) or getattr(exc, "user_message", None) or str(exc)
     code = getattr(error, "code", None) or getattr(error, "type", None) or type(exc).__name__
     status = getattr(exc, "http_status", None)
-    return f"An Apex error occurred: stripeGC.StripeException: Stripe API error {status or ''} ({code}): {message}".replace("  ", " ")
+    return f"An Apex error occurred: {namespace}.StripeException: Stripe API error {status or ''} ({code}): {message}".replace("  ", " ")

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 
 from orgsim.email.templates import check_merge_fields, render
 from orgsim.errors import MetadataError
-from orgsim.metadata.xmlutil import children, text
+from sfmeta.xml import children, text
 
 RECIPIENT_TYPES = {"owner", "creator", "user", "email", "contactLookup", "userLookup", "accountOwner"}
 

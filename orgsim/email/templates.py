@@ -15,7 +15,7 @@ from orgsim.errors import MetadataError
 from orgsim.flows.records import check_field_path, field_path
 from orgsim.flows.values import MERGE_RE
 from orgsim.formula.values import to_text
-from orgsim.metadata.xmlutil import text
+from sfmeta.xml import text
 
 SUPPORTED_TYPES = {"text", "html", "custom"}
 

@@ -1,4 +1,5 @@
-"""Load flow XML as deployed into a FlowDef, failing closed at LOAD time.
+"""Build a FlowDef from the deployed flow (sfmeta's Flow model of its XML), failing closed at
+LOAD time.
 
 Anything the interpreter does not implement -- an element type, an operator, an action, a
 formula function, a reference it cannot resolve -- is refused here with the flow and element
@@ -14,7 +15,8 @@ from orgsim.flows.model import Condition, FlowDef, FormulaResource, ScheduledPat
 from orgsim.flows.records import check_field_path
 from orgsim.flows.values import ValueError_, parse_template, parse_value, template_refs
 from orgsim.formula import Formula, FormulaError
-from orgsim.metadata.xmlutil import child, children, flag, local, text
+from sfmeta.flow import Flow
+from sfmeta.xml import child, children, flag, local, text
 
 FLOW_GLOBALS = {"FaultMessage", "CurrentDateTime", "CurrentDate", "InterviewGuid", "InterviewStartTime", "CurrentRecord"}
 META_TAGS = {"apiVersion", "areMetricsLoggedToDataCloud", "description", "environments", "interviewLabel", "label",
@@ -90,10 +92,11 @@ class FlowLoader:
 
     # -- the flow ---------------------------------------------------------------------------------
     def load(self, root) -> FlowDef:
-        process_type = text(root, "processType", "")
-        flow = FlowDef(name=self.name, label=text(root, "label", self.name) or self.name,
-                       status=text(root, "status", "Draft") or "Draft", process_type=process_type,
-                       api_version=text(root, "apiVersion", "") or "", where=self.where)
+        model = Flow(root, self.name)
+        process_type = model.process_type or ""
+        flow = FlowDef(name=self.name, label=model.label or self.name,
+                       status=model.status or "Draft", process_type=process_type,
+                       api_version=model.api_version or "", where=self.where)
         self.flow = flow
         if flow.status not in ("Active", "Draft", "Obsolete", "InvalidDraft"):
             self.fail("(flow)", f"unknown status {flow.status!r}")
@@ -101,25 +104,22 @@ class FlowLoader:
             self.unsupported("(flow)", f"processType {process_type!r} (only record-triggered AutoLaunchedFlow runs here)")
         order = text(root, "triggerOrder")
         flow.trigger_order = int(order) if order else None
-        for el in root:
-            if not isinstance(el.tag, str):
-                continue
-            tag = local(el)
+        for tag, el in model.parts:
             if tag not in META_TAGS and tag not in REGISTRY:
                 self.unsupported(text(el, "name") or tag, f"element type <{tag}>")
-        start_el = child(root, "start")
+        start_el = model.start
         if start_el is None or not text(start_el, "triggerType"):
             self.unsupported("start", "flow without a record trigger (only record-triggered flows run in the org emulator)")
         # resources first: elements refer to them.
-        for v in children(root, "variables"):
+        for v in model.of_kind("variables"):
             self._variable(v)
-        for c in children(root, "constants"):
+        for c in model.of_kind("constants"):
             name = text(c, "name")
             flow.constants[name] = self.value(child(c, "value"), name)
             self.resources[name.lower()] = ("constant", None)
-        for f in children(root, "formulas"):
+        for f in model.of_kind("formulas"):
             self._formula(f)
-        for t in children(root, "textTemplates"):
+        for t in model.of_kind("textTemplates"):
             name = text(t, "name")
             parts = parse_template(text(t, "text", "") or "")
             flow.templates[name] = parts
@@ -127,9 +127,9 @@ class FlowLoader:
             for path in template_refs(parts):
                 self.ref(path, name)
         flow.start = self._start(start_el)
-        for el in root:
-            if isinstance(el.tag, str) and local(el) in REGISTRY:
-                element = REGISTRY[local(el)].parse(self, el)
+        for tag, el in model.parts:
+            if tag in REGISTRY:
+                element = REGISTRY[tag].parse(self, el)
                 if element.name in flow.elements or element.name.lower() in self.resources and \
                         self.resources[element.name.lower()][0] in ("variable", "constant", "formula", "template"):
                     self.fail(element.name, "duplicate element or resource name")
@@ -390,8 +390,7 @@ class FlowLoader:
             elif kind == "loop":
                 return   # the current item: its fields are checked when the collection's type is known at run time
             elif kind == "model":
-                from orgsim.connector.catalog import model_field
-                if model_field(info, rest[0]) is None:
+                if self.org.connector.model_field(info, rest[0]) is None:
                     self.fail(element, f"reference {path!r}: {info} has no field {rest[0]!r}")
             else:
                 self.fail(element, f"reference {path!r}: {head} has no fields")

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from orgsim.flows.model import ValueSpec
-from orgsim.metadata.xmlutil import local
+from sfmeta.xml import local
 from orgsim.storage.values import parse_datetime
 
 MERGE_RE = re.compile(r"\{!\s*([$A-Za-z_][A-Za-z0-9_.$]*)\s*\}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sfmeta.xml import Node, XmlSyntaxError, parse
+
 
 @dataclass
 class Component:
@@ -22,3 +24,13 @@ class Bundle:
 
     def of(self, type_name: str) -> list[Component]:
         return [c for c in self.components if c.type == type_name]
+
+
+def parse_xml(data: bytes, where: str) -> Node:
+    """A component's XML root; a MetadataError naming the file if it is not well-formed."""
+    from orgsim.errors import MetadataError
+
+    try:
+        return parse(data, remove_comments=True)
+    except XmlSyntaxError as exc:
+        raise MetadataError(f"not well-formed XML: {exc.message} (line {exc.line})", where=where) from None

@@ -12,13 +12,14 @@ import zipfile
 
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Bundle, Component
-from orgsim.metadata.source import add_workflow
-from orgsim.metadata.xmlutil import children, parse_xml, text
+from orgsim.metadata.source import NO_RUNTIME_EFFECT, OBJECT_CHILD_TYPES, add_workflow
+from sfmeta import metadata_types
+from orgsim.metadata.bundle import parse_xml
+from sfmeta.xml import children, text
 
-OBJECT_CHILDREN = {"fields": "CustomField", "recordTypes": "RecordType",
-                   "businessProcesses": "BusinessProcess", "validationRules": "ValidationRule"}
-NO_RUNTIME_EFFECT_FOLDERS = {"permissionsets", "layouts", "profiles", "flexipages", "tabs", "applications",
-                             "flowDefinitions", "quickActions", "permissionsetgroups"}
+# The object children the emulator applies (the others in an .object file change nothing at run time).
+OBJECT_CHILDREN = {tag: kind.type_name for tag, kind in metadata_types.OBJECT_CHILDREN.items()
+                   if kind.type_name in OBJECT_CHILD_TYPES}
 
 
 def read_zip(data: bytes) -> dict[str, bytes]:
@@ -52,7 +53,8 @@ def bundle_from_mdapi_files(files: dict[str, bytes]) -> Bundle:
                 raise MetadataError("destructive changes are not supported by the org emulator", where=rel)
             continue
         folder = parts[0]
-        if folder in NO_RUNTIME_EFFECT_FOLDERS or rel.endswith("-meta.xml") and folder == "email" and len(parts) == 2:
+        kind = metadata_types.BY_DIRECTORY.get(folder)
+        if kind and kind.type_name in NO_RUNTIME_EFFECT or rel.endswith("-meta.xml") and folder == "email" and len(parts) == 2:
             bundle.ignored.append(rel)
             continue
         if folder == "flows" and rel.endswith(".flow"):

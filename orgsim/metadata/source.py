@@ -7,38 +7,30 @@ metadata file is refused, so nothing is skipped silently.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Bundle, Component
-from orgsim.metadata.xmlutil import child, children, parse_xml, text
+from orgsim.metadata.bundle import parse_xml
+from sfmeta import sfdx_project
+from sfmeta.metadata_types import component_name, kind_of_file
+from sfmeta.xml import child, children, text
 
-# suffix -> component type, for files inside objects/<Object>/...
-OBJECT_CHILD_SUFFIXES = {
-    ".field-meta.xml": "CustomField",
-    ".recordType-meta.xml": "RecordType",
-    ".businessProcess-meta.xml": "BusinessProcess",
-    ".validationRule-meta.xml": "ValidationRule",
-}
-NO_RUNTIME_EFFECT = (
-    ".permissionset-meta.xml", ".layout-meta.xml", ".profile-meta.xml", ".flexipage-meta.xml",
-    ".tab-meta.xml", ".app-meta.xml", ".listView-meta.xml", ".compactLayout-meta.xml",
-    ".emailFolder-meta.xml", ".flowDefinition-meta.xml", ".webLink-meta.xml", ".fieldSet-meta.xml",
-    ".permissionsetgroup-meta.xml", ".quickAction-meta.xml",
-)
+# Which file holds which type: sfmeta.metadata_types. What the emulator does with each type:
+# object children it applies, and types that change nothing at run time for a system administrator.
+OBJECT_CHILD_TYPES = ("CustomField", "RecordType", "BusinessProcess", "ValidationRule")
+NO_RUNTIME_EFFECT = frozenset({
+    "PermissionSet", "Layout", "Profile", "FlexiPage", "CustomTab", "CustomApplication", "ListView",
+    "CompactLayout", "EmailFolder", "FlowDefinition", "WebLink", "FieldSet", "PermissionSetGroup", "QuickAction",
+})
 
 
 def package_directories(root: Path) -> list[Path]:
-    project = root / "sfdx-project.json"
-    if not project.is_file():
-        return [root]
     try:
-        data = json.loads(project.read_text(encoding="utf-8"))
-        dirs = [root / entry["path"] for entry in data["packageDirectories"]]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise MetadataError(f"invalid sfdx-project.json: {exc}", where=str(project)) from None
-    return dirs
+        dirs = sfdx_project.package_directories(root)
+    except sfdx_project.SfdxProjectError as exc:
+        raise MetadataError(f"invalid sfdx-project.json: {exc.detail}", where=str(exc.path)) from None
+    return [root] if dirs is None else dirs
 
 
 def read_source_files(root: Path) -> dict[str, bytes]:
@@ -64,37 +56,31 @@ def bundle_from_source_files(files: dict[str, bytes]) -> Bundle:
         name = parts[-1]
         if name.endswith(".email"):
             continue  # read together with its -meta.xml
-        if name.endswith(NO_RUNTIME_EFFECT):
+        kind = kind_of_file(name)
+        type_name = kind.type_name if kind else None
+        if type_name in NO_RUNTIME_EFFECT:
             bundle.ignored.append(rel)
             continue
-        if name.endswith(".email-meta.xml"):
+        api_name = component_name(PurePosixPath(name))
+        if type_name == "EmailTemplate":
             body_path = rel[: -len("-meta.xml")]
             if body_path not in files:
                 raise MetadataError("email template has no .email body file next to it", where=rel)
             folder = parts[-2]
-            api_name = name[: -len(".email-meta.xml")]
             bundle.components.append(Component("EmailTemplate", None, f"{folder}/{api_name}",
                                                parse_xml(data, rel), rel, files[body_path].decode("utf-8")))
             continue
-        if name.endswith(".flow-meta.xml"):
-            bundle.components.append(Component("Flow", None, name[: -len(".flow-meta.xml")], parse_xml(data, rel), rel))
-            continue
-        if name.endswith(".workflow-meta.xml"):
-            obj = name[: -len(".workflow-meta.xml")]
-            root = parse_xml(data, rel)
-            add_workflow(bundle, obj, root, rel)
-            continue
-        if name.endswith(".object-meta.xml"):
-            obj = name[: -len(".object-meta.xml")]
-            bundle.components.append(Component("CustomObject", obj, obj, parse_xml(data, rel), rel))
-            continue
-        for suffix, type_name in OBJECT_CHILD_SUFFIXES.items():
-            if name.endswith(suffix):
-                if "objects" not in parts:
-                    raise MetadataError(f"{type_name} outside an objects/<Object>/ folder", where=rel)
-                obj = parts[parts.index("objects") + 1]
-                bundle.components.append(Component(type_name, obj, name[: -len(suffix)], parse_xml(data, rel), rel))
-                break
+        if type_name == "Flow":
+            bundle.components.append(Component("Flow", None, api_name, parse_xml(data, rel), rel))
+        elif type_name == "Workflow":
+            add_workflow(bundle, api_name, parse_xml(data, rel), rel)
+        elif type_name == "CustomObject":
+            bundle.components.append(Component("CustomObject", api_name, api_name, parse_xml(data, rel), rel))
+        elif type_name in OBJECT_CHILD_TYPES:
+            if "objects" not in parts:
+                raise MetadataError(f"{type_name} outside an objects/<Object>/ folder", where=rel)
+            obj = parts[parts.index("objects") + 1]
+            bundle.components.append(Component(type_name, obj, api_name, parse_xml(data, rel), rel))
         else:
             raise MetadataError("metadata type not supported by the org emulator", where=rel)
     return bundle

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from orgsim.errors import MetadataError, UnknownField, UnknownObject
 from orgsim.formula import Formula, FormulaError
 from orgsim.metadata.bundle import Bundle
-from orgsim.metadata.xmlutil import flag, text
+from sfmeta.xml import flag, text
 from orgsim.schema.deployed import apply_business_process, apply_custom_object, field_from_metadata
 from orgsim.schema.model import Schema
 
@@ -31,6 +31,15 @@ class MetadataState:
     validation_rules: dict = field(default_factory=dict)   # object -> [ValidationRule]
     record_types: dict = field(default_factory=dict)       # (object, DeveloperName) -> {label, active, business_process, description}
     business_processes: dict = field(default_factory=dict)
+    # The namespace the connector is installed under (StripeConfig.connector_namespace): flows
+    # are checked against the catalog's actions in it.
+    connector_namespace: str | None = None
+
+    @property
+    def connector(self):
+        from orgsim.connector.catalog import catalog
+
+        return catalog(self.connector_namespace)
 
     def copy(self) -> "MetadataState":
         return copy.deepcopy(self)

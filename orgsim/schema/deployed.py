@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Component
-from orgsim.metadata.xmlutil import child, children, flag, text
+from sfmeta.xml import child, children, flag, text
 from orgsim.schema.model import FieldDef, Schema, SObjectDef
 from orgsim.schema.standard import system_fields
 

@@ -35,12 +35,18 @@ def system_fields(owner: bool) -> list[FieldDef]:
     return fields
 
 
+def _label(api_name: str) -> str:
+    """`Stripe Event` for `stripeGC__Stripe_Event__c`: without the package namespace and suffix."""
+    bare = api_name.split("__", 1)[1] if api_name.count("__") == 2 else api_name
+    return bare.replace("__c", "").replace("_", " ")
+
+
 def build_standard_schema() -> Schema:
     data = _load_data()
     schema = Schema()
     for name, spec in data["objects"].items():
         sobject = SObjectDef(name=name, key_prefix=spec["key_prefix"], custom=bool(spec.get("custom")),
-                             source=spec.get("source", ""), label=name.replace("stripeGC__", "").replace("__c", "").replace("_", " "))
+                             source=spec.get("source", ""), label=_label(name))
         for fdef in system_fields(bool(spec.get("owner"))):
             sobject.add_field(fdef)
         for fname, fspec in spec["fields"].items():

@@ -22,7 +22,8 @@ def open_org(db: Path, settings: ServerSettings):
         from sfpay.stripe_keys import require_test_key
 
         stripe = StripeConfig(api_base=settings.stripe_api_base,
-                              api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"))
+                              api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"),
+                              connector_namespace=settings.connector_namespace)
     probe = Store(db)
     saved = probe.meta_get("clock_now")
     probe.conn.close()

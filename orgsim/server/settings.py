@@ -31,6 +31,9 @@ class ServerSettings:
     jwt_audiences: list[str] = field(default_factory=list)
     stripe_api_base: str | None = None
     stripe_api_key: str | None = None
+    # The namespace the Stripe connector is installed under (the spec's stripe.namespace, written
+    # by the local stack); None: the connector catalog's own.
+    connector_namespace: str | None = None
 
     @classmethod
     def load_or_create(cls, path: Path) -> "ServerSettings":

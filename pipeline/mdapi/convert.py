@@ -19,10 +19,10 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
+
 META_SUFFIX = "-meta.xml"
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
 
 class ConversionError(Exception):
@@ -96,12 +96,10 @@ def _normalise_mdapi_name(file_name: str) -> str:
 def _custom_object_order() -> dict[str, int]:
     """Child element order of CustomObject, from the vendored Metadata API WSDL (the order
     Salesforce itself writes on retrieve)."""
+    from sfmeta import wsdl
     from sfpay.paths import WSDL_PATH
 
-    xsd = "http://www.w3.org/2001/XMLSchema"
-    tree = etree.parse(str(WSDL_PATH))
-    (complex_type,) = tree.iterfind(f".//{{{xsd}}}complexType[@name='CustomObject']")
-    names = ["fullName"] + [el.get("name") for el in complex_type.iterfind(f".//{{{xsd}}}element")]
+    names = [child.name for child in wsdl.load(WSDL_PATH).type_table().sequence("CustomObject")]
     return {name: index for index, name in enumerate(names)}
 
 
@@ -155,15 +153,14 @@ class _ObjectParts:
 # multi-file bundles): refused by name rather than deployed wrongly.
 UNSUPPORTED_TYPES = frozenset({"StaticResource", "LightningComponentBundle", "AuraDefinitionBundle"})
 EMAIL_FOLDER_TYPE = "EmailFolder"
-FOLDERED_TYPES = frozenset({"EmailTemplate"})  # members are "<Folder>/<Name>"
 
 
 def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, conversion: Conversion,
               objects: dict[str, _ObjectParts], flow_status: str | None) -> None:
     """Place one source file in the mdapi folder. Which metadata type a file is comes from the
-    validator's registry of SFDX file kinds (`validator.metadata_types`), so `sfpay validate`
+    shared registry of SFDX file kinds (`sfmeta.metadata_types`), so `sfpay validate`
     and the deploy agree on what a tree contains."""
-    from validator.metadata_types import component_name, resolve
+    from sfmeta.metadata_types import component_name, resolve
 
     resolved = resolve(relative)
     if resolved.problem:
@@ -174,7 +171,7 @@ def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, c
         raise ConversionError(shown, f"{what} files are not supported by sfpay's converter; deploy them with "
                                      "`sf project deploy start`")
     parts = relative.parts
-    foldered = kind.type_name in FOLDERED_TYPES
+    foldered = kind.foldered  # members are "<Folder>/<Name>"
     folder = "/".join(parts[-3:-1]) if foldered else parts[-2]
 
     if not resolved.is_metadata_xml:  # the content file of a type with one (email body, Apex source)
@@ -216,9 +213,9 @@ def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, c
 
 def _parse(path: Path, data: bytes) -> etree._Element:
     try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise ConversionError(path, f"line {exc.lineno}: malformed XML: {exc.msg}") from None
+        root = parse(data, remove_blank_text=True)
+    except XmlSyntaxError as exc:
+        raise ConversionError(path, f"line {exc.line}: malformed XML: {exc.message}") from None
     if etree.QName(root).namespace != MD_NS:
         raise ConversionError(path, f"root element must be in the namespace {MD_NS}")
     return root
@@ -227,7 +224,7 @@ def _parse(path: Path, data: bytes) -> etree._Element:
 def _set_flow_status(path: Path, data: bytes, status: str) -> bytes:
     """Rewrite the flow's own <status> (a direct child of <Flow>) and nothing else, keeping the
     file byte-for-byte otherwise."""
-    root = etree.fromstring(data)
+    root = parse(data)
     statuses = root.findall(f"{{{MD_NS}}}status")
     if len(statuses) != 1:
         raise ConversionError(path, "a flow must have exactly one top-level <status> element")
@@ -288,7 +285,7 @@ def _write_object(object_name: str, parts: _ObjectParts, out_dir: Path, conversi
     _write(out_dir / relative, data)
 
     # Line numbers of each component in the merged file, for mapping errors back.
-    merged = etree.fromstring(data)
+    merged = parse(data)
     merged_children = [c for c in merged if isinstance(c.tag, str)]
     total_lines = data.count(b"\n")
     for index, (element, type_name, member, shown, source_line) in enumerate(origins):

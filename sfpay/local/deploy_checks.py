@@ -24,8 +24,8 @@ from pathlib import Path
 from lxml import etree
 
 from orgsim.server.deploy.checks import Failure
+from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
 OBJECT_CHILDREN = {
     "fields": ("CustomField", "fields", "field"),
     "recordTypes": ("RecordType", "recordTypes", "recordType"),
@@ -63,8 +63,7 @@ def _source_name(relative: str) -> str | None:
 
 
 def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[str, _Origin], zip_name: str) -> None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(data, parser)
+    root = parse(data)
     obj = Path(relative).name[: -len(".object")]
     folder = target / "objects" / obj
     for child in list(root):
@@ -110,7 +109,7 @@ def validator_check(files: dict[str, bytes], prefix: str, known_fields: dict[str
             if relative.startswith("objects/") and relative.endswith(".object"):
                 try:
                     _decompose_object(data, relative, target, origins, zip_name)
-                except etree.XMLSyntaxError:
+                except XmlSyntaxError:
                     pass  # reported by the well-formedness check
                 continue
             name = _source_name(relative)

@@ -53,6 +53,7 @@ class SpecInfo:
     stripe_api_version: str
     spec_path: str = ""      # absolute; "" when started without a spec (the spec model's defaults)
     project_root: str = ""   # absolute; the project the stack serves
+    connector_namespace: str = ""  # the spec's stripe.namespace ("" : the connector catalog's own)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def spec_info(spec_path: Path | None, project_root: Path | None = None) -> SpecI
         raise StackError(str(exc)) from None
     return SpecInfo(spec.stripe.account_name, tuple(spec.events), spec.stripe.api_version,
                     spec_path=str(Path(spec_path).resolve()) if spec_path is not None else "",
-                    project_root=str(project_root.resolve()) if project_root is not None else "")
+                    project_root=str(project_root.resolve()) if project_root is not None else "",
+                    connector_namespace=spec.stripe.namespace)
 
 
 def _stripe_version(version: str) -> str:
@@ -224,6 +226,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = api_base, stripe_key, endpoint.secret
         if jwt_cert is not None:
             settings.jwt_public_key_file = str(jwt_cert.resolve())
+        settings.connector_namespace = spec.connector_namespace or None
         settings.save(settings_file)
         org_pid = processes.start(
             ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log)

@@ -37,6 +37,7 @@ def rendered(request, default_files, eu_files) -> tuple[str, dict[str, bytes]]:
 
 @pytest.fixture(scope="session")
 def wsdl_schema():
-    from generator.schema.xsd import metadata_schema
+    from generator.schema.sequences import ROOT_TYPES
+    from sfmeta import wsdl
 
-    return metadata_schema(WSDL_PATH)
+    return wsdl.compile_schema(wsdl.load(WSDL_PATH).slice_text(ROOT_TYPES))

@@ -1,15 +1,19 @@
-"""Small helpers to read generated flow XML in tests (namespace-agnostic)."""
+"""Small helpers to read generated flow XML in tests (namespace-agnostic), over sfmeta's Flow
+model (the one reading of flow XML)."""
 
 from __future__ import annotations
 
-from lxml import etree
+from sfmeta.flow import Flow
+from sfmeta.xml import local
+from sfmeta.xml import parse as sfmeta_parse
 
 NODE_TAGS = ("actionCalls", "assignments", "decisions", "recordCreates", "recordLookups", "recordUpdates")
 RESOURCE_TAGS = ("formulas", "textTemplates", "variables", "constants")
 
 
 def parse(data: bytes):
-    return etree.fromstring(data)
+    """The root of a generated metadata file (flows, workflows, permission sets)."""
+    return sfmeta_parse(data)
 
 
 def text(element, path: str) -> str | None:
@@ -22,16 +26,18 @@ def all_of(element, tag: str) -> list:
 
 def nodes(root) -> dict[str, tuple[str, object]]:
     out = {}
+    flow = Flow(root, "test")
     for tag in NODE_TAGS:
-        for element in all_of(root, tag):
+        for element in flow.of_kind(tag):
             out[text(element, "name")] = (tag, element)
     return out
 
 
 def resources(root) -> dict[str, tuple[str, object]]:
     out = {}
+    flow = Flow(root, "test")
     for tag in RESOURCE_TAGS:
-        for element in all_of(root, tag):
+        for element in flow.of_kind(tag):
             out[text(element, "name")] = (tag, element)
     return out
 
@@ -53,4 +59,4 @@ def inputs(element, child: str = "inputParameters") -> dict[str, object]:
 
 def value_of(value_element) -> tuple[str, str]:
     child = value_element[0]
-    return etree.QName(child).localname, child.text or ""
+    return local(child), child.text or ""

@@ -3,7 +3,7 @@
 import pytest
 
 from orgsim import Org, StripeConfig
-from orgsim.connector import ConnectorFault, StripeCaller, get_action
+from orgsim.connector import ConnectorFault, StripeCaller, catalog
 from sfpay.stripe_keys import UnsafeStripeKey
 
 
@@ -13,41 +13,41 @@ def caller(sim):
 
 
 def test_catalog_lookup_and_common_params():
-    action = get_action("stripeGC__v02_PostInvoicesFinalize")
+    action = catalog().action("stripeGC__v02_PostInvoicesFinalize")
     assert (action.method, action.path, action.returns) == ("POST", "/v1/invoices/{invoice}/finalize", "v02_Invoice")
     assert action.param("accountRecordId").required and action.param("invoice").required
-    assert get_action("stripeGC__v02_NoSuchThing") is None
+    assert catalog().action("stripeGC__v02_NoSuchThing") is None
 
 
 def test_outputs_are_shaped_like_the_v02_models(caller, sim):
-    customer, _ = caller.call(get_action("v02_CreateCustomers"), {"accountRecordId": "a0A", "name": "Acme", "email": "a@acme.test"})
+    customer, _ = caller.call(catalog().action("v02_CreateCustomers"), {"accountRecordId": "a0A", "name": "Acme", "email": "a@acme.test"})
     assert customer["id"].startswith("cus_") and customer["name"] == "Acme"
     assert "invoicePrefix" in customer and "invoice_prefix" not in customer and "r_object" in customer
-    invoice, _ = caller.call(get_action("v02_CreateInvoices"), {"accountRecordId": "a0A", "customer": customer["id"],
+    invoice, _ = caller.call(catalog().action("v02_CreateInvoices"), {"accountRecordId": "a0A", "customer": customer["id"],
                                                                 "r_currency": "eur", "collectionMethod": "send_invoice",
                                                                 "daysUntilDue": 30, "autoAdvance": False})
     assert invoice["r_currency"] == "eur" and invoice["collectionMethod"] == "send_invoice" and invoice["status"] == "draft"
-    item, _ = caller.call(get_action("v02_CreateInvoiceitems"), {"accountRecordId": "a0A", "customer": customer["id"],
+    item, _ = caller.call(catalog().action("v02_CreateInvoiceitems"), {"accountRecordId": "a0A", "customer": customer["id"],
                                                                  "invoice": invoice["id"], "amount": 1234, "r_currency": "eur"})
     assert item["amount"] == 1234
-    final, _ = caller.call(get_action("v02_PostInvoicesFinalize"), {"accountRecordId": "a0A", "invoice": invoice["id"]})
+    final, _ = caller.call(catalog().action("v02_PostInvoicesFinalize"), {"accountRecordId": "a0A", "invoice": invoice["id"]})
     assert final["status"] == "open" and final["hostedInvoiceUrl"] and final["amountDue"] == 1234
-    fetched, _ = caller.call(get_action("v02_GetInvoices"), {"accountRecordId": "a0A", "invoice": invoice["id"]})
+    fetched, _ = caller.call(catalog().action("v02_GetInvoices"), {"accountRecordId": "a0A", "invoice": invoice["id"]})
     assert fetched["id"] == invoice["id"]
     assert sim.stripe_client().v1.invoices.retrieve(invoice["id"]).currency == "eur"
 
 
 def test_idempotency_key_is_passed_through(caller, sim):
     inputs = {"accountRecordId": "a0A", "name": "Once", "idempotencyKey": "sfpay-test-key-1"}
-    first, _ = caller.call(get_action("v02_CreateCustomers"), inputs)
-    second, _ = caller.call(get_action("v02_CreateCustomers"), inputs)
+    first, _ = caller.call(catalog().action("v02_CreateCustomers"), inputs)
+    second, _ = caller.call(catalog().action("v02_CreateCustomers"), inputs)
     assert first["id"] == second["id"]
     assert len(list(sim.stripe_client().v1.customers.list().data)) == 1
 
 
 def test_stripe_error_becomes_fault_with_stripes_message(caller):
     with pytest.raises(ConnectorFault) as info:
-        caller.call(get_action("v02_PostInvoicesVoid"), {"accountRecordId": "a0A", "invoice": "in_missing"})
+        caller.call(catalog().action("v02_PostInvoicesVoid"), {"accountRecordId": "a0A", "invoice": "in_missing"})
     message = str(info.value)
     assert message.startswith("An Apex error occurred: ") and "No such invoice" in message and "in_missing" in message
 
@@ -59,4 +59,4 @@ def test_live_keys_are_refused():
 
 def test_missing_key_is_a_fault_not_a_crash():
     with pytest.raises(ConnectorFault, match="no Stripe API key"):
-        StripeCaller(None).call(get_action("v02_GetCustomers"), {"accountRecordId": "a0A", "customer": "cus_1"})
+        StripeCaller(None).call(catalog().action("v02_GetCustomers"), {"accountRecordId": "a0A", "customer": "cus_1"})

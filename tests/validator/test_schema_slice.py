@@ -9,8 +9,10 @@ from lxml import etree
 from validate_helpers import CORPUS, FIXTURES
 
 from sfpay import paths
-from validator.schema.wsdl_slice import MD_NS, XSD_NS, WsdlError, WsdlTypes, load_schema
-from validator.xmlio import local
+from sfmeta.wsdl import Wsdl, WsdlError
+from sfmeta.xml import MD_NS, XSD_NS
+from validator.schema.wsdl_slice import load_schema
+from sfmeta.xml import local
 
 TYPES = ["BusinessProcess", "CustomField", "EmailFolder", "EmailTemplate", "Flow",
          "PermissionSet", "RecordType", "Workflow"]
@@ -18,7 +20,7 @@ TYPES = ["BusinessProcess", "CustomField", "EmailFolder", "EmailTemplate", "Flow
 
 @pytest.fixture(scope="module")
 def wsdl():
-    return WsdlTypes(paths.WSDL_PATH.read_bytes())
+    return Wsdl(paths.WSDL_PATH.read_bytes())
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from validator.flow.model import Flow, FlowPath
+from sfmeta.flow import FlowPath
+from validator.flow.model import Flow
 
 
 def reachable(flow: Flow, *, include_fault: bool = True) -> set[str]:

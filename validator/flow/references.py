@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from validator.xmlio import child, children, line_of, local, text
+from sfmeta.xml import child, children, line_of, local, stripped
 
 REFERENCE_TAGS = frozenset({
     "elementReference", "leftValueReference", "assignToReference", "assignNextValueToReference",
@@ -69,7 +69,7 @@ def references(flow):
     for top in children(flow.root):
         if local(top.tag) == _BUILDER_METADATA:
             continue
-        owner = text(top, "name")
+        owner = stripped(top, "name")
         for node in top.iter():
             tag = local(node.tag)
             if not tag or tag in _NON_EVALUATED_TAGS or node.text is None:
@@ -102,11 +102,11 @@ def record_field_uses(flow, resolver):
     start = flow.start
     if start is not None and flow.trigger_object:
         for condition in children(start, "filters"):
-            name = text(condition, "field")
+            name = stripped(condition, "field")
             if name:
                 yield FieldUse(flow.trigger_object, name, line_of(child(condition, "field")), "start filter")
         for path in children(start, "scheduledPaths"):
-            name = text(path, "recordField")
+            name = stripped(path, "recordField")
             if name:
                 yield FieldUse(flow.trigger_object, name, line_of(child(path, "recordField")), "scheduled path")
     for element in flow.nodes():
@@ -120,7 +120,7 @@ def record_field_uses(flow, resolver):
             continue
         for group in ("filters", "inputAssignments", "outputAssignments"):
             for item in children(element.node, group):
-                name = text(item, "field")
+                name = stripped(item, "field")
                 if name:
                     yield FieldUse(object_name, name, line_of(child(item, "field")), f"{element.name} {group}")
         for tag in ("queriedFields", "sortField"):

@@ -1,6 +1,6 @@
 """Shared by the action input rules: the catalog entry and inputs of a connector action call."""
 
-from validator.xmlio import child, children, line_of, text
+from sfmeta.xml import child, children, line_of, stripped
 
 
 def connector_calls(flow, context):
@@ -18,7 +18,7 @@ def connector_calls(flow, context):
 def input_parameters(element):
     """(name, line, has_value) for each inputParameters of an action call."""
     for parameter in children(element.node, "inputParameters"):
-        name = text(parameter, "name") or ""
+        name = stripped(parameter, "name") or ""
         value = child(parameter, "value")
         has_value = value is not None and any(
             (item.text or "").strip() for item in value

@@ -1,6 +1,6 @@
 """Literal values in a flow (strings, formulas, templates), for the hard-coded value rules."""
 
-from validator.xmlio import local
+from sfmeta.xml import local
 
 # Where a literal can hide: constant values, formula bodies, template text, conditions.
 _LITERAL_TAGS = frozenset({"stringValue", "expression", "text", "filterFormula", "formulaExpression"})

@@ -15,8 +15,8 @@ class ActionInputMissing(Rule):
     def check(self, flow, context):
         for element, action in connector_calls(flow, context):
             given = {name.lower() for name, _, has_value in input_parameters(element) if has_value}
-            for key, param in action.params.items():
-                if param.required and key not in given:
+            for param in action.params.values():
+                if param.required and param.name.lower() not in given:
                     yield self.finding(
                         flow.file.display, element.line,
                         f"`{element.name}`: required input `{param.name}` of `{action.name}` is not set",

@@ -14,7 +14,7 @@ class ActionInputUnknown(Rule):
     def check(self, flow, context):
         for element, action in connector_calls(flow, context):
             for name, line, _ in input_parameters(element):
-                if name.lower() not in action.params:
+                if action.param(name) is None:
                     known = [p.name for p in action.params.values()]
                     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
                     suggestion = f"; did you mean `{close[0]}`?" if close else ""

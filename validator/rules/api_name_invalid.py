@@ -5,7 +5,7 @@ in a file name), and custom field names over 40 characters before `__c` (Salesfo
 
 from generator.facts.salesforce_limits import CUSTOM_FIELD_NAME_LIMIT
 from validator.rules.base import Rule
-from validator.xmlio import children, line_of, text
+from sfmeta.xml import children, line_of, stripped
 
 
 def _bad_characters(name: str) -> bool:
@@ -31,8 +31,8 @@ class ApiNameInvalid(Rule):
                                                     f"(Salesforce allows {CUSTOM_FIELD_NAME_LIMIT})")
         if file.kind.type_name == "Workflow" and file.root is not None:
             for alert in children(file.root, "alerts"):
-                alert_name = text(alert, "fullName") or ""
-                # text() strips, so look at the raw element for surrounding whitespace.
+                alert_name = stripped(alert, "fullName") or ""
+                # stripped() strips, so look at the raw element for surrounding whitespace.
                 raw = next(iter(children(alert, "fullName")), None)
                 raw_text = raw.text if raw is not None and raw.text else ""
                 if _bad_characters(alert_name) or raw_text != raw_text.strip():

@@ -3,7 +3,7 @@
 
 from generator.facts.salesforce_limits import OLDEST_API_VERSION, WSDL_API_VERSION, api_version_supported
 from validator.rules.base import Rule
-from validator.xmlio import child, line_of
+from sfmeta.xml import child, line_of
 
 
 class ApiVersionUnsupported(Rule):

@@ -12,7 +12,7 @@ accepted as before: Salesforce documents no batch size for them (orgsim refuses 
 there), so their bulk behaviour is left to the org emulator's behaviour tests.
 """
 
-from validator.flow.model import IMMEDIATE_PATH
+from sfmeta.flow import IMMEDIATE_PATH
 from validator.flow.paths import nodes_on_path
 from validator.rules.base import Rule
 

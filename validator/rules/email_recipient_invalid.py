@@ -6,7 +6,7 @@ import re
 
 from generator.facts.salesforce_limits import EMAIL
 from validator.rules.base import Rule
-from validator.xmlio import child, children, line_of
+from sfmeta.xml import child, children, line_of
 
 _FIELD = re.compile(r"(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?\Z")
 

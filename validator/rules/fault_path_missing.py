@@ -1,4 +1,4 @@
-from validator.flow.model import DML_KINDS
+from sfmeta.flow import DML_KINDS
 from validator.flow.paths import fault_handlers
 from validator.rules.base import Rule
 

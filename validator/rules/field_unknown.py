@@ -4,7 +4,8 @@ import re
 
 from validator.flow.references import record_field_uses
 from validator.rules.base import Rule
-from validator.xmlio import child, children, line_of, read_regular_file, text
+from sfmeta.xml import child, children, line_of, stripped
+from validator.xmlio import read_regular_file
 
 
 class FieldUnknown(Rule):
@@ -43,7 +44,7 @@ class FieldUnknown(Rule):
             if item.root is None:
                 continue
             for permission in children(item.root, "fieldPermissions"):
-                qualified = text(permission, "field") or ""
+                qualified = stripped(permission, "field") or ""
                 if "." not in qualified:
                     continue
                 object_name, field_name = qualified.split(".", 1)
@@ -59,7 +60,7 @@ class FieldUnknown(Rule):
                 continue
             object_name = item.relative.parts[-3]
             for values in children(item.root, "picklistValues"):
-                field_name = text(values, "picklist")
+                field_name = stripped(values, "picklist")
                 if field_name and index.field(object_name, field_name) is None:
                     yield self.finding(
                         item.display, line_of(child(values, "picklist"), line_of(values)),

@@ -7,7 +7,7 @@ The spec checks refuse the same thing before generating; this holds a hand-edite
 """
 
 from validator.rules.base import Rule
-from validator.xmlio import child, children, line_of, text
+from sfmeta.xml import child, children, line_of, stripped
 
 
 class NameCaseDuplicate(Rule):
@@ -40,7 +40,7 @@ class NameCaseDuplicate(Rule):
     def _within(self, item, nodes, kind):
         seen: dict[str, str] = {}
         for node in nodes:
-            name = text(node, "fullName")
+            name = stripped(node, "fullName")
             if not name:
                 continue
             other = seen.get(name.lower())

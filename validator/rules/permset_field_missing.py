@@ -1,5 +1,5 @@
 from validator.rules.base import Rule
-from validator.xmlio import children, text
+from sfmeta.xml import children, stripped
 
 # Field types Salesforce does not accept in fieldPermissions.
 _NO_FLS_TYPES = {"MasterDetail"}
@@ -22,8 +22,8 @@ class PermsetFieldMissing(Rule):
             if item.root is None:
                 continue
             for permission in children(item.root, "fieldPermissions"):
-                if text(permission, "readable") == "true" or text(permission, "editable") == "true":
-                    granted.add((text(permission, "field") or "").lower())
+                if stripped(permission, "readable") == "true" or stripped(permission, "editable") == "true":
+                    granted.add((stripped(permission, "field") or "").lower())
         for field in sorted(context.index.custom_fields_in_tree(), key=lambda f: (f.file.display, f.line)):
             if field.required or field.type in _NO_FLS_TYPES:
                 continue  # required and master-detail fields are always visible; FLS cannot be set

@@ -2,7 +2,7 @@
 flow can never write or match a blank one."""
 
 from validator.rules.base import Rule
-from validator.xmlio import child, children, line_of
+from sfmeta.xml import child, children, line_of
 
 
 class PicklistValueBlank(Rule):

@@ -6,7 +6,7 @@ cannot hold never matches. Only fields whose value set is in the tree are checke
 """
 
 from validator.rules.base import Rule
-from validator.xmlio import child, children, line_of, text
+from sfmeta.xml import child, children, line_of, stripped
 
 _RECORD_ELEMENTS = ("recordLookups", "recordCreates", "recordUpdates", "recordDeletes")
 _COMPARISONS = ("EqualTo", "NotEqualTo")
@@ -45,7 +45,7 @@ class PicklistValueUnknown(Rule):
             for condition in children(start, "filters"):
                 value, line = _string_value(condition)
                 if value is not None:
-                    yield resolver.field_on(flow.trigger_object, [text(condition, "field") or ""]), value, line, "compares with"
+                    yield resolver.field_on(flow.trigger_object, [stripped(condition, "field") or ""]), value, line, "compares with"
         for element in flow.nodes():
             if element.kind in _RECORD_ELEMENTS:
                 object_name = element.get("object") or resolver.object_of(element.get("inputReference") or "")
@@ -53,19 +53,19 @@ class PicklistValueUnknown(Rule):
                     for item in children(element.node, group):
                         value, line = _string_value(item)
                         if value is not None and object_name:
-                            yield resolver.field_on(object_name, (text(item, "field") or "").split(".")), value, line, how
+                            yield resolver.field_on(object_name, (stripped(item, "field") or "").split(".")), value, line, how
             elif element.kind == "assignments":
                 for item in children(element.node, "assignmentItems"):
                     value, line = _string_value(item)
-                    if value is not None and text(item, "operator") == "Assign":
-                        yield resolver.field_of(text(item, "assignToReference") or ""), value, line, "writes"
+                    if value is not None and stripped(item, "operator") == "Assign":
+                        yield resolver.field_of(stripped(item, "assignToReference") or ""), value, line, "writes"
             elif element.kind == "decisions":
                 for rule in children(element.node, "rules"):
                     for condition in children(rule, "conditions"):
-                        if text(condition, "operator") not in _COMPARISONS:
+                        if stripped(condition, "operator") not in _COMPARISONS:
                             continue
                         right = child(condition, "rightValue")
                         literal = child(right, "stringValue") if right is not None else None
                         if literal is not None and literal.text is not None:
-                            field = resolver.field_of(text(condition, "leftValueReference") or "")
+                            field = resolver.field_of(stripped(condition, "leftValueReference") or "")
                             yield field, literal.text, line_of(literal), "compares with"

@@ -1,7 +1,7 @@
 """BRIEF 3.1: a flow with scheduled paths that triggers on update must use 'only when changed'."""
 
 from validator.rules.base import Rule
-from validator.xmlio import text
+from sfmeta.xml import stripped
 
 
 class ScheduledPathChangeCriteria(Rule):
@@ -21,7 +21,7 @@ class ScheduledPathChangeCriteria(Rule):
         time_based = [p for p in flow.paths if p.label != "immediate" and p.path_type != "AsyncAfterCommit"]
         if not time_based:
             return
-        if text(flow.start, "doesRequireRecordChangedToMeetCriteria") != "true":
+        if stripped(flow.start, "doesRequireRecordChangedToMeetCriteria") != "true":
             yield self.finding(
                 flow.file.display, flow.start_line,
                 f"flow triggers on {flow.record_trigger_type} and has {len(time_based)} scheduled path(s) "

@@ -3,7 +3,7 @@
 import re
 
 from validator.rules.base import Rule
-from validator.xmlio import MD_NS, local
+from sfmeta.xml import MD_NS, local
 
 _NS_IN_MESSAGE = re.compile(r"\{" + re.escape(MD_NS) + r"\}")
 _ELEMENT_PREFIX = re.compile(r"^Element '([^']+)'(?:, attribute '[^']+')?: ")

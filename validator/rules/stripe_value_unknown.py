@@ -5,7 +5,7 @@ webhook event types)."""
 
 from generator.facts.stripe_api import CURRENCIES, SdkUnavailable, event_types
 from validator.rules.base import Rule
-from validator.xmlio import child, line_of
+from sfmeta.xml import child, line_of
 
 
 def _literal(node):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orgsim.connector import ConnectorFault, get_action
-from orgsim.connector.catalog import PRIMITIVES, model_field
+from orgsim.connector import ConnectorFault
+from orgsim.connector.catalog import PRIMITIVES
 from orgsim.flows.elements.base import Handler, register
 from orgsim.limits import CalloutNotAllowed
-from orgsim.metadata.xmlutil import child, children, flag, text
+from sfmeta.xml import child, children, flag, text
 
 
 @dataclass
@@ -54,14 +54,17 @@ class ActionCall(Handler):
         elif action_type == "emailAlert":
             self._parse_alert(loader, element, spec)
         else:
-            loader.unsupported(element.name, f"action type {action_type!r} (supported: apex stripeGC__v02_* actions, emailAlert)")
+            loader.unsupported(element.name, f"action type {action_type!r} (supported: apex connector v02_* actions, emailAlert)")
         return spec
 
     def _parse_apex(self, loader, element, spec: ActionSpec) -> None:
-        action = get_action(spec.action_name or "") if (spec.action_name or "").startswith("stripeGC__v02_") else None
+        connector = loader.org.connector
+        name = spec.action_name or ""
+        owned = connector.owns(name) and name[len(connector.namespace) + 2:].startswith("v02_")
+        action = connector.action(name) if owned else None
         if action is None:
-            loader.unsupported(element.name, f"apex action {spec.action_name!r} (only the stripeGC__v02_* connector actions "
-                                             "of vendor/stripe-connector-catalog.json are available)")
+            loader.unsupported(element.name, f"apex action {spec.action_name!r} (only the {connector.namespace}__v02_* "
+                                             "connector actions of vendor/stripe-connector-catalog.json are available)")
         given = set()
         for name, _ in spec.inputs:
             param = action.param(name)
@@ -74,7 +77,7 @@ class ActionCall(Handler):
         if missing:
             loader.fail(element.name, f"{spec.action_name} requires input(s) {', '.join(missing)}")
         for name, _ in spec.outputs:
-            if model_field(action.returns, name) is None:
+            if connector.model_field(action.returns, name) is None:
                 loader.fail(element.name, f"{spec.action_name} output {action.returns} has no field {name!r}")
         spec.connector_action = action
         if spec.store_auto:
@@ -129,6 +132,6 @@ class ActionCall(Handler):
             if spec.store_auto:
                 iv.outputs[element.name.lower()] = output
             for name, target in spec.outputs:
-                field = model_field(spec.connector_action.returns, name)
+                field = runtime.org.stripe.catalog.model_field(spec.connector_action.returns, name)
                 iv.assign(target, output.get(field["name"]) if output else None)
             runtime.go(iv, element.connector)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.values import parse_value
 from orgsim.formula.values import FormulaRuntimeError, to_decimal
-from orgsim.metadata.xmlutil import child, children, text
+from sfmeta.xml import child, children, text
 
 OPERATORS = {"Assign", "Add", "Subtract", "AddItem"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orgsim.flows.model import Element
-from orgsim.metadata.xmlutil import child, local, text
+from sfmeta.xml import child, local, text
 
 COMMON_TAGS = {"name", "label", "locationX", "locationY", "description", "connector", "faultConnector",
                "processMetadataValues", "elementSubtype"}

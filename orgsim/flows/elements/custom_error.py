@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.values import parse_template, template_refs
-from orgsim.metadata.xmlutil import children, flag, text
+from sfmeta.xml import children, flag, text
 
 
 @register

@@ -8,7 +8,7 @@ from orgsim.flows.conditions import OPERATORS, apply_operator, compile_logic
 from orgsim.flows.elements.base import Handler, register, target_of
 from orgsim.flows.model import Condition
 from orgsim.formula.values import FormulaRuntimeError
-from orgsim.metadata.xmlutil import child, children, flag, local, text
+from sfmeta.xml import child, children, flag, local, text
 
 
 @dataclass

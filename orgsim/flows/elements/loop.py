@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orgsim.flows.elements.base import Handler, register, target_of
-from orgsim.metadata.xmlutil import text
+from sfmeta.xml import text
 
 
 @dataclass

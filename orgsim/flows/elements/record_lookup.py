@@ -8,7 +8,7 @@ from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.elements.records_common import build_predicate, parse_filters
 from orgsim.flows.records import SObjectValue
 from orgsim.formula.values import FormulaRuntimeError
-from orgsim.metadata.xmlutil import children, flag, text
+from sfmeta.xml import children, flag, text
 
 
 @dataclass

@@ -13,7 +13,7 @@ from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.elements.records_common import build_predicate, parse_assignments, parse_filters
 from orgsim.flows.records import SObjectValue
 from orgsim.formula.values import FormulaRuntimeError
-from orgsim.metadata.xmlutil import flag, text
+from sfmeta.xml import flag, text
 
 VERB = {"insert": "create", "update": "update", "delete": "delete"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from orgsim.flows.conditions import compile_logic, fold_logic, parse_logic
 from orgsim.flows.model import Condition
-from orgsim.metadata.xmlutil import child, children, text
+from sfmeta.xml import child, children, text
 from orgsim.storage.predicate import And, Compare, Not, Or
 
 FILTER_OPS = {"EqualTo": "=", "NotEqualTo": "!=", "GreaterThan": ">", "GreaterThanOrEqualTo": ">=",

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from orgsim.server.deploy import checks
 from orgsim.server.deploy.checks import Failure
 from orgsim.server.deploy.components import component_of, split_root
+from sfmeta.xml import parse, qualified
 
 
 @dataclass
@@ -98,14 +99,12 @@ def run(job: DeployJob, org, zip_bytes: bytes, permsets=None,
 
 def _permission_sets(files: dict[str, bytes]) -> list[tuple[str, str]]:
     """(Name, Label) of each permission set in the zip, for the PermissionSet records."""
-    from lxml import etree
-
     out = []
     for name, data in sorted(files.items()):
         if name.startswith("permissionsets/") and name.endswith(".permissionset"):
             full_name = name.rsplit("/", 1)[1][: -len(".permissionset")]
-            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-            label = root.findtext("{http://soap.sforce.com/2006/04/metadata}label") or full_name
+            root = parse(data)
+            label = root.findtext(qualified("label")) or full_name
             out.append((full_name, label))
     return out
 

@@ -17,8 +17,8 @@ from orgsim.server.deploy.rest import jobs_of
 from orgsim.server.deploy.results import deploy_result_xml
 from orgsim.server.errors import soap_fault
 from orgsim.server.soap_login import child_text, parse_envelope
+from sfmeta.xml import MD_NS
 
-MD_NS = "http://soap.sforce.com/2006/04/metadata"
 
 
 def _envelope(call: str, result: str) -> Response:

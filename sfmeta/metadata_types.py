@@ -5,6 +5,10 @@ the type (the same table Salesforce CLI keeps in its metadata registry). Types w
 children are split into their own files under `objects/<Object>/` (fields, record types,
 business processes, ...) are validated as the child type (CustomField, RecordType, ...).
 Some types carry a content file next to the metadata file (`X.email` + `X.email-meta.xml`).
+In Metadata API (mdapi) form a component is `<directory>/<fullName>.<suffix>`; decomposed
+children live inside their object's `objects/<Object>.object`. Suffixes and directories:
+Metadata API Developer Guide, each type's "File Suffix and Directory Location"
+(https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_types_list.htm).
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ class MetadataKind(NamedTuple):
     suffix: str  # `<name>.<suffix>-meta.xml`
     parent_folder: str | None = None  # decomposed child: folder inside objects/<Object>/
     content_suffix: str | None = None  # separate content file: `<name>.<content_suffix>`
+    directory: str | None = None  # top folder in both formats (`flows/X.flow` in a deploy zip)
+    foldered: bool = False  # members live in folders and are named `<Folder>/<Name>`
 
 
 _KINDS = [
-    MetadataKind("Flow", "flow"),
-    MetadataKind("FlowDefinition", "flowDefinition"),
-    MetadataKind("CustomObject", "object"),
+    MetadataKind("Flow", "flow", directory="flows"),
+    MetadataKind("FlowDefinition", "flowDefinition", directory="flowDefinitions"),
+    MetadataKind("CustomObject", "object", directory="objects"),
     MetadataKind("CustomField", "field", parent_folder="fields"),
     MetadataKind("RecordType", "recordType", parent_folder="recordTypes"),
     MetadataKind("BusinessProcess", "businessProcess", parent_folder="businessProcesses"),
@@ -34,41 +40,46 @@ _KINDS = [
     MetadataKind("FieldSet", "fieldSet", parent_folder="fieldSets"),
     MetadataKind("Index", "index", parent_folder="indexes"),
     MetadataKind("SharingReason", "sharingReason", parent_folder="sharingReasons"),
-    MetadataKind("Workflow", "workflow"),
-    MetadataKind("EmailTemplate", "email", content_suffix="email"),
-    MetadataKind("EmailFolder", "emailFolder"),
-    MetadataKind("PermissionSet", "permissionset"),
-    MetadataKind("PermissionSetGroup", "permissionsetgroup"),
-    MetadataKind("Profile", "profile"),
-    MetadataKind("Layout", "layout"),
-    MetadataKind("FlexiPage", "flexipage"),
-    MetadataKind("CustomTab", "tab"),
-    MetadataKind("CustomApplication", "app"),
-    MetadataKind("CustomLabels", "labels"),
-    MetadataKind("CustomMetadata", "md"),
-    MetadataKind("CustomPermission", "customPermission"),
-    MetadataKind("CustomNotificationType", "notiftype"),
-    MetadataKind("GlobalValueSet", "globalValueSet"),
-    MetadataKind("StandardValueSet", "standardValueSet"),
-    MetadataKind("NamedCredential", "namedCredential"),
-    MetadataKind("ExternalCredential", "externalCredential"),
-    MetadataKind("RemoteSiteSetting", "remoteSite"),
-    MetadataKind("QuickAction", "quickAction"),
-    MetadataKind("Queue", "queue"),
-    MetadataKind("Group", "group"),
-    MetadataKind("Role", "role"),
-    MetadataKind("ReportType", "reportType"),
-    MetadataKind("ApexClass", "cls", content_suffix="cls"),
-    MetadataKind("ApexTrigger", "trigger", content_suffix="trigger"),
-    MetadataKind("ApexPage", "page", content_suffix="page"),
-    MetadataKind("ApexComponent", "component", content_suffix="component"),
-    MetadataKind("StaticResource", "resource"),  # content: any file or folder named like it
-    MetadataKind("Settings", "settings"),  # `Account.settings-meta.xml` holds AccountSettings
-    MetadataKind("LightningComponentBundle", "js"),
-    MetadataKind("AuraDefinitionBundle", "cmp"),
+    MetadataKind("Workflow", "workflow", directory="workflows"),
+    MetadataKind("EmailTemplate", "email", content_suffix="email", directory="email", foldered=True),
+    MetadataKind("EmailFolder", "emailFolder", directory="email"),
+    MetadataKind("PermissionSet", "permissionset", directory="permissionsets"),
+    MetadataKind("PermissionSetGroup", "permissionsetgroup", directory="permissionsetgroups"),
+    MetadataKind("Profile", "profile", directory="profiles"),
+    MetadataKind("Layout", "layout", directory="layouts"),
+    MetadataKind("FlexiPage", "flexipage", directory="flexipages"),
+    MetadataKind("CustomTab", "tab", directory="tabs"),
+    MetadataKind("CustomApplication", "app", directory="applications"),
+    MetadataKind("CustomLabels", "labels", directory="labels"),
+    MetadataKind("CustomMetadata", "md", directory="customMetadata"),
+    MetadataKind("CustomPermission", "customPermission", directory="customPermissions"),
+    MetadataKind("CustomNotificationType", "notiftype", directory="notificationtypes"),
+    MetadataKind("GlobalValueSet", "globalValueSet", directory="globalValueSets"),
+    MetadataKind("StandardValueSet", "standardValueSet", directory="standardValueSets"),
+    MetadataKind("NamedCredential", "namedCredential", directory="namedCredentials"),
+    MetadataKind("ExternalCredential", "externalCredential", directory="externalCredentials"),
+    MetadataKind("RemoteSiteSetting", "remoteSite", directory="remoteSiteSettings"),
+    MetadataKind("QuickAction", "quickAction", directory="quickActions"),
+    MetadataKind("Queue", "queue", directory="queues"),
+    MetadataKind("Group", "group", directory="groups"),
+    MetadataKind("Role", "role", directory="roles"),
+    MetadataKind("ReportType", "reportType", directory="reportTypes"),
+    MetadataKind("ApexClass", "cls", content_suffix="cls", directory="classes"),
+    MetadataKind("ApexTrigger", "trigger", content_suffix="trigger", directory="triggers"),
+    MetadataKind("ApexPage", "page", content_suffix="page", directory="pages"),
+    MetadataKind("ApexComponent", "component", content_suffix="component", directory="components"),
+    MetadataKind("StaticResource", "resource", directory="staticresources"),  # content: any file or folder named like it
+    MetadataKind("Settings", "settings", directory="settings"),  # `Account.settings-meta.xml` holds AccountSettings
+    MetadataKind("LightningComponentBundle", "js", directory="lwc"),
+    MetadataKind("AuraDefinitionBundle", "cmp", directory="aura"),
 ]
 
 BY_SUFFIX = {kind.suffix: kind for kind in _KINDS}
+# Top-level folder of a deploy zip -> type (`email` holds templates; its folders' files are
+# `email/<Folder>-meta.xml`).
+BY_DIRECTORY = {kind.directory: kind for kind in reversed(_KINDS) if kind.directory and not kind.parent_folder}
+# Decomposed children: tag inside <CustomObject> -> type (`fields` -> CustomField).
+OBJECT_CHILDREN = {kind.parent_folder: kind for kind in _KINDS if kind.parent_folder}
 CONTENT_SUFFIXES = {kind.content_suffix: kind for kind in _KINDS if kind.content_suffix}
 # Bundles: every file in lwc/<name>/ and aura/<name>/ belongs to one component.
 BUNDLE_FOLDERS = {"lwc", "aura"}
@@ -117,6 +128,13 @@ def resolve(relative: PurePosixPath) -> ResolvedFile:
     if suffix in CONTENT_SUFFIXES:
         return ResolvedFile(CONTENT_SUFFIXES[suffix], False)
     return ResolvedFile(None, False, "not a metadata file Salesforce source format knows")
+
+
+def kind_of_file(name: str) -> MetadataKind | None:
+    """The kind a source-format file name (`X.field-meta.xml`) declares by its suffix, if any."""
+    if not name.endswith(META_SUFFIX) or "." not in name[: -len(META_SUFFIX)]:
+        return None
+    return BY_SUFFIX.get(name[: -len(META_SUFFIX)].rsplit(".", 1)[1])
 
 
 def component_name(relative: PurePosixPath) -> str:
