@@ -22,7 +22,7 @@ demo: $(VENV)/.installed
 # pytest exits 5 when it collects nothing; make treats that as a failure, as it should.
 # Extra checks (generated tree up to date, independent checkers) live in .ci/checks/.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadscope
 	@for check in .ci/checks/*.sh; do \
 		[ -e "$$check" ] || continue; \
 		echo "== $$check"; \

@@ -12,8 +12,10 @@ def print_error(message: str) -> None:
     from rich.markup import escape
 
     # highlight=False: paths and numbers keep the terminal's colour; the message is escaped
-    # so a `[rule-id]` or a path with brackets is printed, not taken for markup.
-    Console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    # so a `[rule-id]` or a path with brackets is printed, not taken for markup; soft_wrap:
+    # the terminal wraps long lines, rich inserts no newline, so a long path stays one piece
+    # a user can copy (and a test can find).
+    Console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -29,4 +31,4 @@ def warn(message: str) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    Console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False)
+    Console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
