@@ -21,13 +21,25 @@ demo: $(VENV)/.installed
 
 # pytest exits 5 when it collects nothing; make treats that as a failure, as it should.
 # Extra checks (generated tree up to date, independent checkers) live in .ci/checks/.
-test: $(VENV)/.installed
+test: $(VENV)/.installed lint typecheck
 	$(BIN)/python -m pytest -q -n auto --dist loadscope
 	@for check in .ci/checks/*.sh; do \
 		[ -e "$$check" ] || continue; \
 		echo "== $$check"; \
 		BIN=$(abspath $(BIN)) bash "$$check" || exit 1; \
 	done
+
+# ruff: lint (pyflakes, pycodestyle, import order) and format, configured in pyproject.toml.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
 
 lock: $(VENV)/.installed
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock --quiet

@@ -39,8 +39,10 @@ def main() -> None:
             timings.append(time.perf_counter() - start)
     components = sum(len(m) for m in conversion.members.values())
     ours = statistics.median(timings)
-    print(f"sfpay converter: {components} components, median {ours * 1000:.1f} ms over {args.runs} runs "
-          f"(+ {cold * 1000:.0f} ms once per process to read the WSDL's CustomObject order)")
+    print(
+        f"sfpay converter: {components} components, median {ours * 1000:.1f} ms over {args.runs} runs "
+        f"(+ {cold * 1000:.0f} ms once per process to read the WSDL's CustomObject order)"
+    )
 
     sf = shutil.which("sf")
     if sf is None:
@@ -50,11 +52,16 @@ def main() -> None:
     for _ in range(min(args.runs, 5)):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            subprocess.run([sf, "project", "convert", "source", "-r", str(source), "-d", str(Path(tmp) / "out")],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sf, "project", "convert", "source", "-r", str(source), "-d", str(Path(tmp) / "out")],
+                check=True,
+                capture_output=True,
+            )
             peer.append(time.perf_counter() - start)
-    print(f"sf project convert source: median {statistics.median(peer) * 1000:.0f} ms; "
-          f"ratio sf/sfpay {statistics.median(peer) / ours:.0f}x")
+    print(
+        f"sf project convert source: median {statistics.median(peer) * 1000:.0f} ms; "
+        f"ratio sf/sfpay {statistics.median(peer) / ours:.0f}x"
+    )
 
 
 if __name__ == "__main__":

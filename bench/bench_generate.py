@@ -44,9 +44,13 @@ def main() -> None:
             print(f"{name}: write tree       {median(lambda: write_tree(files, out)):.4f} s")
             print(f"{name}: compare (--check) {median(lambda: compare(files, out)):.4f} s")
     cli = [sys.executable, "-m", "sfpay", "generate", "--check"]
-    print(f"cli: sfpay generate --check (process) {median(lambda: subprocess.run(cli, cwd=ROOT, capture_output=True), 5):.3f} s")
+    print(
+        f"cli: sfpay generate --check (process) {median(lambda: subprocess.run(cli, cwd=ROOT, capture_output=True), 5):.3f} s"
+    )
     help_cmd = [sys.executable, "-m", "sfpay", "--help"]
-    print(f"cli: sfpay --help (process)           {median(lambda: subprocess.run(help_cmd, cwd=ROOT, capture_output=True), 5):.3f} s")
+    print(
+        f"cli: sfpay --help (process)           {median(lambda: subprocess.run(help_cmd, cwd=ROOT, capture_output=True), 5):.3f} s"
+    )
 
 
 if __name__ == "__main__":

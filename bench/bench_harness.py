@@ -36,8 +36,11 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--reuse", action="store_true",
-                        help="use the running, already deployed stack of SFPAY_STATE_DIR (no start, deploy or stop)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the running, already deployed stack of SFPAY_STATE_DIR (no start, deploy or stop)",
+    )
     args = parser.parse_args()
 
     if not args.reuse:
@@ -70,17 +73,29 @@ def main() -> int:
             walls.append(summary.duration_seconds)
             for r in summary.results:
                 per_scenario.setdefault(r.name, []).append(r.duration_seconds)
-            latencies += [t.seconds for r in summary.results for t in r.timings if t.label.endswith("-> Paid")
-                          or t.label.endswith("-> Paid on the Opportunity")]
+            latencies += [
+                t.seconds
+                for r in summary.results
+                for t in r.timings
+                if t.label.endswith("-> Paid") or t.label.endswith("-> Paid on the Opportunity")
+            ]
             bad = [f"{r.name}: {r.reason}" for r in summary.results if r.outcome is not Outcome.PASSED]
-            print(f"run {run}: {summary.duration_seconds:.2f} s, {summary.count(Outcome.PASSED)}/{len(summary.results)} passed"
-                  + (f" (not passed: {'; '.join(bad)})" if bad else ""))
+            print(
+                f"run {run}: {summary.duration_seconds:.2f} s, {summary.count(Outcome.PASSED)}/{len(summary.results)} passed"
+                + (f" (not passed: {'; '.join(bad)})" if bad else "")
+            )
         print()
-        print(f"full local suite ({len(all_scenarios())} scenarios), {len(walls)} runs: median {statistics.median(walls):.2f} s "
-              f"(min {min(walls):.2f}, max {max(walls):.2f}); target < 20 s")
-        print("per scenario (median s): " + ", ".join(f"{n} {statistics.median(v):.2f}" for n, v in per_scenario.items()))
-        print(f"payment -> Paid latency over {len(latencies)} payments: p50 {percentile(latencies, 50) * 1000:.0f} ms, "
-              f"p99 {percentile(latencies, 99) * 1000:.0f} ms")
+        print(
+            f"full local suite ({len(all_scenarios())} scenarios), {len(walls)} runs: median {statistics.median(walls):.2f} s "
+            f"(min {min(walls):.2f}, max {max(walls):.2f}); target < 20 s"
+        )
+        print(
+            "per scenario (median s): " + ", ".join(f"{n} {statistics.median(v):.2f}" for n, v in per_scenario.items())
+        )
+        print(
+            f"payment -> Paid latency over {len(latencies)} payments: p50 {percentile(latencies, 50) * 1000:.0f} ms, "
+            f"p99 {percentile(latencies, 99) * 1000:.0f} ms"
+        )
         return 0
     finally:
         if not args.reuse:

@@ -60,8 +60,13 @@ class Server:
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
         env.pop("STRIPE_API_KEY", None)
         self.log = open(directory / "serve.log", "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "sfpay", "org", "serve", "--port", str(self.port), "--db", str(db)],
-                                     stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=str(PROJECT_ROOT))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sfpay", "org", "serve", "--port", str(self.port), "--db", str(db)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=str(PROJECT_ROOT),
+        )
         bundle = directory / "ca-bundle.pem"
         deadline = time.monotonic() + 60
         while True:
@@ -75,10 +80,14 @@ class Server:
             time.sleep(0.1)
         os.environ["REQUESTS_CA_BUNDLE"] = str(bundle)
         settings = json.loads((directory / "orgsim-server.json").read_text())
-        token = requests.post(self.url + "/services/oauth2/token", data={
-            "grant_type": "password", "username": settings["username"], "password": settings["password"]}).json()["access_token"]
+        token = requests.post(
+            self.url + "/services/oauth2/token",
+            data={"grant_type": "password", "username": settings["username"], "password": settings["password"]},
+        ).json()["access_token"]
         self.auth = {"Authorization": f"Bearer {token}"}
-        requests.post(self.url + "/_orgsim/webhook-secret", json={"secret": SECRET}, headers=self.auth).raise_for_status()
+        requests.post(
+            self.url + "/_orgsim/webhook-secret", json={"secret": SECRET}, headers=self.auth
+        ).raise_for_status()
 
     def cpu_seconds(self) -> float:
         """User + system CPU the server process has used (Linux /proc), to tell its own cost
@@ -95,12 +104,20 @@ class Server:
 def deploy_event_flow(server: Server) -> None:
     from pipeline.mdapi.convert import convert_source_to_files, zip_package
 
-    files = {k: v for k, v in convert_source_to_files(FIXTURE / "force-app", "66.0").items() if k not in EVENT_FLOW_ONLY}
-    response = requests.post(server.url + "/services/data/v66.0/metadata/deployRequest", headers=server.auth,
-                             files={"json": (None, json.dumps({"deployOptions": {"checkOnly": False}}), "application/json"),
-                                    "file": ("metadata.zip", zip_package(files, "metadata/"), "application/zip")})
-    result = requests.get(f"{server.url}/services/data/v66.0/metadata/deployRequest/{response.json()['id']}",
-                          headers=server.auth).json()["deployResult"]
+    files = {
+        k: v for k, v in convert_source_to_files(FIXTURE / "force-app", "66.0").items() if k not in EVENT_FLOW_ONLY
+    }
+    response = requests.post(
+        server.url + "/services/data/v66.0/metadata/deployRequest",
+        headers=server.auth,
+        files={
+            "json": (None, json.dumps({"deployOptions": {"checkOnly": False}}), "application/json"),
+            "file": ("metadata.zip", zip_package(files, "metadata/"), "application/zip"),
+        },
+    )
+    result = requests.get(
+        f"{server.url}/services/data/v66.0/metadata/deployRequest/{response.json()['id']}", headers=server.auth
+    ).json()["deployResult"]
     if result["status"] != "Succeeded":
         raise SystemExit(f"deploy failed: {result}")
 
@@ -108,11 +125,23 @@ def deploy_event_flow(server: Server) -> None:
 def create_opportunities(server: Server, count: int, prefix: str) -> list[tuple[str, str]]:
     out, session = [], requests.Session()
     for start in range(0, count, 200):
-        batch = [{"attributes": {"type": "Opportunity"}, "Name": f"Bench {prefix} {i}", "StageName": "Closed Won",
-                  "CloseDate": "2026-12-01", "Amount": 100, "Stripe_Invoice_ID__c": f"in_{prefix}_{i:06d}",
-                  "Stripe_Payment_Status__c": "Open"} for i in range(start, min(count, start + 200))]
-        results = session.post(server.url + "/services/data/v66.0/composite/sobjects", headers=server.auth,
-                               json={"allOrNone": True, "records": batch}).json()
+        batch = [
+            {
+                "attributes": {"type": "Opportunity"},
+                "Name": f"Bench {prefix} {i}",
+                "StageName": "Closed Won",
+                "CloseDate": "2026-12-01",
+                "Amount": 100,
+                "Stripe_Invoice_ID__c": f"in_{prefix}_{i:06d}",
+                "Stripe_Payment_Status__c": "Open",
+            }
+            for i in range(start, min(count, start + 200))
+        ]
+        results = session.post(
+            server.url + "/services/data/v66.0/composite/sobjects",
+            headers=server.auth,
+            json={"allOrNone": True, "records": batch},
+        ).json()
         if not all(r.get("success") for r in results):
             raise SystemExit(f"could not create Opportunities: {results[:2]}")
         out += [(r["id"], rec["Stripe_Invoice_ID__c"]) for r, rec in zip(results, batch)]
@@ -138,16 +167,27 @@ def latency_run(server: Server, seconds: float, rate: float, run: int) -> dict:
         session = getattr(local, "session", None) or requests.Session()
         local.session = session
         invoice = opportunities[index][1]
-        event = {"id": f"evt_r{run}_{index:06d}", "object": "event", "type": "invoice.paid", "api_version": "2025-04-30.basil",
-                 "created": int(time.time()), "livemode": False, "pending_webhooks": 1,
-                 "data": {"object": {"id": invoice, "object": "invoice", "status": "paid", "amount_paid": 10000}}}
+        event = {
+            "id": f"evt_r{run}_{index:06d}",
+            "object": "event",
+            "type": "invoice.paid",
+            "api_version": "2025-04-30.basil",
+            "created": int(time.time()),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "data": {"object": {"id": invoice, "object": "invoice", "status": "paid", "amount_paid": 10000}},
+        }
         delay = due - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
         body, signature = signed(event)
         try:
-            response = session.post(server.url + "/services/apexrest/stripeGC/webhook", data=body,
-                                    headers={"Content-Type": "application/json", "Stripe-Signature": signature}, timeout=30)
+            response = session.post(
+                server.url + "/services/apexrest/stripeGC/webhook",
+                data=body,
+                headers={"Content-Type": "application/json", "Stripe-Signature": signature},
+                timeout=30,
+            )
             ok = response.status_code == 200
         except requests.RequestException as exc:
             ok, response = False, exc
@@ -166,10 +206,17 @@ def latency_run(server: Server, seconds: float, rate: float, run: int) -> dict:
     paid = 0
     session = requests.Session()
     query = f"SELECT COUNT() FROM Opportunity WHERE Name LIKE 'Bench r{run} %' AND Stripe_Payment_Status__c = 'Paid'"
-    paid = session.get(server.url + "/services/data/v66.0/query", params={"q": query}, headers=server.auth).json()["totalSize"]
-    return {"events": count, "p50_ms": percentile(latencies, 50) if latencies else float("nan"),
-            "p99_ms": percentile(latencies, 99) if latencies else float("nan"), "lost": count - paid,
-            "http_failures": len(failures), "achieved_rate": count / wall}
+    paid = session.get(server.url + "/services/data/v66.0/query", params={"q": query}, headers=server.auth).json()[
+        "totalSize"
+    ]
+    return {
+        "events": count,
+        "p50_ms": percentile(latencies, 50) if latencies else float("nan"),
+        "p99_ms": percentile(latencies, 99) if latencies else float("nan"),
+        "lost": count - paid,
+        "http_failures": len(failures),
+        "achieved_rate": count / wall,
+    }
 
 
 def service_time(server: Server, count: int, run: int) -> dict:
@@ -178,12 +225,21 @@ def service_time(server: Server, count: int, run: int) -> dict:
     session, times = requests.Session(), []
     cpu_before = server.cpu_seconds()
     for index, (_, invoice) in enumerate(opportunities):
-        event = {"id": f"evt_s{run}_{index:06d}", "object": "event", "type": "invoice.paid", "created": int(time.time()),
-                 "livemode": False, "data": {"object": {"id": invoice, "object": "invoice", "status": "paid"}}}
+        event = {
+            "id": f"evt_s{run}_{index:06d}",
+            "object": "event",
+            "type": "invoice.paid",
+            "created": int(time.time()),
+            "livemode": False,
+            "data": {"object": {"id": invoice, "object": "invoice", "status": "paid"}},
+        }
         body, signature = signed(event)
         started = time.perf_counter()
-        response = session.post(server.url + "/services/apexrest/stripeGC/webhook", data=body,
-                                headers={"Content-Type": "application/json", "Stripe-Signature": signature})
+        response = session.post(
+            server.url + "/services/apexrest/stripeGC/webhook",
+            data=body,
+            headers={"Content-Type": "application/json", "Stripe-Signature": signature},
+        )
         times.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
     cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / count
@@ -192,8 +248,12 @@ def service_time(server: Server, count: int, run: int) -> dict:
         started = time.perf_counter()
         session.get(server.url + "/_orgsim/health").raise_for_status()
         floor.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99), "floor_p50_ms": percentile(floor, 50),
-            "cpu_ms": cpu_ms}
+    return {
+        "p50_ms": percentile(times, 50),
+        "p99_ms": percentile(times, 99),
+        "floor_p50_ms": percentile(floor, 50),
+        "cpu_ms": cpu_ms,
+    }
 
 
 def insert_throughput(server: Server, batches: int, singles: int) -> dict:
@@ -201,13 +261,15 @@ def insert_throughput(server: Server, batches: int, singles: int) -> dict:
     started = time.perf_counter()
     for b in range(batches):
         records = [{"attributes": {"type": "Account"}, "Name": f"Acct {b}-{i}"} for i in range(200)]
-        session.post(server.url + "/services/data/v66.0/composite/sobjects", headers=server.auth,
-                     json={"records": records}).raise_for_status()
+        session.post(
+            server.url + "/services/data/v66.0/composite/sobjects", headers=server.auth, json={"records": records}
+        ).raise_for_status()
     composite = batches * 200 / (time.perf_counter() - started)
     started = time.perf_counter()
     for i in range(singles):
-        session.post(server.url + "/services/data/v66.0/sobjects/Account", headers=server.auth,
-                     json={"Name": f"Single {i}"}).raise_for_status()
+        session.post(
+            server.url + "/services/data/v66.0/sobjects/Account", headers=server.auth, json={"Name": f"Single {i}"}
+        ).raise_for_status()
     single = singles / (time.perf_counter() - started)
     started = time.perf_counter()
     for _ in range(singles):
@@ -229,31 +291,43 @@ def main() -> None:
             deploy_event_flow(server)
             svc = [service_time(server, 200, run) for run in range(args.runs)]
             for i, r in enumerate(svc, 1):
-                print(f"service run {i}: one event at a time p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
-                      f"server CPU {r['cpu_ms']:.1f} ms/event  (health floor p50 {r['floor_p50_ms']:.1f} ms)")
+                print(
+                    f"service run {i}: one event at a time p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
+                    f"server CPU {r['cpu_ms']:.1f} ms/event  (health floor p50 {r['floor_p50_ms']:.1f} ms)"
+                )
             p50 = statistics.median(r["p50_ms"] for r in svc)
             cpu = statistics.median(r["cpu_ms"] for r in svc)
-            print(f"webhook service time (median of {len(svc)} runs): p50 {p50:.1f} ms, server CPU {cpu:.1f} ms/event "
-                  f"-> one free core sustains about {1000 / cpu:.0f} events/s; "
-                  f"ratio to health floor {p50 / statistics.median(r['floor_p50_ms'] for r in svc):.1f} x; "
-                  f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            print(
+                f"webhook service time (median of {len(svc)} runs): p50 {p50:.1f} ms, server CPU {cpu:.1f} ms/event "
+                f"-> one free core sustains about {1000 / cpu:.0f} events/s; "
+                f"ratio to health floor {p50 / statistics.median(r['floor_p50_ms'] for r in svc):.1f} x; "
+                f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+            )
             lat = [latency_run(server, args.seconds, args.rate, run) for run in range(args.latency_runs)]
             for i, r in enumerate(lat, 1):
-                print(f"webhook run {i}: {r['events']} events at {r['achieved_rate']:.1f}/s  p50 {r['p50_ms']:.1f} ms  "
-                      f"p99 {r['p99_ms']:.1f} ms  lost {r['lost']}  http failures {r['http_failures']}")
-            print(f"webhook-to-status latency (median of {len(lat)} runs): p50 {statistics.median(r['p50_ms'] for r in lat):.1f} ms, "
-                  f"p99 {statistics.median(r['p99_ms'] for r in lat):.1f} ms (target < 100 ms), "
-                  f"lost {max(r['lost'] for r in lat)} (target 0)")
+                print(
+                    f"webhook run {i}: {r['events']} events at {r['achieved_rate']:.1f}/s  p50 {r['p50_ms']:.1f} ms  "
+                    f"p99 {r['p99_ms']:.1f} ms  lost {r['lost']}  http failures {r['http_failures']}"
+                )
+            print(
+                f"webhook-to-status latency (median of {len(lat)} runs): p50 {statistics.median(r['p50_ms'] for r in lat):.1f} ms, "
+                f"p99 {statistics.median(r['p99_ms'] for r in lat):.1f} ms (target < 100 ms), "
+                f"lost {max(r['lost'] for r in lat)} (target 0)"
+            )
             thr = [insert_throughput(server, batches=5, singles=200) for _ in range(args.runs)]
             for i, r in enumerate(thr, 1):
-                print(f"insert run {i}: composite {r['composite_records_per_s']:.0f} records/s, single "
-                      f"{r['single_inserts_per_s']:.0f} inserts/s, health floor {r['health_requests_per_s']:.0f} req/s")
+                print(
+                    f"insert run {i}: composite {r['composite_records_per_s']:.0f} records/s, single "
+                    f"{r['single_inserts_per_s']:.0f} inserts/s, health floor {r['health_requests_per_s']:.0f} req/s"
+                )
             comp = statistics.median(r["composite_records_per_s"] for r in thr)
             single = statistics.median(r["single_inserts_per_s"] for r in thr)
             floor = statistics.median(r["health_requests_per_s"] for r in thr)
-            print(f"REST insert throughput (median of {len(thr)} runs): composite {comp:.0f} records/s, "
-                  f"single-record {single:.0f} inserts/s; peer floor {floor:.0f} req/s "
-                  f"(single insert = {single / floor:.2f} x floor)")
+            print(
+                f"REST insert throughput (median of {len(thr)} runs): composite {comp:.0f} records/s, "
+                f"single-record {single:.0f} inserts/s; peer floor {floor:.0f} req/s "
+                f"(single insert = {single / floor:.2f} x floor)"
+            )
         finally:
             server.stop()
 

@@ -42,15 +42,22 @@ SIM_KEY = None
 def stripe_sim(in_process: bool):
     if in_process:
         from stripesim import SimConfig, start_sim
+
         with start_sim(SimConfig()) as sim:
             yield sim.base_url, sim.api_key
         return
     from sfpay.serving import free_port
     from stripesim.config import DEFAULT_API_KEY
+
     port = free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in sys.path if p.endswith("pp")]))
-    proc = subprocess.Popen([sys.executable, "-m", "sfpay", "stripe-sim", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sfpay", "stripe-sim", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -73,35 +80,52 @@ def run_once(args, base_url: str, api_key: str) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = ":memory:" if args.db == "memory" else Path(tmp) / "org.sqlite3"
-        org = Org.open(path, stripe=StripeConfig(api_base=base_url, api_key=api_key,
-                                                 max_parallel_requests=args.parallel_requests),
-                       async_batch_size=args.async_batch_size)
+        org = Org.open(
+            path,
+            stripe=StripeConfig(api_base=base_url, api_key=api_key, max_parallel_requests=args.parallel_requests),
+            async_batch_size=args.async_batch_size,
+        )
         org.deploy_source(ROOT)
         org.insert("stripeGC__Stripe_Account__c", [{"Name": "CT Nonprofit Alliance"}])
         accounts = []
         for start in range(0, args.accounts, 200):
-            accounts += [r.id for r in org.insert("Account", [{"Name": f"Donor {i}"} for i in range(start, min(start + 200, args.accounts))])]
+            accounts += [
+                r.id
+                for r in org.insert(
+                    "Account", [{"Name": f"Donor {i}"} for i in range(start, min(start + 200, args.accounts))]
+                )
+            ]
         client = stripe.StripeClient(api_key, base_addresses={"api": base_url})
         org_seconds = 0.0
         seen_events: set[str] = set()
         made = 0
         while made < args.opportunities:
             size = min(args.batch, args.opportunities - made)
-            rows = [{"Name": f"Gift {made + i}", "StageName": ELIGIBLE, "CloseDate": "2026-12-31", "Amount": 100 + (made + i) % 900,
-                     "AccountId": accounts[(made + i) % len(accounts)]} for i in range(size)]
+            rows = [
+                {
+                    "Name": f"Gift {made + i}",
+                    "StageName": ELIGIBLE,
+                    "CloseDate": "2026-12-31",
+                    "Amount": 100 + (made + i) % 900,
+                    "AccountId": accounts[(made + i) % len(accounts)],
+                }
+                for i in range(size)
+            ]
             t0 = time.perf_counter()
             ids = [r.id for r in org.insert("Opportunity", rows)]
             changed = [{"Id": rid, "Amount": 1500} for rid in ids[::10]]
             org.update("Opportunity", changed)
             org_seconds += time.perf_counter() - t0
-            paid_ids = org.select("Opportunity", ["Stripe_Invoice_ID__c"],
-                                  Compare("Id", "IN", ids[5::10]))
+            paid_ids = org.select("Opportunity", ["Stripe_Invoice_ID__c"], Compare("Id", "IN", ids[5::10]))
             paid_now = {row["Stripe_Invoice_ID__c"] for row in paid_ids if row["Stripe_Invoice_ID__c"]}
             for invoice_id in sorted(paid_now):
                 client.v1.invoices.pay(invoice_id, {"payment_method": "pm_card_visa"})
             # Newest first; this batch paid at most batch/10 invoices, so they are all on the first page.
-            events = [e.to_dict() for e in client.v1.events.list({"type": "invoice.paid", "limit": 100}).data
-                      if e.data.object.id in paid_now]
+            events = [
+                e.to_dict()
+                for e in client.v1.events.list({"type": "invoice.paid", "limit": 100}).data
+                if e.data.object.id in paid_now
+            ]
             t0 = time.perf_counter()
             for event in reversed(events):
                 if event["id"] not in seen_events:
@@ -142,11 +166,19 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--accounts", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--async-batch-size", type=int, default=200,
-                        help="interviews per async/scheduled transaction (the org default is 200)")
+    parser.add_argument(
+        "--async-batch-size",
+        type=int,
+        default=200,
+        help="interviews per async/scheduled transaction (the org default is 200)",
+    )
     parser.add_argument("--db", choices=["file", "memory"], default="file")
-    parser.add_argument("--parallel-requests", type=int, default=8,
-                        help="connector requests of one bulk action in flight at once (StripeConfig.max_parallel_requests)")
+    parser.add_argument(
+        "--parallel-requests",
+        type=int,
+        default=8,
+        help="connector requests of one bulk action in flight at once (StripeConfig.max_parallel_requests)",
+    )
     parser.add_argument("--in-process-sim", action="store_true", help="run stripesim in this process (shares the GIL)")
     args = parser.parse_args()
     results = []
@@ -154,20 +186,28 @@ def main() -> None:
         for n in range(args.runs):
             result = run_once(args, base_url, api_key)
             results.append(result)
-            print(f"run {n + 1}: " + ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
-                  flush=True)
-    print(f"\nmedian of {len(results)} runs ({args.opportunities} Opportunities, batches of {args.batch}, "
-          f"async batch size {args.async_batch_size}, {args.db} database):")
+            print(
+                f"run {n + 1}: "
+                + ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
+                flush=True,
+            )
+    print(
+        f"\nmedian of {len(results)} runs ({args.opportunities} Opportunities, batches of {args.batch}, "
+        f"async batch size {args.async_batch_size}, {args.db} database):"
+    )
     for key in results[0]:
         values = [r[key] for r in results]
         median = statistics.median(values)
         print(f"  {key:18} {median:.1f}" if isinstance(median, float) else f"  {key:18} {median}")
     limits = {"max_soql": 100, "max_dml": 150, "max_dml_rows": 10_000, "max_callouts": 100}
-    ok_limits = all(statistics.median(r[k] for r in results) <= v for k, v in limits.items()) and \
-        all(r["limit_exceeded"] == 0 for r in results)
+    ok_limits = all(statistics.median(r[k] for r in results) <= v for k, v in limits.items()) and all(
+        r["limit_exceeded"] == 0 for r in results
+    )
     rate = statistics.median(r["opp_per_s"] for r in results)
-    print(f"\ntarget >= 100 Opportunities/s: {'met' if rate >= 100 else 'NOT met'} ({rate:.1f}); "
-          f"no limit exceeded: {'met' if ok_limits else 'NOT met'}")
+    print(
+        f"\ntarget >= 100 Opportunities/s: {'met' if rate >= 100 else 'NOT met'} ({rate:.1f}); "
+        f"no limit exceeded: {'met' if ok_limits else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -44,30 +44,54 @@ def child() -> int:
     from operate.reconcile.run import reconcile
 
     sf = Salesforce(instance_url=os.environ["BENCH_INSTANCE_URL"], session_id=os.environ["BENCH_TOKEN"], version="66.0")
-    client = stripe.StripeClient(os.environ["BENCH_STRIPE_KEY"], base_addresses={"api": os.environ["BENCH_STRIPE_BASE"]},
-                                 max_network_retries=3)
+    client = stripe.StripeClient(
+        os.environ["BENCH_STRIPE_KEY"], base_addresses={"api": os.environ["BENCH_STRIPE_BASE"]}, max_network_retries=3
+    )
     tracemalloc.start()
     started = time.perf_counter()
     result = reconcile(sf, client, Facts())
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "tracemalloc_peak_mib": peak / 2**20, "max_rss_mib": rss_kib / 1024,
-                      "org_rows": result.org_rows, "stripe_rows": result.stripe_rows, "counts": dict(result.counts)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "tracemalloc_peak_mib": peak / 2**20,
+                "max_rss_mib": rss_kib / 1024,
+                "org_rows": result.org_rows,
+                "stripe_rows": result.stripe_rows,
+                "counts": dict(result.counts),
+            }
+        )
+    )
     return 0
 
 
 def seed(n: int, sf, client) -> tuple[float, float]:
     started = time.perf_counter()
     customer = client.v1.customers.create({"email": "bench@example.org"})
-    ids = [client.v1.invoices.create({"customer": customer.id, "collection_method": "send_invoice",
-                                      "days_until_due": 30}).id for _ in range(n)]
+    ids = [
+        client.v1.invoices.create(
+            {"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+        ).id
+        for _ in range(n)
+    ]
     stripe_seconds = time.perf_counter() - started
     started = time.perf_counter()
     for start in range(0, n, 200):
-        records = [{"attributes": {"type": "Opportunity"}, "Name": f"Bench {start + i}", "StageName": "Prospecting",
-                    "CloseDate": "2026-12-31", "Amount": 0, "Stripe_Invoice_ID__c": invoice_id,
-                    "Stripe_Payment_Status__c": "Open"} for i, invoice_id in enumerate(ids[start:start + 200])]
+        records = [
+            {
+                "attributes": {"type": "Opportunity"},
+                "Name": f"Bench {start + i}",
+                "StageName": "Prospecting",
+                "CloseDate": "2026-12-31",
+                "Amount": 0,
+                "Stripe_Invoice_ID__c": invoice_id,
+                "Stripe_Payment_Status__c": "Open",
+            }
+            for i, invoice_id in enumerate(ids[start : start + 200])
+        ]
         saved = sf.restful("composite/sobjects", method="POST", json={"allOrNone": True, "records": records})
         assert all(r["success"] for r in saved), saved[:1]
     return stripe_seconds, time.perf_counter() - started
@@ -89,8 +113,11 @@ def one_size(n: int, runs: int, work: Path) -> None:
     spec = work / "draft.yml"
     spec.write_text(DRAFT_SPEC, encoding="utf-8")
     tree = work / f"force-app-{n}"
-    subprocess.run([sys.executable, "-m", "sfpay", "generate", "--spec", str(spec), "--out", str(tree)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "sfpay", "generate", "--spec", str(spec), "--out", str(tree)],
+        check=True,
+        capture_output=True,
+    )
     cert, key = ensure_certificate(work / "tls")
     bundle = str(ca_bundle(cert.parent, cert))
     os.environ["REQUESTS_CA_BUNDLE"] = bundle
@@ -106,14 +133,23 @@ def one_size(n: int, runs: int, work: Path) -> None:
         client = stripe.StripeClient(sim.api_key, base_addresses={"api": sim.base_url})
         stripe_s, org_s = seed(n, sf, client)
         print(f"N={n:,}: seeded {n:,} draft invoices in {stripe_s:.1f} s, {n:,} Opportunities in {org_s:.1f} s")
-        env = {**os.environ, "BENCH_INSTANCE_URL": config.instance_url, "BENCH_TOKEN": token,
-               "BENCH_STRIPE_KEY": sim.api_key, "BENCH_STRIPE_BASE": sim.base_url}
+        env = {
+            **os.environ,
+            "BENCH_INSTANCE_URL": config.instance_url,
+            "BENCH_TOKEN": token,
+            "BENCH_STRIPE_KEY": sim.api_key,
+            "BENCH_STRIPE_BASE": sim.base_url,
+        }
         for run in range(runs):
-            out = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=True
+            )
             figures = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"  run {run + 1}: reconcile {figures['seconds']:.1f} s, tracemalloc peak "
-                  f"{figures['tracemalloc_peak_mib']:.1f} MiB, max RSS {figures['max_rss_mib']:.0f} MiB, "
-                  f"read {figures['org_rows']:,} + {figures['stripe_rows']:,}, {figures['counts']}")
+            print(
+                f"  run {run + 1}: reconcile {figures['seconds']:.1f} s, tracemalloc peak "
+                f"{figures['tracemalloc_peak_mib']:.1f} MiB, max RSS {figures['max_rss_mib']:.0f} MiB, "
+                f"read {figures['org_rows']:,} + {figures['stripe_rows']:,}, {figures['counts']}"
+            )
     finally:
         server.stop()
         sim.stop()

@@ -112,12 +112,22 @@ def one_run(iterations: int, db_path: str | None, in_process: bool) -> dict:
         started = time.perf_counter()
         server_cpu_before, client_cpu_before = process_cpu_seconds(pid), time.process_time()
         for i in range(iterations):
-            customer = timed("customer", lambda: client.v1.customers.create(
-                params={"email": f"donor{i}@example.org", "name": f"Donor {i}"}))
-            invoice = timed("invoice", lambda: client.v1.invoices.create(
-                params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}))
-            timed("item", lambda: client.v1.invoice_items.create(
-                params={"customer": customer.id, "invoice": invoice.id, "amount": 5000, "currency": "usd"}))
+            customer = timed(
+                "customer",
+                lambda: client.v1.customers.create(params={"email": f"donor{i}@example.org", "name": f"Donor {i}"}),
+            )
+            invoice = timed(
+                "invoice",
+                lambda: client.v1.invoices.create(
+                    params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+                ),
+            )
+            timed(
+                "item",
+                lambda: client.v1.invoice_items.create(
+                    params={"customer": customer.id, "invoice": invoice.id, "amount": 5000, "currency": "usd"}
+                ),
+            )
             timed("finalize", lambda: client.v1.invoices.finalize_invoice(invoice.id))
             paid = timed("pay", lambda: client.v1.invoices.pay(invoice.id, params={"payment_method": "pm_card_visa"}))
             assert paid.status == "paid"
@@ -150,22 +160,30 @@ def main() -> int:
             db_path = str(Path(tmp) / f"bench{run}.db") if args.db else None
             result = one_run(args.iterations, db_path, args.in_process)
             results.append(result)
-            print(f"run {run + 1}: {result['rps']:.0f} req/s, median {result['median_ms']:.2f} ms, "
-                  f"p99 {result['p99_ms']:.2f} ms; floor (GET /_sim/health) {result['floor_ms']:.2f} ms; "
-                  f"CPU/request server {result['server_cpu_ms']:.2f} ms + client {result['client_cpu_ms']:.2f} ms")
+            print(
+                f"run {run + 1}: {result['rps']:.0f} req/s, median {result['median_ms']:.2f} ms, "
+                f"p99 {result['p99_ms']:.2f} ms; floor (GET /_sim/health) {result['floor_ms']:.2f} ms; "
+                f"CPU/request server {result['server_cpu_ms']:.2f} ms + client {result['client_cpu_ms']:.2f} ms"
+            )
     keys = ("rps", "median_ms", "p99_ms", "floor_ms", "server_cpu_ms", "client_cpu_ms")
     median = {key: statistics.median(r[key] for r in results) for key in keys}
     steps = {step: statistics.median(r["steps"][step] for r in results) for step in STEPS}
     storage = "sqlite" if args.db else "memory"
     where = "in-process thread" if args.in_process else "own process"
     print(f"\nstripesim ({storage}, {where}), {args.runs} runs x {args.iterations} sequences x {len(STEPS)} requests")
-    print(f"median of runs: {median['rps']:.0f} req/s, median latency {median['median_ms']:.2f} ms, "
-          f"p99 {median['p99_ms']:.2f} ms (target: median < 5 ms)")
-    print(f"peer floor: GET /_sim/health median {median['floor_ms']:.2f} ms; "
-          f"ratio emulator/floor {median['median_ms'] / median['floor_ms']:.2f}x")
+    print(
+        f"median of runs: {median['rps']:.0f} req/s, median latency {median['median_ms']:.2f} ms, "
+        f"p99 {median['p99_ms']:.2f} ms (target: median < 5 ms)"
+    )
+    print(
+        f"peer floor: GET /_sim/health median {median['floor_ms']:.2f} ms; "
+        f"ratio emulator/floor {median['median_ms'] / median['floor_ms']:.2f}x"
+    )
     if not args.in_process:
-        print(f"CPU per request: server {median['server_cpu_ms']:.2f} ms, client (SDK) "
-              f"{median['client_cpu_ms']:.2f} ms; sum {median['server_cpu_ms'] + median['client_cpu_ms']:.2f} ms")
+        print(
+            f"CPU per request: server {median['server_cpu_ms']:.2f} ms, client (SDK) "
+            f"{median['client_cpu_ms']:.2f} ms; sum {median['server_cpu_ms'] + median['client_cpu_ms']:.2f} ms"
+        )
     print("median per step (ms): " + ", ".join(f"{s} {v:.2f}" for s, v in steps.items()))
     return 0 if median["median_ms"] < 5 else 1
 

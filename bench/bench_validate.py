@@ -51,8 +51,10 @@ class Series:
         self.code = sample[2]
 
     def line(self) -> str:
-        return (f"{self.label:40} median {statistics.median(self.wall):7.1f} ms wall, "
-                f"{statistics.median(self.cpu):7.1f} ms CPU  (exit {self.code})")
+        return (
+            f"{self.label:40} median {statistics.median(self.wall):7.1f} ms wall, "
+            f"{statistics.median(self.cpu):7.1f} ms CPU  (exit {self.code})"
+        )
 
 
 def fresh_cache_run(command: list[str], env: dict) -> tuple[float, float, int]:
@@ -86,8 +88,11 @@ def main() -> None:
     direct = [sys.executable, "-m", "validator", str(path)]
     startup = [sys.executable, "-m", "sfpay", "validate", "--list-rules"]
     scanner = ["node", str(CHECKERS / "run-flow-scanner.js"), str(path)]
-    warm, first, scan = Series("sfpay validate (cache warm)"), Series("sfpay validate (empty cache)"), \
-        Series("Lightning Flow Scanner 6.6.0")
+    warm, first, scan = (
+        Series("sfpay validate (cache warm)"),
+        Series("sfpay validate (empty cache)"),
+        Series("Lightning Flow Scanner 6.6.0"),
+    )
     bare = Series("python -m validator (no sfpay start-up)")
     overhead = Series("sfpay start-up alone (--list-rules)")
     try:
@@ -109,12 +114,17 @@ def main() -> None:
     ratio_wall = statistics.median(warm.wall) / statistics.median(scan.wall)
     ratio_cpu = statistics.median(warm.cpu) / statistics.median(scan.cpu)
     ratio_first = statistics.median(first.wall) / statistics.median(scan.wall)
-    print(f"ratio sfpay/scanner: {ratio_wall:.2f} wall, {ratio_cpu:.2f} CPU (cache warm); {ratio_first:.2f} wall (empty cache)")
+    print(
+        f"ratio sfpay/scanner: {ratio_wall:.2f} wall, {ratio_cpu:.2f} CPU (cache warm); {ratio_first:.2f} wall (empty cache)"
+    )
     met = statistics.median(warm.wall) < 1000 and ratio_wall <= 1.0
     print(f"target (< 1000 ms and no slower than the scanner, cache warm): {'met' if met else 'NOT met'}")
     bare_ratio = statistics.median(bare.wall) / statistics.median(scan.wall)
-    print(f"validation itself (python -m validator) vs scanner: {bare_ratio:.2f} wall; the rest of `sfpay validate` "
-          f"is the sfpay command tree's start-up ({statistics.median(overhead.wall):.0f} ms wall for --list-rules)")
+    print(
+        f"validation itself (python -m validator) vs scanner: {bare_ratio:.2f} wall; the rest of `sfpay validate` "
+        f"is the sfpay command tree's start-up ({statistics.median(overhead.wall):.0f} ms wall for --list-rules)"
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -75,9 +75,7 @@ def _order(element, type_name: str, table, source: str, path: str) -> None:
         child_name = _local_name(child, source)
         found = table.child(type_name, child_name)
         if found is None:
-            raise CanonicalError(
-                f"{source}: {path}/{child_name}: not an element of Metadata API type {type_name}"
-            )
+            raise CanonicalError(f"{source}: {path}/{child_name}: not an element of Metadata API type {type_name}")
         index, spec = found
         if table.is_complex(spec.type):
             _order(child, spec.type, table, source, f"{path}/{child_name}")
@@ -102,8 +100,7 @@ def _local_name(element, source: str) -> str:
     qname = etree.QName(element)
     if qname.namespace != MD_NS:
         raise CanonicalError(
-            f"{source}: <{qname.localname}> must be in namespace {MD_NS}, "
-            f"found {qname.namespace or 'no namespace'}"
+            f"{source}: <{qname.localname}> must be in namespace {MD_NS}, found {qname.namespace or 'no namespace'}"
         )
     return qname.localname
 

@@ -62,7 +62,9 @@ def generate(
     if check:
         drift = compare(files, out)
         if not drift.clean:
-            _fail(drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"])
+            _fail(
+                drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"]
+            )
         print(f"{out} is up to date with {spec} ({len(files)} files).")
         return
     drift = compare(files, out)

@@ -47,7 +47,9 @@ def flow_to_mermaid(xml: bytes, source: str) -> tuple[str, str]:
     if start is None:
         raise DiagramError(f"{source}: flow has no <start>")
     lines = ["flowchart TD"]
-    trigger = " ".join(filter(None, [text(start, "object"), text(start, "recordTriggerType"), text(start, "triggerType")]))
+    trigger = " ".join(
+        filter(None, [text(start, "object"), text(start, "recordTriggerType"), text(start, "triggerType")])
+    )
     lines.append(f"    Start([{_label('Start: ' + trigger)}])")
     immediate = _target(start, "connector")
     if immediate:

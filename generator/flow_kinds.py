@@ -22,19 +22,19 @@ RecordTriggerType = Literal["Create", "Update", "CreateAndUpdate", "Delete"]
 
 @dataclass(frozen=True)
 class FlowKind:
-    key: str                    # the spec section flows.<key>, and the name templates use
-    template: str               # under templates/flows/
-    object: str                 # the triggering object; "{ns}" stands for the connector namespace
+    key: str  # the spec section flows.<key>, and the name templates use
+    template: str  # under templates/flows/
+    object: str  # the triggering object; "{ns}" stands for the connector namespace
     trigger: RecordTriggerType  # when it runs
-    trigger_order: int          # default order among the object's record-triggered flows
+    trigger_order: int  # default order among the object's record-triggered flows
     # Longest chain of connector actions one interview runs (None: no callouts). With one
     # record per transaction on the Stripe path, this is the flow's peak callouts per
     # transaction, checked against the budget in generator/render/context.py.
     max_callouts: int | None
-    api_name: str               # default flow API name
-    label: str                  # default flow label
-    description: str            # default flow description
-    summary: str                # one line for docs and messages
+    api_name: str  # default flow API name
+    label: str  # default flow label
+    description: str  # default flow description
+    summary: str  # one line for docs and messages
 
     @property
     def section(self) -> str:
@@ -47,7 +47,11 @@ class FlowKind:
 # The seed's own flow names, version suffixes included, so admins recognise them.
 FLOW_KINDS: list[FlowKind] = [
     FlowKind(
-        key="create", template="create.flow-meta.xml.j2", object="Opportunity", trigger="Create", trigger_order=10,
+        key="create",
+        template="create.flow-meta.xml.j2",
+        object="Opportunity",
+        trigger="Create",
+        trigger_order=10,
         # Retrieve the existing customer, create a customer (a deleted one is replaced),
         # invoice, item, finalize, send.
         max_callouts=6,
@@ -58,7 +62,11 @@ FLOW_KINDS: list[FlowKind] = [
         summary="Opportunity created -> invoice",
     ),
     FlowKind(
-        key="update", template="update.flow-meta.xml.j2", object="Opportunity", trigger="Update", trigger_order=20,
+        key="update",
+        template="update.flow-meta.xml.j2",
+        object="Opportunity",
+        trigger="Update",
+        trigger_order=20,
         # The create chain, plus retrieving the previous invoice and voiding it.
         max_callouts=8,
         api_name="Stripe_Invoice_On_Opportunity_Update",
@@ -68,8 +76,12 @@ FLOW_KINDS: list[FlowKind] = [
         summary="Opportunity becomes eligible or its amount changes -> (replacement) invoice",
     ),
     FlowKind(
-        key="reminder", template="reminder.flow-meta.xml.j2", object="Opportunity", trigger="CreateAndUpdate",
-        trigger_order=30, max_callouts=None,
+        key="reminder",
+        template="reminder.flow-meta.xml.j2",
+        object="Opportunity",
+        trigger="CreateAndUpdate",
+        trigger_order=30,
+        max_callouts=None,
         api_name="Stripe_Payment_Reminder",
         label="Payment Link Created and Pending for 30 Days Sending email alert \u2013 V7",
         description="Sends the record type's reminder email when an invoice is still "
@@ -77,7 +89,10 @@ FLOW_KINDS: list[FlowKind] = [
         summary="reminder emails at scheduled offsets",
     ),
     FlowKind(
-        key="event", template="event.flow-meta.xml.j2", object="{ns}__Stripe_Event__c", trigger="Create",
+        key="event",
+        template="event.flow-meta.xml.j2",
+        object="{ns}__Stripe_Event__c",
+        trigger="Create",
         trigger_order=10,
         # Retrieve the invoice.
         max_callouts=1,

@@ -23,10 +23,18 @@ user_error = fail  # the one user-error exit (sfpay/console.py)
 @webhook_app.command("configure")
 def webhook_configure(
     url: str = typer.Option(..., "--url", help="The org's Stripe listener (connector webhook) URL."),
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file (events, API version). Default: the project's."),
-    api_base: Optional[str] = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."),
-    recreate_on_version_mismatch: bool = typer.Option(False, "--recreate-on-version-mismatch", help="Replace an endpoint of another API version (new secret)."),
-    delete_duplicates: bool = typer.Option(False, "--delete-duplicates", help="Keep one endpoint for URL, delete the others."),
+    spec: Optional[Path] = typer.Option(
+        None, "--spec", help="Spec file (events, API version). Default: the project's."
+    ),
+    api_base: Optional[str] = typer.Option(
+        None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."
+    ),
+    recreate_on_version_mismatch: bool = typer.Option(
+        False, "--recreate-on-version-mismatch", help="Replace an endpoint of another API version (new secret)."
+    ),
+    delete_duplicates: bool = typer.Option(
+        False, "--delete-duplicates", help="Keep one endpoint for URL, delete the others."
+    ),
     allow_live: bool = typer.Option(False, "--allow-live", help="Accept a live key (production's endpoint)."),
 ) -> None:
     """Ensure exactly one Stripe webhook endpoint for URL, with the spec's events and API version.
@@ -55,8 +63,14 @@ def webhook_configure(
 
     client = stripe.StripeClient(key, base_addresses={"api": api_base} if api_base else None, max_network_retries=2)
     try:
-        outcome = ensure_endpoint(client, url, list(view.webhook_events), view.stripe_api_version,
-                                  recreate_on_version_mismatch=recreate_on_version_mismatch, delete_duplicates=delete_duplicates)
+        outcome = ensure_endpoint(
+            client,
+            url,
+            list(view.webhook_events),
+            view.stripe_api_version,
+            recreate_on_version_mismatch=recreate_on_version_mismatch,
+            delete_duplicates=delete_duplicates,
+        )
     except WebhookConfigError as exc:
         user_error(str(exc))
     except stripe.StripeError as exc:
@@ -64,14 +78,21 @@ def webhook_configure(
 
     out = Console()
     err = Console(stderr=True)
-    err.print(f"Stripe key {redact(key)}; endpoint [bold]{outcome.endpoint_id}[/bold] {outcome.action}", highlight=False)
-    err.print(f"  url: {outcome.url}\n  api_version: {outcome.api_version}\n  events: {', '.join(outcome.enabled_events)}", highlight=False)
+    err.print(
+        f"Stripe key {redact(key)}; endpoint [bold]{outcome.endpoint_id}[/bold] {outcome.action}", highlight=False
+    )
+    err.print(
+        f"  url: {outcome.url}\n  api_version: {outcome.api_version}\n  events: {', '.join(outcome.enabled_events)}",
+        highlight=False,
+    )
     for change in outcome.changes:
         err.print(f"  changed: {change}", highlight=False)
     for deleted in outcome.deleted:
         err.print(f"  deleted duplicate or replaced endpoint {deleted}", highlight=False)
     if outcome.secret:
-        err.print("Signing secret (shown only now; store it in the Stripe connector's webhook settings):", highlight=False)
+        err.print(
+            "Signing secret (shown only now; store it in the Stripe connector's webhook settings):", highlight=False
+        )
         out.print(outcome.secret, highlight=False, soft_wrap=True)
 
 

@@ -40,15 +40,15 @@ def project_or_fail(spec: Optional[Path]):
         _fail(str(exc))
 
 
-def run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], console,
-                   project_root: Path | None = None) -> "tuple":
+def run_and_report(
+    target, spec_view, scenarios, report_dir: Optional[Path], console, project_root: Path | None = None
+) -> "tuple":
     """Open the target, run, write reports. Returns (summary, paths)."""
+    from harness.preflight import check_deployment
     from harness.reporting.progress import Progress, summary_table
     from harness.reporting.signoff import write_reports
     from harness.runner import run_scenarios
     from harness.targets.base import TargetError
-
-    from harness.preflight import check_deployment
 
     progress = Progress(console, total=len(scenarios))
     try:
@@ -65,21 +65,44 @@ def run_and_report(target, spec_view, scenarios, report_dir: Optional[Path], con
         target.close()
     paths = write_reports(summary, report_dir or _default_report_dir(target.name, project_root), connection.secrets)
     console.print(summary_table(summary))
-    console.print(f"Sign-off report: {paths.html}\n                 {paths.markdown}\nJUnit XML:       {paths.junit}", highlight=False)
+    console.print(
+        f"Sign-off report: {paths.html}\n                 {paths.markdown}\nJUnit XML:       {paths.junit}",
+        highlight=False,
+    )
     return summary, paths
 
 
 def verify_command(
-    target: str = typer.Option(..., "--target", help="local (orgsim + stripesim) or sandbox (a real sandbox + Stripe test mode)."),
-    only: Optional[list[str]] = typer.Option(None, "--only", help="Run only these scenarios (names or numbers; repeat or comma-separate)."),
+    target: str = typer.Option(
+        ..., "--target", help="local (orgsim + stripesim) or sandbox (a real sandbox + Stripe test mode)."
+    ),
+    only: Optional[list[str]] = typer.Option(
+        None, "--only", help="Run only these scenarios (names or numbers; repeat or comma-separate)."
+    ),
     spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
-    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."),
-    deploy: bool = typer.Option(True, "--deploy/--no-deploy", help="local: deploy through the CumulusCI pipeline first."),
+    report_dir: Optional[Path] = typer.Option(
+        None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."
+    ),
+    deploy: bool = typer.Option(
+        True, "--deploy/--no-deploy", help="local: deploy through the CumulusCI pipeline first."
+    ),
     org: Optional[str] = typer.Option(None, "--org", help="sandbox: CumulusCI org name."),
-    instance_url: Optional[str] = typer.Option(None, "--instance-url", help="sandbox: https://<domain>.sandbox.my.salesforce.com"),
-    username: Optional[str] = typer.Option(None, "--username", help="sandbox: user (password from SF_PASSWORD, or SF_ACCESS_TOKEN)."),
-    webhook_url: Optional[str] = typer.Option(None, "--webhook-url", help="sandbox: the connector's Stripe listener URL (enables webhook scenarios with STRIPE_WEBHOOK_SECRET)."),
-    reminder_offset_minutes: Optional[int] = typer.Option(None, "--reminder-offset-minutes", help="sandbox: the short reminder offset the flows were deployed with (min 1)."),
+    instance_url: Optional[str] = typer.Option(
+        None, "--instance-url", help="sandbox: https://<domain>.sandbox.my.salesforce.com"
+    ),
+    username: Optional[str] = typer.Option(
+        None, "--username", help="sandbox: user (password from SF_PASSWORD, or SF_ACCESS_TOKEN)."
+    ),
+    webhook_url: Optional[str] = typer.Option(
+        None,
+        "--webhook-url",
+        help="sandbox: the connector's Stripe listener URL (enables webhook scenarios with STRIPE_WEBHOOK_SECRET).",
+    ),
+    reminder_offset_minutes: Optional[int] = typer.Option(
+        None,
+        "--reminder-offset-minutes",
+        help="sandbox: the short reminder offset the flows were deployed with (min 1).",
+    ),
 ) -> None:
     """Run the end-to-end scenarios and write a sign-off report."""
     from rich.console import Console
@@ -101,8 +124,13 @@ def verify_command(
 
         from harness.targets.sandbox import SandboxSettings, SandboxTarget, check_settings
 
-        settings = SandboxSettings(org_name=org, instance_url=instance_url, username=username,
-                                   webhook_url=webhook_url, reminder_offset_minutes=reminder_offset_minutes)
+        settings = SandboxSettings(
+            org_name=org,
+            instance_url=instance_url,
+            username=username,
+            webhook_url=webhook_url,
+            reminder_offset_minutes=reminder_offset_minutes,
+        )
         try:
             check_settings(settings, dict(os.environ))
         except TargetError as exc:
@@ -134,7 +162,9 @@ def _split(only: Optional[list[str]]) -> list[str]:
 
 def demo_command(
     spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
-    report_dir: Optional[Path] = typer.Option(None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."),
+    report_dir: Optional[Path] = typer.Option(
+        None, "--report-dir", help="Report folder. Default: reports/verify-<target>-<time>."
+    ),
 ) -> None:
     """The whole product on this machine: local stack up, generate, validate, deploy, verify
     all scenarios, for the project found from the current folder.

@@ -94,24 +94,39 @@ class ScenarioContext:
         return redact_text(text, self.connection.secrets)
 
     def note(self, kind: str, label: str, value: Any, url: str | None = None) -> None:
-        self._recorder.evidence.append(Evidence(kind, label, self.redact(str(value)),
-                                                self.redact(url) if url else None))
+        self._recorder.evidence.append(
+            Evidence(kind, label, self.redact(str(value)), self.redact(url) if url else None)
+        )
 
     def elapsed(self) -> float:
         return round(time.monotonic() - self._recorder.started, 3)
 
     def transition(self, record: str, field_name: str, before: Any, after: Any) -> None:
         self._recorder.transitions.append(
-            Transition(record, field_name, None if before is None else str(before), None if after is None else str(after), self.elapsed())
+            Transition(
+                record,
+                field_name,
+                None if before is None else str(before),
+                None if after is None else str(after),
+                self.elapsed(),
+            )
         )
 
     def timing(self, label: str, seconds: float) -> None:
         self._recorder.timings.append(Timing(label, round(seconds, 3)))
 
     # Waiting -------------------------------------------------------------------------
-    def wait_for(self, probe: Callable[[], T], *, timeout: float, what: str, timing: str | None = None,
-                 observed: Callable[[], str] | None = None, failure: Callable[[], str | None] | None = None,
-                 progress: Callable[[], str] | None = None) -> T:
+    def wait_for(
+        self,
+        probe: Callable[[], T],
+        *,
+        timeout: float,
+        what: str,
+        timing: str | None = None,
+        observed: Callable[[], str] | None = None,
+        failure: Callable[[], str | None] | None = None,
+        progress: Callable[[], str] | None = None,
+    ) -> T:
         """Poll `probe` until it returns something truthy; fail naming `what` and what was last seen.
 
         `observed` describes the state at the deadline (default: the probe's last value).

@@ -59,8 +59,12 @@ def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> 
     with ThreadPoolExecutor(max_workers=1) as pool:
         console.print("[bold]>[/bold] sfpay local up (orgsim + stripesim), in the background", highlight=False)
         started_stack = pool.submit(local_up, project)
-        step(f"sfpay generate --spec {project.relative(spec_path)} --out {shown}",
-             lambda: checked(["generate", "--spec", str(spec_path), "--out", str(force_app)], "generating", cwd=project.root))
+        step(
+            f"sfpay generate --spec {project.relative(spec_path)} --out {shown}",
+            lambda: checked(
+                ["generate", "--spec", str(spec_path), "--out", str(force_app)], "generating", cwd=project.root
+            ),
+        )
         step(f"sfpay validate {shown}", lambda: checked(["validate", str(force_app)], "validating", cwd=project.root))
         stack, _ = step("local stack ready", started_stack.result)
     step("sfpay deploy --org local (CumulusCI)", lambda: deploy_local(project))
@@ -70,4 +74,3 @@ def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> 
         target.add_fact(Evidence("note", f"demo step: {label}", f"{seconds:.1f} s"))
     summary, _ = run_and_report(target, spec_view, all_scenarios(), report_dir, console, project.root)
     return summary
-

@@ -32,8 +32,12 @@ def check_deployment(sf: "Salesforce", spec: "SpecView", *, hint: str) -> None:
     if spec.customer_id_field not in account:
         problems.append(f"field Account.{spec.customer_id_field}")
     if spec.stripe_account_object in objects:
-        rows = sf.query(f"SELECT Id FROM {spec.stripe_account_object} WHERE Name = {soql_quote(spec.stripe_account_name)}")["records"]
+        rows = sf.query(
+            f"SELECT Id FROM {spec.stripe_account_object} WHERE Name = {soql_quote(spec.stripe_account_name)}"
+        )["records"]
         if not rows:
-            problems.append(f"{spec.stripe_account_object} record named {spec.stripe_account_name!r} (the flows look it up by name)")
+            problems.append(
+                f"{spec.stripe_account_object} record named {spec.stripe_account_name!r} (the flows look it up by name)"
+            )
     if problems:
         raise TargetError("the org is not ready for the scenarios; missing: " + "; ".join(problems) + f". {hint}")

@@ -49,6 +49,7 @@ def run_scenarios(
         started_at=started_at,
         duration_seconds=round(time.monotonic() - started, 3),
         results=results,
-        environment=[Evidence(e.kind, e.label, ctx.redact(e.value), ctx.redact(e.url) if e.url else None)
-                     for e in environment],
+        environment=[
+            Evidence(e.kind, e.label, ctx.redact(e.value), ctx.redact(e.url) if e.url else None) for e in environment
+        ],
     )

@@ -46,8 +46,13 @@ class Scenario:
             outcome, reason = Outcome.SKIPPED, ctx.target.explain_missing(missing)
         elif ctx.spec is not None and not ctx.spec.flows_active:
             # Every scenario observes what the flows do; Draft flows do nothing.
-            outcome, reason = Outcome.SKIPPED, ("the spec deploys its flows inactive (flows.status: Draft), so the org "
-                                                "runs no automation to verify; set flows.status: Active")
+            outcome, reason = (
+                Outcome.SKIPPED,
+                (
+                    "the spec deploys its flows inactive (flows.status: Draft), so the org "
+                    "runs no automation to verify; set flows.status: Active"
+                ),
+            )
         else:
             try:
                 outcome, reason = Outcome.PASSED, self.steps(ctx)

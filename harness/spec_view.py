@@ -81,7 +81,7 @@ class SpecView:
         raise KeyError(f"the spec defines no record type {developer_name!r} (it has: {known})")
 
     def amount_in_minor_units(self, amount: Decimal | float | int) -> int:
-        return int((Decimal(str(amount)) * 10 ** self.currency_exponent).to_integral_value())
+        return int((Decimal(str(amount)) * 10**self.currency_exponent).to_integral_value())
 
     # Amounts scenarios bill (issue 13): from the spec's minimum, never hard-coded, so any spec's
     # gate lets them through. Whole units: valid in every currency (the Amount field has scale 2,

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from sfpay.project import Project
 
 
-def sfpay(args: list[str], *, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def sfpay(
+    args: list[str], *, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run `sfpay ARGS` in a child process with the same interpreter, in the project's root
     (so it finds the same project, spec and state folder); default: the project found from
     the current folder."""
@@ -29,8 +31,14 @@ def sfpay(args: list[str], *, cwd: Path | None = None, timeout: float = 300, env
         from sfpay.project import find_root
 
         cwd = find_root(Path.cwd()) or Path.cwd()
-    return subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 class StepFailed(TargetError):
@@ -85,8 +93,9 @@ def source_dir(project: "Project") -> Path:
 
 
 def generate(project: "Project") -> float:
-    _, seconds = checked(["generate", "--spec", str(project.spec), "--out", str(source_dir(project))], "generating",
-                         cwd=project.root)
+    _, seconds = checked(
+        ["generate", "--spec", str(project.spec), "--out", str(source_dir(project))], "generating", cwd=project.root
+    )
     return seconds
 
 

@@ -93,8 +93,16 @@ def ensure_endpoint(
 
     if not matching:
         created = _create(client, url, events, api_version)
-        return ConfigureOutcome("created", created.id, url, created.api_version, list(created.enabled_events),
-                                changes=["created"], deleted=deleted, secret=created.secret)
+        return ConfigureOutcome(
+            "created",
+            created.id,
+            url,
+            created.api_version,
+            list(created.enabled_events),
+            changes=["created"],
+            deleted=deleted,
+            secret=created.secret,
+        )
 
     endpoint = matching[0]
     if not versions_match(endpoint.api_version, api_version):
@@ -109,9 +117,14 @@ def ensure_endpoint(
         client.v1.webhook_endpoints.delete(endpoint.id)
         created = _create(client, url, events, api_version)
         return ConfigureOutcome(
-            "recreated", created.id, url, created.api_version, list(created.enabled_events),
+            "recreated",
+            created.id,
+            url,
+            created.api_version,
+            list(created.enabled_events),
             changes=[f"api_version {current} -> {api_version} (endpoint {endpoint.id} deleted)"],
-            deleted=deleted + [endpoint.id], secret=created.secret,
+            deleted=deleted + [endpoint.id],
+            secret=created.secret,
         )
 
     update: dict[str, Any] = {}
@@ -131,8 +144,13 @@ def ensure_endpoint(
     if update:
         endpoint = client.v1.webhook_endpoints.update(endpoint.id, update)
     return ConfigureOutcome(
-        "updated" if update or deleted else "unchanged", endpoint.id, url, endpoint.api_version,
-        list(endpoint.enabled_events), changes=changes, deleted=deleted,
+        "updated" if update or deleted else "unchanged",
+        endpoint.id,
+        url,
+        endpoint.api_version,
+        list(endpoint.enabled_events),
+        changes=changes,
+        deleted=deleted,
     )
 
 
@@ -145,28 +163,43 @@ class EndpointCheck:
     endpoint_id: str | None
 
 
-def check_endpoint(client: "stripe.StripeClient", url: str | None, events: list[str], api_version: str) -> EndpointCheck:
+def check_endpoint(
+    client: "stripe.StripeClient", url: str | None, events: list[str], api_version: str
+) -> EndpointCheck:
     """Read-only version of ensure_endpoint, for `sfpay verify --target sandbox`."""
     if url:
         candidates = _matching(client, url)
         where = f"for {url}"
     else:
         # Without the listener URL, accept the one endpoint that enables the spec's events.
-        candidates = [ep for ep in client.v1.webhook_endpoints.list({"limit": 100}).auto_paging_iter()
-                      if set(events) <= set(ep.enabled_events or [])]
+        candidates = [
+            ep
+            for ep in client.v1.webhook_endpoints.list({"limit": 100}).auto_paging_iter()
+            if set(events) <= set(ep.enabled_events or [])
+        ]
         where = "enabling the spec's events"
     if not candidates:
-        return EndpointCheck(False, [f"no Stripe webhook endpoint {where}; run `sfpay webhook configure --url <listener URL>`"], None)
+        return EndpointCheck(
+            False, [f"no Stripe webhook endpoint {where}; run `sfpay webhook configure --url <listener URL>`"], None
+        )
     if len(candidates) > 1:
         ids = ", ".join(ep.id for ep in candidates)
-        return EndpointCheck(False, [f"{len(candidates)} webhook endpoints {where} ({ids}): Salesforce would receive every event more than once"], None)
+        return EndpointCheck(
+            False,
+            [
+                f"{len(candidates)} webhook endpoints {where} ({ids}): Salesforce would receive every event more than once"
+            ],
+            None,
+        )
     endpoint = candidates[0]
     problems = []
     missing = sorted(set(events) - set(endpoint.enabled_events or []))
     if missing and "*" not in (endpoint.enabled_events or []):
         problems.append(f"endpoint {endpoint.id} does not send {', '.join(missing)}")
     if not versions_match(endpoint.api_version, api_version):
-        problems.append(f"endpoint {endpoint.id} uses API version {endpoint.api_version or 'the account default'}, the connector expects {api_version}")
+        problems.append(
+            f"endpoint {endpoint.id} uses API version {endpoint.api_version or 'the account default'}, the connector expects {api_version}"
+        )
     if getattr(endpoint, "status", "enabled") != "enabled":
         problems.append(f"endpoint {endpoint.id} is {endpoint.status}")
     return EndpointCheck(not problems, problems, endpoint.id)

@@ -11,13 +11,21 @@ EXIT_CLEAN, EXIT_DIFFERENCES, EXIT_ERROR = 0, 1, 2
 
 def reconcile_command(
     org: str = typer.Option(..., "--org", help="CumulusCI org name (`local` for the local stack)."),
-    spec: Path | None = typer.Option(None, "--spec", help="Spec file (field names, statuses, events). Default: the project's."),
+    spec: Path | None = typer.Option(
+        None, "--spec", help="Spec file (field names, statuses, events). Default: the project's."
+    ),
     since: str | None = typer.Option(None, "--since", help="Only invoices created on or after this date (YYYY-MM-DD)."),
-    apply: bool = typer.Option(False, "--apply", help="Fix stale statuses through the event path (writes Stripe Event and Sync Log records)."),
-    invoice: list[str] | None = typer.Option(None, "--invoice", help="Only these Stripe invoice ids (repeat the option)."),
+    apply: bool = typer.Option(
+        False, "--apply", help="Fix stale statuses through the event path (writes Stripe Event and Sync Log records)."
+    ),
+    invoice: list[str] | None = typer.Option(
+        None, "--invoice", help="Only these Stripe invoice ids (repeat the option)."
+    ),
     output_format: str = typer.Option("table", "--format", help="table, json or csv (on standard output)."),
     allow_live: bool = typer.Option(False, "--allow-live", help="Accept a live Stripe key (production)."),
-    api_base: str | None = typer.Option(None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."),
+    api_base: str | None = typer.Option(
+        None, "--api-base", envvar="STRIPE_API_BASE", help="Stripe API base URL (stripesim)."
+    ),
 ) -> None:
     """Compare every Opportunity's Stripe invoice with Stripe and report the differences.
 
@@ -26,8 +34,18 @@ def reconcile_command(
     """
     from operate.reconcile.command import main
 
-    raise typer.Exit(main(org=org, spec=spec, since=since, apply=apply, invoice_ids=invoice or None, output_format=output_format,
-                          allow_live=allow_live, api_base=api_base))
+    raise typer.Exit(
+        main(
+            org=org,
+            spec=spec,
+            since=since,
+            apply=apply,
+            invoice_ids=invoice or None,
+            output_format=output_format,
+            allow_live=allow_live,
+            api_base=api_base,
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,9 @@ org_app = typer.Typer(name="org", help="The local Salesforce org emulator (orgsi
 
 
 @org_app.command("check")
-def check(source: Path = typer.Argument(Path("force-app"), help="SFDX source folder (or project root) to load.")) -> None:
+def check(
+    source: Path = typer.Argument(Path("force-app"), help="SFDX source folder (or project root) to load."),
+) -> None:
     """Load metadata into an in-memory org: every flow is parsed and checked as the emulator would run it."""
     from rich.console import Console
 
@@ -25,8 +27,10 @@ def check(source: Path = typer.Argument(Path("force-app"), help="SFDX source fol
     out = Console()
     for flow in org.flows():
         paths = ", ".join(flow["scheduledPaths"]) or "-"
-        out.print(f"{flow['name']}: {flow['status']}, {flow['object']} {flow['recordTriggerType']} "
-                  f"({flow['triggerType']}), paths: {paths}")
+        out.print(
+            f"{flow['name']}: {flow['status']}, {flow['object']} {flow['recordTriggerType']} "
+            f"({flow['triggerType']}), paths: {paths}"
+        )
     out.print(f"{len(result.components)} components loaded, {len(result.ignored)} files without runtime effect")
 
 

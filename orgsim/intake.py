@@ -26,8 +26,12 @@ EVENT_OBJECT = "stripeGC__Stripe_Event__c"
 
 def request_body(event: dict) -> str:
     # Stripe sends *_decimal amounts as strings; the SDK turns them into Decimal: write them back as strings.
-    return json.dumps(event["data"], indent=2, ensure_ascii=False,
-                      default=lambda value: str(value) if isinstance(value, Decimal) else _unserializable(value))
+    return json.dumps(
+        event["data"],
+        indent=2,
+        ensure_ascii=False,
+        default=lambda value: str(value) if isinstance(value, Decimal) else _unserializable(value),
+    )
 
 
 def _unserializable(value):
@@ -35,14 +39,21 @@ def _unserializable(value):
 
 
 def intake_stripe_event(org, event: dict) -> dict:
-    if not isinstance(event, dict) or not str(event.get("id", "")).startswith("evt_") or "type" not in event \
-            or not isinstance(event.get("data"), dict) or "object" not in event["data"]:
+    if (
+        not isinstance(event, dict)
+        or not str(event.get("id", "")).startswith("evt_")
+        or "type" not in event
+        or not isinstance(event.get("data"), dict)
+        or "object" not in event["data"]
+    ):
         raise OrgError("a Stripe event needs id (evt_...), type and data.object", status_code="INVALID_INPUT")
     body = request_body(event)
-    with org.store.lock:   # check and insert as one step: concurrent redeliveries must not both insert
+    with org.store.lock:  # check and insert as one step: concurrent redeliveries must not both insert
         existing = org.select(EVENT_OBJECT, ["Id"], eq("Name", event["id"]), limit=1)
         if existing:
             return {"id": existing[0]["Id"], "created": False, "success": True, "errors": []}
-        result = org.insert(EVENT_OBJECT, [{"Name": event["id"], "stripeGC__Event_Name__c": event["type"],
-                                            "stripeGC__Request_Body__c": body}])[0]
+        result = org.insert(
+            EVENT_OBJECT,
+            [{"Name": event["id"], "stripeGC__Event_Name__c": event["type"], "stripeGC__Request_Body__c": body}],
+        )[0]
     return {"id": result.id, "created": result.success, "success": result.success, "errors": result.errors}

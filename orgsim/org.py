@@ -1,9 +1,9 @@
 """The emulated Salesforce org: the public Python API (the HTTP server is a thin face over it).
 
-    org = Org.open(":memory:", stripe=StripeConfig(api_base, api_key))
-    org.deploy_source(Path("force-app"))
-    org.insert("Opportunity", [{...}])      # runs flows; async paths run after the commit
-    org.clock.advance(days=30)              # runs scheduled paths that fall due
+org = Org.open(":memory:", stripe=StripeConfig(api_base, api_key))
+org.deploy_source(Path("force-app"))
+org.insert("Opportunity", [{...}])      # runs flows; async paths run after the commit
+org.clock.advance(days=30)              # runs scheduled paths that fall due
 """
 
 from __future__ import annotations
@@ -42,17 +42,33 @@ class DeployResult:
     ignored: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"success": self.success, "checkOnly": self.check_only,
-                "componentSuccesses": [c.to_dict() for c in self.components], "ignoredFiles": list(self.ignored)}
+        return {
+            "success": self.success,
+            "checkOnly": self.check_only,
+            "componentSuccesses": [c.to_dict() for c in self.components],
+            "ignoredFiles": list(self.ignored),
+        }
 
 
 class Org:
-    def __init__(self, store: Store, clock: Clock, stripe: StripeConfig | None, *, async_batch_size: int = 200,
-                 run_async: str = "inline", smtp: tuple[str, int] | None = None, org_name: str = "orgsim"):
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        stripe: StripeConfig | None,
+        *,
+        async_batch_size: int = 200,
+        run_async: str = "inline",
+        smtp: tuple[str, int] | None = None,
+        org_name: str = "orgsim",
+    ):
         if run_async not in ("inline", "manual"):
-            raise ValueError("run_async is 'inline' (after each committed save) or 'manual' (org.run_pending / clock.advance)")
+            raise ValueError(
+                "run_async is 'inline' (after each committed save) or 'manual' (org.run_pending / clock.advance)"
+            )
         if stripe is not None and stripe.api_key:
             from sfpay.stripe_keys import require_test_key
+
             # Refuse live keys before anything can create customers or invoices.
             require_test_key(stripe.api_key, allow_live=stripe.allow_live, source="orgsim StripeConfig.api_key")
         self.store = store
@@ -62,8 +78,9 @@ class Org:
         self.smtp = smtp
         self.org_name = org_name
         self.run_async = run_async
-        self.metadata = MetadataState(schema=build_standard_schema(),
-                                      connector_namespace=stripe.connector_namespace if stripe else None)
+        self.metadata = MetadataState(
+            schema=build_standard_schema(), connector_namespace=stripe.connector_namespace if stripe else None
+        )
         self.engine = SaveEngine(self)
         self.flow_runtime = FlowRuntime(self)
         self.scheduler = Scheduler(self, async_batch_size)
@@ -77,11 +94,20 @@ class Org:
 
     # -- construction -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, *, clock: Clock | None = None, stripe: StripeConfig | None = None,
-             async_batch_size: int = 200, run_async: str = "inline", smtp: tuple[str, int] | None = None) -> "Org":
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        clock: Clock | None = None,
+        stripe: StripeConfig | None = None,
+        async_batch_size: int = 200,
+        run_async: str = "inline",
+        smtp: tuple[str, int] | None = None,
+    ) -> "Org":
         """`path`: a SQLite file (WAL mode), ":memory:", or None for <state dir>/orgsim/org.sqlite3."""
         if path is None:
             from sfpay.paths import state_dir
+
             path = state_dir() / "orgsim" / "org.sqlite3"
         store = Store(path)
         if clock is None:
@@ -123,7 +149,7 @@ class Org:
         bundle = bundle_from_source_files(files) if kind == "source" else bundle_from_mdapi_files(files)
         with self.store.lock:
             staged = self.metadata.copy()
-            components = apply_bundle(staged, bundle)   # raises MetadataError: nothing changes
+            components = apply_bundle(staged, bundle)  # raises MetadataError: nothing changes
             if check_only:
                 return DeployResult(True, True, components, bundle.ignored)
             self.store.begin()
@@ -133,10 +159,14 @@ class Org:
                 self.metadata = staged
                 self._sync_record_types()
                 if persist:
-                    payload = json.dumps({"kind": kind, "files": {k: base64.b64encode(v).decode() for k, v in files.items()}})
+                    payload = json.dumps(
+                        {"kind": kind, "files": {k: base64.b64encode(v).decode() for k, v in files.items()}}
+                    )
                     seq = self.store.next_sequence()
-                    self.store.conn.execute("INSERT INTO _deployed(name, content, seq) VALUES (?, ?, ?)",
-                                            (f"deploy-{seq:08d}", payload, seq))
+                    self.store.conn.execute(
+                        "INSERT INTO _deployed(name, content, seq) VALUES (?, ?, ?)",
+                        (f"deploy-{seq:08d}", payload, seq),
+                    )
                 self.store.commit()
             except BaseException:
                 self.store.rollback()
@@ -162,20 +192,45 @@ class Org:
     def _sync_record_types(self) -> None:
         rt = self.schema.get("RecordType")
         for (sobject, developer_name), info in self.metadata.record_types.items():
-            existing = self.store.select(self.schema, rt, ["Id"], _and(eq("SobjectType", sobject), eq("DeveloperName", developer_name)))
-            values = {"Name": info["label"], "DeveloperName": developer_name, "SobjectType": sobject,
-                      "IsActive": info["active"], "Description": info["description"],
-                      "LastModifiedDate": self.clock.now(), "SystemModstamp": self.clock.now()}
+            existing = self.store.select(
+                self.schema, rt, ["Id"], _and(eq("SobjectType", sobject), eq("DeveloperName", developer_name))
+            )
+            values = {
+                "Name": info["label"],
+                "DeveloperName": developer_name,
+                "SobjectType": sobject,
+                "IsActive": info["active"],
+                "Description": info["description"],
+                "LastModifiedDate": self.clock.now(),
+                "SystemModstamp": self.clock.now(),
+            }
             if existing:
                 self.store.update_row(rt, existing[0]["Id"], values)
             else:
-                self.store.insert_row(rt, {**values, "Id": self.store.new_id(rt), "IsDeleted": False,
-                                           "CreatedDate": self.clock.now(), "CreatedById": getattr(self, "user_id", None)})
+                self.store.insert_row(
+                    rt,
+                    {
+                        **values,
+                        "Id": self.store.new_id(rt),
+                        "IsDeleted": False,
+                        "CreatedDate": self.clock.now(),
+                        "CreatedById": getattr(self, "user_id", None),
+                    },
+                )
 
     def flows(self) -> list[dict]:
-        return [{"name": f.name, "label": f.label, "status": f.status, "object": f.start.object,
-                 "triggerType": f.start.trigger_type, "recordTriggerType": f.start.record_trigger_type,
-                 "scheduledPaths": [p.name for p in f.start.scheduled_paths]} for f in self.metadata.flows.values()]
+        return [
+            {
+                "name": f.name,
+                "label": f.label,
+                "status": f.status,
+                "object": f.start.object,
+                "triggerType": f.start.trigger_type,
+                "recordTriggerType": f.start.record_trigger_type,
+                "scheduledPaths": [p.name for p in f.start.scheduled_paths],
+            }
+            for f in self.metadata.flows.values()
+        ]
 
     def set_flow_status(self, name: str, status: str) -> None:
         """Activate/deactivate a deployed flow (what FlowDefinition.activeVersionNumber does)."""
@@ -192,10 +247,23 @@ class Org:
 
     # -- describe ------------------------------------------------------------------------------------
     def describe_global(self) -> dict:
-        return {"encoding": "UTF-8", "maxBatchSize": 200,
-                "sobjects": [{"name": o.name, "label": o.label or o.name, "keyPrefix": o.key_prefix, "custom": o.custom,
-                              "queryable": True, "createable": True, "updateable": True, "deletable": True}
-                             for o in sorted(self.schema.objects.values(), key=lambda o: o.name)]}
+        return {
+            "encoding": "UTF-8",
+            "maxBatchSize": 200,
+            "sobjects": [
+                {
+                    "name": o.name,
+                    "label": o.label or o.name,
+                    "keyPrefix": o.key_prefix,
+                    "custom": o.custom,
+                    "queryable": True,
+                    "createable": True,
+                    "updateable": True,
+                    "deletable": True,
+                }
+                for o in sorted(self.schema.objects.values(), key=lambda o: o.name)
+            ],
+        }
 
     def describe(self, sobject: str) -> dict:
         return self.schema.get(sobject).describe()
@@ -207,7 +275,9 @@ class Org:
     def update(self, sobject: str, records: list[dict], *, all_or_none: bool = False) -> list[SaveResult]:
         return self._dml("update", sobject, records, all_or_none=all_or_none)
 
-    def upsert(self, sobject: str, external_field: str, records: list[dict], *, all_or_none: bool = False) -> list[SaveResult]:
+    def upsert(
+        self, sobject: str, external_field: str, records: list[dict], *, all_or_none: bool = False
+    ) -> list[SaveResult]:
         return self._dml("upsert", sobject, records, all_or_none=all_or_none, external_field=external_field)
 
     def delete(self, sobject: str, ids: list[str], *, all_or_none: bool = False) -> list[SaveResult]:
@@ -216,7 +286,9 @@ class Org:
     def _dml(self, op: str, sobject_name: str, items: list, *, all_or_none: bool, external_field: str | None = None):
         with self.store.lock:
             sobject = self.schema.get(sobject_name)
-            tx = Transaction(label=f"api {op} {sobject.name}", context="sync", started_at=format_datetime(self.clock.now()))
+            tx = Transaction(
+                label=f"api {op} {sobject.name}", context="sync", started_at=format_datetime(self.clock.now())
+            )
             self.store.begin()
             try:
                 if op == "insert":
@@ -230,8 +302,10 @@ class Org:
             except (LimitExceeded, TriggerDepthExceeded) as exc:
                 self.store.rollback()
                 self.record_transaction(tx, "rolled back: " + str(exc))
-                error = SaveError("CANNOT_EXECUTE_FLOW_TRIGGER",
-                                  f"We can't save this record because a flow failed. Give your Salesforce admin these details. {exc}")
+                error = SaveError(
+                    "CANNOT_EXECUTE_FLOW_TRIGGER",
+                    f"We can't save this record because a flow failed. Give your Salesforce admin these details. {exc}",
+                )
                 return [SaveResult(None, False, [error.to_dict()]) for _ in items]
             except BaseException:
                 self.store.rollback()
@@ -239,9 +313,22 @@ class Org:
             if all_or_none and not all(r.success for r in results):
                 self.store.rollback()
                 self.record_transaction(tx, "rolled back: allOrNone")
-                return [r if not r.success else SaveResult(None, False, [SaveError(
-                    "ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid and the "
-                    "request was using AllOrNone header").to_dict()]) for r in results]
+                return [
+                    r
+                    if not r.success
+                    else SaveResult(
+                        None,
+                        False,
+                        [
+                            SaveError(
+                                "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                                "Record rolled back because not all records were valid and the "
+                                "request was using AllOrNone header",
+                            ).to_dict()
+                        ],
+                    )
+                    for r in results
+                ]
             self.record_transaction(tx, "committed")
             self.store.commit()
             self.after_commit()
@@ -255,6 +342,7 @@ class Org:
     # -- reads ------------------------------------------------------------------------------------------
     def retrieve(self, sobject: str, record_id: str, fields: list[str] | None = None) -> dict | None:
         from orgsim.storage.ids import normalize_id
+
         with self.store.lock:
             obj = self.schema.get(sobject)
             rid = normalize_id(record_id)
@@ -264,8 +352,15 @@ class Org:
             rows = self.store.select(self.schema, obj, wanted, eq("Id", rid))
             return rows[0] if rows else None
 
-    def select(self, sobject: str, fields: list[str], predicate: Predicate = None, order_by: list[tuple] | None = None,
-               limit: int | None = None, offset: int | None = None) -> list[dict]:
+    def select(
+        self,
+        sobject: str,
+        fields: list[str],
+        predicate: Predicate = None,
+        order_by: list[tuple] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> list[dict]:
         """The query primitive under SOQL: see docs/orgsim.md ("Query primitive")."""
         with self.store.lock:
             return self.store.select(self.schema, self.schema.get(sobject), fields, predicate, order_by, limit, offset)
@@ -296,9 +391,23 @@ class Org:
     # -- inspection --------------------------------------------------------------------------------------
     def outbox(self) -> list[dict]:
         with self.store.lock:
-            rows = self.store.conn.execute("SELECT seq, created_at, alert, template, record_id, sender, recipients, cc, "
-                                           "subject, body, smtp_status FROM _outbox ORDER BY seq").fetchall()
-        keys = ("seq", "created_at", "alert", "template", "record_id", "sender", "recipients", "cc", "subject", "body", "smtp_status")
+            rows = self.store.conn.execute(
+                "SELECT seq, created_at, alert, template, record_id, sender, recipients, cc, "
+                "subject, body, smtp_status FROM _outbox ORDER BY seq"
+            ).fetchall()
+        keys = (
+            "seq",
+            "created_at",
+            "alert",
+            "template",
+            "record_id",
+            "sender",
+            "recipients",
+            "cc",
+            "subject",
+            "body",
+            "smtp_status",
+        )
         out = []
         for row in rows:
             item = dict(zip(keys, row))
@@ -308,43 +417,76 @@ class Org:
 
     def failed_interviews(self) -> list[dict]:
         with self.store.lock:
-            rows = self.store.conn.execute("SELECT seq, failed_at, flow, path, element, record_id, interview_guid, kind, message "
-                                           "FROM _failed_interviews ORDER BY seq").fetchall()
+            rows = self.store.conn.execute(
+                "SELECT seq, failed_at, flow, path, element, record_id, interview_guid, kind, message "
+                "FROM _failed_interviews ORDER BY seq"
+            ).fetchall()
         keys = ("seq", "failed_at", "flow", "path", "element", "record_id", "interview_guid", "kind", "message")
         return [dict(zip(keys, r)) for r in rows]
 
     def limits_usage(self, last: int | None = None) -> dict:
         """Per-transaction usage records and the maximum of each counter over them."""
         with self.store.lock:
-            sql = ("SELECT seq, label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews "
-                   "FROM _transactions ORDER BY seq")
+            sql = (
+                "SELECT seq, label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews "
+                "FROM _transactions ORDER BY seq"
+            )
             rows = self.store.conn.execute(sql).fetchall()
-        keys = ("seq", "label", "started_at", "outcome", "soql", "query_rows", "dml", "dml_rows", "callouts", "emails", "interviews")
+        keys = (
+            "seq",
+            "label",
+            "started_at",
+            "outcome",
+            "soql",
+            "query_rows",
+            "dml",
+            "dml_rows",
+            "callouts",
+            "emails",
+            "interviews",
+        )
         items = [dict(zip(keys, r)) for r in rows]
         if last:
             items = items[-last:]
         counters = ("soql", "query_rows", "dml", "dml_rows", "callouts", "emails", "interviews")
         from orgsim.limits import DEFAULT_LIMITS
-        return {"transactions": items, "max": {c: max((i[c] for i in items), default=0) for c in counters},
-                "limits": dict(DEFAULT_LIMITS)}
+
+        return {
+            "transactions": items,
+            "max": {c: max((i[c] for i in items), default=0) for c in counters},
+            "limits": dict(DEFAULT_LIMITS),
+        }
 
     def record_transaction(self, tx: Transaction, outcome: str) -> None:
         u = tx.usage
         self.store.conn.execute(
             "INSERT INTO _transactions(label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (tx.label, tx.started_at or format_datetime(self.clock.now()), outcome, u.soql, u.query_rows, u.dml, u.dml_rows,
-             u.callouts, u.emails, u.interviews))
+            (
+                tx.label,
+                tx.started_at or format_datetime(self.clock.now()),
+                outcome,
+                u.soql,
+                u.query_rows,
+                u.dml,
+                u.dml_rows,
+                u.callouts,
+                u.emails,
+                u.interviews,
+            ),
+        )
 
     def record_failed_interview(self, flow, path, element, record_id, guid, kind, message) -> None:
         self.store.conn.execute(
             "INSERT INTO _failed_interviews(failed_at, flow, path, element, record_id, interview_guid, kind, message) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (format_datetime(self.clock.now()), flow, path, element, record_id, guid, kind, message))
+            (format_datetime(self.clock.now()), flow, path, element, record_id, guid, kind, message),
+        )
 
     # -- Stripe events ------------------------------------------------------------------------------------
     def intake_stripe_event(self, event: dict) -> dict:
         from orgsim.intake import intake_stripe_event
+
         return intake_stripe_event(self, event)
 
     # -- internals ------------------------------------------------------------------------------------------
@@ -354,10 +496,11 @@ class Org:
         self.store.meta_set(key, n)
         fmt = fdef.autonumber or "{0}"
         import re
+
         match = re.search(r"\{(0+)\}", fmt)
         if not match:
             return f"{fmt}{n}"
-        return fmt[:match.start()] + str(n).zfill(len(match.group(1))) + fmt[match.end():]
+        return fmt[: match.start()] + str(n).zfill(len(match.group(1))) + fmt[match.end() :]
 
     def _default_user(self) -> str:
         user = self.schema.get("User")
@@ -367,16 +510,32 @@ class Org:
         self.store.begin()
         uid = self.store.new_id(user)
         now = self.clock.now()
-        self.store.insert_row(user, {"Id": uid, "Username": DEFAULT_USERNAME, "FirstName": "Org", "LastName": "Admin",
-                                     "Name": "Org Admin", "Email": DEFAULT_USERNAME, "Alias": "admin", "IsActive": True,
-                                     "IsDeleted": False, "CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now,
-                                     "CreatedById": uid, "LastModifiedById": uid})
+        self.store.insert_row(
+            user,
+            {
+                "Id": uid,
+                "Username": DEFAULT_USERNAME,
+                "FirstName": "Org",
+                "LastName": "Admin",
+                "Name": "Org Admin",
+                "Email": DEFAULT_USERNAME,
+                "Alias": "admin",
+                "IsActive": True,
+                "IsDeleted": False,
+                "CreatedDate": now,
+                "LastModifiedDate": now,
+                "SystemModstamp": now,
+                "CreatedById": uid,
+                "LastModifiedById": uid,
+            },
+        )
         self.store.commit()
         return uid
 
 
 def _and(*items):
     from orgsim.storage.predicate import And
+
     return And(tuple(items))
 
 

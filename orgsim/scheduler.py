@@ -39,9 +39,9 @@ from orgsim.flows.interpreter import Execution, new_guid
 from orgsim.flows.interview import Interview
 from orgsim.limits import LimitExceeded
 from orgsim.storage.values import format_datetime, from_sql, parse_datetime, to_sql
-
-SCHEDULED_BATCH_DEFAULT = 200   # scheduled path Batch Size default (see the module docstring)
 from orgsim.transaction import Transaction
+
+SCHEDULED_BATCH_DEFAULT = 200  # scheduled path Batch Size default (see the module docstring)
 
 MAX_BATCHES_PER_RUN = 100_000
 
@@ -63,8 +63,19 @@ class Scheduler:
             self.org.store.conn.execute(
                 "INSERT INTO _work(kind, due_at, flow, path, sobject, record_id, prior, trigger_kind, interview_guid, origin) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ("async" if path.path_type == "AsyncAfterCommit" else "scheduled", format_datetime(due), flow.name, path.name,
-                 flow.start.object, record["Id"], self._dump(flow.start.object, prior), trigger_kind, new_guid(), str(tx.id)))
+                (
+                    "async" if path.path_type == "AsyncAfterCommit" else "scheduled",
+                    format_datetime(due),
+                    flow.name,
+                    path.name,
+                    flow.start.object,
+                    record["Id"],
+                    self._dump(flow.start.object, prior),
+                    trigger_kind,
+                    new_guid(),
+                    str(tx.id),
+                ),
+            )
 
     def on_update(self, tx, flow, record: dict, prior: dict, meets: bool) -> None:
         scheduled = [p for p in flow.start.scheduled_paths if p.path_type == "Scheduled"]
@@ -72,18 +83,24 @@ class Scheduler:
             return
         conn = self.org.store.conn
         if not meets:
-            conn.execute("DELETE FROM _work WHERE kind = 'scheduled' AND flow = ? AND record_id = ?", (flow.name, record["Id"]))
+            conn.execute(
+                "DELETE FROM _work WHERE kind = 'scheduled' AND flow = ? AND record_id = ?", (flow.name, record["Id"])
+            )
             return
         now = self.org.clock.now()
         for path in scheduled:
             if path.time_source == "RecordField" and record.get(path.record_field) != prior.get(path.record_field):
                 due = self._due(path, record, now)
                 if due is None:
-                    conn.execute("DELETE FROM _work WHERE kind = 'scheduled' AND flow = ? AND path = ? AND record_id = ?",
-                                 (flow.name, path.name, record["Id"]))
+                    conn.execute(
+                        "DELETE FROM _work WHERE kind = 'scheduled' AND flow = ? AND path = ? AND record_id = ?",
+                        (flow.name, path.name, record["Id"]),
+                    )
                 else:
-                    conn.execute("UPDATE _work SET due_at = ? WHERE kind = 'scheduled' AND flow = ? AND path = ? AND record_id = ?",
-                                 (format_datetime(due), flow.name, path.name, record["Id"]))
+                    conn.execute(
+                        "UPDATE _work SET due_at = ? WHERE kind = 'scheduled' AND flow = ? AND path = ? AND record_id = ?",
+                        (format_datetime(due), flow.name, path.name, record["Id"]),
+                    )
 
     def drop_for_record(self, record_id: str) -> None:
         self.org.store.conn.execute("DELETE FROM _work WHERE record_id = ?", (record_id,))
@@ -94,7 +111,7 @@ class Scheduler:
         if path.time_source == "RecordField":
             base = record.get(path.record_field)
             if base is None:
-                return None   # no time source value: the path does not run
+                return None  # no time source value: the path does not run
             if not isinstance(base, dt.datetime):
                 base = dt.datetime(base.year, base.month, base.day, tzinfo=dt.timezone.utc)
         else:
@@ -124,7 +141,8 @@ class Scheduler:
     # -- running ------------------------------------------------------------------------------------
     def pending(self) -> list[dict]:
         rows = self.org.store.conn.execute(
-            "SELECT seq, kind, due_at, flow, path, record_id FROM _work ORDER BY due_at, seq").fetchall()
+            "SELECT seq, kind, due_at, flow, path, record_id FROM _work ORDER BY due_at, seq"
+        ).fetchall()
         return [dict(zip(("seq", "kind", "due_at", "flow", "path", "record_id"), r)) for r in rows]
 
     def run_due(self, until: dt.datetime) -> int:
@@ -133,8 +151,11 @@ class Scheduler:
         limit = format_datetime(until)
         conn = self.org.store.conn
         for _ in range(MAX_BATCHES_PER_RUN):
-            head = conn.execute("SELECT seq, kind, due_at, flow, path, origin FROM _work WHERE due_at <= ? "
-                                "ORDER BY due_at, seq LIMIT 1", (limit,)).fetchone()
+            head = conn.execute(
+                "SELECT seq, kind, due_at, flow, path, origin FROM _work WHERE due_at <= ? "
+                "ORDER BY due_at, seq LIMIT 1",
+                (limit,),
+            ).fetchone()
             if head is None:
                 return ran
             seq, kind, due_at, flow_name, path_name, origin = head
@@ -143,16 +164,28 @@ class Scheduler:
             path = next((p for p in flow.start.scheduled_paths if p.name == path_name), None) if flow else None
             size = self._batch_size(kind, path)
             if kind == "async":
-                rows = conn.execute("SELECT seq, record_id, prior, trigger_kind, interview_guid, sobject FROM _work "
-                                    "WHERE kind = 'async' AND flow = ? AND path = ? AND origin = ? AND due_at <= ? "
-                                    "ORDER BY seq LIMIT ?", (flow_name, path_name, origin, limit, size)).fetchall()
+                rows = conn.execute(
+                    "SELECT seq, record_id, prior, trigger_kind, interview_guid, sobject FROM _work "
+                    "WHERE kind = 'async' AND flow = ? AND path = ? AND origin = ? AND due_at <= ? "
+                    "ORDER BY seq LIMIT ?",
+                    (flow_name, path_name, origin, limit, size),
+                ).fetchall()
             else:
-                rows = conn.execute("SELECT seq, record_id, prior, trigger_kind, interview_guid, sobject FROM _work "
-                                    "WHERE kind = 'scheduled' AND flow = ? AND path = ? AND due_at = ? "
-                                    "ORDER BY seq LIMIT ?", (flow_name, path_name, due_at, size)).fetchall()
+                rows = conn.execute(
+                    "SELECT seq, record_id, prior, trigger_kind, interview_guid, sobject FROM _work "
+                    "WHERE kind = 'scheduled' AND flow = ? AND path = ? AND due_at = ? "
+                    "ORDER BY seq LIMIT ?",
+                    (flow_name, path_name, due_at, size),
+                ).fetchall()
             if flow is None or path is None or not flow.active:
-                self._fail_rows(rows, flow_name, path_name, kind, "(start)",
-                                "The flow version that queued this path is no longer active")
+                self._fail_rows(
+                    rows,
+                    flow_name,
+                    path_name,
+                    kind,
+                    "(start)",
+                    "The flow version that queued this path is no longer active",
+                )
                 continue
             ran += self._run_batch(kind, flow, path, rows)
         raise RuntimeError("queued work keeps re-queuing itself (more than 100000 batches in one run)")
@@ -178,9 +211,18 @@ class Scheduler:
                 for pos, (seq, record_id, prior, trigger_kind, guid, _obj) in enumerate(attempt):
                     record = current.get(record_id)
                     if record is None:
-                        continue   # the record was deleted: nothing to run
-                    interviews.append(Interview(org, flow, record, self._load(flow.start.object, prior), guid=guid,
-                                                start_element=path.connector, record_key=pos))
+                        continue  # the record was deleted: nothing to run
+                    interviews.append(
+                        Interview(
+                            org,
+                            flow,
+                            record,
+                            self._load(flow.start.object, prior),
+                            guid=guid,
+                            start_element=path.connector,
+                            record_key=pos,
+                        )
+                    )
                 Execution(org, tx).run(flow, interviews)
             except (LimitExceeded, TriggerDepthExceeded) as exc:
                 store.rollback()

@@ -13,11 +13,11 @@ _ids = itertools.count(1)
 @dataclass
 class Transaction:
     label: str
-    context: str                 # "sync" (API save and its triggers) or "async" (async/scheduled path)
+    context: str  # "sync" (API save and its triggers) or "async" (async/scheduled path)
     usage: Usage = field(default_factory=Usage)
     id: int = field(default_factory=lambda: next(_ids))
-    pending_dml: bool = False    # uncommitted DML: a callout now fails
-    depth: int = 0               # trigger recursion depth
+    pending_dml: bool = False  # uncommitted DML: a callout now fails
+    depth: int = 0  # trigger recursion depth
     started_at: str = ""
 
     def reset_for_retry(self) -> None:

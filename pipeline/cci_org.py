@@ -17,7 +17,6 @@ import sys
 def register(name: str, instance_url: str, username: str, emulated: bool) -> dict:
     from cumulusci.cli.runtime import CliRuntime
     from cumulusci.core.config import OrgConfig
-    from cumulusci.core.exceptions import OrgNotFound
 
     runtime = CliRuntime(load_keychain=True)
     keychain = runtime.keychain
@@ -27,8 +26,13 @@ def register(name: str, instance_url: str, username: str, emulated: bool) -> dic
         config["sfpay_emulated"] = True
     org_config = OrgConfig(config, name, keychain=keychain, global_org=False)
     org_config.refresh_oauth_token(keychain)  # the JWT bearer grant, then userinfo + Organization
-    return {"org_name": name, "org_id": org_config.org_id, "username": org_config.username,
-            "instance_url": org_config.instance_url, "org_type": org_config.org_type}
+    return {
+        "org_name": name,
+        "org_id": org_config.org_id,
+        "username": org_config.username,
+        "instance_url": org_config.instance_url,
+        "org_type": org_config.org_type,
+    }
 
 
 def remove(name: str) -> dict:

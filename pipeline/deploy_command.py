@@ -52,11 +52,15 @@ def find_project_root(start: Path) -> Path:
         for directory in (start, *start.parents):
             if (directory / "cumulusci.yml").is_file():
                 return directory
-        raise DeployCommandError(f"no sfpay project in {start} or any folder above it (looked for sfpay.yml, "
-                                 "sfdx-project.json and cumulusci.yml): run sfpay deploy from the project")
+        raise DeployCommandError(
+            f"no sfpay project in {start} or any folder above it (looked for sfpay.yml, "
+            "sfdx-project.json and cumulusci.yml): run sfpay deploy from the project"
+        )
     if not (root / "cumulusci.yml").is_file():
-        raise DeployCommandError(f"cumulusci.yml not found: {root / 'cumulusci.yml'} (the project at {root}); "
-                                 "`sfpay init --force` writes one")
+        raise DeployCommandError(
+            f"cumulusci.yml not found: {root / 'cumulusci.yml'} (the project at {root}); "
+            "`sfpay init --force` writes one"
+        )
     return root
 
 
@@ -71,13 +75,21 @@ class Target:
 
     def flow_options(self, steps: list[str]) -> list[str]:
         options: list[str] = []
-        wanted = {"check_generated": {"spec": self.spec, "path": self.path}, "install_connector": {"spec": self.spec},
-                  "validate_metadata": {"path": self.path}, "deploy_source": {"path": self.path},
-                  "smoke_check": {"path": self.path}}
+        wanted = {
+            "check_generated": {"spec": self.spec, "path": self.path},
+            "install_connector": {"spec": self.spec},
+            "validate_metadata": {"path": self.path},
+            "deploy_source": {"path": self.path},
+            "smoke_check": {"path": self.path},
+        }
         for task, values in wanted.items():
             if task in steps:
-                options += [x for name, value in values.items() if value is not None
-                            for x in ("-o", f"{task}__{name}", str(value))]
+                options += [
+                    x
+                    for name, value in values.items()
+                    if value is not None
+                    for x in ("-o", f"{task}__{name}", str(value))
+                ]
         return options
 
 
@@ -130,8 +142,16 @@ class DeployOutcome:
     tail: list[str]
 
 
-def run_flow(org: str, production: bool, check_only: bool, project_root: Path, state_dir: Path,
-             on_line=None, env: dict[str, str] | None = None, target: Target | None = None) -> DeployOutcome:
+def run_flow(
+    org: str,
+    production: bool,
+    check_only: bool,
+    project_root: Path,
+    state_dir: Path,
+    on_line=None,
+    env: dict[str, str] | None = None,
+    target: Target | None = None,
+) -> DeployOutcome:
     """Run the flow in a `cci` child process; `on_line(step_index, task_name, line)` sees
     every (redacted) output line."""
     flow = FLOWS[(production, check_only)]
@@ -150,10 +170,18 @@ def run_flow(org: str, production: bool, check_only: bool, project_root: Path, s
         command = [sys.executable, "-m", "cumulusci", "flow", "run", flow, "--org", org, "--no-prompt", *extra]
         tail: list[str] = []
         step_index, task_name = -1, ""
-        with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
-            command, cwd=project_root, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, bufsize=1,
-        ) as process:
+        with (
+            open(log_path, "w", encoding="utf-8") as log,
+            subprocess.Popen(
+                command,
+                cwd=project_root,
+                env=child_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                bufsize=1,
+            ) as process,
+        ):
             assert process.stdout is not None
             for raw in process.stdout:
                 line = redact(raw.rstrip("\n"))
@@ -174,15 +202,19 @@ def failing_step_output(tail: list[str], limit: int = 40) -> list[str]:
     blank lines and CumulusCI's banner rules (the whole log stays in the log file)."""
     # strip() also drops the terminal bell CumulusCI rings when a flow fails.
     cleaned = [_TIMESTAMP.sub("", line).strip(" \t\a\r") for line in tail]
-    cleaned = [line for line in cleaned
-               if line and not set(line) <= {"-", "="} and not line.startswith("Run this command for more information")]
+    cleaned = [
+        line
+        for line in cleaned
+        if line and not set(line) <= {"-", "="} and not line.startswith("Run this command for more information")
+    ]
     starts = [i for i, line in enumerate(cleaned) if line.startswith("Beginning task:")]
-    section = cleaned[starts[-1] + 1:] if starts else cleaned
+    section = cleaned[starts[-1] + 1 :] if starts else cleaned
     return section[-limit:]
 
 
-def deploy(org: str, production: bool, check_only: bool, verbose: bool, spec: Path | None = None,
-           path: Path | None = None) -> int:
+def deploy(
+    org: str, production: bool, check_only: bool, verbose: bool, spec: Path | None = None, path: Path | None = None
+) -> int:
     """The command body: progress on stderr, result on stdout; returns the exit code."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -202,8 +234,15 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool, spec: Pa
         print_error(str(exc))
         return 1
 
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                        TimeElapsedColumn(), console=err, transient=False)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
     with progress:
         bar = progress.add_task(f"{flow} on {org}", total=len(steps))
 
@@ -232,12 +271,18 @@ def deploy(org: str, production: bool, check_only: bool, verbose: bool, spec: Pa
             err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     unreachable = ("error with your internet connection", "Connection refused", "Max retries exceeded")
     if org == "local" and any(marker in line for line in outcome.tail for marker in unreachable):
-        err.print("The local org does not answer: check `sfpay local status`, or start it with `sfpay local up`.",
-                  markup=False, highlight=False)
+        err.print(
+            "The local org does not answer: check `sfpay local status`, or start it with `sfpay local up`.",
+            markup=False,
+            highlight=False,
+        )
     if any(f"Org with name '{org}' does not exist" in line for line in outcome.tail):
-        hint = ("start the local org with `sfpay local up`" if org == "local" else
-                f"connect it first: `cci org connect {org}` (add --sandbox for a sandbox), "
-                "or `cci org import <sf alias> " + org + "`; see docs/deploy.md")
+        hint = (
+            "start the local org with `sfpay local up`"
+            if org == "local"
+            else f"connect it first: `cci org connect {org}` (add --sandbox for a sandbox), "
+            "or `cci org import <sf alias> " + org + "`; see docs/deploy.md"
+        )
         err.print(f"CumulusCI has no org named {org!r}: {hint}.", markup=False, highlight=False)
     err.print(f"Full log: {outcome.log_path}")
     return 1

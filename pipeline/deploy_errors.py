@@ -30,10 +30,10 @@ class ComponentFailure:
     problem_type: str = "Error"
     component_type: str | None = None
     full_name: str | None = None
-    file_name: str | None = None        # as Salesforce names it (Metadata API format)
+    file_name: str | None = None  # as Salesforce names it (Metadata API format)
     line: int | None = None
     column: int | None = None
-    source: str | None = None           # the SFDX source file it came from
+    source: str | None = None  # the SFDX source file it came from
     source_line: int | None = None
 
     def location(self) -> str:
@@ -62,7 +62,7 @@ class TestFailure:
 
 @dataclass
 class DeployReport:
-    status: str                                   # "Failed", "Succeeded", ...
+    status: str  # "Failed", "Succeeded", ...
     component_failures: list[ComponentFailure]
     test_failures: list[TestFailure]
     error_message: str | None = None
@@ -127,13 +127,21 @@ def report_from_rest(body: dict) -> DeployReport:
     ]
     run_tests = details.get("runTestResult") or {}
     tests = [
-        TestFailure(name=str(t.get("name") or "?"), method=t.get("methodName"),
-                    message=str(t.get("message") or ""), stack_trace=t.get("stackTrace"))
+        TestFailure(
+            name=str(t.get("name") or "?"),
+            method=t.get("methodName"),
+            message=str(t.get("message") or ""),
+            stack_trace=t.get("stackTrace"),
+        )
         for t in _as_list(run_tests.get("failures"))
     ]
-    return DeployReport(status=str(result.get("status") or "Failed"), component_failures=failures,
-                        test_failures=tests, error_message=result.get("errorMessage"),
-                        check_only=str(result.get("checkOnly")).lower() == "true")
+    return DeployReport(
+        status=str(result.get("status") or "Failed"),
+        component_failures=failures,
+        test_failures=tests,
+        error_message=result.get("errorMessage"),
+        check_only=str(result.get("checkOnly")).lower() == "true",
+    )
 
 
 def _local(tag: str) -> str:
@@ -161,22 +169,33 @@ def report_from_soap(xml_text: bytes | str) -> DeployReport:
             error_message = _child_text(element, "errorMessage")
             check_only = (_child_text(element, "checkOnly") or "").lower() == "true"
         elif tag == "componentFailures":
-            failures.append(ComponentFailure(
-                problem=_child_text(element, "problem") or "Unknown problem",
-                problem_type=_child_text(element, "problemType") or "Error",
-                component_type=_child_text(element, "componentType"),
-                full_name=_child_text(element, "fullName"),
-                file_name=_child_text(element, "fileName"),
-                line=_int(_child_text(element, "lineNumber")),
-                column=_int(_child_text(element, "columnNumber")),
-            ))
+            failures.append(
+                ComponentFailure(
+                    problem=_child_text(element, "problem") or "Unknown problem",
+                    problem_type=_child_text(element, "problemType") or "Error",
+                    component_type=_child_text(element, "componentType"),
+                    full_name=_child_text(element, "fullName"),
+                    file_name=_child_text(element, "fileName"),
+                    line=_int(_child_text(element, "lineNumber")),
+                    column=_int(_child_text(element, "columnNumber")),
+                )
+            )
         elif tag == "failures":
-            tests.append(TestFailure(name=_child_text(element, "name") or "?",
-                                     method=_child_text(element, "methodName"),
-                                     message=_child_text(element, "message") or "",
-                                     stack_trace=_child_text(element, "stackTrace")))
-    return DeployReport(status=status or "Failed", component_failures=failures, test_failures=tests,
-                        error_message=error_message, check_only=check_only)
+            tests.append(
+                TestFailure(
+                    name=_child_text(element, "name") or "?",
+                    method=_child_text(element, "methodName"),
+                    message=_child_text(element, "message") or "",
+                    stack_trace=_child_text(element, "stackTrace"),
+                )
+            )
+    return DeployReport(
+        status=status or "Failed",
+        component_failures=failures,
+        test_failures=tests,
+        error_message=error_message,
+        check_only=check_only,
+    )
 
 
 def report_from_response(response) -> DeployReport | None:

@@ -24,7 +24,7 @@ CLASS_PATH = "pipeline.keychain.EnvironmentOrgsKeychain"
 class EnvironmentOrgsKeychain(EncryptedFileProjectKeychain):
     def _environment_org_names(self) -> set[str]:
         prefix = self.env_org_var_prefix
-        return {name[len(prefix):].lower() for name in os.environ if name.startswith(prefix)}
+        return {name[len(prefix) :].lower() for name in os.environ if name.startswith(prefix)}
 
     def _load_orgs(self) -> None:
         super()._load_orgs()

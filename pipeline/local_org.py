@@ -37,9 +37,9 @@ class RegistrationError(RuntimeError):
 class LocalOrgLink:
     instance_url: str
     username: str
-    client_id: str            # the connected app's consumer key the org server trusts
-    private_key_path: str     # PEM key matching the certificate the org server was given
-    ca_bundle_path: str | None = None   # trust for the server's self-signed TLS certificate
+    client_id: str  # the connected app's consumer key the org server trusts
+    private_key_path: str  # PEM key matching the certificate the org server was given
+    ca_bundle_path: str | None = None  # trust for the server's self-signed TLS certificate
     org_name: str = DEFAULT_ORG_NAME
 
     def environment(self) -> dict[str, str]:
@@ -113,8 +113,13 @@ def cci_environment(project_root: Path, base: dict[str, str] | None = None) -> d
     return env
 
 
-def register_local_org(link: LocalOrgLink, project_root: Path, state_dir: Path | None = None,
-                       base_env: dict[str, str] | None = None, timeout: float = 120) -> dict:
+def register_local_org(
+    link: LocalOrgLink,
+    project_root: Path,
+    state_dir: Path | None = None,
+    base_env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> dict:
     """Register (or re-register, e.g. after the server moved port) the local org with
     CumulusCI: check that CumulusCI logs in by JWT, then keep the link in the project's state
     folder (the org is defined from it in each `cci` environment, never saved in the keychain).
@@ -126,18 +131,30 @@ def register_local_org(link: LocalOrgLink, project_root: Path, state_dir: Path |
     env = cci_environment(project_root, base_env)
     env.update(link.environment())
     env.pop(org_env_var(link.org_name))  # the child defines the org itself, to test the login
-    command = [sys.executable, "-m", "pipeline.cci_org", "register", "--name", link.org_name,
-               "--instance-url", link.instance_url, "--username", link.username]
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline.cci_org",
+        "register",
+        "--name",
+        link.org_name,
+        "--instance-url",
+        link.instance_url,
+        "--username",
+        link.username,
+    ]
     result = subprocess.run(command, cwd=project_root, env=env, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
-        raise RegistrationError("CumulusCI could not connect to the local org: "
-                                + (detail[-1] if detail else f"exit {result.returncode}"))
+        raise RegistrationError(
+            "CumulusCI could not connect to the local org: " + (detail[-1] if detail else f"exit {result.returncode}")
+        )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def unregister_local_org(project_root: Path, state_dir: Path, base_env: dict[str, str] | None = None,
-                         timeout: float = 60) -> bool:
+def unregister_local_org(
+    project_root: Path, state_dir: Path, base_env: dict[str, str] | None = None, timeout: float = 60
+) -> bool:
     """Forget the local org (`sfpay local down`): the link file, and a keychain entry an
     older sfpay saved. Returns False if none was registered."""
     link = load_link(state_dir)
@@ -146,6 +163,12 @@ def unregister_local_org(project_root: Path, state_dir: Path, base_env: dict[str
     link_path(state_dir).unlink()
     if (project_root / "cumulusci.yml").is_file():
         command = [sys.executable, "-m", "pipeline.cci_org", "remove", "--name", link.org_name]
-        subprocess.run(command, cwd=project_root, env=cci_environment(project_root, base_env),
-                       capture_output=True, text=True, timeout=timeout)
+        subprocess.run(
+            command,
+            cwd=project_root,
+            env=cci_environment(project_root, base_env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     return True

@@ -13,11 +13,10 @@ from pathlib import Path
 from sfmeta.flow import Flow
 
 
-
 @dataclass
 class SourceInventory:
-    flows: dict[str, str] = field(default_factory=dict)              # developer name -> status
-    fields: dict[str, list[str]] = field(default_factory=dict)       # object -> field names
+    flows: dict[str, str] = field(default_factory=dict)  # developer name -> status
+    fields: dict[str, list[str]] = field(default_factory=dict)  # object -> field names
     permission_sets: list[str] = field(default_factory=list)
 
     @property
@@ -38,6 +37,7 @@ def inventory(source_dir: Path) -> SourceInventory:
         if path.parent.name == "fields" and path.parent.parent.parent.name == "objects":
             object_name = path.parent.parent.name
             result.fields.setdefault(object_name, []).append(path.name[: -len(".field-meta.xml")])
-    result.permission_sets = sorted(p.name[: -len(".permissionset-meta.xml")]
-                                    for p in source_dir.rglob("*.permissionset-meta.xml"))
+    result.permission_sets = sorted(
+        p.name[: -len(".permissionset-meta.xml")] for p in source_dir.rglob("*.permissionset-meta.xml")
+    )
     return result

@@ -31,11 +31,11 @@ class Param:
 
 @dataclass(frozen=True)
 class Action:
-    name: str             # <namespace>__v02_CreateInvoices
-    method: str           # POST
-    path: str             # /v1/invoices/{invoice}/finalize
+    name: str  # <namespace>__v02_CreateInvoices
+    method: str  # POST
+    path: str  # /v1/invoices/{invoice}/finalize
     params: dict[str, Param]  # flow input name -> Param (common params, then the action's own)
-    returns: str | None   # model name, e.g. v02_Invoice
+    returns: str | None  # model name, e.g. v02_Invoice
 
     def param(self, name: str) -> Param | None:
         """The input called `name`; Apex names are case-insensitive."""
@@ -54,13 +54,14 @@ class ConnectorCatalog:
         self.vendored_namespace = prefixes.pop()
         self.namespace = namespace or self.vendored_namespace
         # lower-case name without namespace -> (name without namespace, raw entry)
-        self._actions = {name.split("__", 1)[1].lower(): (name.split("__", 1)[1], body)
-                         for name, body in raw["actions"].items()}
+        self._actions = {
+            name.split("__", 1)[1].lower(): (name.split("__", 1)[1], body) for name, body in raw["actions"].items()
+        }
         self._models = {name.lower(): fields for name, fields in raw["models"].items()}
 
     def _strip(self, name: str) -> str:
         prefix = self.namespace.lower() + "__"
-        return name[len(prefix):] if name.lower().startswith(prefix) else name
+        return name[len(prefix) :] if name.lower().startswith(prefix) else name
 
     def owns(self, action_name: str) -> bool:
         """Whether an action name is in the connector's namespace (so the catalog must know it)."""
@@ -72,12 +73,18 @@ class ConnectorCatalog:
         if found is None:
             return None
         bare, body = found
-        params = {c["name"]: Param(c["name"], None, c["type"], bool(c.get("required")))
-                  for c in self._raw["common_params"]}
+        params = {
+            c["name"]: Param(c["name"], None, c["type"], bool(c.get("required"))) for c in self._raw["common_params"]
+        }
         for p in body["params"]:
             params[p["name"]] = Param(p["name"], p.get("stripe_name") or p["name"], p["type"], bool(p.get("required")))
-        return Action(f"{self.namespace}__{bare}", str(body.get("method", "")).upper(), body.get("path", ""),
-                      params, body.get("returns"))
+        return Action(
+            f"{self.namespace}__{bare}",
+            str(body.get("method", "")).upper(),
+            body.get("path", ""),
+            params,
+            body.get("returns"),
+        )
 
     def model(self, name: str) -> list[dict[str, Any]] | None:
         """A model's fields ({name, stripe_name, type}) in catalog order, or None if unknown."""

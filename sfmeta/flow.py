@@ -16,23 +16,51 @@ from typing import NamedTuple
 from sfmeta.xml import Node, XmlSyntaxError, child, children, line_of, local, parse, stripped
 
 # Elements that sit on the canvas and can be the target of a connector.
-NODE_KINDS = frozenset({
-    "actionCalls", "apexPluginCalls", "assignments", "collectionProcessors", "customErrors",
-    "decisions", "loops", "orchestratedStages", "recordCreates", "recordDeletes",
-    "recordLookups", "recordRollbacks", "recordUpdates", "screens", "steps", "subflows",
-    "transforms", "waits",
-})
+NODE_KINDS = frozenset(
+    {
+        "actionCalls",
+        "apexPluginCalls",
+        "assignments",
+        "collectionProcessors",
+        "customErrors",
+        "decisions",
+        "loops",
+        "orchestratedStages",
+        "recordCreates",
+        "recordDeletes",
+        "recordLookups",
+        "recordRollbacks",
+        "recordUpdates",
+        "screens",
+        "steps",
+        "subflows",
+        "transforms",
+        "waits",
+    }
+)
 # Named resources that can be referenced but are not connected.
-RESOURCE_KINDS = frozenset({
-    "choices", "constants", "dynamicChoiceSets", "formulas", "stages", "textTemplates", "variables",
-    "collectionFilterCriteria",
-})
+RESOURCE_KINDS = frozenset(
+    {
+        "choices",
+        "constants",
+        "dynamicChoiceSets",
+        "formulas",
+        "stages",
+        "textTemplates",
+        "variables",
+        "collectionFilterCriteria",
+    }
+)
 DML_KINDS = frozenset({"recordCreates", "recordUpdates", "recordDeletes"})
 # Named parts nested in an element that references can name too: a decision outcome
 # (`{!Is_Paid}` is true when that outcome ran), a screen component (`{!Amount_Input}`, also
 # inside sections and regions), a wait event, an orchestration step.
-NESTED_NAMES = {"decisions": ("rules",), "screens": ("fields",), "waits": ("waitEvents",),
-                "orchestratedStages": ("stageSteps",)}
+NESTED_NAMES = {
+    "decisions": ("rules",),
+    "screens": ("fields",),
+    "waits": ("waitEvents",),
+    "orchestratedStages": ("stageSteps",),
+}
 # The connector elements that lead from one node to the next, and what kind of edge each is.
 CONNECTOR_TAGS = {
     "connector": "next",
@@ -157,11 +185,16 @@ class Flow:
             for scheduled in children(start, "scheduledPaths"):
                 connector = child(scheduled, "connector")
                 target = stripped(connector, "targetReference") if connector is not None else None
-                line = line_of(child(connector, "targetReference") if connector is not None else scheduled, line_of(scheduled))
+                line = line_of(
+                    child(connector, "targetReference") if connector is not None else scheduled, line_of(scheduled)
+                )
                 label = stripped(scheduled, "name") or stripped(scheduled, "pathType") or "scheduled path"
                 batch = (stripped(scheduled, "maxBatchSize") or "").strip()
-                self.paths.append(FlowPath(label, stripped(scheduled, "pathType"), target, line,
-                                           int(batch) if batch.isdigit() else None))
+                self.paths.append(
+                    FlowPath(
+                        label, stripped(scheduled, "pathType"), target, line, int(batch) if batch.isdigit() else None
+                    )
+                )
                 if target:
                     self.start_edges.append(Edge("start", target, "next", line))
         start_reference = child(self.root, "startElementReference")

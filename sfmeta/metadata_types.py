@@ -68,7 +68,9 @@ _KINDS = [
     MetadataKind("ApexTrigger", "trigger", content_suffix="trigger", directory="triggers"),
     MetadataKind("ApexPage", "page", content_suffix="page", directory="pages"),
     MetadataKind("ApexComponent", "component", content_suffix="component", directory="components"),
-    MetadataKind("StaticResource", "resource", directory="staticresources"),  # content: any file or folder named like it
+    MetadataKind(
+        "StaticResource", "resource", directory="staticresources"
+    ),  # content: any file or folder named like it
     MetadataKind("Settings", "settings", directory="settings"),  # `Account.settings-meta.xml` holds AccountSettings
     MetadataKind("LightningComponentBundle", "js", directory="lwc"),
     MetadataKind("AuraDefinitionBundle", "cmp", directory="aura"),
@@ -117,7 +119,8 @@ def resolve(relative: PurePosixPath) -> ResolvedFile:
             return ResolvedFile(None, False, f"unknown metadata file suffix `.{suffix}-meta.xml`")
         if kind.parent_folder and (len(parts) < 4 or parts[-2] != kind.parent_folder or parts[-4] != "objects"):
             return ResolvedFile(
-                None, False,
+                None,
+                False,
                 f"`.{suffix}-meta.xml` files belong in objects/<Object>/{kind.parent_folder}/",
             )
         if kind.type_name == "Settings":

@@ -99,7 +99,7 @@ class Wsdl:
             schema.append(copy.deepcopy(self.types[name]))
         for name in roots:
             etree.SubElement(schema, f"{{{XSD_NS}}}element", name=name, type=f"tns:{name}")
-        return etree.tostring(schema, xml_declaration=True, encoding="UTF-8")
+        return bytes(etree.tostring(schema, xml_declaration=True, encoding="UTF-8"))
 
     def sequences(self, roots: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The element order of the complex types reachable from `roots` (sorted by name):
@@ -126,8 +126,13 @@ class Wsdl:
         elements = []
         for element in sequence.iterfind(f"{{{XSD_NS}}}element") if sequence is not None else ():
             element_type = element.get("type")
-            elements.append([element.get("name"), element_type if element_type.startswith("xsd:") else _local(element_type),
-                             element.get("maxOccurs") == "unbounded"])
+            elements.append(
+                [
+                    element.get("name"),
+                    element_type if element_type.startswith("xsd:") else _local(element_type),
+                    element.get("maxOccurs") == "unbounded",
+                ]
+            )
         return {"base": self._base(node), "elements": elements}
 
     def type_table(self) -> TypeTable:

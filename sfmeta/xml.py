@@ -31,8 +31,13 @@ class XmlSyntaxError(Exception):
 def parse(data: bytes, *, remove_comments: bool = False, remove_blank_text: bool = False) -> Node:
     """The root element of a metadata document. No entity expansion, no DTD, no network:
     metadata files never need them, and a deploy zip comes from outside."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             remove_comments=remove_comments, remove_blank_text=remove_blank_text)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        remove_comments=remove_comments,
+        remove_blank_text=remove_blank_text,
+    )
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
@@ -46,7 +51,7 @@ def parse(data: bytes, *, remove_comments: bool = False, remove_blank_text: bool
 
 
 def is_metadata(root: Node) -> bool:
-    return etree.QName(root).namespace == MD_NS
+    return bool(etree.QName(root).namespace == MD_NS)
 
 
 def qualified(name: str) -> str:
@@ -87,7 +92,7 @@ def text(node: Node | None, name: str, default: str | None = None) -> str | None
     found = child(node, name) if node is not None else None
     if found is None or found.text is None:
         return default
-    return found.text
+    return str(found.text)
 
 
 def stripped(node: Node | None, name: str, default: str | None = None) -> str | None:

@@ -53,16 +53,25 @@ def render_project(client: str, currency: str) -> dict[str, str]:
     name = slug(client)
     return {
         "sfpay.yml": spec_text,
-        "sfdx-project.json": json.dumps({
-            "name": name,
-            "namespace": "",
-            "packageDirectories": [{"default": True, "path": "force-app"}],
-            "sfdcLoginUrl": "https://login.salesforce.com",
-            "sourceApiVersion": api_version,
-            "plugins": {"sfpay": {"spec": "sfpay.yml"}},
-        }, indent=2) + "\n",
-        "cumulusci.yml": template("cumulusci.yml.j2", client=client, project_name=name, api_version=api_version,
-                                  package_name_yaml=json.dumps(f"{client} Stripe invoicing")),
+        "sfdx-project.json": json.dumps(
+            {
+                "name": name,
+                "namespace": "",
+                "packageDirectories": [{"default": True, "path": "force-app"}],
+                "sfdcLoginUrl": "https://login.salesforce.com",
+                "sourceApiVersion": api_version,
+                "plugins": {"sfpay": {"spec": "sfpay.yml"}},
+            },
+            indent=2,
+        )
+        + "\n",
+        "cumulusci.yml": template(
+            "cumulusci.yml.j2",
+            client=client,
+            project_name=name,
+            api_version=api_version,
+            package_name_yaml=json.dumps(f"{client} Stripe invoicing"),
+        ),
         ".gitignore": (scaffold / "gitignore").read_text(encoding="utf-8"),
         WORKFLOW: (scaffold / "workflows" / "sfpay.yml").read_text(encoding="utf-8"),
         RECONCILE_WORKFLOW: (scaffold / "workflows" / "reconcile.yml").read_text(encoding="utf-8"),
@@ -93,8 +102,10 @@ def write_project(directory: Path, files: dict[str, str], force: bool) -> list[P
     if directory.exists() and not directory.is_dir():
         raise InitError(f"{directory} is a file, not a folder")
     if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise InitError(f"{directory} is not empty: choose a new folder, or add --force to write the "
-                        f"sfpay files into it (existing files of the same name are replaced)")
+        raise InitError(
+            f"{directory} is not empty: choose a new folder, or add --force to write the "
+            f"sfpay files into it (existing files of the same name are replaced)"
+        )
     written = []
     for relative, text in files.items():
         target = directory / relative
@@ -123,8 +134,10 @@ def init(
     root = directory.expanduser().resolve()
     for path in written:
         typer.echo(f"wrote {path.relative_to(root)}")
-    typer.echo(f"\nProject for {name} in {root}. Next:\n  cd {directory}\n  sfpay generate && sfpay validate\n"
-               "  sfpay local up && sfpay deploy --org local && sfpay verify --target local")
+    typer.echo(
+        f"\nProject for {name} in {root}. Next:\n  cd {directory}\n  sfpay generate && sfpay validate\n"
+        "  sfpay local up && sfpay deploy --org local && sfpay verify --target local"
+    )
 
 
 def register(app: typer.Typer) -> None:

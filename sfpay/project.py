@@ -31,10 +31,10 @@ class ProjectError(Exception):
 
 @dataclass(frozen=True)
 class Project:
-    root: Path          # absolute
-    spec: Path          # absolute
-    package_dir: Path   # absolute: where `sfpay generate` writes and `sfpay validate` reads
-    own_spec: bool      # the spec is the project's own (not another one given with --spec)
+    root: Path  # absolute
+    spec: Path  # absolute
+    package_dir: Path  # absolute: where `sfpay generate` writes and `sfpay validate` reads
+    own_spec: bool  # the spec is the project's own (not another one given with --spec)
 
     def relative(self, path: Path) -> str:
         """`path` as the user would type it from the project root (for messages, commands)."""
@@ -76,8 +76,10 @@ def package_dir(root: Path) -> Path:
     resolved = (root / relative).resolve()
     # generate replaces this folder and validate reads it: "/etc" or "../.." must never be it.
     if resolved != root.resolve() and root.resolve() not in resolved.parents:
-        raise ProjectError(f"{root / SFDX_PROJECT}: package directory {relative!r} is outside the project "
-                           f"(expected a folder inside {root})")
+        raise ProjectError(
+            f"{root / SFDX_PROJECT}: package directory {relative!r} is outside the project "
+            f"(expected a folder inside {root})"
+        )
     return resolved
 
 
@@ -97,9 +99,12 @@ def discover(spec: Path | None = None, start: Path | None = None) -> Project:
     if root is None:
         raise ProjectError(
             f"no sfpay project in {start} or any folder above it (looked for {SPEC_NAME} or {SFDX_PROJECT}); "
-            "create one with `sfpay init DIR`, or give the spec with --spec FILE")
+            "create one with `sfpay init DIR`, or give the spec with --spec FILE"
+        )
     own = configured_spec(root)
     if not own.is_file():
-        raise ProjectError(f"spec file not found: {own} (the spec of the project at {root}; "
-                           f"set plugins.sfpay.spec in {root / SFDX_PROJECT} or give --spec FILE)")
+        raise ProjectError(
+            f"spec file not found: {own} (the spec of the project at {root}; "
+            f"set plugins.sfpay.spec in {root / SFDX_PROJECT} or give --spec FILE)"
+        )
     return Project(root, own, package_dir(root), True)

@@ -38,8 +38,9 @@ class RunningServer:
         self.thread.join(timeout)
 
 
-def start_in_thread(app, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0,
-                    **config_options) -> RunningServer:
+def start_in_thread(
+    app, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0, **config_options
+) -> RunningServer:
     """Start `app` and return once it accepts connections. `config_options` go to
     `uvicorn.Config` (e.g. `ssl_certfile`/`ssl_keyfile` for the TLS org server)."""
     port = port or free_port(host)

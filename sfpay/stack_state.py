@@ -75,8 +75,9 @@ def load_state(state_root: Path | None = None) -> StackState | None:
 
 def save_state(state: StackState) -> None:
     # It holds the stripesim API key: private.
-    write_private(Path(state.state_dir) / STATE_FILE, json.dumps(asdict(state), indent=2, sort_keys=True),
-                  private_dir=True)
+    write_private(
+        Path(state.state_dir) / STATE_FILE, json.dumps(asdict(state), indent=2, sort_keys=True), private_dir=True
+    )
 
 
 def check_project(state: StackState, project_root: str) -> None:
@@ -86,4 +87,5 @@ def check_project(state: StackState, project_root: str) -> None:
         raise OtherProject(
             f"the local stack in {state.state_dir} was started for the project {state.project_root} "
             f"(spec {state.spec_path or 'none'}), not for {project_root}: stop it with `sfpay local down` "
-            f"from {state.project_root}, or give this project its own state folder (unset SFPAY_STATE_DIR)")
+            f"from {state.project_root}, or give this project its own state folder (unset SFPAY_STATE_DIR)"
+        )

@@ -51,9 +51,7 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise YamlInputError(
-            line, f"byte 0x{data[exc.start]:02x} is not UTF-8 (expected UTF-8 text)"
-        ) from None
+        raise YamlInputError(line, f"byte 0x{data[exc.start]:02x} is not UTF-8 (expected UTF-8 text)") from None
 
 
 def check_characters(text: str) -> None:
@@ -66,7 +64,7 @@ def check_characters(text: str) -> None:
     raise YamlInputError(
         line,
         f"character U+{ord(match.group()):04X} at column {column} is not allowed in YAML "
-        "(expected printable text; write control characters as escapes in a double-quoted string, e.g. \"\\t\")",
+        '(expected printable text; write control characters as escapes in a double-quoted string, e.g. "\\t")',
     )
 
 
@@ -112,8 +110,10 @@ def check_structure(text: str) -> None:
         elif isinstance(event, AliasEvent):
             if event.anchor not in anchors:
                 raise YamlInputError(
-                    line, f"alias *{event.anchor} refers to an anchor that is not complete here "
-                    "(expected an alias to a node defined earlier, outside itself)")
+                    line,
+                    f"alias *{event.anchor} refers to an anchor that is not complete here "
+                    "(expected an alias to a node defined earlier, outside itself)",
+                )
             nodes, depth = anchors[event.anchor]
             if len(stack) + depth > MAX_DEPTH:
                 raise YamlInputError(line, f"alias *{event.anchor} nests more than {MAX_DEPTH} levels deep")
@@ -130,8 +130,10 @@ def check_structure(text: str) -> None:
                 stack[-1].depth = max(stack[-1].depth, done.depth + 1)
         if total > MAX_NODES:
             raise YamlInputError(
-                line, f"aliases expand the document past {MAX_NODES} nodes "
-                "(expected a plain configuration; anchors and aliases are for small repeated parts)")
+                line,
+                f"aliases expand the document past {MAX_NODES} nodes "
+                "(expected a plain configuration; anchors and aliases are for small repeated parts)",
+            )
 
 
 def load(text: str) -> Any:

@@ -14,7 +14,10 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
         db: Optional[str] = typer.Option(None, "--db", help="SQLite file; state survives a restart."),
         api_key: list[str] = typer.Option(
-            [], "--api-key", envvar="STRIPESIM_API_KEY", show_envvar=False,
+            [],
+            "--api-key",
+            envvar="STRIPESIM_API_KEY",
+            show_envvar=False,
             help="Accepted sk_test_ key (repeatable; or STRIPESIM_API_KEY, space-separated, which keeps it "
             "off the process list). Default: the documented emulator key.",
         ),

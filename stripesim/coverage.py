@@ -27,13 +27,14 @@ def table() -> str:
     import stripesim.http.app  # noqa: F401  (registers every endpoint)
     from stripesim.resources.registry import ENDPOINTS
 
-    rows = ["| operation | emulated parameters | refused as not emulated (`parameter_not_emulated`) |",
-            "|---|---|---|"]
+    rows = ["| operation | emulated parameters | refused as not emulated (`parameter_not_emulated`) |", "|---|---|---|"]
     for endpoint in ENDPOINTS:
         emulated = _names(endpoint.spec) + (["expand"] if endpoint.expandable else [])
         refused = sorted(endpoint.refused)
-        rows.append(f"| `{endpoint.name}` | {', '.join(f'`{n}`' for n in emulated) or '—'} | "
-                    f"{', '.join(f'`{n}`' for n in refused) or '—'} |")
+        rows.append(
+            f"| `{endpoint.name}` | {', '.join(f'`{n}`' for n in emulated) or '—'} | "
+            f"{', '.join(f'`{n}`' for n in refused) or '—'} |"
+        )
     return "\n".join([BEGIN, *rows, END])
 
 

@@ -76,9 +76,12 @@ def invalid_parameter(name: str, message: str, code: str = "parameter_invalid_st
 
 def parameter_not_emulated(name: str, operation: str) -> ParamError:
     """A parameter the stripe SDK defines for `operation` but stripesim does not emulate (never ignored)."""
-    return ParamError(f"stripesim does not emulate the parameter {name} of {operation}; Stripe accepts it, but "
-                      f"the emulator refuses it rather than ignore it (see docs/stripesim.md, coverage).",
-                      code="parameter_not_emulated", param=name)
+    return ParamError(
+        f"stripesim does not emulate the parameter {name} of {operation}; Stripe accepts it, but "
+        f"the emulator refuses it rather than ignore it (see docs/stripesim.md, coverage).",
+        code="parameter_not_emulated",
+        param=name,
+    )
 
 
 def behavior_not_emulated(message: str, param: str | None = None) -> ParamError:
@@ -88,9 +91,7 @@ def behavior_not_emulated(message: str, param: str | None = None) -> ParamError:
 
 def no_such(object_label: str, object_id: str, *, param: str = "id", status: int = 404) -> StripeError:
     # Stripe answers 404 for an id in the URL and 400 for an id passed as a parameter.
-    return StripeError(
-        f"No such {object_label}: '{object_id}'", status=status, code="resource_missing", param=param
-    )
+    return StripeError(f"No such {object_label}: '{object_id}'", status=status, code="resource_missing", param=param)
 
 
 def state_error(message: str, *, code: str | None = None, param: str | None = None) -> StripeError:

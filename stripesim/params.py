@@ -78,8 +78,15 @@ RANGE_OPERATORS = ("gt", "gte", "lt", "lte")
 DATED_LIST_PARAMS = {**LIST_PARAMS, "created": Param("range")}
 
 
-def read_params(raw: dict[str, Any], spec: dict[str, Param], prefix: str = "", *,
-                refused: frozenset[str] = frozenset(), operation: str = "", expandable: bool = True) -> dict[str, Any]:
+def read_params(
+    raw: dict[str, Any],
+    spec: dict[str, Param],
+    prefix: str = "",
+    *,
+    refused: frozenset[str] = frozenset(),
+    operation: str = "",
+    expandable: bool = True,
+) -> dict[str, Any]:
     """`refused`: qualified names (`footer`, `invoice_settings[footer]`) the stripe SDK defines for this
     operation but the emulator does not emulate: answered `parameter_not_emulated`, never ignored."""
     result: dict[str, Any] = {}

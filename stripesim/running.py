@@ -26,11 +26,28 @@ class SimAdmin:
             raise RuntimeError(f"{method} {path} failed ({response.status_code}): {payload['error']['message']}")
         return payload
 
-    def add_fault(self, *, path: str, fault: str, method: str = "*", nth: int = 1, count: int = 1,
-                  seconds: float | None = None, after_processing: bool = False, **error: Any) -> dict:
+    def add_fault(
+        self,
+        *,
+        path: str,
+        fault: str,
+        method: str = "*",
+        nth: int = 1,
+        count: int = 1,
+        seconds: float | None = None,
+        after_processing: bool = False,
+        **error: Any,
+    ) -> dict:
         """`fault="error"` takes `message`, `status`, `type`, `code`, `param`, `decline_code` (see faults.py)."""
-        rule: dict[str, Any] = {"method": method, "path": path, "fault": fault, "nth": nth, "count": count,
-                                "after_processing": after_processing, **error}
+        rule: dict[str, Any] = {
+            "method": method,
+            "path": path,
+            "fault": fault,
+            "nth": nth,
+            "count": count,
+            "after_processing": after_processing,
+            **error,
+        }
         if seconds is not None:
             rule["seconds"] = seconds
         return self._call("POST", "/_sim/faults", rule)
@@ -76,7 +93,11 @@ class SimAdmin:
 
     def account(self, name: str | None = None) -> dict:
         """The business name payers see (`{"name": ...}`); `name=` sets it for this key's account."""
-        return self._call("POST", "/_sim/account", {"name": name}) if name is not None else self._call("GET", "/_sim/account")
+        return (
+            self._call("POST", "/_sim/account", {"name": name})
+            if name is not None
+            else self._call("GET", "/_sim/account")
+        )
 
     def reset(self) -> None:
         self._call("POST", "/_sim/reset")
@@ -101,8 +122,12 @@ class RunningSim:
         """A `stripe.StripeClient` on this emulator (no automatic retries unless asked)."""
         import stripe
 
-        return stripe.StripeClient(api_key or self.api_key, base_addresses={"api": self.base_url},
-                                   max_network_retries=max_network_retries, **kwargs)
+        return stripe.StripeClient(
+            api_key or self.api_key,
+            base_addresses={"api": self.base_url},
+            max_network_retries=max_network_retries,
+            **kwargs,
+        )
 
     def stop(self) -> None:
         self.admin.close()

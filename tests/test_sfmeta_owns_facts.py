@@ -22,7 +22,9 @@ PARSES_OTHER_XML = {
     "orgsim/server/deploy/checks.py": "well-formedness of deploy-zip files (deploy checks move with the injection work)",
     "generator/render/engine.py": "a rendered template, to canonicalise it (generator/render belongs to the flow-kinds work)",
 }
-XML_PARSE = re.compile(r"etree\.(fromstring|parse|XML|iterparse)\(|XMLParser\(|defusedxml|minidom|(?<!l)xml\.etree|xml\.dom")
+XML_PARSE = re.compile(
+    r"etree\.(fromstring|parse|XML|iterparse)\(|XMLParser\(|defusedxml|minidom|(?<!l)xml\.etree|xml\.dom"
+)
 NAMESPACE = "soap.sforce.com/2006/04/metadata"
 XSD_NAMESPACE = '2001/XMLSchema"'  # the WSDL's type system (not XMLSchema-instance)
 CONNECTOR_PREFIX = re.compile(r"""["']stripeGC__["']""")  # the prefix as a value, not field names in prose
@@ -54,14 +56,19 @@ def test_the_wsdl_is_read_only_in_sfmeta() -> None:
 def test_metadata_xml_is_parsed_only_in_sfmeta() -> None:
     offenders = [name for name, text in _sources() if XML_PARSE.search(text) and name not in PARSES_OTHER_XML]
     assert not offenders, f"parse metadata (and flow) XML with sfmeta.xml.parse / sfmeta.flow.Flow, not in: {offenders}"
-    stale = [name for name in PARSES_OTHER_XML if not XML_PARSE.search((ROOT / name).read_text(encoding="utf-8"))
-             ] if all((ROOT / name).is_file() for name in PARSES_OTHER_XML) else []
+    stale = (
+        [name for name in PARSES_OTHER_XML if not XML_PARSE.search((ROOT / name).read_text(encoding="utf-8"))]
+        if all((ROOT / name).is_file() for name in PARSES_OTHER_XML)
+        else []
+    )
     assert not stale, f"no longer parse XML: remove from PARSES_OTHER_XML: {stale}"
 
 
 def test_the_connector_namespace_is_not_hard_coded() -> None:
     offenders = [name for name, text in _sources() if CONNECTOR_PREFIX.search(text)]
-    assert not offenders, f"take the connector namespace from the caller (the spec's stripe.namespace), not in: {offenders}"
+    assert not offenders, (
+        f"take the connector namespace from the caller (the spec's stripe.namespace), not in: {offenders}"
+    )
 
 
 def test_sfmeta_is_the_one_place() -> None:

@@ -18,18 +18,28 @@ def build_parser():
     from validator.reporters import FORMATS
 
     parser = argparse.ArgumentParser(prog="sfpay validate", description=HELP)
-    parser.add_argument("path", nargs="?", default=None,
-                        help="package directory, SFDX project root or single file (default: the "
-                             "project's package directory, found from the current folder)")
-    parser.add_argument("--spec", default=None,
-                        help="validate the package directory of this spec's project")
-    parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default="text",
-                        help="report format (default: text)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        help="package directory, SFDX project root or single file (default: the "
+        "project's package directory, found from the current folder)",
+    )
+    parser.add_argument("--spec", default=None, help="validate the package directory of this spec's project")
+    parser.add_argument(
+        "--format", "-f", dest="output_format", choices=FORMATS, default="text", help="report format (default: text)"
+    )
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
-    parser.add_argument("--config", dest="config_path", default=None,
-                        help="configuration file (default: .sfpay-validate.yml in PATH or a parent)")
+    parser.add_argument(
+        "--config",
+        dest="config_path",
+        default=None,
+        help="configuration file (default: .sfpay-validate.yml in PATH or a parent)",
+    )
     parser.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
-    parser.add_argument("--list-rules", action="store_true", help="list rule ids, severities and descriptions, then exit")
+    parser.add_argument(
+        "--list-rules", action="store_true", help="list rule ids, severities and descriptions, then exit"
+    )
     return parser
 
 

@@ -60,7 +60,9 @@ def load_config(path: Path | None, known_rule_ids: set[str]) -> Config:
     except FileNotFoundError as exc:
         raise ConfigError(path, 0, f"cannot read: {exc.strerror}") from None
     except YamlInputError as exc:
-        raise ConfigError(path, exc.line, f"not valid YAML: {exc.message.removeprefix('YAML syntax error: ')}") from None
+        raise ConfigError(
+            path, exc.line, f"not valid YAML: {exc.message.removeprefix('YAML syntax error: ')}"
+        ) from None
     config = Config(path=path)
     if data is None:
         return config
@@ -85,10 +87,14 @@ def load_config(path: Path | None, known_rule_ids: set[str]) -> Config:
             raise ConfigError(path, line, f"rule `{rule_id}`: expected off, error, warning or note, got `{setting}`")
     known = data.get("known_fields") or {}
     if not isinstance(known, dict):
-        raise ConfigError(path, _line(data, "known_fields"), "`known_fields` must map object names to lists of field names")
+        raise ConfigError(
+            path, _line(data, "known_fields"), "`known_fields` must map object names to lists of field names"
+        )
     for object_name, names in known.items():
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ConfigError(path, _line(known, object_name), f"known_fields `{object_name}`: expected a list of field names")
+            raise ConfigError(
+                path, _line(known, object_name), f"known_fields `{object_name}`: expected a list of field names"
+            )
         config.known_fields[str(object_name)] = [str(n) for n in names]
     return config
 

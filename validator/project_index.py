@@ -7,12 +7,10 @@ which template the alert `Opportunity.Payment_Reminder` sends.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from validator.source_tree import MetadataFile, SourceTree
 from sfmeta.xml import child, children, line_of, local, stripped
-
 from sfpay.paths import resource  # noqa: E402
+from validator.source_tree import MetadataFile, SourceTree
 
 KNOWN_FIELDS_PATH = resource("validator", "data", "known_fields.yml")
 
@@ -79,10 +77,7 @@ class ProjectIndex:
         return info.field(field_name) if info else None
 
     def custom_fields_in_tree(self) -> list[FieldInfo]:
-        return [
-            f for o in self.objects.values() for f in o.fields.values()
-            if f.file is not None and f.is_custom
-        ]
+        return [f for o in self.objects.values() for f in o.fields.values() if f.file is not None and f.is_custom]
 
     # -- loading --------------------------------------------------------------------
     def _object_for(self, name: str) -> ObjectInfo:
@@ -144,7 +139,11 @@ class ProjectIndex:
                         continue
                     template_node = next(iter(children(alert, "template")), None)
                     self.alerts[f"{item.name}.{name}".lower()] = AlertInfo(
-                        item.name, name, stripped(alert, "template"), item, line_of(alert),
+                        item.name,
+                        name,
+                        stripped(alert, "template"),
+                        item,
+                        line_of(alert),
                         line_of(template_node, line_of(alert)),
                     )
             elif type_name == "EmailTemplate":
@@ -165,7 +164,11 @@ class ProjectIndex:
         if definition is not None:
             values = tuple(stripped(value, "fullName") or "" for value in children(definition, "value"))
         info = FieldInfo(
-            name, object_name, "source tree", item, line_of(node),
+            name,
+            object_name,
+            "source tree",
+            item,
+            line_of(node),
             type=stripped(node, "type"),
             required=stripped(node, "required") == "true",
             reference_to=stripped(node, "referenceTo"),

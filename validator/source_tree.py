@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from sfmeta import metadata_types, sfdx_project
 from sfmeta.metadata_types import MetadataKind
-from validator.xmlio import MalformedXml, parse_file, read_regular_file
+from validator.xmlio import MalformedXml, parse_file
 
 # The same files Salesforce CLI ignores by default (its default .forceignore): tooling
 # files that live next to components but are never deployed.
@@ -56,7 +56,9 @@ class SourceTree:
 def package_directories(path: Path) -> list[Path]:
     """The package directories to validate: those of sfdx-project.json at `path`, else `path`."""
     if not path.exists():
-        raise SourceTreeError(f"{path.resolve()}: no such file or directory (the SFDX folder, project or file to validate)")
+        raise SourceTreeError(
+            f"{path.resolve()}: no such file or directory (the SFDX folder, project or file to validate)"
+        )
     if path.is_file():
         return [path]
     project_file = path / sfdx_project.FILE_NAME
@@ -64,10 +66,12 @@ def package_directories(path: Path) -> list[Path]:
         directories = sfdx_project.package_directories(path)
     except sfdx_project.SfdxProjectError as exc:
         if exc.too_deep:
-            raise SourceTreeError(f"{project_file}: nested too deeply to be a project file (expected JSON "
-                                  "with packageDirectories[].path)") from None
-        raise SourceTreeError(f"{project_file}: cannot read packageDirectories[].path "
-                              f"({exc.cause.__class__.__name__}: {exc.cause})") from None
+            raise SourceTreeError(
+                f"{project_file}: nested too deeply to be a project file (expected JSON with packageDirectories[].path)"
+            ) from None
+        raise SourceTreeError(
+            f"{project_file}: cannot read packageDirectories[].path ({exc.cause.__class__.__name__}: {exc.cause})"
+        ) from None
     if directories is None:
         return [path]
     root = path.resolve()
@@ -75,8 +79,10 @@ def package_directories(path: Path) -> list[Path]:
         # Salesforce CLI resolves package directories relative to the project; one outside it
         # ("/etc", "../..") would make validate read files that are not the project's.
         if not _inside(directory.resolve(), root):
-            raise SourceTreeError(f"{project_file}: package directory {directory} is outside the project "
-                                  f"(expected a folder inside {root})")
+            raise SourceTreeError(
+                f"{project_file}: package directory {directory} is outside the project "
+                f"(expected a folder inside {root})"
+            )
     for directory in directories:
         if not directory.is_dir():
             raise SourceTreeError(f"{project_file}: package directory {directory} does not exist")
@@ -134,8 +140,11 @@ class ForceIgnore:
             if "/" not in bare:
                 if any(fnmatch.fnmatchcase(part, bare) for part in parts):
                     return True
-            elif fnmatch.fnmatchcase(relative, bare.removeprefix("**/")) or fnmatch.fnmatchcase(relative, bare) \
-                    or any(fnmatch.fnmatchcase("/".join(parts[:i]), bare) for i in range(1, len(parts))):
+            elif (
+                fnmatch.fnmatchcase(relative, bare.removeprefix("**/"))
+                or fnmatch.fnmatchcase(relative, bare)
+                or any(fnmatch.fnmatchcase("/".join(parts[:i]), bare) for i in range(1, len(parts)))
+            ):
                 return True
         return False
 
@@ -158,7 +167,9 @@ def load(path: Path) -> SourceTree:
             if refusal:
                 tree.unresolved.append(UnresolvedFile(_display(file_path), refusal))
                 continue
-            relative = PurePosixPath(file_path.relative_to(directory.parent if directory.is_file() else directory).as_posix())
+            relative = PurePosixPath(
+                file_path.relative_to(directory.parent if directory.is_file() else directory).as_posix()
+            )
             display = _display(file_path)
             resolved = metadata_types.resolve(relative)
             if resolved.problem:

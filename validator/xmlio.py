@@ -39,6 +39,7 @@ def parse_file(path: Path) -> Node:
         # Metadata API files are plain XML documents of the metadata namespace; a DOCTYPE only
         # brings entities (unexpanded here, they would reach the rules as foreign nodes).
         line = data.count(b"\n", 0, max(data.find(b"<!DOCTYPE"), 0)) + 1
-        raise MalformedXml(line, "malformed XML: a DOCTYPE declaration is not allowed in metadata "
-                                 "(expected no DTD and no entities)")
+        raise MalformedXml(
+            line, "malformed XML: a DOCTYPE declaration is not allowed in metadata (expected no DTD and no entities)"
+        )
     return root

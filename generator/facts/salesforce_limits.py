@@ -24,7 +24,9 @@ WSDL_API_VERSION = 66
 # A practical e-mail address check for sender addresses (local@domain.tld, no spaces or
 # angle brackets): Salesforce verifies org-wide addresses by sending to them, so anything
 # that could not receive mail is wrong.
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 def api_version_supported(version: str) -> bool:

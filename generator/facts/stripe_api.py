@@ -16,14 +16,16 @@ import functools
 import importlib.util
 from pathlib import Path
 
-CURRENCIES = frozenset("""
+CURRENCIES = frozenset(
+    """
 usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn bzd cad cdf
 chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf gtq gyd hkd hnl htg huf
 idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt lak lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop
 mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen pgk php pkr pln pyg qar ron rsd rub rwf sar sbd
 scr sek sgd shp sle sos srd std szl thb tjs tnd top try ttd twd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xcg
 xof xpf yer zar zmw
-""".split())
+""".split()
+)
 
 
 def exponent(code: str) -> int:
@@ -53,7 +55,8 @@ def _webhook_literals() -> dict[str, tuple[str, ...]]:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             if node.target.id in ("enabled_events", "api_version"):
                 found[node.target.id] = tuple(
-                    c.value for c in ast.walk(node.annotation)
+                    c.value
+                    for c in ast.walk(node.annotation)
                     if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value not in ("*", "")
                 )
     if not found.get("enabled_events") or not found.get("api_version"):

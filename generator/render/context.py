@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.render import formulas as f
 from generator.flow_kinds import FLOW_KINDS, flow_kind
+from generator.render import formulas as f
 from generator.spec.defaults import flow_descriptions
 from generator.spec.model import OpportunityFields, Reminder, Spec
 from generator.spec.tokens import email_body, to_flow_text
@@ -33,6 +33,7 @@ MAX_CALLOUTS_PER_INTERVIEW = {kind.key: kind.max_callouts for kind in FLOW_KINDS
 STRIPE_PATH_BATCH_SIZE = 1
 STRIPE_PATH_OFFSET_MINUTES = 1
 DEFAULT_TRIGGER_ORDER = {kind.key: kind.trigger_order for kind in FLOW_KINDS}
+
 
 @dataclass(frozen=True)
 class CustomFieldDef:
@@ -186,57 +187,131 @@ def _custom_fields(spec: Spec) -> list[CustomFieldDef]:
 
     def text(spec_field, description, length=255, **kw) -> CustomFieldDef:
         return CustomFieldDef(
-            OPP, spec_field.api_name, spec_field.label, "Text", description,
-            spec_field.help_text, length=length, **kw,
+            OPP,
+            spec_field.api_name,
+            spec_field.label,
+            "Text",
+            description,
+            spec_field.help_text,
+            length=length,
+            **kw,
         )
 
     defs = [
-        text(fs.invoice_id, "Stripe invoice id written by the invoicing flows; external id and "
-             "unique, so Stripe events find exactly one Opportunity.", external_id=True, unique=True),
-        CustomFieldDef(OPP, fs.invoice_url.api_name, fs.invoice_url.label, "Url",
-                       "Hosted invoice URL of the current invoice, used in reminder emails.",
-                       fs.invoice_url.help_text),
-        CustomFieldDef(OPP, status.api_name, status.label, "Picklist",
-                       "Payment status of the current invoice; set to the open value on issue "
-                       "and updated from Stripe events. Paid is never downgraded.",
-                       status.help_text, picklist_values=tuple(status.values)),
-        CustomFieldDef(OPP, fs.invoice_date.api_name, fs.invoice_date.label, "Date",
-                       "Issue date of the current invoice; the reminder flow schedules from it.",
-                       fs.invoice_date.help_text),
-        CustomFieldDef(OPP, fs.invoice_revision.api_name, fs.invoice_revision.label, "Number",
-                       "Invoice revision; part of the Stripe idempotency keys so a retried "
-                       "interview never issues a second invoice.",
-                       fs.invoice_revision.help_text, precision=4, scale=0),
-        CustomFieldDef(OPP, fs.invoiced_amount.api_name, fs.invoiced_amount.label, "Currency",
-                       "Amount the current invoice was issued for; an Amount that differs "
-                       "from it makes the update flow replace the invoice.",
-                       fs.invoiced_amount.help_text, precision=16, scale=2),
+        text(
+            fs.invoice_id,
+            "Stripe invoice id written by the invoicing flows; external id and "
+            "unique, so Stripe events find exactly one Opportunity.",
+            external_id=True,
+            unique=True,
+        ),
+        CustomFieldDef(
+            OPP,
+            fs.invoice_url.api_name,
+            fs.invoice_url.label,
+            "Url",
+            "Hosted invoice URL of the current invoice, used in reminder emails.",
+            fs.invoice_url.help_text,
+        ),
+        CustomFieldDef(
+            OPP,
+            status.api_name,
+            status.label,
+            "Picklist",
+            "Payment status of the current invoice; set to the open value on issue "
+            "and updated from Stripe events. Paid is never downgraded.",
+            status.help_text,
+            picklist_values=tuple(status.values),
+        ),
+        CustomFieldDef(
+            OPP,
+            fs.invoice_date.api_name,
+            fs.invoice_date.label,
+            "Date",
+            "Issue date of the current invoice; the reminder flow schedules from it.",
+            fs.invoice_date.help_text,
+        ),
+        CustomFieldDef(
+            OPP,
+            fs.invoice_revision.api_name,
+            fs.invoice_revision.label,
+            "Number",
+            "Invoice revision; part of the Stripe idempotency keys so a retried "
+            "interview never issues a second invoice.",
+            fs.invoice_revision.help_text,
+            precision=4,
+            scale=0,
+        ),
+        CustomFieldDef(
+            OPP,
+            fs.invoiced_amount.api_name,
+            fs.invoiced_amount.label,
+            "Currency",
+            "Amount the current invoice was issued for; an Amount that differs "
+            "from it makes the update flow replace the invoice.",
+            fs.invoiced_amount.help_text,
+            precision=16,
+            scale=2,
+        ),
         text(fs.previous_invoice_id, "Invoice voided by the last amount change, kept for audit."),
         text(fs.last_event, "Type of the last Stripe event applied (repeats stay visible)."),
         text(fs.last_event_record_id, "Id of the last Stripe Event record applied.", length=18),
-        CustomFieldDef(OPP, fs.last_event_at.api_name, fs.last_event_at.label, "DateTime",
-                       "When the last Stripe event was applied.", fs.last_event_at.help_text),
-        CustomFieldDef(OPP, fs.payer_email.api_name, fs.payer_email.label, "Email",
-                       "Email of the Stripe customer the current invoice was issued to (Stripe "
-                       "sends the invoice there); the reminder alerts can send to it.",
-                       fs.payer_email.help_text),
-        text(fs.invoicing_error, "Why the last invoicing attempt stopped; empty after a successful "
-             "invoice. While it is set, only Retry Invoicing starts the invoicing again."),
-        CustomFieldDef(OPP, fs.retry_invoicing.api_name, fs.retry_invoicing.label, "Checkbox",
-                       "Checked by an admin after fixing an invoicing error; the update flow "
-                       "runs again and clears it.", fs.retry_invoicing.help_text),
-        CustomFieldDef(OPP, fs.invoicing_attempt.api_name, fs.invoicing_attempt.label, "Number",
-                       "Failed Stripe attempts; part of the idempotency keys, because Stripe "
-                       "replays a stored failure for a reused key.",
-                       fs.invoicing_attempt.help_text, precision=4, scale=0),
+        CustomFieldDef(
+            OPP,
+            fs.last_event_at.api_name,
+            fs.last_event_at.label,
+            "DateTime",
+            "When the last Stripe event was applied.",
+            fs.last_event_at.help_text,
+        ),
+        CustomFieldDef(
+            OPP,
+            fs.payer_email.api_name,
+            fs.payer_email.label,
+            "Email",
+            "Email of the Stripe customer the current invoice was issued to (Stripe "
+            "sends the invoice there); the reminder alerts can send to it.",
+            fs.payer_email.help_text,
+        ),
+        text(
+            fs.invoicing_error,
+            "Why the last invoicing attempt stopped; empty after a successful "
+            "invoice. While it is set, only Retry Invoicing starts the invoicing again.",
+        ),
+        CustomFieldDef(
+            OPP,
+            fs.retry_invoicing.api_name,
+            fs.retry_invoicing.label,
+            "Checkbox",
+            "Checked by an admin after fixing an invoicing error; the update flow runs again and clears it.",
+            fs.retry_invoicing.help_text,
+        ),
+        CustomFieldDef(
+            OPP,
+            fs.invoicing_attempt.api_name,
+            fs.invoicing_attempt.label,
+            "Number",
+            "Failed Stripe attempts; part of the idempotency keys, because Stripe "
+            "replays a stored failure for a reused key.",
+            fs.invoicing_attempt.help_text,
+            precision=4,
+            scale=0,
+        ),
     ]
     customer = spec.customer_id_field
     if customer.create:
         defs.append(
-            CustomFieldDef("Account", customer.api_name, customer.label, "Text",
-                           "Stripe customer id of this Account, written when the invoicing "
-                           "flow creates the customer and reused for later invoices.",
-                           customer.help_text, length=255, external_id=True)
+            CustomFieldDef(
+                "Account",
+                customer.api_name,
+                customer.label,
+                "Text",
+                "Stripe customer id of this Account, written when the invoicing "
+                "flow creates the customer and reused for later invoices.",
+                customer.help_text,
+                length=255,
+                external_id=True,
+            )
         )
     return sorted(defs, key=lambda d: (d.object, d.api_name))
 
@@ -244,8 +319,7 @@ def _custom_fields(spec: Spec) -> list[CustomFieldDef]:
 def _reminders(spec: Spec, names: dict[str, str]) -> list[ReminderDef]:
     folder = spec.email_folder.name
     out = [
-        _reminder(rt.developer_name, rt.developer_name, rt.reminder, folder, names)
-        for rt in spec.record_types.types
+        _reminder(rt.developer_name, rt.developer_name, rt.reminder, folder, names) for rt in spec.record_types.types
     ]
     out.append(_reminder("Fallback", None, spec.fallback_reminder, folder, names))
     return out
@@ -253,8 +327,12 @@ def _reminders(spec: Spec, names: dict[str, str]) -> list[ReminderDef]:
 
 def _reminder(key, record_type, reminder: Reminder, folder: str, names) -> ReminderDef:
     return ReminderDef(
-        key, record_type, reminder, folder,
-        email_body(reminder.subject, names), email_body(reminder.body, names),
+        key,
+        record_type,
+        reminder,
+        folder,
+        email_body(reminder.subject, names),
+        email_body(reminder.body, names),
     )
 
 
@@ -326,29 +404,24 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
         # The send step's fault message is captured before its compensating void runs.
         "fault_summary": (
             'LEFT("Failed: " & IF(ISBLANK({!Captured_Fault}), {!$Flow.FaultMessage}, {!Captured_Fault}), 255)'
-            if ctx.sends_invoice else 'LEFT("Failed: " & {!$Flow.FaultMessage}, 255)'
+            if ctx.sends_invoice
+            else 'LEFT("Failed: " & {!$Flow.FaultMessage}, 255)'
         ),
         # A stop names its reason; a failed lookup or write that routes here has only the
         # fault message.
         "stop_summary": (
-            f'LEFT(IF(ISBLANK({m("Stop_Reason")}), "Failed: " & {{!$Flow.FaultMessage}}, '
-            f'{m("Stop_Reason")}), 255)'
+            f'LEFT(IF(ISBLANK({m("Stop_Reason")}), "Failed: " & {{!$Flow.FaultMessage}}, {m("Stop_Reason")}), 255)'
         ),
         # Stripe event body: {"object": {"id": "in_...", ...}} (or the whole event). Stripe
         # writes "id" first in every object, so the first "id" key after "object" is the
         # invoice's own id. Whitespace around the colon is skipped by finding the next quote.
-        "body_id_key_at": (
-            f"IF(FIND({q_object}, {body}) = 0, 0, FIND({q_id}, {body}, FIND({q_object}, {body})))"
-        ),
+        "body_id_key_at": (f"IF(FIND({q_object}, {body}) = 0, 0, FIND({q_id}, {body}, FIND({q_object}, {body})))"),
         "body_id_colon_at": f'IF({key_at} = 0, 0, FIND(":", {body}, {key_at} + 4))',
         "body_id_quote_at": f"IF({colon_at} = 0, 0, FIND({q}, {body}, {colon_at} + 1))",
         "event_invoice_id": (
-            f'IF({quote_at} = 0, "", MID({body}, {quote_at} + 1, '
-            f"FIND({q}, {body}, {quote_at} + 1) - {quote_at} - 1))"
+            f'IF({quote_at} = 0, "", MID({body}, {quote_at} + 1, FIND({q}, {body}, {quote_at} + 1) - {quote_at} - 1))'
         ),
-        "has_invoice_id": (
-            f'AND(NOT(ISBLANK({m("Event_Invoice_Id")})), MID({m("Event_Invoice_Id")}, 1, 3) = "in_")'
-        ),
+        "has_invoice_id": (f'AND(NOT(ISBLANK({m("Event_Invoice_Id")})), MID({m("Event_Invoice_Id")}, 1, 3) = "in_")'),
     }
 
 

@@ -66,19 +66,26 @@ def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:
         xml(f"flows/{kind.template}", f"flows/{names.api_name}.flow-meta.xml", is_flow=True)
 
     for field in ctx.fields:
-        xml("objects/field.field-meta.xml.j2",
-            f"objects/{field.object}/fields/{field.api_name}.field-meta.xml", field=field)
+        xml(
+            "objects/field.field-meta.xml.j2",
+            f"objects/{field.object}/fields/{field.api_name}.field-meta.xml",
+            field=field,
+        )
     if spec.record_types.create:
         bp = spec.record_types.business_process
-        xml("objects/businessProcess.businessProcess-meta.xml.j2",
-            f"objects/Opportunity/businessProcesses/{bp.name}.businessProcess-meta.xml")
+        xml(
+            "objects/businessProcess.businessProcess-meta.xml.j2",
+            f"objects/Opportunity/businessProcesses/{bp.name}.businessProcess-meta.xml",
+        )
         for rt in spec.record_types.types:
-            xml("objects/recordType.recordType-meta.xml.j2",
-                f"objects/Opportunity/recordTypes/{rt.developer_name}.recordType-meta.xml", rt=rt)
+            xml(
+                "objects/recordType.recordType-meta.xml.j2",
+                f"objects/Opportunity/recordTypes/{rt.developer_name}.recordType-meta.xml",
+                rt=rt,
+            )
 
     ps = spec.permission_set
-    xml("permissionsets/permissionset.permissionset-meta.xml.j2",
-        f"permissionsets/{ps.name}.permissionset-meta.xml")
+    xml("permissionsets/permissionset.permissionset-meta.xml.j2", f"permissionsets/{ps.name}.permissionset-meta.xml")
     xml("workflows/Opportunity.workflow-meta.xml.j2", "workflows/Opportunity.workflow-meta.xml")
 
     folder = spec.email_folder.name

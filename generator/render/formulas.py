@@ -37,10 +37,7 @@ def any_of(field_ref: str, values: list[str], picklist: bool = True) -> str:
 def eligible(record: str, stages: list[str], minimum: Decimal) -> str:
     """The invoicing gate on a record reference (`$Record` or a lookup element)."""
     amount = merge(f"{record}.Amount")
-    return (
-        f"AND({any_of(f'{record}.StageName', stages)}, "
-        f"NOT(ISBLANK({amount})), {amount} >= {number(minimum)})"
-    )
+    return f"AND({any_of(f'{record}.StageName', stages)}, NOT(ISBLANK({amount})), {amount} >= {number(minimum)})"
 
 
 def smallest_unit(amount_ref: str, exponent: int) -> str:
@@ -48,4 +45,3 @@ def smallest_unit(amount_ref: str, exponent: int) -> str:
     factor = 10**exponent
     scaled = merge(amount_ref) if factor == 1 else f"{merge(amount_ref)} * {factor}"
     return f"ROUND({scaled}, 0)"
-

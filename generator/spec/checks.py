@@ -85,8 +85,7 @@ def _invoicing(spec: Spec) -> Iterator[Finding]:
         for token in unknown_placeholders(getattr(inv, key)):
             yield (
                 ("invoicing", key),
-                f"unknown placeholder {{{token}}} (expected one of: "
-                f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)})",
+                f"unknown placeholder {{{token}}} (expected one of: {', '.join('{' + p + '}' for p in PLACEHOLDERS)})",
             )
     if len(set(inv.eligible_stages)) != len(inv.eligible_stages):
         yield ("invoicing", "eligible_stages"), "stages are listed more than once"
@@ -134,11 +133,16 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
         if rt.developer_name in types_seen:
             yield (("record_types", "types", i, "developer_name"), f"duplicate record type '{rt.developer_name}'")
         types_seen.add(rt.developer_name)
-    reminders = [(("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)]
+    reminders = [
+        (("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)
+    ]
     reminders.append((("fallback_reminder",), spec.fallback_reminder))
     for loc, reminder in reminders:
         if reminder.alert_name in alerts:
-            yield (loc + ("alert_name",), f"alert '{reminder.alert_name}' is already defined at {_dotted(alerts[reminder.alert_name])}")
+            yield (
+                loc + ("alert_name",),
+                f"alert '{reminder.alert_name}' is already defined at {_dotted(alerts[reminder.alert_name])}",
+            )
         alerts.setdefault(reminder.alert_name, loc)
         if reminder.template_name in templates:
             yield (
@@ -149,7 +153,9 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
 
 
 def _recipients(spec: Spec) -> Iterator[Finding]:
-    reminders = [(("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)]
+    reminders = [
+        (("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)
+    ]
     reminders.append((("fallback_reminder",), spec.fallback_reminder))
     for loc, reminder in reminders:
         if not reminder.recipients:
@@ -222,6 +228,7 @@ RULES = (
 # --- Rules Salesforce or Stripe would enforce only at deploy or call time (issue 14, item 14).
 # Their sources are in generator.facts.salesforce_limits and generator.facts.stripe_api.
 
+
 def _named_components(spec: Spec) -> Iterator[tuple[str, tuple, str]]:
     """(kind, key path, API name) of every component the spec names; one namespace per kind."""
     for key, field in spec.fields:
@@ -262,16 +269,23 @@ def _case_duplicates(spec: Spec) -> Iterator[Finding]:
     for kind, loc, name in _named_components(spec):
         key = (kind, name.lower())
         if key in seen and seen[key][1] != name:
-            yield loc, (f"{kind} '{name}' differs only in case from '{seen[key][1]}' at {_dotted(seen[key][0])}; "
-                        "Salesforce names are case-insensitive (expected a different name)")
+            yield (
+                loc,
+                (
+                    f"{kind} '{name}' differs only in case from '{seen[key][1]}' at {_dotted(seen[key][0])}; "
+                    "Salesforce names are case-insensitive (expected a different name)"
+                ),
+            )
         seen.setdefault(key, (loc, name))
     values: dict[str, str] = {}
     for i, value in enumerate(spec.fields.payment_status.values):
         other = values.get(value.lower())
         if other is not None and other != value:
-            yield (("fields", "payment_status", "values", i),
-                   f"picklist value '{value}' differs only in case from '{other}'; Salesforce picklist values "
-                   "are case-insensitive (expected a different value)")
+            yield (
+                ("fields", "payment_status", "values", i),
+                f"picklist value '{value}' differs only in case from '{other}'; Salesforce picklist values "
+                "are case-insensitive (expected a different value)",
+            )
         values.setdefault(value.lower(), value)
 
 
@@ -289,17 +303,26 @@ def _custom_field_lengths(spec: Spec) -> Iterator[Finding]:
             continue
         base = name.removesuffix("__c")
         if len(base) > CUSTOM_FIELD_NAME_LIMIT:
-            yield loc, (f"'{name}' has a {len(base)}-character name before __c; Salesforce allows "
-                        f"{CUSTOM_FIELD_NAME_LIMIT} (expected at most {CUSTOM_FIELD_NAME_LIMIT} characters before __c)")
+            yield (
+                loc,
+                (
+                    f"'{name}' has a {len(base)}-character name before __c; Salesforce allows "
+                    f"{CUSTOM_FIELD_NAME_LIMIT} (expected at most {CUSTOM_FIELD_NAME_LIMIT} characters before __c)"
+                ),
+            )
 
 
 def _api_version(spec: Spec) -> Iterator[Finding]:
     from generator.facts.salesforce_limits import OLDEST_API_VERSION, WSDL_API_VERSION, api_version_supported
 
     if not api_version_supported(spec.api_version):
-        yield ("api_version",), (
-            f"Metadata API version {spec.api_version} is not supported (expected {OLDEST_API_VERSION}.0 to "
-            f"{WSDL_API_VERSION}.0: retired versions are refused by orgs, newer ones are not in the vendored WSDL)")
+        yield (
+            ("api_version",),
+            (
+                f"Metadata API version {spec.api_version} is not supported (expected {OLDEST_API_VERSION}.0 to "
+                f"{WSDL_API_VERSION}.0: retired versions are refused by orgs, newer ones are not in the vendored WSDL)"
+            ),
+        )
 
 
 def _currency(spec: Spec) -> Iterator[Finding]:
@@ -307,14 +330,23 @@ def _currency(spec: Spec) -> Iterator[Finding]:
 
     code = spec.currency.code
     if code not in CURRENCIES:
-        yield ("currency", "code"), (f"'{code}' is not a currency Stripe supports (expected a code from "
-                                     "https://docs.stripe.com/currencies such as usd, eur or jpy)")
+        yield (
+            ("currency", "code"),
+            (
+                f"'{code}' is not a currency Stripe supports (expected a code from "
+                "https://docs.stripe.com/currencies such as usd, eur or jpy)"
+            ),
+        )
         return
     given = spec.currency.exponent
     if given is not None and given != exponent(code):
-        yield ("currency", "exponent"), (
-            f"{code} has {exponent(code)} decimal place(s) in Stripe amounts, not {given} "
-            f"(expected {exponent(code)}, or leave exponent out)")
+        yield (
+            ("currency", "exponent"),
+            (
+                f"{code} has {exponent(code)} decimal place(s) in Stripe amounts, not {given} "
+                f"(expected {exponent(code)}, or leave exponent out)"
+            ),
+        )
 
 
 def _stripe_names(spec: Spec) -> Iterator[Finding]:
@@ -331,23 +363,35 @@ def _stripe_names(spec: Spec) -> Iterator[Finding]:
     try:
         datetime.date.fromisoformat(version)
     except ValueError:
-        yield ("stripe", "api_version"), f"'{version}' is not a date (expected a Stripe API version date such as 2025-04-30)"
+        yield (
+            ("stripe", "api_version"),
+            f"'{version}' is not a date (expected a Stripe API version date such as 2025-04-30)",
+        )
     else:
         if version not in known_versions:
-            yield ("stripe", "api_version"), (
-                f"'{version}' is not a Stripe API version (expected one of the installed stripe SDK's, "
-                f"{min(known_versions)} to {max(known_versions)}, e.g. 2025-04-30)")
+            yield (
+                ("stripe", "api_version"),
+                (
+                    f"'{version}' is not a Stripe API version (expected one of the installed stripe SDK's, "
+                    f"{min(known_versions)} to {max(known_versions)}, e.g. 2025-04-30)"
+                ),
+            )
     for event in spec.events:
         if event not in known_events:
-            yield ("events", event), (f"'{event}' is not a Stripe event type (expected a type the stripe SDK "
-                                      "lists for webhook endpoints, e.g. invoice.paid)")
+            yield (
+                ("events", event),
+                (
+                    f"'{event}' is not a Stripe event type (expected a type the stripe SDK "
+                    "lists for webhook endpoints, e.g. invoice.paid)"
+                ),
+            )
 
 
 def _recipient_values(spec: Spec) -> Iterator[Finding]:
     import re
 
-    from generator.spec.model import ANY_FIELD_NAME, DEVELOPER_NAME
     from generator.facts.salesforce_limits import EMAIL
+    from generator.spec.model import ANY_FIELD_NAME, DEVELOPER_NAME
 
     field_name = re.compile(ANY_FIELD_NAME.removesuffix("$") + r"\Z")
     developer_name = re.compile(DEVELOPER_NAME.removesuffix("$") + r"\Z")
@@ -355,16 +399,25 @@ def _recipient_values(spec: Spec) -> Iterator[Finding]:
         for i, rcpt in enumerate(reminder.recipients):
             where = loc + ("recipients", i)
             if rcpt.field is not None and not field_name.match(rcpt.field):
-                yield where + ("field",), (f"invalid value {rcpt.field!r} (expected an Opportunity field API name, "
-                                           "e.g. Payer_Email__c)")
+                yield (
+                    where + ("field",),
+                    (f"invalid value {rcpt.field!r} (expected an Opportunity field API name, e.g. Payer_Email__c)"),
+                )
             if rcpt.recipient is None:
                 continue
             if rcpt.type == "user" and not EMAIL.match(rcpt.recipient):
-                yield where + ("recipient",), (f"invalid value {rcpt.recipient!r} (expected a username, which "
-                                               "Salesforce writes as an email address)")
+                yield (
+                    where + ("recipient",),
+                    (
+                        f"invalid value {rcpt.recipient!r} (expected a username, which "
+                        "Salesforce writes as an email address)"
+                    ),
+                )
             if rcpt.type in ("role", "group") and not developer_name.match(rcpt.recipient):
-                yield where + ("recipient",), (f"invalid value {rcpt.recipient!r} (expected the {rcpt.type}'s "
-                                               "developer name)")
+                yield (
+                    where + ("recipient",),
+                    (f"invalid value {rcpt.recipient!r} (expected the {rcpt.type}'s developer name)"),
+                )
         address = reminder.sender.address
         if address is not None and not EMAIL.match(address):
             yield loc + ("sender", "address"), f"invalid value {address!r} (expected an email address)"
@@ -373,9 +426,13 @@ def _recipient_values(spec: Spec) -> Iterator[Finding]:
 def _customer_field_is_custom(spec: Spec) -> Iterator[Finding]:
     name = spec.customer_id_field.api_name
     if not spec.customer_id_field.create and not name.endswith("__c"):
-        yield ("customer_id_field", "api_name"), (
-            f"'{name}' is a standard Account field; the flows would overwrite it with the Stripe customer id "
-            "(expected a custom field such as stripeGC__Customer_Id__c)")
+        yield (
+            ("customer_id_field", "api_name"),
+            (
+                f"'{name}' is a standard Account field; the flows would overwrite it with the Stripe customer id "
+                "(expected a custom field such as stripeGC__Customer_Id__c)"
+            ),
+        )
 
 
 RULES = RULES + (

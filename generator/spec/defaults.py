@@ -111,5 +111,7 @@ def default_flows() -> dict[str, dict]:
     """Default names of each flow kind (generator/flow_kinds.py)."""
     from generator.flow_kinds import FLOW_KINDS
 
-    return {kind.key: {"api_name": kind.api_name, "label": kind.label, "trigger_order": kind.trigger_order}
-            for kind in FLOW_KINDS}
+    return {
+        kind.key: {"api_name": kind.api_name, "label": kind.label, "trigger_order": kind.trigger_order}
+        for kind in FLOW_KINDS
+    }

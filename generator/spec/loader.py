@@ -45,10 +45,7 @@ def load_spec(path: Path) -> Spec:
         spec = Spec.model_validate(plain)
     except ValidationError as exc:
         raise SpecError([_problem(name, data, err) for err in exc.errors()]) from None
-    problems = [
-        Problem(name, _line_of(data, loc), _path_text(loc), message)
-        for loc, message in check_spec(spec)
-    ]
+    problems = [Problem(name, _line_of(data, loc), _path_text(loc), message) for loc, message in check_spec(spec)]
     if problems:
         raise SpecError(problems)
     return spec
@@ -115,9 +112,12 @@ def _xml_unsafe(node, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
     elif isinstance(node, str):
         bad = _NOT_XML.search(node)
         if bad:
-            yield loc, (
-                f"character U+{ord(bad.group()):04X} cannot be written to Salesforce metadata "
-                "(expected printable text; XML 1.0 allows no control characters but tab and newline)"
+            yield (
+                loc,
+                (
+                    f"character U+{ord(bad.group()):04X} cannot be written to Salesforce metadata "
+                    "(expected printable text; XML 1.0 allows no control characters but tab and newline)"
+                ),
             )
 
 
@@ -182,9 +182,7 @@ def _message(loc: tuple, err: dict) -> str:
         expected = PATTERN_DESCRIPTIONS.get(pattern, f"text matching {pattern}")
         return f"{_got(value)} (expected {expected})"
     if kind == "literal_error":
-        return f"{_got(value)} (expected one of: {ctx.get('expected', '')})".replace(
-            " or ", ", "
-        )
+        return f"{_got(value)} (expected one of: {ctx.get('expected', '')})".replace(" or ", ", ")
     if kind in ("too_short", "too_long"):
         return f"{err['msg'][0].lower()}{err['msg'][1:]}"
     if kind in ("string_too_short", "string_too_long"):

@@ -24,7 +24,9 @@ CURRENCY_CODE = r"^[a-z]{3}$"
 STRIPE_API_VERSION = r"^\d{4}-\d{2}-\d{2}$"
 PACKAGE_VERSION_ID = r"^04t[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$"
 EVENT_TYPE = r"^[a-z_]+(\.[a-z_]+)+$"
-PAYER_EMAIL_FIELD = r"^(?:Account|Opportunity)\.(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?$"
+PAYER_EMAIL_FIELD = (
+    r"^(?:Account|Opportunity)\.(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?$"
+)
 
 DeveloperName = Annotated[str, StringConstraints(pattern=DEVELOPER_NAME, max_length=80)]
 CustomFieldName = Annotated[str, StringConstraints(pattern=CUSTOM_FIELD_NAME, max_length=43)]
@@ -38,7 +40,7 @@ PATTERN_DESCRIPTIONS = {
     CUSTOM_FIELD_NAME: "a custom field API name ending in __c, e.g. Stripe_Invoice_ID__c",
     ANY_FIELD_NAME: "a field API name, e.g. Stripe_Customer_ID__c or stripeGC__Customer_Id__c",
     NAMESPACE: "a namespace prefix: a letter then up to 14 letters or digits",
-    API_VERSION: "a Metadata API version such as \"66.0\"",
+    API_VERSION: 'a Metadata API version such as "66.0"',
     CURRENCY_CODE: "a three-letter lower-case currency code such as usd or eur",
     STRIPE_API_VERSION: "a Stripe API version date such as 2025-04-30",
     PACKAGE_VERSION_ID: "a 15- or 18-character package version id starting with 04t",
@@ -48,9 +50,7 @@ PATTERN_DESCRIPTIONS = {
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, regex_engine="python-re", coerce_numbers_to_str=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re", coerce_numbers_to_str=True)
 
 
 class ConnectorPackage(StrictModel):
@@ -118,6 +118,7 @@ class Invoicing(StrictModel):
         if self.collection_method != "send_invoice":
             return None
         return self.days_until_due if self.days_until_due is not None else 30
+
     collection_method: Literal["send_invoice", "charge_automatically"] = Field(
         "send_invoice", description="Stripe collection_method of new invoices."
     )
@@ -129,15 +130,10 @@ class Invoicing(StrictModel):
     )
     invoice_description: Text = Field(
         "Invoice for {opportunity_name}",
-        description="Invoice memo. Placeholders: {opportunity_name}, {account_name}, "
-        "{opportunity_id}, {revision}.",
+        description="Invoice memo. Placeholders: {opportunity_name}, {account_name}, {opportunity_id}, {revision}.",
     )
-    line_description: Text = Field(
-        "{opportunity_name}", description="Invoice line text; same placeholders."
-    )
-    won_stage: Text = Field(
-        "Closed Won", description="Stage set on the Opportunity when its invoice is paid."
-    )
+    line_description: Text = Field("{opportunity_name}", description="Invoice line text; same placeholders.")
+    won_stage: Text = Field("Closed Won", description="Stage set on the Opportunity when its invoice is paid.")
     payer_email_field: Annotated[str, StringConstraints(pattern=PAYER_EMAIL_FIELD)] | None = Field(
         None,
         description="Email field used for the payer when the Opportunity's primary contact has "
@@ -234,8 +230,7 @@ class OpportunityFields(StrictModel):
     invoicing_error: FieldSpec = _field(
         "Stripe_Invoicing_Error__c",
         "Stripe Invoicing Error",
-        "Why the last invoicing attempt stopped (details in the Sync Log). Fix the cause, "
-        "then check Retry Invoicing.",
+        "Why the last invoicing attempt stopped (details in the Sync Log). Fix the cause, then check Retry Invoicing.",
     )
     retry_invoicing: FieldSpec = _field(
         "Stripe_Retry_Invoicing__c",
@@ -287,16 +282,22 @@ class Reminders(StrictModel):
 
 class Recipient(StrictModel):
     type: Literal[
-        "payer", "owner", "creator", "accountOwner", "user", "role", "group",
-        "email", "contactLookup", "userLookup",
-    ] = Field(description="payer: the payer email field (the address Stripe sent the invoice to); "
-              "the others are Salesforce email alert recipient types.")
-    recipient: Text | None = Field(
-        None, description="Username, role or group developer name for user/role/group."
+        "payer",
+        "owner",
+        "creator",
+        "accountOwner",
+        "user",
+        "role",
+        "group",
+        "email",
+        "contactLookup",
+        "userLookup",
+    ] = Field(
+        description="payer: the payer email field (the address Stripe sent the invoice to); "
+        "the others are Salesforce email alert recipient types."
     )
-    field: Text | None = Field(
-        None, description="Opportunity field for email/contactLookup, e.g. Payer_Email__c."
-    )
+    recipient: Text | None = Field(None, description="Username, role or group developer name for user/role/group.")
+    field: Text | None = Field(None, description="Opportunity field for email/contactLookup, e.g. Payer_Email__c.")
 
 
 class Sender(StrictModel):

@@ -46,9 +46,21 @@ class OrgDriver:
 
     def opportunity(self, opportunity_id: str) -> dict[str, Any]:
         spec = self.spec
-        fields = ["Id", "Name", "StageName", "Amount", "AccountId", "RecordTypeId",
-                  spec.invoice_id_field, spec.invoice_url_field, spec.status_field, spec.payer_email_field,
-                  spec.invoicing_error_field, spec.retry_field, spec.previous_invoice_field]
+        fields = [
+            "Id",
+            "Name",
+            "StageName",
+            "Amount",
+            "AccountId",
+            "RecordTypeId",
+            spec.invoice_id_field,
+            spec.invoice_url_field,
+            spec.status_field,
+            spec.payer_email_field,
+            spec.invoicing_error_field,
+            spec.retry_field,
+            spec.previous_invoice_field,
+        ]
         rows = self.query(f"SELECT {', '.join(fields)} FROM Opportunity WHERE Id = {soql_quote(opportunity_id)}")
         if not rows:
             self.ctx.fail(f"Opportunity {opportunity_id} is gone")
@@ -58,7 +70,7 @@ class OrgDriver:
         spec = self.spec
         found: list[dict[str, Any]] = []
         for start in range(0, len(ids), 100):  # keep each IN list well under the SOQL length limit
-            chunk = ", ".join(soql_quote(i) for i in ids[start:start + 100])
+            chunk = ", ".join(soql_quote(i) for i in ids[start : start + 100])
             found += self.query(
                 f"SELECT Id, Name, StageName, {spec.invoice_id_field}, {spec.invoice_url_field}, {spec.status_field}, "
                 f"{spec.invoicing_error_field} "
@@ -85,13 +97,17 @@ class OrgDriver:
         spec = self.spec
         present = [stage for stage in spec.eligible_stages if stage in self.stage_values()]
         if not present:
-            self.ctx.skip(f"the org has none of the spec's eligible stages ({', '.join(spec.eligible_stages)}); "
-                          f"its stages are {', '.join(self.stage_values())}")
+            self.ctx.skip(
+                f"the org has none of the spec's eligible stages ({', '.join(spec.eligible_stages)}); "
+                f"its stages are {', '.join(self.stage_values())}"
+            )
         return present[0]
 
     def existing_record_types(self, developer_names: list[str]) -> list[str]:
-        from_org = {row["DeveloperName"] for row in self.query(
-            "SELECT DeveloperName FROM RecordType WHERE SobjectType = 'Opportunity'")}
+        from_org = {
+            row["DeveloperName"]
+            for row in self.query("SELECT DeveloperName FROM RecordType WHERE SobjectType = 'Opportunity'")
+        }
         return [name for name in developer_names if name in from_org]
 
     def record_type_id(self, developer_name: str) -> str:
@@ -138,8 +154,15 @@ class OrgDriver:
         self.ctx.note("salesforce", "Account", result["id"], self.record_url("Account", result["id"]))
         return result["id"]
 
-    def opportunity_record(self, account_id: str, amount: Decimal | int | float | None, *,
-                           stage: str | None = None, record_type: str | None = None, **extra: Any) -> dict[str, Any]:
+    def opportunity_record(
+        self,
+        account_id: str,
+        amount: Decimal | int | float | None,
+        *,
+        stage: str | None = None,
+        record_type: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
         record: dict[str, Any] = {
             "Name": self.ctx.unique_name("opp"),
             "AccountId": account_id,
@@ -153,8 +176,14 @@ class OrgDriver:
         record.update(extra)
         return record
 
-    def create_opportunity(self, account_id: str, amount: Decimal | int | float | None, *,
-                           payer_email: str | None | bool = True, **kwargs: Any) -> str:
+    def create_opportunity(
+        self,
+        account_id: str,
+        amount: Decimal | int | float | None,
+        *,
+        payer_email: str | None | bool = True,
+        **kwargs: Any,
+    ) -> str:
         """An Opportunity with, by default, a primary contact whose email is the payer's (the
         flows stop before Stripe without one). `payer_email`: True for a generated address, an
         address, or None/False for no contact role."""
@@ -173,18 +202,24 @@ class OrgDriver:
         if account_id:
             contact["AccountId"] = account_id
         contact_id = self.sf.Contact.create(contact)["id"]
-        self.sf.OpportunityContactRole.create({"OpportunityId": opportunity_id, "ContactId": contact_id, "IsPrimary": True})
+        self.sf.OpportunityContactRole.create(
+            {"OpportunityId": opportunity_id, "ContactId": contact_id, "IsPrimary": True}
+        )
         self.ctx.note("salesforce", "Primary contact", f"{contact_id} ({email or 'no email'})")
         return contact_id
 
     def add_payers(self, opportunity_ids: list[str], emails: list[str | None]) -> None:
         """Primary contacts for many Opportunities, in two collection calls."""
-        contacts = self.insert_collection("Contact", [{"LastName": self.ctx.unique_name("payer"), "Email": e} for e in emails])
+        contacts = self.insert_collection(
+            "Contact", [{"LastName": self.ctx.unique_name("payer"), "Email": e} for e in emails]
+        )
         bad = [c for c in contacts if not c.get("success")]
         if bad:
             self.ctx.fail(f"{len(bad)} payer contacts were not inserted: {bad[0].get('errors')}")
-        roles = self.insert_collection("OpportunityContactRole", [
-            {"OpportunityId": o, "ContactId": c["id"], "IsPrimary": True} for o, c in zip(opportunity_ids, contacts)])
+        roles = self.insert_collection(
+            "OpportunityContactRole",
+            [{"OpportunityId": o, "ContactId": c["id"], "IsPrimary": True} for o, c in zip(opportunity_ids, contacts)],
+        )
         bad = [r for r in roles if not r.get("success")]
         if bad:
             self.ctx.fail(f"{len(bad)} contact roles were not inserted: {bad[0].get('errors')}")
@@ -203,7 +238,9 @@ class OrgDriver:
         return self.sf.restful("composite/sobjects", method="POST", data=json.dumps(payload))
 
     # Waiting for the automation ------------------------------------------------------
-    def wait_for_invoice(self, opportunity_id: str, *, timing: str = "Opportunity saved -> invoice id written back") -> dict[str, Any]:
+    def wait_for_invoice(
+        self, opportunity_id: str, *, timing: str = "Opportunity saved -> invoice id written back"
+    ) -> dict[str, Any]:
         spec = self.spec
 
         def probe() -> dict[str, Any] | None:
@@ -211,8 +248,10 @@ class OrgDriver:
             return opp if opp.get(spec.invoice_id_field) else None
 
         return self.ctx.wait_for(
-            probe, timeout=self.ctx.budgets.invoice_seconds,
-            what=f"Opportunity {opportunity_id}: {spec.invoice_id_field} written back", timing=timing,
+            probe,
+            timeout=self.ctx.budgets.invoice_seconds,
+            what=f"Opportunity {opportunity_id}: {spec.invoice_id_field} written back",
+            timing=timing,
             observed=lambda: self.explain_no_invoice(opportunity_id),
             failure=self.invoicing_failure(opportunity_id),
         )
@@ -243,8 +282,10 @@ class OrgDriver:
             if not logs and not (error and error != old_error):
                 return None
             parts = [f"{spec.invoicing_error_field} = {error!r}"] if error and error != old_error else []
-            parts += [f"Sync Log {log['Id']}: {log.get(f'{ns}__Message__c')} {log.get(f'{ns}__Error_Details__c') or ''}".rstrip()
-                      for log in logs[-2:]]
+            parts += [
+                f"Sync Log {log['Id']}: {log.get(f'{ns}__Message__c')} {log.get(f'{ns}__Error_Details__c') or ''}".rstrip()
+                for log in logs[-2:]
+            ]
             return "; ".join(parts)
 
         return reported
@@ -260,8 +301,15 @@ class OrgDriver:
             detail += f"; Sync Log {logs[-1]['Id']}: {logs[-1].get(f'{ns}__Message__c')} {logs[-1].get(f'{ns}__Error_Details__c') or ''}".rstrip()
         return detail
 
-    def wait_for_status(self, opportunity_id: str, status: str, *, before: str | None = None,
-                        timing: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    def wait_for_status(
+        self,
+        opportunity_id: str,
+        status: str,
+        *,
+        before: str | None = None,
+        timing: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         """Wait until the payment status is `status`, recording every change seen since `before`."""
         spec = self.spec
         seen = [before]
@@ -275,7 +323,9 @@ class OrgDriver:
             return opp if value == status else None
 
         return self.ctx.wait_for(
-            probe, timeout=timeout or self.ctx.budgets.paid_seconds,
-            what=f"Opportunity {opportunity_id}: {spec.status_field} = {status}", timing=timing,
+            probe,
+            timeout=timeout or self.ctx.budgets.paid_seconds,
+            what=f"Opportunity {opportunity_id}: {spec.status_field} = {status}",
+            timing=timing,
             observed=lambda: f"{spec.status_field} is {seen[-1]!r}",
         )

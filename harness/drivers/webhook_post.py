@@ -21,7 +21,9 @@ def signature_header(payload: bytes, secret: str, timestamp: int | None = None) 
     return f"t={timestamp},v1={mac}"
 
 
-def post_event(webhook: Webhook, event: dict[str, Any] | bytes, *, signature: str | None, tls_verify: bool | str = True) -> int:
+def post_event(
+    webhook: Webhook, event: dict[str, Any] | bytes, *, signature: str | None, tls_verify: bool | str = True
+) -> int:
     """POST one delivery; returns the listener's HTTP status."""
     import ssl
 
@@ -30,7 +32,10 @@ def post_event(webhook: Webhook, event: dict[str, Any] | bytes, *, signature: st
     if isinstance(tls_verify, str):  # a CA bundle path: httpx wants an SSL context
         tls_verify = ssl.create_default_context(cafile=tls_verify)
     payload = event if isinstance(event, bytes) else json.dumps(event).encode()
-    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)"}
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+    }
     if signature is not None:
         headers["Stripe-Signature"] = signature
     response = httpx.post(webhook.url, content=payload, headers=headers, timeout=30, verify=tls_verify)

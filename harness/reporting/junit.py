@@ -10,7 +10,10 @@ from harness.results import Outcome, RunSummary, ScenarioResult
 def _evidence_text(result: ScenarioResult) -> str:
     lines = [f"{item.kind}: {item.label} = {item.value}" for item in result.evidence]
     lines += [f"timing: {t.label} = {t.seconds:.3f} s" for t in result.timings]
-    lines += [f"transition: {t.record} {t.field}: {t.before} -> {t.after} at +{t.at_seconds:.3f} s" for t in result.transitions]
+    lines += [
+        f"transition: {t.record} {t.field}: {t.before} -> {t.after} at +{t.at_seconds:.3f} s"
+        for t in result.transitions
+    ]
     return "\n".join(lines)
 
 
@@ -31,8 +34,11 @@ def render_junit(summary: RunSummary) -> bytes:
         etree.SubElement(properties, "property", name=item.label, value=item.value)
     for result in summary.results:
         case = etree.SubElement(
-            suite, "testcase", classname=f"sfpay.{summary.target}",
-            name=f"{result.number:02d}-{result.name}", time=f"{result.duration_seconds:.3f}",
+            suite,
+            "testcase",
+            classname=f"sfpay.{summary.target}",
+            name=f"{result.number:02d}-{result.name}",
+            time=f"{result.duration_seconds:.3f}",
         )
         if result.outcome is Outcome.FAILED:
             etree.SubElement(case, "failure", message=result.reason, type="ScenarioFailed").text = result.reason

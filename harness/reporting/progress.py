@@ -61,8 +61,10 @@ class Progress:
 
 
 def summary_table(summary: RunSummary) -> Table:
-    table = Table(title=f"sfpay verify --target {summary.target}: {summary.count(Outcome.PASSED)}/{len(summary.results)} passed "
-                        f"in {summary.duration_seconds:.1f} s")
+    table = Table(
+        title=f"sfpay verify --target {summary.target}: {summary.count(Outcome.PASSED)}/{len(summary.results)} passed "
+        f"in {summary.duration_seconds:.1f} s"
+    )
     table.add_column("#", justify="right")
     table.add_column("scenario")
     table.add_column("result")
@@ -70,6 +72,11 @@ def summary_table(summary: RunSummary) -> Table:
     table.add_column("verdict", overflow="fold")
     for result in summary.results:
         style = STYLE[result.outcome]
-        table.add_row(str(result.number), result.name, f"[{style}]{MARK[result.outcome]}[/{style}]",
-                      f"{result.duration_seconds:.2f} s", result.reason)
+        table.add_row(
+            str(result.number),
+            result.name,
+            f"[{style}]{MARK[result.outcome]}[/{style}]",
+            f"{result.duration_seconds:.2f} s",
+            result.reason,
+        )
     return table

@@ -18,7 +18,6 @@ from pathlib import Path
 from harness.context import redact_text
 from harness.reporting.junit import render_junit
 from harness.results import Outcome, RunSummary
-
 from sfpay.paths import resource  # noqa: E402
 
 TEMPLATES = resource("harness", "templates")
@@ -69,7 +68,8 @@ def _context(summary: RunSummary, screenshots: list[Path] | None = None) -> dict
         "screenshots": [_screenshot(path) for path in screenshots or []],
         "Outcome": Outcome,
         "counts": {outcome.value: summary.count(outcome) for outcome in Outcome},
-        "verdict": "READY for go-live" if summary.ok and summary.count(Outcome.SKIPPED) == 0
+        "verdict": "READY for go-live"
+        if summary.ok and summary.count(Outcome.SKIPPED) == 0
         else ("PASSED with skipped scenarios (see reasons)" if summary.ok else "NOT READY: scenarios failed"),
     }
 
@@ -91,8 +91,9 @@ class ReportPaths:
     json: Path
 
 
-def write_reports(summary: RunSummary, directory: Path, secrets: list[str],
-                  screenshots: list[Path] | None = None) -> ReportPaths:
+def write_reports(
+    summary: RunSummary, directory: Path, secrets: list[str], screenshots: list[Path] | None = None
+) -> ReportPaths:
     """Render all formats into a temporary folder beside `directory`, then move it into place.
 
     `screenshots` (PNG files, e.g. from tests/browser/) are copied into `screenshots/` and shown in the HTML."""
@@ -121,5 +122,10 @@ def write_reports(summary: RunSummary, directory: Path, secrets: list[str],
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return ReportPaths(directory, directory / "signoff.md", directory / "signoff.html",
-                       directory / "junit.xml", directory / "results.json")
+    return ReportPaths(
+        directory,
+        directory / "signoff.md",
+        directory / "signoff.html",
+        directory / "junit.xml",
+        directory / "results.json",
+    )

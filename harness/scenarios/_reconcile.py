@@ -29,7 +29,9 @@ def webhooks_disabled(ctx: ScenarioContext) -> Iterator[str]:
     webhook = ctx.connection.webhook
     if webhook is None:
         ctx.skip("the org's webhook URL is not known (sandbox: --webhook-url)")
-    endpoints = [e for e in ctx.stripe.v1.webhook_endpoints.list({"limit": 100}).auto_paging_iter() if e.url == webhook.url]
+    endpoints = [
+        e for e in ctx.stripe.v1.webhook_endpoints.list({"limit": 100}).auto_paging_iter() if e.url == webhook.url
+    ]
     if not endpoints:
         ctx.skip(f"no Stripe webhook endpoint for {webhook.url}")
     ids = [e.id for e in endpoints if e.status == "enabled"]
@@ -47,8 +49,17 @@ def run_reconcile(ctx: ScenarioContext, invoice_id: str, *, apply: bool = False)
     """`sfpay reconcile --org ... --invoice ID --format json [--apply]`: (exit code, its JSON)."""
     from harness.stack import sfpay
 
-    args = ["reconcile", "--org", org_name(ctx), "--spec", ctx.spec.spec_path, "--invoice", invoice_id,
-            "--format", "json"] + (["--apply"] if apply else [])
+    args = [
+        "reconcile",
+        "--org",
+        org_name(ctx),
+        "--spec",
+        ctx.spec.spec_path,
+        "--invoice",
+        invoice_id,
+        "--format",
+        "json",
+    ] + (["--apply"] if apply else [])
     # The local stack's Stripe (the sandbox's comes from the environment verify runs in).
     stack = getattr(ctx.target, "stack", None)
     env = {"STRIPE_API_KEY": stack.api_key, "STRIPE_API_BASE": stack.api_base} if stack else None
@@ -89,33 +100,50 @@ def missed_then_reconciled(ctx: ScenarioContext, change: str) -> str:
             succeeded, detail = ctx.stripe_side.pay(inv.invoice_id, "pm_card_visa")
             ctx.check(succeeded, f"paying {inv.invoice_id} failed: {detail}")
         else:
-            ctx.stripe.v1.invoices.void_invoice(inv.invoice_id)   # as the Dashboard's "Void invoice" does
+            ctx.stripe.v1.invoices.void_invoice(inv.invoice_id)  # as the Dashboard's "Void invoice" does
         before = inv.opportunity.get(spec.status_field)
-        ctx.hold(lambda: ctx.org.opportunity(inv.opportunity_id).get(spec.status_field) == expected,
-                 what=f"{inv.opportunity_id} became {expected} with the webhook endpoint disabled")
+        ctx.hold(
+            lambda: ctx.org.opportunity(inv.opportunity_id).get(spec.status_field) == expected,
+            what=f"{inv.opportunity_id} became {expected} with the webhook endpoint disabled",
+        )
 
         code, report = run_reconcile(ctx, inv.invoice_id)
         stale = finding(report, inv.invoice_id, "status_stale")
-        ctx.check(code == 1 and stale is not None and stale["fixable"],
-                  f"read-only reconcile did not report {inv.invoice_id} as a fixable stale status: exit {code}, {report['findings']}")
+        ctx.check(
+            code == 1 and stale is not None and stale["fixable"],
+            f"read-only reconcile did not report {inv.invoice_id} as a fixable stale status: exit {code}, {report['findings']}",
+        )
         ctx.check(stale["stripe_status"] == stripe_status, f"reconcile saw Stripe status {stale['stripe_status']!r}")
         ctx.check(report["mode"] == "read-only" and not stale["applied"], "the read-only run applied something")
-        ctx.check(ctx.org.opportunity(inv.opportunity_id).get(spec.status_field) == before,
-                  "the read-only run changed the Opportunity")
+        ctx.check(
+            ctx.org.opportunity(inv.opportunity_id).get(spec.status_field) == before,
+            "the read-only run changed the Opportunity",
+        )
 
         _, applied = run_reconcile(ctx, inv.invoice_id, apply=True)
         fixed = finding(applied, inv.invoice_id, "status_stale")
-        ctx.check(fixed is not None and fixed["applied"].startswith("replayed"),
-                  f"--apply did not replay the event: {fixed}")
+        ctx.check(
+            fixed is not None and fixed["applied"].startswith("replayed"), f"--apply did not replay the event: {fixed}"
+        )
         ctx.note("salesforce", "Fix", fixed["applied"])
         # Still disabled: only the replayed event can bring the status.
-        opp = ctx.org.wait_for_status(inv.opportunity_id, expected, before=before, timing="--apply -> status on the Opportunity")
+        opp = ctx.org.wait_for_status(
+            inv.opportunity_id, expected, before=before, timing="--apply -> status on the Opportunity"
+        )
     if change == "pay":
-        ctx.check(opp["StageName"] == spec.won_stage, f"Paid but the stage is {opp['StageName']!r}, expected {spec.won_stage!r}")
-    logs = [log for log in ctx.org.sync_logs_mentioning(inv.opportunity_id, since)
-            if str(log.get(f"{spec.namespace}__Action_Taken__c", "")).startswith("Reconcile:")]
+        ctx.check(
+            opp["StageName"] == spec.won_stage,
+            f"Paid but the stage is {opp['StageName']!r}, expected {spec.won_stage!r}",
+        )
+    logs = [
+        log
+        for log in ctx.org.sync_logs_mentioning(inv.opportunity_id, since)
+        if str(log.get(f"{spec.namespace}__Action_Taken__c", "")).startswith("Reconcile:")
+    ]
     ctx.check(len(logs) == 1, f"expected one reconcile Sync Log naming {inv.opportunity_id}, found {len(logs)}")
     code, after = run_reconcile(ctx, inv.invoice_id)
     ctx.check(code == 0, f"reconcile still finds differences after the fix: {after['findings']}")
-    return (f"{inv.invoice_id} {stripe_status} in Stripe with the endpoint disabled: reconcile reported it stale, "
-            f"--apply replayed the event ({fixed['applied'].split(' as ')[0]}), the Opportunity is {expected}, one Sync Log")
+    return (
+        f"{inv.invoice_id} {stripe_status} in Stripe with the endpoint disabled: reconcile reported it stale, "
+        f"--apply replayed the event ({fixed['applied'].split(' as ')[0]}), the Opportunity is {expected}, one Sync Log"
+    )

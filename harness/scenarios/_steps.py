@@ -19,8 +19,13 @@ class Invoiced:
     customer_id: str | None
 
 
-def invoiced_opportunity(ctx: "ScenarioContext", amount: Decimal | int | None = None, *,
-                         customer_id: str | None = None, **opportunity_fields: Any) -> Invoiced:
+def invoiced_opportunity(
+    ctx: "ScenarioContext",
+    amount: Decimal | int | None = None,
+    *,
+    customer_id: str | None = None,
+    **opportunity_fields: Any,
+) -> Invoiced:
     """A fresh Account and an eligible Opportunity, waited on until its invoice id is written back.
 
     The amount defaults to the spec's (`SpecView.amount()`), so any spec's gate lets it through."""
@@ -33,8 +38,15 @@ def invoiced_opportunity(ctx: "ScenarioContext", amount: Decimal | int | None = 
     return Invoiced(account_id, opportunity_id, opp, invoice_id, ctx.org.account_customer_id(account_id))
 
 
-def pay_and_wait(ctx: "ScenarioContext", invoiced: Invoiced, payment_method: str, expect_status: str,
-                 timing: str, *, card_succeeds: bool = True) -> tuple[dict[str, Any], float]:
+def pay_and_wait(
+    ctx: "ScenarioContext",
+    invoiced: Invoiced,
+    payment_method: str,
+    expect_status: str,
+    timing: str,
+    *,
+    card_succeeds: bool = True,
+) -> tuple[dict[str, Any], float]:
     """Pay through the Stripe SDK and wait until the webhook round trip sets `expect_status`.
 
     Returns the Opportunity and the seconds from the payment call to the status change."""
@@ -45,8 +57,10 @@ def pay_and_wait(ctx: "ScenarioContext", invoiced: Invoiced, payment_method: str
     succeeded, detail = ctx.stripe_side.pay(invoiced.invoice_id, payment_method)
     ctx.note("stripe", f"Payment with {payment_method}", detail)
     if succeeded != card_succeeds:
-        ctx.fail(f"paying {invoiced.invoice_id} with {payment_method} {'succeeded' if succeeded else 'failed'} "
-                 f"({detail}); Stripe test mode {'accepts' if card_succeeds else 'declines'} that card")
+        ctx.fail(
+            f"paying {invoiced.invoice_id} with {payment_method} {'succeeded' if succeeded else 'failed'} "
+            f"({detail}); Stripe test mode {'accepts' if card_succeeds else 'declines'} that card"
+        )
     opp = ctx.org.wait_for_status(invoiced.opportunity_id, expect_status, before=before)
     seconds = time.monotonic() - started
     ctx.timing(timing, seconds)
@@ -60,8 +74,10 @@ def ineligible_stage(ctx: "ScenarioContext") -> str:
     values = ctx.org.stage_values()
     outside = [v for v in values if v not in spec.eligible_stages and v != spec.won_stage]
     if not outside:
-        ctx.skip(f"every active Opportunity stage of the org ({', '.join(values) or 'none listed'}) is in the spec's "
-                 f"gate or is the won stage: there is no ineligible stage to try")
+        ctx.skip(
+            f"every active Opportunity stage of the org ({', '.join(values) or 'none listed'}) is in the spec's "
+            f"gate or is the won stage: there is no ineligible stage to try"
+        )
     return outside[0]
 
 
@@ -75,7 +91,9 @@ def record_types_in_org(ctx: "ScenarioContext") -> list[str]:
     present = ctx.org.existing_record_types(wanted)
     missing = [name for name in wanted if name not in present]
     if missing:
-        ctx.note("note", "Record types the spec expects but the org lacks (record_types.create: false)", ", ".join(missing))
+        ctx.note(
+            "note", "Record types the spec expects but the org lacks (record_types.create: false)", ", ".join(missing)
+        )
     return present
 
 

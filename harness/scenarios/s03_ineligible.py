@@ -10,8 +10,10 @@ class Ineligible(Scenario):
     name = "ineligible-no-invoice"
     number = 3
     title = "Ineligible stage or zero amount: nothing happens"
-    description = ("An Opportunity in a stage outside the gate, with a zero amount, or just under the spec's minimum "
-                   "amount gets no invoice, no customer and no error log.")
+    description = (
+        "An Opportunity in a stage outside the gate, with a zero amount, or just under the spec's minimum "
+        "amount gets no invoice, no customer and no error log."
+    )
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
@@ -22,8 +24,9 @@ class Ineligible(Scenario):
             "amount 0": (Decimal("0"), ctx.org.eligible_stage()),
         }
         if spec.below_minimum() > 0:
-            cases[f"amount {spec.money(spec.below_minimum())} (under the minimum {spec.money(spec.minimum_amount)})"] = (
-                spec.below_minimum(), ctx.org.eligible_stage())
+            cases[
+                f"amount {spec.money(spec.below_minimum())} (under the minimum {spec.money(spec.minimum_amount)})"
+            ] = (spec.below_minimum(), ctx.org.eligible_stage())
         created = {}
         for label, (amount, stage) in cases.items():
             account_id = ctx.org.create_account()

@@ -7,14 +7,19 @@ class NoDuplicateInvoice(Scenario):
     name = "no-duplicate-invoice"
     number = 4
     title = "Unrelated edits and the flows' own writeback: still one invoice"
-    description = ("The update flow must ignore the invoice-id writeback and edits that do not matter "
-                   "(description, next step, close date): Stripe still holds exactly one invoice.")
+    description = (
+        "The update flow must ignore the invoice-id writeback and edits that do not matter "
+        "(description, next step, close date): Stripe still holds exactly one invoice."
+    )
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
         inv = invoiced_opportunity(ctx)
-        edits = [{"Description": "edited by sfpay verify"}, {"NextStep": "call the treasurer"},
-                 {"Description": "edited again", "NextStep": "wait for payment"}]
+        edits = [
+            {"Description": "edited by sfpay verify"},
+            {"NextStep": "call the treasurer"},
+            {"Description": "edited again", "NextStep": "wait for payment"},
+        ]
         for values in edits:
             ctx.org.update_opportunity(inv.opportunity_id, values)
         ctx.note("salesforce", "Unrelated edits", ", ".join(sorted({k for e in edits for k in e})))

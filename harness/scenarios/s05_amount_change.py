@@ -21,9 +21,13 @@ class AmountChange(Scenario):
             current = opp.get(spec.invoice_id_field)
             return opp if current and current != inv.invoice_id else None
 
-        opp = ctx.wait_for(reissued, timeout=ctx.budgets.invoice_seconds,
-                           what=f"Opportunity {inv.opportunity_id} pointing at a new invoice after the amount change",
-                           timing="amount changed -> new invoice id written back", failure=failure)
+        opp = ctx.wait_for(
+            reissued,
+            timeout=ctx.budgets.invoice_seconds,
+            what=f"Opportunity {inv.opportunity_id} pointing at a new invoice after the amount change",
+            timing="amount changed -> new invoice id written back",
+            failure=failure,
+        )
         new_id = opp[spec.invoice_id_field]
         ctx.transition(inv.opportunity_id, spec.invoice_id_field, inv.invoice_id, new_id)
         ctx.note("stripe", "Replacement invoice", new_id)
@@ -32,11 +36,19 @@ class AmountChange(Scenario):
         ctx.check(old.status == "void", f"old invoice {old.id} is {old.status}, expected void")
         ctx.check(new.status == "open", f"new invoice {new.id} is {new.status}, expected open")
         expected = spec.amount_in_minor_units(new_amount)
-        ctx.check(new.amount_due == expected, f"new invoice {new.id} amount_due {new.amount_due} ({spec.money_minor(new.amount_due)}), "
-                                              f"expected {expected} ({spec.money(new_amount)})")
-        ctx.check(opp.get(spec.invoice_url_field) == new.hosted_invoice_url,
-                  f"{spec.invoice_url_field} still points at {opp.get(spec.invoice_url_field)}, not the new invoice's page")
+        ctx.check(
+            new.amount_due == expected,
+            f"new invoice {new.id} amount_due {new.amount_due} ({spec.money_minor(new.amount_due)}), "
+            f"expected {expected} ({spec.money(new_amount)})",
+        )
+        ctx.check(
+            opp.get(spec.invoice_url_field) == new.hosted_invoice_url,
+            f"{spec.invoice_url_field} still points at {opp.get(spec.invoice_url_field)}, not the new invoice's page",
+        )
         invoices = ctx.stripe_side.invoices_for_customer(inv.customer_id)
         statuses = sorted(f"{i.id}:{i.status}" for i in invoices)
-        ctx.check(len(invoices) == 2, f"customer {inv.customer_id} has {len(invoices)} invoices ({', '.join(statuses)}), expected the void one and its replacement")
+        ctx.check(
+            len(invoices) == 2,
+            f"customer {inv.customer_id} has {len(invoices)} invoices ({', '.join(statuses)}), expected the void one and its replacement",
+        )
         return f"{old.id} voided, {new.id} issued for {spec.money(new_amount)}; Opportunity points at {new.id}"

@@ -15,9 +15,11 @@ class ForgedStaleWebhook(Scenario):
     name = "forged-stale-webhook"
     number = 9
     title = "Forged or stale webhook: rejected, nothing changes"
-    description = ("An invoice.paid delivery signed with the wrong secret, one without a signature, and one with "
-                   "a correct signature 10 minutes old are rejected; the Opportunity stays unpaid and no Stripe "
-                   "Event record is created.")
+    description = (
+        "An invoice.paid delivery signed with the wrong secret, one without a signature, and one with "
+        "a correct signature 10 minutes old are rejected; the Opportunity stays unpaid and no Stripe "
+        "Event record is created."
+    )
     requires = frozenset({Capability.WEBHOOK_POST})
 
     def steps(self, ctx) -> str:
@@ -27,9 +29,15 @@ class ForgedStaleWebhook(Scenario):
         invoice = ctx.stripe_side.invoice(inv.invoice_id).to_dict(for_json=True)
         invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0)
         event = {
-            "id": f"evt_sfpayforged{secrets.token_hex(8)}", "object": "event", "api_version": spec.stripe_api_version,
-            "created": int(ctx.target.now()), "livemode": False, "pending_webhooks": 1, "type": "invoice.paid",
-            "request": {"id": None, "idempotency_key": None}, "data": {"object": invoice},
+            "id": f"evt_sfpayforged{secrets.token_hex(8)}",
+            "object": "event",
+            "api_version": spec.stripe_api_version,
+            "created": int(ctx.target.now()),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "type": "invoice.paid",
+            "request": {"id": None, "idempotency_key": None},
+            "data": {"object": invoice},
         }
         payload = json.dumps(event).encode()
         webhook = ctx.connection.webhook
@@ -39,11 +47,15 @@ class ForgedStaleWebhook(Scenario):
             "without a signature": None,
         }
         if webhook.secret:
-            attempts[f"correctly signed {STALE_SECONDS} s ago"] = signature_header(payload, webhook.secret, now - STALE_SECONDS)
+            attempts[f"correctly signed {STALE_SECONDS} s ago"] = signature_header(
+                payload, webhook.secret, now - STALE_SECONDS
+            )
         for label, signature in attempts.items():
             status = post_event(webhook, payload, signature=signature, tls_verify=ctx.connection.tls_verify)
             ctx.note("note", f"delivery {label}", f"HTTP {status}")
-            ctx.check(400 <= status < 500, f"the listener answered {status} to a delivery {label}; expected a 4xx rejection")
+            ctx.check(
+                400 <= status < 500, f"the listener answered {status} to a delivery {label}; expected a 4xx rejection"
+            )
 
         def changed():
             opp = ctx.org.opportunity(inv.opportunity_id)

@@ -9,13 +9,17 @@ class Bulk200(Scenario):
     name = "bulk-200"
     number = 13
     title = "Bulk: 200 Opportunities in one API call"
-    description = ("200 eligible Opportunities inserted in one sObject Collections call get 200 distinct invoices; "
-                   "no transaction exceeds a governor limit and no interview fails.")
+    description = (
+        "200 eligible Opportunities inserted in one sObject Collections call get 200 distinct invoices; "
+        "no transaction exceeds a governor limit and no interview fails."
+    )
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
         before = self._marks(ctx)
-        accounts = ctx.org.insert_collection("Account", [{"Name": ctx.unique_name("bulk-account")} for _ in range(BATCH)])
+        accounts = ctx.org.insert_collection(
+            "Account", [{"Name": ctx.unique_name("bulk-account")} for _ in range(BATCH)]
+        )
         bad = [r for r in accounts if not r.get("success")]
         ctx.check(not bad, f"{len(bad)} of {BATCH} Accounts were not inserted: {bad[:1]}")
         amounts = [spec.amount(i) for i in range(BATCH)]
@@ -26,7 +30,9 @@ class Bulk200(Scenario):
         results = ctx.org.insert_collection("Opportunity", records)
         ctx.timing("insert of 200 Opportunities (one API call)", time.monotonic() - started)
         bad = [r for r in results if not r.get("success")]
-        ctx.check(not bad, f"{len(bad)} of {BATCH} Opportunities failed to insert: {bad[0].get('errors') if bad else ''}")
+        ctx.check(
+            not bad, f"{len(bad)} of {BATCH} Opportunities failed to insert: {bad[0].get('errors') if bad else ''}"
+        )
         ids = [r["id"] for r in results]
         ctx.note("salesforce", "Opportunities", f"{ids[0]} ... {ids[-1]} ({len(ids)})")
         # Each Opportunity's payer, as primary contact: added within the minute before the
@@ -49,15 +55,24 @@ class Bulk200(Scenario):
 
         def observed() -> str:
             first = progress["missing"]
-            return f"{progress['done']} of {BATCH} invoiced" + (f"; e.g. {first}: {ctx.org.explain_no_invoice(first)}" if first else "")
+            return f"{progress['done']} of {BATCH} invoiced" + (
+                f"; e.g. {first}: {ctx.org.explain_no_invoice(first)}" if first else ""
+            )
 
-        rows = ctx.wait_for(all_invoiced, timeout=ctx.budgets.invoice_seconds * 6, observed=observed,
-                            progress=lambda: f"{progress['done']} of {BATCH} invoiced",
-                            what=f"all {BATCH} Opportunities with an invoice id", timing="200 Opportunities -> 200 invoice ids")
+        rows = ctx.wait_for(
+            all_invoiced,
+            timeout=ctx.budgets.invoice_seconds * 6,
+            observed=observed,
+            progress=lambda: f"{progress['done']} of {BATCH} invoiced",
+            what=f"all {BATCH} Opportunities with an invoice id",
+            timing="200 Opportunities -> 200 invoice ids",
+        )
         invoice_by_opp = {r["Id"]: r[spec.invoice_id_field] for r in rows}
         distinct = set(invoice_by_opp.values())
         ctx.check(len(distinct) == BATCH, f"{BATCH} Opportunities share {len(distinct)} invoice ids")
-        expected = {invoice_by_opp[opp_id]: (opp_id, spec.amount_in_minor_units(amount)) for opp_id, amount in zip(ids, amounts)}
+        expected = {
+            invoice_by_opp[opp_id]: (opp_id, spec.amount_in_minor_units(amount)) for opp_id, amount in zip(ids, amounts)
+        }
         seen = {}
         # Newest first: the 200 just created come in the first pages; stop once all are seen.
         for invoice in ctx.stripe.v1.invoices.list({"limit": 100}).auto_paging_iter():
@@ -69,8 +84,10 @@ class Bulk200(Scenario):
         ctx.check(not missing, f"{len(missing)} invoice ids on Opportunities are unknown to Stripe, e.g. {missing[:3]}")
         for invoice_id, invoice in seen.items():
             opp_id, amount_due = expected[invoice_id]
-            ctx.check(invoice.amount_due == amount_due and invoice.status == "open",
-                      f"invoice {invoice_id} of {opp_id}: {invoice.status} {invoice.amount_due}, expected open {amount_due}")
+            ctx.check(
+                invoice.amount_due == amount_due and invoice.status == "open",
+                f"invoice {invoice_id} of {opp_id}: {invoice.status} {invoice.amount_due}, expected open {amount_due}",
+            )
         ctx.note("stripe", "Invoices", f"{len(distinct)} distinct, all open with the right amounts")
         return self._limits(ctx, before) + f"; {BATCH} distinct open invoices"
 
@@ -91,8 +108,10 @@ class Bulk200(Scenario):
         errored = [r for r in rows if r.get(field)]
         if errored:
             first = errored[0]["Id"]
-            ctx.fail(f"{len(errored)} of {len(rows)} Opportunities record an invoicing error, e.g. {first}: "
-                     f"{errored[0][field]!r}; {ctx.org.explain_no_invoice(first)}")
+            ctx.fail(
+                f"{len(errored)} of {len(rows)} Opportunities record an invoicing error, e.g. {first}: "
+                f"{errored[0][field]!r}; {ctx.org.explain_no_invoice(first)}"
+            )
 
     @staticmethod
     def _marks(ctx) -> tuple[int, int]:
@@ -117,7 +136,10 @@ class Bulk200(Scenario):
         over = {k: f"{v} > {limits[k]}" for k, v in peaks.items() if v > limits[k]}
         bad = [t for t in transactions if t.get("outcome") != "committed"]
         ctx.check(not over, f"transactions exceeded governor limits: {over}")
-        ctx.check(not bad, f"{len(bad)} transactions did not commit: " + "; ".join(f"{t['label']}: {t['outcome']}" for t in bad[:3]))
+        ctx.check(
+            not bad,
+            f"{len(bad)} transactions did not commit: " + "; ".join(f"{t['label']}: {t['outcome']}" for t in bad[:3]),
+        )
         summary = ", ".join(f"{k} {peaks[k]}/{limits[k]}" for k in counters)
         ctx.note("limits", f"Peak per transaction over {len(transactions)} transactions", summary)
         return f"no limit exceeded over {len(transactions)} transactions (peak {summary})"

@@ -13,10 +13,12 @@ class MixedBatch200(Scenario):
     name = "mixed-batch-200"
     number = 14
     title = "Bulk: 200 mixed Opportunities in one API call"
-    description = ("One save of 200 Opportunities: new and returning customers, no Account, zero amounts, ineligible "
-                   "stages and Stripe errors (an Account whose customer id Stripe does not know). Every good record is "
-                   "invoiced exactly once; every bad one gets a Sync Log and an error on the record; the others get "
-                   "nothing. No record's failure or write breaks another's Stripe calls.")
+    description = (
+        "One save of 200 Opportunities: new and returning customers, no Account, zero amounts, ineligible "
+        "stages and Stripe errors (an Account whose customer id Stripe does not know). Every good record is "
+        "invoiced exactly once; every bad one gets a Sync Log and an error on the record; the others get "
+        "nothing. No record's failure or write breaks another's Stripe calls."
+    )
 
     def steps(self, ctx) -> str:
         spec = ctx.spec
@@ -47,7 +49,11 @@ class MixedBatch200(Scenario):
         ctx.check(not bad, f"{len(bad)} Opportunities failed to insert: {bad[0].get('errors') if bad else ''}")
         ids = [r["id"] for r in results]
         ctx.org.add_payers(ids, [ctx.org.payer_address() for _ in ids])
-        ctx.note("salesforce", "Opportunities", f"{ids[0]} ... {ids[-1]} ({len(ids)}): " + ", ".join(f"{k} {v}" for k, v in MIX.items()))
+        ctx.note(
+            "salesforce",
+            "Opportunities",
+            f"{ids[0]} ... {ids[-1]} ({len(ids)}): " + ", ".join(f"{k} {v}" for k, v in MIX.items()),
+        )
 
         good = {i for i, k in enumerate(kinds) if k in ("new", "existing")}
         failing = {i for i, k in enumerate(kinds) if k in ("no_account", "stripe_error")}
@@ -61,32 +67,52 @@ class MixedBatch200(Scenario):
             progress["text"] = f"{done} of {len(good)} invoiced, {errored} of {len(failing)} errors recorded"
             wrong = [i for i in good if rows[ids[i]].get(spec.invoicing_error_field)]
             if wrong:  # a good record given up on will never be invoiced: fail now, with the org's message
-                ctx.fail(f"{len(wrong)} Opportunities that should be invoiced record an error, e.g. {kinds[wrong[0]]} "
-                         f"{ids[wrong[0]]}: {rows[ids[wrong[0]]][spec.invoicing_error_field]!r}; "
-                         f"{ctx.org.explain_no_invoice(ids[wrong[0]])}")
+                ctx.fail(
+                    f"{len(wrong)} Opportunities that should be invoiced record an error, e.g. {kinds[wrong[0]]} "
+                    f"{ids[wrong[0]]}: {rows[ids[wrong[0]]][spec.invoicing_error_field]!r}; "
+                    f"{ctx.org.explain_no_invoice(ids[wrong[0]])}"
+                )
             return rows if done == len(good) and errored == len(failing) else None
 
-        rows = ctx.wait_for(settled, timeout=ctx.budgets.invoice_seconds * 6, progress=lambda: progress["text"],
-                            what=f"{len(good)} invoices and {len(failing)} recorded errors",
-                            timing="200 mixed Opportunities -> settled")
-        customers = {a["Id"]: a.get(spec.customer_id_field) for a in ctx.org.query(
-            "SELECT Id, " + spec.customer_id_field + " FROM Account WHERE Id IN ("
-            + ", ".join(f"'{accounts[i]['id']}'" for i in sorted(good)) + ")")}
+        rows = ctx.wait_for(
+            settled,
+            timeout=ctx.budgets.invoice_seconds * 6,
+            progress=lambda: progress["text"],
+            what=f"{len(good)} invoices and {len(failing)} recorded errors",
+            timing="200 mixed Opportunities -> settled",
+        )
+        customers = {
+            a["Id"]: a.get(spec.customer_id_field)
+            for a in ctx.org.query(
+                "SELECT Id, "
+                + spec.customer_id_field
+                + " FROM Account WHERE Id IN ("
+                + ", ".join(f"'{accounts[i]['id']}'" for i in sorted(good))
+                + ")"
+            )
+        }
         for i, kind in enumerate(kinds):
             row = rows[ids[i]]
             if i in good:
                 # Each good record has its own Account, so its customer's invoices are its own.
                 billed = ctx.stripe_side.invoices_for_customer(customers[accounts[i]["id"]])
-                ctx.check([inv.id for inv in billed] == [row[spec.invoice_id_field]],
-                          f"{kind} Opportunity {ids[i]} holds {row[spec.invoice_id_field]}; its customer has "
-                          f"{[inv.id for inv in billed]} in Stripe, expected exactly that one")
+                ctx.check(
+                    [inv.id for inv in billed] == [row[spec.invoice_id_field]],
+                    f"{kind} Opportunity {ids[i]} holds {row[spec.invoice_id_field]}; its customer has "
+                    f"{[inv.id for inv in billed]} in Stripe, expected exactly that one",
+                )
             elif i in failing:
-                ctx.check(not row.get(spec.invoice_id_field), f"{kind} Opportunity {ids[i]} got invoice {row.get(spec.invoice_id_field)}")
+                ctx.check(
+                    not row.get(spec.invoice_id_field),
+                    f"{kind} Opportunity {ids[i]} got invoice {row.get(spec.invoice_id_field)}",
+                )
                 logs = ctx.org.sync_logs_mentioning(ids[i], since)
                 ctx.check(bool(logs), f"{kind} Opportunity {ids[i]} has no Sync Log")
             else:
-                ctx.check(not row.get(spec.invoice_id_field) and not row.get(spec.invoicing_error_field),
-                          f"{kind} Opportunity {ids[i]} was touched: {row.get(spec.invoice_id_field)} / {row.get(spec.invoicing_error_field)}")
+                ctx.check(
+                    not row.get(spec.invoice_id_field) and not row.get(spec.invoicing_error_field),
+                    f"{kind} Opportunity {ids[i]} was touched: {row.get(spec.invoice_id_field)} / {row.get(spec.invoicing_error_field)}",
+                )
         summary = f"{len(good)} invoiced exactly once, {len(failing)} logged, {len(kinds) - len(good) - len(failing)} left alone"
         if Capability.LIMITS in ctx.target.capabilities:
             usage = ctx.target.limits_usage()

@@ -144,7 +144,8 @@ class Target:
     def release_stripe_deliveries(self) -> None:
         raise TargetError(self.explain_missing([Capability.STRIPE_FAULTS]))
 
-    def inject_stripe_error(self, *, method: str, path: str, status: int = 500, message: str = "Injected failure",
-                            nth: int = 1) -> None:
+    def inject_stripe_error(
+        self, *, method: str, path: str, status: int = 500, message: str = "Injected failure", nth: int = 1
+    ) -> None:
         """The `nth` matching Stripe request fails with `status` (not executed)."""
         raise TargetError(self.explain_missing([Capability.STRIPE_FAULTS]))

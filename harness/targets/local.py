@@ -11,11 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sfpay.stripe_keys import redact
-
 from harness.results import Evidence
 from harness.stack import current_project, deploy_local, generate, local_up, source_dir
 from harness.targets.base import Budgets, Capability, Connection, Target, TargetError, Webhook
+from sfpay.stripe_keys import redact
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,12 +29,28 @@ API_VERSION = "66.0"
 class LocalTarget(Target):
     name = "local"
     deploy_hint = "Deploy first: run without --no-deploy, or `sfpay deploy --org local`."
-    capabilities = frozenset({Capability.CLOCK, Capability.OUTBOX, Capability.LIMITS, Capability.STRIPE_FAULTS,
-                              Capability.WEBHOOK_POST, Capability.REMINDER_WAIT, Capability.STRIPE_EMAILS})
+    capabilities = frozenset(
+        {
+            Capability.CLOCK,
+            Capability.OUTBOX,
+            Capability.LIMITS,
+            Capability.STRIPE_FAULTS,
+            Capability.WEBHOOK_POST,
+            Capability.REMINDER_WAIT,
+            Capability.STRIPE_EMAILS,
+        }
+    )
 
-    def __init__(self, spec: "SpecView", *, spec_path: Path | None = None, deploy: bool = True,
-                 console: "Console | None" = None, stack: "LocalConnection | None" = None,
-                 project: "Project | None" = None):
+    def __init__(
+        self,
+        spec: "SpecView",
+        *,
+        spec_path: Path | None = None,
+        deploy: bool = True,
+        console: "Console | None" = None,
+        stack: "LocalConnection | None" = None,
+        project: "Project | None" = None,
+    ):
         self.spec = spec
         self.spec_path = spec_path
         # The project whose stack and deploy this is (found from the current folder if not given).
@@ -88,15 +103,22 @@ class LocalTarget(Target):
         from stripesim.running import SimAdmin
 
         self._sim_admin = SimAdmin(stack.api_base, stack.api_key)
-        return Connection(sf=sf, stripe=client, stripe_api_base=stack.api_base,
-                          webhook=Webhook(stack.webhook_url, stack.webhook_secret), secrets=stack.secrets,
-                          tls_verify=tls_verify)
+        return Connection(
+            sf=sf,
+            stripe=client,
+            stripe_api_base=stack.api_base,
+            webhook=Webhook(stack.webhook_url, stack.webhook_secret),
+            secrets=stack.secrets,
+            tls_verify=tls_verify,
+        )
 
     def describe(self) -> str:
         if not self.stack:
             return "local stack (orgsim + stripesim)"
-        return (f"local stack: orgsim at {self.stack.instance_url}, stripesim at {self.stack.api_base} "
-                f"(key {redact(self.stack.api_key)})")
+        return (
+            f"local stack: orgsim at {self.stack.instance_url}, stripesim at {self.stack.api_base} "
+            f"(key {redact(self.stack.api_key)})"
+        )
 
     def environment(self) -> list[Evidence]:
         facts = [Evidence("stripe", "Stripe API version (connector)", self.spec.stripe_api_version)]
@@ -142,10 +164,12 @@ class LocalTarget(Target):
     def release_stripe_deliveries(self) -> None:
         self._sim_admin.release_webhooks()
 
-    def inject_stripe_error(self, *, method: str, path: str, status: int = 500, message: str = "Injected failure",
-                            nth: int = 1) -> None:
-        self._sim_admin.add_fault(method=method, path=path, fault="error", nth=nth, status=status,
-                                  type="api_error", message=message)
+    def inject_stripe_error(
+        self, *, method: str, path: str, status: int = 500, message: str = "Injected failure", nth: int = 1
+    ) -> None:
+        self._sim_admin.add_fault(
+            method=method, path=path, fault="error", nth=nth, status=status, type="api_error", message=message
+        )
 
     def outbox(self) -> list[dict[str, Any]]:
         return self._helpers.outbox()
@@ -171,9 +195,13 @@ class OrgHelpers:
         self.base = sf.base_url.split("/services/")[0]
 
     def _call(self, method: str, path: str, json_body: dict | None = None) -> Any:
-        response = self.sf.session.request(method, f"{self.base}{path}", json=json_body, headers=self.sf.headers, timeout=120)
+        response = self.sf.session.request(
+            method, f"{self.base}{path}", json=json_body, headers=self.sf.headers, timeout=120
+        )
         if response.status_code >= 400:
-            raise TargetError(f"local org helper {method} {path} failed ({response.status_code}): {response.text[:300]}")
+            raise TargetError(
+                f"local org helper {method} {path} failed ({response.status_code}): {response.text[:300]}"
+            )
         return response.json()
 
     def now(self) -> float:
@@ -187,10 +215,18 @@ class OrgHelpers:
 
     def outbox(self) -> list[dict[str, Any]]:
         # Templates are named Folder/DeveloperName (their full name); scenarios compare DeveloperNames.
-        return [{"related_id": mail["record_id"], "template": mail["template"].rsplit("/", 1)[-1],
-                 "template_full_name": mail["template"], "to": list(mail["recipients"]) + list(mail.get("cc") or []),
-                 "subject": mail["subject"], "alert": mail["alert"], "seq": mail["seq"]}
-                for mail in self._call("GET", "/_orgsim/outbox")]
+        return [
+            {
+                "related_id": mail["record_id"],
+                "template": mail["template"].rsplit("/", 1)[-1],
+                "template_full_name": mail["template"],
+                "to": list(mail["recipients"]) + list(mail.get("cc") or []),
+                "subject": mail["subject"],
+                "alert": mail["alert"],
+                "seq": mail["seq"],
+            }
+            for mail in self._call("GET", "/_orgsim/outbox")
+        ]
 
     def limits_usage(self) -> dict[str, Any]:
         return self._call("GET", "/_orgsim/limits")

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from sfpay.stripe_keys import UnsafeStripeKey, redact, require_test_key
-
 from harness.results import Evidence
 from harness.targets.base import Budgets, Capability, Connection, Target, TargetError, Webhook
+from sfpay.stripe_keys import UnsafeStripeKey, redact, require_test_key
 
 if TYPE_CHECKING:
     from harness.spec_view import SpecView
@@ -49,9 +48,11 @@ def check_settings(s: SandboxSettings, environ: dict[str, str]) -> str:
     """Refusals that need no network, run before anything else; returns the (test) Stripe key."""
     key = environ.get("STRIPE_API_KEY")
     if key and key.startswith(("sk_live_", "rk_live_")):
-        raise TargetError("STRIPE_API_KEY is a live-mode key; `sfpay verify` creates customers, invoices and payments "
-                          "and runs only in Stripe test mode: use the test-mode secret key (sk_test_...) of the "
-                          "Stripe account connected to the sandbox")
+        raise TargetError(
+            "STRIPE_API_KEY is a live-mode key; `sfpay verify` creates customers, invoices and payments "
+            "and runs only in Stripe test mode: use the test-mode secret key (sk_test_...) of the "
+            "Stripe account connected to the sandbox"
+        )
     try:
         key = require_test_key(key)
     except UnsafeStripeKey as exc:
@@ -71,8 +72,10 @@ def check_settings(s: SandboxSettings, environ: dict[str, str]) -> str:
         if urlparse(s.instance_url).scheme != "https":
             raise TargetError(f"--instance-url must be an https:// URL, got {s.instance_url!r}")
         if not (environ.get("SF_ACCESS_TOKEN") or environ.get("SF_PASSWORD")):
-            raise TargetError("set SF_PASSWORD (and SF_SECURITY_TOKEN if your org requires it) or SF_ACCESS_TOKEN for "
-                              f"{s.username}; credentials are read from the environment, never from the command line")
+            raise TargetError(
+                "set SF_PASSWORD (and SF_SECURITY_TOKEN if your org requires it) or SF_ACCESS_TOKEN for "
+                f"{s.username}; credentials are read from the environment, never from the command line"
+            )
     if s.reminder_offset_minutes is not None and s.reminder_offset_minutes < MIN_SCHEDULED_PATH_OFFSET_MINUTES:
         raise TargetError(
             f"--reminder-offset-minutes must be at least {MIN_SCHEDULED_PATH_OFFSET_MINUTES}: "
@@ -109,8 +112,9 @@ class SandboxTarget(Target):
         # (SFPAY_REHEARSAL_TIME_SCALE, e.g. 20: one org minute in three seconds); the budgets
         # shrink by the same factor. A real sandbox runs at 1.
         scale = rehearsal_time_scale(self.environ)
-        self.budgets = Budgets(invoice_seconds=300 / scale, paid_seconds=300 / scale, settle_seconds=90 / scale,
-                               poll_interval=2.0 / scale)
+        self.budgets = Budgets(
+            invoice_seconds=300 / scale, paid_seconds=300 / scale, settle_seconds=90 / scale, poll_interval=2.0 / scale
+        )
         self._stripe_key = check_settings(settings, self.environ)
         self._webhook_secret = self.environ.get("STRIPE_WEBHOOK_SECRET") or None
         caps = set()
@@ -139,8 +143,13 @@ class SandboxTarget(Target):
             host = urlparse(s.instance_url).hostname or ""
             domain = host.removesuffix(".salesforce.com") if host.endswith(".salesforce.com") else "test"
             password = self.environ["SF_PASSWORD"]
-            sf = Salesforce(username=s.username, password=password, security_token=self.environ.get("SF_SECURITY_TOKEN", ""),
-                            domain=domain, version=self._api_version())
+            sf = Salesforce(
+                username=s.username,
+                password=password,
+                security_token=self.environ.get("SF_SECURITY_TOKEN", ""),
+                domain=domain,
+                version=self._api_version(),
+            )
             return sf, [password, sf.session_id]
         except SalesforceError as exc:
             raise TargetError(f"cannot log in to the org: {exc}") from None
@@ -178,9 +187,12 @@ class SandboxTarget(Target):
             )
         # STRIPE_API_BASE points the SDK at stripesim, to rehearse a sign-off locally.
         api_base = self.environ.get("STRIPE_API_BASE") or None
-        client = stripe.StripeClient(self._stripe_key, base_addresses={"api": api_base} if api_base else None,
-                                     max_network_retries=3)
-        check = check_endpoint(client, self.settings.webhook_url, list(self.spec.webhook_events), self.spec.stripe_api_version)
+        client = stripe.StripeClient(
+            self._stripe_key, base_addresses={"api": api_base} if api_base else None, max_network_retries=3
+        )
+        check = check_endpoint(
+            client, self.settings.webhook_url, list(self.spec.webhook_events), self.spec.stripe_api_version
+        )
         if not check.ok:
             raise TargetError("Stripe webhook endpoint is not ready: " + "; ".join(check.problems))
         self._endpoint_id = check.endpoint_id
@@ -188,8 +200,9 @@ class SandboxTarget(Target):
         secrets = [self._stripe_key, *sf_secrets, *([self._webhook_secret] if self._webhook_secret else [])]
         # Deliveries to the listener trust what simple-salesforce (requests) trusts.
         tls_verify = self.environ.get("REQUESTS_CA_BUNDLE") or True
-        self._connection = Connection(sf=sf, stripe=client, stripe_api_base=api_base, webhook=webhook, secrets=secrets,
-                                      tls_verify=tls_verify)
+        self._connection = Connection(
+            sf=sf, stripe=client, stripe_api_base=api_base, webhook=webhook, secrets=secrets, tls_verify=tls_verify
+        )
         return self._connection
 
     @staticmethod
@@ -202,7 +215,11 @@ class SandboxTarget(Target):
         return sf.restful(f"sobjects/Organization/{org_id}")
 
     def describe(self) -> str:
-        who = f"CumulusCI org {self.settings.org_name}" if self.settings.org_name else f"{self.settings.username} at {self.settings.instance_url}"
+        who = (
+            f"CumulusCI org {self.settings.org_name}"
+            if self.settings.org_name
+            else f"{self.settings.username} at {self.settings.instance_url}"
+        )
         return f"Salesforce sandbox ({who}) with Stripe test mode (key {redact(self._stripe_key)})"
 
     def environment(self) -> list[Evidence]:

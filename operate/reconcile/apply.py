@@ -24,13 +24,12 @@ from operate.reconcile.facts import Facts
 from operate.reconcile.findings import Finding
 from operate.reconcile.sources import events_for, retrieve_invoice, soql_quote
 
-ACTION_PREFIX = "Reconcile:"   # Sync Logs reconcile writes start with this
-
+ACTION_PREFIX = "Reconcile:"  # Sync Logs reconcile writes start with this
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)   # Stripe sends *_decimal amounts as strings
+        return str(value)  # Stripe sends *_decimal amounts as strings
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
@@ -42,17 +41,25 @@ def request_body(event: dict[str, Any]) -> str:
 def latest_event(client: Any, invoice: Any, event_type: str) -> dict[str, Any]:
     """The Stripe event that reported the invoice's current status, or one built from the invoice."""
     transitions = invoice.get("status_transitions") or {}
-    at = {"paid": transitions.get("paid_at"), "void": transitions.get("voided_at"),
-          "uncollectible": transitions.get("marked_uncollectible_at")}.get(invoice["status"])
+    at = {
+        "paid": transitions.get("paid_at"),
+        "void": transitions.get("voided_at"),
+        "uncollectible": transitions.get("marked_uncollectible_at"),
+    }.get(invoice["status"])
     found = events_for(client, invoice["id"], [event_type], at) if at else []
     if found:
         return found[0]
-    return {"id": f"sfpay_reconcile_{invoice['id']}_{invoice['status']}", "type": event_type,
-            "data": {"object": invoice}}
+    return {
+        "id": f"sfpay_reconcile_{invoice['id']}_{invoice['status']}",
+        "type": event_type,
+        "data": {"object": invoice},
+    }
 
 
 def _existing(sf: Any, facts: Facts, name: str) -> dict[str, Any] | None:
-    rows = sf.query(f"SELECT Id, CreatedDate FROM {facts.event_object} WHERE Name = {soql_quote(name)} LIMIT 1")["records"]
+    rows = sf.query(f"SELECT Id, CreatedDate FROM {facts.event_object} WHERE Name = {soql_quote(name)} LIMIT 1")[
+        "records"
+    ]
     return rows[0] if rows else None
 
 
@@ -61,8 +68,10 @@ def _failure_log(sf: Any, facts: Facts, record: dict[str, Any]) -> dict[str, Any
     "Stripe Event <Id>"). Long text areas cannot be filtered in SOQL, so the logs written
     since the record are read and searched here; they are few."""
     ns = facts.namespace
-    soql = (f"SELECT Id, {ns}__Action_Taken__c, {ns}__Message__c, {ns}__Error_Details__c FROM {facts.sync_log_object} "
-            f"WHERE CreatedDate >= {record['CreatedDate'].replace('+0000', 'Z')}")
+    soql = (
+        f"SELECT Id, {ns}__Action_Taken__c, {ns}__Message__c, {ns}__Error_Details__c FROM {facts.sync_log_object} "
+        f"WHERE CreatedDate >= {record['CreatedDate'].replace('+0000', 'Z')}"
+    )
     for log in sf.query_all_iter(soql):
         ours = (log.get(f"{ns}__Action_Taken__c") or "").startswith(ACTION_PREFIX)
         if not ours and f"Stripe Event {record['Id']}" in (log.get(f"{ns}__Error_Details__c") or ""):
@@ -84,13 +93,21 @@ def fix(sf: Any, client: Any, facts: Facts, finding: Finding) -> str:
     if existing is not None:
         log = _failure_log(sf, facts, existing)
         if log is None:
-            return f"pending: Stripe Event {existing['Id']} ({name}) is recorded and awaits the event flow's Stripe path"
+            return (
+                f"pending: Stripe Event {existing['Id']} ({name}) is recorded and awaits the event flow's Stripe path"
+            )
         ns = facts.namespace
-        return (f"not applied: the event flow stopped on Stripe Event {existing['Id']} ({name}): "
-                f"{log.get(f'{ns}__Action_Taken__c')}: {log.get(f'{ns}__Message__c')}")
-    created = getattr(sf, facts.event_object).create({
-        "Name": name, f"{facts.namespace}__Event_Name__c": event_type,
-        f"{facts.namespace}__Request_Body__c": request_body(event)})
+        return (
+            f"not applied: the event flow stopped on Stripe Event {existing['Id']} ({name}): "
+            f"{log.get(f'{ns}__Action_Taken__c')}: {log.get(f'{ns}__Message__c')}"
+        )
+    created = getattr(sf, facts.event_object).create(
+        {
+            "Name": name,
+            f"{facts.namespace}__Event_Name__c": event_type,
+            f"{facts.namespace}__Request_Body__c": request_body(event),
+        }
+    )
     record_id = created["id"]
     _sync_log(sf, facts, finding, event_type, name, record_id)
     return f"replayed {event_type} as Stripe Event {record_id} ({name})"
@@ -98,11 +115,16 @@ def fix(sf: Any, client: Any, facts: Facts, finding: Finding) -> str:
 
 def _sync_log(sf: Any, facts: Facts, finding: Finding, event_type: str, event_name: str, record_id: str) -> None:
     ns = facts.namespace
-    getattr(sf, facts.sync_log_object).create({
-        f"{ns}__Action_Taken__c": f"{ACTION_PREFIX} replayed {event_type}",
-        f"{ns}__Message__c": (f"sfpay reconcile found invoice {finding.invoice_id} {finding.stripe_status} in Stripe while "
-                              f"the Opportunity showed {finding.org_status or 'no status'} ({finding.kind.value}); it "
-                              f"recorded Stripe event {event_name} so the event flow re-reads the invoice and applies it."),
-        f"{ns}__Error_Details__c": (f"Opportunity {finding.opportunity_id}, invoice {finding.invoice_id}, "
-                                    f"Stripe Event {record_id}"),
-    })
+    getattr(sf, facts.sync_log_object).create(
+        {
+            f"{ns}__Action_Taken__c": f"{ACTION_PREFIX} replayed {event_type}",
+            f"{ns}__Message__c": (
+                f"sfpay reconcile found invoice {finding.invoice_id} {finding.stripe_status} in Stripe while "
+                f"the Opportunity showed {finding.org_status or 'no status'} ({finding.kind.value}); it "
+                f"recorded Stripe event {event_name} so the event flow re-reads the invoice and applies it."
+            ),
+            f"{ns}__Error_Details__c": (
+                f"Opportunity {finding.opportunity_id}, invoice {finding.invoice_id}, Stripe Event {record_id}"
+            ),
+        }
+    )

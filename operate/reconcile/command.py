@@ -29,8 +29,15 @@ class RichProgress(Progress):
         from rich.progress import Progress as Bar
 
         self.console = console
-        self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       console=console, transient=False, disable=not console.is_terminal)
+        self.bar = Bar(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+            disable=not console.is_terminal,
+        )
         self.task: Any = None
 
     def __enter__(self) -> RichProgress:
@@ -64,8 +71,17 @@ def parse_since(value: str | None) -> dt.date | None:
         raise ReconcileError(f"--since {value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
-def main(*, org: str, spec: Path | None, since: str | None, apply: bool, output_format: str, allow_live: bool,
-         api_base: str | None, invoice_ids: list[str] | None = None) -> int:
+def main(
+    *,
+    org: str,
+    spec: Path | None,
+    since: str | None,
+    apply: bool,
+    output_format: str,
+    allow_live: bool,
+    api_base: str | None,
+    invoice_ids: list[str] | None = None,
+) -> int:
     from rich.console import Console
 
     from operate.cli import EXIT_CLEAN, EXIT_DIFFERENCES, EXIT_ERROR
@@ -79,26 +95,54 @@ def main(*, org: str, spec: Path | None, since: str | None, apply: bool, output_
         if bad:
             raise ReconcileError(f"--invoice {bad[0]!r} is not a Stripe invoice id (in_...)")
         sf, client, facts, who = _connect(org, spec, allow_live, api_base)
-        err.print(f"reconcile {who}: " + ("[bold]--apply[/bold]: stale statuses are replayed through the event path "
-                                          "(Stripe Event + Sync Log records); nothing else is changed"
-                                          if apply else "[bold]read-only[/bold]: nothing is changed in the org or in Stripe"),
-                  highlight=False)
+        err.print(
+            f"reconcile {who}: "
+            + (
+                "[bold]--apply[/bold]: stale statuses are replayed through the event path "
+                "(Stripe Event + Sync Log records); nothing else is changed"
+                if apply
+                else "[bold]read-only[/bold]: nothing is changed in the org or in Stripe"
+            ),
+            highlight=False,
+        )
         from operate.reconcile.run import reconcile
 
         with RichProgress(err) as progress:
-            result = reconcile(sf, client, facts, since=since_date, apply=apply, progress=progress, invoice_ids=invoice_ids)
+            result = reconcile(
+                sf, client, facts, since=since_date, apply=apply, progress=progress, invoice_ids=invoice_ids
+            )
     except ReconcileError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return EXIT_ERROR
     except Exception as exc:
         name = type(exc).__name__
-        if not name.startswith(("Salesforce", "Stripe", "APIError", "APIConnection", "Authentication",
-                                "Permission", "InvalidRequest", "RateLimit", "ConnectionError", "SSLError")):
+        if not name.startswith(
+            (
+                "Salesforce",
+                "Stripe",
+                "APIError",
+                "APIConnection",
+                "Authentication",
+                "Permission",
+                "InvalidRequest",
+                "RateLimit",
+                "ConnectionError",
+                "SSLError",
+            )
+        ):
             raise
         err.print(f"[red]error:[/red] {name}: {exc}", highlight=False)
         return EXIT_ERROR
-    _write(result, output_format, {"org": org, "mode": "apply" if apply else "read-only",
-                                   "since": since_date.isoformat() if since_date else None}, err)
+    _write(
+        result,
+        output_format,
+        {
+            "org": org,
+            "mode": "apply" if apply else "read-only",
+            "since": since_date.isoformat() if since_date else None,
+        },
+        err,
+    )
     return EXIT_DIFFERENCES if result.differences else EXIT_CLEAN
 
 
@@ -119,11 +163,15 @@ def _write(result: Any, output_format: str, meta: dict[str, Any], err: Any) -> N
             out.print(f"(first {shown} of {len(report.differences(result)):,}: --format csv lists them all)")
     err.print(report.summary_table(result))
     if meta["mode"] == "read-only" and any(f.fixable for f in result.findings):
-        err.print(f"{sum(f.fixable for f in result.findings)} can be fixed through the event path: run again with --apply",
-                  highlight=False)
+        err.print(
+            f"{sum(f.fixable for f in result.findings)} can be fixed through the event path: run again with --apply",
+            highlight=False,
+        )
     elif meta["mode"] == "apply":
-        err.print(f"applied {result.applied} fix(es); the event flow applies them on its Stripe path (about a minute)",
-                  highlight=False)
+        err.print(
+            f"applied {result.applied} fix(es); the event flow applies them on its Stripe path (about a minute)",
+            highlight=False,
+        )
 
 
 def _connect(org: str, spec: Path | None, allow_live: bool, api_base: str | None) -> tuple[Any, Any, Any, str]:

@@ -80,8 +80,14 @@ def salesforce(session: OrgSession) -> Any:
 def local_stripe(project_root: Path) -> tuple[str, str] | None:
     """stripesim's URL and key from `sfpay local status --json` (the local stack's published
     contract), for `--org local` without STRIPE_API_KEY."""
-    result = subprocess.run([sys.executable, "-m", "sfpay", "local", "status", "--json"], cwd=project_root,
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "sfpay", "local", "status", "--json"],
+        cwd=project_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     try:
         data = json.loads(result.stdout)
     except ValueError:
@@ -99,7 +105,11 @@ def stripe_client(key: str, api_base: str | None, allow_live: bool) -> Any:
     try:
         require_test_key(key, allow_live=allow_live)
     except UnsafeStripeKey as exc:
-        raise ReconcileError(str(exc).replace("sfpay creates customers and invoices and refuses live keys",
-                                              "reconcile refuses live keys unless --allow-live")) from None
+        raise ReconcileError(
+            str(exc).replace(
+                "sfpay creates customers and invoices and refuses live keys",
+                "reconcile refuses live keys unless --allow-live",
+            )
+        ) from None
     # Connection errors and 5xx are retried by the SDK; 429s by sources.with_backoff.
     return stripe.StripeClient(key, base_addresses={"api": api_base} if api_base else None, max_network_retries=3)

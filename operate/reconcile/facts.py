@@ -31,9 +31,15 @@ class Facts:
     exponent: int = 2
     invoice_description: str = "Invoice for {opportunity_name}"
     # Stripe event type -> payment status value (the spec's `events:`; Flow 4's entry filter).
-    events: dict[str, str] = field(default_factory=lambda: {
-        "invoice.paid": "Paid", "invoice.payment_succeeded": "Paid", "invoice.payment_failed": "Failed",
-        "invoice.voided": "Void", "invoice.marked_uncollectible": "Uncollectible"})
+    events: dict[str, str] = field(
+        default_factory=lambda: {
+            "invoice.paid": "Paid",
+            "invoice.payment_succeeded": "Paid",
+            "invoice.payment_failed": "Failed",
+            "invoice.voided": "Void",
+            "invoice.marked_uncollectible": "Uncollectible",
+        }
+    )
 
     @property
     def event_object(self) -> str:
@@ -45,7 +51,7 @@ class Facts:
 
     def minor_units(self, amount: Decimal | float | str) -> int:
         """Major-unit amount -> Stripe's smallest unit, as the flows compute it (ROUND(Amount * 10^exponent, 0))."""
-        return int((Decimal(str(amount)) * 10 ** self.exponent).to_integral_value())
+        return int((Decimal(str(amount)) * 10**self.exponent).to_integral_value())
 
     def expected_status(self, stripe_status: str) -> str | None:
         """The payment status value Flow 4 writes for a final Stripe status (None: not mapped)."""
@@ -59,8 +65,11 @@ class Facts:
 
     def replay_event(self, stripe_status: str) -> str | None:
         """The event type that tells Flow 4 about a final Stripe status, if Flow 4 accepts it."""
-        wanted = {"paid": ("invoice.paid", "invoice.payment_succeeded"), "void": ("invoice.voided",),
-                  "uncollectible": ("invoice.marked_uncollectible",)}.get(stripe_status, ())
+        wanted = {
+            "paid": ("invoice.paid", "invoice.payment_succeeded"),
+            "void": ("invoice.voided",),
+            "uncollectible": ("invoice.marked_uncollectible",),
+        }.get(stripe_status, ())
         return next((event for event in wanted if event in self.events), None)
 
     def open_values(self) -> set[str]:
@@ -77,8 +86,12 @@ class Facts:
         orphan invoice was issued for (None when the template names neither id nor name)."""
         if "{opportunity_id}" not in self.invoice_description and "{opportunity_name}" not in self.invoice_description:
             return None
-        groups = {"opportunity_id": r"(?P<opportunity_id>006[A-Za-z0-9]{12,15})",
-                  "opportunity_name": r"(?P<opportunity_name>.+?)", "account_name": r".*?", "revision": r"\d+"}
+        groups = {
+            "opportunity_id": r"(?P<opportunity_id>006[A-Za-z0-9]{12,15})",
+            "opportunity_name": r"(?P<opportunity_name>.+?)",
+            "account_name": r".*?",
+            "revision": r"\d+",
+        }
         pattern, seen = "", set()
         for part in re.split(r"(\{[a-z_]+\})", self.invoice_description):
             key = part[1:-1] if part.startswith("{") and part.endswith("}") else None

@@ -9,16 +9,16 @@ from typing import Any
 
 class Kind(str, Enum):
     IN_SYNC = "in_sync"
-    STATUS_STALE = "status_stale"              # Stripe final (paid/void/uncollectible), org not: a missed webhook
-    STATUS_CONFLICT = "status_conflict"        # the org says final, Stripe disagrees
+    STATUS_STALE = "status_stale"  # Stripe final (paid/void/uncollectible), org not: a missed webhook
+    STATUS_CONFLICT = "status_conflict"  # the org says final, Stripe disagrees
     MISSING_IN_STRIPE = "missing_in_stripe"
     ORPHAN_IN_STRIPE = "orphan_in_stripe"
     DUPLICATE_OPEN = "duplicate_open"
     AMOUNT_MISMATCH = "amount_mismatch"
     WON_STAGE_MISSING = "won_stage_missing"
     # Not differences: shown in the summary only.
-    REPLACED = "replaced"                      # an amount change's old invoice, void (or a draft)
-    UNLINKED_INACTIVE = "unlinked_inactive"    # a draft or void invoice no Opportunity holds
+    REPLACED = "replaced"  # an amount change's old invoice, void (or a draft)
+    UNLINKED_INACTIVE = "unlinked_inactive"  # a draft or void invoice no Opportunity holds
 
     @property
     def is_difference(self) -> bool:
@@ -49,8 +49,8 @@ class Finding:
     stripe_status: str | None = None
     detail: str = ""
     action: str = ""
-    fixable: bool = False       # `--apply` can fix it through the event path
-    applied: str = ""           # what --apply did (empty: nothing)
+    fixable: bool = False  # `--apply` can fix it through the event path
+    applied: str = ""  # what --apply did (empty: nothing)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

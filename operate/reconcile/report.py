@@ -19,8 +19,17 @@ def differences(result: Result) -> list[Finding]:
 
 
 def write_json(result: Result, out: IO[str], meta: dict[str, Any]) -> None:
-    json.dump({**meta, "counts": dict(sorted(result.counts.items())), "differences": result.differences,
-               "applied": result.applied, "findings": [f.as_dict() for f in differences(result)]}, out, indent=2)
+    json.dump(
+        {
+            **meta,
+            "counts": dict(sorted(result.counts.items())),
+            "differences": result.differences,
+            "applied": result.applied,
+            "findings": [f.as_dict() for f in differences(result)],
+        },
+        out,
+        indent=2,
+    )
     out.write("\n")
 
 
@@ -35,11 +44,26 @@ def findings_table(result: Result) -> Any:
     from rich.table import Table
 
     table = Table(title="Differences", show_lines=False, expand=False)
-    for name in ("class", "Opportunity", "invoice", "org", "Stripe", "what", "to do" if not result.applied else "to do / done"):
+    for name in (
+        "class",
+        "Opportunity",
+        "invoice",
+        "org",
+        "Stripe",
+        "what",
+        "to do" if not result.applied else "to do / done",
+    ):
         table.add_column(name, overflow="fold")
     for finding in differences(result)[:TABLE_LIMIT]:
-        table.add_row(finding.kind.value, finding.opportunity_id or "", finding.invoice_id or "", finding.org_status or "",
-                      finding.stripe_status or "", finding.detail, finding.applied or finding.action)
+        table.add_row(
+            finding.kind.value,
+            finding.opportunity_id or "",
+            finding.invoice_id or "",
+            finding.org_status or "",
+            finding.stripe_status or "",
+            finding.detail,
+            finding.applied or finding.action,
+        )
     return table
 
 

@@ -37,7 +37,7 @@ class Progress:
 @dataclass
 class Result:
     counts: Counter = field(default_factory=Counter)
-    findings: list[Finding] = field(default_factory=list)   # differences and informational rows, not in-sync ones
+    findings: list[Finding] = field(default_factory=list)  # differences and informational rows, not in-sync ones
     org_rows: int = 0
     stripe_rows: int = 0
     applied: int = 0
@@ -65,7 +65,9 @@ def _row(facts: Facts, record: dict[str, Any]) -> dict[str, Any]:
     return dict(zip(ORG_COLUMNS, sources.org_row(facts, record)))
 
 
-def attribute(sf: Any, client: Any, facts: Facts, inv: dict[str, Any], pattern: re.Pattern[str] | None) -> tuple[str | None, str]:
+def attribute(
+    sf: Any, client: Any, facts: Facts, inv: dict[str, Any], pattern: re.Pattern[str] | None
+) -> tuple[str | None, str]:
     """Which Opportunity a Stripe invoice was issued for: the idempotency key of its creation
     request (the flows key every POST `sfpay-<OpportunityId>-r<revision>-...`, and Stripe's
     events carry `request.idempotency_key`: https://docs.stripe.com/api/events/object), else the
@@ -82,7 +84,10 @@ def attribute(sf: Any, client: Any, facts: Facts, inv: dict[str, Any], pattern: 
         named = sources.opportunities_named(sf, match.group("opportunity_name"))
         if len(named) == 1:
             return named[0]["Id"], f"its memo names {named[0]['Name']!r}"
-        return None, f"its memo names {match.group('opportunity_name')!r}, which {len(named) or 'no'} Opportunities have"
+        return (
+            None,
+            f"its memo names {match.group('opportunity_name')!r}, which {len(named) or 'no'} Opportunities have",
+        )
     return None, "no sfpay idempotency key or memo"
 
 
@@ -92,17 +97,27 @@ def _current(sf: Any, facts: Facts, store: SortStore, opp_id: str | None) -> dic
     row = store.org_by_opportunity(opp_id)
     if row is not None:
         return row
-    rows = sf.query(f"SELECT {', '.join(sources.org_fields(facts))} FROM Opportunity "
-                    f"WHERE Id = {sources.soql_quote(opp_id)} LIMIT 1")["records"]
+    rows = sf.query(
+        f"SELECT {', '.join(sources.org_fields(facts))} FROM Opportunity "
+        f"WHERE Id = {sources.soql_quote(opp_id)} LIMIT 1"
+    )["records"]
     if not rows:
         return None
     record = rows[0]
     return _row(facts, {**record, facts.invoice_id_field: record.get(facts.invoice_id_field) or ""})
 
 
-def reconcile(sf: Any, client: Any, facts: Facts, *, since: dt.date | None = None, apply: bool = False,
-              invoice_ids: list[str] | None = None,
-              progress: Progress | None = None, on_finding: Callable[[Finding], None] | None = None) -> Result:
+def reconcile(
+    sf: Any,
+    client: Any,
+    facts: Facts,
+    *,
+    since: dt.date | None = None,
+    apply: bool = False,
+    invoice_ids: list[str] | None = None,
+    progress: Progress | None = None,
+    on_finding: Callable[[Finding], None] | None = None,
+) -> Result:
     progress = progress or Progress()
     result = Result()
     with SortStore() as store:
@@ -111,9 +126,13 @@ def reconcile(sf: Any, client: Any, facts: Facts, *, since: dt.date | None = Non
         result.org_rows = store.add_org(_counting(sources.opportunities(sf, facts, since, invoice_ids), progress))
         store.add_previous(sources.previous_invoices(sf, facts))
         progress.phase("Stripe invoices" + (f" created since {since}" if since else ""), None)
-        waits = lambda seconds: progress.note(f"Stripe rate limit: retrying in {seconds:.1f} s")
-        result.stripe_rows = store.add_stripe(_counting((sources.stripe_row(i) for i in sources.invoices(client, since, waits, invoice_ids)),
-                                                        progress))
+
+        def waits(seconds: float) -> None:
+            progress.note(f"Stripe rate limit: retrying in {seconds:.1f} s")
+
+        result.stripe_rows = store.add_stripe(
+            _counting((sources.stripe_row(i) for i in sources.invoices(client, since, waits, invoice_ids)), progress)
+        )
         store.index()
         progress.phase("comparing", result.org_rows + result.stripe_rows)
         pattern = facts.description_pattern()
@@ -122,9 +141,14 @@ def reconcile(sf: Any, client: Any, facts: Facts, *, since: dt.date | None = Non
             for finding in _classify_pair(sf, client, facts, store, pattern, org_row, inv):
                 result.add(finding)
         for invoice_id, count in store.duplicate_org_ids():
-            result.add(Finding(Kind.DUPLICATE_OPEN, invoice_id=invoice_id,
-                               detail=f"{count} Opportunities hold this invoice id",
-                               action="keep it on the one it was issued for; clear it on the others"))
+            result.add(
+                Finding(
+                    Kind.DUPLICATE_OPEN,
+                    invoice_id=invoice_id,
+                    detail=f"{count} Opportunities hold this invoice id",
+                    action="keep it on the one it was issued for; clear it on the others",
+                )
+            )
     if apply:
         fixable = [f for f in result.findings if f.fixable]
         progress.phase("applying fixes through the event path", len(fixable))
@@ -146,8 +170,15 @@ def _counting(rows, progress: Progress):
         yield row
 
 
-def _classify_pair(sf: Any, client: Any, facts: Facts, store: SortStore, pattern: re.Pattern[str] | None,
-                   org_row: dict[str, Any] | None, inv: dict[str, Any] | None) -> list[Finding]:
+def _classify_pair(
+    sf: Any,
+    client: Any,
+    facts: Facts,
+    store: SortStore,
+    pattern: re.Pattern[str] | None,
+    org_row: dict[str, Any] | None,
+    inv: dict[str, Any] | None,
+) -> list[Finding]:
     if org_row is not None and inv is not None:
         return classify.compare(facts, org_row, inv)
     if org_row is not None:
@@ -155,8 +186,12 @@ def _classify_pair(sf: Any, client: Any, facts: Facts, store: SortStore, pattern
         invoice = sources.retrieve_invoice(client, org_row["invoice_id"])
         if invoice is None:
             return [classify.missing(facts, org_row)]
-        row = dict(zip(("invoice_id", "status", "total", "currency", "created", "customer", "description",
-                        "transition_at"), sources.stripe_row(invoice)))
+        row = dict(
+            zip(
+                ("invoice_id", "status", "total", "currency", "created", "customer", "description", "transition_at"),
+                sources.stripe_row(invoice),
+            )
+        )
         return classify.compare(facts, org_row, row)
     assert inv is not None
     replaced_on = store.replaced_by(inv["invoice_id"])

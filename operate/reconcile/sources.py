@@ -16,7 +16,7 @@ from typing import Any
 
 from operate.reconcile.facts import Facts
 
-PAGE = 100          # Stripe's largest list page
+PAGE = 100  # Stripe's largest list page
 MAX_RATE_RETRIES = 8
 TRANSITION = {"paid": "paid_at", "void": "voided_at", "uncollectible": "marked_uncollectible_at"}
 
@@ -26,8 +26,16 @@ def soql_quote(value: str) -> str:
 
 
 def org_fields(facts: Facts) -> list[str]:
-    return ["Id", "Name", "StageName", "Amount", facts.invoice_id_field, facts.status_field,
-            facts.invoiced_amount_field, facts.invoicing_error_field]
+    return [
+        "Id",
+        "Name",
+        "StageName",
+        "Amount",
+        facts.invoice_id_field,
+        facts.status_field,
+        facts.invoiced_amount_field,
+        facts.invoicing_error_field,
+    ]
 
 
 def org_query(facts: Facts, since: dt.date | None, invoice_ids: list[str] | None = None) -> str:
@@ -46,13 +54,21 @@ def org_row(facts: Facts, record: dict[str, Any]) -> tuple[Any, ...]:
     def text(value: Any) -> str | None:
         return None if value is None else str(value)
 
-    return (record[facts.invoice_id_field], record["Id"], record.get("Name"), record.get(facts.status_field),
-            record.get("StageName"), text(record.get("Amount")), text(record.get(facts.invoiced_amount_field)),
-            record.get(facts.invoicing_error_field))
+    return (
+        record[facts.invoice_id_field],
+        record["Id"],
+        record.get("Name"),
+        record.get(facts.status_field),
+        record.get("StageName"),
+        text(record.get("Amount")),
+        text(record.get(facts.invoiced_amount_field)),
+        record.get(facts.invoicing_error_field),
+    )
 
 
-def opportunities(sf: Any, facts: Facts, since: dt.date | None,
-                  invoice_ids: list[str] | None = None) -> Iterator[tuple[Any, ...]]:
+def opportunities(
+    sf: Any, facts: Facts, since: dt.date | None, invoice_ids: list[str] | None = None
+) -> Iterator[tuple[Any, ...]]:
     for record in sf.query_all_iter(org_query(facts, since, invoice_ids)):
         yield org_row(facts, record)
 
@@ -64,8 +80,10 @@ def previous_invoices(sf: Any, facts: Facts) -> Iterator[tuple[str, str]]:
 
 
 def opportunity_by_invoice(sf: Any, facts: Facts, invoice_id: str) -> dict[str, Any] | None:
-    rows = sf.query(f"SELECT {', '.join(org_fields(facts))} FROM Opportunity "
-                    f"WHERE {facts.invoice_id_field} = {soql_quote(invoice_id)} LIMIT 1")["records"]
+    rows = sf.query(
+        f"SELECT {', '.join(org_fields(facts))} FROM Opportunity "
+        f"WHERE {facts.invoice_id_field} = {soql_quote(invoice_id)} LIMIT 1"
+    )["records"]
     return rows[0] if rows else None
 
 
@@ -73,8 +91,9 @@ def opportunities_named(sf: Any, name: str) -> list[dict[str, Any]]:
     return sf.query(f"SELECT Id, Name FROM Opportunity WHERE Name = {soql_quote(name)} LIMIT 3")["records"]
 
 
-def with_backoff(call: Callable[[], Any], on_wait: Callable[[float], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> Any:
+def with_backoff(
+    call: Callable[[], Any], on_wait: Callable[[float], None] | None = None, sleep: Callable[[float], None] = time.sleep
+) -> Any:
     """Stripe answers 429 when a key goes over its rate limit; the advice is to retry with
     exponential backoff and jitter (https://docs.stripe.com/rate-limits). The SDK retries 429s
     only when Stripe adds `Stripe-Should-Retry: true`, so list pages are retried here."""
@@ -86,7 +105,7 @@ def with_backoff(call: Callable[[], Any], on_wait: Callable[[float], None] | Non
         except stripe.RateLimitError:
             if attempt == MAX_RATE_RETRIES:
                 raise
-            delay = min(30.0, 0.5 * 2 ** attempt) * random.uniform(0.5, 1.0)
+            delay = min(30.0, 0.5 * 2**attempt) * random.uniform(0.5, 1.0)
             if on_wait:
                 on_wait(delay)
             sleep(delay)
@@ -101,13 +120,24 @@ def plain(obj: Any) -> dict[str, Any]:
 def stripe_row(invoice: Any) -> tuple[Any, ...]:
     invoice = plain(invoice)
     transitions = invoice.get("status_transitions") or {}
-    return (invoice["id"], invoice.get("status"), invoice.get("total"), invoice.get("currency"), invoice.get("created"),
-            invoice.get("customer") if isinstance(invoice.get("customer"), str) else None, invoice.get("description"),
-            transitions.get(TRANSITION.get(invoice.get("status") or "", ""), None))
+    return (
+        invoice["id"],
+        invoice.get("status"),
+        invoice.get("total"),
+        invoice.get("currency"),
+        invoice.get("created"),
+        invoice.get("customer") if isinstance(invoice.get("customer"), str) else None,
+        invoice.get("description"),
+        transitions.get(TRANSITION.get(invoice.get("status") or "", ""), None),
+    )
 
 
-def invoices(client: Any, since: dt.date | None, on_wait: Callable[[float], None] | None = None,
-             invoice_ids: list[str] | None = None) -> Iterator[Any]:
+def invoices(
+    client: Any,
+    since: dt.date | None,
+    on_wait: Callable[[float], None] | None = None,
+    invoice_ids: list[str] | None = None,
+) -> Iterator[Any]:
     """Every invoice (created on or after `since`), newest first, one page in memory at a time;
     with `invoice_ids`, just those (retrieved one by one)."""
     if invoice_ids:
@@ -140,8 +170,9 @@ def retrieve_invoice(client: Any, invoice_id: str) -> Any | None:
         raise
 
 
-def events_for(client: Any, invoice_id: str, types: list[str], around: int | None, *, before: int = 5,
-               after: int = 600) -> list[Any]:
+def events_for(
+    client: Any, invoice_id: str, types: list[str], around: int | None, *, before: int = 5, after: int = 600
+) -> list[Any]:
     """Events about `invoice_id` of `types` created within a window around `around` (a unix time
     from the invoice's status_transitions), newest first. Stripe's events list filters by type
     and creation time, not by object (https://docs.stripe.com/api/events/list), so the window

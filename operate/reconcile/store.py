@@ -46,7 +46,7 @@ class SortStore:
         self.path = Path(self._dir.name) / "sort.sqlite3"
         self.db = sqlite3.connect(self.path)
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        self.db.execute("PRAGMA journal_mode = OFF")   # a scratch file: nothing to recover
+        self.db.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
         self.db.execute("PRAGMA synchronous = OFF")
         self.db.executescript(_SCHEMA)
 
@@ -95,7 +95,9 @@ class SortStore:
             yield dict(zip(columns, row))
 
     def org_by_opportunity(self, opp_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(f"SELECT {', '.join(ORG_COLUMNS)} FROM org WHERE opp_id = ? LIMIT 1", (opp_id,)).fetchone()
+        row = self.db.execute(
+            f"SELECT {', '.join(ORG_COLUMNS)} FROM org WHERE opp_id = ? LIMIT 1", (opp_id,)
+        ).fetchone()
         return dict(zip(ORG_COLUMNS, row)) if row else None
 
     def org_by_name(self, name: str) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ STRIPE_API_VERSION = "2025-04-30.basil"
 
 @dataclass
 class StripeConfig:
-    api_base: str | None = None      # None: https://api.stripe.com
+    api_base: str | None = None  # None: https://api.stripe.com
     api_key: str | None = None
     allow_live: bool = False
     api_version: str = STRIPE_API_VERSION
@@ -44,19 +44,26 @@ class StripeCaller:
         self.catalog = catalog(config.connector_namespace if config is not None else None)
         self._client = None
         self._pool = None
-        self.wall_seconds = 0.0    # time spent waiting for Stripe (for benchmarks)
+        self.wall_seconds = 0.0  # time spent waiting for Stripe (for benchmarks)
 
     def _get_client(self):
         if self._client is None:
             if self.config is None or not self.config.api_key:
-                raise ConnectorFault(f"An Apex error occurred: {self.catalog.namespace}: no Stripe API key is configured for the org emulator "
-                                     "(Org.open(..., stripe=StripeConfig(api_base, api_key)))")
+                raise ConnectorFault(
+                    f"An Apex error occurred: {self.catalog.namespace}: no Stripe API key is configured for the org emulator "
+                    "(Org.open(..., stripe=StripeConfig(api_base, api_key)))"
+                )
             import stripe
+
             from sfpay.stripe_keys import require_test_key
+
             key = require_test_key(self.config.api_key, allow_live=self.config.allow_live, source="orgsim Stripe key")
-            kwargs = {"stripe_version": self.config.api_version, "max_network_retries": self.config.max_network_retries,
-                      # the SDK's httpx transport: keep-alive, thread-safe, no per-request proxy lookups
-                      "http_client": stripe.HTTPXClient(allow_sync_methods=True)}
+            kwargs = {
+                "stripe_version": self.config.api_version,
+                "max_network_retries": self.config.max_network_retries,
+                # the SDK's httpx transport: keep-alive, thread-safe, no per-request proxy lookups
+                "http_client": stripe.HTTPXClient(allow_sync_methods=True),
+            }
             if self.config.api_base:
                 kwargs["base_addresses"] = {"api": self.config.api_base.rstrip("/")}
             self._client = stripe.StripeClient(key, **kwargs)
@@ -64,21 +71,25 @@ class StripeCaller:
 
     def call_many(self, action: Action, inputs_list: list[dict]) -> list:
         """Each request's (output, elapsed ms) or its ConnectorFault, in input order."""
+
         def one(inputs):
             try:
                 return self.call(action, inputs)
             except ConnectorFault as exc:
                 return exc
+
         workers = max(1, min(self.config.max_parallel_requests if self.config else 1, len(inputs_list)))
         started = time.perf_counter()
         try:
             if workers == 1:
                 return [one(inputs) for inputs in inputs_list]
-            self._get_client()   # create the client once, before the threads
+            self._get_client()  # create the client once, before the threads
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor
-                self._pool = ThreadPoolExecutor(max_workers=self.config.max_parallel_requests,
-                                                thread_name_prefix="orgsim-callout")
+
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self.config.max_parallel_requests, thread_name_prefix="orgsim-callout"
+                )
             return list(self._pool.map(one, inputs_list))
         finally:
             self.wall_seconds += time.perf_counter() - started
@@ -91,6 +102,7 @@ class StripeCaller:
     def call(self, action: Action, inputs: dict) -> tuple[dict, int]:
         """Returns (model-shaped output, elapsed ms)."""
         import stripe
+
         client = self._get_client()
         path = action.path
         params = {}
@@ -105,7 +117,9 @@ class StripeCaller:
             else:
                 params[param.stripe_name] = value
         if "{" in path:
-            raise ConnectorFault(f"An Apex error occurred: {self.catalog.namespace}: missing path parameter for {action.name} ({path})")
+            raise ConnectorFault(
+                f"An Apex error occurred: {self.catalog.namespace}: missing path parameter for {action.name} ({path})"
+            )
         key = inputs.get("idempotencyKey")
         if key and action.method != "GET":
             params["idempotency_key"] = str(key)
@@ -134,4 +148,6 @@ def _fault_message(exc, namespace: str) -> str:
     message = getattr(error, "message", None) or getattr(exc, "user_message", None) or str(exc)
     code = getattr(error, "code", None) or getattr(error, "type", None) or type(exc).__name__
     status = getattr(exc, "http_status", None)
-    return f"An Apex error occurred: {namespace}.StripeException: Stripe API error {status or ''} ({code}): {message}".replace("  ", " ")
+    return f"An Apex error occurred: {namespace}.StripeException: Stripe API error {status or ''} ({code}): {message}".replace(
+        "  ", " "
+    )

@@ -15,8 +15,13 @@ TEXTUAL = {"string", "textarea", "url", "email", "phone", "picklist", "multipick
 
 
 def _bad_type(fdef: FieldDef, value) -> RecordFailed:
-    return RecordFailed(SaveError("INVALID_TYPE_ON_FIELD_IN_RECORD",
-                                  f"{fdef.label or fdef.name}: value not of required type: {value}", [fdef.name]))
+    return RecordFailed(
+        SaveError(
+            "INVALID_TYPE_ON_FIELD_IN_RECORD",
+            f"{fdef.label or fdef.name}: value not of required type: {value}",
+            [fdef.name],
+        )
+    )
 
 
 def coerce(fdef: FieldDef, value):
@@ -36,9 +41,14 @@ def coerce(fdef: FieldDef, value):
         if value == "":
             return None
         if fdef.length and len(value) > fdef.length:
-            raise RecordFailed(SaveError("STRING_TOO_LONG",
-                                         f"{fdef.label or fdef.name}: data value too large: {value[:40]}"
-                                         f"{'...' if len(value) > 40 else ''} (max length={fdef.length})", [fdef.name]))
+            raise RecordFailed(
+                SaveError(
+                    "STRING_TOO_LONG",
+                    f"{fdef.label or fdef.name}: data value too large: {value[:40]}"
+                    f"{'...' if len(value) > 40 else ''} (max length={fdef.length})",
+                    [fdef.name],
+                )
+            )
         return value
     if t == "boolean":
         if isinstance(value, bool):
@@ -62,9 +72,13 @@ def coerce(fdef: FieldDef, value):
         if fdef.precision and len(number.as_tuple().digits) > fdef.precision and abs(number) >= 1:
             integer_digits = len(str(abs(int(number))))
             if integer_digits > fdef.precision - (fdef.scale or 0):
-                raise RecordFailed(SaveError("NUMBER_OUTSIDE_VALID_RANGE",
-                                             f"{fdef.label or fdef.name}: value outside of valid range on numeric field: {value}",
-                                             [fdef.name]))
+                raise RecordFailed(
+                    SaveError(
+                        "NUMBER_OUTSIDE_VALID_RANGE",
+                        f"{fdef.label or fdef.name}: value outside of valid range on numeric field: {value}",
+                        [fdef.name],
+                    )
+                )
         return number
     if t == "date":
         if isinstance(value, dt.datetime):
@@ -95,7 +109,10 @@ def coerce(fdef: FieldDef, value):
             return None
         normalized = normalize_id(value)
         if normalized is None:
-            raise RecordFailed(SaveError("MALFORMED_ID", f"{fdef.label or fdef.name}: id value of incorrect type: {value}",
-                                         [fdef.name]))
+            raise RecordFailed(
+                SaveError(
+                    "MALFORMED_ID", f"{fdef.label or fdef.name}: id value of incorrect type: {value}", [fdef.name]
+                )
+            )
         return normalized
     raise _bad_type(fdef, value)

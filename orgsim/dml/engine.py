@@ -55,7 +55,9 @@ class SaveEngine:
             rid = _input_id(raw)
             ids.append(rid)
             if rid is None:
-                results[i] = SaveResult(None, False, [SaveError("MISSING_ARGUMENT", "Id not specified in an update call", ["Id"]).to_dict()])
+                results[i] = SaveResult(
+                    None, False, [SaveError("MISSING_ARGUMENT", "Id not specified in an update call", ["Id"]).to_dict()]
+                )
         stored = self.org.store.get_rows(sobject, [r for r in ids if r])
         prepared = []
         for i, raw in enumerate(inputs):
@@ -63,9 +65,16 @@ class SaveEngine:
                 continue
             prior = stored.get(ids[i])
             if prior is None:
-                results[i] = SaveResult(ids[i], False, [SaveError("ENTITY_IS_DELETED" if ids[i][:3] == sobject.key_prefix else "MALFORMED_ID",
-                                                                  "entity is deleted" if ids[i][:3] == sobject.key_prefix
-                                                                  else f"bad id {ids[i]}").to_dict()])
+                results[i] = SaveResult(
+                    ids[i],
+                    False,
+                    [
+                        SaveError(
+                            "ENTITY_IS_DELETED" if ids[i][:3] == sobject.key_prefix else "MALFORMED_ID",
+                            "entity is deleted" if ids[i][:3] == sobject.key_prefix else f"bad id {ids[i]}",
+                        ).to_dict()
+                    ],
+                )
                 continue
             try:
                 record, changed = self._apply_changes(sobject, prior, raw)
@@ -78,33 +87,53 @@ class SaveEngine:
         self._check_batch(inputs)
         fdef = sobject.field(external_field)
         if not (fdef.external_id or fdef.name == "Id"):
-            raise OrgError(f"{fdef.name} is not an External ID or Id field of {sobject.name}", status_code="INVALID_FIELD")
+            raise OrgError(
+                f"{fdef.name} is not an External ID or Id field of {sobject.name}", status_code="INVALID_FIELD"
+            )
         results: list = [None] * len(inputs)
         inserts, updates = [], []
         for i, raw in enumerate(inputs):
             key = _get_ci(raw, fdef.name)
             if key in (None, ""):
-                results[i] = SaveResult(None, False, [SaveError("MISSING_ARGUMENT", f"{fdef.name} not specified", [fdef.name]).to_dict()])
+                results[i] = SaveResult(
+                    None, False, [SaveError("MISSING_ARGUMENT", f"{fdef.name} not specified", [fdef.name]).to_dict()]
+                )
                 continue
-            matches = self.org.store.select(self.org.schema, sobject, ["Id"], Compare(fdef.name, "=", coerce(fdef, key)))
+            matches = self.org.store.select(
+                self.org.schema, sobject, ["Id"], Compare(fdef.name, "=", coerce(fdef, key))
+            )
             if len(matches) > 1:
-                results[i] = SaveResult(None, False, [SaveError("DUPLICATE_EXTERNAL_ID",
-                                        f"{fdef.name}: more than one record found for external id field: "
-                                        f"[{', '.join(m['Id'] for m in matches)}]", [fdef.name]).to_dict()])
+                results[i] = SaveResult(
+                    None,
+                    False,
+                    [
+                        SaveError(
+                            "DUPLICATE_EXTERNAL_ID",
+                            f"{fdef.name}: more than one record found for external id field: "
+                            f"[{', '.join(m['Id'] for m in matches)}]",
+                            [fdef.name],
+                        ).to_dict()
+                    ],
+                )
             elif matches:
                 updates.append((i, {**{k: v for k, v in raw.items() if k.lower() != "id"}, "Id": matches[0]["Id"]}))
             else:
                 inserts.append((i, raw))
-        for index, result in zip([i for i, _ in inserts], self.insert(tx, sobject, [r for _, r in inserts]) if inserts else []):
+        for index, result in zip(
+            [i for i, _ in inserts], self.insert(tx, sobject, [r for _, r in inserts]) if inserts else []
+        ):
             result.created = result.success
             results[index] = result
-        for index, result in zip([i for i, _ in updates], self.update(tx, sobject, [r for _, r in updates]) if updates else []):
+        for index, result in zip(
+            [i for i, _ in updates], self.update(tx, sobject, [r for _, r in updates]) if updates else []
+        ):
             results[index] = result
         return results
 
     def delete(self, tx, sobject: SObjectDef, ids: list[str]) -> list[SaveResult]:
         self._check_batch(ids)
         from orgsim.storage.ids import normalize_id
+
         normalized = [normalize_id(r) if isinstance(r, str) else None for r in ids]
         stored = self.org.store.get_rows(sobject, [r for r in normalized if r])
         results = []
@@ -155,7 +184,9 @@ class SaveEngine:
             if not attempt:
                 return results
         for i, rec, prior, _ in attempt:
-            results[i] = SaveResult(None, False, [SaveError("UNKNOWN_EXCEPTION", "save failed after retries").to_dict()])
+            results[i] = SaveResult(
+                None, False, [SaveError("UNKNOWN_EXCEPTION", "save failed after retries").to_dict()]
+            )
         return results
 
     def _attempt(self, tx, op: str, sobject: SObjectDef, work: list) -> dict[int, SaveError]:
@@ -182,7 +213,9 @@ class SaveEngine:
             except RecordFailed as exc:
                 failures[i] = exc.error
         alive = [pos for pos, (i, *_rest) in enumerate(work) if i not in failures]
-        for pos, error in check_references(org, sobject, [work[p][1] for p in alive], [changed_sets[p] for p in alive]).items():
+        for pos, error in check_references(
+            org, sobject, [work[p][1] for p in alive], [changed_sets[p] for p in alive]
+        ).items():
             failures[work[alive[pos]][0]] = error
         alive = [pos for pos, (i, *_rest) in enumerate(work) if i not in failures]
         for pos, error in check_unique(org, sobject, records, alive).items():
@@ -208,12 +241,16 @@ class SaveEngine:
     # -- helpers ----------------------------------------------------------------------------------
     def _check_batch(self, inputs) -> None:
         if len(inputs) > MAX_BATCH:
-            raise OrgError(f"a save takes at most {MAX_BATCH} records, got {len(inputs)}", status_code="EXCEEDED_ID_LIMIT")
+            raise OrgError(
+                f"a save takes at most {MAX_BATCH} records, got {len(inputs)}", status_code="EXCEEDED_ID_LIMIT"
+            )
 
     def _new_record(self, sobject: SObjectDef, raw: dict) -> dict:
         org = self.org
-        record = {name: (f.default if f.default is not None else (False if f.type == "boolean" else None))
-                  for name, f in sobject.fields.items()}
+        record = {
+            name: (f.default if f.default is not None else (False if f.type == "boolean" else None))
+            for name, f in sobject.fields.items()
+        }
         for f in sobject.fields.values():
             if f.type == "picklist" and f.default_picklist_value:
                 record[f.name] = f.default_picklist_value
@@ -238,12 +275,16 @@ class SaveEngine:
         for key, value in raw.items():
             if key == "attributes" or (key.lower() == "id" and not creating):
                 continue
-            fdef = sobject.field(key)   # unknown field: request-level INVALID_FIELD, as the REST API does
+            fdef = sobject.field(key)  # unknown field: request-level INVALID_FIELD, as the REST API does
             if not fdef.updateable:
-                raise RecordFailed(SaveError("INVALID_FIELD_FOR_INSERT_UPDATE",
-                                             f"Unable to create/update fields: {fdef.name}. Please check the security settings "
-                                             "of this field and verify that it is read/write for your profile or permission set.",
-                                             [fdef.name]))
+                raise RecordFailed(
+                    SaveError(
+                        "INVALID_FIELD_FOR_INSERT_UPDATE",
+                        f"Unable to create/update fields: {fdef.name}. Please check the security settings "
+                        "of this field and verify that it is read/write for your profile or permission set.",
+                        [fdef.name],
+                    )
+                )
             record[fdef.name] = coerce(fdef, value)
             changed.add(fdef.name)
         return changed
@@ -260,6 +301,7 @@ class SaveEngine:
 
 def _input_id(raw: dict) -> str | None:
     from orgsim.storage.ids import normalize_id
+
     value = _get_ci(raw, "Id")
     return normalize_id(value) if isinstance(value, str) else None
 

@@ -11,10 +11,15 @@ from orgsim.storage.predicate import Compare
 
 
 def check_required(sobject: SObjectDef, record: dict) -> None:
-    missing = [f.name for f in sobject.fields.values()
-               if f.required and not f.autonumber and f.type != "boolean" and record.get(f.name) in (None, "")]
+    missing = [
+        f.name
+        for f in sobject.fields.values()
+        if f.required and not f.autonumber and f.type != "boolean" and record.get(f.name) in (None, "")
+    ]
     if missing:
-        raise RecordFailed(SaveError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing))
+        raise RecordFailed(
+            SaveError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing)
+        )
 
 
 def check_picklists(sobject: SObjectDef, record: dict, changed: set[str] | None) -> None:
@@ -25,11 +30,18 @@ def check_picklists(sobject: SObjectDef, record: dict, changed: set[str] | None)
             continue
         value = record.get(f.name)
         if value is not None and value not in f.values:
-            raise RecordFailed(SaveError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                                         f"{f.label or f.name}: bad value for restricted picklist field: {value}", [f.name]))
+            raise RecordFailed(
+                SaveError(
+                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                    f"{f.label or f.name}: bad value for restricted picklist field: {value}",
+                    [f.name],
+                )
+            )
 
 
-def check_references(org, sobject: SObjectDef, records: list[dict], changed_sets: list[set | None]) -> dict[int, SaveError]:
+def check_references(
+    org, sobject: SObjectDef, records: list[dict], changed_sets: list[set | None]
+) -> dict[int, SaveError]:
     """Lookup values must point at an existing record of the right object (batched per field)."""
     errors: dict[int, SaveError] = {}
     for f in sobject.fields.values():
@@ -43,8 +55,14 @@ def check_references(org, sobject: SObjectDef, records: list[dict], changed_sets
             if value is None or (changed is not None and f.name not in changed):
                 continue
             if value[:3] != target.key_prefix:
-                errors.setdefault(i, SaveError("FIELD_INTEGRITY_EXCEPTION",
-                                               f"{f.label or f.name}: id value of incorrect type: {value}", [f.name]))
+                errors.setdefault(
+                    i,
+                    SaveError(
+                        "FIELD_INTEGRITY_EXCEPTION",
+                        f"{f.label or f.name}: id value of incorrect type: {value}",
+                        [f.name],
+                    ),
+                )
                 continue
             wanted.setdefault(value, []).append(i)
         if not wanted:
@@ -52,8 +70,12 @@ def check_references(org, sobject: SObjectDef, records: list[dict], changed_sets
         found = {row["Id"] for row in org.store.select(org.schema, target, ["Id"], Compare("Id", "IN", list(wanted)))}
         rows = {}
         if f.name == "RecordTypeId":
-            rows = {r["Id"]: r for r in org.store.select(org.schema, target, ["Id", "SobjectType", "IsActive"],
-                                                         Compare("Id", "IN", list(wanted)))}
+            rows = {
+                r["Id"]: r
+                for r in org.store.select(
+                    org.schema, target, ["Id", "SobjectType", "IsActive"], Compare("Id", "IN", list(wanted))
+                )
+            }
         for value, indexes in wanted.items():
             bad = value not in found
             if f.name == "RecordTypeId" and not bad:
@@ -62,14 +84,18 @@ def check_references(org, sobject: SObjectDef, records: list[dict], changed_sets
             if bad:
                 for i in indexes:
                     code = "INVALID_CROSS_REFERENCE_KEY"
-                    message = (f"Record Type ID: this ID value isn't valid for the user: {value}" if f.name == "RecordTypeId"
-                               else f"invalid cross reference id")
+                    message = (
+                        f"Record Type ID: this ID value isn't valid for the user: {value}"
+                        if f.name == "RecordTypeId"
+                        else "invalid cross reference id"
+                    )
                     errors.setdefault(i, SaveError(code, message, [f.name]))
     return errors
 
 
 def check_validation_rules(org, sobject: SObjectDef, record: dict, prior: dict | None) -> None:
     from orgsim.flows.context import RecordFormulaContext
+
     for rule in org.validation_rules.get(sobject.name, []):
         ctx = RecordFormulaContext(org, sobject, record, prior)
         try:
@@ -95,9 +121,15 @@ def check_unique(org, sobject: SObjectDef, records: list[dict], alive: list[int]
                 continue
             key = value if f.case_sensitive else str(value).lower()
             if key in seen:
-                errors.setdefault(i, SaveError("DUPLICATE_VALUE",
-                                               f"duplicate value found: {f.name} duplicates value on record with id: "
-                                               f"{records[seen[key]].get('Id') or 'in this batch'}", [f.name]))
+                errors.setdefault(
+                    i,
+                    SaveError(
+                        "DUPLICATE_VALUE",
+                        f"duplicate value found: {f.name} duplicates value on record with id: "
+                        f"{records[seen[key]].get('Id') or 'in this batch'}",
+                        [f.name],
+                    ),
+                )
             else:
                 seen[key] = i
         values = [records[i][f.name] for i in alive if records[i].get(f.name) is not None]
@@ -115,7 +147,12 @@ def check_unique(org, sobject: SObjectDef, records: list[dict], alive: list[int]
             key = value if f.case_sensitive else str(value).lower()
             other = owners.get(key)
             if other and other != records[i].get("Id"):
-                errors.setdefault(i, SaveError("DUPLICATE_VALUE",
-                                               f"duplicate value found: {f.name} duplicates value on record with id: {other}",
-                                               [f.name]))
+                errors.setdefault(
+                    i,
+                    SaveError(
+                        "DUPLICATE_VALUE",
+                        f"duplicate value found: {f.name} duplicates value on record with id: {other}",
+                        [f.name],
+                    ),
+                )
     return errors

@@ -27,7 +27,7 @@ class Alert:
     object: str
     name: str
     template: str
-    recipients: list    # (type, field or recipient)
+    recipients: list  # (type, field or recipient)
     cc: list
     sender_type: str
     sender_address: str | None
@@ -40,30 +40,48 @@ def parse_alert(org, comp) -> Alert:
     if not template:
         raise MetadataError(f"email alert {comp.name} has no template", where=comp.where)
     if template not in org.email_templates:
-        raise MetadataError(f"email alert {comp.name} uses template {template!r}, which is not deployed "
-                            f"(deployed: {', '.join(sorted(org.email_templates)) or 'none'})", where=comp.where)
+        raise MetadataError(
+            f"email alert {comp.name} uses template {template!r}, which is not deployed "
+            f"(deployed: {', '.join(sorted(org.email_templates)) or 'none'})",
+            where=comp.where,
+        )
     sobject = org.schema.get(comp.object)
     recipients = []
     for r in children(el, "recipients"):
         rtype = text(r, "type")
         if rtype not in RECIPIENT_TYPES:
-            raise MetadataError(f"email alert {comp.name}: recipient type {rtype!r} is not supported "
-                                f"(supported: {', '.join(sorted(RECIPIENT_TYPES))})", where=comp.where)
+            raise MetadataError(
+                f"email alert {comp.name}: recipient type {rtype!r} is not supported "
+                f"(supported: {', '.join(sorted(RECIPIENT_TYPES))})",
+                where=comp.where,
+            )
         detail = text(r, "field") or text(r, "recipient")
         if rtype in ("email", "contactLookup", "userLookup"):
             if not detail or not sobject.has_field(detail):
-                raise MetadataError(f"email alert {comp.name}: recipient field {detail!r} is not a field of {sobject.name}",
-                                    where=comp.where)
+                raise MetadataError(
+                    f"email alert {comp.name}: recipient field {detail!r} is not a field of {sobject.name}",
+                    where=comp.where,
+                )
             detail = sobject.field(detail).name
         if rtype == "accountOwner" and not sobject.has_field("AccountId"):
-            raise MetadataError(f"email alert {comp.name}: accountOwner needs an AccountId on {sobject.name}", where=comp.where)
+            raise MetadataError(
+                f"email alert {comp.name}: accountOwner needs an AccountId on {sobject.name}", where=comp.where
+            )
         recipients.append((rtype, detail))
     cc = [c.text.strip() for c in children(el, "ccEmails") if c.text]
     if not recipients and not cc:
         raise MetadataError(f"email alert {comp.name} has no recipients", where=comp.where)
     check_merge_fields(org, org.email_templates[template], sobject.name, comp.where)
-    return Alert(sobject.name, comp.name, template, recipients, cc, text(el, "senderType", "CurrentUser"),
-                 text(el, "senderAddress"), comp.where)
+    return Alert(
+        sobject.name,
+        comp.name,
+        template,
+        recipients,
+        cc,
+        text(el, "senderType", "CurrentUser"),
+        text(el, "senderAddress"),
+        comp.where,
+    )
 
 
 def _user_email(org, user_id):
@@ -82,8 +100,12 @@ def resolve_recipients(org, alert: Alert, record: dict) -> list[str]:
         elif rtype == "creator":
             address = _user_email(org, record.get("CreatedById"))
         elif rtype == "user":
-            rows = org.store.select(org.schema, org.schema.get("User"), ["Email"],
-                                    __import__("orgsim.storage.predicate", fromlist=["eq"]).eq("Username", detail))
+            rows = org.store.select(
+                org.schema,
+                org.schema.get("User"),
+                ["Email"],
+                __import__("orgsim.storage.predicate", fromlist=["eq"]).eq("Username", detail),
+            )
             address = rows[0]["Email"] if rows else None
         elif rtype == "email":
             address = record.get(detail)
@@ -117,8 +139,19 @@ def queue_alert(org, tx, alert: Alert, record_id: str) -> int:
     cur = org.store.conn.execute(
         "INSERT INTO _outbox(created_at, alert, template, record_id, sender, recipients, cc, subject, body, smtp_status) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (org.clock.now().isoformat(), f"{alert.object}.{alert.name}", alert.template, record_id, sender,
-         json.dumps(recipients), json.dumps(alert.cc), subject, body, "pending" if org.smtp else "not-configured"))
+        (
+            org.clock.now().isoformat(),
+            f"{alert.object}.{alert.name}",
+            alert.template,
+            record_id,
+            sender,
+            json.dumps(recipients),
+            json.dumps(alert.cc),
+            subject,
+            body,
+            "pending" if org.smtp else "not-configured",
+        ),
+    )
     tx.usage.emails += 1
     return cur.lastrowid
 
@@ -128,7 +161,9 @@ def send_pending_smtp(org) -> None:
     if not org.smtp:
         return
     host, port = org.smtp
-    rows = org.store.conn.execute("SELECT seq, sender, recipients, cc, subject, body FROM _outbox WHERE smtp_status = 'pending'").fetchall()
+    rows = org.store.conn.execute(
+        "SELECT seq, sender, recipients, cc, subject, body FROM _outbox WHERE smtp_status = 'pending'"
+    ).fetchall()
     for seq, sender, recipients, cc, subject, body in rows:
         message = EmailMessage()
         message["From"] = sender or "noreply@orgsim.local"

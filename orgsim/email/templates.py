@@ -22,7 +22,7 @@ SUPPORTED_TYPES = {"text", "html", "custom"}
 
 @dataclass
 class EmailTemplate:
-    full_name: str       # Folder/Name
+    full_name: str  # Folder/Name
     name: str
     subject: str
     type: str
@@ -37,9 +37,17 @@ def parse_template(comp) -> EmailTemplate:
     el = comp.element
     ttype = (text(el, "type", "text") or "text").strip()
     if ttype not in SUPPORTED_TYPES:
-        raise MetadataError(f"email template type {ttype!r} is not supported (expected text, html or custom)", where=comp.where)
-    return EmailTemplate(comp.name, text(el, "name", comp.name) or comp.name, text(el, "subject", "") or "", ttype,
-                         comp.body or "", comp.where)
+        raise MetadataError(
+            f"email template type {ttype!r} is not supported (expected text, html or custom)", where=comp.where
+        )
+    return EmailTemplate(
+        comp.name,
+        text(el, "name", comp.name) or comp.name,
+        text(el, "subject", "") or "",
+        ttype,
+        comp.body or "",
+        comp.where,
+    )
 
 
 def check_merge_fields(org, template: EmailTemplate, sobject_name: str, where: str) -> None:
@@ -47,8 +55,11 @@ def check_merge_fields(org, template: EmailTemplate, sobject_name: str, where: s
         try:
             _resolver(org, sobject_name, path, check_only=True)
         except Exception as exc:  # noqa: BLE001 - reported as metadata error with the field
-            raise MetadataError(f"email template {template.full_name}: merge field {{!{path}}} cannot be resolved "
-                                f"for {sobject_name}: {exc}", where=where) from None
+            raise MetadataError(
+                f"email template {template.full_name}: merge field {{!{path}}} cannot be resolved "
+                f"for {sobject_name}: {exc}",
+                where=where,
+            ) from None
 
 
 def _resolver(org, sobject_name: str, path: str, record: dict | None = None, check_only: bool = False):
@@ -59,8 +70,12 @@ def _resolver(org, sobject_name: str, path: str, record: dict | None = None, che
         raise ValueError("expected Object.Field")
     # Classic merge fields name a lookup by its relationship ({!Opportunity.Account}) to print
     # the related record's name.
-    if head.lower() == sobject.name.lower() and len(rest) == 1 and not sobject.has_field(rest[0]) \
-            and sobject.has_relationship(rest[0]):
+    if (
+        head.lower() == sobject.name.lower()
+        and len(rest) == 1
+        and not sobject.has_field(rest[0])
+        and sobject.has_relationship(rest[0])
+    ):
         rest = rest + ["Name"]
     if head.lower() == sobject.name.lower():
         if check_only:
@@ -87,4 +102,5 @@ def render(org, template: EmailTemplate, sobject_name: str, record: dict) -> tup
             # Number and currency merge fields print with grouping and two decimals.
             return f"{value:,.2f}"
         return to_text(value) or ""
+
     return MERGE_RE.sub(sub, template.subject), MERGE_RE.sub(sub, template.body)

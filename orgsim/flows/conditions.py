@@ -8,8 +8,18 @@ import re
 from orgsim.formula.values import FormulaRuntimeError, compare_values, is_blank, values_equal
 
 OPERATORS = {
-    "EqualTo", "NotEqualTo", "GreaterThan", "GreaterThanOrEqualTo", "LessThan", "LessThanOrEqualTo",
-    "IsNull", "IsBlank", "Contains", "StartsWith", "EndsWith", "IsChanged",
+    "EqualTo",
+    "NotEqualTo",
+    "GreaterThan",
+    "GreaterThanOrEqualTo",
+    "LessThan",
+    "LessThanOrEqualTo",
+    "IsNull",
+    "IsBlank",
+    "Contains",
+    "StartsWith",
+    "EndsWith",
+    "IsChanged",
 }
 
 
@@ -28,7 +38,9 @@ def apply_operator(op: str, left, right, *, changed: bool | None = None) -> bool
         if is_blank(left) or is_blank(right):
             return False
         c = compare_values(left, right)
-        return {"GreaterThan": c > 0, "GreaterThanOrEqualTo": c >= 0, "LessThan": c < 0, "LessThanOrEqualTo": c <= 0}[op]
+        return {"GreaterThan": c > 0, "GreaterThanOrEqualTo": c >= 0, "LessThan": c < 0, "LessThanOrEqualTo": c <= 0}[
+            op
+        ]
     if op == "IsNull":
         return (left is None or left == "") == bool(right)
     if op == "IsBlank":
@@ -128,5 +140,6 @@ def compile_logic(logic: str | None, count: int):
     tree = parse_logic(logic, count)
     if tree is None:
         return lambda results: True
-    return lambda results: fold_logic(tree, lambda i: results[i], lambda a, b: a and b, lambda a, b: a or b,
-                                      lambda a: not a)
+    return lambda results: fold_logic(
+        tree, lambda i: results[i], lambda a, b: a and b, lambda a, b: a or b, lambda a: not a
+    )

@@ -33,9 +33,11 @@ OPS = {"insert": ("Create", "CreateAndUpdate"), "update": ("Update", "CreateAndU
 
 
 def flow_trigger_error(flow, message: str) -> SaveError:
-    return SaveError("CANNOT_EXECUTE_FLOW_TRIGGER",
-                     f"We can't save this record because the \u201c{flow.label}\u201d process failed. "
-                     f"Give your Salesforce admin these details. {message}")
+    return SaveError(
+        "CANNOT_EXECUTE_FLOW_TRIGGER",
+        f"We can't save this record because the \u201c{flow.label}\u201d process failed. "
+        f"Give your Salesforce admin these details. {message}",
+    )
 
 
 class Execution:
@@ -68,8 +70,8 @@ class Execution:
         self.tx.usage.dml_statement(len(items))
         results = []
         engine = self.org.engine
-        for start in range(0, len(items), 200):   # triggers see chunks of 200
-            chunk = items[start:start + 200]
+        for start in range(0, len(items), 200):  # triggers see chunks of 200
+            chunk = items[start : start + 200]
             if op == "insert":
                 results += engine.insert(self.tx, sobject, chunk)
             elif op == "update":
@@ -92,7 +94,7 @@ class Execution:
         results = self.org.stripe.call_many(action, inputs_list[:allowed]) if allowed else []
         usage.callouts += allowed
         if allowed < len(inputs_list):
-            usage.callout()   # the 101st: System.LimitException
+            usage.callout()  # the 101st: System.LimitException
         outputs = []
         for result in results:
             if isinstance(result, tuple):
@@ -147,9 +149,14 @@ class FlowRuntime:
         self.org = org
 
     def flows_for(self, sobject: str, trigger_type: str, op: str) -> list:
-        flows = [f for f in self.org.metadata.flows.values()
-                 if f.active and f.start.object == sobject and f.start.trigger_type == trigger_type
-                 and f.start.record_trigger_type in OPS[op]]
+        flows = [
+            f
+            for f in self.org.metadata.flows.values()
+            if f.active
+            and f.start.object == sobject
+            and f.start.trigger_type == trigger_type
+            and f.start.record_trigger_type in OPS[op]
+        ]
         # Trigger order first (flows without one after those with one), then API name.
         return sorted(flows, key=lambda f: (f.trigger_order is None, f.trigger_order or 0, f.name))
 
@@ -185,16 +192,26 @@ class FlowRuntime:
                     scheduler.enqueue_paths(tx, flow, record, prior, "update" if prior is not None else "create")
                 if flow.start.connector:
                     subject = record if when == "before" else dict(record)
-                    iv = Interview(self.org, flow, subject, prior, guid=new_guid(), start_element=flow.start.connector,
-                                   record_key=pos)
+                    iv = Interview(
+                        self.org,
+                        flow,
+                        subject,
+                        prior,
+                        guid=new_guid(),
+                        start_element=flow.start.connector,
+                        record_key=pos,
+                    )
                     interviews.append(iv)
             if interviews:
                 execution.run(flow, interviews)
             for iv in interviews:
                 if iv.status == "failed":
                     custom = getattr(iv, "custom_error", None)
-                    failures[iv.record_key] = (SaveError("FIELD_CUSTOM_VALIDATION_EXCEPTION", custom[0], custom[1]) if custom
-                                               else flow_trigger_error(flow, iv.error or "unknown error"))
+                    failures[iv.record_key] = (
+                        SaveError("FIELD_CUSTOM_VALIDATION_EXCEPTION", custom[0], custom[1])
+                        if custom
+                        else flow_trigger_error(flow, iv.error or "unknown error")
+                    )
         return failures
 
 
@@ -225,7 +242,7 @@ def entry_met(org, flow, sobject, record: dict, prior: dict | None) -> bool:
     if start.filters:
         results = []
         for cond in start.filters:
-            right = cond.right.value if cond.right and cond.right.kind == "literal" else None   # literals only (loader)
+            right = cond.right.value if cond.right and cond.right.kind == "literal" else None  # literals only (loader)
             changed = prior is not None and record.get(cond.left) != prior.get(cond.left)
             results.append(apply_operator(cond.operator, record.get(cond.left), right, changed=changed))
         if not compile_logic(start.filter_logic, len(results))(results):

@@ -10,12 +10,22 @@ from orgsim.flows.records import SObjectValue, field_path
 from orgsim.formula import coerce_result
 from orgsim.formula.values import FormulaRuntimeError, to_text
 
-MAX_STEPS = 2000   # elements one interview may execute (guards loops in a broken graph)
+MAX_STEPS = 2000  # elements one interview may execute (guards loops in a broken graph)
 
 
 class Interview:
-    def __init__(self, org, flow, record: dict | None, prior: dict | None, *, guid: str, start_element: str | None,
-                 record_key=None, started_at: dt.datetime | None = None):
+    def __init__(
+        self,
+        org,
+        flow,
+        record: dict | None,
+        prior: dict | None,
+        *,
+        guid: str,
+        start_element: str | None,
+        record_key=None,
+        started_at: dt.datetime | None = None,
+    ):
         self.org = org
         self.flow = flow
         self.sobject = org.schema.get(flow.start.object)
@@ -49,7 +59,7 @@ class Interview:
 
     def prior(self, path: str):
         if path.startswith("$Record."):
-            return self.resolve("$Record__Prior." + path[len("$Record."):])
+            return self.resolve("$Record__Prior." + path[len("$Record.") :])
         return None
 
     # -- values ---------------------------------------------------------------------------------
@@ -113,7 +123,7 @@ class Interview:
                 return self.render(res)
         if key in self.outputs:
             return self._walk_value(self.outputs[key], rest)
-        return None   # an element that has not run yet: null, as in Salesforce
+        return None  # an element that has not run yet: null, as in Salesforce
 
     def _walk_record(self, sobject, record, rest):
         if not rest:
@@ -155,7 +165,9 @@ class Interview:
         if not rest:
             if var.data_type in ("Number", "Currency") and not var.is_collection and value is not None:
                 value = coerce_result(value, "Number", var.scale)
-            elif var.data_type == "String" and not var.is_collection and value is not None and not isinstance(value, str):
+            elif (
+                var.data_type == "String" and not var.is_collection and value is not None and not isinstance(value, str)
+            ):
                 value = to_text(value)
             self.vars[key] = value
             return

@@ -9,7 +9,8 @@ named, so a flow never runs half-understood.
 from __future__ import annotations
 
 from orgsim.errors import MetadataError, UnknownField, UnknownObject, UnsupportedFlowFeature
-from orgsim.flows.conditions import OPERATORS as CONDITION_OPERATORS, compile_logic
+from orgsim.flows.conditions import OPERATORS as CONDITION_OPERATORS
+from orgsim.flows.conditions import compile_logic
 from orgsim.flows.elements import REGISTRY
 from orgsim.flows.model import Condition, FlowDef, FormulaResource, ScheduledPath, Start, ValueSpec, Variable
 from orgsim.flows.records import check_field_path
@@ -18,14 +19,53 @@ from orgsim.formula import Formula, FormulaError
 from sfmeta.flow import Flow
 from sfmeta.xml import child, children, flag, local, text
 
-FLOW_GLOBALS = {"FaultMessage", "CurrentDateTime", "CurrentDate", "InterviewGuid", "InterviewStartTime", "CurrentRecord"}
-META_TAGS = {"apiVersion", "areMetricsLoggedToDataCloud", "description", "environments", "interviewLabel", "label",
-             "processMetadataValues", "processType", "runInMode", "status", "isTemplate", "triggerOrder", "start",
-             "variables", "formulas", "constants", "textTemplates", "isAdditionalPermissionRequiredToRun",
-             "sourceTemplate", "migratedFromWorkflowRuleName", "isOverridable", "customProperties"}
+FLOW_GLOBALS = {
+    "FaultMessage",
+    "CurrentDateTime",
+    "CurrentDate",
+    "InterviewGuid",
+    "InterviewStartTime",
+    "CurrentRecord",
+}
+META_TAGS = {
+    "apiVersion",
+    "areMetricsLoggedToDataCloud",
+    "description",
+    "environments",
+    "interviewLabel",
+    "label",
+    "processMetadataValues",
+    "processType",
+    "runInMode",
+    "status",
+    "isTemplate",
+    "triggerOrder",
+    "start",
+    "variables",
+    "formulas",
+    "constants",
+    "textTemplates",
+    "isAdditionalPermissionRequiredToRun",
+    "sourceTemplate",
+    "migratedFromWorkflowRuleName",
+    "isOverridable",
+    "customProperties",
+}
 DATA_TYPES = {"String", "Number", "Currency", "Boolean", "Date", "DateTime", "SObject", "Picklist", "Multipicklist"}
-START_TAGS = {"locationX", "locationY", "object", "recordTriggerType", "triggerType", "filters", "filterLogic",
-              "filterFormula", "doesRequireRecordChangedToMeetCriteria", "connector", "scheduledPaths", "description"}
+START_TAGS = {
+    "locationX",
+    "locationY",
+    "object",
+    "recordTriggerType",
+    "triggerType",
+    "filters",
+    "filterLogic",
+    "filterFormula",
+    "doesRequireRecordChangedToMeetCriteria",
+    "connector",
+    "scheduledPaths",
+    "description",
+}
 
 
 class FlowLoader:
@@ -33,9 +73,9 @@ class FlowLoader:
         self.org = org
         self.name = name
         self.where = where
-        self.refs: list[tuple[str, str]] = []          # (path, element)
+        self.refs: list[tuple[str, str]] = []  # (path, element)
         self.targets: list[tuple[str, str]] = []
-        self.resources: dict[str, tuple] = {}          # lower name -> (kind, info)
+        self.resources: dict[str, tuple] = {}  # lower name -> (kind, info)
         self.flow: FlowDef | None = None
 
     # -- errors -----------------------------------------------------------------------------
@@ -94,14 +134,21 @@ class FlowLoader:
     def load(self, root) -> FlowDef:
         model = Flow(root, self.name)
         process_type = model.process_type or ""
-        flow = FlowDef(name=self.name, label=model.label or self.name,
-                       status=model.status or "Draft", process_type=process_type,
-                       api_version=model.api_version or "", where=self.where)
+        flow = FlowDef(
+            name=self.name,
+            label=model.label or self.name,
+            status=model.status or "Draft",
+            process_type=process_type,
+            api_version=model.api_version or "",
+            where=self.where,
+        )
         self.flow = flow
         if flow.status not in ("Active", "Draft", "Obsolete", "InvalidDraft"):
             self.fail("(flow)", f"unknown status {flow.status!r}")
         if process_type != "AutoLaunchedFlow":
-            self.unsupported("(flow)", f"processType {process_type!r} (only record-triggered AutoLaunchedFlow runs here)")
+            self.unsupported(
+                "(flow)", f"processType {process_type!r} (only record-triggered AutoLaunchedFlow runs here)"
+            )
         order = text(root, "triggerOrder")
         flow.trigger_order = int(order) if order else None
         for tag, el in model.parts:
@@ -109,7 +156,9 @@ class FlowLoader:
                 self.unsupported(text(el, "name") or tag, f"element type <{tag}>")
         start_el = model.start
         if start_el is None or not text(start_el, "triggerType"):
-            self.unsupported("start", "flow without a record trigger (only record-triggered flows run in the org emulator)")
+            self.unsupported(
+                "start", "flow without a record trigger (only record-triggered flows run in the org emulator)"
+            )
         # resources first: elements refer to them.
         for v in model.of_kind("variables"):
             self._variable(v)
@@ -130,8 +179,11 @@ class FlowLoader:
         for tag, el in model.parts:
             if tag in REGISTRY:
                 element = REGISTRY[tag].parse(self, el)
-                if element.name in flow.elements or element.name.lower() in self.resources and \
-                        self.resources[element.name.lower()][0] in ("variable", "constant", "formula", "template"):
+                if (
+                    element.name in flow.elements
+                    or element.name.lower() in self.resources
+                    and self.resources[element.name.lower()][0] in ("variable", "constant", "formula", "template")
+                ):
                     self.fail(element.name, "duplicate element or resource name")
                 flow.elements[element.name] = element
                 self.resources.setdefault(element.name.lower(), ("element", element.kind))
@@ -161,7 +213,9 @@ class FlowLoader:
                 if len(parts) == 1:
                     whole = True
                     break
-                used.add(sobject.field(parts[1]).name if sobject.has_field(parts[1]) else sobject.relationship(parts[1]).name)
+                used.add(
+                    sobject.field(parts[1]).name if sobject.has_field(parts[1]) else sobject.relationship(parts[1]).name
+                )
             if not whole:
                 spec.queried_fields = sorted(used | {"Id"})
 
@@ -175,8 +229,9 @@ class FlowLoader:
             object_type = self.sobject(object_type, name).name
         scale = text(v, "scale")
         default = self.value(child(v, "value"), name) if child(v, "value") is not None else None
-        self.flow.variables[name] = Variable(name, data_type, flag(v, "isCollection"), object_type, default,
-                                             int(scale) if scale else None)
+        self.flow.variables[name] = Variable(
+            name, data_type, flag(v, "isCollection"), object_type, default, int(scale) if scale else None
+        )
         self.resources[name.lower()] = ("variable", self.flow.variables[name])
 
     def _formula(self, f) -> None:
@@ -205,9 +260,13 @@ class FlowLoader:
         if record_trigger not in ("Create", "Update", "CreateAndUpdate"):
             self.unsupported("start", f"recordTriggerType {record_trigger!r}")
         sobject = self.sobject(text(el, "object"), "start")
-        start = Start(object=sobject.name, trigger_type=trigger_type, record_trigger_type=record_trigger,
-                      requires_change=flag(el, "doesRequireRecordChangedToMeetCriteria"),
-                      connector=_target(el, "connector"))
+        start = Start(
+            object=sobject.name,
+            trigger_type=trigger_type,
+            record_trigger_type=record_trigger,
+            requires_change=flag(el, "doesRequireRecordChangedToMeetCriteria"),
+            connector=_target(el, "connector"),
+        )
         for f in children(el, "filters"):
             field, op = text(f, "field"), text(f, "operator")
             if op not in CONDITION_OPERATORS:
@@ -217,7 +276,10 @@ class FlowLoader:
             self.field(sobject, field, "start")
             right = self.value(child(f, "value"), "start")
             if right.kind not in ("literal", "null"):
-                self.fail("start", f"entry condition on {field} compares with a reference; entry conditions take literal values")
+                self.fail(
+                    "start",
+                    f"entry condition on {field} compares with a reference; entry conditions take literal values",
+                )
             start.filters.append(Condition(sobject.field(field).name, op, right))
         start.filter_logic = text(el, "filterLogic", "and") or "and"
         if start.filters:
@@ -238,10 +300,17 @@ class FlowLoader:
             start.scheduled_paths.append(self._scheduled_path(sp, sobject, trigger_type))
         if trigger_type == "RecordBeforeSave" and start.scheduled_paths:
             self.fail("start", "before-save flows cannot have scheduled paths")
-        if record_trigger != "Create" and any(p.path_type == "Scheduled" for p in start.scheduled_paths) \
-                and not start.requires_change and (start.filters or start.filter_formula):
-            self.fail("start", "a flow with scheduled paths that runs on update must set "
-                               "doesRequireRecordChangedToMeetCriteria (run only when a record is updated to meet the conditions)")
+        if (
+            record_trigger != "Create"
+            and any(p.path_type == "Scheduled" for p in start.scheduled_paths)
+            and not start.requires_change
+            and (start.filters or start.filter_formula)
+        ):
+            self.fail(
+                "start",
+                "a flow with scheduled paths that runs on update must set "
+                "doesRequireRecordChangedToMeetCriteria (run only when a record is updated to meet the conditions)",
+            )
         return start
 
     def _check_prior_state_gate(self, start) -> None:
@@ -261,10 +330,13 @@ class FlowLoader:
         if any(cond.operator == "IsChanged" for cond in start.filters):
             used.append("the IsChanged operator")
         if used:
-            self.fail("start", f"{' and '.join(used)} in the entry conditions together with "
-                               "doesRequireRecordChangedToMeetCriteria=true: Salesforce does not document how the "
-                               "prior-version check evaluates them; use state-only conditions (they run the flow when "
-                               "the record is updated from not meeting them to meeting them)")
+            self.fail(
+                "start",
+                f"{' and '.join(used)} in the entry conditions together with "
+                "doesRequireRecordChangedToMeetCriteria=true: Salesforce does not document how the "
+                "prior-version check evaluates them; use state-only conditions (they run the flow when "
+                "the record is updated from not meeting them to meeting them)",
+            )
 
     def _scheduled_path(self, sp, sobject, trigger_type) -> ScheduledPath:
         """One `scheduledPaths` entry, accepted only where Salesforce documents its behaviour.
@@ -285,13 +357,19 @@ class FlowLoader:
         if batch is not None and path_type == "AsyncAfterCommit":
             # Flow Builder offers Batch Size only on scheduled paths; nothing documents that the
             # Run Asynchronously path honours maxBatchSize, so a flow must not rely on it.
-            self.fail_path(name, "maxBatchSize on an AsyncAfterCommit (Run Asynchronously) path is not documented "
-                                 "as honoured by Salesforce (Batch Size is a scheduled-path setting); remove it, or "
-                                 "move the work to a scheduled path with a batch size")
+            self.fail_path(
+                name,
+                "maxBatchSize on an AsyncAfterCommit (Run Asynchronously) path is not documented "
+                "as honoured by Salesforce (Batch Size is a scheduled-path setting); remove it, or "
+                "move the work to a scheduled path with a batch size",
+            )
         size = _int(batch)
         if batch is not None and (size is None or not 1 <= size <= MAX_SCHEDULED_BATCH):
-            self.fail_path(name, f"maxBatchSize {batch!r} must be a whole number from 1 to {MAX_SCHEDULED_BATCH} "
-                                 "(the scheduled path Batch Size range)")
+            self.fail_path(
+                name,
+                f"maxBatchSize {batch!r} must be a whole number from 1 to {MAX_SCHEDULED_BATCH} "
+                "(the scheduled path Batch Size range)",
+            )
         path = ScheduledPath(name=name, path_type=path_type, connector=_target(sp, "connector"), max_batch_size=size)
         if path_type == "Scheduled":
             self._schedule(sp, sobject, name, path)
@@ -300,16 +378,21 @@ class FlowLoader:
     def _schedule(self, sp, sobject, name: str, path: ScheduledPath) -> None:
         unit, number = text(sp, "offsetUnit"), text(sp, "offsetNumber")
         if unit not in ("Minutes", "Hours", "Days", "Weeks", "Months"):
-            self.fail_path(name, f"offsetUnit {unit!r}: expected Minutes, Hours, Days, Weeks or Months "
-                                 "(FlowScheduledPathOffsetUnit)")
+            self.fail_path(
+                name,
+                f"offsetUnit {unit!r}: expected Minutes, Hours, Days, Weeks or Months (FlowScheduledPathOffsetUnit)",
+            )
         offset = _int(number)
         if offset is None:
             self.fail_path(name, f"offsetNumber {number!r} must be a whole number")
         if offset == 0:
             # The Help page describes an offset before or after the time source; no source found
             # says an offset of 0 is accepted or when such a path would run (see docs/orgsim.md).
-            self.fail_path(name, "offsetNumber 0 is not documented (when such a path runs is not documented); "
-                                 "use an offset of at least 1 (e.g. 1 Minutes after RecordTriggerEvent)")
+            self.fail_path(
+                name,
+                "offsetNumber 0 is not documented (when such a path runs is not documented); "
+                "use an offset of at least 1 (e.g. 1 Minutes after RecordTriggerEvent)",
+            )
         path.offset_unit, path.offset_number = unit, offset
         path.time_source = text(sp, "timeSource")
         if path.time_source == "RecordField":
@@ -321,8 +404,11 @@ class FlowLoader:
             path.record_field = fdef.name
         elif path.time_source == "RecordTriggerEvent":
             if offset < 0:
-                self.fail_path(name, "a negative offset (before) the triggering event cannot be scheduled; "
-                                     "offsets before the time source are for RecordField paths")
+                self.fail_path(
+                    name,
+                    "a negative offset (before) the triggering event cannot be scheduled; "
+                    "offsets before the time source are for RecordField paths",
+                )
         else:
             self.fail_path(name, f"timeSource {path.time_source!r}: expected RecordTriggerEvent or RecordField")
 
@@ -337,6 +423,7 @@ class FlowLoader:
         def check(target, element):
             if target and target not in names:
                 self.fail(element, f"connector goes to {target!r}, which is not an element of this flow")
+
         check(flow.start.connector, "start")
         for sp in flow.start.scheduled_paths:
             check(sp.connector, sp.name)
@@ -352,7 +439,10 @@ class FlowLoader:
         if flow.start.trigger_type == "RecordBeforeSave":
             for element in flow.elements.values():
                 if element.kind not in ("assignments", "decisions", "recordLookups", "loops", "customErrors"):
-                    self.fail(element.name, f"before-save flows can only use assignments, decisions and Get Records, not {element.kind}")
+                    self.fail(
+                        element.name,
+                        f"before-save flows can only use assignments, decisions and Get Records, not {element.kind}",
+                    )
 
     def _check_ref(self, path: str, element: str) -> None:
         parts = path.split(".")
@@ -388,7 +478,7 @@ class FlowLoader:
             elif kind == "records" and info[1]:
                 check_field_path(self.org, self.org.schema.get(info[0]), rest)
             elif kind == "loop":
-                return   # the current item: its fields are checked when the collection's type is known at run time
+                return  # the current item: its fields are checked when the collection's type is known at run time
             elif kind == "model":
                 if self.org.connector.model_field(info, rest[0]) is None:
                     self.fail(element, f"reference {path!r}: {info} has no field {rest[0]!r}")
@@ -408,7 +498,7 @@ class FlowLoader:
         self._check_ref(path, element)
 
 
-MAX_SCHEDULED_BATCH = 200   # scheduled path Batch Size: 1..200, default 200 (Flow Builder, Advanced Options)
+MAX_SCHEDULED_BATCH = 200  # scheduled path Batch Size: 1..200, default 200 (Flow Builder, Advanced Options)
 
 
 def _int(raw: str | None) -> int | None:

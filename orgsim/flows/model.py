@@ -9,13 +9,14 @@ from typing import Any
 @dataclass
 class ValueSpec:
     """A `<value>`: a literal, a reference (`elementReference`), or text with merge fields."""
-    kind: str                # literal | ref | template | null
-    value: Any = None        # literal value, reference path, or parsed template
+
+    kind: str  # literal | ref | template | null
+    value: Any = None  # literal value, reference path, or parsed template
 
 
 @dataclass
 class Condition:
-    left: str                # reference path (decisions) or field name (record filters)
+    left: str  # reference path (decisions) or field name (record filters)
     operator: str
     right: ValueSpec | None
 
@@ -23,7 +24,7 @@ class Condition:
 @dataclass
 class ScheduledPath:
     name: str
-    path_type: str           # AsyncAfterCommit | Scheduled
+    path_type: str  # AsyncAfterCommit | Scheduled
     connector: str | None
     offset_number: int = 0
     offset_unit: str = "Days"
@@ -35,11 +36,11 @@ class ScheduledPath:
 @dataclass
 class Start:
     object: str
-    trigger_type: str               # RecordBeforeSave | RecordAfterSave
-    record_trigger_type: str        # Create | Update | CreateAndUpdate
+    trigger_type: str  # RecordBeforeSave | RecordAfterSave
+    record_trigger_type: str  # Create | Update | CreateAndUpdate
     filters: list[Condition] = field(default_factory=list)
     filter_logic: str = "and"
-    filter_formula: Any = None      # Formula
+    filter_formula: Any = None  # Formula
     requires_change: bool = False
     connector: str | None = None
     scheduled_paths: list[ScheduledPath] = field(default_factory=list)

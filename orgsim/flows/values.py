@@ -7,8 +7,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from orgsim.flows.model import ValueSpec
-from sfmeta.xml import local
 from orgsim.storage.values import parse_datetime
+from sfmeta.xml import local
 
 MERGE_RE = re.compile(r"\{!\s*([$A-Za-z_][A-Za-z0-9_.$]*)\s*\}")
 LITERAL_KINDS = ("stringValue", "numberValue", "booleanValue", "dateValue", "dateTimeValue", "elementReference")
@@ -60,7 +60,7 @@ def parse_template(text: str) -> list:
     parts, pos = [], 0
     for match in MERGE_RE.finditer(text):
         if match.start() > pos:
-            parts.append(text[pos:match.start()])
+            parts.append(text[pos : match.start()])
         parts.append(("ref", match.group(1)))
         pos = match.end()
     if pos < len(text):

@@ -1,23 +1,29 @@
 """Salesforce formula language: lark grammar, compile-time checks, evaluator.
 
-    f = Formula.compile('IF(ISBLANK({!$Record.Amount}), 0, ROUND({!$Record.Amount} * 100, 0))')
-    f.references          # {'$Record.Amount'}
-    f.evaluate(ctx)       # ctx.resolve(path), ctx.prior(path), ctx.is_new(), ctx.now()
+f = Formula.compile('IF(ISBLANK({!$Record.Amount}), 0, ROUND({!$Record.Amount} * 100, 0))')
+f.references          # {'$Record.Amount'}
+f.evaluate(ctx)       # ctx.resolve(path), ctx.prior(path), ctx.is_new(), ctx.now()
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from orgsim.formula.ast import BinOp, Call, Literal, Neg, Ref
-from orgsim.formula.evaluator import Evaluator, compile_tree
+from orgsim.formula.ast import BinOp, Call, Neg, Ref
+from orgsim.formula.evaluator import compile_tree
 from orgsim.formula.functions import REGISTRY, check_call
 from orgsim.formula.parser import FormulaSyntaxError, parse
 from orgsim.formula.values import FormulaRuntimeError, round_half_up, to_decimal, to_text
 
-__all__ = ["Formula", "FormulaError", "FormulaRuntimeError", "FormulaSyntaxError", "coerce_result", "SUPPORTED_FUNCTIONS"]
+__all__ = [
+    "Formula",
+    "FormulaError",
+    "FormulaRuntimeError",
+    "FormulaSyntaxError",
+    "coerce_result",
+    "SUPPORTED_FUNCTIONS",
+]
 
 SUPPORTED_FUNCTIONS = tuple(sorted(REGISTRY))
 
@@ -32,7 +38,7 @@ class Formula:
     tree: object
     references: set[str] = field(default_factory=set)
     uses_prior: bool = False
-    functions: set[str] = field(default_factory=set)   # upper-case names of the functions called
+    functions: set[str] = field(default_factory=set)  # upper-case names of the functions called
 
     @classmethod
     def compile(cls, text: str, *, allow_prior: bool = False) -> "Formula":

@@ -15,18 +15,19 @@ class Literal:
 @dataclass(frozen=True)
 class Ref:
     """A merge field: `{!$Record.Amount}` or a bare `$Record.Amount` -> path '$Record.Amount'."""
+
     path: str
 
 
 @dataclass(frozen=True)
 class Call:
-    name: str          # upper case
+    name: str  # upper case
     args: tuple
 
 
 @dataclass(frozen=True)
 class BinOp:
-    op: str            # + - * / ^ & = != < <= > >= && ||
+    op: str  # + - * / ^ & = != < <= > >= && ||
     left: Any
     right: Any
 

@@ -29,6 +29,7 @@ def compile_tree(node):
         def negate(ctx):
             value = to_decimal(operand(ctx))
             return None if value is None else -value
+
         return negate
     if t is Call:
         fn = REGISTRY[node.name]
@@ -60,6 +61,7 @@ def compile_tree(node):
                 if is_blank(a) or is_blank(b):
                     return False
                 return test(compare_values(a, b))
+
             return relation
         return lambda ctx: arithmetic(op, left(ctx), right(ctx))
     raise FormulaRuntimeError(f"cannot compile {node!r}")
@@ -155,8 +157,13 @@ def arithmetic(op: str, left, right):
 def _date_arithmetic(op: str, left, right):
     if op == "-" and isinstance(left, dt.datetime) and isinstance(right, dt.datetime):
         return Decimal(str((left - right).total_seconds())) / Decimal(86400)
-    if op == "-" and isinstance(left, dt.date) and isinstance(right, dt.date) \
-            and not isinstance(left, dt.datetime) and not isinstance(right, dt.datetime):
+    if (
+        op == "-"
+        and isinstance(left, dt.date)
+        and isinstance(right, dt.date)
+        and not isinstance(left, dt.datetime)
+        and not isinstance(right, dt.datetime)
+    ):
         return Decimal((left - right).days)
     if op in ("+", "-") and isinstance(left, (dt.date, dt.datetime)) and not isinstance(right, (dt.date, dt.datetime)):
         days = to_decimal(right, "days")

@@ -16,8 +16,16 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Callable
 
 from orgsim.formula.ast import Ref
-from orgsim.formula.values import (FormulaRuntimeError, as_date, as_datetime, format_number, is_blank,
-                                   round_half_up, to_decimal, to_text)
+from orgsim.formula.values import (
+    FormulaRuntimeError,
+    as_date,
+    as_datetime,
+    format_number,
+    is_blank,
+    round_half_up,
+    to_decimal,
+    to_text,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class Function:
     impl: Callable
     lazy: bool = False
     needs_prior: bool = False
-    ref_arg: bool = False   # first argument must be a field reference
+    ref_arg: bool = False  # first argument must be a field reference
 
 
 REGISTRY: dict[str, Function] = {}
@@ -36,8 +44,11 @@ REGISTRY: dict[str, Function] = {}
 
 def function(name: str, min_args: int, max_args: int | None = -1, *, lazy=False, needs_prior=False, ref_arg=False):
     def register(impl):
-        REGISTRY[name] = Function(name, min_args, min_args if max_args == -1 else max_args, impl, lazy, needs_prior, ref_arg)
+        REGISTRY[name] = Function(
+            name, min_args, min_args if max_args == -1 else max_args, impl, lazy, needs_prior, ref_arg
+        )
         return impl
+
     return register
 
 
@@ -63,6 +74,7 @@ def _case(ev, args):
     if len(args) % 2 != 0:
         raise FormulaRuntimeError("CASE needs an expression, value/result pairs and an else result")
     from orgsim.formula.values import values_equal
+
     subject = ev.eval(args[0])
     for i in range(1, len(args) - 1, 2):
         if values_equal(subject, ev.eval(args[i])):
@@ -126,6 +138,7 @@ def _isnumber(value):
 @function("ISCHANGED", 1, lazy=True, needs_prior=True, ref_arg=True)
 def _ischanged(ev, args):
     from orgsim.formula.values import values_equal
+
     if ev.ctx.is_new():
         return False
     return not values_equal(ev.eval(args[0]), ev.ctx.prior(args[0].path))
@@ -164,7 +177,7 @@ def _len(value):
 @function("LEFT", 2)
 def _left(text, n):
     n = _int(n, "LEFT length")
-    return _text(text)[:max(n, 0)]
+    return _text(text)[: max(n, 0)]
 
 
 @function("RIGHT", 2)
@@ -177,7 +190,7 @@ def _right(text, n):
 def _mid(text, start, n):
     start, n = _int(start, "MID start"), _int(n, "MID length")
     start = max(start, 1)
-    return _text(text)[start - 1:start - 1 + max(n, 0)]
+    return _text(text)[start - 1 : start - 1 + max(n, 0)]
 
 
 @function("FIND", 2, 3)

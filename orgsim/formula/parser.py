@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedInput
 
 from orgsim.formula.ast import BinOp, Call, Literal, Neg, Ref, number
-
 from sfpay.paths import resource  # noqa: E402
 
 GRAMMAR = resource("orgsim.formula", "grammar.lark").read_text(encoding="utf-8")

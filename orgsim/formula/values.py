@@ -70,7 +70,11 @@ def values_equal(left, right) -> bool:
     if is_blank(left) or is_blank(right):
         return False
     if isinstance(left, bool) or isinstance(right, bool):
-        return bool(left) == bool(right) if isinstance(left, bool) and isinstance(right, bool) else str(left).lower() == str(right).lower()
+        return (
+            bool(left) == bool(right)
+            if isinstance(left, bool) and isinstance(right, bool)
+            else str(left).lower() == str(right).lower()
+        )
     if isinstance(left, (Decimal, int, float)) or isinstance(right, (Decimal, int, float)):
         try:
             return to_decimal(left) == to_decimal(right)
@@ -115,6 +119,7 @@ def _as_datetime(value) -> dt.datetime:
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
     if isinstance(value, str):
         from orgsim.storage.values import parse_datetime
+
         return parse_datetime(value)
     raise FormulaRuntimeError(f"expected a date/time, got {type(value).__name__}")
 

@@ -4,4 +4,11 @@ from orgsim.metadata.bundle import Bundle, Component
 from orgsim.metadata.mdapi import bundle_from_mdapi_files, read_zip
 from orgsim.metadata.source import bundle_from_source_files, read_source_files
 
-__all__ = ["Bundle", "Component", "bundle_from_mdapi_files", "bundle_from_source_files", "read_source_files", "read_zip"]
+__all__ = [
+    "Bundle",
+    "Component",
+    "bundle_from_mdapi_files",
+    "bundle_from_source_files",
+    "read_source_files",
+    "read_zip",
+]

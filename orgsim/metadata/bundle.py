@@ -9,18 +9,18 @@ from sfmeta.xml import Node, XmlSyntaxError, parse
 
 @dataclass
 class Component:
-    type: str          # CustomObject, CustomField, RecordType, BusinessProcess, ValidationRule, Flow, WorkflowAlert, EmailTemplate, ...
+    type: str  # CustomObject, CustomField, RecordType, BusinessProcess, ValidationRule, Flow, WorkflowAlert, EmailTemplate, ...
     object: str | None  # owning object for object children / alerts
-    name: str          # API name (fullName without the object prefix)
-    element: object    # lxml element of the component
-    where: str         # file (and line) for error messages
-    body: str | None = None   # email template body
+    name: str  # API name (fullName without the object prefix)
+    element: object  # lxml element of the component
+    where: str  # file (and line) for error messages
+    body: str | None = None  # email template body
 
 
 @dataclass
 class Bundle:
     components: list[Component] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)   # files of types with no runtime effect
+    ignored: list[str] = field(default_factory=list)  # files of types with no runtime effect
 
     def of(self, type_name: str) -> list[Component]:
         return [c for c in self.components if c.type == type_name]

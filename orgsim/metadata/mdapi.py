@@ -11,15 +11,15 @@ import io
 import zipfile
 
 from orgsim.errors import MetadataError
-from orgsim.metadata.bundle import Bundle, Component
+from orgsim.metadata.bundle import Bundle, Component, parse_xml
 from orgsim.metadata.source import NO_RUNTIME_EFFECT, OBJECT_CHILD_TYPES, add_workflow
 from sfmeta import metadata_types
-from orgsim.metadata.bundle import parse_xml
 from sfmeta.xml import children, text
 
 # The object children the emulator applies (the others in an .object file change nothing at run time).
-OBJECT_CHILDREN = {tag: kind.type_name for tag, kind in metadata_types.OBJECT_CHILDREN.items()
-                   if kind.type_name in OBJECT_CHILD_TYPES}
+OBJECT_CHILDREN = {
+    tag: kind.type_name for tag, kind in metadata_types.OBJECT_CHILDREN.items() if kind.type_name in OBJECT_CHILD_TYPES
+}
 
 
 def read_zip(data: bytes) -> dict[str, bytes]:
@@ -37,7 +37,7 @@ def read_zip(data: bytes) -> dict[str, bytes]:
         tops = {name.split("/", 1)[0] for name in files}
         if len(tops) == 1 and f"{next(iter(tops))}/package.xml" in files:
             prefix = next(iter(tops)) + "/"
-            files = {name[len(prefix):]: content for name, content in files.items()}
+            files = {name[len(prefix) :]: content for name, content in files.items()}
     if "package.xml" not in files:
         raise MetadataError("the zip has no package.xml", where="deploy zip")
     return files
@@ -54,7 +54,13 @@ def bundle_from_mdapi_files(files: dict[str, bytes]) -> Bundle:
             continue
         folder = parts[0]
         kind = metadata_types.BY_DIRECTORY.get(folder)
-        if kind and kind.type_name in NO_RUNTIME_EFFECT or rel.endswith("-meta.xml") and folder == "email" and len(parts) == 2:
+        if (
+            kind
+            and kind.type_name in NO_RUNTIME_EFFECT
+            or rel.endswith("-meta.xml")
+            and folder == "email"
+            and len(parts) == 2
+        ):
             bundle.ignored.append(rel)
             continue
         if folder == "flows" and rel.endswith(".flow"):
@@ -75,8 +81,16 @@ def bundle_from_mdapi_files(files: dict[str, bytes]) -> Bundle:
             body_path = rel[: -len("-meta.xml")]
             if body_path not in files:
                 raise MetadataError("email template has no .email body file", where=rel)
-            bundle.components.append(Component("EmailTemplate", None, f"{parts[1]}/{parts[-1][:-len('.email-meta.xml')]}",
-                                               parse_xml(data, rel), rel, files[body_path].decode("utf-8")))
+            bundle.components.append(
+                Component(
+                    "EmailTemplate",
+                    None,
+                    f"{parts[1]}/{parts[-1][: -len('.email-meta.xml')]}",
+                    parse_xml(data, rel),
+                    rel,
+                    files[body_path].decode("utf-8"),
+                )
+            )
         elif folder == "email" and rel.endswith(".email"):
             continue
         else:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from orgsim.errors import MetadataError
-from orgsim.metadata.bundle import Bundle, Component
-from orgsim.metadata.bundle import parse_xml
+from orgsim.metadata.bundle import Bundle, Component, parse_xml
 from sfmeta import sfdx_project
 from sfmeta.metadata_types import component_name, kind_of_file
 from sfmeta.xml import child, children, text
@@ -19,10 +18,24 @@ from sfmeta.xml import child, children, text
 # Which file holds which type: sfmeta.metadata_types. What the emulator does with each type:
 # object children it applies, and types that change nothing at run time for a system administrator.
 OBJECT_CHILD_TYPES = ("CustomField", "RecordType", "BusinessProcess", "ValidationRule")
-NO_RUNTIME_EFFECT = frozenset({
-    "PermissionSet", "Layout", "Profile", "FlexiPage", "CustomTab", "CustomApplication", "ListView",
-    "CompactLayout", "EmailFolder", "FlowDefinition", "WebLink", "FieldSet", "PermissionSetGroup", "QuickAction",
-})
+NO_RUNTIME_EFFECT = frozenset(
+    {
+        "PermissionSet",
+        "Layout",
+        "Profile",
+        "FlexiPage",
+        "CustomTab",
+        "CustomApplication",
+        "ListView",
+        "CompactLayout",
+        "EmailFolder",
+        "FlowDefinition",
+        "WebLink",
+        "FieldSet",
+        "PermissionSetGroup",
+        "QuickAction",
+    }
+)
 
 
 def package_directories(root: Path) -> list[Path]:
@@ -67,8 +80,16 @@ def bundle_from_source_files(files: dict[str, bytes]) -> Bundle:
             if body_path not in files:
                 raise MetadataError("email template has no .email body file next to it", where=rel)
             folder = parts[-2]
-            bundle.components.append(Component("EmailTemplate", None, f"{folder}/{api_name}",
-                                               parse_xml(data, rel), rel, files[body_path].decode("utf-8")))
+            bundle.components.append(
+                Component(
+                    "EmailTemplate",
+                    None,
+                    f"{folder}/{api_name}",
+                    parse_xml(data, rel),
+                    rel,
+                    files[body_path].decode("utf-8"),
+                )
+            )
             continue
         if type_name == "Flow":
             bundle.components.append(Component("Flow", None, api_name, parse_xml(data, rel), rel))
@@ -91,7 +112,9 @@ def add_workflow(bundle: Bundle, obj: str, root, where: str) -> None:
         full = text(alert, "fullName")
         if not full:
             raise MetadataError("email alert without fullName", where=f"{where}:{alert.sourceline}")
-        bundle.components.append(Component("WorkflowAlert", obj, full.split(".")[-1], alert, f"{where}:{alert.sourceline}"))
+        bundle.components.append(
+            Component("WorkflowAlert", obj, full.split(".")[-1], alert, f"{where}:{alert.sourceline}")
+        )
     for tag in ("rules", "fieldUpdates", "outboundMessages", "tasks", "knowledgePublishes"):
         if child(root, tag) is not None:
             raise MetadataError(f"workflow <{tag}> is not supported by the org emulator (use flows)", where=where)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from orgsim.errors import MetadataError, UnknownField, UnknownObject
 from orgsim.formula import Formula, FormulaError
 from orgsim.metadata.bundle import Bundle
-from sfmeta.xml import flag, text
 from orgsim.schema.deployed import apply_business_process, apply_custom_object, field_from_metadata
 from orgsim.schema.model import Schema
+from sfmeta.xml import flag, text
 
 
 @dataclass
@@ -25,11 +25,13 @@ class ValidationRule:
 @dataclass
 class MetadataState:
     schema: Schema
-    flows: dict = field(default_factory=dict)              # API name -> FlowDef
-    email_templates: dict = field(default_factory=dict)    # Folder/Name -> EmailTemplate
-    email_alerts: dict = field(default_factory=dict)       # "object.alert" (lower) -> Alert
-    validation_rules: dict = field(default_factory=dict)   # object -> [ValidationRule]
-    record_types: dict = field(default_factory=dict)       # (object, DeveloperName) -> {label, active, business_process, description}
+    flows: dict = field(default_factory=dict)  # API name -> FlowDef
+    email_templates: dict = field(default_factory=dict)  # Folder/Name -> EmailTemplate
+    email_alerts: dict = field(default_factory=dict)  # "object.alert" (lower) -> Alert
+    validation_rules: dict = field(default_factory=dict)  # object -> [ValidationRule]
+    record_types: dict = field(
+        default_factory=dict
+    )  # (object, DeveloperName) -> {label, active, business_process, description}
     business_processes: dict = field(default_factory=dict)
     # The namespace the connector is installed under (StripeConfig.connector_namespace): flows
     # are checked against the catalog's actions in it.
@@ -65,8 +67,14 @@ def apply_bundle(state: MetadataState, bundle: Bundle) -> list[DeployedComponent
     schema = state.schema
 
     def record(comp, full_name=None):
-        done.append(DeployedComponent(comp.type, full_name or (f"{comp.object}.{comp.name}" if comp.object and comp.type != "CustomObject" else comp.name),
-                                      comp.where.split(":")[0]))
+        done.append(
+            DeployedComponent(
+                comp.type,
+                full_name
+                or (f"{comp.object}.{comp.name}" if comp.object and comp.type != "CustomObject" else comp.name),
+                comp.where.split(":")[0],
+            )
+        )
 
     for comp in bundle.of("CustomObject"):
         apply_custom_object(schema, comp)
@@ -75,7 +83,9 @@ def apply_bundle(state: MetadataState, bundle: Bundle) -> list[DeployedComponent
         sobject = _object(schema, comp)
         fdef = field_from_metadata(sobject, comp, schema)
         if sobject.has_field(fdef.name) and not sobject.field(fdef.name).custom:
-            raise MetadataError(f"{fdef.name} is a standard field of {sobject.name} and cannot be redefined", where=comp.where)
+            raise MetadataError(
+                f"{fdef.name} is a standard field of {sobject.name} and cannot be redefined", where=comp.where
+            )
         sobject.add_field(fdef)
         record(comp)
     for comp in bundle.of("BusinessProcess"):
@@ -86,10 +96,15 @@ def apply_bundle(state: MetadataState, bundle: Bundle) -> list[DeployedComponent
         sobject = _object(schema, comp)
         bp = text(comp.element, "businessProcess")
         if sobject.name == "Opportunity" and bp and (sobject.name, bp) not in state.business_processes:
-            raise MetadataError(f"record type {comp.name} uses business process {bp!r}, which is not deployed", where=comp.where)
+            raise MetadataError(
+                f"record type {comp.name} uses business process {bp!r}, which is not deployed", where=comp.where
+            )
         state.record_types[(sobject.name, comp.name)] = {
-            "label": text(comp.element, "label", comp.name) or comp.name, "active": flag(comp.element, "active", True),
-            "business_process": bp, "description": text(comp.element, "description")}
+            "label": text(comp.element, "label", comp.name) or comp.name,
+            "active": flag(comp.element, "active", True),
+            "business_process": bp,
+            "description": text(comp.element, "description"),
+        }
         record(comp)
     for comp in bundle.of("ValidationRule"):
         sobject = _object(schema, comp)
@@ -102,14 +117,22 @@ def apply_bundle(state: MetadataState, bundle: Bundle) -> list[DeployedComponent
             if parts[0].startswith("$"):
                 raise MetadataError(f"validation rule references {path}, which is not supported", where=comp.where)
             from orgsim.flows.records import check_field_path
+
             try:
                 check_field_path(state, sobject, parts)
             except (UnknownField, UnknownObject) as exc:
                 raise MetadataError(f"validation rule {comp.name}: {exc}", where=comp.where) from None
         rules = [r for r in state.validation_rules.get(sobject.name, []) if r.name != comp.name]
         if flag(comp.element, "active", True):
-            rules.append(ValidationRule(sobject.name, comp.name, formula, text(comp.element, "errorMessage", "") or "",
-                                        text(comp.element, "errorDisplayField")))
+            rules.append(
+                ValidationRule(
+                    sobject.name,
+                    comp.name,
+                    formula,
+                    text(comp.element, "errorMessage", "") or "",
+                    text(comp.element, "errorDisplayField"),
+                )
+            )
         state.validation_rules[sobject.name] = rules
         record(comp)
     for comp in bundle.of("EmailTemplate"):
@@ -130,5 +153,6 @@ def _object(schema: Schema, comp):
     try:
         return schema.get(comp.object)
     except UnknownObject:
-        raise MetadataError(f"object {comp.object!r} does not exist in the org (deploy its CustomObject first)",
-                            where=comp.where) from None
+        raise MetadataError(
+            f"object {comp.object!r} does not exist in the org (deploy its CustomObject first)", where=comp.where
+        ) from None

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Component
-from sfmeta.xml import child, children, flag, text
 from orgsim.schema.model import FieldDef, Schema, SObjectDef
 from orgsim.schema.standard import system_fields
+from sfmeta.xml import child, children, flag, text
 
 # Metadata API FieldType -> describe type (Metadata API Developer Guide, CustomField "type").
 FIELD_TYPES = {
-    "Text": "string", "TextArea": "textarea", "LongTextArea": "textarea", "Html": "textarea",
-    "Url": "url", "Email": "email", "Phone": "phone", "Picklist": "picklist",
-    "MultiselectPicklist": "multipicklist", "Checkbox": "boolean", "Currency": "currency",
-    "Number": "double", "Percent": "percent", "Date": "date", "DateTime": "datetime",
-    "Lookup": "reference", "MasterDetail": "reference", "AutoNumber": "string",
+    "Text": "string",
+    "TextArea": "textarea",
+    "LongTextArea": "textarea",
+    "Html": "textarea",
+    "Url": "url",
+    "Email": "email",
+    "Phone": "phone",
+    "Picklist": "picklist",
+    "MultiselectPicklist": "multipicklist",
+    "Checkbox": "boolean",
+    "Currency": "currency",
+    "Number": "double",
+    "Percent": "percent",
+    "Date": "date",
+    "DateTime": "datetime",
+    "Lookup": "reference",
+    "MasterDetail": "reference",
+    "AutoNumber": "string",
 }
 
 
@@ -25,14 +38,23 @@ def field_from_metadata(sobject: SObjectDef, comp: Component, schema: Schema) ->
     if child(el, "formula") is not None:
         raise MetadataError("formula fields are not supported by the org emulator", where=comp.where)
     if md_type not in FIELD_TYPES:
-        raise MetadataError(f"field type {md_type!r} is not supported; expected one of {', '.join(sorted(FIELD_TYPES))}",
-                            where=comp.where)
+        raise MetadataError(
+            f"field type {md_type!r} is not supported; expected one of {', '.join(sorted(FIELD_TYPES))}",
+            where=comp.where,
+        )
     fdef = FieldDef(
-        name=name, type=FIELD_TYPES[md_type], label=text(el, "label", name) or name,
-        length=_int(text(el, "length")) or (131072 if md_type == "LongTextArea" else 255 if md_type in ("Url", "TextArea") else None),
-        precision=_int(text(el, "precision")), scale=_int(text(el, "scale")),
-        required=flag(el, "required") or md_type == "MasterDetail", unique=flag(el, "unique"),
-        external_id=flag(el, "externalId"), case_sensitive=flag(el, "caseSensitive"), custom=True,
+        name=name,
+        type=FIELD_TYPES[md_type],
+        label=text(el, "label", name) or name,
+        length=_int(text(el, "length"))
+        or (131072 if md_type == "LongTextArea" else 255 if md_type in ("Url", "TextArea") else None),
+        precision=_int(text(el, "precision")),
+        scale=_int(text(el, "scale")),
+        required=flag(el, "required") or md_type == "MasterDetail",
+        unique=flag(el, "unique"),
+        external_id=flag(el, "externalId"),
+        case_sensitive=flag(el, "caseSensitive"),
+        custom=True,
         source=comp.where,
     )
     if md_type == "Number" and fdef.scale is None:
@@ -72,15 +94,27 @@ def apply_custom_object(schema: Schema, comp: Component) -> SObjectDef:
     if not name.endswith("__c"):
         raise MetadataError("only custom objects (__c) can be created; standard objects are built in", where=comp.where)
     el = comp.element
-    sobject = SObjectDef(name=name, key_prefix=schema.next_custom_prefix(), label=text(el, "label", name) or name,
-                         custom=True, source=comp.where)
+    sobject = SObjectDef(
+        name=name,
+        key_prefix=schema.next_custom_prefix(),
+        label=text(el, "label", name) or name,
+        custom=True,
+        source=comp.where,
+    )
     for fdef in system_fields(owner=True):
         sobject.add_field(fdef)
     name_field = child(el, "nameField")
     name_type = text(name_field, "type", "Text") if name_field is not None else "Text"
-    sobject.add_field(FieldDef("Name", "string", label=text(name_field, "label", "Name") if name_field is not None else "Name",
-                               length=80, required=name_type == "Text",
-                               autonumber=text(name_field, "displayFormat", "{0}") if name_type == "AutoNumber" else None))
+    sobject.add_field(
+        FieldDef(
+            "Name",
+            "string",
+            label=text(name_field, "label", "Name") if name_field is not None else "Name",
+            length=80,
+            required=name_type == "Text",
+            autonumber=text(name_field, "displayFormat", "{0}") if name_type == "AutoNumber" else None,
+        )
+    )
     schema.add(sobject)
     return sobject
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from orgsim.errors import UnknownField, UnknownObject
 
 TEXT_TYPES = {"id", "string", "textarea", "url", "email", "phone", "picklist", "multipicklist", "reference", "combobox"}
 NUMBER_TYPES = {"currency", "double", "percent", "int"}
-SYSTEM_FIELDS = ("Id", "IsDeleted", "CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp")
+SYSTEM_FIELDS = (
+    "Id",
+    "IsDeleted",
+    "CreatedDate",
+    "CreatedById",
+    "LastModifiedDate",
+    "LastModifiedById",
+    "SystemModstamp",
+)
 
 
 @dataclass

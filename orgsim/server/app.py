@@ -41,8 +41,14 @@ ROUTE_MODULES = (
 )
 
 
-def create_app(org, config: ServerConfig, *, background_interval: float | None = None, owns_org: bool = False,
-               deploy_checks: Sequence[DeployCheck] = ()) -> Starlette:
+def create_app(
+    org,
+    config: ServerConfig,
+    *,
+    background_interval: float | None = None,
+    owns_org: bool = False,
+    deploy_checks: Sequence[DeployCheck] = (),
+) -> Starlette:
     """`background_interval`: run due async/scheduled work every so many seconds (a long-running
     server whose clock follows wall time; also picks up work queued before a crash).
     `owns_org`: close the org (saving its clock) when the server stops.

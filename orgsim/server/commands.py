@@ -18,19 +18,28 @@ if TYPE_CHECKING:
     from orgsim.server.deploy.checks import DeployCheck
 
 
-def add_serve_command(org_app: typer.Typer, *,
-                      deploy_checks: Callable[[], Sequence["DeployCheck"]] | None = None) -> None:
+def add_serve_command(
+    org_app: typer.Typer, *, deploy_checks: Callable[[], Sequence["DeployCheck"]] | None = None
+) -> None:
     """Add `serve` to `org_app`; `deploy_checks` (called once the server starts, so the
     checks' imports cost nothing to other commands) gives what every deploy must pass."""
 
     @org_app.command("serve")
     def serve(
         port: int = typer.Option(0, "--port", help="Port to listen on (0: a free one, printed on start)."),
-        db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (WAL). Default: <state dir>/orgsim/org.sqlite3."),
-        jwt_cert: Optional[Path] = typer.Option(None, "--jwt-cert", help="Connected app certificate (PEM) for the JWT bearer grant."),
-        jwt_audience: list[str] = typer.Option([], "--jwt-audience", help="Accepted JWT `aud` (repeatable). Default: the instance URL."),
+        db: Optional[Path] = typer.Option(
+            None, "--db", help="SQLite database (WAL). Default: <state dir>/orgsim/org.sqlite3."
+        ),
+        jwt_cert: Optional[Path] = typer.Option(
+            None, "--jwt-cert", help="Connected app certificate (PEM) for the JWT bearer grant."
+        ),
+        jwt_audience: list[str] = typer.Option(
+            [], "--jwt-audience", help="Accepted JWT `aud` (repeatable). Default: the instance URL."
+        ),
         webhook_path: Optional[str] = typer.Option(None, "--webhook-path", help="Path of the Stripe webhook listener."),
-        stripe_api_base: Optional[str] = typer.Option(None, "--stripe-api-base", help="Stripe API base the connector calls (stripesim URL)."),
+        stripe_api_base: Optional[str] = typer.Option(
+            None, "--stripe-api-base", help="Stripe API base the connector calls (stripesim URL)."
+        ),
     ) -> None:
         """Run a Salesforce-compatible org (REST, OAuth, Metadata deploy, Tooling, webhook listener) over HTTPS.
 
@@ -60,9 +69,12 @@ def add_serve_command(org_app: typer.Typer, *,
         db_path = (db or state_dir() / "orgsim" / "org.sqlite3").resolve()
         settings = ServerSettings.load_or_create(settings_path(db_path))
         changed = False
-        for key, value in (("jwt_public_key_file", str(jwt_cert.resolve()) if jwt_cert else None),
-                           ("webhook_path", webhook_path), ("stripe_api_base", stripe_api_base),
-                           ("stripe_api_key", env_key)):
+        for key, value in (
+            ("jwt_public_key_file", str(jwt_cert.resolve()) if jwt_cert else None),
+            ("webhook_path", webhook_path),
+            ("stripe_api_base", stripe_api_base),
+            ("stripe_api_key", env_key),
+        ):
             if value is not None and getattr(settings, key) != value:
                 setattr(settings, key, value)
                 changed = True
@@ -76,12 +88,16 @@ def add_serve_command(org_app: typer.Typer, *,
             app, org, config, cert, key = build(db_path, port, tuple(deploy_checks()) if deploy_checks else ())
         except (OrgError, UnsafeStripeKey, ValueError, OSError) as exc:
             fail(f"cannot start the org server: {exc}")
-        from orgsim.server.tls import ca_bundle
         import uvicorn
 
         from orgsim.server.running import uvicorn_config
+        from orgsim.server.tls import ca_bundle
 
         bundle = ca_bundle(db_path.parent, cert)
-        print(f"orgsim listening on {config.instance_url} (user {config.username}; db {db_path}; "
-              f"REQUESTS_CA_BUNDLE={bundle})", file=sys.stderr, flush=True)
+        print(
+            f"orgsim listening on {config.instance_url} (user {config.username}; db {db_path}; "
+            f"REQUESTS_CA_BUNDLE={bundle})",
+            file=sys.stderr,
+            flush=True,
+        )
         uvicorn.Server(uvicorn_config(app, port, cert, key)).run()

@@ -53,7 +53,9 @@ async def json_body(request: Request):
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise json_parser_error(f"Unexpected character ('{raw.decode(errors='replace')[exc.pos:exc.pos + 1]}'): at [line:{exc.lineno}, column:{exc.colno}]") from None
+        raise json_parser_error(
+            f"Unexpected character ('{raw.decode(errors='replace')[exc.pos : exc.pos + 1]}'): at [line:{exc.lineno}, column:{exc.colno}]"
+        ) from None
 
 
 __all__ = ["ApiError", "ServerContext", "api_version", "json_body"]

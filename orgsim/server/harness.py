@@ -37,7 +37,9 @@ def _advance_stripe_test_clock(org, clock_id: str, when: dt.datetime) -> dict:
 
     config = getattr(org, "stripe_config", None)
     if config is None:
-        raise bad_request("INVALID_INPUT", "the org has no Stripe connection configured; cannot move a Stripe test clock")
+        raise bad_request(
+            "INVALID_INPUT", "the org has no Stripe connection configured; cannot move a Stripe test clock"
+        )
     url = f"{(config.api_base or 'https://api.stripe.com').rstrip('/')}/v1/test_helpers/test_clocks/{clock_id}"
     headers = {"Authorization": f"Bearer {config.api_key}"}
     with httpx.Client(timeout=30) as client:
@@ -45,7 +47,11 @@ def _advance_stripe_test_clock(org, clock_id: str, when: dt.datetime) -> dict:
         body = response.json()
         if response.status_code >= 400:
             message = (body.get("error") or {}).get("message", response.text)
-            raise ApiError(response.status_code if response.status_code < 500 else 502, "STRIPE_ERROR", f"Stripe test clock {clock_id}: {message}")
+            raise ApiError(
+                response.status_code if response.status_code < 500 else 502,
+                "STRIPE_ERROR",
+                f"Stripe test clock {clock_id}: {message}",
+            )
         deadline = time.monotonic() + 30
         while body.get("status") == "advancing" and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -70,10 +76,12 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             return JSONResponse({"now": _jsonable(now)})
         body = await json_body(request)
         if not isinstance(body, dict):
-            raise bad_request("JSON_PARSER_ERROR", "expected an object like {\"days\": 30}")
+            raise bad_request("JSON_PARSER_ERROR", 'expected an object like {"days": 30}')
         unknown = set(body) - set(UNITS) - {"stripe_test_clock"}
         if unknown:
-            raise bad_request("INVALID_FIELD", f"unknown keys {sorted(unknown)}; use {', '.join(UNITS)} and stripe_test_clock")
+            raise bad_request(
+                "INVALID_FIELD", f"unknown keys {sorted(unknown)}; use {', '.join(UNITS)} and stripe_test_clock"
+            )
         amounts = {}
         for unit in UNITS:
             value = body.get(unit, 0)
@@ -93,7 +101,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         ran, now = await ctx.gateway.call(advance)
         result = {"now": _jsonable(now), "interviews_run": ran}
         if body.get("stripe_test_clock"):
-            result["stripe_test_clock"] = await ctx.gateway.call(_advance_stripe_test_clock, ctx.org, str(body["stripe_test_clock"]), now)
+            result["stripe_test_clock"] = await ctx.gateway.call(
+                _advance_stripe_test_clock, ctx.org, str(body["stripe_test_clock"]), now
+            )
         return JSONResponse(result)
 
     def reader(method: str):
@@ -115,7 +125,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         body = await json_body(request)
         secret = body.get("secret") if isinstance(body, dict) else None
         if not isinstance(secret, str) or not secret.startswith("whsec_"):
-            raise bad_request("INVALID_FIELD", "secret must be a Stripe endpoint signing secret (whsec_...)", ["secret"])
+            raise bad_request(
+                "INVALID_FIELD", "secret must be a Stripe endpoint signing secret (whsec_...)", ["secret"]
+            )
         ctx.config.webhook_secret = secret
         if ctx.config.settings_file:
             await ctx.gateway.call(_save_webhook_secret, ctx.config.settings_file, secret)

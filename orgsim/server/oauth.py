@@ -52,7 +52,9 @@ class TokenEndpoint:
 
     def _jwt_grant(self, assertion: str) -> str:
         if self._jwt_key is None:
-            raise OAuthError("invalid_client_id", "this org has no connected app certificate configured for the JWT bearer grant")
+            raise OAuthError(
+                "invalid_client_id", "this org has no connected app certificate configured for the JWT bearer grant"
+            )
         if not assertion:
             raise OAuthError("invalid_request", "assertion is missing")
         try:
@@ -67,9 +69,13 @@ class TokenEndpoint:
         except jwt.ExpiredSignatureError:
             raise OAuthError("invalid_grant", "expired authorization code") from None
         except jwt.InvalidAudienceError:
-            raise OAuthError("invalid_grant", f"audience is invalid: expected one of {', '.join(self.config.audiences)}") from None
+            raise OAuthError(
+                "invalid_grant", f"audience is invalid: expected one of {', '.join(self.config.audiences)}"
+            ) from None
         except jwt.InvalidSignatureError:
-            raise OAuthError("invalid_grant", "invalid assertion: signature does not match the connected app certificate") from None
+            raise OAuthError(
+                "invalid_grant", "invalid assertion: signature does not match the connected app certificate"
+            ) from None
         except jwt.MissingRequiredClaimError as exc:
             raise OAuthError("invalid_grant", f"invalid assertion: missing claim {exc.claim}") from None
         except jwt.InvalidTokenError as exc:
@@ -86,7 +92,9 @@ class TokenEndpoint:
         client_id = form.get("client_id")
         if client_id is not None and client_id != self.config.client_id:
             raise OAuthError("invalid_client_id", "client identifier invalid")
-        if client_id is not None and not hmac.compare_digest(str(form.get("client_secret") or ""), self.config.client_secret):
+        if client_id is not None and not hmac.compare_digest(
+            str(form.get("client_secret") or ""), self.config.client_secret
+        ):
             raise OAuthError("invalid_client", "invalid client credentials")
         if not check_password(self.config, username, password):
             raise OAuthError("invalid_grant", "authentication failure")

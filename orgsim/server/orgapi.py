@@ -93,11 +93,15 @@ class OrgApi:
         for index, record_id in enumerate(ids):
             sobject = self.org.schema.object_for_id(normalize_id(record_id) or record_id)
             if sobject is None:
-                results[index] = SaveResult(record_id, False, [SaveError("MALFORMED_ID", f"malformed id {record_id}").to_dict()])
+                results[index] = SaveResult(
+                    record_id, False, [SaveError("MALFORMED_ID", f"malformed id {record_id}").to_dict()]
+                )
             else:
                 groups.setdefault(sobject.name, []).append(index)
         if all_or_none and (len(groups) > 1 or any(r is not None for r in results)):
-            raise bad_request("INVALID_INPUT", "orgsim supports allOrNone deletes only for Ids of a single sObject type")
+            raise bad_request(
+                "INVALID_INPUT", "orgsim supports allOrNone deletes only for Ids of a single sObject type"
+            )
         for sobject, indexes in groups.items():
             for index, result in zip(indexes, self.delete(sobject, [ids[i] for i in indexes], all_or_none)):
                 results[index] = result
@@ -140,5 +144,8 @@ class OrgApi:
 
 
 def _read_only(sobject: str, operation: str) -> ApiError:
-    return ApiError(400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
-                    f"orgsim keeps {sobject} records for CumulusCI's permission set tasks; {operation} is not supported")
+    return ApiError(
+        400,
+        "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+        f"orgsim keeps {sobject} records for CumulusCI's permission set tasks; {operation} is not supported",
+    )

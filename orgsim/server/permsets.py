@@ -24,15 +24,28 @@ def _schema(user_def):
 
     schema = Schema()
     permset = SObjectDef(name="PermissionSet", key_prefix="0PS", label="Permission Set")
-    for name, type_ in (("Id", "id"), ("Name", "string"), ("Label", "string"), ("IsOwnedByProfile", "boolean"),
-                        ("NamespacePrefix", "string")):
+    for name, type_ in (
+        ("Id", "id"),
+        ("Name", "string"),
+        ("Label", "string"),
+        ("IsOwnedByProfile", "boolean"),
+        ("NamespacePrefix", "string"),
+    ):
         permset.add_field(FieldDef(name=name, type=type_))
     assignment = SObjectDef(name="PermissionSetAssignment", key_prefix="0Pa", label="Permission Set Assignment")
     assignment.add_field(FieldDef(name="Id", type="id"))
-    assignment.add_field(FieldDef(name="AssigneeId", type="reference", reference_to="User", relationship="Assignee",
-                                  required=True))
-    assignment.add_field(FieldDef(name="PermissionSetId", type="reference", reference_to="PermissionSet",
-                                  relationship="PermissionSet", required=True))
+    assignment.add_field(
+        FieldDef(name="AssigneeId", type="reference", reference_to="User", relationship="Assignee", required=True)
+    )
+    assignment.add_field(
+        FieldDef(
+            name="PermissionSetId",
+            type="reference",
+            reference_to="PermissionSet",
+            relationship="PermissionSet",
+            required=True,
+        )
+    )
     for sobject in (permset, assignment, user_def):
         schema.add(sobject)
     return schema
@@ -60,8 +73,15 @@ class PermissionSets:
         known = {r["Name"] for r in rows}
         for name, label in names_and_labels:
             if name not in known:
-                rows.append({"Id": make_id("0PS", len(rows) + 1), "Name": name, "Label": label,
-                             "IsOwnedByProfile": False, "NamespacePrefix": None})
+                rows.append(
+                    {
+                        "Id": make_id("0PS", len(rows) + 1),
+                        "Name": name,
+                        "Label": label,
+                        "IsOwnedByProfile": False,
+                        "NamespacePrefix": None,
+                    }
+                )
                 known.add(name)
         self._save(PERMSETS_KEY, rows)
 
@@ -80,7 +100,11 @@ class PermissionSets:
                 permset = normalize_id(str(raw.get("PermissionSetId") or ""))
                 error = None
                 if unknown:
-                    error = ("INVALID_FIELD", f"No such column '{sorted(unknown)[0]}' on sobject of type PermissionSetAssignment", sorted(unknown))
+                    error = (
+                        "INVALID_FIELD",
+                        f"No such column '{sorted(unknown)[0]}' on sobject of type PermissionSetAssignment",
+                        sorted(unknown),
+                    )
                 elif not assignee or not permset:
                     missing = [f for f, v in (("AssigneeId", assignee), ("PermissionSetId", permset)) if not v]
                     error = ("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing)
@@ -89,20 +113,45 @@ class PermissionSets:
                 elif self.org.retrieve("User", assignee, ["Id"]) is None:
                     error = ("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", ["AssigneeId"])
                 elif (assignee, permset) in existing:
-                    error = ("DUPLICATE_VALUE", f"Duplicate PermissionSetAssignment. Assignee: {assignee}; Permission Set: {permset}", [])
+                    error = (
+                        "DUPLICATE_VALUE",
+                        f"Duplicate PermissionSetAssignment. Assignee: {assignee}; Permission Set: {permset}",
+                        [],
+                    )
                 if error:
-                    results.append({"id": None, "success": False,
-                                    "errors": [{"statusCode": error[0], "message": error[1], "fields": error[2]}]})
+                    results.append(
+                        {
+                            "id": None,
+                            "success": False,
+                            "errors": [{"statusCode": error[0], "message": error[1], "fields": error[2]}],
+                        }
+                    )
                     continue
-                row = {"Id": make_id("0Pa", len(assignments) + len(new) + 1), "AssigneeId": assignee, "PermissionSetId": permset}
+                row = {
+                    "Id": make_id("0Pa", len(assignments) + len(new) + 1),
+                    "AssigneeId": assignee,
+                    "PermissionSetId": permset,
+                }
                 existing.add((assignee, permset))
                 new.append(row)
                 results.append({"id": row["Id"], "success": True, "errors": [], "created": True})
             if all_or_none and not all(r["success"] for r in results):
-                return [r if not r["success"] else {"id": None, "success": False, "errors": [{
-                    "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-                    "message": "Record rolled back because not all records were valid and the request was using AllOrNone header",
-                    "fields": []}]} for r in results]
+                return [
+                    r
+                    if not r["success"]
+                    else {
+                        "id": None,
+                        "success": False,
+                        "errors": [
+                            {
+                                "statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                                "message": "Record rolled back because not all records were valid and the request was using AllOrNone header",
+                                "fields": [],
+                            }
+                        ],
+                    }
+                    for r in results
+                ]
             self._save(ASSIGNMENTS_KEY, assignments + new)
             return results
 
@@ -130,5 +179,7 @@ class PermissionSets:
 
 
 def reject_other_writes(sobject: str, operation: str):
-    return bad_request("CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY" if operation != "delete" else "DELETE_FAILED",
-                       f"orgsim supports only inserting {sobject} records through the API, not {operation}")
+    return bad_request(
+        "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY" if operation != "delete" else "DELETE_FAILED",
+        f"orgsim supports only inserting {sobject} records through the API, not {operation}",
+    )

@@ -47,11 +47,21 @@ class ServerQuerySource:
         candidates += [schema.get(name) for name in VIRTUAL_OBJECTS]
         out = []
         for child in candidates:
-            links = [f for f in child.fields.values()
-                     if f.reference_to == parent and f.name not in SYSTEM_LOOKUPS and f.type == "reference"]
+            links = [
+                f
+                for f in child.fields.values()
+                if f.reference_to == parent and f.name not in SYSTEM_LOOKUPS and f.type == "reference"
+            ]
             if len(links) == 1:  # two lookups to one parent would need names the core does not keep
-                out.append({"relationshipName": _plural(child.name), "childSObject": child.name,
-                            "field": links[0].name, "cascadeDelete": False, "deprecatedAndHidden": False})
+                out.append(
+                    {
+                        "relationshipName": _plural(child.name),
+                        "childSObject": child.name,
+                        "field": links[0].name,
+                        "cascadeDelete": False,
+                        "deprecatedAndHidden": False,
+                    }
+                )
         return out
 
     def select(self, sobject, fields, predicate=None, order_by=None, limit=None, offset=None):

@@ -15,7 +15,9 @@ def to_json(value):
 
 
 def record_json(sobject: str, record: dict, api_version: str) -> dict:
-    out = {"attributes": {"type": sobject, "url": f"/services/data/v{api_version}/sobjects/{sobject}/{record.get('Id')}"}}
+    out = {
+        "attributes": {"type": sobject, "url": f"/services/data/v{api_version}/sobjects/{sobject}/{record.get('Id')}"}
+    }
     for key, value in record.items():
         out[key] = to_json(value)
     return out
@@ -23,20 +25,32 @@ def record_json(sobject: str, record: dict, api_version: str) -> dict:
 
 def save_result_json(result) -> dict:
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    return {"id": data.get("id"), "success": bool(data.get("success")), "errors": list(data.get("errors") or []),
-            **({"created": data["created"]} if "created" in data else {})}
+    return {
+        "id": data.get("id"),
+        "success": bool(data.get("success")),
+        "errors": list(data.get("errors") or []),
+        **({"created": data["created"]} if "created" in data else {}),
+    }
 
 
 def first_error(result: dict) -> ApiError:
     """A failed single-record save as the REST error list (status 400), e.g. REQUIRED_FIELD_MISSING."""
     errors = result.get("errors") or [{"statusCode": "UNKNOWN_EXCEPTION", "message": "save failed", "fields": []}]
     err = errors[0]
-    return ApiError(400, err.get("statusCode", "UNKNOWN_EXCEPTION"), err.get("message", ""), list(err.get("fields") or []))
+    return ApiError(
+        400, err.get("statusCode", "UNKNOWN_EXCEPTION"), err.get("message", ""), list(err.get("fields") or [])
+    )
 
 
 def multi_error(result: dict) -> list[dict]:
-    return [{"message": e.get("message", ""), "errorCode": e.get("statusCode", "UNKNOWN_EXCEPTION"),
-             "fields": list(e.get("fields") or [])} for e in result.get("errors") or []]
+    return [
+        {
+            "message": e.get("message", ""),
+            "errorCode": e.get("statusCode", "UNKNOWN_EXCEPTION"),
+            "fields": list(e.get("fields") or []),
+        }
+        for e in result.get("errors") or []
+    ]
 
 
 def strip_attributes(record: dict) -> dict:

@@ -21,9 +21,11 @@ def open_org(db: Path, settings: ServerSettings):
     if settings.stripe_api_base or settings.stripe_api_key:
         from sfpay.stripe_keys import require_test_key
 
-        stripe = StripeConfig(api_base=settings.stripe_api_base,
-                              api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"),
-                              connector_namespace=settings.connector_namespace)
+        stripe = StripeConfig(
+            api_base=settings.stripe_api_base,
+            api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"),
+            connector_namespace=settings.connector_namespace,
+        )
     probe = Store(db)
     saved = probe.meta_get("clock_now")
     probe.conn.close()
@@ -64,5 +66,10 @@ def build(db: Path, port: int, deploy_checks: Sequence[DeployCheck] = ()):
     org = open_org(db, settings)
     config = server_config(settings, port, settings_path(db))
     cert, key = ensure_certificate(db.parent)
-    return (create_app(org, config, background_interval=1.0, owns_org=True, deploy_checks=deploy_checks),
-            org, config, cert, key)
+    return (
+        create_app(org, config, background_interval=1.0, owns_org=True, deploy_checks=deploy_checks),
+        org,
+        config,
+        cert,
+        key,
+    )

@@ -41,8 +41,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
     async def listener(request: Request) -> JSONResponse:
         secret = ctx.config.webhook_secret
         if not secret:
-            return JSONResponse({"error": {"message": "no webhook signing secret is configured for this listener"}},
-                                status_code=503)
+            return JSONResponse(
+                {"error": {"message": "no webhook signing secret is configured for this listener"}}, status_code=503
+            )
         payload = await request.body()
         signature = request.headers.get("stripe-signature")
         if not signature:
@@ -59,8 +60,13 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             # longer than the tolerance, so it is refused as well.
             return _reject("signature verification failed: timestamp is too far in the future")
         event = json.loads(payload)
-        if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str) \
-                or not isinstance(event.get("data"), dict) or not isinstance(event["data"].get("object"), dict):
+        if (
+            not isinstance(event, dict)
+            or not isinstance(event.get("id"), str)
+            or not isinstance(event.get("type"), str)
+            or not isinstance(event.get("data"), dict)
+            or not isinstance(event["data"].get("object"), dict)
+        ):
             return _reject("payload is not a Stripe event (needs id, type and data.object)")
         from orgsim.errors import OrgError
 
@@ -82,9 +88,14 @@ def _not_stored(event_id: str, errors: list) -> JSONResponse:
     first = errors[0] if errors and isinstance(errors[0], dict) else {}
     code = first.get("statusCode") or "UNKNOWN_ERROR"
     message = first.get("message") or "the org did not store the event"
-    return JSONResponse({"received": False, "id": event_id,
-                         "error": {"code": code, "message": f"event {event_id} was not stored: {message}"}},
-                        status_code=500)
+    return JSONResponse(
+        {
+            "received": False,
+            "id": event_id,
+            "error": {"code": code, "message": f"event {event_id} was not stored: {message}"},
+        },
+        status_code=500,
+    )
 
 
 def _timestamp(header: str) -> int:

@@ -57,16 +57,22 @@ class _Compiler:
         path = resolved.path
         if isinstance(node, ast.Like):
             if resolved.type not in LIKE_TYPES:
-                raise invalid_field(self.query.text, node.field.column, f"invalid operator on {resolved.type} field: {resolved.name}")
+                raise invalid_field(
+                    self.query.text, node.field.column, f"invalid operator on {resolved.type} field: {resolved.name}"
+                )
             return Compare(path, "LIKE", node.pattern)
         if isinstance(node, ast.InList):
             values = [self._literal(node.field, resolved, v) for v in node.values]
             if any(isinstance(v, tuple) for v in values):
-                raise invalid_field(self.query.text, node.field.column, "relative date literals are not allowed in IN lists")
+                raise invalid_field(
+                    self.query.text, node.field.column, "relative date literals are not allowed in IN lists"
+                )
             return Compare(path, "NOT IN" if node.negated else "IN", values)
         value = self._literal(node.field, resolved, node.value)
         if node.op in ("<", ">", "<=", ">=") and resolved.type in ("boolean", "multipicklist"):
-            raise invalid_field(self.query.text, node.field.column, f"invalid operator on {resolved.type} field: {resolved.name}")
+            raise invalid_field(
+                self.query.text, node.field.column, f"invalid operator on {resolved.type} field: {resolved.name}"
+            )
         if isinstance(value, tuple):
             return _range(path, node.op, *value)
         return Compare(path, node.op, value)
@@ -107,7 +113,9 @@ def _render(row: dict, sobject: str, selected: list[ResolvedField], api_version:
         if parent_id is None:
             out[resolved.relationship] = None
             continue
-        nested = out.setdefault(resolved.relationship, {"attributes": _url(resolved.parent_sobject, parent_id, api_version)})
+        nested = out.setdefault(
+            resolved.relationship, {"attributes": _url(resolved.parent_sobject, parent_id, api_version)}
+        )
         nested[resolved.name] = to_json(row.get(resolved.path))
     return out
 
@@ -197,14 +205,25 @@ class _ChildQuery:
     def __init__(self, node: ast.SubQuery, schema: Schema, parent_query: ast.Query, source: QuerySource):
         self.node = node
         self.source = source
-        self.relationship, self.sobject, self.lookup = schema.child_relationship(parent_query.sobject, node.relationship, node.column)
-        child_query = ast.Query(sobject=self.sobject, sobject_column=node.column, fields=node.fields, where=node.where,
-                                order_by=node.order_by, limit=node.limit, text=parent_query.text)
+        self.relationship, self.sobject, self.lookup = schema.child_relationship(
+            parent_query.sobject, node.relationship, node.column
+        )
+        child_query = ast.Query(
+            sobject=self.sobject,
+            sobject_column=node.column,
+            fields=node.fields,
+            where=node.where,
+            order_by=node.order_by,
+            limit=node.limit,
+            text=parent_query.text,
+        )
         self.compiler = _Compiler(child_query, schema, source.clock.now())
         self.selected = _select_list(self.compiler, node.fields)
         self.where = self.compiler.condition(node.where) if node.where is not None else None
-        self.order_by = [(self.compiler.field(i.field).path, "DESC" if i.descending else "ASC",
-                          "LAST" if i.nulls_last else "FIRST") for i in node.order_by]
+        self.order_by = [
+            (self.compiler.field(i.field).path, "DESC" if i.descending else "ASC", "LAST" if i.nulls_last else "FIRST")
+            for i in node.order_by
+        ]
         self.rows: dict[str, list[dict]] = {}
 
     def fetch(self, parent_ids: list[str]) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from orgsim.soql import ast
 from orgsim.soql.errors import SoqlError, malformed
-
 from sfpay.paths import resource  # noqa: E402
 
 GRAMMAR_PATH = resource("orgsim.soql", "soql.lark")
@@ -85,8 +83,14 @@ class _ToAst(Transformer):
             fields.append(rest.pop(0))
         relationship = rest.pop(0)
         clauses = dict(rest)
-        return ast.SubQuery(str(relationship), _column(relationship), tuple(fields), clauses.get("where"),
-                            clauses.get("order_by", ()), clauses.get("limit"))
+        return ast.SubQuery(
+            str(relationship),
+            _column(relationship),
+            tuple(fields),
+            clauses.get("where"),
+            clauses.get("order_by", ()),
+            clauses.get("limit"),
+        )
 
     def field_ref(self, *names):
         if len(names) > 2:

@@ -105,10 +105,13 @@ class Schema:
                 return child["relationshipName"], child["childSObject"], child["field"]
         raise SoqlError(
             "INVALID_TYPE",
-            located(self._soql, column,
-                    f"Didn't understand relationship '{name}' in FROM part of query call. If you are attempting to use "
-                    "a custom relationship, be sure to append the '__r' after the custom relationship name. Please "
-                    "reference your WSDL or the describe call for the appropriate names."),
+            located(
+                self._soql,
+                column,
+                f"Didn't understand relationship '{name}' in FROM part of query call. If you are attempting to use "
+                "a custom relationship, be sure to append the '__r' after the custom relationship name. Please "
+                "reference your WSDL or the describe call for the appropriate names.",
+            ),
         )
 
     def _no_such_column(self, ref: ast.FieldRef, entity: str, shown: str | None = None) -> SoqlError:

@@ -12,8 +12,15 @@ class QuerySource(Protocol):
     def describe(self, sobject: str) -> dict:
         """Salesforce-shaped describe; raises orgsim.UnknownObject for an unknown type."""
 
-    def select(self, sobject: str, fields: list[str], predicate=None, order_by: list[tuple] | None = None,
-               limit: int | None = None, offset: int | None = None) -> list[dict]:
+    def select(
+        self,
+        sobject: str,
+        fields: list[str],
+        predicate=None,
+        order_by: list[tuple] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> list[dict]:
         """Rows keyed by the given paths ("Name", "RecordType.DeveloperName"), Python values."""
 
     def count(self, sobject: str, predicate=None) -> int:

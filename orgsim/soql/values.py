@@ -14,8 +14,19 @@ from typing import Any
 from orgsim.soql import ast
 
 TEXT_TYPES = frozenset(
-    {"string", "textarea", "picklist", "multipicklist", "email", "url", "phone", "id", "reference",
-     "combobox", "encryptedstring"}
+    {
+        "string",
+        "textarea",
+        "picklist",
+        "multipicklist",
+        "email",
+        "url",
+        "phone",
+        "id",
+        "reference",
+        "combobox",
+        "encryptedstring",
+    }
 )
 NUMBER_TYPES = frozenset({"int", "double", "currency", "percent", "long"})
 LIKE_TYPES = TEXT_TYPES - {"multipicklist"}

@@ -21,7 +21,7 @@ def checksum_suffix(id15: str) -> str:
     out = []
     for chunk_start in range(0, 15, 5):
         bits = 0
-        for i, ch in enumerate(id15[chunk_start:chunk_start + 5]):
+        for i, ch in enumerate(id15[chunk_start : chunk_start + 5]):
             if "A" <= ch <= "Z":
                 bits |= 1 << i
         out.append(SUFFIX_ALPHABET[bits])
@@ -38,6 +38,7 @@ def to18(id15: str) -> str:
 
 def new_org_tag() -> str:
     import secrets
+
     return "".join(secrets.choice(BASE62) for _ in range(4))
 
 

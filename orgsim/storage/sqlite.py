@@ -98,8 +98,10 @@ class Store:
         return json.loads(row[0]) if row else default
 
     def meta_set(self, key: str, value) -> None:
-        self.conn.execute("INSERT INTO _meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                          (key, json.dumps(value)))
+        self.conn.execute(
+            "INSERT INTO _meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value)),
+        )
 
     def next_sequence(self) -> int:
         seq = int(self.meta_get("id_sequence", 0)) + 1
@@ -118,7 +120,7 @@ class Store:
     def ensure_table(self, sobject: SObjectDef) -> None:
         existing = self._columns.get(sobject.name)
         if existing is None:
-            self.conn.execute(f"CREATE TABLE IF NOT EXISTS {_q(sobject.name)} (\"Id\" TEXT PRIMARY KEY)")
+            self.conn.execute(f'CREATE TABLE IF NOT EXISTS {_q(sobject.name)} ("Id" TEXT PRIMARY KEY)')
             existing = {row[1] for row in self.conn.execute(f"PRAGMA table_info({_q(sobject.name)})")}
             self._columns[sobject.name] = existing
         for fdef in sobject.fields.values():
@@ -126,33 +128,40 @@ class Store:
                 self.conn.execute(f"ALTER TABLE {_q(sobject.name)} ADD COLUMN {_q(fdef.name)}")
                 existing.add(fdef.name)
                 if fdef.unique or fdef.external_id:
-                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
-                                      f"ON {_q(sobject.name)} ({_q(fdef.name)} COLLATE NOCASE)")
+                    self.conn.execute(
+                        f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
+                        f"ON {_q(sobject.name)} ({_q(fdef.name)} COLLATE NOCASE)"
+                    )
                 if fdef.type == "reference":
-                    self.conn.execute(f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
-                                      f"ON {_q(sobject.name)} ({_q(fdef.name)})")
+                    self.conn.execute(
+                        f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
+                        f"ON {_q(sobject.name)} ({_q(fdef.name)})"
+                    )
 
     # -- rows -----------------------------------------------------------------------------
     def insert_row(self, sobject: SObjectDef, values: dict) -> None:
         names = list(values)
-        sql = (f"INSERT INTO {_q(sobject.name)} ({', '.join(_q(n) for n in names)}) "
-               f"VALUES ({', '.join('?' for _ in names)})")
+        sql = (
+            f"INSERT INTO {_q(sobject.name)} ({', '.join(_q(n) for n in names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
         self.conn.execute(sql, [to_sql(sobject.fields[n], values[n]) for n in names])
 
     def update_row(self, sobject: SObjectDef, record_id: str, changes: dict) -> None:
         if not changes:
             return
         names = list(changes)
-        sql = f"UPDATE {_q(sobject.name)} SET {', '.join(_q(n) + ' = ?' for n in names)} WHERE \"Id\" = ?"
+        sql = f'UPDATE {_q(sobject.name)} SET {", ".join(_q(n) + " = ?" for n in names)} WHERE "Id" = ?'
         self.conn.execute(sql, [to_sql(sobject.fields[n], changes[n]) for n in names] + [record_id])
 
     def delete_row(self, sobject: SObjectDef, record_id: str) -> None:
-        self.conn.execute(f"DELETE FROM {_q(sobject.name)} WHERE \"Id\" = ?", (record_id,))
+        self.conn.execute(f'DELETE FROM {_q(sobject.name)} WHERE "Id" = ?', (record_id,))
 
     def get_row(self, sobject: SObjectDef, record_id: str) -> dict | None:
         cols = list(sobject.fields)
-        row = self.conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(sobject.name)} WHERE \"Id\" = ?",
-                                (record_id,)).fetchone()
+        row = self.conn.execute(
+            f'SELECT {", ".join(_q(c) for c in cols)} FROM {_q(sobject.name)} WHERE "Id" = ?', (record_id,)
+        ).fetchone()
         if row is None:
             return None
         return {c: from_sql(sobject.fields[c], v) for c, v in zip(cols, row)}
@@ -161,17 +170,27 @@ class Store:
         out: dict[str, dict] = {}
         cols = list(sobject.fields)
         for start in range(0, len(record_ids), 500):
-            chunk = record_ids[start:start + 500]
-            sql = (f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(sobject.name)} "
-                   f"WHERE \"Id\" IN ({', '.join('?' for _ in chunk)})")
+            chunk = record_ids[start : start + 500]
+            sql = (
+                f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(sobject.name)} "
+                f'WHERE "Id" IN ({", ".join("?" for _ in chunk)})'
+            )
             for row in self.conn.execute(sql, chunk):
                 record = {c: from_sql(sobject.fields[c], v) for c, v in zip(cols, row)}
                 out[record["Id"]] = record
         return out
 
     # -- queries --------------------------------------------------------------------------
-    def select(self, schema: Schema, sobject: SObjectDef, fields: list[str], predicate: Predicate = None,
-               order_by: list[tuple] | None = None, limit: int | None = None, offset: int | None = None) -> list[dict]:
+    def select(
+        self,
+        schema: Schema,
+        sobject: SObjectDef,
+        fields: list[str],
+        predicate: Predicate = None,
+        order_by: list[tuple] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> list[dict]:
         compiler = _SelectCompiler(schema, sobject)
         columns = [compiler.column(path) for path in fields]
         where = compiler.where(predicate) if predicate is not None else ("", [])
@@ -245,7 +264,9 @@ class _SelectCompiler:
             if chain not in self.joins:
                 new_alias = f"t{len(self.joins) + 1}"
                 self.joins[chain] = new_alias
-                self.join_sql.append(f"LEFT JOIN {_q(target.name)} AS {new_alias} ON {new_alias}.\"Id\" = {alias}.{_q(ref.name)}")
+                self.join_sql.append(
+                    f'LEFT JOIN {_q(target.name)} AS {new_alias} ON {new_alias}."Id" = {alias}.{_q(ref.name)}'
+                )
             alias, sobject = self.joins[chain], target
         fdef = sobject.field(parts[-1])
         return _Column(f"{alias}.{_q(fdef.name)}", fdef)

@@ -21,7 +21,6 @@ from lxml import etree
 
 from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
-
 META_SUFFIX = "-meta.xml"
 
 
@@ -38,10 +37,10 @@ class ConversionError(Exception):
 class SourceRef:
     """Where one component of the mdapi folder came from."""
 
-    source: Path            # the SFDX source file
-    mdapi_file: str         # path inside the mdapi folder, '/'-separated
-    mdapi_first_line: int   # first line of this component in mdapi_file
-    mdapi_last_line: int    # last line (inclusive); 0 means "to the end of the file"
+    source: Path  # the SFDX source file
+    mdapi_file: str  # path inside the mdapi folder, '/'-separated
+    mdapi_first_line: int  # first line of this component in mdapi_file
+    mdapi_last_line: int  # last line (inclusive); 0 means "to the end of the file"
     source_first_line: int  # the line in `source` that mdapi_first_line corresponds to
 
     def source_line(self, mdapi_line: int | None) -> int | None:
@@ -69,8 +68,9 @@ class Conversion:
         self.components[(type_name, member)] = ref
         self.files.setdefault(ref.mdapi_file, []).append(ref)
 
-    def locate(self, component_type: str | None, full_name: str | None, file_name: str | None,
-               line: int | None) -> tuple[Path | None, int | None]:
+    def locate(
+        self, component_type: str | None, full_name: str | None, file_name: str | None, line: int | None
+    ) -> tuple[Path | None, int | None]:
         """Map a component failure (as Salesforce reports it) back to a source file and line."""
         file_key = _normalise_mdapi_name(file_name) if file_name else None
         ref = self.components.get((component_type or "", full_name or ""))
@@ -88,7 +88,7 @@ def _normalise_mdapi_name(file_name: str) -> str:
     name = file_name.replace("\\", "/")
     for prefix in ("metadata/", "unpackaged/"):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -103,8 +103,14 @@ def _custom_object_order() -> dict[str, int]:
     return {name: index for index, name in enumerate(names)}
 
 
-def convert_source(source_dir: Path, out_dir: Path, api_version: str, *, flow_status: str | None = None,
-                   display_root: Path | None = None) -> Conversion:
+def convert_source(
+    source_dir: Path,
+    out_dir: Path,
+    api_version: str,
+    *,
+    flow_status: str | None = None,
+    display_root: Path | None = None,
+) -> Conversion:
     """Convert `source_dir` (an SFDX package directory such as force-app) into `out_dir`.
 
     `flow_status`, if given, replaces every flow's top-level <status> in the converted copy
@@ -155,8 +161,15 @@ UNSUPPORTED_TYPES = frozenset({"StaticResource", "LightningComponentBundle", "Au
 EMAIL_FOLDER_TYPE = "EmailFolder"
 
 
-def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, conversion: Conversion,
-              objects: dict[str, _ObjectParts], flow_status: str | None) -> None:
+def _classify(
+    path: Path,
+    shown: Path,
+    relative: PurePosixPath,
+    out_dir: Path,
+    conversion: Conversion,
+    objects: dict[str, _ObjectParts],
+    flow_status: str | None,
+) -> None:
     """Place one source file in the mdapi folder. Which metadata type a file is comes from the
     shared registry of SFDX file kinds (`sfmeta.metadata_types`), so `sfpay validate`
     and the deploy agree on what a tree contains."""
@@ -168,8 +181,9 @@ def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, c
     kind = resolved.kind
     if kind is None or kind.type_name in UNSUPPORTED_TYPES:
         what = kind.type_name if kind else "bundle member"
-        raise ConversionError(shown, f"{what} files are not supported by sfpay's converter; deploy them with "
-                                     "`sf project deploy start`")
+        raise ConversionError(
+            shown, f"{what} files are not supported by sfpay's converter; deploy them with `sf project deploy start`"
+        )
     parts = relative.parts
     foldered = kind.foldered  # members are "<Folder>/<Name>"
     folder = "/".join(parts[-3:-1]) if foldered else parts[-2]
@@ -186,8 +200,9 @@ def _classify(path: Path, shown: Path, relative: PurePosixPath, out_dir: Path, c
     data = path.read_bytes()
     if kind.parent_folder:
         object_name = parts[-3]
-        objects.setdefault(object_name, _ObjectParts()).children.append((kind.parent_folder, kind.type_name, member,
-                                                                         path, shown))
+        objects.setdefault(object_name, _ObjectParts()).children.append(
+            (kind.parent_folder, kind.type_name, member, path, shown)
+        )
         return
     if kind.type_name == "CustomObject":
         if member != parts[-2]:
@@ -261,8 +276,10 @@ def _write_object(object_name: str, parts: _ObjectParts, out_dir: Path, conversi
         if full_name is None:
             etree.SubElement(wrapper, f"{{{MD_NS}}}fullName").text = member
         elif full_name.text != member:
-            raise ConversionError(shown, f"line {full_name.sourceline}: fullName {full_name.text!r} does not match "
-                                         f"the file name {member!r}")
+            raise ConversionError(
+                shown,
+                f"line {full_name.sourceline}: fullName {full_name.text!r} does not match the file name {member!r}",
+            )
         for child in list(source_root):
             if isinstance(child.tag, str):
                 wrapper.append(child)

@@ -33,8 +33,15 @@ RUNNING = ("Pending", "InProgress", "Canceling")
 
 
 class AllOrNothingRestDeploy:
-    def __init__(self, task, package_zip: str, purge_on_delete=None, check_only: bool = False,
-                 test_level: str | None = None, run_tests: list[str] | None = None):
+    def __init__(
+        self,
+        task,
+        package_zip: str,
+        purge_on_delete=None,
+        check_only: bool = False,
+        test_level: str | None = None,
+        run_tests: list[str] | None = None,
+    ):
         assert package_zip, "package_zip must not be empty"
         self.task = task
         self.package_zip = package_zip
@@ -45,7 +52,9 @@ class AllOrNothingRestDeploy:
 
     @property
     def _base(self) -> str:
-        return f"{self.task.org_config.instance_url.rstrip('/')}/services/data/v{self.api_version}/metadata/deployRequest"
+        return (
+            f"{self.task.org_config.instance_url.rstrip('/')}/services/data/v{self.api_version}/metadata/deployRequest"
+        )
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.task.org_config.access_token}"}
@@ -69,21 +78,26 @@ class AllOrNothingRestDeploy:
 
     def __call__(self):
         boundary = uuid.uuid4().hex
-        body = b"".join([
-            f"--{boundary}\r\n".encode(),
-            b'Content-Disposition: form-data; name="json"\r\nContent-Type: application/json\r\n\r\n',
-            json.dumps(self.deploy_options()).encode(), b"\r\n",
-            f"--{boundary}\r\n".encode(),
-            b'Content-Disposition: form-data; name="file"; filename="deploy.zip"\r\n'
-            b"Content-Type: application/zip\r\n\r\n",
-            base64.b64decode(self.package_zip), b"\r\n",
-            f"--{boundary}--\r\n".encode(),
-        ])
+        body = b"".join(
+            [
+                f"--{boundary}\r\n".encode(),
+                b'Content-Disposition: form-data; name="json"\r\nContent-Type: application/json\r\n\r\n',
+                json.dumps(self.deploy_options()).encode(),
+                b"\r\n",
+                f"--{boundary}\r\n".encode(),
+                b'Content-Disposition: form-data; name="file"; filename="deploy.zip"\r\n'
+                b"Content-Type: application/zip\r\n\r\n",
+                base64.b64decode(self.package_zip),
+                b"\r\n",
+                f"--{boundary}--\r\n".encode(),
+            ]
+        )
         headers = {**self._headers(), "Content-Type": f"multipart/form-data; boundary={boundary}"}
         response = requests.post(self._base, headers=headers, data=body, timeout=TIMEOUT)
         if response.status_code != 201:
-            raise MetadataApiError(f"Deploy request refused (HTTP {response.status_code}): {response.text[:500]}",
-                                   response)
+            raise MetadataApiError(
+                f"Deploy request refused (HTTP {response.status_code}): {response.text[:500]}", response
+            )
         deploy_id = response.json()["id"]
         self.task.logger.info(f"Deploy request {deploy_id} accepted{' (check only)' if self.check_only else ''}")
         return self._wait(deploy_id)
@@ -95,12 +109,18 @@ class AllOrNothingRestDeploy:
         while True:
             response = requests.get(url, headers=self._headers(), timeout=TIMEOUT)
             if response.status_code != 200:
-                raise MetadataApiError(f"Deploy status check failed (HTTP {response.status_code}): "
-                                       f"{response.text[:500]}", response)
+                raise MetadataApiError(
+                    f"Deploy status check failed (HTTP {response.status_code}): {response.text[:500]}", response
+                )
             result = response.json().get("deployResult") or {}
             status = result.get("status")
-            progress = (status, result.get("numberComponentsDeployed"), result.get("numberComponentsTotal"),
-                        result.get("numberTestsCompleted"), result.get("numberTestsTotal"))
+            progress = (
+                status,
+                result.get("numberComponentsDeployed"),
+                result.get("numberComponentsTotal"),
+                result.get("numberTestsCompleted"),
+                result.get("numberTestsTotal"),
+            )
             if progress != last_progress:
                 self.task.logger.info(self._describe(result))
                 last_progress = progress

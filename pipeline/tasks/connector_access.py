@@ -29,12 +29,14 @@ from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 
 @dataclass
 class AccessPlan:
-    to_assign: list[str] = field(default_factory=list)   # permission set Ids to assign
-    missing: list[str] = field(default_factory=list)     # names the spec lists that the org lacks
-    held: list[str] = field(default_factory=list)        # connector permission sets the user holds
+    to_assign: list[str] = field(default_factory=list)  # permission set Ids to assign
+    missing: list[str] = field(default_factory=list)  # names the spec lists that the org lacks
+    held: list[str] = field(default_factory=list)  # connector permission sets the user holds
 
 
-def plan_access(wanted: list[str], existing: dict[str, str], assigned_ids: set[str], held_names: list[str]) -> AccessPlan:
+def plan_access(
+    wanted: list[str], existing: dict[str, str], assigned_ids: set[str], held_names: list[str]
+) -> AccessPlan:
     """`existing`: connector permission set Name -> Id in the org; `assigned_ids`: Ids the user holds."""
     plan = AccessPlan(held=sorted(held_names))
     for name in wanted:
@@ -53,7 +55,9 @@ class ConnectorAccess(BaseSalesforceApiTask):
     task_docs = __doc__
 
     task_options = {
-        "spec": {"description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)"},
+        "spec": {
+            "description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)"
+        },
     }
 
     def _run_task(self):
@@ -64,26 +68,35 @@ class ConnectorAccess(BaseSalesforceApiTask):
         spec = load_spec(root / (self.options.get("spec") or _project_spec(self.project_config)))
         ns, wanted = spec.stripe.namespace, list(spec.stripe.permission_sets)
         user_id = self.org_config.user_id
-        existing = {row["Name"]: row["Id"] for row in self.sf.query_all(
-            f"SELECT Id, Name FROM PermissionSet WHERE NamespacePrefix = {_quoted([ns])}")["records"]}
+        existing = {
+            row["Name"]: row["Id"]
+            for row in self.sf.query_all(f"SELECT Id, Name FROM PermissionSet WHERE NamespacePrefix = {_quoted([ns])}")[
+                "records"
+            ]
+        }
         assignments = self.sf.query_all(
-            f"SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = {_quoted([user_id])}")["records"]
+            f"SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = {_quoted([user_id])}"
+        )["records"]
         assigned_ids = {row["PermissionSetId"] for row in assignments}
         held = [name for name, pid in existing.items() if pid in assigned_ids]
         plan = plan_access(wanted, existing, assigned_ids, held)
         if plan.missing:
             raise CumulusCIFailure(
                 f"stripe.permission_sets names {', '.join(plan.missing)}, but the org has no such permission set "
-                f"in the {ns} namespace (it has: {', '.join(sorted(existing)) or 'none'}). Install the connector, or fix the spec.")
+                f"in the {ns} namespace (it has: {', '.join(sorted(existing)) or 'none'}). Install the connector, or fix the spec."
+            )
         for permission_set_id in plan.to_assign:
             self.sf.PermissionSetAssignment.create({"AssigneeId": user_id, "PermissionSetId": permission_set_id})
         names = sorted(set(held) | {n for n in wanted})
         if names:
-            self.logger.info(f"Stripe connector permission sets of {self.org_config.username}: {', '.join(names)}"
-                             + (f" ({len(plan.to_assign)} assigned now)" if plan.to_assign else ""))
+            self.logger.info(
+                f"Stripe connector permission sets of {self.org_config.username}: {', '.join(names)}"
+                + (f" ({len(plan.to_assign)} assigned now)" if plan.to_assign else "")
+            )
         else:
             self.logger.warning(
                 f"{self.org_config.username} holds no permission set of the {ns} connector. Connector callouts run as "
                 f"the user who saves the record: assign the connector's permission set to the users who create and "
-                f"edit Opportunities, or list it under stripe.permission_sets in the spec so the deploy assigns it.")
+                f"edit Opportunities, or list it under stripe.permission_sets in the spec so the deploy assigns it."
+            )
         self.return_values = {"held": names, "assigned": len(plan.to_assign)}

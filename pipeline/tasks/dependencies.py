@@ -34,9 +34,13 @@ class InstallConnector(UpdateDependencies):
 
     task_options = {
         **UpdateDependencies.task_options,
-        "spec": {"description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)"},
-        "verify_only": {"description": "True: install nothing, only fail if the connector is missing "
-                                       "(for check-only runs). Default: False"},
+        "spec": {
+            "description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)"
+        },
+        "verify_only": {
+            "description": "True: install nothing, only fail if the connector is missing "
+            "(for check-only runs). Default: False"
+        },
     }
 
     def _init_options(self, kwargs):

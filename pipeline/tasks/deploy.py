@@ -41,12 +41,11 @@ files and written to ``failure_report`` as JSON.
     task_options = {
         **Deploy.task_options,
         "flow_status": {
-            "description": "Active or Draft: the <status> every flow is deployed with. "
-                           "Default: as in the source.",
+            "description": "Active or Draft: the <status> every flow is deployed with. Default: as in the source.",
         },
         "failure_report": {
             "description": "File to write the failures of a failed deploy to, as JSON. "
-                           f"Default: the {REPORT_ENV} environment variable, if set.",
+            f"Default: the {REPORT_ENV} environment variable, if set.",
         },
     }
 
@@ -73,19 +72,30 @@ files and written to ``failure_report`` as JSON.
             source = self._project_root() / source
         if (source / "package.xml").exists():
             if self.options["flow_status"]:
-                raise TaskOptionsError(f"flow_status works on SFDX source; {source} is already in Metadata API "
-                                       "format (it has a package.xml)")
+                raise TaskOptionsError(
+                    f"flow_status works on SFDX source; {source} is already in Metadata API "
+                    "format (it has a package.xml)"
+                )
             return super()._get_api(str(source))
         api_version = str(self.project_config.project__package__api_version)
         with tempfile.TemporaryDirectory(prefix="sfpay-mdapi-") as tmp:
             mdapi = Path(tmp) / "src"
             try:
-                self.conversion = convert_source(source, mdapi, api_version,
-                                                 flow_status=self.options["flow_status"],
-                                                 display_root=self._project_root())
+                self.conversion = convert_source(
+                    source,
+                    mdapi,
+                    api_version,
+                    flow_status=self.options["flow_status"],
+                    display_root=self._project_root(),
+                )
             except ConversionError as exc:
-                self._write_report(DeployReport(status="Failed", test_failures=[], component_failures=[
-                    ComponentFailure(problem=exc.problem, source=str(exc.path))]))
+                self._write_report(
+                    DeployReport(
+                        status="Failed",
+                        test_failures=[],
+                        component_failures=[ComponentFailure(problem=exc.problem, source=str(exc.path))],
+                    )
+                )
                 raise CumulusCIFailure(f"Cannot convert {exc.path}: {exc.problem}") from None
             count = sum(len(members) for members in self.conversion.members.values())
             verb = "Validating (check only)" if self.check_only else "Deploying"
@@ -99,8 +109,12 @@ files and written to ``failure_report`` as JSON.
         except MetadataApiError as exc:
             report = report_from_response(getattr(exc, "response", None))
             if report is None:
-                report = DeployReport(status="Failed", component_failures=[], test_failures=[],
-                                      error_message=str(exc) or type(exc).__name__)
+                report = DeployReport(
+                    status="Failed",
+                    component_failures=[],
+                    test_failures=[],
+                    error_message=str(exc) or type(exc).__name__,
+                )
             self._locate(report)
             report.check_only = self.check_only
             self._write_report(report)
@@ -112,8 +126,9 @@ files and written to ``failure_report`` as JSON.
         if self.conversion is None:
             return
         for failure in report.component_failures:
-            source, line = self.conversion.locate(failure.component_type, failure.full_name,
-                                                  failure.file_name, failure.line)
+            source, line = self.conversion.locate(
+                failure.component_type, failure.full_name, failure.file_name, failure.line
+            )
             if source is not None:
                 failure.source = str(source)
                 failure.source_line = line

@@ -35,10 +35,15 @@ class GenerateMetadata(BaseTask):
     task_docs = __doc__
 
     task_options = {
-        "spec": {"description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)", "required": False},
+        "spec": {
+            "description": "The spec file. Default: the project's (sfpay.yml, or sfdx-project.json plugins.sfpay.spec)",
+            "required": False,
+        },
         "path": {"description": "The generated SFDX folder. Default: force-app", "required": False},
-        "check": {"description": "True: only verify the folder is up to date (default). "
-                                 "False: regenerate it.", "required": False},
+        "check": {
+            "description": "True: only verify the folder is up to date (default). False: regenerate it.",
+            "required": False,
+        },
     }
 
     def _init_options(self, kwargs):
@@ -63,8 +68,10 @@ class GenerateMetadata(BaseTask):
             "active_flow_names": found.active_flow_names,
             "permission_sets": found.permission_sets,
         }
-        self.logger.info(f"{self.options['path']} matches {self.options['spec']}: "
-                         f"{len(found.flows)} flows, {len(found.permission_sets)} permission set(s).")
+        self.logger.info(
+            f"{self.options['path']} matches {self.options['spec']}: "
+            f"{len(found.flows)} flows, {len(found.permission_sets)} permission set(s)."
+        )
 
     def _check_api_version(self, spec_path: Path) -> None:
         """cumulusci.yml's package api_version is what CumulusCI deploys with; it must be the

@@ -29,11 +29,14 @@ class SmokeCheck(BaseSalesforceApiTask):
 
     task_options = {
         "path": {"description": "The SFDX source folder that was deployed. Default: force-app"},
-        "expect_active": {"description": "True (default): flows the source marks Active must be active. "
-                                         "False: only check that they exist (after a check-only run, "
-                                         "use no smoke check at all)."},
-        "check_assignment": {"description": "Also require the permission sets to be assigned to the "
-                                            "running user. Default: True"},
+        "expect_active": {
+            "description": "True (default): flows the source marks Active must be active. "
+            "False: only check that they exist (after a check-only run, "
+            "use no smoke check at all)."
+        },
+        "check_assignment": {
+            "description": "Also require the permission sets to be assigned to the running user. Default: True"
+        },
     }
 
     def _init_options(self, kwargs):
@@ -56,8 +59,10 @@ class SmokeCheck(BaseSalesforceApiTask):
             for problem in problems:
                 self.logger.error(problem)
             raise CumulusCIFailure(f"Smoke check failed: {len(problems)} problem(s) in the org.")
-        counts = (f"{sum(len(f) for f in expected.fields.values())} fields, {len(expected.flows)} flows, "
-                  f"{len(expected.permission_sets)} permission set(s)")
+        counts = (
+            f"{sum(len(f) for f in expected.fields.values())} fields, {len(expected.flows)} flows, "
+            f"{len(expected.permission_sets)} permission set(s)"
+        )
         self.logger.info(f"Smoke check passed: {counts} as deployed.")
 
     def _check_fields(self, fields: dict[str, list[str]]) -> list[str]:
@@ -65,8 +70,9 @@ class SmokeCheck(BaseSalesforceApiTask):
         for object_name in sorted(fields):
             describe = self.sf.restful(f"sobjects/{object_name}/describe")
             present = {f["name"] for f in describe.get("fields", [])}
-            problems += [f"Field {object_name}.{name} is not in the org" for name in fields[object_name]
-                         if name not in present]
+            problems += [
+                f"Field {object_name}.{name} is not in the org" for name in fields[object_name] if name not in present
+            ]
         return problems
 
     def _check_flows(self, flows: dict[str, str]) -> list[str]:
@@ -75,7 +81,8 @@ class SmokeCheck(BaseSalesforceApiTask):
         # The same query activate_flow runs.
         result = self.tooling.query(
             "SELECT Id, ActiveVersion.VersionNumber, LatestVersion.VersionNumber, DeveloperName "
-            f"FROM FlowDefinition WHERE DeveloperName IN ({_quoted(sorted(flows))})")
+            f"FROM FlowDefinition WHERE DeveloperName IN ({_quoted(sorted(flows))})"
+        )
         found = {record["DeveloperName"]: record for record in result["records"]}
         problems = []
         for name, status in sorted(flows.items()):
@@ -103,10 +110,16 @@ class SmokeCheck(BaseSalesforceApiTask):
             # The same query assign_permission_sets runs.
             users = self.sf.query(
                 "SELECT Id,(SELECT PermissionSetId FROM PermissionSetAssignments) FROM User "
-                f"WHERE Username = {_quoted([self.org_config.username])}")["records"]
+                f"WHERE Username = {_quoted([self.org_config.username])}"
+            )["records"]
             assigned = set()
             for user in users:
-                assigned |= {r["PermissionSetId"] for r in (user.get("PermissionSetAssignments") or {}).get("records", [])}
-            problems += [f"Permission set {name} is not assigned to {self.org_config.username}"
-                         for name, perm_id in sorted(ids.items()) if perm_id not in assigned]
+                assigned |= {
+                    r["PermissionSetId"] for r in (user.get("PermissionSetAssignments") or {}).get("records", [])
+                }
+            problems += [
+                f"Permission set {name} is not assigned to {self.org_config.username}"
+                for name, perm_id in sorted(ids.items())
+                if perm_id not in assigned
+            ]
         return problems

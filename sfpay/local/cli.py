@@ -13,8 +13,9 @@ import typer
 
 from sfpay.console import fail, warn
 
-local_app = typer.Typer(name="local", help="The local stack: stripesim + the org server, wired together.",
-                        no_args_is_help=True)
+local_app = typer.Typer(
+    name="local", help="The local stack: stripesim + the org server, wired together.", no_args_is_help=True
+)
 
 
 def _project(spec: Optional[Path]) -> tuple[Path, Optional[Path]]:
@@ -60,8 +61,12 @@ def up(
         typer.echo(json.dumps(details, indent=2, sort_keys=True))
         return
     typer.echo(f"project  {details['project_root']}  (spec {details['spec'] or 'none: defaults'})")
-    typer.echo(f"org      {details['instance_url']}  (user {details['username']}; password and token: sfpay local up --json)")
-    typer.echo(f"stripe   {details['api_base']}  (key {redact(details['api_key'])}; account {details['stripe_account_name']})")
+    typer.echo(
+        f"org      {details['instance_url']}  (user {details['username']}; password and token: sfpay local up --json)"
+    )
+    typer.echo(
+        f"stripe   {details['api_base']}  (key {redact(details['api_key'])}; account {details['stripe_account_name']})"
+    )
     typer.echo(f"webhook  {details['webhook_url']}  (secret whsec_...{details['webhook_secret'][-4:]})")
     typer.echo(f"trust    export REQUESTS_CA_BUNDLE={details['ca_bundle']}")
     typer.echo(f"state    {details['state_dir']}  (sfpay local status / sfpay local down)")
@@ -70,8 +75,12 @@ def up(
 def _details(connection: Any, report: dict[str, Any]) -> dict[str, Any]:
     """The one JSON shape of `up --json` and `status --json` (docs/orgsim-server.md): the
     connection details, flat, plus what the stack serves and whether it answers."""
-    return {**connection.as_json(), "running": True, "healthy": report["healthy"],
-            "processes": {"org": report["org"], "stripesim": report["stripesim"]}}
+    return {
+        **connection.as_json(),
+        "running": True,
+        "healthy": report["healthy"],
+        "processes": {"org": report["org"], "stripesim": report["stripesim"]},
+    }
 
 
 @local_app.command("status")

@@ -44,12 +44,21 @@ def ensure_jwt_key_pair(directory: Path) -> JwtKeyPair:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sfpay local CumulusCI")])
     now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=730))
-            .sign(key, hashes.SHA256()))
-    write_private(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                              serialization.NoEncryption()), private_dir=True)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=730))
+        .sign(key, hashes.SHA256())
+    )
+    write_private(
+        key_path,
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+        private_dir=True,
+    )
     write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     return JwtKeyPair(key_path, cert_path)
 
@@ -59,11 +68,12 @@ class LocalUp:
     state: stack.StackState
     settings: "ServerSettings"
     registered: dict[str, Any] | None  # what CumulusCI learnt (org id, username, ...), None if not registered
-    warning: str | None                # why the CumulusCI registration did not happen
+    warning: str | None  # why the CumulusCI registration did not happen
 
 
-def up_with_cumulusci(spec_info: stack.SpecInfo, project_root: Path | None = None,
-                      state_root: Path | None = None) -> LocalUp:
+def up_with_cumulusci(
+    spec_info: stack.SpecInfo, project_root: Path | None = None, state_root: Path | None = None
+) -> LocalUp:
     """Start (or reuse) the local stack with our connected-app certificate, then register
     the org with CumulusCI as `local`. The stack works without CumulusCI: a registration
     problem is returned as a warning, not raised."""
@@ -73,19 +83,33 @@ def up_with_cumulusci(spec_info: stack.SpecInfo, project_root: Path | None = Non
     state, settings = stack.up(spec_info, jwt_cert=keys.cert_path, state_root=state_root)
     root = project_root or _project_root(Path(spec_info.project_root or Path.cwd()))
     if root is None:
-        return LocalUp(state, settings, None, "no cumulusci.yml here or above: not registered with CumulusCI "
-                       "(run `sfpay local up` from the sfpay project to deploy with `sfpay deploy --org local`)")
+        return LocalUp(
+            state,
+            settings,
+            None,
+            "no cumulusci.yml here or above: not registered with CumulusCI "
+            "(run `sfpay local up` from the sfpay project to deploy with `sfpay deploy --org local`)",
+        )
     if settings.jwt_public_key_file and Path(settings.jwt_public_key_file).resolve() != keys.cert_path.resolve():
-        return LocalUp(state, settings, None, f"the org server trusts {settings.jwt_public_key_file}, not sfpay's key: "
-                       "not registered with CumulusCI")
-    link = LocalOrgLink(instance_url=state.instance_url, username=settings.username,
-                        client_id=settings.client_id, private_key_path=str(keys.key_path),
-                        ca_bundle_path=str(Path(state.state_dir) / "ca-bundle.pem"))
+        return LocalUp(
+            state,
+            settings,
+            None,
+            f"the org server trusts {settings.jwt_public_key_file}, not sfpay's key: not registered with CumulusCI",
+        )
+    link = LocalOrgLink(
+        instance_url=state.instance_url,
+        username=settings.username,
+        client_id=settings.client_id,
+        private_key_path=str(keys.key_path),
+        ca_bundle_path=str(Path(state.state_dir) / "ca-bundle.pem"),
+    )
     try:
         info = register_local_org(link, root, state_dir=state_root if state_root is not None else state_dir())
     except RegistrationError as exc:
-        return LocalUp(state, settings, None,
-                       f"{exc} (a stack started by an older sfpay: `sfpay local down && sfpay local up`)")
+        return LocalUp(
+            state, settings, None, f"{exc} (a stack started by an older sfpay: `sfpay local down && sfpay local up`)"
+        )
     return LocalUp(state, settings, info, None)
 
 

@@ -55,7 +55,7 @@ def _source_name(relative: str) -> str | None:
         return None
     if parts[0] == "email":
         if len(parts) == 2 and relative.endswith("-meta.xml"):
-            return f"email/{parts[1][:-len('-meta.xml')]}.emailFolder-meta.xml"
+            return f"email/{parts[1][: -len('-meta.xml')]}.emailFolder-meta.xml"
         return relative  # template body and its -meta.xml keep their names
     if relative.endswith("-meta.xml"):
         return relative
@@ -94,7 +94,9 @@ def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[st
     origins[str(path.resolve())] = _Origin(zip_name, (root.sourceline or 2) - 2)
 
 
-def validator_check(files: dict[str, bytes], prefix: str, known_fields: dict[str, list[str]] | None = None) -> list[Failure]:
+def validator_check(
+    files: dict[str, bytes], prefix: str, known_fields: dict[str, list[str]] | None = None
+) -> list[Failure]:
     """A `DeployCheck` (orgsim/server/deploy/checks.py): the validator's ERROR findings of
     the rules Salesforce enforces at deploy, at the zip's file names and lines."""
     from validator.config import Config

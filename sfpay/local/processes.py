@@ -18,8 +18,15 @@ def start(args: list[str], log_path: Path, env_extra: dict[str, str] | None = No
     env = {**os.environ, **(env_extra or {})}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, cwd=str(log_path.parent), start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=str(log_path.parent),
+            start_new_session=True,
+        )
     return proc.pid
 
 

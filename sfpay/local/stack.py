@@ -24,14 +24,35 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sfpay.local import processes
-from sfpay.stack_state import (OtherProject, StackError, StackState, check_project, load_state, local_dir,
-                               save_state, state_file)
+from sfpay.stack_state import (
+    OtherProject,
+    StackError,
+    StackState,
+    check_project,
+    load_state,
+    local_dir,
+    save_state,
+    state_file,
+)
 
 if TYPE_CHECKING:
     from orgsim.server.settings import ServerSettings
 
-__all__ = ["LocalConnection", "OtherProject", "SpecInfo", "StackError", "StackState", "check_project", "connection",
-           "down", "health", "load_state", "local_dir", "spec_info", "up"]
+__all__ = [
+    "LocalConnection",
+    "OtherProject",
+    "SpecInfo",
+    "StackError",
+    "StackState",
+    "check_project",
+    "connection",
+    "down",
+    "health",
+    "load_state",
+    "local_dir",
+    "spec_info",
+    "up",
+]
 
 STRIPE_MARKER = "stripe-sim"
 ORG_MARKER = "org serve"
@@ -51,8 +72,8 @@ class SpecInfo:
     account_name: str
     events: tuple[str, ...]
     stripe_api_version: str
-    spec_path: str = ""      # absolute; "" when started without a spec (the spec model's defaults)
-    project_root: str = ""   # absolute; the project the stack serves
+    spec_path: str = ""  # absolute; "" when started without a spec (the spec model's defaults)
+    project_root: str = ""  # absolute; the project the stack serves
     connector_namespace: str = ""  # the spec's stripe.namespace ("" : the connector catalog's own)
 
 
@@ -102,10 +123,14 @@ def spec_info(spec_path: Path | None, project_root: Path | None = None) -> SpecI
         spec = Spec.model_validate({}) if spec_path is None else load_spec(spec_path)
     except SpecError as exc:
         raise StackError(str(exc)) from None
-    return SpecInfo(spec.stripe.account_name, tuple(spec.events), spec.stripe.api_version,
-                    spec_path=str(Path(spec_path).resolve()) if spec_path is not None else "",
-                    project_root=str(project_root.resolve()) if project_root is not None else "",
-                    connector_namespace=spec.stripe.namespace)
+    return SpecInfo(
+        spec.stripe.account_name,
+        tuple(spec.events),
+        spec.stripe.api_version,
+        spec_path=str(Path(spec_path).resolve()) if spec_path is not None else "",
+        project_root=str(project_root.resolve()) if project_root is not None else "",
+        connector_namespace=spec.stripe.namespace,
+    )
 
 
 def _stripe_version(version: str) -> str:
@@ -158,8 +183,9 @@ def _settings(state: StackState) -> "ServerSettings":
     return ServerSettings.load_or_create(Path(state.state_dir) / SETTINGS_NAME)
 
 
-def up(spec: SpecInfo, *, jwt_cert: Path | None = None, state_root: Path | None = None
-       ) -> tuple[StackState, "ServerSettings"]:
+def up(
+    spec: SpecInfo, *, jwt_cert: Path | None = None, state_root: Path | None = None
+) -> tuple[StackState, "ServerSettings"]:
     """Start the stack for `spec` (or reuse the running one); the settings file is read once
     and returned with the state, so callers need not read it again."""
     existing = load_state(state_root)
@@ -201,8 +227,16 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
     (directory / PORTS_FILE).write_text(json.dumps({"stripe": stripe_port, "org": org_port}), encoding="utf-8")
     stripe_log, org_log = directory / "stripesim.log", directory / "orgsim.log"
     stripe_pid = processes.start(
-        ["sfpay", STRIPE_MARKER, "--port", str(stripe_port), "--db", str(directory / "stripe.sqlite3"),
-         "--account-name", spec.account_name],
+        [
+            "sfpay",
+            STRIPE_MARKER,
+            "--port",
+            str(stripe_port),
+            "--db",
+            str(directory / "stripe.sqlite3"),
+            "--account-name",
+            spec.account_name,
+        ],
         stripe_log,
         # The key by environment (only this user can read /proc/<pid>/environ); stripesim's
         # webhook deliveries (httpx) must trust the org server's certificate.
@@ -223,19 +257,38 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
             "description": ENDPOINT_DESCRIPTION,
         }
         endpoint = client.webhook_endpoints.create(params=params)  # type: ignore[arg-type]  # the spec's events
-        settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = api_base, stripe_key, endpoint.secret
+        settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = (
+            api_base,
+            stripe_key,
+            endpoint.secret,
+        )
         if jwt_cert is not None:
             settings.jwt_public_key_file = str(jwt_cert.resolve())
         settings.connector_namespace = spec.connector_namespace or None
         settings.save(settings_file)
         org_pid = processes.start(
-            ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log)
-        state = StackState(stripe_pid, stripe_port, org_pid, org_port, stripe_key, endpoint.id, spec.account_name,
-                           str(directory), spec.spec_path, spec.project_root, tuple(spec.events),
-                           spec.stripe_api_version)
+            ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log
+        )
+        state = StackState(
+            stripe_pid,
+            stripe_port,
+            org_pid,
+            org_port,
+            stripe_key,
+            endpoint.id,
+            spec.account_name,
+            str(directory),
+            spec.spec_path,
+            spec.project_root,
+            tuple(spec.events),
+            spec.stripe_api_version,
+        )
         save_state(state)
-        _wait(lambda: httpx.get(f"{state.instance_url}/_orgsim/health", verify=str(bundle), timeout=2).status_code == 200,
-              "the org server", org_log)
+        _wait(
+            lambda: httpx.get(f"{state.instance_url}/_orgsim/health", verify=str(bundle), timeout=2).status_code == 200,
+            "the org server",
+            org_log,
+        )
         token = access_token(state, settings)
         _ensure_stripe_account(state, token)
         _align_clocks(state, settings, token)
@@ -246,8 +299,12 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
 
 
 def _same_spec(state: StackState, spec: SpecInfo) -> bool:
-    return (state.account_name == spec.account_name and state.spec_path == spec.spec_path
-            and tuple(state.webhook_events) == tuple(spec.events) and state.stripe_api_version == spec.stripe_api_version)
+    return (
+        state.account_name == spec.account_name
+        and state.spec_path == spec.spec_path
+        and tuple(state.webhook_events) == tuple(spec.events)
+        and state.stripe_api_version == spec.stripe_api_version
+    )
 
 
 def access_token(state: StackState, settings: "ServerSettings | None" = None) -> str:
@@ -255,8 +312,12 @@ def access_token(state: StackState, settings: "ServerSettings | None" = None) ->
     import httpx
 
     settings = settings or _settings(state)
-    response = httpx.post(f"{state.instance_url}/services/oauth2/token", verify=_bundle(state), timeout=10, data={
-        "grant_type": "password", "username": settings.username, "password": settings.password})
+    response = httpx.post(
+        f"{state.instance_url}/services/oauth2/token",
+        verify=_bundle(state),
+        timeout=10,
+        data={"grant_type": "password", "username": settings.username, "password": settings.password},
+    )
     if response.status_code != 200:
         raise StackError(f"the org refused the stack's own login: {response.text}")
     return str(response.json()["access_token"])
@@ -273,14 +334,24 @@ def _ensure_stripe_account(state: StackState, token: str) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     base = f"{state.instance_url}/services/data/v{API_VERSION}"
     name = state.account_name.replace("\\", "\\\\").replace("'", "\\'")
-    found = httpx.get(f"{base}/query", params={"q": f"SELECT Id FROM stripeGC__Stripe_Account__c WHERE Name = '{name}'"},
-                      headers=headers, verify=_bundle(state), timeout=10)
+    found = httpx.get(
+        f"{base}/query",
+        params={"q": f"SELECT Id FROM stripeGC__Stripe_Account__c WHERE Name = '{name}'"},
+        headers=headers,
+        verify=_bundle(state),
+        timeout=10,
+    )
     if found.status_code != 200:
         raise StackError(f"cannot look up the Stripe Account record: {found.text}")
     if found.json()["totalSize"]:
         return
-    created = httpx.post(f"{base}/sobjects/stripeGC__Stripe_Account__c", json={"Name": state.account_name},
-                         headers=headers, verify=_bundle(state), timeout=10)
+    created = httpx.post(
+        f"{base}/sobjects/stripeGC__Stripe_Account__c",
+        json={"Name": state.account_name},
+        headers=headers,
+        verify=_bundle(state),
+        timeout=10,
+    )
     if created.status_code != 201:
         raise StackError(f"cannot create the Stripe Account record: {created.text}")
 
@@ -295,8 +366,12 @@ def _align_clocks(state: StackState, settings: "ServerSettings", token: str | No
     from stripesim.running import SimAdmin
 
     token = token or access_token(state, settings)
-    org = httpx.get(f"{state.instance_url}/_orgsim/clock", headers={"Authorization": f"Bearer {token}"},
-                    verify=_bundle(state), timeout=10)
+    org = httpx.get(
+        f"{state.instance_url}/_orgsim/clock",
+        headers={"Authorization": f"Bearer {token}"},
+        verify=_bundle(state),
+        timeout=10,
+    )
     if org.status_code != 200:
         raise StackError(f"cannot read the org's clock: {org.text}")
     org_now = dt.datetime.fromisoformat(org.json()["now"].replace("Z", "+00:00")).timestamp()
@@ -324,15 +399,21 @@ def health(state: StackState) -> dict[str, Any]:
             pass
     if org_up:
         try:
-            org_ok = httpx.get(f"{state.instance_url}/_orgsim/health", verify=_bundle(state), timeout=2).status_code == 200
+            org_ok = (
+                httpx.get(f"{state.instance_url}/_orgsim/health", verify=_bundle(state), timeout=2).status_code == 200
+            )
         except httpx.HTTPError:
             pass
-    return {"stripesim": {"pid": state.stripe_pid, "running": stripe_up, "healthy": stripe_ok, "api_base": state.api_base},
-            "org": {"pid": state.org_pid, "running": org_up, "healthy": org_ok, "instance_url": state.instance_url},
-            "healthy": stripe_ok and org_ok}
+    return {
+        "stripesim": {"pid": state.stripe_pid, "running": stripe_up, "healthy": stripe_ok, "api_base": state.api_base},
+        "org": {"pid": state.org_pid, "running": org_up, "healthy": org_ok, "instance_url": state.instance_url},
+        "healthy": stripe_ok and org_ok,
+    }
 
 
-def connection(state: StackState, settings: "ServerSettings | None" = None, *, with_token: bool = True) -> LocalConnection:
+def connection(
+    state: StackState, settings: "ServerSettings | None" = None, *, with_token: bool = True
+) -> LocalConnection:
     """The connection details (the user asked for the credentials by asking for JSON)."""
     settings = settings or _settings(state)
     return LocalConnection(

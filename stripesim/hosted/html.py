@@ -50,10 +50,10 @@ def _document(title: str, merchant: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<div class=\"page\">\n"
+        f'<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<div class="page">\n'
         f'<header><p class="merchant">{escape(merchant)}</p></header>\n'
         f"<main>\n{body}</main>\n"
-        '<footer><p>Test mode: no real money moves.</p>'
+        "<footer><p>Test mode: no real money moves.</p>"
         "</footer>\n</div>\n</body>\n</html>\n"
     )
 
@@ -65,7 +65,7 @@ def _facts(rows: list[tuple[str, str | None]]) -> str:
 
 def _lines(view: InvoiceView) -> str:
     rows = "".join(
-        f"<tr><td>{escape(line.description) or '(no description)'}</td><td class=\"num\">{line.quantity}</td>"
+        f'<tr><td>{escape(line.description) or "(no description)"}</td><td class="num">{line.quantity}</td>'
         f'<td class="num">{escape(line.unit_price)}</td><td class="num">{escape(line.amount)}</td></tr>'
         for line in view.lines
     )
@@ -75,9 +75,12 @@ def _lines(view: InvoiceView) -> str:
         f'<th scope="col" class="num">Amount</th></tr></thead>\n<tbody>{rows}</tbody>\n<tfoot>'
         f'<tr><th scope="row" colspan="3">Subtotal</th><td class="num">{escape(view.subtotal)}</td></tr>'
         f'<tr><th scope="row" colspan="3">Total</th><td class="num">{escape(view.total)}</td></tr>'
-        + ("" if view.status == "void" else
-           f'<tr><th scope="row" colspan="3">Amount due</th><td class="num" id="amount-remaining">'
-           f"{escape(view.amount_remaining)}</td></tr>")
+        + (
+            ""
+            if view.status == "void"
+            else f'<tr><th scope="row" colspan="3">Amount due</th><td class="num" id="amount-remaining">'
+            f"{escape(view.amount_remaining)}</td></tr>"
+        )
         + "</tfoot>\n</table>\n"
     )
 
@@ -99,8 +102,10 @@ def _pay_form(view: InvoiceView, action: str) -> str:
 
 
 def _status(view: InvoiceView) -> str:
-    return (f'<p>Status: <span class="status status-{escape(view.status_words.lower().replace(" ", "-"))}" '
-            f'id="status">{escape(view.status_words)}</span></p>\n')
+    return (
+        f'<p>Status: <span class="status status-{escape(view.status_words.lower().replace(" ", "-"))}" '
+        f'id="status">{escape(view.status_words)}</span></p>\n'
+    )
 
 
 def invoice_page(view: InvoiceView, *, pay_action: str, receipt_url: str, notice: tuple[str, str] | None) -> str:
@@ -120,10 +125,19 @@ def invoice_page(view: InvoiceView, *, pay_action: str, receipt_url: str, notice
         parts.append(f'<p class="notice notice-{kind}" id="notice" role="{role}">{escape(text)}</p>\n')
     if view.status == "void":
         parts.append(_void_explanation(view))
-    parts.append(_facts([("Invoice number", view.number), ("Billed to", view.customer_name),
-                         ("Email", view.customer_email), ("Issued", view.issued),
-                         ("Due", view.due if view.status != "void" else None), ("From", view.merchant),
-                         ("Voided on", view.voided_on)]))
+    parts.append(
+        _facts(
+            [
+                ("Invoice number", view.number),
+                ("Billed to", view.customer_name),
+                ("Email", view.customer_email),
+                ("Issued", view.issued),
+                ("Due", view.due if view.status != "void" else None),
+                ("From", view.merchant),
+                ("Voided on", view.voided_on),
+            ]
+        )
+    )
     if view.description:
         parts.append(f'<p id="description">{escape(view.description)}</p>\n')
     parts.append(_lines(view))
@@ -149,20 +163,32 @@ def invoice_page(view: InvoiceView, *, pay_action: str, receipt_url: str, notice
 def _void_explanation(view: InvoiceView) -> str:
     if view.replacement is not None:
         r = view.replacement
-        return (f'<p id="replaced">This invoice was replaced by invoice {escape(r.number)} '
-                f'for {escape(r.amount_due)}. '
-                f'<a href="{escape(r.url)}">View and pay invoice {escape(r.number)}</a></p>\n')
-    return (f'<p id="replaced">{escape(view.merchant)} voided this invoice, usually because a corrected one '
-            "was issued instead. Look for a newer invoice, or contact them.</p>\n")
+        return (
+            f'<p id="replaced">This invoice was replaced by invoice {escape(r.number)} '
+            f"for {escape(r.amount_due)}. "
+            f'<a href="{escape(r.url)}">View and pay invoice {escape(r.number)}</a></p>\n'
+        )
+    return (
+        f'<p id="replaced">{escape(view.merchant)} voided this invoice, usually because a corrected one '
+        "was issued instead. Look for a newer invoice, or contact them.</p>\n"
+    )
 
 
 def receipt_page(view: InvoiceView, invoice_url: str) -> str:
     body = (
         f"<h1>Receipt for invoice {escape(view.number)}</h1>\n"
         f'<p class="due">{escape(view.amount_paid)} paid on {escape(view.paid_on or "")}</p>\n'
-        + _facts([("Receipt from", view.merchant), ("Invoice number", view.number), ("Billed to", view.customer_name),
-                  ("Email", view.customer_email), ("Date paid", view.paid_on), ("Amount paid", view.amount_paid),
-                  ("Payment method", view.paid_with)])
+        + _facts(
+            [
+                ("Receipt from", view.merchant),
+                ("Invoice number", view.number),
+                ("Billed to", view.customer_name),
+                ("Email", view.customer_email),
+                ("Date paid", view.paid_on),
+                ("Amount paid", view.amount_paid),
+                ("Payment method", view.paid_with),
+            ]
+        )
         + _lines(view)
         + f'<p class="actions"><a href="{escape(invoice_url)}">Back to the invoice</a></p>\n'
     )
@@ -170,6 +196,8 @@ def receipt_page(view: InvoiceView, invoice_url: str) -> str:
 
 
 def not_found_page() -> str:
-    body = ("<h1>Invoice not found</h1>\n<p>This link does not lead to an invoice. Check the link in your "
-            "email, or ask the sender for a new one.</p>\n")
+    body = (
+        "<h1>Invoice not found</h1>\n<p>This link does not lead to an invoice. Check the link in your "
+        "email, or ask the sender for a new one.</p>\n"
+    )
     return _document("Invoice not found", "stripesim", body)

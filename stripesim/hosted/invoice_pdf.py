@@ -38,29 +38,38 @@ def render(invoice: dict, view: InvoiceView) -> bytes:
     if view.description:
         items.append(pdf.Text(LEFT, y, _clip(view.description, 90)))
         y += 24
-    items += [pdf.Text(LEFT, y, "Description", bold=True), pdf.Text(360, y, "Qty", bold=True, align_right=True),
-              pdf.Text(460, y, "Unit price", bold=True, align_right=True),
-              pdf.Text(RIGHT, y, "Amount", bold=True, align_right=True)]
+    items += [
+        pdf.Text(LEFT, y, "Description", bold=True),
+        pdf.Text(360, y, "Qty", bold=True, align_right=True),
+        pdf.Text(460, y, "Unit price", bold=True, align_right=True),
+        pdf.Text(RIGHT, y, "Amount", bold=True, align_right=True),
+    ]
     lines = invoice["lines"]["data"]
     for line in lines[:MAX_LINES]:
         y += 16
         quantity = line.get("quantity") or 1
-        items += [pdf.Text(LEFT, y, _clip(line.get("description") or "")),
-                  pdf.Text(360, y, str(quantity), align_right=True),
-                  pdf.Text(460, y, _money(line["amount"] // quantity, currency), align_right=True),
-                  pdf.Text(RIGHT, y, _money(line["amount"], currency), align_right=True)]
+        items += [
+            pdf.Text(LEFT, y, _clip(line.get("description") or "")),
+            pdf.Text(360, y, str(quantity), align_right=True),
+            pdf.Text(460, y, _money(line["amount"] // quantity, currency), align_right=True),
+            pdf.Text(RIGHT, y, _money(line["amount"], currency), align_right=True),
+        ]
     if len(lines) > MAX_LINES:
         y += 16
         rest = sum(line["amount"] for line in lines[MAX_LINES:])
-        items += [pdf.Text(LEFT, y, f"{len(lines) - MAX_LINES} more items"),
-                  pdf.Text(RIGHT, y, _money(rest, currency), align_right=True)]
+        items += [
+            pdf.Text(LEFT, y, f"{len(lines) - MAX_LINES} more items"),
+            pdf.Text(RIGHT, y, _money(rest, currency), align_right=True),
+        ]
     y += 28
     totals = [("Subtotal", invoice["subtotal"]), ("Total", invoice["total"]), ("Amount due", invoice["amount_due"])]
     if invoice["status"] == "paid":
         totals.append(("Amount paid", invoice["amount_paid"]))
     for label, amount in totals:
-        items += [pdf.Text(460, y, label, bold=label == "Amount due", align_right=True),
-                  pdf.Text(RIGHT, y, _money(amount, currency), bold=label == "Amount due", align_right=True)]
+        items += [
+            pdf.Text(460, y, label, bold=label == "Amount due", align_right=True),
+            pdf.Text(RIGHT, y, _money(amount, currency), bold=label == "Amount due", align_right=True),
+        ]
         y += 16
     if view.status == "paid":
         items.append(pdf.Text(LEFT, y + 12, f"Paid on {view.paid_on} ({view.paid_with or 'recorded payment'})."))

@@ -46,8 +46,9 @@ def _content(items: list[Text]) -> bytes:
     for item in items:
         x = item.x - _width(item.text, item.size) if item.align_right else item.x
         font = b"/F2" if item.bold else b"/F1"
-        ops.append(b"BT %s %g Tf %.2f %.2f Td %s Tj ET" % (font, item.size, x, PAGE_HEIGHT - item.y,
-                                                           _literal(item.text)))
+        ops.append(
+            b"BT %s %g Tf %.2f %.2f Td %s Tj ET" % (font, item.size, x, PAGE_HEIGHT - item.y, _literal(item.text))
+        )
     return b"\n".join(ops) + b"\n"
 
 
@@ -75,5 +76,8 @@ def build(items: list[Text], title: str) -> bytes:
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, len(objects), xref)
+        len(objects) + 1,
+        len(objects),
+        xref,
+    )
     return bytes(out)

@@ -87,13 +87,19 @@ def build(invoice: dict, now: int, replacement: dict | None = None) -> InvoiceVi
 
     status = invoice["status"]
     overdue = status == "open" and invoice["due_date"] is not None and now > invoice["due_date"]
-    words = {"draft": "Draft", "open": "Overdue" if overdue else "Open", "paid": "Paid", "void": "Void",
-             "uncollectible": "Past due"}[status]
+    words = {
+        "draft": "Draft",
+        "open": "Overdue" if overdue else "Open",
+        "paid": "Paid",
+        "void": "Void",
+        "uncollectible": "Past due",
+    }[status]
     lines = []
     for line in invoice["lines"]["data"]:
         quantity = line.get("quantity") or 1
-        lines.append(Line(line.get("description") or "", quantity, money(line["amount"] // quantity),
-                          money(line["amount"])))
+        lines.append(
+            Line(line.get("description") or "", quantity, money(line["amount"] // quantity), money(line["amount"]))
+        )
     transitions = invoice["status_transitions"]
     return InvoiceView(
         merchant=invoice.get("account_name") or "",
@@ -115,9 +121,13 @@ def build(invoice: dict, now: int, replacement: dict | None = None) -> InvoiceVi
         paid_on=date_words(transitions.get("paid_at")),
         paid_with=card_used(invoice.get("_paid_with")),
         voided_on=date_words(transitions.get("voided_at")),
-        replacement=None if replacement is None else Replacement(
-            replacement["number"] or replacement["id"], replacement["hosted_invoice_url"],
-            format_amount(replacement["amount_due"], replacement["currency"])),
+        replacement=None
+        if replacement is None
+        else Replacement(
+            replacement["number"] or replacement["id"],
+            replacement["hosted_invoice_url"],
+            format_amount(replacement["amount_due"], replacement["currency"]),
+        ),
         pdf_url=invoice.get("invoice_pdf"),
         footer=invoice.get("footer") or "",
     )
@@ -133,8 +143,14 @@ def find_replacement(invoice: dict, candidates: list[dict]) -> dict | None:
     """
     if invoice["status"] != "void" or not invoice.get("description"):
         return None
-    matches = [c for c in candidates
-               if c["id"] != invoice["id"] and c["customer"] == invoice["customer"]
-               and c.get("description") == invoice["description"] and c["created"] >= invoice["created"]
-               and c["status"] in ("open", "paid", "uncollectible") and c.get("hosted_invoice_url")]
+    matches = [
+        c
+        for c in candidates
+        if c["id"] != invoice["id"]
+        and c["customer"] == invoice["customer"]
+        and c.get("description") == invoice["description"]
+        and c["created"] >= invoice["created"]
+        and c["status"] in ("open", "paid", "uncollectible")
+        and c.get("hosted_invoice_url")
+    ]
     return max(matches, key=lambda c: (c["created"], c["id"]), default=None)

@@ -32,8 +32,21 @@ from stripesim.resources import sent_emails
 from stripesim.webhooks.queue import DEFAULT_SWITCHES, ORDERS, save_switches, switches
 from stripesim.webhooks.worker import DONE_KIND
 
-ACCOUNT_KINDS = ("customer", "invoice", "invoiceitem", "event", "webhook_endpoint", "test_clock", "idempotency",
-                 "hosted", "due_watch", "delivery", DONE_KIND, "sim_state", sent_emails.KIND)
+ACCOUNT_KINDS = (
+    "customer",
+    "invoice",
+    "invoiceitem",
+    "event",
+    "webhook_endpoint",
+    "test_clock",
+    "idempotency",
+    "hosted",
+    "due_watch",
+    "delivery",
+    DONE_KIND,
+    "sim_state",
+    sent_emails.KIND,
+)
 
 Handler = Callable[[Protocol, str, Request, dict], Awaitable[dict] | dict]
 

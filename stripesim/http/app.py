@@ -34,8 +34,9 @@ def create_app(config: SimConfig | None = None, *, sim: Simulator | None = None)
         finally:
             await worker.stop()
 
-    app = Starlette(routes=[*api_routes(protocol), *admin.routes(protocol), *hosted.routes(protocol)],
-                    lifespan=lifespan)
+    app = Starlette(
+        routes=[*api_routes(protocol), *admin.routes(protocol), *hosted.routes(protocol)], lifespan=lifespan
+    )
     app.state.sim = sim
     app.state.protocol = protocol
     app.state.worker = worker

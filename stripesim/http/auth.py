@@ -46,9 +46,11 @@ def authenticate(sim: Simulator, header: str | None) -> str:
             status=401,
         )
     if key.startswith("pk_"):
-        raise StripeError("This API call cannot be made with a publishable API key. Please use a secret API key. "
-                          "You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
-                          status=401)
+        raise StripeError(
+            "This API call cannot be made with a publishable API key. Please use a secret API key. "
+            "You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
+            status=401,
+        )
     account = sim.account_for_key(key)
     if account is None:
         raise StripeError(f"Invalid API Key provided: {masked(key)}", status=401)

@@ -120,10 +120,12 @@ def parse_rule(spec: dict) -> FaultRule:
         if stray:
             raise StripeError(f"`{stray[0]}` only goes with fault=error.", param=stray[0])
     elif after:
-        raise StripeError("fault=error is answered before processing; after_processing does not apply.",
-                          param="after_processing")
-    return FaultRule(method=method, path=path, fault=fault, seconds=float(seconds), after_processing=after,
-                     error=error, **numbers)
+        raise StripeError(
+            "fault=error is answered before processing; after_processing does not apply.", param="after_processing"
+        )
+    return FaultRule(
+        method=method, path=path, fault=fault, seconds=float(seconds), after_processing=after, error=error, **numbers
+    )
 
 
 def _error_spec(spec: dict) -> dict:
@@ -148,18 +150,26 @@ def _error_spec(spec: dict) -> dict:
 def fault_error(rule: FaultRule) -> StripeError:
     if rule.fault == "error" and rule.error is not None:
         e = rule.error
-        return StripeError(e["message"], status=e["status"], type=e["type"], code=e["code"], param=e["param"],
-                           decline_code=e["decline_code"])
+        return StripeError(
+            e["message"],
+            status=e["status"],
+            type=e["type"],
+            code=e["code"],
+            param=e["param"],
+            decline_code=e["decline_code"],
+        )
     if rule.fault == "429":
         return rate_limit_error()
     return StripeError(
         "An unknown error occurred (injected by a stripesim fault rule).",
-        status=500, type="api_error",
+        status=500,
+        type="api_error",
     )
 
 
 def rate_limit_error() -> StripeError:
     return StripeError(
         "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.",
-        status=429, code="rate_limit",
+        status=429,
+        code="rate_limit",
     )

@@ -39,7 +39,7 @@ def decode_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         node: Any = root
         for depth, segment in enumerate(path):
             last = depth == len(path) - 1
-            shown = path[0] + "".join(f"[{s}]" for s in path[1:depth + 1])
+            shown = path[0] + "".join(f"[{s}]" for s in path[1 : depth + 1])
             if isinstance(node, _AppendList):
                 if segment != "" or not last:
                     raise ParamError(f"Invalid array: {shown}", code="parameter_invalid_string", param=shown)

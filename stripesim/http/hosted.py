@@ -35,8 +35,9 @@ from stripesim.resources.payment_methods import TEST_PAYMENT_METHODS
 
 log = logging.getLogger("stripesim")
 
-DECLINES = {f"declined_{card.decline_code}": card.message for card in TEST_PAYMENT_METHODS.values()
-            if card.decline_code}
+DECLINES = {
+    f"declined_{card.decline_code}": card.message for card in TEST_PAYMENT_METHODS.values() if card.decline_code
+}
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,9 @@ def routes(protocol: Protocol) -> list[Route]:
         if found is None:
             return _not_found(request, request.path_params["token"])
         notice = _notice(request.query_params.get("notice"), found.view)
-        body = html.invoice_page(found.view, pay_action=f"{base(request)}/pay", receipt_url=f"{base(request)}/receipt",
-                                 notice=notice)
+        body = html.invoice_page(
+            found.view, pay_action=f"{base(request)}/pay", receipt_url=f"{base(request)}/receipt", notice=notice
+        )
         return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
     async def pay(request: Request) -> Response:
@@ -131,8 +133,11 @@ def routes(protocol: Protocol) -> list[Route]:
         if found is None:
             return _not_found(request, request.path_params["token"])
         filename = f"Invoice-{found.view.number}.pdf"
-        return Response(invoice_pdf.render(found.invoice, found.view), media_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{quote(filename)}"'})
+        return Response(
+            invoice_pdf.render(found.invoice, found.view),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{quote(filename)}"'},
+        )
 
     return [
         Route("/i/{account}/{token}", page, methods=["GET"]),

@@ -36,8 +36,9 @@ def _fingerprint(method: str, path: str, params: dict) -> str:
 
 def check_key(key: str) -> None:
     if len(key) > MAX_KEY_LENGTH:
-        raise StripeError(f"Idempotency keys may be at most {MAX_KEY_LENGTH} characters long.",
-                          type="idempotency_error")
+        raise StripeError(
+            f"Idempotency keys may be at most {MAX_KEY_LENGTH} characters long.", type="idempotency_error"
+        )
 
 
 def lookup(op: Operation, key: str, method: str, path: str, params: dict) -> SavedResponse | None:
@@ -63,17 +64,22 @@ def lookup(op: Operation, key: str, method: str, path: str, params: dict) -> Sav
     return SavedResponse(record["status"], record["body"], record["request_id"])
 
 
-def save(op: Operation, key: str, method: str, path: str, params: dict, status: int, body: str,
-         request_id: str) -> None:
-    op.tx.put(KIND, key, {
-        "id": key,
-        "endpoint": f"{method} {path}",
-        "fingerprint": _fingerprint(method, path, params),
-        "status": status,
-        "body": body,
-        "request_id": request_id,
-        "created": op.sim.clock.now(),
-    })
+def save(
+    op: Operation, key: str, method: str, path: str, params: dict, status: int, body: str, request_id: str
+) -> None:
+    op.tx.put(
+        KIND,
+        key,
+        {
+            "id": key,
+            "endpoint": f"{method} {path}",
+            "fingerprint": _fingerprint(method, path, params),
+            "status": status,
+            "body": body,
+            "request_id": request_id,
+            "created": op.sim.clock.now(),
+        },
+    )
 
 
 def purge_expired(op: Operation) -> int:

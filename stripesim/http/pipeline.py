@@ -45,8 +45,7 @@ async def read_raw_params(request: Request) -> dict:
         content_type = request.headers.get("content-type", FORM).split(";")[0].strip().lower()
         if body and content_type != FORM:
             raise StripeError(
-                f"Invalid request: unsupported Content-Type {content_type}. Stripe's v1 API takes "
-                f"{FORM} bodies.",
+                f"Invalid request: unsupported Content-Type {content_type}. Stripe's v1 API takes {FORM} bodies.",
             )
         params.update(forms.decode(body))
     return params
@@ -77,21 +76,31 @@ async def handle(protocol: Protocol, request: Request, endpoint: Endpoint) -> Re
             idempotency.check_key(key)
         base_url = str(request.base_url).rstrip("/")
         sim.public_url = base_url
-        status, body, extra = execute(sim, account, endpoint, raw, dict(request.path_params), request_id, key,
-                                      base_url)
+        status, body, extra = execute(sim, account, endpoint, raw, dict(request.path_params), request_id, key, base_url)
     except StripeError as error:
         return error_response(error, request_id, headers)
     except Exception:  # an emulator bug: log it, answer like Stripe's own 500 (nothing was stored)
         log.exception("unhandled error in %s %s (%s)", request.method, request.url.path, request_id)
-        return error_response(StripeError("An unknown error occurred in the emulator; see its log.", status=500,
-                                          type="api_error"), request_id, headers)
+        return error_response(
+            StripeError("An unknown error occurred in the emulator; see its log.", status=500, type="api_error"),
+            request_id,
+            headers,
+        )
     if rule is not None:  # a timeout after processing: the work is done, the answer comes too late
         await asyncio.sleep(rule.seconds)
     return json_response(status, body, request_id, {**headers, **extra})
 
 
-def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_params: dict, request_id: str,
-            key: str | None, base_url: str) -> tuple[int, str, dict]:
+def execute(
+    sim: Simulator,
+    account: str,
+    endpoint: Endpoint,
+    raw: dict,
+    path_params: dict,
+    request_id: str,
+    key: str | None,
+    base_url: str,
+) -> tuple[int, str, dict]:
     """Run one API call atomically; returns (status, body, extra headers) or raises StripeError."""
     method, path = endpoint.method, _concrete_path(endpoint.path, path_params)
     with sim.lock:
@@ -104,8 +113,13 @@ def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_pa
                 return saved.status, saved.body, replay
         try:
             with sim.operation(account, request_id=request_id, idempotency_key=key, base_url=base_url) as op:
-                params = read_params(raw, endpoint.spec, refused=endpoint.refused, operation=endpoint.name,
-                                     expandable=endpoint.expandable)
+                params = read_params(
+                    raw,
+                    endpoint.spec,
+                    refused=endpoint.refused,
+                    operation=endpoint.name,
+                    expandable=endpoint.expandable,
+                )
                 result = endpoint.handler(op, params, **path_params)
                 if params.get("expand"):
                     result = expand(op, result, params["expand"])
@@ -116,8 +130,7 @@ def execute(sim: Simulator, account: str, endpoint: Endpoint, raw: dict, path_pa
         except StripeError as error:
             if key and error.saved_for_idempotency:
                 status, body = error.status, json.dumps(error.body(), separators=(",", ":"))
-                sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, status, body,
-                                                                  request_id))
+                sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, status, body, request_id))
             raise
 
 

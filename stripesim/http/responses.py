@@ -17,8 +17,12 @@ def new_request_id() -> str:
 def json_response(status: int, body: dict | str, request_id: str, headers: dict[str, str] | None = None) -> Response:
     # Compact JSON: the C encoder (indent= would force the pure-Python one, 3x slower).
     text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
-    all_headers = {"Request-Id": request_id, "Cache-Control": "no-cache, no-store",
-                   "Access-Control-Allow-Origin": "*", **(headers or {})}
+    all_headers = {
+        "Request-Id": request_id,
+        "Cache-Control": "no-cache, no-store",
+        "Access-Control-Allow-Origin": "*",
+        **(headers or {}),
+    }
     return Response(text, status_code=status, media_type="application/json", headers=all_headers)
 
 

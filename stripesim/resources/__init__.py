@@ -10,5 +10,13 @@ from stripesim.resources import (  # noqa: F401  (importing registers the endpoi
 )
 from stripesim.resources.registry import ENDPOINTS, Endpoint  # noqa: F401
 
-__all__ = ["ENDPOINTS", "Endpoint", "customers", "events", "invoiceitems", "invoices", "test_clocks",
-           "webhook_endpoints"]
+__all__ = [
+    "ENDPOINTS",
+    "Endpoint",
+    "customers",
+    "events",
+    "invoiceitems",
+    "invoices",
+    "test_clocks",
+    "webhook_endpoints",
+]

@@ -11,20 +11,25 @@ from __future__ import annotations
 
 from stripesim.errors import ParamError
 
-SUPPORTED = frozenset("""
+SUPPORTED = frozenset(
+    """
 usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn bzd cad cdf
 chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf gtq gyd hkd hnl htg huf
 idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt lak lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop
 mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen pgk php pkr pln pyg qar ron rsd rub rwf sar sbd
 scr sek sgd shp sle sos srd std szl thb tjs tnd top try ttd twd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xcg
 xof xpf yer zar zmw
-""".split())
+""".split()
+)
 
 
 def check_currency(name: str, value: str) -> None:
     if value not in SUPPORTED:
-        raise ParamError(f"Invalid currency: {value}. Stripe currently supports these currencies: "
-                         f"{', '.join(sorted(SUPPORTED))}", code="parameter_invalid_string", param=name)
+        raise ParamError(
+            f"Invalid currency: {value}. Stripe currently supports these currencies: {', '.join(sorted(SUPPORTED))}",
+            code="parameter_invalid_string",
+            param=name,
+        )
 
 
 # Decimal places of each currency's smallest unit in API amounts (https://docs.stripe.com/currencies,
@@ -40,9 +45,27 @@ SHOWN_WITHOUT_DECIMALS = frozenset({"isk"})
 # what browsers' `Intl.NumberFormat("en-US", {style: "currency"})` uses); any other currency is shown
 # with its upper-case code, e.g. "KWD 1.500".
 SYMBOLS = {
-    "usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "krw": "₩", "inr": "₹", "ils": "₪", "vnd": "₫",
-    "cad": "CA$", "aud": "A$", "nzd": "NZ$", "hkd": "HK$", "mxn": "MX$", "brl": "R$", "cny": "CN¥",
-    "twd": "NT$", "php": "₱", "xaf": "FCFA", "xof": "F\u202fCFA", "xcd": "EC$", "xpf": "CFPF",
+    "usd": "$",
+    "eur": "€",
+    "gbp": "£",
+    "jpy": "¥",
+    "krw": "₩",
+    "inr": "₹",
+    "ils": "₪",
+    "vnd": "₫",
+    "cad": "CA$",
+    "aud": "A$",
+    "nzd": "NZ$",
+    "hkd": "HK$",
+    "mxn": "MX$",
+    "brl": "R$",
+    "cny": "CN¥",
+    "twd": "NT$",
+    "php": "₱",
+    "xaf": "FCFA",
+    "xof": "F\u202fCFA",
+    "xcd": "EC$",
+    "xpf": "CFPF",
 }
 
 

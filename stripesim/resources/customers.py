@@ -5,8 +5,7 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError
-from stripesim.params import (DATED_LIST_PARAMS, clean_metadata, hash_of, merge_metadata, metadata, string,
-                              string_list)
+from stripesim.params import DATED_LIST_PARAMS, clean_metadata, hash_of, merge_metadata, metadata, string, string_list
 from stripesim.resources import events
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import RENDERERS, list_object, public
@@ -20,8 +19,10 @@ EDITABLE = {
     "metadata": metadata(),
     "invoice_settings": hash_of({"default_payment_method": string(emptyable=True)}),
     "preferred_locales": string_list(emptyable=True),
-    "address": hash_of({k: string(emptyable=True) for k in ("city", "country", "line1", "line2", "postal_code",
-                                                            "state")}, emptyable=True),
+    "address": hash_of(
+        {k: string(emptyable=True) for k in ("city", "country", "line1", "line2", "postal_code", "state")},
+        emptyable=True,
+    ),
 }
 
 
@@ -158,8 +159,7 @@ def delete(op: Operation, params: dict, id: str) -> dict:
     return {"id": id, "object": "customer", "deleted": True}
 
 
-@endpoint("GET", "/v1/customers",
-          {**DATED_LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
+@endpoint("GET", "/v1/customers", {**DATED_LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
 def list_customers(op: Operation, params: dict) -> dict:
     email, clock = params.get("email"), params.get("test_clock")
 

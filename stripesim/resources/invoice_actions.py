@@ -95,8 +95,9 @@ def send(op: Operation, invoice: dict, trigger: str = "send") -> dict:
 def pay(op: Operation, invoice: dict, payment_method: str | None, paid_out_of_band: bool) -> dict:
     InvoiceStateMachine.check("pay", invoice)
     if paid_out_of_band and payment_method:
-        raise StripeError("You cannot pass `payment_method` together with `paid_out_of_band`.",
-                          param="paid_out_of_band")
+        raise StripeError(
+            "You cannot pass `payment_method` together with `paid_out_of_band`.", param="paid_out_of_band"
+        )
     card = None
     if not paid_out_of_band:
         if payment_method is None:

@@ -29,8 +29,13 @@ def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
         "attempt_count": 0,
         "attempted": False,
         "auto_advance": auto_advance,
-        "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None, "provider": None,
-                          "status": None},
+        "automatic_tax": {
+            "disabled_reason": None,
+            "enabled": False,
+            "liability": None,
+            "provider": None,
+            "status": None,
+        },
         "automatically_finalizes_at": now + 3600 if auto_advance else None,
         "billing_reason": "manual",
         "collection_method": params.get("collection_method", "charge_automatically"),
@@ -83,8 +88,12 @@ def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
         "status_details": None,
         "threshold_reason": None,
         "subscription": None,
-        "status_transitions": {"finalized_at": None, "marked_uncollectible_at": None, "paid_at": None,
-                               "voided_at": None},
+        "status_transitions": {
+            "finalized_at": None,
+            "marked_uncollectible_at": None,
+            "paid_at": None,
+            "voided_at": None,
+        },
         "subtotal": 0,
         "subtotal_excluding_tax": 0,
         "test_clock": customer.get("test_clock"),
@@ -129,8 +138,11 @@ def line_for_item(item: dict) -> dict:
         },
         "period": dict(item["period"]),
         "pretax_credit_amounts": [],
-        "pricing": {"price_details": {"price": None, "product": None}, "type": "price_details",
-                    "unit_amount_decimal": str(item["amount"])},
+        "pricing": {
+            "price_details": {"price": None, "product": None},
+            "type": "price_details",
+            "unit_amount_decimal": str(item["amount"]),
+        },
         "quantity": 1,
         "quantity_decimal": "1",
         "subscription": None,
@@ -150,8 +162,14 @@ def recompute_totals(invoice: dict) -> None:
 # "Until the invoice is finalized, this field will equal `customer.email`. Once the invoice is finalized,
 # this field will no longer be updated." (the installed stripe SDK, stripe/_invoice.py, same for address,
 # name, phone, shipping, tax_exempt; https://docs.stripe.com/api/invoices/object#invoice_object-customer_email)
-CUSTOMER_COPIES = {"customer_address": "address", "customer_email": "email", "customer_name": "name",
-                   "customer_phone": "phone", "customer_shipping": "shipping", "customer_tax_exempt": "tax_exempt"}
+CUSTOMER_COPIES = {
+    "customer_address": "address",
+    "customer_email": "email",
+    "customer_name": "name",
+    "customer_phone": "phone",
+    "customer_shipping": "shipping",
+    "customer_tax_exempt": "tax_exempt",
+}
 
 
 def freeze_customer_fields(invoice: dict, customer: dict) -> None:

@@ -51,8 +51,9 @@ class InvoiceStateMachine:
             return StripeError(f"This invoice can no longer be paid because it is {status}.")
         if action == "void":
             if status == DRAFT:
-                return StripeError("You can only void invoices that are open or uncollectible. "
-                                   "Draft invoices can be deleted instead.")
+                return StripeError(
+                    "You can only void invoices that are open or uncollectible. Draft invoices can be deleted instead."
+                )
             return StripeError(f"You can only void invoices that are open or uncollectible. This invoice is {status}.")
         if action == "mark_uncollectible":
             return StripeError(f"You can only mark open invoices as uncollectible. This invoice is {status}.")

@@ -25,17 +25,21 @@ def attach(op: Operation, item: dict, invoice: dict) -> None:
     recompute_totals(invoice)
 
 
-@endpoint("POST", "/v1/invoiceitems", {
-    "customer": string(required=True),
-    "amount": integer(minimum=-MAX_AMOUNT, maximum=MAX_AMOUNT),
-    "currency": string(check=_currency),
-    "description": string(max_length=1500),
-    "invoice": string(),
-    "metadata": metadata(),
-    "discountable": boolean(),
-    # "The period associated with this invoice item" (SDK InvoiceItemCreateParams.period); default: now..now.
-    "period": hash_of({"start": integer(required=True, minimum=0), "end": integer(required=True, minimum=0)}),
-})
+@endpoint(
+    "POST",
+    "/v1/invoiceitems",
+    {
+        "customer": string(required=True),
+        "amount": integer(minimum=-MAX_AMOUNT, maximum=MAX_AMOUNT),
+        "currency": string(check=_currency),
+        "description": string(max_length=1500),
+        "invoice": string(),
+        "metadata": metadata(),
+        "discountable": boolean(),
+        # "The period associated with this invoice item" (SDK InvoiceItemCreateParams.period); default: now..now.
+        "period": hash_of({"start": integer(required=True, minimum=0), "end": integer(required=True, minimum=0)}),
+    },
+)
 def create(op: Operation, params: dict) -> dict:
     if "amount" not in params:
         raise ParamError("Missing required param: amount.", code="parameter_missing", param="amount")
@@ -52,13 +56,17 @@ def create(op: Operation, params: dict) -> dict:
         InvoiceStateMachine.check("edit_lines", invoice)
     currency = params.get("currency") or (invoice or {}).get("currency") or customer.get("currency") or "usd"
     if invoice is not None and currency != invoice["currency"]:
-        raise StripeError(f"The currency of the invoice item ({currency}) must match the currency of the invoice "
-                          f"({invoice['currency']}).", param="currency")
+        raise StripeError(
+            f"The currency of the invoice item ({currency}) must match the currency of the invoice "
+            f"({invoice['currency']}).",
+            param="currency",
+        )
     now = op.now(customer["test_clock"])
     period = params.get("period") or {"start": now, "end": now}
     if period["end"] < period["start"]:
-        raise ParamError("Invalid period: end must be on or after start.", code="parameter_invalid_integer",
-                         param="period[end]")
+        raise ParamError(
+            "Invalid period: end must be on or after start.", code="parameter_invalid_integer", param="period[end]"
+        )
     item = {
         "id": ids.new_id("invoiceitem"),
         "object": "invoiceitem",
@@ -78,8 +86,11 @@ def create(op: Operation, params: dict) -> dict:
         "net_amount": params["amount"],
         "parent": None,
         "period": {"end": period["end"], "start": period["start"]},
-        "pricing": {"price_details": {"price": None, "product": None}, "type": "price_details",
-                    "unit_amount_decimal": str(params["amount"])},
+        "pricing": {
+            "price_details": {"price": None, "product": None},
+            "type": "price_details",
+            "unit_amount_decimal": str(params["amount"]),
+        },
         "proration": False,
         "proration_details": None,
         "quantity": 1,
@@ -107,8 +118,9 @@ def delete(op: Operation, params: dict, id: str) -> dict:
     if item["invoice"]:
         invoice = op.require("invoice", item["invoice"], "invoice")
         InvoiceStateMachine.check("edit_lines", invoice)
-        invoice["lines"]["data"] = [line for line in invoice["lines"]["data"]
-                                    if line["parent"]["invoice_item_details"]["invoice_item"] != id]
+        invoice["lines"]["data"] = [
+            line for line in invoice["lines"]["data"] if line["parent"]["invoice_item_details"]["invoice_item"] != id
+        ]
         recompute_totals(invoice)
         op.put("invoice", invoice)
     op.put("invoiceitem", {**item, "deleted": True})
@@ -116,8 +128,7 @@ def delete(op: Operation, params: dict, id: str) -> dict:
     return {"id": id, "object": "invoiceitem", "deleted": True}
 
 
-@endpoint("GET", "/v1/invoiceitems", {**LIST_PARAMS, "customer": string(), "invoice": string(),
-                                      "pending": boolean()})
+@endpoint("GET", "/v1/invoiceitems", {**LIST_PARAMS, "customer": string(), "invoice": string(), "pending": boolean()})
 def list_items(op: Operation, params: dict) -> dict:
     def keep(item: dict) -> bool:
         if params.get("customer") and item["customer"] != params["customer"]:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
-from stripesim.params import (DATED_LIST_PARAMS, LIST_PARAMS, boolean, enum, hash_list, integer, merge_metadata,
-                              metadata, string)
+from stripesim.params import (
+    DATED_LIST_PARAMS,
+    LIST_PARAMS,
+    boolean,
+    enum,
+    hash_list,
+    integer,
+    merge_metadata,
+    metadata,
+    string,
+)
 from stripesim.resources import events, invoice_actions
 from stripesim.resources.currencies import check_currency
-from stripesim.resources.payer_email import require_email_for_create, require_email_for_switch
 from stripesim.resources.invoice_model import new_invoice, render_invoice
+from stripesim.resources.payer_email import require_email_for_create, require_email_for_switch
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import list_object, page
 from stripesim.resources.scheduler import watch
@@ -36,15 +45,19 @@ CREATE_SPEC = {
     # Shown on the invoice; stored and returned as given (SDK: InvoiceCreateParams docstrings).
     "footer": string(max_length=5000),
     "statement_descriptor": string(max_length=22),
-    "custom_fields": hash_list({"name": string(required=True, max_length=40),
-                                "value": string(required=True, max_length=140)}, maximum=4),
+    "custom_fields": hash_list(
+        {"name": string(required=True, max_length=40), "value": string(required=True, max_length=140)}, maximum=4
+    ),
 }
 # Editable on a draft (and, like description, later); "" unsets.
 PRESENTATION = {
     "footer": string(max_length=5000, emptyable=True),
     "statement_descriptor": string(max_length=22, emptyable=True),
-    "custom_fields": hash_list({"name": string(required=True, max_length=40),
-                                "value": string(required=True, max_length=140)}, maximum=4, emptyable=True),
+    "custom_fields": hash_list(
+        {"name": string(required=True, max_length=40), "value": string(required=True, max_length=140)},
+        maximum=4,
+        emptyable=True,
+    ),
 }
 
 
@@ -53,19 +66,27 @@ def _check_collection(params: dict, collection: str, now: int) -> None:
     if collection == "charge_automatically":
         for name in ("days_until_due", "due_date"):
             if params.get(name) is not None:
-                raise ParamError(f"Invoices with `collection_method=charge_automatically` cannot have `{name}`; "
-                                 f"it is only used when `collection_method` is `send_invoice`.",
-                                 code="parameter_invalid_integer", param=name)
+                raise ParamError(
+                    f"Invoices with `collection_method=charge_automatically` cannot have `{name}`; "
+                    f"it is only used when `collection_method` is `send_invoice`.",
+                    code="parameter_invalid_integer",
+                    param=name,
+                )
         return
     if days is not None and due is not None:
-        raise ParamError("You cannot set both `days_until_due` and `due_date`.", code="parameter_invalid_integer",
-                         param="due_date")
+        raise ParamError(
+            "You cannot set both `days_until_due` and `due_date`.", code="parameter_invalid_integer", param="due_date"
+        )
     if days is None and due is None:
-        raise ParamError("Invoices with `collection_method=send_invoice` need either `days_until_due` or "
-                         "`due_date`.", code="parameter_missing", param="days_until_due")
+        raise ParamError(
+            "Invoices with `collection_method=send_invoice` need either `days_until_due` or `due_date`.",
+            code="parameter_missing",
+            param="days_until_due",
+        )
     if due is not None and due <= now:
-        raise ParamError(f"Invalid due_date: {due} must be in the future.", code="parameter_invalid_integer",
-                         param="due_date")
+        raise ParamError(
+            f"Invalid due_date: {due} must be in the future.", code="parameter_invalid_integer", param="due_date"
+        )
 
 
 def _get(op: Operation, id: str) -> dict:
@@ -104,28 +125,37 @@ def retrieve(op: Operation, params: dict, id: str) -> dict:
     return render_invoice(op, _get(op, id))
 
 
-@endpoint("POST", "/v1/invoices/{id}", {
-    "description": string(max_length=1500, emptyable=True),
-    "metadata": metadata(),
-    "auto_advance": boolean(),
-    "collection_method": enum(*COLLECTION),
-    "days_until_due": integer(minimum=0, maximum=3650),
-    "due_date": integer(minimum=0),
-    **PRESENTATION,
-})
+@endpoint(
+    "POST",
+    "/v1/invoices/{id}",
+    {
+        "description": string(max_length=1500, emptyable=True),
+        "metadata": metadata(),
+        "auto_advance": boolean(),
+        "collection_method": enum(*COLLECTION),
+        "days_until_due": integer(minimum=0, maximum=3650),
+        "due_date": integer(minimum=0),
+        **PRESENTATION,
+    },
+)
 def update(op: Operation, params: dict, id: str) -> dict:
     invoice = _get(op, id)
     before = render_invoice(op, invoice)
     structural = [k for k in ("collection_method", "days_until_due", "due_date") if k in params]
     if structural:
         if invoice["status"] != "draft":
-            raise StripeError(f"You can only update `{structural[0]}` on a draft invoice; this invoice is "
-                              f"{invoice['status']}.", code="invoice_not_editable", param=structural[0])
+            raise StripeError(
+                f"You can only update `{structural[0]}` on a draft invoice; this invoice is {invoice['status']}.",
+                code="invoice_not_editable",
+                param=structural[0],
+            )
         collection = params.get("collection_method", invoice["collection_method"])
         if collection == "send_invoice" and invoice["collection_method"] != "send_invoice":
             require_email_for_switch(op.require("customer", invoice["customer"], "customer"))
-        merged = {"days_until_due": params.get("days_until_due", invoice.get("_days_until_due")),
-                  "due_date": params.get("due_date")}
+        merged = {
+            "days_until_due": params.get("days_until_due", invoice.get("_days_until_due")),
+            "due_date": params.get("due_date"),
+        }
         if "days_until_due" in params:
             merged["due_date"] = None
         elif "due_date" in params:
@@ -141,12 +171,14 @@ def update(op: Operation, params: dict, id: str) -> dict:
         if collection == "charge_automatically":
             invoice["due_date"] = None
         else:
-            invoice["due_date"] = merged["due_date"] if merged["due_date"] is not None else \
-                now + 86400 * merged["days_until_due"]
+            invoice["due_date"] = (
+                merged["due_date"] if merged["due_date"] is not None else now + 86400 * merged["days_until_due"]
+            )
     if "auto_advance" in params:
         if invoice["status"] in ("paid", "void"):
-            raise StripeError(f"You can't change `auto_advance` on a {invoice['status']} invoice.",
-                              param="auto_advance")
+            raise StripeError(
+                f"You can't change `auto_advance` on a {invoice['status']} invoice.", param="auto_advance"
+            )
         invoice["auto_advance"] = params["auto_advance"]
         if invoice["status"] == "draft":
             invoice["automatically_finalizes_at"] = invoice["created"] + 3600 if params["auto_advance"] else None
@@ -181,22 +213,33 @@ def delete(op: Operation, params: dict, id: str) -> dict:
     return {"id": id, "object": "invoice", "deleted": True}
 
 
-@endpoint("GET", "/v1/invoices", {
-    **DATED_LIST_PARAMS,
-    "customer": string(),
-    "status": enum(*STATUSES),
-    "collection_method": enum(*COLLECTION),
-})
+@endpoint(
+    "GET",
+    "/v1/invoices",
+    {
+        **DATED_LIST_PARAMS,
+        "customer": string(),
+        "status": enum(*STATUSES),
+        "collection_method": enum(*COLLECTION),
+    },
+)
 def list_invoices(op: Operation, params: dict) -> dict:
     def keep(invoice: dict) -> bool:
-        return all(params.get(f) is None or invoice[f] == params[f]
-                   for f in ("customer", "status", "collection_method"))
+        return all(
+            params.get(f) is None or invoice[f] == params[f] for f in ("customer", "status", "collection_method")
+        )
 
     return list_object(op, "invoice", "/v1/invoices", params, keep, lambda inv: render_invoice(op, inv))
 
 
-SEARCHABLE = {"customer": "customer", "status": "status", "number": "number", "currency": "currency",
-              "collection_method": "collection_method", "description": "description"}
+SEARCHABLE = {
+    "customer": "customer",
+    "status": "status",
+    "number": "number",
+    "currency": "currency",
+    "collection_method": "collection_method",
+    "description": "description",
+}
 
 
 @endpoint("GET", "/v1/invoices/search", SEARCH_PARAMS)
@@ -215,11 +258,15 @@ def finalize(op: Operation, params: dict, id: str) -> dict:
     return invoice_actions.finalize(op, _get(op, id), params.get("auto_advance"))
 
 
-@endpoint("POST", "/v1/invoices/{id}/pay", {
-    "payment_method": string(),
-    "paid_out_of_band": boolean(),
-    "off_session": boolean(),
-})
+@endpoint(
+    "POST",
+    "/v1/invoices/{id}/pay",
+    {
+        "payment_method": string(),
+        "paid_out_of_band": boolean(),
+        "off_session": boolean(),
+    },
+)
 def pay(op: Operation, params: dict, id: str) -> dict:
     return invoice_actions.pay(op, _get(op, id), params.get("payment_method"), params.get("paid_out_of_band", False))
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from stripesim.errors import StripeError, behavior_not_emulated
 
-MISSING_EMAIL = ("Missing email. In order to create invoices that are sent to the customer, the customer must have "
-                 "a valid email.")
+MISSING_EMAIL = (
+    "Missing email. In order to create invoices that are sent to the customer, the customer must have a valid email."
+)
 
 
 def require_email_for_create(customer: dict, collection_method: str) -> None:
@@ -33,11 +34,13 @@ def require_email_for_switch(customer: dict) -> None:
         raise behavior_not_emulated(
             f"switching a draft invoice to collection_method=send_invoice for customer {customer['id']}, which has "
             f"no email (Stripe refuses creating such an invoice; its answer to the switch is not documented).",
-            param="collection_method")
+            param="collection_method",
+        )
 
 
 def require_email_for_delivery(customer: dict, action: str) -> None:
     if not customer.get("email"):
         raise behavior_not_emulated(
             f"{action} a send_invoice invoice whose customer {customer['id']} has no email any more (Stripe's "
-            f"answer is not documented).")
+            f"answer is not documented)."
+        )

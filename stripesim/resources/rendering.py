@@ -25,8 +25,11 @@ def list_object(
 ) -> dict:
     """Stripe list: newest first, `limit` (default 10), cursors `starting_after`/`ending_before`."""
     bounds = params.get("created")
-    items = [obj for obj in op.tx.scan(kind)
-             if not obj.get("deleted") and keep(obj) and (bounds is None or in_range(obj["created"], bounds))]
+    items = [
+        obj
+        for obj in op.tx.scan(kind)
+        if not obj.get("deleted") and keep(obj) and (bounds is None or in_range(obj["created"], bounds))
+    ]
     items.reverse()  # storage is oldest first; Stripe lists newest first
     return page(items, url, params, render)
 
@@ -35,14 +38,17 @@ def page(items: list[dict], url: str, params: dict, render: Callable[[dict], dic
     limit = params.get("limit", 10)
     after, before = params.get("starting_after"), params.get("ending_before")
     if after and before:
-        raise ParamError("You may only specify one of these parameters: ending_before, starting_after.",
-                         code="parameter_invalid_string", param="ending_before")
+        raise ParamError(
+            "You may only specify one of these parameters: ending_before, starting_after.",
+            code="parameter_invalid_string",
+            param="ending_before",
+        )
     ids = [obj["id"] for obj in items]
     if after:
         if after not in ids:
             raise _bad_cursor("starting_after", after)
         start = ids.index(after) + 1
-        chosen = items[start:start + limit]
+        chosen = items[start : start + limit]
         has_more = start + limit < len(items)
     elif before:
         if before not in ids:
@@ -100,8 +106,11 @@ def _expand_path(op: Operation, node: Any, parts: list[str], full: str) -> None:
         raise _not_expandable(full)
     head, rest = parts[0], parts[1:]
     if head in EXPANSIONS_NOT_EMULATED.get(node.get("object", ""), ()):
-        raise ParamError(f"stripesim does not emulate expanding {node['object']}.{head} ({full}); Stripe can "
-                         f"expand it.", code="parameter_not_emulated", param="expand")
+        raise ParamError(
+            f"stripesim does not emulate expanding {node['object']}.{head} ({full}); Stripe can expand it.",
+            code="parameter_not_emulated",
+            param="expand",
+        )
     if node.get("object") in ("list", "search_result") and head == "data":
         _expand_path(op, node["data"], rest, full)
         return

@@ -17,8 +17,11 @@ log = logging.getLogger("stripesim")
 
 def watch(op: Operation, invoice: dict, action: str, at: int) -> None:
     watch_id = f"{invoice['id']}:{action}"
-    op.tx.put("due_watch", watch_id, {"id": watch_id, "invoice": invoice["id"], "action": action, "at": at,
-                                      "test_clock": invoice["test_clock"]})
+    op.tx.put(
+        "due_watch",
+        watch_id,
+        {"id": watch_id, "invoice": invoice["id"], "action": action, "at": at, "test_clock": invoice["test_clock"]},
+    )
 
 
 def unwatch(op: Operation, invoice: dict, action: str) -> None:

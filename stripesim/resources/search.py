@@ -35,7 +35,7 @@ def parse_query(query: str, fields: dict[str, str]) -> Callable[[dict], bool]:
         match = _CLAUSE.match(query, pos)
         if not match:
             raise _error(
-                f"Invalid search query at character {pos + 1}: {query[pos:pos + 30]!r}. The emulator supports "
+                f"Invalid search query at character {pos + 1}: {query[pos : pos + 30]!r}. The emulator supports "
                 "field:'value', field~'value', -field:'value' and metadata['key']:'value' joined by AND or OR."
             )
         clauses.append(_clause(match, fields))
@@ -65,8 +65,11 @@ def _clause(match: re.Match, fields: dict[str, str]) -> Callable[[dict], bool]:
     else:
         field = match.group("field")
         if field not in fields:
-            raise _error(f"Field '{field}' is not a supported search field. Supported: "
-                         + ", ".join(sorted(fields)) + ", metadata['key']")
+            raise _error(
+                f"Field '{field}' is not a supported search field. Supported: "
+                + ", ".join(sorted(fields))
+                + ", metadata['key']"
+            )
         attribute = fields[field]
 
         def read(obj: dict) -> str | None:
@@ -89,8 +92,9 @@ def _clause(match: re.Match, fields: dict[str, str]) -> Callable[[dict], bool]:
     return test
 
 
-def search_result(op: Operation, kind: str, url: str, params: dict, fields: dict[str, str],
-                  render: Callable[[dict], dict]) -> dict:
+def search_result(
+    op: Operation, kind: str, url: str, params: dict, fields: dict[str, str], render: Callable[[dict], dict]
+) -> dict:
     """Stripe's search answer: newest first, `limit`, an opaque `page` token for the next page."""
     matches = parse_query(params["query"], fields)
     found = [obj for obj in reversed(op.tx.scan(kind)) if not obj.get("deleted") and matches(obj)]
@@ -104,7 +108,7 @@ def search_result(op: Operation, kind: str, url: str, params: dict, fields: dict
     has_more = offset + limit < len(found)
     return {
         "object": "search_result",
-        "data": [render(obj) for obj in found[offset:offset + limit]],
+        "data": [render(obj) for obj in found[offset : offset + limit]],
         "has_more": has_more,
         "next_page": f"page_{offset + limit}" if has_more else None,
         "url": url,

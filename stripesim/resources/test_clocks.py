@@ -21,8 +21,11 @@ KIND = "test_clock"
 DELETES_AFTER = 30 * 86400
 
 
-@endpoint("POST", "/v1/test_helpers/test_clocks", {"frozen_time": integer(required=True, minimum=0),
-                                                  "name": string(max_length=300)})
+@endpoint(
+    "POST",
+    "/v1/test_helpers/test_clocks",
+    {"frozen_time": integer(required=True, minimum=0), "name": string(max_length=300)},
+)
 def create(op: Operation, params: dict) -> dict:
     now = op.now()
     clock = {

@@ -19,27 +19,35 @@ _API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
 def _check_url(name: str, value: str) -> None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ParamError(f"Invalid URL: {value}. A webhook endpoint URL must be an absolute http(s) URL.",
-                         code="url_invalid", param=name)
+        raise ParamError(
+            f"Invalid URL: {value}. A webhook endpoint URL must be an absolute http(s) URL.",
+            code="url_invalid",
+            param=name,
+        )
 
 
 def _check_events(name: str, values: list[str]) -> None:
     if not values:
-        raise ParamError(f"Invalid {name}: give at least one event type, or '*'.", code="parameter_invalid_empty",
-                         param=name)
+        raise ParamError(
+            f"Invalid {name}: give at least one event type, or '*'.", code="parameter_invalid_empty", param=name
+        )
     for index, value in enumerate(values):
         if value != "*" and value not in SUBSCRIBABLE:
             raise ParamError(
                 f"Invalid {name}[{index}]: '{value}' is not a Stripe event type (the stripe SDK's "
                 f"WebhookEndpointCreateParams.enabled_events lists every one, and '*').",
-                code="parameter_invalid_string", param=f"{name}[{index}]",
+                code="parameter_invalid_string",
+                param=f"{name}[{index}]",
             )
 
 
 def _check_version(name: str, value: str) -> None:
     if not _API_VERSION.match(value):
-        raise ParamError(f"Invalid API version: {value} (expected e.g. 2025-04-30.basil).",
-                         code="parameter_invalid_string", param=name)
+        raise ParamError(
+            f"Invalid API version: {value} (expected e.g. 2025-04-30.basil).",
+            code="parameter_invalid_string",
+            param=name,
+        )
 
 
 COMMON = {
@@ -50,12 +58,16 @@ COMMON = {
 }
 
 
-@endpoint("POST", "/v1/webhook_endpoints", {
-    **COMMON,
-    "url": string(required=True, check=_check_url),
-    "enabled_events": string_list(required=True, check=_check_events),
-    "api_version": string(check=_check_version),
-})
+@endpoint(
+    "POST",
+    "/v1/webhook_endpoints",
+    {
+        **COMMON,
+        "url": string(required=True, check=_check_url),
+        "enabled_events": string_list(required=True, check=_check_events),
+        "api_version": string(check=_check_version),
+    },
+)
 def create(op: Operation, params: dict) -> dict:
     secret = ids.new_id("webhook_secret", 32)
     endpoint_obj = {

@@ -105,8 +105,9 @@ class DeliveryWorker:
         by_endpoint: dict[tuple[str, str], list[dict]] = {}
         for account, delivery in batch:
             by_endpoint.setdefault((account, delivery["endpoint"]), []).append(delivery)
-        await asyncio.gather(*(self._send_in_order(client, account, deliveries)
-                               for (account, _), deliveries in by_endpoint.items()))
+        await asyncio.gather(
+            *(self._send_in_order(client, account, deliveries) for (account, _), deliveries in by_endpoint.items())
+        )
         if batch:
             return 0.0  # attempts scheduled retries: look again at once
         return soonest - time.time()

@@ -22,8 +22,15 @@ from tests.stripesim.conftest import fast_config
 
 CHROMIUM = Path(os.environ.get("SFPAY_CHROMIUM", "/usr/bin/chromium"))
 # Flags for a headless, quiet, unprivileged run (CI containers have no user namespaces for the sandbox).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE = Path(__file__).resolve().parents[2] / "tools" / "checkers" / "node_modules" / "axe-core" / "axe.min.js"
 MERCHANT = "Acme Foundation"
 
@@ -67,8 +74,9 @@ def page(browser) -> Iterator[Any]:
 @pytest.fixture
 def phone(browser) -> Iterator[Any]:
     """A 390 px wide phone (iPhone 12-15 class): touch, 3x pixels, mobile viewport rules honoured."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True
+    )
     try:
         yield context.new_page()
     finally:
@@ -93,8 +101,9 @@ def axe_violations(page: Any) -> list[dict]:
     """Run axe-core (every rule of its default run: WCAG 2.x A/AA and best practices) on the page."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]]
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
 
 
 def horizontal_overflow(page: Any) -> int:

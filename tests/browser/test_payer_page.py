@@ -92,9 +92,12 @@ def test_unknown_link_page_is_accessible(stripe_sim, page):
 def test_phone_viewport(stripe_sim, phone, screenshots, currency):
     client = stripe_sim.stripe_client()
     amount, shown = CASES[currency]
-    invoice = open_invoice(client, [(amount, "Annual membership for the Friends of the Riverside Community Garden"),
-                                    (amount, "Gala table")], currency=currency,
-                           description="Invoice for Riverside Community Garden annual appeal 2026")
+    invoice = open_invoice(
+        client,
+        [(amount, "Annual membership for the Friends of the Riverside Community Garden"), (amount, "Gala table")],
+        currency=currency,
+        description="Invoice for Riverside Community Garden annual appeal 2026",
+    )
     phone.goto(invoice.hosted_invoice_url)
     assert phone.evaluate("() => window.innerWidth") == 390  # the viewport meta is honoured: no 980 px layout
     assert horizontal_overflow(phone) == 0
@@ -110,7 +113,9 @@ def test_phone_viewport(stripe_sim, phone, screenshots, currency):
 
 def test_the_checks_can_fail(page):
     """axe and the overflow probe do find problems: a page without lang, alt text or labels, too wide."""
-    page.set_content("<html><body><img src='x.png'><input type='text'><div style='width:2000px'>wide</div></body></html>")
+    page.set_content(
+        "<html><body><img src='x.png'><input type='text'><div style='width:2000px'>wide</div></body></html>"
+    )
     found = {v["id"] for v in axe_violations(page)}
     assert {"html-has-lang", "image-alt", "label"} <= found
     assert horizontal_overflow(page) > 0

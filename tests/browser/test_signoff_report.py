@@ -14,19 +14,35 @@ INVOICE_URL = "http://127.0.0.1:12111/i/acct_1/test_abc"
 
 def summary() -> RunSummary:
     passed = ScenarioResult(
-        name="invoice-on-create", number=1, title="Invoice on create", outcome=Outcome.PASSED,
-        reason="in_1 open for $1,250.00", duration_seconds=0.8,
-        evidence=[Evidence("salesforce", "Opportunity", OPP, f"https://127.0.0.1:8443/lightning/r/Opportunity/{OPP}/view"),
-                  Evidence("stripe", "Invoice", "in_1", INVOICE_URL)],
+        name="invoice-on-create",
+        number=1,
+        title="Invoice on create",
+        outcome=Outcome.PASSED,
+        reason="in_1 open for $1,250.00",
+        duration_seconds=0.8,
+        evidence=[
+            Evidence("salesforce", "Opportunity", OPP, f"https://127.0.0.1:8443/lightning/r/Opportunity/{OPP}/view"),
+            Evidence("stripe", "Invoice", "in_1", INVOICE_URL),
+        ],
         transitions=[Transition(OPP, "Stripe_Payment_Status__c", None, "Open", 0.5)],
         timings=[Timing("create -> invoice id on the Opportunity", 0.61)],
     )
-    skipped = ScenarioResult(name="bulk-200", number=13, title="200 Opportunities in one call",
-                             outcome=Outcome.SKIPPED, reason="minimum_amount above the scenario's amounts",
-                             duration_seconds=0.0)
-    return RunSummary(target="local", target_description="local stack (orgsim + stripesim)",
-                      started_at="2026-11-27T04:00:00+00:00", duration_seconds=3.2, results=[passed, skipped],
-                      environment=[Evidence("stripe", "Webhook endpoint", "we_123")])
+    skipped = ScenarioResult(
+        name="bulk-200",
+        number=13,
+        title="200 Opportunities in one call",
+        outcome=Outcome.SKIPPED,
+        reason="minimum_amount above the scenario's amounts",
+        duration_seconds=0.0,
+    )
+    return RunSummary(
+        target="local",
+        target_description="local stack (orgsim + stripesim)",
+        started_at="2026-11-27T04:00:00+00:00",
+        duration_seconds=3.2,
+        results=[passed, skipped],
+        environment=[Evidence("stripe", "Webhook endpoint", "we_123")],
+    )
 
 
 def test_signoff_report_in_a_browser(page, phone, screenshots, tmp_path):

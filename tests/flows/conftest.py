@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from flows_world import open_org
+
 from sfpay.paths import PROJECT_ROOT
 
 

@@ -10,12 +10,22 @@ from orgsim import Clock, Compare, Org, StripeConfig
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
-STRIPE_ACCOUNT = "CT Nonprofit Alliance"   # specs/ct-nonprofit.yml
+STRIPE_ACCOUNT = "CT Nonprofit Alliance"  # specs/ct-nonprofit.yml
 ELIGIBLE = "Proposal/Price Quote"
-OPP_FIELDS = ["Stripe_Invoice_ID__c", "Stripe_Invoice_URL__c", "Stripe_Payment_Status__c", "Stripe_Previous_Invoice_ID__c",
-              "Stripe_Payer_Email__c", "Stripe_Invoicing_Error__c", "Stripe_Retry_Invoicing__c", "Stripe_Invoicing_Attempt__c",
-              "Stripe_Invoiced_Amount__c", "StageName", "Amount"]
-STRIPE_PATH_MINUTES = 1   # the generated flows' Stripe path runs 1 minute after the save
+OPP_FIELDS = [
+    "Stripe_Invoice_ID__c",
+    "Stripe_Invoice_URL__c",
+    "Stripe_Payment_Status__c",
+    "Stripe_Previous_Invoice_ID__c",
+    "Stripe_Payer_Email__c",
+    "Stripe_Invoicing_Error__c",
+    "Stripe_Retry_Invoicing__c",
+    "Stripe_Invoicing_Attempt__c",
+    "Stripe_Invoiced_Amount__c",
+    "StageName",
+    "Amount",
+]
+STRIPE_PATH_MINUTES = 1  # the generated flows' Stripe path runs 1 minute after the save
 
 
 def open_org(sim, root: Path) -> Org:
@@ -38,8 +48,14 @@ def account(org: Org, name: str = "Hartford Youth Choir", customer_id: str | Non
     return result.id
 
 
-def opportunity(org: Org, account_id: str | None, amount: Any = 250, stage: str = ELIGIBLE, name: str = "Spring Gala",
-                payer: str | None = "payer@example.org") -> str:
+def opportunity(
+    org: Org,
+    account_id: str | None,
+    amount: Any = 250,
+    stage: str = ELIGIBLE,
+    name: str = "Spring Gala",
+    payer: str | None = "payer@example.org",
+) -> str:
     """An Opportunity and, when `payer` is given, a primary contact role with that email (added
     in the same minute, before the Stripe path runs)."""
     values = {"Name": name, "StageName": stage, "CloseDate": "2026-12-31", "Amount": amount}
@@ -57,7 +73,9 @@ def add_payer(org: Org, opp_id: str, account_id: str | None, email: str | None) 
     if account_id:
         contact["AccountId"] = account_id
     contact_id = org.insert("Contact", [contact])[0].id
-    assert org.insert("OpportunityContactRole", [{"OpportunityId": opp_id, "ContactId": contact_id, "IsPrimary": True}])[0].success
+    assert org.insert(
+        "OpportunityContactRole", [{"OpportunityId": opp_id, "ContactId": contact_id, "IsPrimary": True}]
+    )[0].success
     return contact_id
 
 
@@ -71,8 +89,11 @@ def get(org: Org, opp_id: str) -> dict:
 
 
 def sync_logs(org: Org, record_id: str | None = None) -> list[dict]:
-    rows = org.select("stripeGC__Sync_Log__c", ["stripeGC__Action_Taken__c", "stripeGC__Message__c", "stripeGC__Error_Details__c"],
-                      order_by=[("Name", "ASC")])
+    rows = org.select(
+        "stripeGC__Sync_Log__c",
+        ["stripeGC__Action_Taken__c", "stripeGC__Message__c", "stripeGC__Error_Details__c"],
+        order_by=[("Name", "ASC")],
+    )
     if record_id:
         rows = [r for r in rows if record_id in (r["stripeGC__Error_Details__c"] or "")]
     return rows

@@ -7,14 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from flows_world import account, get, invoices, open_org, opportunity, retry, run_stripe_paths, setup, sync_logs
 
 
 @pytest.mark.parametrize("broken", ["deleted", "no_email"])
 def test_unusable_customer_is_replaced_with_the_payers_email(org, stripe_client, broken):
     setup(org)
-    old = stripe_client.v1.customers.create({"name": "Old", **({"email": "old@example.org"} if broken == "deleted" else {})}).id
+    old = stripe_client.v1.customers.create(
+        {"name": "Old", **({"email": "old@example.org"} if broken == "deleted" else {})}
+    ).id
     if broken == "deleted":
         stripe_client.v1.customers.delete(old)
     acc = account(org, customer_id=old)
@@ -35,7 +36,7 @@ def test_usable_existing_customer_is_reused(org, stripe_client):
     run_stripe_paths(org)
     row = get(org, opp_id)
     assert stripe_client.v1.invoices.retrieve(row["Stripe_Invoice_ID__c"]).customer == existing
-    assert row["Stripe_Payer_Email__c"] == "ap@example.org"       # the address Stripe sends to
+    assert row["Stripe_Payer_Email__c"] == "ap@example.org"  # the address Stripe sends to
     assert len(list(stripe_client.v1.customers.list().data)) == 1
 
 
@@ -49,8 +50,13 @@ def variant_org(sim, tmp_path):
     from sfpay.paths import PROJECT_ROOT
 
     spec = load_spec(PROJECT_ROOT / "specs" / "ct-nonprofit.yml")
-    spec = spec.model_copy(update={"invoicing": spec.invoicing.model_copy(update={
-        "unusable_customer": "log", "payer_email_field": "Opportunity.Stripe_Payer_Email__c"})})
+    spec = spec.model_copy(
+        update={
+            "invoicing": spec.invoicing.model_copy(
+                update={"unusable_customer": "log", "payer_email_field": "Opportunity.Stripe_Payer_Email__c"}
+            )
+        }
+    )
     (tmp_path / "sfdx-project.json").write_text((PROJECT_ROOT / "sfdx-project.json").read_text())
     write_tree(render(spec), tmp_path / "force-app")
     org = open_org(sim, Path(tmp_path))
@@ -67,7 +73,9 @@ def test_unusable_customer_logged_when_the_spec_says_so(variant_org, stripe_clie
     run_stripe_paths(org)
     assert get(org, opp_id)["Stripe_Invoice_ID__c"] is None and invoices(stripe_client) == []
     (log,) = sync_logs(org, opp_id)
-    assert log["stripeGC__Action_Taken__c"] == "Skipped: Stripe customer unusable" and old in log["stripeGC__Message__c"]
+    assert (
+        log["stripeGC__Action_Taken__c"] == "Skipped: Stripe customer unusable" and old in log["stripeGC__Message__c"]
+    )
 
 
 def test_fallback_payer_email_field(variant_org, stripe_client):

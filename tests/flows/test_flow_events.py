@@ -8,13 +8,20 @@ import json
 
 import pytest
 import stripe
-
 from flows_world import account, get, opportunity, run_stripe_paths, setup, sync_logs
 
 
 def _event(org, name: str, body: str) -> str:
-    result = org.insert("stripeGC__Stripe_Event__c", [{"Name": f"evt_{abs(hash(body)) % 10**12}",
-                                                       "stripeGC__Event_Name__c": name, "stripeGC__Request_Body__c": body}])[0]
+    result = org.insert(
+        "stripeGC__Stripe_Event__c",
+        [
+            {
+                "Name": f"evt_{abs(hash(body)) % 10**12}",
+                "stripeGC__Event_Name__c": name,
+                "stripeGC__Request_Body__c": body,
+            }
+        ],
+    )[0]
     assert result.success, result.errors
     return result.id
 
@@ -31,10 +38,16 @@ def test_paid_applies_whatever_the_body_shape(org, stripe_client, shape):
     opp_id, invoice_id = _invoiced(org)
     invoice = stripe_client.v1.invoices.pay(invoice_id, {"payment_method": "pm_card_visa"}).to_dict()
     data = {"object": invoice}
-    body = json.dumps(data, indent=2, default=str) if shape == "data-only" else json.dumps(
-        {"id": "evt_1", "object": "event", "api_version": "2025-04-30.basil", "type": "invoice.paid", "data": data}, default=str)
+    body = (
+        json.dumps(data, indent=2, default=str)
+        if shape == "data-only"
+        else json.dumps(
+            {"id": "evt_1", "object": "event", "api_version": "2025-04-30.basil", "type": "invoice.paid", "data": data},
+            default=str,
+        )
+    )
     _event(org, "invoice.paid", body)
-    assert get(org, opp_id)["Stripe_Payment_Status__c"] == "Open"      # not yet: the Stripe path runs later
+    assert get(org, opp_id)["Stripe_Payment_Status__c"] == "Open"  # not yet: the Stripe path runs later
     run_stripe_paths(org)
     row = get(org, opp_id)
     assert row["Stripe_Payment_Status__c"] == "Paid" and row["StageName"] == "Closed Won"

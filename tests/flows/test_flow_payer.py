@@ -10,12 +10,12 @@ def test_payer_without_email_stops_before_stripe_then_retries_cleanly(org, strip
     setup(org)
     acc = account(org)
     opp_id = opportunity(org, acc, payer=None)
-    contact = add_payer(org, opp_id, acc, None)          # a primary contact, but no email
+    contact = add_payer(org, opp_id, acc, None)  # a primary contact, but no email
     run_stripe_paths(org)
 
     row = get(org, opp_id)
     assert row["Stripe_Invoice_ID__c"] is None
-    assert list(stripe_client.v1.customers.list().data) == [] and invoices(stripe_client) == []   # no Stripe call
+    assert list(stripe_client.v1.customers.list().data) == [] and invoices(stripe_client) == []  # no Stripe call
     (log,) = sync_logs(org, opp_id)
     assert log["stripeGC__Action_Taken__c"] == "Skipped: no payer email"
     assert "Add the payer's email, then check Retry Invoicing" in log["stripeGC__Message__c"]

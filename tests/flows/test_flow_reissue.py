@@ -6,7 +6,6 @@ finishes the job without duplicates."""
 from __future__ import annotations
 
 import pytest
-
 from flows_world import account, get, invoices, opportunity, retry, run_stripe_paths, setup, sync_logs
 
 STEPS = {
@@ -39,7 +38,10 @@ def test_failure_before_the_void_keeps_the_old_invoice(org, sim, stripe_client, 
     assert stripe_client.v1.invoices.retrieve(old).status == "open"
     assert row["Stripe_Invoicing_Error__c"].startswith("Failed: ") and row["Stripe_Invoicing_Attempt__c"] == 1
     (log,) = sync_logs(org, opp_id)
-    assert log["stripeGC__Action_Taken__c"].startswith("Failed: ") and "Stripe API error 500" in log["stripeGC__Message__c"]
+    assert (
+        log["stripeGC__Action_Taken__c"].startswith("Failed: ")
+        and "Stripe API error 500" in log["stripeGC__Message__c"]
+    )
 
     retry(org, opp_id)
     row = get(org, opp_id)
@@ -67,7 +69,7 @@ def test_failed_void_leaves_both_open_and_names_the_old_invoice(org, sim, stripe
 
 def test_replacing_an_invoice_paid_in_stripe_meanwhile_is_refused(org, stripe_client):
     opp_id, old = _invoiced(org, stripe_client)
-    stripe_client.v1.invoices.pay(old, {"payment_method": "pm_card_visa"})     # the event has not arrived yet
+    stripe_client.v1.invoices.pay(old, {"payment_method": "pm_card_visa"})  # the event has not arrived yet
     org.update("Opportunity", [{"Id": opp_id, "Amount": 300}])
     run_stripe_paths(org)
     row = get(org, opp_id)

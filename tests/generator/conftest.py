@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from gen_support import DEFAULT_SPEC, EU_SPEC
+
 from generator.render import render
 from generator.spec import load_spec
 from sfpay.paths import WSDL_PATH

@@ -54,7 +54,10 @@ def normal_targets(tag: str, element) -> list[str]:
 
 
 def inputs(element, child: str = "inputParameters") -> dict[str, object]:
-    return {text(p, "name") if child == "inputParameters" else text(p, "field"): p.find("{*}value") for p in all_of(element, child)}
+    return {
+        text(p, "name") if child == "inputParameters" else text(p, "field"): p.find("{*}value")
+        for p in all_of(element, child)
+    }
 
 
 def value_of(value_element) -> tuple[str, str]:

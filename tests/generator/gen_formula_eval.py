@@ -23,7 +23,7 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         match = TOKEN.match(text, pos)
         if not match:
-            raise SyntaxError(f"cannot tokenize at {text[pos:pos + 20]!r}")
+            raise SyntaxError(f"cannot tokenize at {text[pos : pos + 20]!r}")
         kind = match.lastgroup
         out.append((kind, match.group(kind)))
         pos = match.end()
@@ -40,7 +40,7 @@ class Evaluator:
         self.i = 0
         value = self.compare()
         if self.i != len(self.tokens):
-            raise SyntaxError(f"trailing tokens {self.tokens[self.i:]}")
+            raise SyntaxError(f"trailing tokens {self.tokens[self.i :]}")
         return value
 
     def peek(self):

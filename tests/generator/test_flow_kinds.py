@@ -89,8 +89,13 @@ def test_a_fifth_flow_kind_is_one_row_plus_its_template(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yml"
     spec.write_text("flows:\n  audit:\n    api_name: Audit_Renamed\n    label: Audit Renamed\n", encoding="utf-8")
 
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(SCRIPT), str(templates), str(spec)],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SCRIPT), str(templates), str(spec)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert "<recordTriggerType>Update</recordTriggerType>" in out["flow_text"]
@@ -104,8 +109,13 @@ def test_a_fifth_flow_kind_is_one_row_plus_its_template(tmp_path: Path) -> None:
     for name, text in out["files"].items():
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_text(text, encoding="utf-8")
-    validate = subprocess.run([sys.executable, "-m", "sfpay", "validate", str(tree)], capture_output=True, text=True,
-                              cwd=PROJECT_ROOT, timeout=120)
+    validate = subprocess.run(
+        [sys.executable, "-m", "sfpay", "validate", str(tree)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
     assert validate.returncode == 0, validate.stdout + validate.stderr
 
 

@@ -9,17 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from gen_support import DEFAULT_SPEC, EU_SPEC
+
 from sfpay.paths import PROJECT_ROOT
 
 BAD = Path(__file__).parent / "bad_specs" / "cross_references.yml"
 
 
 def sfpay(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sfpay", *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def test_generate_writes_the_tree(tmp_path):
@@ -60,7 +58,9 @@ def test_bad_spec_leaves_an_existing_tree_untouched(tmp_path):
     assert before == after
 
 
-@pytest.mark.parametrize("args", [["--spec", "does/not/exist.yml"], ["--spec", "tests/generator/bad_specs/syntax_error.yml"]])
+@pytest.mark.parametrize(
+    "args", [["--spec", "does/not/exist.yml"], ["--spec", "tests/generator/bad_specs/syntax_error.yml"]]
+)
 def test_unreadable_specs_are_user_errors(args, tmp_path):
     result = sfpay("generate", *args, "--out", str(tmp_path / "o"))
     assert result.returncode == 1
@@ -96,7 +96,9 @@ def test_spec_schema_is_json_schema_of_the_spec():
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)
     assert schema["title"] == "sfpay spec"
-    assert {"stripe", "invoicing", "fields", "events", "reminders", "record_types", "flows"} <= set(schema["properties"])
+    assert {"stripe", "invoicing", "fields", "events", "reminders", "record_types", "flows"} <= set(
+        schema["properties"]
+    )
     assert schema["additionalProperties"] is False
 
 
@@ -149,7 +151,10 @@ def test_output_path_that_is_a_file_is_a_user_error(tmp_path):
 def test_spec_check_accepts_good_and_lists_problems_of_bad_specs(tmp_path):
     good = sfpay("spec", "check", str(EU_SPEC))
     assert good.returncode == 0, good.stderr
-    assert "is valid: currency eur, 4 mapped events, 2 reminder offset(s), record types Member, Sponsor, Grant." in good.stdout
+    assert (
+        "is valid: currency eur, 4 mapped events, 2 reminder offset(s), record types Member, Sponsor, Grant."
+        in good.stdout
+    )
     bad = sfpay("spec", "check", str(BAD))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.splitlines()[-1] == f"20 problem(s) in {BAD}."

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from gen_support import flows_of
 from gen_flowxml import nodes, parse, text
+from gen_support import flows_of
+
 from generator.diagram import DiagramError, flow_to_mermaid
 
 

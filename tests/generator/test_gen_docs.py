@@ -23,6 +23,6 @@ def _keys(model: type[BaseModel]) -> set[str]:
 
 def test_every_spec_key_is_documented():
     doc = (PROJECT_ROOT / "docs" / "generator.md").read_text(encoding="utf-8")
-    reference = doc[doc.index("## Spec reference"):]
+    reference = doc[doc.index("## Spec reference") :]
     missing = sorted(k for k in _keys(Spec) if not re.search(rf"[`.]{re.escape(k)}[`.\s\[]", reference))
     assert not missing, f"undocumented spec keys: {missing}"

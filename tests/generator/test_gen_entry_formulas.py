@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from gen_flowxml import parse, text
 from gen_formula_eval import Evaluator
 from gen_support import flows_of
@@ -57,14 +56,22 @@ UPDATES = [
     ("own writeback of a failed retry", RETRY, FAILED, False),
     ("own writeback of a successful retry", RETRY, INVOICED, False),
     ("status update by a Stripe event", INVOICED, {**INVOICED, "Stripe_Payment_Status__c": "Failed"}, False),
-    ("paid: won stage set by the event flow", {**INVOICED, "Stripe_Payment_Status__c": "Paid"},
-     {**INVOICED, "Stripe_Payment_Status__c": "Paid", "StageName": "Closed Won"}, False),
+    (
+        "paid: won stage set by the event flow",
+        {**INVOICED, "Stripe_Payment_Status__c": "Paid"},
+        {**INVOICED, "Stripe_Payment_Status__c": "Paid", "StageName": "Closed Won"},
+        False,
+    ),
     ("amount change on an invoiced Opportunity", INVOICED, {**INVOICED, "Amount": Decimal("1300")}, True),
     ("amount changed back to the invoiced amount", {**INVOICED, "Amount": Decimal("1300")}, INVOICED, False),
     ("stage change with an invoice, same amount", INVOICED, {**INVOICED, "StageName": "Negotiation/Review"}, False),
     ("amount change below the minimum", INVOICED, {**INVOICED, "Amount": Decimal("0.5")}, False),
-    ("amount change out of the eligible stages", {**INVOICED, "StageName": "Closed Lost"},
-     {**INVOICED, "StageName": "Closed Lost", "Amount": Decimal("5")}, False),
+    (
+        "amount change out of the eligible stages",
+        {**INVOICED, "StageName": "Closed Lost"},
+        {**INVOICED, "StageName": "Closed Lost", "Amount": Decimal("5")},
+        False,
+    ),
     ("amount cleared", BASE, {**BASE, "Amount": None}, False),
     ("name change only", BASE, BASE, False),
 ]
@@ -80,8 +87,13 @@ def test_update_flow_entry(default_files, default_spec, case, prior, new, enters
 
 @pytest.mark.parametrize(
     "record, enters",
-    [(BASE, True), ({**BASE, "StageName": "Prospecting"}, False), ({**BASE, "Amount": Decimal("0.99")}, False),
-     ({**BASE, "Amount": None}, False), (INVOICED, False)],
+    [
+        (BASE, True),
+        ({**BASE, "StageName": "Prospecting"}, False),
+        ({**BASE, "Amount": Decimal("0.99")}, False),
+        ({**BASE, "Amount": None}, False),
+        (INVOICED, False),
+    ],
     ids=["eligible", "stage", "below-minimum", "no-amount", "already-invoiced"],
 )
 def test_create_flow_entry(default_files, default_spec, record, enters):
@@ -90,8 +102,13 @@ def test_create_flow_entry(default_files, default_spec, record, enters):
 
 @pytest.mark.parametrize(
     "status, invoice, enters",
-    [("Open", "in_1", True), ("Failed", "in_1", True), ("Paid", "in_1", False), ("Void", "in_1", False),
-     ("Open", None, False)],
+    [
+        ("Open", "in_1", True),
+        ("Failed", "in_1", True),
+        ("Paid", "in_1", False),
+        ("Void", "in_1", False),
+        ("Open", None, False),
+    ],
 )
 def test_reminder_flow_entry(default_files, default_spec, status, invoice, enters):
     record = {**BASE, "Stripe_Payment_Status__c": status, "Stripe_Invoice_ID__c": invoice}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from gen_support import flows_of
 from gen_flowxml import all_of, parse, text
 from gen_formula_eval import Evaluator
+from gen_support import flows_of
+
 from sfpay.paths import STRIPE_FIXTURES_PATH
 
 

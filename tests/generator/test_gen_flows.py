@@ -6,15 +6,29 @@ import json
 import re
 
 import pytest
-
-from gen_support import flows_of
 from gen_flowxml import all_of, inputs, nodes, normal_targets, parse, resources, text, value_of
+from gen_support import flows_of
+
 from generator.flow_kinds import FLOW_KINDS
 from sfpay.paths import CONNECTOR_CATALOG_PATH
 
 ALLOWED_FUNCTIONS = {
-    "AND", "OR", "NOT", "IF", "ISBLANK", "ISCHANGED", "PRIORVALUE", "TEXT", "VALUE",
-    "ROUND", "MID", "FIND", "LEN", "SUBSTITUTE", "TRIM", "LEFT",
+    "AND",
+    "OR",
+    "NOT",
+    "IF",
+    "ISBLANK",
+    "ISCHANGED",
+    "PRIORVALUE",
+    "TEXT",
+    "VALUE",
+    "ROUND",
+    "MID",
+    "FIND",
+    "LEN",
+    "SUBSTITUTE",
+    "TRIM",
+    "LEFT",
 }
 SALESFORCE_ID = re.compile(r"\b(?:[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}(?:[a-zA-Z0-9]{3})?)\b")
 
@@ -107,7 +121,9 @@ def test_stripe_actions_match_the_connector_catalog(rendered, catalog, spec_by_n
             assert "InterviewGuid" not in key_formula and "CurrentDateTime" not in key_formula
             for param, value in given.items():
                 kind, _ = value_of(value)
-                if param in params and not params[param]["type"].startswith(("String", "Integer", "Boolean", "Long", "Decimal", "Double")):
+                if param in params and not params[param]["type"].startswith(
+                    ("String", "Integer", "Boolean", "Long", "Decimal", "Double")
+                ):
                     pytest.fail(f"{api}: {name}.{param} is model-typed ({params[param]['type']}); Flow cannot build it")
 
 
@@ -149,17 +165,37 @@ def test_all_callouts_precede_dml_and_sit_on_the_stripe_path(rendered, spec_by_n
         start = root.find("{*}start")
         assert text(start, "connector/targetReference") is None, "no immediate path in Stripe flows"
         paths = all_of(start, "scheduledPaths")
-        assert [(text(p, "pathType"), text(p, "maxBatchSize"), text(p, "timeSource"), text(p, "offsetNumber"),
-                 text(p, "offsetUnit")) for p in paths] == [(None, "1", "RecordTriggerEvent", "1", "Minutes")]
+        assert [
+            (
+                text(p, "pathType"),
+                text(p, "maxBatchSize"),
+                text(p, "timeSource"),
+                text(p, "offsetNumber"),
+                text(p, "offsetUnit"),
+            )
+            for p in paths
+        ] == [(None, "1", "RecordTriggerEvent", "1", "Minutes")]
         elements = nodes(root)
         _walk_no_callout_after_dml(kind, elements, text(paths[0], "connector/targetReference"))
     create = nodes(flows["create"])
-    assert {"Get_Customer", "Create_Customer", "Create_Invoice", "Create_Invoice_Item", "Finalize_Invoice", "Send_Invoice"} <= set(create)
+    assert {
+        "Get_Customer",
+        "Create_Customer",
+        "Create_Invoice",
+        "Create_Invoice_Item",
+        "Finalize_Invoice",
+        "Send_Invoice",
+    } <= set(create)
     update = nodes(flows["update"])
     order = _callout_order(update, "Get_Opportunity")
     # Defect 4: the replacement is issued completely before the old invoice is voided.
-    assert order.index("Get_Previous_Invoice") < order.index("Create_Invoice") < order.index("Finalize_Invoice") \
-        < order.index("Send_Invoice") < order.index("Void_Invoice")
+    assert (
+        order.index("Get_Previous_Invoice")
+        < order.index("Create_Invoice")
+        < order.index("Finalize_Invoice")
+        < order.index("Send_Invoice")
+        < order.index("Void_Invoice")
+    )
     assert text(update["Void_Invoice"][1], "faultConnector/targetReference") == "Log_Fault_Void_Invoice"
     assert text(update["Log_Fault_Void_Invoice"][1], "connector/targetReference") == "Mark_Void_Failed"
 
@@ -236,7 +272,9 @@ def test_event_flow_reads_the_invoice_and_never_downgrades_paid(rendered, spec_b
     for rule in all_of(elements["Map_Invoice_Status"][1], "rules"):
         assignment = elements[text(rule, "connector/targetReference")][1]
         value = text(assignment, "assignmentItems/value/stringValue")
-        conditions = [(text(c, "leftValueReference"), text(c, "rightValue/stringValue")) for c in all_of(rule, "conditions")]
+        conditions = [
+            (text(c, "leftValueReference"), text(c, "rightValue/stringValue")) for c in all_of(rule, "conditions")
+        ]
         stripe_status = conditions[0]
         assert stripe_status[0] == "Get_Invoice.status"
         events = tuple(sorted(v for left, v in conditions[1:]))
@@ -306,7 +344,8 @@ def test_alerts_templates_and_permissions_are_consistent(rendered, spec_by_name)
     granted = {text(p, "field") for p in all_of(perms, "fieldPermissions")}
     fields = {
         p.split("/")[3] + "." + p.split("/")[-1].removesuffix(".field-meta.xml")
-        for p in files if p.endswith(".field-meta.xml")
+        for p in files
+        if p.endswith(".field-meta.xml")
     }
     assert granted == fields
     assert all(text(p, "readable") == "true" for p in all_of(perms, "fieldPermissions"))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from gen_support import DEFAULT_SPEC, EU_SPEC, FORCE_APP
+
 from generator.output import compare
 from generator.render import render
 from generator.spec import load_spec
@@ -25,8 +26,10 @@ def test_default_spec_file_matches_model_defaults(default_files):
     # client's (issue 13: no default client in a generated tree).
     from generator.spec.model import Spec
 
-    signed = {path: data.replace(b"CT Nonprofit Alliance", b"{!Organization.Name}") if path.endswith(".email") else data
-              for path, data in default_files.items()}
+    signed = {
+        path: data.replace(b"CT Nonprofit Alliance", b"{!Organization.Name}") if path.endswith(".email") else data
+        for path, data in default_files.items()
+    }
     assert render(Spec()) == signed
 
 
@@ -50,7 +53,11 @@ def _digest_in_subprocess(seed: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     out = subprocess.run(
         [sys.executable, "-c", code, str(DEFAULT_SPEC), str(EU_SPEC)],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip()
 

@@ -23,8 +23,9 @@ CORPUS = sorted((Path(__file__).parent / "hostile_specs").glob("*.yml"))
 
 
 def sfpay(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.mark.parametrize("spec_path", CORPUS, ids=[p.stem for p in CORPUS])
@@ -38,8 +39,9 @@ def test_hostile_spec_is_one_located_problem(spec_path: Path) -> None:
 @pytest.mark.parametrize("name", ["alias_bomb", "deep_nesting", "nul", "escaped_control"])
 def test_generate_refuses_hostile_spec_and_writes_nothing(tmp_path: Path, name: str) -> None:
     out = tmp_path / "force-app"
-    result = sfpay("generate", "--spec", str(Path(__file__).parent / "hostile_specs" / f"{name}.yml"),
-                   "--out", str(out))
+    result = sfpay(
+        "generate", "--spec", str(Path(__file__).parent / "hostile_specs" / f"{name}.yml"), "--out", str(out)
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert f"{name}.yml:" in result.stderr and "nothing written" in result.stderr

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
+from gen_support import SPECS
 from ruamel.yaml import YAML
 
-from gen_support import SPECS
 from generator.spec.schema_doc import schema_document, schema_text
 from sfpay.paths import PROJECT_ROOT
 
@@ -14,7 +14,9 @@ COMMITTED = PROJECT_ROOT / "specs" / "sfpay-spec.schema.json"
 
 
 def test_committed_schema_is_current():
-    assert COMMITTED.read_text(encoding="utf-8") == schema_text(), "run: sfpay spec schema > specs/sfpay-spec.schema.json"
+    assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
+        "run: sfpay spec schema > specs/sfpay-spec.schema.json"
+    )
 
 
 def _load(path):

@@ -67,7 +67,7 @@ def test_format_declaration_namespace_indentation(rendered):
         assert data.endswith(b">\n") and not data.endswith(b"\n\n"), path
         for line in data.splitlines()[2:]:
             indent = len(line) - len(line.lstrip(b" "))
-            assert indent % 4 == 0 and b"\t" not in line[:indent + 1], f"{path}: {line!r}"
+            assert indent % 4 == 0 and b"\t" not in line[: indent + 1], f"{path}: {line!r}"
         data.decode("utf-8")
 
 
@@ -124,8 +124,11 @@ def test_canonicalizer_keeps_order_of_meaningful_repeats():
     "xml, message",
     [
         (f'<Flow xmlns="{NS}"><bogus>1</bogus></Flow>', "Flow/bogus: not an element of Metadata API type Flow"),
-        (f'<Flow xmlns="{NS}"><start><nope/></start></Flow>', "Flow/start/nope: not an element of Metadata API type FlowStart"),
-        ('<Flow><label>x</label></Flow>', "must be in namespace"),
+        (
+            f'<Flow xmlns="{NS}"><start><nope/></start></Flow>',
+            "Flow/start/nope: not an element of Metadata API type FlowStart",
+        ),
+        ("<Flow><label>x</label></Flow>", "must be in namespace"),
         (f'<Nothing xmlns="{NS}"/>', "<Nothing> is not a Metadata API type"),
         (f'<Flow xmlns="{NS}"><label>x</label>', "does not parse"),
         (f'<Flow xmlns="{NS}"><label><b>x</b></label></Flow>', "simple value has child elements"),

@@ -8,25 +8,71 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.errors import SpecError
 from generator.spec import load_spec
 
 FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 
-KEYS = ["api_version", "stripe", "account_name", "currency", "code", "exponent", "events", "invoice.paid",
-        "fields", "payment_status", "values", "api_name", "record_types", "types", "developer_name", "flows",
-        "customer_id_field", "reminders", "offsets", "recipients", "type", "field", "sender", "address"]
+KEYS = [
+    "api_version",
+    "stripe",
+    "account_name",
+    "currency",
+    "code",
+    "exponent",
+    "events",
+    "invoice.paid",
+    "fields",
+    "payment_status",
+    "values",
+    "api_name",
+    "record_types",
+    "types",
+    "developer_name",
+    "flows",
+    "customer_id_field",
+    "reminders",
+    "offsets",
+    "recipients",
+    "type",
+    "field",
+    "sender",
+    "address",
+]
 SCALARS = st.one_of(
-    st.text(max_size=12), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(),
-    st.sampled_from(["usd", "zzz", "66.0", "2025-04-30", "2025-02-30", "Paid", "paid", "  ", "Name",
-                     "Stripe_ID__c\n", "&a", "*a", "{!$Record.Name}", "\x01", "\ufffe"]),
+    st.text(max_size=12),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(
+        [
+            "usd",
+            "zzz",
+            "66.0",
+            "2025-04-30",
+            "2025-02-30",
+            "Paid",
+            "paid",
+            "  ",
+            "Name",
+            "Stripe_ID__c\n",
+            "&a",
+            "*a",
+            "{!$Record.Name}",
+            "\x01",
+            "\ufffe",
+        ]
+    ),
 )
 TREES = st.recursive(
     SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from gen_support import flows_of
 from gen_flowxml import all_of, inputs, nodes, parse, resources, text, value_of
+from gen_support import flows_of
+
 from generator.render import render
 from generator.spec.model import Spec
 
@@ -66,7 +66,10 @@ def test_referenced_record_types_are_not_generated():
     spec = Spec.model_validate({"record_types": {"create": False}})
     files = render(spec)
     assert not [p for p in files if "recordTypes" in p or "businessProcesses" in p]
-    assert "recordTypeVisibilities" not in files["main/default/permissionsets/Stripe_Invoicing_Fields.permissionset-meta.xml"].decode()
+    assert (
+        "recordTypeVisibilities"
+        not in files["main/default/permissionsets/Stripe_Invoicing_Fields.permissionset-meta.xml"].decode()
+    )
 
 
 def test_descriptions_become_merge_fields():
@@ -79,9 +82,7 @@ def test_descriptions_become_merge_fields():
 
 def test_stage_names_with_quotes_are_escaped_in_formulas():
     stages = ['Say "yes"', "Closed Won"]
-    spec = Spec.model_validate(
-        {"invoicing": {"eligible_stages": stages}, "record_types": {"create": False}}
-    )
+    spec = Spec.model_validate({"invoicing": {"eligible_stages": stages}, "record_types": {"create": False}})
     flow = _create_flow(spec)
     entry = text(flow.find("{*}start"), "filterFormula")
     assert 'TEXT({!$Record.StageName}) = "Say \\"yes\\""' in entry
@@ -98,7 +99,8 @@ def test_each_offset_is_its_own_scheduled_path():
     flow = _flow(render(spec), spec.flows.reminder.api_name)
     paths = all_of(flow.find("{*}start"), "scheduledPaths")
     assert [(text(p, "name"), text(p, "offsetNumber"), text(p, "offsetUnit")) for p in paths] == [
-        ("Reminder_7_Days", "7", "Days"), ("Reminder_2_Hours", "2", "Hours"),
+        ("Reminder_7_Days", "7", "Days"),
+        ("Reminder_2_Hours", "2", "Hours"),
     ]
 
 
@@ -133,12 +135,21 @@ def test_payer_email_fallback_field_and_unusable_customer_option():
     default = nodes(_create_flow(Spec()))
     assert "Use_Fallback_Email" not in default
     assert text(default["Check_Customer_Usable"][1], "defaultConnector/targetReference") == "Use_Existing_Customer"
-    assert {text(r, "connector/targetReference") for r in all_of(default["Check_Customer_Usable"][1], "rules")} == {"Replace_Customer"}
-    spec = Spec.model_validate({"invoicing": {"payer_email_field": "Account.Billing_Email__c", "unusable_customer": "log"}})
+    assert {text(r, "connector/targetReference") for r in all_of(default["Check_Customer_Usable"][1], "rules")} == {
+        "Replace_Customer"
+    }
+    spec = Spec.model_validate(
+        {"invoicing": {"payer_email_field": "Account.Billing_Email__c", "unusable_customer": "log"}}
+    )
     flow = _create_flow(spec)
     elements = nodes(flow)
-    assert value_of(elements["Use_Fallback_Email"][1].find("{*}assignmentItems/{*}value")) == ("elementReference", "Get_Account.Billing_Email__c")
-    assert {text(r, "connector/targetReference") for r in all_of(elements["Check_Customer_Usable"][1], "rules")} == {"Stop_Unusable_Customer"}
+    assert value_of(elements["Use_Fallback_Email"][1].find("{*}assignmentItems/{*}value")) == (
+        "elementReference",
+        "Get_Account.Billing_Email__c",
+    )
+    assert {text(r, "connector/targetReference") for r in all_of(elements["Check_Customer_Usable"][1], "rules")} == {
+        "Stop_Unusable_Customer"
+    }
     queried = [q.text for q in all_of(elements["Get_Account"][1], "queriedFields")]
     assert "Billing_Email__c" in queried
 

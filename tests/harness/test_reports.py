@@ -16,15 +16,23 @@ WEBHOOK_SECRET = "whsec_" + "0123456789abcdef"
 
 def summary(*results: ScenarioResult) -> RunSummary:
     return RunSummary(
-        target="local", target_description="local stack (orgsim + stripesim)", started_at="2026-11-27T04:00:00+00:00",
-        duration_seconds=3.25, results=list(results), environment=[Evidence("stripe", "Webhook endpoint", "we_123")],
+        target="local",
+        target_description="local stack (orgsim + stripesim)",
+        started_at="2026-11-27T04:00:00+00:00",
+        duration_seconds=3.25,
+        results=list(results),
+        environment=[Evidence("stripe", "Webhook endpoint", "we_123")],
     )
 
 
 def passed() -> ScenarioResult:
     return ScenarioResult(
-        name="paid-card-visa", number=6, title="Paid with pm_card_visa: Paid and won", outcome=Outcome.PASSED,
-        reason="in_1 paid; Opportunity Paid after 0.21 s", duration_seconds=0.5,
+        name="paid-card-visa",
+        number=6,
+        title="Paid with pm_card_visa: Paid and won",
+        outcome=Outcome.PASSED,
+        reason="in_1 paid; Opportunity Paid after 0.21 s",
+        duration_seconds=0.5,
         evidence=[Evidence("salesforce", "Opportunity", "006000000000001AAA"), Evidence("stripe", "Invoice", "in_1")],
         transitions=[Transition("006000000000001AAA", "Stripe_Payment_Status__c", "Open", "Paid", 0.4)],
         timings=[Timing("payment -> Paid on the Opportunity", 0.21)],
@@ -33,15 +41,23 @@ def passed() -> ScenarioResult:
 
 def failed() -> ScenarioResult:
     return ScenarioResult(
-        name="no-duplicate-invoice", number=4, title="Unrelated edits: still one invoice", outcome=Outcome.FAILED,
-        reason="an edit produced another invoice: 2 invoices for cus_1 | <script>alert(1)</script>", duration_seconds=1.0,
+        name="no-duplicate-invoice",
+        number=4,
+        title="Unrelated edits: still one invoice",
+        outcome=Outcome.FAILED,
+        reason="an edit produced another invoice: 2 invoices for cus_1 | <script>alert(1)</script>",
+        duration_seconds=1.0,
     )
 
 
 def skipped() -> ScenarioResult:
     return ScenarioResult(
-        name="stripe-outage-recovery", number=12, title="Stripe failing mid-invoicing", outcome=Outcome.SKIPPED,
-        reason="the sandbox target does not support injecting Stripe failures", duration_seconds=0.0,
+        name="stripe-outage-recovery",
+        number=12,
+        title="Stripe failing mid-invoicing",
+        outcome=Outcome.SKIPPED,
+        reason="the sandbox target does not support injecting Stripe failures",
+        duration_seconds=0.0,
     )
 
 
@@ -71,14 +87,24 @@ def test_html_escapes_what_scenarios_report():
 def test_write_reports_produces_all_formats(tmp_path):
     paths = write_reports(summary(passed(), failed(), skipped()), tmp_path / "run", secrets=[SECRET_KEY])
     suite = etree.parse(str(paths.junit)).getroot()
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("3", "1", "0", "1")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        "3",
+        "1",
+        "0",
+        "1",
+    )
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     assert cases["04-no-duplicate-invoice"].find("failure").get("message").startswith("an edit produced")
     assert cases["12-stripe-outage-recovery"].find("skipped") is not None
     assert "stripe: Invoice = in_1" in cases["06-paid-card-visa"].find("system-out").text
     data = json.loads(paths.json.read_text())
     assert data["ok"] is False and [r["outcome"] for r in data["results"]] == ["passed", "failed", "skipped"]
-    assert sorted(p.name for p in paths.directory.iterdir()) == ["junit.xml", "results.json", "signoff.html", "signoff.md"]
+    assert sorted(p.name for p in paths.directory.iterdir()) == [
+        "junit.xml",
+        "results.json",
+        "signoff.html",
+        "signoff.md",
+    ]
 
 
 @pytest.mark.parametrize("leak", [SECRET_KEY, WEBHOOK_SECRET, "00D5g000004abcd!AQ0AQFakeSessionToken.x"])
@@ -102,12 +128,22 @@ def test_rewriting_a_report_replaces_it_whole(tmp_path):
 
 def linked() -> ScenarioResult:
     return ScenarioResult(
-        name="invoice-on-create", number=1, title="Invoice on create", outcome=Outcome.PASSED, reason="ok",
+        name="invoice-on-create",
+        number=1,
+        title="Invoice on create",
+        outcome=Outcome.PASSED,
+        reason="ok",
         duration_seconds=0.4,
-        evidence=[Evidence("salesforce", "Opportunity", "006000000000001AAA",
-                           "https://127.0.0.1:8443/lightning/r/Opportunity/006000000000001AAA/view"),
-                  Evidence("stripe", "Invoice", "in_1", "http://127.0.0.1:12111/i/acct_1/test_abc"),
-                  Evidence("note", "Forged link", "x", "javascript:alert(1)")],
+        evidence=[
+            Evidence(
+                "salesforce",
+                "Opportunity",
+                "006000000000001AAA",
+                "https://127.0.0.1:8443/lightning/r/Opportunity/006000000000001AAA/view",
+            ),
+            Evidence("stripe", "Invoice", "in_1", "http://127.0.0.1:12111/i/acct_1/test_abc"),
+            Evidence("note", "Forged link", "x", "javascript:alert(1)"),
+        ],
     )
 
 

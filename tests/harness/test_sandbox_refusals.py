@@ -22,8 +22,14 @@ def verify(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "SF_"))}
     clean.update(env)
     clean["COLUMNS"] = "200"  # keep messages on one line for the assertions
-    return subprocess.run([sys.executable, "-m", "sfpay", "verify", "--target", "sandbox", *args],
-                          cwd=PROJECT_ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", "verify", "--target", "sandbox", *args],
+        cwd=PROJECT_ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def assert_refused(result: subprocess.CompletedProcess, *fragments: str) -> None:
@@ -65,10 +71,16 @@ def test_missing_org_credentials():
     [
         (["--instance-url", "https://acme--uat.sandbox.my.salesforce.com"], {}, "--username is missing"),
         (["--username", "admin@acme.org.uat"], {}, "--instance-url is missing"),
-        (["--instance-url", "https://acme--uat.sandbox.my.salesforce.com", "--username", "admin@acme.org.uat"], {},
-         "set SF_PASSWORD"),
-        (["--instance-url", "http://acme--uat.sandbox.my.salesforce.com", "--username", "a@b.c"], {"SF_PASSWORD": "pw"},
-         "must be an https:// URL"),
+        (
+            ["--instance-url", "https://acme--uat.sandbox.my.salesforce.com", "--username", "admin@acme.org.uat"],
+            {},
+            "set SF_PASSWORD",
+        ),
+        (
+            ["--instance-url", "http://acme--uat.sandbox.my.salesforce.com", "--username", "a@b.c"],
+            {"SF_PASSWORD": "pw"},
+            "must be an https:// URL",
+        ),
         (["--org", "uat", "--username", "a@b.c"], {}, "not both"),
         (["--org", "uat", "--reminder-offset-minutes", "0"], {}, "at least 1"),
     ],

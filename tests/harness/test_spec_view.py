@@ -13,9 +13,17 @@ from sfpay.paths import PROJECT_ROOT
 def test_default_spec():
     view = load(default_spec_path())
     assert (view.invoice_id_field, view.invoice_url_field, view.status_field) == (
-        "Stripe_Invoice_ID__c", "Stripe_Invoice_URL__c", "Stripe_Payment_Status__c")
+        "Stripe_Invoice_ID__c",
+        "Stripe_Invoice_URL__c",
+        "Stripe_Payment_Status__c",
+    )
     assert view.customer_id_field == "stripeGC__Customer_Id__c"
-    assert (view.status_open, view.status_paid, view.status_failed, view.won_stage) == ("Open", "Paid", "Failed", "Closed Won")
+    assert (view.status_open, view.status_paid, view.status_failed, view.won_stage) == (
+        "Open",
+        "Paid",
+        "Failed",
+        "Closed Won",
+    )
     assert view.stripe_api_version == "2025-04-30" and view.currency == "usd"
     assert "invoice.paid" in view.webhook_events and "invoice.payment_failed" in view.webhook_events
     assert [rt.developer_name for rt in view.record_types] == ["Profit", "Nonprofit"]

@@ -11,17 +11,16 @@ import contextlib
 import json
 import os
 import subprocess
-import threading
 import sys
+import threading
 
 import httpx
 import pytest
 from lxml import etree
 
-from sfpay.paths import PROJECT_ROOT
-
 from harness.scenario import all_scenarios
 from harness.stack import local_up, sfpay
+from sfpay.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +45,11 @@ def run(stack, tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports") / "verify-local"
     result = subprocess.run(
         [sys.executable, "-m", "sfpay", "verify", "--target", "local", "--report-dir", str(reports)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "COLUMNS": "200"},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
     )
     return result, reports
 
@@ -71,7 +74,9 @@ def test_report_carries_the_evidence_of_the_real_run(run):
     assert any(v.startswith("in_") for v in values)  # the Stripe invoice id
     assert any(v.startswith("cus_") for v in values)  # the Stripe customer id
     paid = by_name["paid-card-visa"]
-    assert [(t["before"], t["after"]) for t in paid["transitions"] if t["field"].endswith("Payment_Status__c")] == [("Open", "Paid")]
+    assert [(t["before"], t["after"]) for t in paid["transitions"] if t["field"].endswith("Payment_Status__c")] == [
+        ("Open", "Paid")
+    ]
     assert any(t["label"].startswith("payment -> Paid") for t in paid["timings"])
     markdown = (reports / "signoff.md").read_text()
     assert "**Verdict: READY for go-live**" in markdown
@@ -89,9 +94,26 @@ def test_reports_contain_no_secret_of_the_stack(run, stack):
 
 def test_only_runs_the_named_scenarios(stack, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "sfpay", "verify", "--target", "local", "--no-deploy", "--only", "invoice-on-create",
-         "--only", "9", "--report-dir", str(tmp_path / "r")],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"},
+        [
+            sys.executable,
+            "-m",
+            "sfpay",
+            "verify",
+            "--target",
+            "local",
+            "--no-deploy",
+            "--only",
+            "invoice-on-create",
+            "--only",
+            "9",
+            "--report-dir",
+            str(tmp_path / "r"),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
     )
     assert result.returncode == 0, result.stderr[-4000:]
     names = [c.get("name") for c in etree.parse(str(tmp_path / "r" / "junit.xml")).getroot().iter("testcase")]
@@ -100,9 +122,16 @@ def test_only_runs_the_named_scenarios(stack, tmp_path):
 
 def sandbox_env(stack) -> dict[str, str]:
     """The local stack posing as a sandbox + Stripe test mode (STRIPE_API_BASE: stripesim)."""
-    return {**os.environ, "COLUMNS": "200", "STRIPE_API_KEY": stack.api_key, "STRIPE_API_BASE": stack.api_base,
-            "SF_ACCESS_TOKEN": stack.access_token, "REQUESTS_CA_BUNDLE": stack.ca_bundle,
-            "STRIPE_WEBHOOK_SECRET": stack.webhook_secret, "SFPAY_REHEARSAL_TIME_SCALE": str(TIME_SCALE)}
+    return {
+        **os.environ,
+        "COLUMNS": "200",
+        "STRIPE_API_KEY": stack.api_key,
+        "STRIPE_API_BASE": stack.api_base,
+        "SF_ACCESS_TOKEN": stack.access_token,
+        "REQUESTS_CA_BUNDLE": stack.ca_bundle,
+        "STRIPE_WEBHOOK_SECRET": stack.webhook_secret,
+        "SFPAY_REHEARSAL_TIME_SCALE": str(TIME_SCALE),
+    }
 
 
 # The org's clock runs this many times faster than real time during a rehearsal; the sandbox
@@ -122,8 +151,11 @@ def time_passes(stack):
     def tick() -> None:
         with httpx.Client(verify=stack.ca_bundle, timeout=10) as http:
             while not stop.wait(tick_seconds):
-                http.post(f"{stack.instance_url}/_orgsim/clock", json={"seconds": tick_seconds * TIME_SCALE},
-                          headers={"Authorization": f"Bearer {stack.access_token}"})
+                http.post(
+                    f"{stack.instance_url}/_orgsim/clock",
+                    json={"seconds": tick_seconds * TIME_SCALE},
+                    headers={"Authorization": f"Bearer {stack.access_token}"},
+                )
 
     thread = threading.Thread(target=tick, daemon=True)
     thread.start()
@@ -137,22 +169,58 @@ def time_passes(stack):
 def sandbox_verify(stack, *args: str) -> subprocess.CompletedProcess:
     with time_passes(stack):
         return subprocess.run(
-            [sys.executable, "-m", "sfpay", "verify", "--target", "sandbox", "--instance-url", stack.instance_url,
-             "--username", stack.username, *args],
-            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, env=sandbox_env(stack),
+            [
+                sys.executable,
+                "-m",
+                "sfpay",
+                "verify",
+                "--target",
+                "sandbox",
+                "--instance-url",
+                stack.instance_url,
+                "--username",
+                stack.username,
+                *args,
+            ],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=sandbox_env(stack),
         )
 
 
 def test_sandbox_target_rehearsed_against_the_local_stack(stack, run, tmp_path):
     """The sandbox code path for real: token login, org check, webhook pre-flight, scenarios,
     and honest skips for what a sandbox cannot observe."""
-    result = sandbox_verify(stack, "--webhook-url", stack.webhook_url, "--only", "invoice-on-create", "--only", "paid-card-visa",
-                            "--only", "forged-stale-webhook", "--only", "reminder-unpaid", "--only", "stripe-outage-recovery",
-                            "--report-dir", str(tmp_path / "r"))
+    result = sandbox_verify(
+        stack,
+        "--webhook-url",
+        stack.webhook_url,
+        "--only",
+        "invoice-on-create",
+        "--only",
+        "paid-card-visa",
+        "--only",
+        "forged-stale-webhook",
+        "--only",
+        "reminder-unpaid",
+        "--only",
+        "stripe-outage-recovery",
+        "--report-dir",
+        str(tmp_path / "r"),
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     suite = etree.parse(str(tmp_path / "r" / "junit.xml")).getroot()
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("5", "0", "0", "2")
-    skipped = {c.get("name"): c.find("skipped").get("message") for c in suite.iter("testcase") if c.find("skipped") is not None}
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        "5",
+        "0",
+        "0",
+        "2",
+    )
+    skipped = {
+        c.get("name"): c.find("skipped").get("message") for c in suite.iter("testcase") if c.find("skipped") is not None
+    }
     assert skipped["12-stripe-outage-recovery"] == "the sandbox target does not support injecting Stripe failures"
     assert "reading the emails the org sends" in skipped["10-reminder-unpaid"]
     markdown = (tmp_path / "r" / "signoff.md").read_text()
@@ -165,4 +233,7 @@ def test_sandbox_target_rehearsed_against_the_local_stack(stack, run, tmp_path):
 def test_sandbox_preflight_refuses_a_listener_without_webhook_endpoint(stack, run):
     result = sandbox_verify(stack, "--webhook-url", "https://127.0.0.1:9/services/apexrest/nowhere")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "Stripe webhook endpoint is not ready: no Stripe webhook endpoint for https://127.0.0.1:9/services/apexrest/nowhere" in result.stderr
+    assert (
+        "Stripe webhook endpoint is not ready: no Stripe webhook endpoint for https://127.0.0.1:9/services/apexrest/nowhere"
+        in result.stderr
+    )

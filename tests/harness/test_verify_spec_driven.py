@@ -21,7 +21,6 @@ from lxml import etree
 
 from sfpay.paths import PROJECT_ROOT
 
-
 JPY_SPEC = """\
 stripe: {account_name: Yen Test Foundation}
 currency: {code: jpy}
@@ -29,11 +28,26 @@ invoicing: {minimum_amount: 5000}
 """
 # Amount-sensitive scenarios (their amounts used to be 100..1250) plus the fast ones around them;
 # bulk-200 is the one whose old amounts (100 + i) all fell under a 5,000 minimum.
-JPY_SCENARIOS = ["invoice-on-create", "ineligible-no-invoice", "amount-change-reissue", "paid-card-visa",
-                 "stripe-outage-recovery", "bulk-200", "payer-without-email", "invoice-sent-to-payer",
-                 "reissue-fails-midway", "deleted-customer"]
-EU_SCENARIOS = ["invoice-on-create", "ineligible-no-invoice", "declined-then-paid", "reminder-unpaid",
-                "no-reminder-when-paid", "invoice-sent-to-payer"]
+JPY_SCENARIOS = [
+    "invoice-on-create",
+    "ineligible-no-invoice",
+    "amount-change-reissue",
+    "paid-card-visa",
+    "stripe-outage-recovery",
+    "bulk-200",
+    "payer-without-email",
+    "invoice-sent-to-payer",
+    "reissue-fails-midway",
+    "deleted-customer",
+]
+EU_SCENARIOS = [
+    "invoice-on-create",
+    "ineligible-no-invoice",
+    "declined-then-paid",
+    "reminder-unpaid",
+    "no-reminder-when-paid",
+    "invoice-sent-to-payer",
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +58,9 @@ def state(tmp_path_factory):
     try:
         yield folder
     finally:
-        subprocess.run([sys.executable, "-m", "sfpay", "local", "down"], cwd=PROJECT_ROOT, capture_output=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "sfpay", "local", "down"], cwd=PROJECT_ROOT, capture_output=True, timeout=60
+        )
         if previous is None:
             os.environ.pop("SFPAY_STATE_DIR", None)
         else:
@@ -62,9 +78,25 @@ def verify(spec: Path, names: list[str], reports: Path, *extra: str) -> tuple[su
     only = [arg for name in names for arg in ("--only", name)]
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "sfpay", "verify", "--target", "local", "--spec", str(spec), *only,
-         "--report-dir", str(reports), *extra],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "COLUMNS": "200"},
+        [
+            sys.executable,
+            "-m",
+            "sfpay",
+            "verify",
+            "--target",
+            "local",
+            "--spec",
+            str(spec),
+            *only,
+            "--report-dir",
+            str(reports),
+            *extra,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
     )
     return result, time.monotonic() - started
 
@@ -104,8 +136,14 @@ def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spe
 
     details, _ = local_up(current_project(jpy_spec))  # the running stack of the previous test
     admin = SimAdmin(details.api_base, details.api_key)
-    admin.add_fault(method="POST", path="/v1/invoices", fault="error", status=400, count=1000,
-                    message="sfpay test: Stripe refuses every invoice")
+    admin.add_fault(
+        method="POST",
+        path="/v1/invoices",
+        fault="error",
+        status=400,
+        count=1000,
+        message="sfpay test: Stripe refuses every invoice",
+    )
     try:
         reports = tmp_path / "failing"
         result, seconds = verify(jpy_spec, ["invoice-on-create"], reports, "--no-deploy")

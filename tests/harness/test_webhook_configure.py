@@ -12,9 +12,14 @@ from harness.webhook_config import DESCRIPTION, WebhookConfigError, check_endpoi
 from sfpay.paths import PROJECT_ROOT
 from stripesim import start_sim
 
-
 URL = "https://ctnonprofit.my.salesforce-sites.com/services/apexrest/stripeGC/v1/webhook"
-EVENTS = ["invoice.marked_uncollectible", "invoice.paid", "invoice.payment_failed", "invoice.payment_succeeded", "invoice.voided"]
+EVENTS = [
+    "invoice.marked_uncollectible",
+    "invoice.paid",
+    "invoice.payment_failed",
+    "invoice.payment_succeeded",
+    "invoice.voided",
+]
 VERSION = "2025-04-30"
 
 
@@ -50,11 +55,16 @@ def test_creates_one_endpoint_and_returns_its_secret_once(client):
 
 def test_event_drift_is_updated_in_place(client):
     created = ensure_endpoint(client, URL, EVENTS, VERSION)
-    client.v1.webhook_endpoints.update(created.endpoint_id, {"enabled_events": ["invoice.paid", "customer.created"], "disabled": True})
+    client.v1.webhook_endpoints.update(
+        created.endpoint_id, {"enabled_events": ["invoice.paid", "customer.created"], "disabled": True}
+    )
     outcome = ensure_endpoint(client, URL, EVENTS, VERSION)
     assert outcome.action == "updated" and outcome.endpoint_id == created.endpoint_id and outcome.secret is None
     assert "disable customer.created" in outcome.changes
-    assert "enable invoice.marked_uncollectible, invoice.payment_failed, invoice.payment_succeeded, invoice.voided" in outcome.changes
+    assert (
+        "enable invoice.marked_uncollectible, invoice.payment_failed, invoice.payment_succeeded, invoice.voided"
+        in outcome.changes
+    )
     assert "re-enable the endpoint (it was disabled)" in outcome.changes
     [endpoint] = endpoints(client)
     assert sorted(endpoint.enabled_events) == EVENTS and endpoint.status == "enabled"
@@ -64,7 +74,11 @@ def test_api_version_mismatch_is_flagged_then_fixed_only_on_request(client):
     old = client.v1.webhook_endpoints.create({"url": URL, "enabled_events": EVENTS, "api_version": "2024-06-20"})
     with pytest.raises(WebhookConfigError) as info:
         ensure_endpoint(client, URL, EVENTS, VERSION)
-    assert "2024-06-20" in str(info.value) and VERSION in str(info.value) and "--recreate-on-version-mismatch" in str(info.value)
+    assert (
+        "2024-06-20" in str(info.value)
+        and VERSION in str(info.value)
+        and "--recreate-on-version-mismatch" in str(info.value)
+    )
     assert [e.id for e in endpoints(client)] == [old.id]  # nothing changed
 
     outcome = ensure_endpoint(client, URL, EVENTS, VERSION, recreate_on_version_mismatch=True)
@@ -93,7 +107,9 @@ def test_duplicates_are_refused_or_pruned_never_added_to(client):
 
 def test_sandbox_preflight_check(client):
     assert check_endpoint(client, URL, EVENTS, VERSION).problems[0].startswith("no Stripe webhook endpoint for")
-    created = client.v1.webhook_endpoints.create({"url": URL, "enabled_events": ["invoice.paid"], "api_version": "2024-06-20"})
+    created = client.v1.webhook_endpoints.create(
+        {"url": URL, "enabled_events": ["invoice.paid"], "api_version": "2024-06-20"}
+    )
     check = check_endpoint(client, URL, EVENTS, VERSION)
     assert not check.ok and check.endpoint_id == created.id
     assert any("does not send invoice.marked_uncollectible" in p for p in check.problems)
@@ -106,8 +122,14 @@ def test_sandbox_preflight_check(client):
 def run_cli(sim, *args: str, key: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRIPE_")}
     env.update(STRIPE_API_KEY=key or sim.api_key, STRIPE_API_BASE=sim.base_url, COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "sfpay", "webhook", "configure", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", "webhook", "configure", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_cli_prints_the_secret_only_when_it_creates_the_endpoint(sim, client):

@@ -28,8 +28,9 @@ class World:
 
     def advance(self, minutes: float = 2) -> None:
         """Move the org clock: the flows' Stripe path runs one minute after each save."""
-        response = self.sf.session.post(f"{self.base}/_orgsim/clock", json={"seconds": minutes * 60},
-                                        headers=self.sf.headers, timeout=60)
+        response = self.sf.session.post(
+            f"{self.base}/_orgsim/clock", json={"seconds": minutes * 60}, headers=self.sf.headers, timeout=60
+        )
         assert response.status_code < 300, response.text
 
     def webhooks(self, enabled: bool) -> None:
@@ -37,10 +38,18 @@ class World:
 
     def opportunity(self, name: str, amount: int = 250) -> str:
         account = self.sf.Account.create({"Name": f"{name} Account"})["id"]
-        opp = self.sf.Opportunity.create({"Name": name, "StageName": "Proposal/Price Quote", "CloseDate": "2026-12-31",
-                                          "Amount": amount, "AccountId": account})["id"]
-        contact = self.sf.Contact.create({"LastName": "Payer", "Email": f"{name.lower().replace(' ', '.')}@example.org",
-                                          "AccountId": account})["id"]
+        opp = self.sf.Opportunity.create(
+            {
+                "Name": name,
+                "StageName": "Proposal/Price Quote",
+                "CloseDate": "2026-12-31",
+                "Amount": amount,
+                "AccountId": account,
+            }
+        )["id"]
+        contact = self.sf.Contact.create(
+            {"LastName": "Payer", "Email": f"{name.lower().replace(' ', '.')}@example.org", "AccountId": account}
+        )["id"]
         self.sf.OpportunityContactRole.create({"OpportunityId": opp, "ContactId": contact, "IsPrimary": True})
         return opp
 
@@ -80,20 +89,32 @@ def world(tmp_path, monkeypatch) -> Iterator[World]:
     cert, key = ensure_certificate(tmp_path / "tls")
     bundle = str(ca_bundle(cert.parent, cert))
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", bundle)
-    monkeypatch.setenv("SSL_CERT_FILE", bundle)   # stripesim delivers with httpx
+    monkeypatch.setenv("SSL_CERT_FILE", bundle)  # stripesim delivers with httpx
     sim = start()
     org = Org.open(":memory:", clock=Clock(START), stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
     org.deploy_source(PROJECT_ROOT)
     org.insert("stripeGC__Stripe_Account__c", [{"Name": "CT Nonprofit Alliance"}])
     port = free_port()
     client = stripe.StripeClient(sim.api_key, base_addresses={"api": sim.base_url})
-    endpoint = client.v1.webhook_endpoints.create({
-        "url": f"https://127.0.0.1:{port}/services/apexrest/stripeGC/webhook",
-        "enabled_events": ["invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed", "invoice.voided",
-                           "invoice.marked_uncollectible"],
-        "api_version": "2025-04-30.basil"})
-    config = ServerConfig(instance_url=f"https://127.0.0.1:{port}", password="orgsim-pass", security_token="TOKEN123",
-                          webhook_secret=endpoint.secret)
+    endpoint = client.v1.webhook_endpoints.create(
+        {
+            "url": f"https://127.0.0.1:{port}/services/apexrest/stripeGC/webhook",
+            "enabled_events": [
+                "invoice.paid",
+                "invoice.payment_succeeded",
+                "invoice.payment_failed",
+                "invoice.voided",
+                "invoice.marked_uncollectible",
+            ],
+            "api_version": "2025-04-30.basil",
+        }
+    )
+    config = ServerConfig(
+        instance_url=f"https://127.0.0.1:{port}",
+        password="orgsim-pass",
+        security_token="TOKEN123",
+        webhook_secret=endpoint.secret,
+    )
     server = start_in_thread(create_app(org, config), port, cert, key)
     token, _ = SessionIssuer(config).issue(config.username)
     sf = Salesforce(session_id=token, instance_url=config.instance_url, version="66.0")

@@ -10,13 +10,31 @@ FACTS = Facts()
 
 
 def org(status: str = "Open", stage: str = "Proposal/Price Quote", invoiced: str | None = "250.0", **kw):
-    return {"invoice_id": "in_A", "opp_id": "006000000000001AAA", "name": "Gala", "status": status, "stage": stage,
-            "amount": "250.0", "invoiced_amount": invoiced, "error": None, **kw}
+    return {
+        "invoice_id": "in_A",
+        "opp_id": "006000000000001AAA",
+        "name": "Gala",
+        "status": status,
+        "stage": stage,
+        "amount": "250.0",
+        "invoiced_amount": invoiced,
+        "error": None,
+        **kw,
+    }
 
 
 def inv(status: str = "open", total: int = 25000, **kw):
-    return {"invoice_id": "in_A", "status": status, "total": total, "currency": "usd", "created": 1, "customer": "cus_1",
-            "description": "Invoice for Gala", "transition_at": 2, **kw}
+    return {
+        "invoice_id": "in_A",
+        "status": status,
+        "total": total,
+        "currency": "usd",
+        "created": 1,
+        "customer": "cus_1",
+        "description": "Invoice for Gala",
+        "transition_at": 2,
+        **kw,
+    }
 
 
 def kinds(findings) -> list[str]:
@@ -74,5 +92,8 @@ def test_replaced_and_orphans() -> None:
 def test_memo_pattern_follows_the_spec_template() -> None:
     assert FACTS.description_pattern().match("Invoice for Spring Gala").group("opportunity_name") == "Spring Gala"
     with_id = Facts(invoice_description="{opportunity_name} ({opportunity_id}) r{revision}")
-    assert with_id.description_pattern().match("Gala (006000000000001AAA) r2").group("opportunity_id") == "006000000000001AAA"
+    assert (
+        with_id.description_pattern().match("Gala (006000000000001AAA) r2").group("opportunity_id")
+        == "006000000000001AAA"
+    )
     assert Facts(invoice_description="Thank you").description_pattern() is None

@@ -15,18 +15,28 @@ def run(*args: str, key: str | None = "sk_test_abc123") -> subprocess.CompletedP
     env = {k: v for k, v in os.environ.items() if k not in ("STRIPE_API_KEY", "STRIPE_API_BASE")}
     if key is not None:
         env["STRIPE_API_KEY"] = key
-    return subprocess.run([sys.executable, "-m", "sfpay", "reconcile", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", "reconcile", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize("args, key, message", [
-    (["--org", "prod", "--since", "2026-02-30"], "sk_test_abc123", "--since '2026-02-30' is not a date"),
-    (["--org", "prod", "--format", "xml"], "sk_test_abc123", "--format 'xml'"),
-    (["--org", "prod", "--invoice", "cus_1"], "sk_test_abc123", "not a Stripe invoice id"),
-    (["--org", "prod"], "sk_live_abc123", "reconcile refuses live keys unless --allow-live"),
-    (["--org", "prod"], None, "STRIPE_API_KEY is not set"),
-    (["--org", "no-such-org"], "sk_test_abc123", "cannot use CumulusCI org 'no-such-org'"),
-])
+@pytest.mark.parametrize(
+    "args, key, message",
+    [
+        (["--org", "prod", "--since", "2026-02-30"], "sk_test_abc123", "--since '2026-02-30' is not a date"),
+        (["--org", "prod", "--format", "xml"], "sk_test_abc123", "--format 'xml'"),
+        (["--org", "prod", "--invoice", "cus_1"], "sk_test_abc123", "not a Stripe invoice id"),
+        (["--org", "prod"], "sk_live_abc123", "reconcile refuses live keys unless --allow-live"),
+        (["--org", "prod"], None, "STRIPE_API_KEY is not set"),
+        (["--org", "no-such-org"], "sk_test_abc123", "cannot use CumulusCI org 'no-such-org'"),
+    ],
+)
 def test_user_errors_exit_2_without_traceback(args: list[str], key: str | None, message: str) -> None:
     result = run(*args, key=key)
     assert result.returncode == 2, result.stderr

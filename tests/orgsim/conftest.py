@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from orgsim_helpers import generated_root, loadable_force_app
 
 from orgsim import Clock, Org, StripeConfig
-from orgsim_helpers import generated_root, loadable_force_app
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 

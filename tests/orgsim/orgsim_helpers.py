@@ -23,8 +23,13 @@ def write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
-def flow(root: Path, name: str, start: str, body: str = "", *, status: str = "Active", label: str | None = None) -> Path:
-    return write(root, f"flows/{name}.flow-meta.xml", f"""
+def flow(
+    root: Path, name: str, start: str, body: str = "", *, status: str = "Active", label: str | None = None
+) -> Path:
+    return write(
+        root,
+        f"flows/{name}.flow-meta.xml",
+        f"""
 <Flow {NS}>
     <apiVersion>66.0</apiVersion>
     {body}
@@ -36,31 +41,46 @@ def flow(root: Path, name: str, start: str, body: str = "", *, status: str = "Ac
         {start}
     </start>
     <status>{status}</status>
-</Flow>""")
+</Flow>""",
+    )
 
 
 def field(root: Path, obj: str, name: str, body: str) -> Path:
-    return write(root, f"objects/{obj}/fields/{name}.field-meta.xml",
-                 f"<CustomField {NS}>\n<fullName>{name}</fullName>\n{body}\n</CustomField>")
+    return write(
+        root,
+        f"objects/{obj}/fields/{name}.field-meta.xml",
+        f"<CustomField {NS}>\n<fullName>{name}</fullName>\n{body}\n</CustomField>",
+    )
 
 
 def text_field(root: Path, obj: str, name: str, *, length: int = 255, extra: str = "") -> Path:
     return field(root, obj, name, f"<label>{name}</label><length>{length}</length><type>Text</type>{extra}")
 
 
-STATUS_VALUES = "".join(f"<value><fullName>{v}</fullName><default>false</default><label>{v}</label></value>"
-                        for v in ("Open", "Paid", "Failed", "Void"))
+STATUS_VALUES = "".join(
+    f"<value><fullName>{v}</fullName><default>false</default><label>{v}</label></value>"
+    for v in ("Open", "Paid", "Failed", "Void")
+)
 
 
 def standard_fields(root: Path) -> None:
     """The Opportunity fields most tests use."""
     text_field(root, "Opportunity", "Stripe_Invoice_ID__c", extra="<externalId>true</externalId><unique>true</unique>")
     field(root, "Opportunity", "Stripe_Invoice_URL__c", "<label>URL</label><type>Url</type>")
-    field(root, "Opportunity", "Counter__c", "<label>Counter</label><precision>18</precision><scale>0</scale><type>Number</type>")
+    field(
+        root,
+        "Opportunity",
+        "Counter__c",
+        "<label>Counter</label><precision>18</precision><scale>0</scale><type>Number</type>",
+    )
     field(root, "Opportunity", "Due_Date__c", "<label>Due</label><type>Date</type>")
-    field(root, "Opportunity", "Stripe_Payment_Status__c",
-          f"<label>Status</label><type>Picklist</type><valueSet><restricted>true</restricted>"
-          f"<valueSetDefinition><sorted>false</sorted>{STATUS_VALUES}</valueSetDefinition></valueSet>")
+    field(
+        root,
+        "Opportunity",
+        "Stripe_Payment_Status__c",
+        f"<label>Status</label><type>Picklist</type><valueSet><restricted>true</restricted>"
+        f"<valueSetDefinition><sorted>false</sorted>{STATUS_VALUES}</valueSetDefinition></valueSet>",
+    )
 
 
 def value(kind: str, v) -> str:
@@ -76,10 +96,15 @@ def generated_root() -> Path:
     return Path(os.environ.get("ORGSIM_TEST_FORCE_APP", PROJECT_ROOT))
 
 
-ASYNC_BATCH = re.compile(r"(<scheduledPaths>(?:(?!</scheduledPaths>).)*?)\s*<maxBatchSize>\d+</maxBatchSize>"
-                         r"((?:(?!</scheduledPaths>).)*?<pathType>AsyncAfterCommit</pathType>)", re.S)
-PRIOR_GATE = re.compile(r"<doesRequireRecordChangedToMeetCriteria>true</doesRequireRecordChangedToMeetCriteria>"
-                        r"(\s*<filterFormula>[^<]*(?:ISCHANGED|PRIORVALUE)\()")
+ASYNC_BATCH = re.compile(
+    r"(<scheduledPaths>(?:(?!</scheduledPaths>).)*?)\s*<maxBatchSize>\d+</maxBatchSize>"
+    r"((?:(?!</scheduledPaths>).)*?<pathType>AsyncAfterCommit</pathType>)",
+    re.S,
+)
+PRIOR_GATE = re.compile(
+    r"<doesRequireRecordChangedToMeetCriteria>true</doesRequireRecordChangedToMeetCriteria>"
+    r"(\s*<filterFormula>[^<]*(?:ISCHANGED|PRIORVALUE)\()"
+)
 
 
 def loadable_force_app(root: Path, dest: Path) -> Path:
@@ -104,6 +129,8 @@ def loadable_force_app(root: Path, dest: Path) -> Path:
     for flow_file in (dest / "force-app").rglob("*.flow-meta.xml"):
         text = flow_file.read_text(encoding="utf-8")
         text = ASYNC_BATCH.sub(r"\1\2", text)
-        text = PRIOR_GATE.sub(r"<doesRequireRecordChangedToMeetCriteria>false</doesRequireRecordChangedToMeetCriteria>\1", text)
+        text = PRIOR_GATE.sub(
+            r"<doesRequireRecordChangedToMeetCriteria>false</doesRequireRecordChangedToMeetCriteria>\1", text
+        )
         flow_file.write_text(text, encoding="utf-8")
     return dest

@@ -17,12 +17,13 @@ before Stripe without a payer email, so each record gets a payer and the clock m
 from __future__ import annotations
 
 import pytest
-
-from orgsim import Compare
 from orgsim_helpers import opp
 
-STRIPE_ACCOUNT_NAME = "CT Nonprofit Alliance"     # spec default (specs/ct-nonprofit.yml)
+from orgsim import Compare
+
+STRIPE_ACCOUNT_NAME = "CT Nonprofit Alliance"  # spec default (specs/ct-nonprofit.yml)
 ELIGIBLE = "Proposal/Price Quote"
+
 
 def settle(org, opportunity_ids: list[str]) -> None:
     """Each Opportunity's payer (primary contact with an email), then the Stripe path's minute."""
@@ -53,7 +54,9 @@ def stripe_invoices(client) -> list:
 
 def assert_invoiced_exactly_once(org, client, good: list[str]) -> None:
     ids = invoice_ids(org, good)
-    assert None not in ids, f"not invoiced: {[g for g, i in zip(good, ids) if i is None]}; failed: {org.failed_interviews()}"
+    assert None not in ids, (
+        f"not invoiced: {[g for g, i in zip(good, ids) if i is None]}; failed: {org.failed_interviews()}"
+    )
     in_stripe = [inv.id for inv in stripe_invoices(client)]
     assert sorted(in_stripe) == sorted(ids), "each good record must have exactly one Stripe invoice"
 
@@ -63,10 +66,17 @@ def sync_log_count(org) -> int:
 
 
 def test_opportunity_without_account_saved_with_two_good_ones(org, stripe_client):
-    acc1, acc2 = (r.id for r in org.insert("Account", [{"Name": "Hartford Youth Choir"}, {"Name": "New Haven Food Bank"}]))
-    results = org.insert("Opportunity", [opp("Gala", ELIGIBLE, 250, AccountId=acc1),
-                                         opp("No account", ELIGIBLE, 100),
-                                         opp("Drive", ELIGIBLE, 300, AccountId=acc2)])
+    acc1, acc2 = (
+        r.id for r in org.insert("Account", [{"Name": "Hartford Youth Choir"}, {"Name": "New Haven Food Bank"}])
+    )
+    results = org.insert(
+        "Opportunity",
+        [
+            opp("Gala", ELIGIBLE, 250, AccountId=acc1),
+            opp("No account", ELIGIBLE, 100),
+            opp("Drive", ELIGIBLE, 300, AccountId=acc2),
+        ],
+    )
     assert all(r.success for r in results), [r.errors for r in results]
     settle(org, [r.id for r in results])
     good, bad = [results[0].id, results[2].id], results[1].id
@@ -75,13 +85,17 @@ def test_opportunity_without_account_saved_with_two_good_ones(org, stripe_client
 
 
 def test_returning_customer_saved_before_a_new_one(org, stripe_client):
-    returning, new = (r.id for r in org.insert("Account", [{"Name": "Hartford Youth Choir"}, {"Name": "New Haven Food Bank"}]))
+    returning, new = (
+        r.id for r in org.insert("Account", [{"Name": "Hartford Youth Choir"}, {"Name": "New Haven Food Bank"}])
+    )
     first = org.insert("Opportunity", [opp("Spring Gala", ELIGIBLE, 250, AccountId=returning)])[0].id
     settle(org, [first])
     assert invoice_ids(org, [first]) != [None]
     assert org.retrieve("Account", returning, ["stripeGC__Customer_Id__c"])["stripeGC__Customer_Id__c"]
-    results = org.insert("Opportunity", [opp("Autumn Gala", ELIGIBLE, 400, AccountId=returning),
-                                         opp("First gift", ELIGIBLE, 150, AccountId=new)])
+    results = org.insert(
+        "Opportunity",
+        [opp("Autumn Gala", ELIGIBLE, 400, AccountId=returning), opp("First gift", ELIGIBLE, 150, AccountId=new)],
+    )
     assert all(r.success for r in results), [r.errors for r in results]
     settle(org, [r.id for r in results])
     assert_invoiced_exactly_once(org, stripe_client, [first, results[0].id, results[1].id])

@@ -8,13 +8,16 @@ from orgsim.flows.conditions import compile_logic, fold_logic, parse_logic
 from orgsim.storage.predicate import And, Compare, Not, Or
 
 
-@pytest.mark.parametrize("logic,expected", [
-    ("and", lambda a, b, c: a and b and c),
-    ("OR", lambda a, b, c: a or b or c),
-    ("1 AND (2 OR 3)", lambda a, b, c: a and (b or c)),
-    ("1 OR 2 AND 3", lambda a, b, c: a or (b and c)),
-    ("NOT 1 AND (NOT (2 OR 3))", lambda a, b, c: (not a) and not (b or c)),
-])
+@pytest.mark.parametrize(
+    "logic,expected",
+    [
+        ("and", lambda a, b, c: a and b and c),
+        ("OR", lambda a, b, c: a or b or c),
+        ("1 AND (2 OR 3)", lambda a, b, c: a and (b or c)),
+        ("1 OR 2 AND 3", lambda a, b, c: a or (b and c)),
+        ("NOT 1 AND (NOT (2 OR 3))", lambda a, b, c: (not a) and not (b or c)),
+    ],
+)
 def test_logic_truth_tables(logic, expected):
     fn = compile_logic(logic, 3)
     for values in itertools.product([True, False], repeat=3):

@@ -20,17 +20,41 @@ def test_catalog_lookup_and_common_params():
 
 
 def test_outputs_are_shaped_like_the_v02_models(caller, sim):
-    customer, _ = caller.call(catalog().action("v02_CreateCustomers"), {"accountRecordId": "a0A", "name": "Acme", "email": "a@acme.test"})
+    customer, _ = caller.call(
+        catalog().action("v02_CreateCustomers"), {"accountRecordId": "a0A", "name": "Acme", "email": "a@acme.test"}
+    )
     assert customer["id"].startswith("cus_") and customer["name"] == "Acme"
     assert "invoicePrefix" in customer and "invoice_prefix" not in customer and "r_object" in customer
-    invoice, _ = caller.call(catalog().action("v02_CreateInvoices"), {"accountRecordId": "a0A", "customer": customer["id"],
-                                                                "r_currency": "eur", "collectionMethod": "send_invoice",
-                                                                "daysUntilDue": 30, "autoAdvance": False})
-    assert invoice["r_currency"] == "eur" and invoice["collectionMethod"] == "send_invoice" and invoice["status"] == "draft"
-    item, _ = caller.call(catalog().action("v02_CreateInvoiceitems"), {"accountRecordId": "a0A", "customer": customer["id"],
-                                                                 "invoice": invoice["id"], "amount": 1234, "r_currency": "eur"})
+    invoice, _ = caller.call(
+        catalog().action("v02_CreateInvoices"),
+        {
+            "accountRecordId": "a0A",
+            "customer": customer["id"],
+            "r_currency": "eur",
+            "collectionMethod": "send_invoice",
+            "daysUntilDue": 30,
+            "autoAdvance": False,
+        },
+    )
+    assert (
+        invoice["r_currency"] == "eur"
+        and invoice["collectionMethod"] == "send_invoice"
+        and invoice["status"] == "draft"
+    )
+    item, _ = caller.call(
+        catalog().action("v02_CreateInvoiceitems"),
+        {
+            "accountRecordId": "a0A",
+            "customer": customer["id"],
+            "invoice": invoice["id"],
+            "amount": 1234,
+            "r_currency": "eur",
+        },
+    )
     assert item["amount"] == 1234
-    final, _ = caller.call(catalog().action("v02_PostInvoicesFinalize"), {"accountRecordId": "a0A", "invoice": invoice["id"]})
+    final, _ = caller.call(
+        catalog().action("v02_PostInvoicesFinalize"), {"accountRecordId": "a0A", "invoice": invoice["id"]}
+    )
     assert final["status"] == "open" and final["hostedInvoiceUrl"] and final["amountDue"] == 1234
     fetched, _ = caller.call(catalog().action("v02_GetInvoices"), {"accountRecordId": "a0A", "invoice": invoice["id"]})
     assert fetched["id"] == invoice["id"]

@@ -2,9 +2,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from orgsim.formula import Formula, FormulaError, FormulaRuntimeError, SUPPORTED_FUNCTIONS
+from orgsim.formula import SUPPORTED_FUNCTIONS, Formula, FormulaError, FormulaRuntimeError
 
 NOW = dt.datetime(2026, 1, 31, 15, 30, tzinfo=dt.timezone.utc)
 
@@ -34,8 +35,8 @@ def ev(text, allow_prior=False, **values):
 
 
 def test_null_semantics():
-    assert ev('"a" & {!$Record.Missing} & "b"') == "ab"          # & treats null as empty text
-    assert ev("{!$Record.Missing} + 1") is None                    # arithmetic with null is null
+    assert ev('"a" & {!$Record.Missing} & "b"') == "ab"  # & treats null as empty text
+    assert ev("{!$Record.Missing} + 1") is None  # arithmetic with null is null
     assert ev("ISBLANK({!$Record.Missing})") is True
     assert ev('ISBLANK("")') is True
     assert ev("BLANKVALUE({!$Record.Missing}, 5)") == 5
@@ -45,7 +46,7 @@ def test_null_semantics():
 def test_decimal_arithmetic_and_round_half_up():
     assert ev("0.1 + 0.2") == Decimal("0.3")
     assert ev("ROUND({!$Record.Amount} * 100, 0)", Amount=Decimal("12.345")) == Decimal("1235")
-    assert ev("ROUND(-2.5, 0)") == Decimal("-3")                   # halves away from zero
+    assert ev("ROUND(-2.5, 0)") == Decimal("-3")  # halves away from zero
     assert ev("2 ^ 3 * 2") == Decimal(16)
     assert ev("-2 + 10 / 4") == Decimal("0.5")
     with pytest.raises(FormulaRuntimeError):
@@ -55,20 +56,23 @@ def test_decimal_arithmetic_and_round_half_up():
 def test_text_functions():
     body = '{\n  "object": {\n    "id": "in_123",\n    "object": "invoice"\n  }\n}'
     start = 'FIND(\'"id": "\', {!$Record.Body}) + 7'
-    assert ev(f"MID({{!$Record.Body}}, {start}, FIND('\"', {{!$Record.Body}}, {start}) - ({start}))", Body=body) == "in_123"
+    assert (
+        ev(f"MID({{!$Record.Body}}, {start}, FIND('\"', {{!$Record.Body}}, {start}) - ({start}))", Body=body)
+        == "in_123"
+    )
     assert ev('LEFT("abcdef", 2) & RIGHT("abcdef", 2)') == "abef"
     assert ev('LEN("héllo")') == 5
     assert ev('SUBSTITUTE("a-b-c", "-", "+")') == "a+b+c"
     assert ev('TRIM("  x ") & UPPER("a") & LOWER("B")') == "xAb"
     assert ev('FIND("z", "abc")') == 0
-    assert ev('TEXT(100.50)') == "100.5"
+    assert ev("TEXT(100.50)") == "100.5"
     assert ev('VALUE("42.5") + 1') == Decimal("43.5")
     with pytest.raises(FormulaRuntimeError):
         ev('VALUE("abc")')
 
 
 def test_logic_and_case():
-    assert ev('IF(1 < 2, "yes", 1/0)') == "yes"                      # untaken branch is not evaluated
+    assert ev('IF(1 < 2, "yes", 1/0)') == "yes"  # untaken branch is not evaluated
     assert ev('CASE("b", "a", 1, "b", 2, 3)') == 2
     assert ev('CASE("z", "a", 1, 3)') == 3
     assert ev("AND(TRUE, OR(FALSE, NOT(FALSE)))") is True
@@ -79,7 +83,7 @@ def test_logic_and_case():
 def test_dates():
     assert ev("TODAY()") == dt.date(2026, 1, 31)
     assert ev("NOW()") == NOW
-    assert ev("ADDMONTHS(TODAY(), 1)") == dt.date(2026, 2, 28)      # end of month stays at end of month
+    assert ev("ADDMONTHS(TODAY(), 1)") == dt.date(2026, 2, 28)  # end of month stays at end of month
     assert ev("ADDMONTHS(DATE(2026, 1, 15), 13)") == dt.date(2027, 2, 15)
     assert ev("DATEVALUE(NOW())") == dt.date(2026, 1, 31)
     assert ev('DATEVALUE("2026-03-04")') == dt.date(2026, 3, 4)
@@ -91,7 +95,9 @@ def test_dates():
 def test_ischanged_priorvalue_only_in_entry_formulas():
     with pytest.raises(FormulaError, match="only allowed"):
         Formula.compile("ISCHANGED({!$Record.Amount})")
-    f = Formula.compile("AND(ISCHANGED({!$Record.Amount}), PRIORVALUE({!$Record.Amount}) < {!$Record.Amount})", allow_prior=True)
+    f = Formula.compile(
+        "AND(ISCHANGED({!$Record.Amount}), PRIORVALUE({!$Record.Amount}) < {!$Record.Amount})", allow_prior=True
+    )
     ctx = Ctx({"$Record.Amount": Decimal(20)}, {"$Record.Amount": Decimal(10)})
     assert f.evaluate(ctx) is True
     assert f.evaluate(Ctx({"$Record.Amount": Decimal(20)}, {"$Record.Amount": Decimal(20)})) is False
@@ -133,11 +139,11 @@ def test_concat_matches_python(a, b):
     assert ev(f"LEN({lit(a)} & {lit(b)})") == len(a) + len(b)
 
 
-@given(st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False))
+@given(st.decimals(min_value=-(10**6), max_value=10**6, places=3, allow_nan=False))
 def test_round_is_half_away_from_zero(x):
-    got = ev(f"ROUND({{!$Record.X}}, 2)", X=x)
+    got = ev("ROUND({!$Record.X}, 2)", X=x)
     assert abs(got - x) <= Decimal("0.005")
-    if abs(x * 1000) % 10 == 5:   # exact halves go away from zero
+    if abs(x * 1000) % 10 == 5:  # exact halves go away from zero
         assert abs(got) > abs(x)
 
 

@@ -11,14 +11,21 @@ import shutil
 
 import pytest
 import stripe
-
-from orgsim import Compare
 from orgsim_helpers import opp
 
-STRIPE_ACCOUNT_NAME = "CT Nonprofit Alliance"     # spec default (specs/ct-nonprofit.yml)
+from orgsim import Compare
+
+STRIPE_ACCOUNT_NAME = "CT Nonprofit Alliance"  # spec default (specs/ct-nonprofit.yml)
 ELIGIBLE = "Proposal/Price Quote"
-OPP_FIELDS = ["Stripe_Invoice_ID__c", "Stripe_Invoice_URL__c", "Stripe_Payment_Status__c", "Stripe_Previous_Invoice_ID__c",
-              "StageName", "Amount", "Stripe_Invoice_Revision__c"]
+OPP_FIELDS = [
+    "Stripe_Invoice_ID__c",
+    "Stripe_Invoice_URL__c",
+    "Stripe_Payment_Status__c",
+    "Stripe_Previous_Invoice_ID__c",
+    "StageName",
+    "Amount",
+    "Stripe_Invoice_Revision__c",
+]
 
 
 @pytest.fixture
@@ -35,7 +42,10 @@ def stripe_client(sim):
 
 
 def record_types(org) -> dict:
-    return {r["DeveloperName"]: r["Id"] for r in org.select("RecordType", ["Id", "DeveloperName"], Compare("SobjectType", "=", "Opportunity"))}
+    return {
+        r["DeveloperName"]: r["Id"]
+        for r in org.select("RecordType", ["Id", "DeveloperName"], Compare("SobjectType", "=", "Opportunity"))
+    }
 
 
 def get(org, rid) -> dict:
@@ -45,7 +55,9 @@ def get(org, rid) -> dict:
 def add_payer(org, opp_id, account) -> None:
     """The primary contact with an email: without one the flows stop before Stripe (issue 12)."""
     contact = org.insert("Contact", [{"LastName": "Payer", "Email": "payer@example.org", "AccountId": account}])[0].id
-    assert org.insert("OpportunityContactRole", [{"OpportunityId": opp_id, "ContactId": contact, "IsPrimary": True}])[0].success
+    assert org.insert("OpportunityContactRole", [{"OpportunityId": opp_id, "ContactId": contact, "IsPrimary": True}])[
+        0
+    ].success
 
 
 def run_stripe_paths(org) -> None:
@@ -55,7 +67,9 @@ def run_stripe_paths(org) -> None:
 
 def new_opp(org, account, **kw) -> str:
     values = {"stage": ELIGIBLE, "amount": 250, "AccountId": account, **kw}
-    result = org.insert("Opportunity", [opp(values.pop("name", "Spring Gala"), values.pop("stage"), values.pop("amount"), **values)])[0]
+    result = org.insert(
+        "Opportunity", [opp(values.pop("name", "Spring Gala"), values.pop("stage"), values.pop("amount"), **values)]
+    )[0]
     assert result.success, result.errors
     add_payer(org, result.id, account)
     run_stripe_paths(org)
@@ -67,15 +81,18 @@ def invoices(client) -> list:
 
 
 def sync_logs(org) -> list[dict]:
-    return org.select("stripeGC__Sync_Log__c", ["stripeGC__Action_Taken__c", "stripeGC__Message__c", "stripeGC__Error_Details__c"],
-                      order_by=[("Name", "ASC")])
+    return org.select(
+        "stripeGC__Sync_Log__c",
+        ["stripeGC__Action_Taken__c", "stripeGC__Message__c", "stripeGC__Error_Details__c"],
+        order_by=[("Name", "ASC")],
+    )
 
 
 def deliver_events(org, client, types: tuple[str, ...] | None = None, *, reverse: bool = False) -> list[dict]:
     """What the webhook listener does: each Stripe event -> intake (newest first from the API);
     the event flow applies them on its Stripe path a minute later."""
     events = [e.to_dict() for e in client.v1.events.list({"limit": 100}).data]
-    events.reverse()   # oldest first, the order Stripe created them
+    events.reverse()  # oldest first, the order Stripe created them
     if types:
         events = [e for e in events if e["type"] in types]
     if reverse:
@@ -99,7 +116,11 @@ def test_invoice_on_create_with_url_written_back(world, stripe_client):
     assert sync_logs(org) == [] and org.failed_interviews() == []
     # All callouts came before any record write, in one transaction for this one record:
     # customer, invoice, item, finalize, send.
-    stripe_tx = [t for t in org.limits_usage()["transactions"] if t["label"].startswith("scheduled path Stripe_Invoice_On_Opportunity_Create")]
+    stripe_tx = [
+        t
+        for t in org.limits_usage()["transactions"]
+        if t["label"].startswith("scheduled path Stripe_Invoice_On_Opportunity_Create")
+    ]
     assert len(stripe_tx) == 1 and stripe_tx[0]["callouts"] == 5 and stripe_tx[0]["outcome"] == "committed"
 
 
@@ -181,10 +202,15 @@ def test_duplicate_and_out_of_order_events(world, stripe_client):
     again = deliver_events(org, stripe_client, ("invoice.paid", "invoice.payment_failed"), reverse=True)
     assert [r["created"] for r in first] == [True, True] and [r["created"] for r in again] == [False, False]
     assert org.count("stripeGC__Stripe_Event__c") == 2
-    assert get(org, rid)["Stripe_Payment_Status__c"] == "Paid"       # the late failure did not downgrade Paid
-    stored = org.select("stripeGC__Stripe_Event__c", ["Name", "stripeGC__Event_Name__c", "stripeGC__Request_Body__c"],
-                        Compare("stripeGC__Event_Name__c", "=", "invoice.paid"))[0]
-    assert stored["Name"].startswith("evt_") and stored["stripeGC__Request_Body__c"].startswith('{\n  "object": {\n    "id": "in_')
+    assert get(org, rid)["Stripe_Payment_Status__c"] == "Paid"  # the late failure did not downgrade Paid
+    stored = org.select(
+        "stripeGC__Stripe_Event__c",
+        ["Name", "stripeGC__Event_Name__c", "stripeGC__Request_Body__c"],
+        Compare("stripeGC__Event_Name__c", "=", "invoice.paid"),
+    )[0]
+    assert stored["Name"].startswith("evt_") and stored["stripeGC__Request_Body__c"].startswith(
+        '{\n  "object": {\n    "id": "in_'
+    )
 
 
 def test_reminder_after_30_days_only_if_unpaid_with_template_per_record_type(world, stripe_client):
@@ -206,9 +232,14 @@ def test_reminder_after_30_days_only_if_unpaid_with_template_per_record_type(wor
     assert sent[ids["profit"]]["alert"] == "Opportunity.Stripe_Payment_Reminder_Profit"
     assert sent[ids["none"]]["alert"] == "Opportunity.Stripe_Payment_Reminder_Other"
     mail = sent[ids["nonprofit"]]
-    assert "Hartford Youth Choir" in mail["body"] and get(org, ids["nonprofit"])["Stripe_Invoice_URL__c"] in mail["body"]
+    assert (
+        "Hartford Youth Choir" in mail["body"] and get(org, ids["nonprofit"])["Stripe_Invoice_URL__c"] in mail["body"]
+    )
     # The payer first, the owner in copy (spec default recipients: payer, owner, account owner).
-    assert mail["subject"] == "Friendly reminder: invoice for NP" and mail["recipients"] == ["payer@example.org", "admin@orgsim.local"]
+    assert mail["subject"] == "Friendly reminder: invoice for NP" and mail["recipients"] == [
+        "payer@example.org",
+        "admin@orgsim.local",
+    ]
 
 
 def test_stripe_failure_logs_then_clean_retry_without_duplicates(world, stripe_client, sim):
@@ -225,7 +256,7 @@ def test_stripe_failure_logs_then_clean_retry_without_duplicates(world, stripe_c
     row = get(org, rid)
     (invoice,) = invoices(stripe_client)
     assert row["Stripe_Invoice_ID__c"] == invoice.id and invoice.status == "open"
-    assert len(list(stripe_client.v1.customers.list().data)) == 1      # the customer call was replayed by idempotency key
+    assert len(list(stripe_client.v1.customers.list().data)) == 1  # the customer call was replayed by idempotency key
 
 
 def test_bulk_save_runs_one_record_per_transaction(world, stripe_client):
@@ -239,9 +270,14 @@ def test_bulk_save_runs_one_record_per_transaction(world, stripe_client):
     run_stripe_paths(org)
     assert org.failed_interviews() == []
     assert org.count("Opportunity", Compare("Stripe_Invoice_ID__c", "!=", None)) == 60
-    create_tx = [t for t in org.limits_usage()["transactions"]
-                 if t["label"].startswith("scheduled path Stripe_Invoice_On_Opportunity_Create")]
-    assert len(create_tx) == 60 and all(t["interviews"] == 1 and t["callouts"] <= 6 and t["outcome"] == "committed" for t in create_tx)
+    create_tx = [
+        t
+        for t in org.limits_usage()["transactions"]
+        if t["label"].startswith("scheduled path Stripe_Invoice_On_Opportunity_Create")
+    ]
+    assert len(create_tx) == 60 and all(
+        t["interviews"] == 1 and t["callouts"] <= 6 and t["outcome"] == "committed" for t in create_tx
+    )
     assert len(invoices(stripe_client)) == 60
 
 
@@ -252,6 +288,7 @@ def test_without_the_batch_size_a_bulk_save_exceeds_the_callout_limit(sim, clock
     from orgsim_helpers import generated_root
 
     from orgsim import Org, StripeConfig
+
     root = generated_root()
     if not (root / "force-app" / "main" / "default" / "flows").is_dir():
         pytest.skip("no generated force-app/ yet")
@@ -264,7 +301,7 @@ def test_without_the_batch_size_a_bulk_save_exceeds_the_callout_limit(sim, clock
     org.insert("stripeGC__Stripe_Account__c", [{"Name": STRIPE_ACCOUNT_NAME}])
     account = org.insert("Account", [{"Name": "Bulk Donor"}])[0].id
     results = org.insert("Opportunity", [opp(f"Bulk {i}", ELIGIBLE, 100, AccountId=account) for i in range(30)])
-    assert all(r.success for r in results)                       # the save itself commits
+    assert all(r.success for r in results)  # the save itself commits
     for r in results:
         add_payer(org, r.id, account)
     run_stripe_paths(org)

@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from orgsim.storage.ids import BASE62, make_id, normalize_id, to18
 
@@ -36,6 +37,7 @@ def test_normalize_rejects_bad_checksum_and_shape():
 
 def test_each_org_hands_out_its_own_ids(tmp_path):
     from orgsim import Org
+
     first, second = Org.open(":memory:"), Org.open(":memory:")
     a = first.insert("Account", [{"Name": "x"}])[0].id
     b = second.insert("Account", [{"Name": "x"}])[0].id
@@ -46,5 +48,5 @@ def test_each_org_hands_out_its_own_ids(tmp_path):
     org.close()
     again = Org.open(db)
     two = again.insert("Account", [{"Name": "y"}])[0].id
-    assert one[3:7] == two[3:7] and one != two     # same org, same tag, next number
+    assert one[3:7] == two[3:7] and one != two  # same org, same tag, next number
     again.close()

@@ -4,21 +4,28 @@ import io
 import zipfile
 
 import pytest
+from orgsim_helpers import NS, field, flow, opp, text_field, write
 from typer.testing import CliRunner
 
 from orgsim import MetadataError, UnsupportedFlowFeature
-from orgsim_helpers import NS, field, flow, opp, text_field, write
 
-START = ("<connector><targetReference>Log</targetReference></connector><object>Opportunity</object>"
-         "<recordTriggerType>Create</recordTriggerType><triggerType>RecordAfterSave</triggerType>")
+START = (
+    "<connector><targetReference>Log</targetReference></connector><object>Opportunity</object>"
+    "<recordTriggerType>Create</recordTriggerType><triggerType>RecordAfterSave</triggerType>"
+)
 LOG = """<recordCreates><name>Log</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
     <inputAssignments><field>stripeGC__Message__c</field><value><elementReference>{ref}</elementReference></value></inputAssignments>
     <object>stripeGC__Sync_Log__c</object></recordCreates>"""
 
 
 def test_unsupported_element_type_names_flow_and_element(org, tmp_path):
-    flow(tmp_path, "Has_Subflow", START, LOG.format(ref="$Record.Name")
-         + "<subflows><name>Call_Other</name><label>x</label><locationX>0</locationX><locationY>0</locationY><flowName>Other</flowName></subflows>")
+    flow(
+        tmp_path,
+        "Has_Subflow",
+        START,
+        LOG.format(ref="$Record.Name")
+        + "<subflows><name>Call_Other</name><label>x</label><locationX>0</locationX><locationY>0</locationY><flowName>Other</flowName></subflows>",
+    )
     with pytest.raises(UnsupportedFlowFeature) as info:
         org.deploy_source(tmp_path)
     assert str(info.value) == "flow Has_Subflow, element Call_Other: unsupported element type <subflows>"
@@ -45,8 +52,13 @@ def test_unknown_apex_action_and_unknown_input_fail_at_load(org, tmp_path):
 
 
 def test_unknown_formula_function_fails_at_load(org, tmp_path):
-    flow(tmp_path, "Bad_Formula", START, LOG.format(ref="F")
-         + "<formulas><name>F</name><dataType>String</dataType><expression>REGEX({!$Record.Name}, \"x\")</expression></formulas>")
+    flow(
+        tmp_path,
+        "Bad_Formula",
+        START,
+        LOG.format(ref="F")
+        + '<formulas><name>F</name><dataType>String</dataType><expression>REGEX({!$Record.Name}, "x")</expression></formulas>',
+    )
     with pytest.raises(MetadataError, match="flow Bad_Formula, element F: unknown or unsupported function REGEX"):
         org.deploy_source(tmp_path)
 
@@ -79,7 +91,9 @@ def test_draft_flow_does_not_run_until_activated(org, tmp_path):
     org.insert("Opportunity", [opp("first")])
     org.set_flow_status("Later", "Active")
     org.insert("Opportunity", [opp("second")])
-    assert [r["stripeGC__Message__c"] for r in org.select("stripeGC__Sync_Log__c", ["stripeGC__Message__c"])] == ["second"]
+    assert [r["stripeGC__Message__c"] for r in org.select("stripeGC__Sync_Log__c", ["stripeGC__Message__c"])] == [
+        "second"
+    ]
 
 
 def mdapi_zip() -> bytes:
@@ -114,8 +128,12 @@ def mdapi_zip() -> bytes:
 def test_metadata_api_zip(org):
     result = org.deploy_zip(mdapi_zip())
     names = {(c.type, c.full_name) for c in result.components}
-    assert {("CustomObject", "Donation__c"), ("CustomField", "Opportunity.Invoice__c"), ("RecordType", "Opportunity.Gift"),
-            ("Flow", "Copy_Invoice")} <= names
+    assert {
+        ("CustomObject", "Donation__c"),
+        ("CustomField", "Opportunity.Invoice__c"),
+        ("RecordType", "Opportunity.Gift"),
+        ("Flow", "Copy_Invoice"),
+    } <= names
     rt = org.select("RecordType", ["Id", "Name"], None)
     assert [r["Name"] for r in rt] == ["Gift"]
     rid = org.insert("Opportunity", [opp(stage="Pledged", Invoice__c="in_9", RecordTypeId=rt[0]["Id"])])[0].id
@@ -135,6 +153,7 @@ def test_zip_without_package_xml(org):
 
 def test_cli_check(tmp_path):
     from sfpay.cli import app
+
     runner = CliRunner()
     field(tmp_path, "Opportunity", "X__c", "<label>X</label><type>Checkbox</type><defaultValue>false</defaultValue>")
     flow(tmp_path, "Ok", START, LOG.format(ref="$Record.Name"))
@@ -149,6 +168,7 @@ def test_cli_check(tmp_path):
 def test_generated_force_app_loads_fail_closed(org):
     """The generator's force-app/ loads: every element, operator, function and reference is understood."""
     from orgsim_helpers import generated_root
+
     root = generated_root()
     if not (root / "force-app" / "main" / "default" / "flows").is_dir():
         pytest.skip("no generated force-app/ yet")
@@ -161,6 +181,7 @@ def test_generated_force_app_loads_fail_closed(org):
 
 def test_activation_outlives_reopen(tmp_path, clock):
     from orgsim import Org
+
     flow(tmp_path / "src", "Later", START, LOG.format(ref="$Record.Name"), status="Draft")
     db = tmp_path / "org.sqlite3"
     org = Org.open(db, clock=clock)
@@ -179,14 +200,22 @@ def test_generated_update_flow_loads(org, tmp_path):
     import shutil
 
     from orgsim_helpers import generated_root
+
     root = generated_root()
     flows = root / "force-app" / "main" / "default" / "flows"
     if not flows.is_dir():
         pytest.skip("no generated force-app/ yet")
-    shutil.copytree(root / "force-app", tmp_path / "force-app",
-                    ignore=lambda d, names: [n for n in names if n.endswith(".flow-meta.xml")
-                                             and n != "Stripe_Invoice_On_Opportunity_Update.flow-meta.xml"])
+    shutil.copytree(
+        root / "force-app",
+        tmp_path / "force-app",
+        ignore=lambda d, names: [
+            n
+            for n in names
+            if n.endswith(".flow-meta.xml") and n != "Stripe_Invoice_On_Opportunity_Update.flow-meta.xml"
+        ],
+    )
     from orgsim import MetadataError
+
     try:
         org.deploy_source(tmp_path)
     except MetadataError as exc:

@@ -4,19 +4,22 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from orgsim_helpers import opp
 
 from orgsim import And, Compare, Not, Or, UnknownField, UnknownObject
-from orgsim_helpers import opp
 
 
 @pytest.fixture
 def data(org):
     acme, beta = [r.id for r in org.insert("Account", [{"Name": "Acme"}, {"Name": "beta"}])]
-    org.insert("Opportunity", [
-        opp("A", amount=10, AccountId=acme, Description="alpha"),
-        opp("B", amount=None, AccountId=beta),
-        opp("C", amount=30, AccountId=acme, Description="gamma 50%"),
-    ])
+    org.insert(
+        "Opportunity",
+        [
+            opp("A", amount=10, AccountId=acme, Description="alpha"),
+            opp("B", amount=None, AccountId=beta),
+            opp("C", amount=30, AccountId=acme, Description="gamma 50%"),
+        ],
+    )
     return acme, beta
 
 
@@ -42,16 +45,25 @@ def test_text_is_case_insensitive_and_logic(org, data):
 
 
 def test_parent_fields_and_filter_on_them(org, data):
-    rows = org.select("Opportunity", ["Name", "Account.Name", "Owner.Username"], Compare("Account.Name", "=", "ACME"),
-                      order_by=[("Name", "DESC")])
-    assert rows == [{"Name": "C", "Account.Name": "Acme", "Owner.Username": "admin@orgsim.local"},
-                    {"Name": "A", "Account.Name": "Acme", "Owner.Username": "admin@orgsim.local"}]
+    rows = org.select(
+        "Opportunity",
+        ["Name", "Account.Name", "Owner.Username"],
+        Compare("Account.Name", "=", "ACME"),
+        order_by=[("Name", "DESC")],
+    )
+    assert rows == [
+        {"Name": "C", "Account.Name": "Acme", "Owner.Username": "admin@orgsim.local"},
+        {"Name": "A", "Account.Name": "Acme", "Owner.Username": "admin@orgsim.local"},
+    ]
 
 
 def test_order_nulls_limit_offset(org, data):
     assert names(org.select("Opportunity", ["Name"], order_by=[("Amount", "ASC")])) == ["B", "A", "C"]
     assert names(org.select("Opportunity", ["Name"], order_by=[("Amount", "DESC")])) == ["C", "A", "B"]
-    assert names(org.select("Opportunity", ["Name"], order_by=[("Amount", "ASC", "LAST")], limit=2, offset=1)) == ["C", "B"]
+    assert names(org.select("Opportunity", ["Name"], order_by=[("Amount", "ASC", "LAST")], limit=2, offset=1)) == [
+        "C",
+        "B",
+    ]
     assert org.count("Opportunity", Compare("AccountId", "=", data[0])) == 2
 
 

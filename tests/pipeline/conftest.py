@@ -160,20 +160,35 @@ def cci_env(tmp_path, project) -> dict[str, str]:
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CUMULUSCI_", "SFDX_", "SF_"))}
-    env.update({"HOME": str(home), "CUMULUSCI_KEY": os.urandom(8).hex(), "SFPAY_STATE_DIR": str(tmp_path / "state"),
-                "CUMULUSCI_AUTO_DETECT": "1", "CUMULUSCI_REPO_ROOT": str(project), "PYTHONPATH": str(project),
-                "COLUMNS": "200"})
+    env.update(
+        {
+            "HOME": str(home),
+            "CUMULUSCI_KEY": os.urandom(8).hex(),
+            "SFPAY_STATE_DIR": str(tmp_path / "state"),
+            "CUMULUSCI_AUTO_DETECT": "1",
+            "CUMULUSCI_REPO_ROOT": str(project),
+            "PYTHONPATH": str(project),
+            "COLUMNS": "200",
+        }
+    )
     return env
 
 
 def run_cci(project: Path, env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cumulusci", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "cumulusci", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def run_sfpay(project: Path, env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", *args], cwd=project, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -213,8 +228,10 @@ class LocalOrg:
         # Not `http.verify`: requests lets a REQUESTS_CA_BUNDLE in the environment override it.
         http.trust_env = False
         http.verify = str(self.ca_bundle)
-        token = http.post(f"{self.instance_url}/services/oauth2/token",
-                          data={"grant_type": "password", "username": self.username, "password": self.password})
+        token = http.post(
+            f"{self.instance_url}/services/oauth2/token",
+            data={"grant_type": "password", "username": self.username, "password": self.password},
+        )
         token.raise_for_status()
         http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         return http
@@ -231,10 +248,17 @@ class LocalOrg:
 
     def flow_versions(self, names) -> dict[str, tuple]:
         quoted = ",".join(f"'{n}'" for n in names)
-        records = self.tooling_query("SELECT Id, ActiveVersion.VersionNumber, LatestVersion.VersionNumber, DeveloperName "
-                                     f"FROM FlowDefinition WHERE DeveloperName IN ({quoted})")
-        return {r["DeveloperName"]: ((r.get("ActiveVersion") or {}).get("VersionNumber"),
-                                     (r.get("LatestVersion") or {}).get("VersionNumber")) for r in records}
+        records = self.tooling_query(
+            "SELECT Id, ActiveVersion.VersionNumber, LatestVersion.VersionNumber, DeveloperName "
+            f"FROM FlowDefinition WHERE DeveloperName IN ({quoted})"
+        )
+        return {
+            r["DeveloperName"]: (
+                (r.get("ActiveVersion") or {}).get("VersionNumber"),
+                (r.get("LatestVersion") or {}).get("VersionNumber"),
+            )
+            for r in records
+        }
 
     def xfail_unless_permission_sets(self) -> None:
         """assign_permission_sets and the smoke check need PermissionSet, PermissionSetAssignment
@@ -242,9 +266,11 @@ class LocalOrg:
         go through those steps are expected failures, with the server's own answer as reason."""
         import requests
 
-        for soql in ("SELECT Id, Name FROM PermissionSet WHERE Name IN ('Stripe_Invoicing_Fields')",
-                     "SELECT Id,(SELECT PermissionSetId FROM PermissionSetAssignments) FROM User "
-                     f"WHERE Username = '{self.username}'"):
+        for soql in (
+            "SELECT Id, Name FROM PermissionSet WHERE Name IN ('Stripe_Invoicing_Fields')",
+            "SELECT Id,(SELECT PermissionSetId FROM PermissionSetAssignments) FROM User "
+            f"WHERE Username = '{self.username}'",
+        ):
             try:
                 self.query(soql)
             except requests.HTTPError as exc:
@@ -278,8 +304,9 @@ def local_org(tmp_path, project, cci_env):
     keys = tmp_path / "keys"
     keys.mkdir()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    (keys / "jwt.key").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                     serialization.NoEncryption()))
+    (keys / "jwt.key").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     cert, tls_key = ensure_certificate(keys / "tls")
     bundle = ca_bundle(keys / "tls", cert)
@@ -288,8 +315,13 @@ def local_org(tmp_path, project, cci_env):
     org = Org.open(tmp_path / "org.db")
     server = start_in_thread(create_app(org, config, deploy_checks=DEPLOY_CHECKS), port, cert, tls_key)
     try:
-        link = LocalOrgLink(instance_url=config.instance_url, username=config.username, client_id=config.client_id,
-                            private_key_path=str(keys / "jwt.key"), ca_bundle_path=str(bundle))
+        link = LocalOrgLink(
+            instance_url=config.instance_url,
+            username=config.username,
+            client_id=config.client_id,
+            private_key_path=str(keys / "jwt.key"),
+            ca_bundle_path=str(bundle),
+        )
         register_local_org(link, project, state_dir=Path(cci_env["SFPAY_STATE_DIR"]), base_env=cci_env)
         yield LocalOrg(config.instance_url, config.username, config.password, bundle, org, link, server)
     finally:

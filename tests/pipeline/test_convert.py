@@ -1,10 +1,7 @@
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
 from pipeline.mdapi.convert import ConversionError, convert_source
-
 
 NS = {"md": "http://soap.sforce.com/2006/04/metadata"}
 
@@ -13,8 +10,10 @@ def test_package_xml_lists_every_component(source, tmp_path):
     out = tmp_path / "mdapi"
     convert_source(source, out, "66.0")
     package = etree.parse(str(out / "package.xml"))
-    types = {t.findtext("md:name", namespaces=NS): [m.text for m in t.findall("md:members", NS)]
-             for t in package.findall("md:types", NS)}
+    types = {
+        t.findtext("md:name", namespaces=NS): [m.text for m in t.findall("md:members", NS)]
+        for t in package.findall("md:types", NS)
+    }
     assert types == {
         "BusinessProcess": ["Opportunity.Donation"],
         "CustomField": ["Opportunity.Stripe_Invoice_ID__c", "Opportunity.Stripe_Invoice_URL__c"],
@@ -85,10 +84,13 @@ def test_errors_map_back_to_source_file_and_line(sample_files, source, tmp_path)
     merged = (out / "objects/Opportunity.object").read_text().splitlines()
     # Find the merged line of <unique>true</unique> and ask for it back.
     line = next(i for i, text in enumerate(merged, 1) if "<unique>" in text)
-    path, source_line = conversion.locate("CustomField", "Opportunity.Stripe_Invoice_ID__c",
-                                          "metadata/objects/Opportunity.object", line)
+    path, source_line = conversion.locate(
+        "CustomField", "Opportunity.Stripe_Invoice_ID__c", "metadata/objects/Opportunity.object", line
+    )
     assert str(path) == "force-app/main/default/objects/Opportunity/fields/Stripe_Invoice_ID__c.field-meta.xml"
-    source_text = sample_files["main/default/objects/Opportunity/fields/Stripe_Invoice_ID__c.field-meta.xml"].splitlines()
+    source_text = sample_files[
+        "main/default/objects/Opportunity/fields/Stripe_Invoice_ID__c.field-meta.xml"
+    ].splitlines()
     assert "<unique>true</unique>" in source_text[source_line - 1]
     # By file name alone (no component type), a flow maps 1:1.
     path, source_line = conversion.locate(None, None, "flows/Reminder.flow", 4)
@@ -107,7 +109,8 @@ def test_unknown_file_type_is_refused_with_its_path(source, tmp_path):
 def test_static_resources_are_refused_not_guessed(source, tmp_path):
     (source / "main/default/staticresources").mkdir(parents=True)
     (source / "main/default/staticresources/Logo.resource-meta.xml").write_text(
-        '<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"/>')
+        '<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"/>'
+    )
     with pytest.raises(ConversionError, match="StaticResource files are not supported"):
         convert_source(source, tmp_path / "mdapi", "66.0")
 
@@ -118,7 +121,8 @@ def test_apex_source_and_its_meta_file_are_copied(source, tmp_path):
     (classes / "InvoiceTest.cls").write_text("@IsTest class InvoiceTest {}\n")
     (classes / "InvoiceTest.cls-meta.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">'
-        "<apiVersion>66.0</apiVersion><status>Active</status></ApexClass>\n")
+        "<apiVersion>66.0</apiVersion><status>Active</status></ApexClass>\n"
+    )
     conversion = convert_source(source, tmp_path / "mdapi", "66.0")
     assert conversion.members["ApexClass"] == {"InvoiceTest"}
     assert (tmp_path / "mdapi/classes/InvoiceTest.cls").read_text() == "@IsTest class InvoiceTest {}\n"

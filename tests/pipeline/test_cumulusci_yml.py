@@ -15,10 +15,16 @@ FLOWS = ["deploy_sandbox", "validate_sandbox", "validate_production", "deploy_pr
 
 
 def _cci(*args, tmp_path):
-    env = {**os.environ, "HOME": str(tmp_path), "CUMULUSCI_KEY": "0123456789abcdef",
-           "CUMULUSCI_AUTO_DETECT": "1", "CUMULUSCI_REPO_ROOT": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "cumulusci", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "CUMULUSCI_KEY": "0123456789abcdef",
+        "CUMULUSCI_AUTO_DETECT": "1",
+        "CUMULUSCI_REPO_ROOT": str(ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cumulusci", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("flow", FLOWS)
@@ -45,8 +51,13 @@ def test_production_sequence_is_the_safe_one():
     deploy = steps[names.index("deploy_source")]["options"]
     assert deploy == {"test_level": "RunLocalTests", "flow_status": "Draft"}
     # Inactive first, then activate, then permissions, then the check.
-    assert names[names.index("deploy_source"):] == ["deploy_source", "activate_flow", "assign_permission_sets",
-                                                    "connector_access", "smoke_check"]
+    assert names[names.index("deploy_source") :] == [
+        "deploy_source",
+        "activate_flow",
+        "assign_permission_sets",
+        "connector_access",
+        "smoke_check",
+    ]
     validate = [s for _, s in sorted(CONFIG["flows"]["validate_production"]["steps"].items())]
     check = next(s for s in validate if s["task"] == "deploy_source")["options"]
     # The validation deploys exactly what the production deploy will, without saving.

@@ -14,8 +14,12 @@ def test_every_mode_has_its_flow():
     for flow in FLOWS.values():
         assert flow_steps(ROOT / "cumulusci.yml", flow)
     assert FLOWS[(True, False)] == "deploy_production"
-    assert flow_steps(ROOT / "cumulusci.yml", "deploy_sandbox")[-4:] == ["activate_flow", "assign_permission_sets",
-                                                                         "connector_access", "smoke_check"]
+    assert flow_steps(ROOT / "cumulusci.yml", "deploy_sandbox")[-4:] == [
+        "activate_flow",
+        "assign_permission_sets",
+        "connector_access",
+        "smoke_check",
+    ]
 
 
 def test_unknown_flow_and_missing_project_are_user_errors(tmp_path):
@@ -37,14 +41,29 @@ def test_session_ids_and_bearer_tokens_are_redacted():
 def test_cci_env_exports_what_cumulusci_reads(tmp_path):
     key = tmp_path / "jwt.key"
     key.write_text("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n")
-    save_link(LocalOrgLink(instance_url="https://127.0.0.1:5555", username="admin@orgsim.local", client_id="cid",
-                           private_key_path=str(key), ca_bundle_path="/x/ca.pem"), tmp_path / "state")
+    save_link(
+        LocalOrgLink(
+            instance_url="https://127.0.0.1:5555",
+            username="admin@orgsim.local",
+            client_id="cid",
+            private_key_path=str(key),
+            ca_bundle_path="/x/ca.pem",
+        ),
+        tmp_path / "state",
+    )
     lines = export_lines("local", tmp_path / "state", ROOT)
     names = [line.split("=", 1)[0] for line in lines]
     # The org itself comes from the environment (CUMULUSCI_ORG_LOCAL), not the shared keychain.
-    assert names == ["export CUMULUSCI_AUTO_DETECT", "export CUMULUSCI_KEYCHAIN_CLASS", "export CUMULUSCI_ORG_LOCAL", "export CUMULUSCI_REPO_ROOT",
-                     "export REQUESTS_CA_BUNDLE", "export SFDX_CLIENT_ID", "export SFDX_HUB_KEY",
-                     "export SF_PROD_LOGIN_URL"]
+    assert names == [
+        "export CUMULUSCI_AUTO_DETECT",
+        "export CUMULUSCI_KEYCHAIN_CLASS",
+        "export CUMULUSCI_ORG_LOCAL",
+        "export CUMULUSCI_REPO_ROOT",
+        "export REQUESTS_CA_BUNDLE",
+        "export SFDX_CLIENT_ID",
+        "export SFDX_HUB_KEY",
+        "export SF_PROD_LOGIN_URL",
+    ]
     assert "export SF_PROD_LOGIN_URL=https://127.0.0.1:5555" in lines
     with pytest.raises(DeployCommandError, match="run `sfpay local up` first"):
         export_lines("other", tmp_path / "state", ROOT)

@@ -9,16 +9,28 @@ from pipeline.deploy_errors import DeployReport, report_from_response, report_fr
 REST_FAILED = {
     "id": "0Af000000000001",
     "deployResult": {
-        "id": "0Af000000000001", "status": "Failed", "done": True, "checkOnly": False,
-        "numberComponentErrors": 1, "numberComponentsTotal": 9,
+        "id": "0Af000000000001",
+        "status": "Failed",
+        "done": True,
+        "checkOnly": False,
+        "numberComponentErrors": 1,
+        "numberComponentsTotal": 9,
         "details": {
-            "componentFailures": [{
-                "changed": False, "created": False, "deleted": False, "success": False,
-                "componentType": "Flow", "fullName": "Invoice_On_Create",
-                "fileName": "flows/Invoice_On_Create.flow",
-                "lineNumber": 12, "columnNumber": 9, "problemType": "Error",
-                "problem": "The element Missing_Element referenced by Start does not exist.",
-            }],
+            "componentFailures": [
+                {
+                    "changed": False,
+                    "created": False,
+                    "deleted": False,
+                    "success": False,
+                    "componentType": "Flow",
+                    "fullName": "Invoice_On_Create",
+                    "fileName": "flows/Invoice_On_Create.flow",
+                    "lineNumber": 12,
+                    "columnNumber": 9,
+                    "problemType": "Error",
+                    "problem": "The element Missing_Element referenced by Start does not exist.",
+                }
+            ],
             "runTestResult": {"numFailures": 0, "failures": []},
         },
     },
@@ -52,7 +64,12 @@ def test_rest_component_failure():
     report = report_from_rest(REST_FAILED)
     assert report.status == "Failed"
     (failure,) = report.component_failures
-    assert (failure.component_type, failure.full_name, failure.line, failure.column) == ("Flow", "Invoice_On_Create", 12, 9)
+    assert (failure.component_type, failure.full_name, failure.line, failure.column) == (
+        "Flow",
+        "Invoice_On_Create",
+        12,
+        9,
+    )
     assert report.lines() == [
         "flows/Invoice_On_Create.flow:12: Error: The element Missing_Element referenced by Start does not exist."
         "  [Flow Invoice_On_Create]"
@@ -73,7 +90,9 @@ def test_soap_component_and_test_failures():
     assert report.check_only is True
     assert [f.full_name for f in report.component_failures] == ["Opportunity.Stripe_Invoice_ID__c"]
     assert report.component_failures[0].line == 7
-    assert report.test_failures[0].describe() == "Apex test InvoiceTest.testPay: System.AssertException: Assertion Failed"
+    assert (
+        report.test_failures[0].describe() == "Apex test InvoiceTest.testPay: System.AssertException: Assertion Failed"
+    )
 
 
 def test_rest_error_body_list():

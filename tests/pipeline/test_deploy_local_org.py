@@ -12,7 +12,6 @@ import pytest
 from pipeline.source_inventory import inventory
 
 
-
 def _expected(project):
     return inventory(project / "force-app")
 
@@ -46,15 +45,22 @@ def test_deploy_sandbox_activates_the_flows_and_rerunning_is_harmless(local_org,
     permission_set = _expected(project).permission_sets[0]
     assignments = local_org.query(
         "SELECT Id, PermissionSetId FROM PermissionSetAssignment "
-        f"WHERE PermissionSet.Name = '{permission_set}' AND Assignee.Username = '{local_org.username}'")
+        f"WHERE PermissionSet.Name = '{permission_set}' AND Assignee.Username = '{local_org.username}'"
+    )
     assert len(assignments) == 1
 
     again = sfpay(project, cci_env, "deploy", "--org", "local")
     assert again.returncode == 0, again.stdout + again.stderr
     _assert_deployed(local_org, project)
-    assert len(local_org.query(
-        "SELECT Id, PermissionSetId FROM PermissionSetAssignment "
-        f"WHERE PermissionSet.Name = '{permission_set}' AND Assignee.Username = '{local_org.username}'")) == 1
+    assert (
+        len(
+            local_org.query(
+                "SELECT Id, PermissionSetId FROM PermissionSetAssignment "
+                f"WHERE PermissionSet.Name = '{permission_set}' AND Assignee.Username = '{local_org.username}'"
+            )
+        )
+        == 1
+    )
     # The log is kept, and holds no session id.
     log = (project.parent / "state" / "deploy" / "local-deploy_sandbox.log").read_text()
     assert "Running task: smoke_check" in log and "Smoke check passed" in log
@@ -74,19 +80,39 @@ def test_broken_source_fails_with_component_errors_and_changes_nothing(local_org
     flow = broken / "main/default/flows/Stripe_Payment_Reminder.flow-meta.xml"
     text = flow.read_text()
     target = re.search(r"<targetReference>([^<]+)</targetReference>", text).group(1)
-    text = text.replace(f"<targetReference>{target}</targetReference>", "<targetReference>No_Such_Element</targetReference>", 1)
+    text = text.replace(
+        f"<targetReference>{target}</targetReference>", "<targetReference>No_Such_Element</targetReference>", 1
+    )
     flow.write_text(text)
     broken_line = next(i for i, line in enumerate(text.splitlines(), 1) if "No_Such_Element" in line)
     report = project.parent / "report.json"
 
-    result = cci(project, env, "task", "run", "deploy_source", "--org", "local", "-o", "rest_deploy", rest_deploy,
-                 "-o", "path", "broken-app", "-o", "failure_report", str(report))
+    result = cci(
+        project,
+        env,
+        "task",
+        "run",
+        "deploy_source",
+        "--org",
+        "local",
+        "-o",
+        "rest_deploy",
+        rest_deploy,
+        "-o",
+        "path",
+        "broken-app",
+        "-o",
+        "failure_report",
+        str(report),
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Nothing was changed in the org" in output
     failures = json.loads(report.read_text())["component_failures"]
     assert failures, output
-    located = [f for f in failures if f["source"] == "broken-app/main/default/flows/Stripe_Payment_Reminder.flow-meta.xml"]
+    located = [
+        f for f in failures if f["source"] == "broken-app/main/default/flows/Stripe_Payment_Reminder.flow-meta.xml"
+    ]
     assert located, failures
     assert any("No_Such_Element" in f["problem"] for f in located)
     assert any(f["source_line"] == broken_line for f in located), (broken_line, located)
@@ -129,7 +155,10 @@ def test_redeploying_and_reactivating_is_harmless(local_org, project, cci_env, c
     names = ",".join(_expected(project).active_flow_names)
     states = []
     for _ in range(2):
-        for args in (("deploy_source", "-o", "flow_status", "Draft"), ("activate_flow", "-o", "developer_names", names)):
+        for args in (
+            ("deploy_source", "-o", "flow_status", "Draft"),
+            ("activate_flow", "-o", "developer_names", names),
+        ):
             result = cci(project, env, "task", "run", args[0], "--org", "local", *args[1:])
             assert result.returncode == 0, result.stdout + result.stderr
         states.append((_assert_deployed(local_org, project), local_org.opportunity_fields()))

@@ -5,9 +5,6 @@ registered by JWT through sfpay.local.cumulusci, then used by `sfpay deploy` and
 import shlex
 
 
-
-
-
 def _exports(text: str) -> dict[str, str]:
     """Read `export NAME=value` lines the way a shell would (values may span lines)."""
     words = shlex.split(text)

@@ -29,7 +29,9 @@ def test_check_generated_refuses_an_api_version_mismatch(project, cci_env, cci):
 
 def test_validate_metadata_fails_on_a_broken_flow(project, cci_env, cci):
     flow = project / "force-app/main/default/flows/Stripe_Payment_Reminder.flow-meta.xml"
-    flow.write_text(flow.read_text().replace("<processType>", "<processTypo>", 1).replace("</processType>", "</processTypo>", 1))
+    flow.write_text(
+        flow.read_text().replace("<processType>", "<processTypo>", 1).replace("</processType>", "</processTypo>", 1)
+    )
     result = cci(project, cci_env, "task", "run", "validate_metadata")
     assert result.returncode == 1
     assert "Stripe_Payment_Reminder.flow-meta.xml" in result.stdout + result.stderr
@@ -76,7 +78,9 @@ def test_connector_access_assigns_what_the_spec_names_and_names_what_is_missing(
     from pipeline.tasks.connector_access import plan_access
 
     existing = {"Stripe_Connector_User": "0PS1", "Stripe_Connector_Admin": "0PS2"}
-    plan = plan_access(["Stripe_Connector_User", "Stripe_Connector_Admin"], existing, {"0PS2"}, ["Stripe_Connector_Admin"])
+    plan = plan_access(
+        ["Stripe_Connector_User", "Stripe_Connector_Admin"], existing, {"0PS2"}, ["Stripe_Connector_Admin"]
+    )
     assert plan.to_assign == ["0PS1"] and plan.missing == [] and plan.held == ["Stripe_Connector_Admin"]
     plan = plan_access(["Typo_Permission_Set"], existing, set(), [])
     assert plan.missing == ["Typo_Permission_Set"] and plan.to_assign == []

@@ -3,8 +3,19 @@ import sys
 
 from sfpay import cli
 
-EXPECTED_COMMANDS = ("generate", "diagram", "validate", "deploy", "stripe-sim", "verify", "demo", "spec", "org",
-                     "local", "webhook")
+EXPECTED_COMMANDS = (
+    "generate",
+    "diagram",
+    "validate",
+    "deploy",
+    "stripe-sim",
+    "verify",
+    "demo",
+    "spec",
+    "org",
+    "local",
+    "webhook",
+)
 
 
 def _sfpay(*args):
@@ -29,11 +40,17 @@ def test_registered_app_is_built_once_and_has_every_command():
 def test_self_parsing_command_skips_typer_but_behaves_the_same(tmp_path):
     # The fast path must not import typer (its cost is what the fast path avoids) ...
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from sfpay.cli import main\n"
-         "try:\n    main(['validate', '--list-rules'])\nexcept SystemExit as e:\n"
-         "    print('typer' in sys.modules, e.code)"],
-        capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from sfpay.cli import main\n"
+            "try:\n    main(['validate', '--list-rules'])\nexcept SystemExit as e:\n"
+            "    print('typer' in sys.modules, e.code)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert probe.stdout.strip().splitlines()[-1] == "False 0", probe.stdout + probe.stderr
     # ... and give the same result as the command registered with typer.
     fast = _sfpay("validate", "--list-rules")

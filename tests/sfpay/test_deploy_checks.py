@@ -13,7 +13,12 @@ def test_every_rule_declares_whether_a_deploy_enforces_it() -> None:
 
 def test_the_rules_left_to_sfpay_validate() -> None:
     assert not_enforced_by_deploy() == {
-        "permset-field-missing", "fault-path-missing", "element-unreachable", "hardcoded-id", "hardcoded-url",
-        "callout-after-dml", "callout-not-async",
+        "permset-field-missing",
+        "fault-path-missing",
+        "element-unreachable",
+        "hardcoded-id",
+        "hardcoded-url",
+        "callout-after-dml",
+        "callout-not-async",
         "stripe-value-unknown",  # Stripe, not Salesforce, refuses an unknown currency or event type
     }

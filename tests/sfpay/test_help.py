@@ -23,8 +23,9 @@ def test_every_command_has_short_help_readable_at_80_columns():
     assert len(paths) > 15
     env = {**os.environ, "COLUMNS": "80"}
     for path in paths:
-        result = subprocess.run([sys.executable, "-m", "sfpay", *path, "-h"], capture_output=True, text=True,
-                                env=env, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "sfpay", *path, "-h"], capture_output=True, text=True, env=env, timeout=60
+        )
         where = "sfpay " + " ".join(path)
         assert result.returncode == 0, f"{where} -h: {result.stderr}"
         assert result.stdout.strip(), where

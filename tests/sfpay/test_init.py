@@ -18,23 +18,34 @@ DEFAULT_CLIENT = "CT Nonprofit"
 
 def _sfpay(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "SFPAY_STATE_DIR"}
-    result = subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "sfpay", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
 
 def _mentions(root: Path, text: str) -> list[str]:
-    return [str(p.relative_to(root)) for p in sorted(root.rglob("*"))
-            if p.is_file() and text in p.read_text(encoding="utf-8", errors="replace")]
+    return [
+        str(p.relative_to(root))
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and text in p.read_text(encoding="utf-8", errors="replace")
+    ]
 
 
 def test_init_generate_validate_and_no_default_client(tmp_path):
     made = _sfpay(tmp_path, "init", "acme", "--client", "Acme Foundation", "--currency", "jpy")
     assert made.returncode == 0, made.stderr
     project = tmp_path / "acme"
-    for name in ("sfpay.yml", "sfdx-project.json", "cumulusci.yml", ".gitignore", ".github/workflows/sfpay.yml", ".github/workflows/sfpay-reconcile.yml",
-                 "README.md"):
+    for name in (
+        "sfpay.yml",
+        "sfdx-project.json",
+        "cumulusci.yml",
+        ".gitignore",
+        ".github/workflows/sfpay.yml",
+        ".github/workflows/sfpay-reconcile.yml",
+        "README.md",
+    ):
         assert (project / name).is_file(), name
     spec = YAML(typ="safe").load((project / "sfpay.yml").read_text())
     assert spec["stripe"]["account_name"] == "Acme Foundation" and spec["currency"]["code"] == "jpy"

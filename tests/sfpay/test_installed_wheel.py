@@ -44,8 +44,11 @@ for line in requires("sfpay") or []:
 
 def _clean_env(home: Path) -> dict[str, str]:
     """The user's environment without anything that points back at the checkout."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "SFPAY_", "CUMULUSCI_", "VIRTUAL_ENV", "SFDX_", "STRIPE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "SFPAY_", "CUMULUSCI_", "VIRTUAL_ENV", "SFDX_", "STRIPE_"))
+    }
     env["HOME"] = str(home)  # a CumulusCI keychain of its own (~/.cumulusci)
     env["COLUMNS"] = "200"
     return env
@@ -59,15 +62,39 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     # Build from the files git knows (committed or not, never ignored ones), copied out, so a
     # stale build/ folder or a local leftover cannot slip into the wheel.
     source = root / "source"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=PROJECT_ROOT,
-                            check=True, capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for relative in filter(None, listed):
         if (PROJECT_ROOT / relative).is_file():
             (source / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(PROJECT_ROOT / relative, source / relative)
     dist = root / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    str(source), "-w", str(dist)], check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            str(source),
+            "-w",
+            str(dist),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     wheel = next(dist.glob("sfpay-*.whl"))
     built = time.monotonic()
     venv = root / "venv"
@@ -77,14 +104,23 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     if os.environ.get("SFPAY_WHEEL_FULL_INSTALL"):
         # Everything from pip's sources (about 50 s more): the release check.
         lock = PROJECT_ROOT / "requirements.lock"
-        subprocess.run([*pip, *(["-c", str(lock)] if lock.is_file() else []), str(wheel)], check=True,
-                       capture_output=True, text=True, timeout=600)
+        subprocess.run(
+            [*pip, *(["-c", str(lock)] if lock.is_file() else []), str(wheel)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     else:
         # The dependencies are borrowed from this test's own environment through a .pth line
         # (a plain path: the checkout's editable-install hook there is not run), so only the
         # wheel itself is installed; the check below proves its declared dependencies are met.
-        purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                                 check=True, capture_output=True, text=True).stdout.strip()
+        purelib = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         Path(purelib, "zz_sfpay_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
         subprocess.run([*pip, "--no-deps", str(wheel)], check=True, capture_output=True, text=True, timeout=600)
     unmet = subprocess.run([str(python), "-c", _CHECK_REQUIREMENTS], capture_output=True, text=True, timeout=60)
@@ -105,10 +141,19 @@ def _run(sfpay: Path, env: dict[str, str], cwd: Path, *args: str, timeout: float
 
 def test_wheel_holds_no_checkout_path(installed):
     sfpay, env = installed
-    probe = subprocess.run([str(sfpay.with_name("python")), "-c",
-                            "import sfpay, generator, sfpay.paths as p; print(sfpay.__file__); "
-                            "print(generator.__file__); print(p.TEMPLATES_DIR); print(p.WSDL_PATH)"],
-                           env=env, cwd=sfpay.parent, capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [
+            str(sfpay.with_name("python")),
+            "-c",
+            "import sfpay, generator, sfpay.paths as p; print(sfpay.__file__); "
+            "print(generator.__file__); print(p.TEMPLATES_DIR); print(p.WSDL_PATH)",
+        ],
+        env=env,
+        cwd=sfpay.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode == 0, probe.stderr
     assert str(PROJECT_ROOT) not in probe.stdout
     templates, wsdl = probe.stdout.splitlines()[2:4]
@@ -141,6 +186,10 @@ def test_client_workflow_from_an_empty_directory(installed, tmp_path):
         _run(sfpay, env, project, "local", "down")
     print("\n" + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()))
     # Nothing was written into the tool's checkout.
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "force-app", "reports", ".sfpay"],
-                           cwd=PROJECT_ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "force-app", "reports", ".sfpay"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert dirty == ""

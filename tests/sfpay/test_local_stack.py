@@ -22,8 +22,14 @@ from stripesim.running import SimAdmin
 
 def _sfpay(state: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SFPAY_STATE_DIR": str(state), "PYTHONPATH": str(PROJECT_ROOT)}
-    return subprocess.run([sys.executable, "-m", "sfpay", *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, cwd=str(state.parent))
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=str(state.parent),
+    )
 
 
 def _up(state: Path) -> dict[str, Any]:
@@ -33,8 +39,11 @@ def _up(state: Path) -> dict[str, Any]:
 
 
 def _org_now(details: dict[str, Any]) -> float:
-    response = httpx.get(f"{details['instance_url']}/_orgsim/clock", verify=details["ca_bundle"],
-                         headers={"Authorization": f"Bearer {details['access_token']}"})
+    response = httpx.get(
+        f"{details['instance_url']}/_orgsim/clock",
+        verify=details["ca_bundle"],
+        headers={"Authorization": f"Bearer {details['access_token']}"},
+    )
     return dt.datetime.fromisoformat(response.json()["now"].replace("Z", "+00:00")).timestamp()
 
 
@@ -65,8 +74,12 @@ def test_one_coherent_stack_across_a_restart(tmp_path: Path) -> None:
             admin.close()
 
         # Scenarios move the org's clock months ahead; a restart keeps Stripe time with it.
-        httpx.post(f"{first['instance_url']}/_orgsim/clock", json={"days": 150}, verify=first["ca_bundle"],
-                   headers={"Authorization": f"Bearer {first['access_token']}"}).raise_for_status()
+        httpx.post(
+            f"{first['instance_url']}/_orgsim/clock",
+            json={"days": 150},
+            verify=first["ca_bundle"],
+            headers={"Authorization": f"Bearer {first['access_token']}"},
+        ).raise_for_status()
         assert _sfpay(state, "local", "down").returncode == 0
         second = _up(state)
 

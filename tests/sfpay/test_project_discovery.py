@@ -19,8 +19,9 @@ def _sfpay(cwd: Path, *args: str, state: Path | None = None, timeout: float = 30
     env["COLUMNS"] = "200"
     if state is not None:
         env["SFPAY_STATE_DIR"] = str(state)
-    result = subprocess.run([sys.executable, "-m", "sfpay", *args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", "sfpay", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -38,7 +39,9 @@ def test_discovery_walks_up_and_names_what_it_looked_for(two_projects, tmp_path)
     found = discover(start=a / "force-app" / "main")
     assert (found.root, found.spec, found.package_dir, found.own_spec) == (a, a / "sfpay.yml", a / "force-app", True)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ProjectError, match=f"no sfpay project in {tmp_path / 'empty'} .*sfpay.yml or sfdx-project.json"):
+    with pytest.raises(
+        ProjectError, match=f"no sfpay project in {tmp_path / 'empty'} .*sfpay.yml or sfdx-project.json"
+    ):
         discover(start=tmp_path / "empty")
     missing = _sfpay(a, "generate", "--spec", "nope.yml")
     assert missing.returncode == 1 and f"spec file not found: {a / 'nope.yml'}" in missing.stderr
@@ -59,8 +62,9 @@ def test_stack_serves_one_project_and_says_which(two_projects, tmp_path):
         shown = json.loads(status.stdout)
         # One shape for both commands (only the fresh access token differs).
         assert set(shown) == set(started)
-        assert {k: v for k, v in shown.items() if k not in ("access_token", "processes")} == \
-               {k: v for k, v in started.items() if k not in ("access_token", "processes")}
+        assert {k: v for k, v in shown.items() if k not in ("access_token", "processes")} == {
+            k: v for k, v in started.items() if k not in ("access_token", "processes")
+        }
         human = _sfpay(a, "local", "status", state=shared)
         assert str(a) in human.stdout and str(a / "sfpay.yml") in human.stdout
 

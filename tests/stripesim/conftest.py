@@ -97,6 +97,13 @@ def make_invoice(client: stripe.StripeClient, amount: int = 5000, **invoice_para
     params = {"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
     params.update(invoice_params)
     invoice = client.v1.invoices.create(params=params)
-    client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": amount,
-                                           "currency": "usd", "description": "Gift"})
+    client.v1.invoice_items.create(
+        params={
+            "customer": customer.id,
+            "invoice": invoice.id,
+            "amount": amount,
+            "currency": "usd",
+            "description": "Gift",
+        }
+    )
     return customer, invoice

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import importlib
 import typing
-
-import typing_extensions
 from typing import Any
 
+import typing_extensions
 from stripe._request_options import RequestOptions
 
 # stripesim endpoint -> module and TypedDict of its parameters in the installed SDK
@@ -30,32 +29,48 @@ PARAMS: dict[str, tuple[str, str]] = {
     "GET /v1/invoices": ("stripe.params._invoice_list_params", "InvoiceListParams"),
     "GET /v1/invoices/search": ("stripe.params._invoice_search_params", "InvoiceSearchParams"),
     "GET /v1/invoices/{id}/lines": ("stripe.params._invoice_line_item_list_params", "InvoiceLineItemListParams"),
-    "POST /v1/invoices/{id}/finalize": ("stripe.params._invoice_finalize_invoice_params",
-                                        "InvoiceFinalizeInvoiceParams"),
+    "POST /v1/invoices/{id}/finalize": (
+        "stripe.params._invoice_finalize_invoice_params",
+        "InvoiceFinalizeInvoiceParams",
+    ),
     "POST /v1/invoices/{id}/pay": ("stripe.params._invoice_pay_params", "InvoicePayParams"),
     "POST /v1/invoices/{id}/send": ("stripe.params._invoice_send_invoice_params", "InvoiceSendInvoiceParams"),
     "POST /v1/invoices/{id}/void": ("stripe.params._invoice_void_invoice_params", "InvoiceVoidInvoiceParams"),
-    "POST /v1/invoices/{id}/mark_uncollectible": ("stripe.params._invoice_mark_uncollectible_params",
-                                                  "InvoiceMarkUncollectibleParams"),
+    "POST /v1/invoices/{id}/mark_uncollectible": (
+        "stripe.params._invoice_mark_uncollectible_params",
+        "InvoiceMarkUncollectibleParams",
+    ),
     "POST /v1/invoiceitems": ("stripe.params._invoice_item_create_params", "InvoiceItemCreateParams"),
     "GET /v1/invoiceitems/{id}": ("stripe.params._invoice_item_retrieve_params", "InvoiceItemRetrieveParams"),
     "DELETE /v1/invoiceitems/{id}": ("stripe.params._invoice_item_delete_params", "InvoiceItemDeleteParams"),
     "GET /v1/invoiceitems": ("stripe.params._invoice_item_list_params", "InvoiceItemListParams"),
-    "POST /v1/test_helpers/test_clocks": ("stripe.params.test_helpers._test_clock_create_params",
-                                          "TestClockCreateParams"),
-    "GET /v1/test_helpers/test_clocks/{id}": ("stripe.params.test_helpers._test_clock_retrieve_params",
-                                              "TestClockRetrieveParams"),
+    "POST /v1/test_helpers/test_clocks": (
+        "stripe.params.test_helpers._test_clock_create_params",
+        "TestClockCreateParams",
+    ),
+    "GET /v1/test_helpers/test_clocks/{id}": (
+        "stripe.params.test_helpers._test_clock_retrieve_params",
+        "TestClockRetrieveParams",
+    ),
     "GET /v1/test_helpers/test_clocks": ("stripe.params.test_helpers._test_clock_list_params", "TestClockListParams"),
-    "POST /v1/test_helpers/test_clocks/{id}/advance": ("stripe.params.test_helpers._test_clock_advance_params",
-                                                       "TestClockAdvanceParams"),
-    "DELETE /v1/test_helpers/test_clocks/{id}": ("stripe.params.test_helpers._test_clock_delete_params",
-                                                 "TestClockDeleteParams"),
+    "POST /v1/test_helpers/test_clocks/{id}/advance": (
+        "stripe.params.test_helpers._test_clock_advance_params",
+        "TestClockAdvanceParams",
+    ),
+    "DELETE /v1/test_helpers/test_clocks/{id}": (
+        "stripe.params.test_helpers._test_clock_delete_params",
+        "TestClockDeleteParams",
+    ),
     "POST /v1/webhook_endpoints": ("stripe.params._webhook_endpoint_create_params", "WebhookEndpointCreateParams"),
-    "GET /v1/webhook_endpoints/{id}": ("stripe.params._webhook_endpoint_retrieve_params",
-                                       "WebhookEndpointRetrieveParams"),
+    "GET /v1/webhook_endpoints/{id}": (
+        "stripe.params._webhook_endpoint_retrieve_params",
+        "WebhookEndpointRetrieveParams",
+    ),
     "POST /v1/webhook_endpoints/{id}": ("stripe.params._webhook_endpoint_update_params", "WebhookEndpointUpdateParams"),
-    "DELETE /v1/webhook_endpoints/{id}": ("stripe.params._webhook_endpoint_delete_params",
-                                          "WebhookEndpointDeleteParams"),
+    "DELETE /v1/webhook_endpoints/{id}": (
+        "stripe.params._webhook_endpoint_delete_params",
+        "WebhookEndpointDeleteParams",
+    ),
     "GET /v1/webhook_endpoints": ("stripe.params._webhook_endpoint_list_params", "WebhookEndpointListParams"),
 }
 

@@ -57,17 +57,37 @@ def test_data_is_kept_per_key():
     [
         ("/v1/customers", {"emial": "x@example.org"}, "emial", "parameter_unknown", "Received unknown parameter"),
         ("/v1/customers", {"email": "not-an-email"}, "email", "email_invalid", "Invalid email"),
-        ("/v1/customers", {"metadata": {"k": {"nested": "x"}}}, "metadata[k]", "parameter_invalid_string",
-         "must be strings"),
+        (
+            "/v1/customers",
+            {"metadata": {"k": {"nested": "x"}}},
+            "metadata[k]",
+            "parameter_invalid_string",
+            "must be strings",
+        ),
         ("/v1/invoices", {}, "customer", "parameter_missing", "Missing required param: customer."),
         ("/v1/invoices", {"customer": "cus_missing"}, "customer", "resource_missing", "No such customer"),
-        ("/v1/invoiceitems", {"customer": "cus_x", "amount": "12.50"}, "amount", "parameter_invalid_integer",
-         "Invalid integer: 12.50"),
+        (
+            "/v1/invoiceitems",
+            {"customer": "cus_x", "amount": "12.50"},
+            "amount",
+            "parameter_invalid_integer",
+            "Invalid integer: 12.50",
+        ),
         ("/v1/invoiceitems", {"customer": "cus_x"}, "amount", "parameter_missing", "amount"),
-        ("/v1/invoiceitems", {"customer": "cus_x", "amount": "1", "currency": "USD"}, "currency",
-         "parameter_invalid_string", "Invalid currency"),
-        ("/v1/test_helpers/test_clocks", {"frozen_time": "soon"}, "frozen_time", "parameter_invalid_integer",
-         "Invalid integer"),
+        (
+            "/v1/invoiceitems",
+            {"customer": "cus_x", "amount": "1", "currency": "USD"},
+            "currency",
+            "parameter_invalid_string",
+            "Invalid currency",
+        ),
+        (
+            "/v1/test_helpers/test_clocks",
+            {"frozen_time": "soon"},
+            "frozen_time",
+            "parameter_invalid_integer",
+            "Invalid integer",
+        ),
     ],
 )
 def test_bad_parameters_get_clear_errors_and_store_nothing(client, path, params, param, code, fragment):
@@ -109,18 +129,25 @@ def test_unknown_payment_method(client):
 def test_unknown_url_and_method(sim):
     headers = {"Authorization": f"Bearer {sim.api_key}"}
     response = httpx.get(sim.base_url + "/v1/charges", headers=headers)
-    assert response.status_code == 404 and "Unrecognized request URL (GET: /v1/charges)" in \
-        response.json()["error"]["message"]
+    assert (
+        response.status_code == 404
+        and "Unrecognized request URL (GET: /v1/charges)" in response.json()["error"]["message"]
+    )
     assert httpx.delete(sim.base_url + "/v1/events", headers=headers).status_code == 404
 
 
 def test_json_bodies_are_refused(sim):
-    response = httpx.post(sim.base_url + "/v1/customers", json={"email": "a@example.org"},
-                          headers={"Authorization": f"Bearer {sim.api_key}"})
+    response = httpx.post(
+        sim.base_url + "/v1/customers",
+        json={"email": "a@example.org"},
+        headers={"Authorization": f"Bearer {sim.api_key}"},
+    )
     assert response.status_code == 400 and "unsupported Content-Type" in response.json()["error"]["message"]
 
 
 def test_bad_api_version_header(sim):
-    response = httpx.get(sim.base_url + "/v1/customers",
-                         headers={"Authorization": f"Bearer {sim.api_key}", "Stripe-Version": "yesterday"})
+    response = httpx.get(
+        sim.base_url + "/v1/customers",
+        headers={"Authorization": f"Bearer {sim.api_key}", "Stripe-Version": "yesterday"},
+    )
     assert response.status_code == 400 and "Invalid Stripe API version" in response.json()["error"]["message"]

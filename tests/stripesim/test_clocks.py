@@ -16,8 +16,9 @@ def clock_customer(client):
 
 
 def open_invoice(client, customer, days=30, amount=1000):
-    invoice = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                                "days_until_due": days})
+    invoice = client.v1.invoices.create(
+        params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": days}
+    )
     client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": amount})
     return client.v1.invoices.finalize_invoice(invoice.id)
 
@@ -67,8 +68,14 @@ def test_clock_cannot_go_back(client):
 
 def test_auto_advance_finalizes_a_draft_after_an_hour(client):
     clock, customer = clock_customer(client)
-    invoice = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                                "days_until_due": 10, "auto_advance": True})
+    invoice = client.v1.invoices.create(
+        params={
+            "customer": customer.id,
+            "collection_method": "send_invoice",
+            "days_until_due": 10,
+            "auto_advance": True,
+        }
+    )
     client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": 700})
     assert invoice.automatically_finalizes_at == START + 3600
     client.v1.test_helpers.test_clocks.advance(clock.id, params={"frozen_time": START + 2 * 3600})

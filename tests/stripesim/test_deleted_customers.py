@@ -21,9 +21,12 @@ def test_retrieve_answers_the_deleted_stub_with_200(sim, deleted):
 
 
 def test_invoicing_a_deleted_customer_fails_like_an_unknown_one(client, deleted):
-    for create in (lambda: client.v1.invoices.create(params={"customer": deleted.id, "collection_method": "send_invoice",
-                                                             "days_until_due": 30}),
-                   lambda: client.v1.invoice_items.create(params={"customer": deleted.id, "amount": 100})):
+    for create in (
+        lambda: client.v1.invoices.create(
+            params={"customer": deleted.id, "collection_method": "send_invoice", "days_until_due": 30}
+        ),
+        lambda: client.v1.invoice_items.create(params={"customer": deleted.id, "amount": 100}),
+    ):
         with pytest.raises(stripe.InvalidRequestError) as caught:
             create()
         error = caught.value
@@ -32,8 +35,10 @@ def test_invoicing_a_deleted_customer_fails_like_an_unknown_one(client, deleted)
 
 
 def test_update_and_second_delete_fail_with_404(client, deleted):
-    for call in (lambda: client.v1.customers.update(deleted.id, params={"name": "Back"}),
-                 lambda: client.v1.customers.delete(deleted.id)):
+    for call in (
+        lambda: client.v1.customers.update(deleted.id, params={"name": "Back"}),
+        lambda: client.v1.customers.delete(deleted.id),
+    ):
         with pytest.raises(stripe.InvalidRequestError) as caught:
             call()
         assert caught.value.http_status == 404 and caught.value.code == "resource_missing"

@@ -46,8 +46,7 @@ def test_timeout_after_processing_then_idempotent_retry(sim):
     with pytest.raises(stripe.APIConnectionError):
         client.v1.customers.create(params={"email": "slow@example.org"}, options={"idempotency_key": "slow-1"})
     # The request was executed before the answer got lost; the retry is a replay.
-    retried = client.v1.customers.create(params={"email": "slow@example.org"},
-                                         options={"idempotency_key": "slow-1"})
+    retried = client.v1.customers.create(params={"email": "slow@example.org"}, options={"idempotency_key": "slow-1"})
     assert retried.last_response.headers["Idempotent-Replayed"] == "true"
     assert len(client.v1.customers.list().data) == 1
 
@@ -124,8 +123,9 @@ STEPS = {
 
 
 def _reissue(client, customer_id: str, old_id: str) -> str:
-    new = client.v1.invoices.create(params={"customer": customer_id, "collection_method": "send_invoice",
-                                            "days_until_due": 30})
+    new = client.v1.invoices.create(
+        params={"customer": customer_id, "collection_method": "send_invoice", "days_until_due": 30}
+    )
     client.v1.invoice_items.create(params={"customer": customer_id, "invoice": new.id, "amount": 700})
     client.v1.invoices.finalize_invoice(new.id)
     client.v1.invoices.send_invoice(new.id)
@@ -140,13 +140,25 @@ def test_one_chosen_step_fails_with_a_chosen_stripe_error(sim, client, step):
     customer, old = make_invoice(client)
     client.v1.invoices.finalize_invoice(old.id)
     method, path = STEPS[step]
-    rule = sim.admin.add_fault(method=method, path=path, fault="error", status=400, type="invalid_request_error",
-                               code="resource_missing", param="invoice", message=f"injected at {step}")
+    rule = sim.admin.add_fault(
+        method=method,
+        path=path,
+        fault="error",
+        status=400,
+        type="invalid_request_error",
+        code="resource_missing",
+        param="invoice",
+        message=f"injected at {step}",
+    )
     with pytest.raises(stripe.InvalidRequestError) as caught:
         _reissue(client, customer.id, old.id)
     error = caught.value
-    assert (error.http_status, error.code, error.param, error.error.message) == \
-        (400, "resource_missing", "invoice", f"injected at {step}")
+    assert (error.http_status, error.code, error.param, error.error.message) == (
+        400,
+        "resource_missing",
+        "invoice",
+        f"injected at {step}",
+    )
     assert error.error.type == "invalid_request_error"
     # The failed step did nothing; the earlier ones did; the old invoice is still open unless void succeeded.
     assert client.v1.invoices.retrieve(old.id).status == "open"
@@ -161,9 +173,17 @@ def test_the_nth_finalize_fails_with_a_card_error_shape(sim, client):
     from tests.stripesim.conftest import make_invoice
 
     first, second = make_invoice(client)[1], make_invoice(client)[1]
-    sim.admin.add_fault(method="POST", path="/v1/invoices/*/finalize", nth=2, fault="error", status=402,
-                        type="card_error", code="card_declined", decline_code="insufficient_funds",
-                        message="Your card has insufficient funds.")
+    sim.admin.add_fault(
+        method="POST",
+        path="/v1/invoices/*/finalize",
+        nth=2,
+        fault="error",
+        status=402,
+        type="card_error",
+        code="card_declined",
+        decline_code="insufficient_funds",
+        message="Your card has insufficient funds.",
+    )
     client.v1.invoices.finalize_invoice(first.id)
     with pytest.raises(stripe.CardError) as caught:
         client.v1.invoices.finalize_invoice(second.id)
@@ -171,13 +191,16 @@ def test_the_nth_finalize_fails_with_a_card_error_shape(sim, client):
     assert client.v1.invoices.finalize_invoice(second.id).status == "open"
 
 
-@pytest.mark.parametrize("rule, complaint", [
-    ({"fault": "error"}, "message"),
-    ({"fault": "error", "message": "x", "status": 200}, "status"),
-    ({"fault": "error", "message": "x", "type": "made_up_error"}, "type"),
-    ({"fault": "500", "message": "x"}, "message"),
-    ({"fault": "error", "message": "x", "after_processing": True}, "after_processing"),
-])
+@pytest.mark.parametrize(
+    "rule, complaint",
+    [
+        ({"fault": "error"}, "message"),
+        ({"fault": "error", "message": "x", "status": 200}, "status"),
+        ({"fault": "error", "message": "x", "type": "made_up_error"}, "type"),
+        ({"fault": "500", "message": "x"}, "message"),
+        ({"fault": "error", "message": "x", "after_processing": True}, "after_processing"),
+    ],
+)
 def test_error_rules_are_checked(sim, rule, complaint):
     with pytest.raises(RuntimeError) as caught:
         sim.admin._call("POST", "/_sim/faults", {"method": "POST", "path": "/v1/invoices", **rule})

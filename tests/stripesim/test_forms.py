@@ -13,8 +13,10 @@ from stripesim.http.forms import decode
 
 
 def test_nested_hashes_and_lists():
-    body = ("email=a%40example.org&metadata[order]=42&metadata[note]=&expand[]=customer&expand[]=test_clock"
-            "&enabled_events[0]=invoice.paid&enabled_events[1]=invoice.voided&invoice_settings[a][b]=c")
+    body = (
+        "email=a%40example.org&metadata[order]=42&metadata[note]=&expand[]=customer&expand[]=test_clock"
+        "&enabled_events[0]=invoice.paid&enabled_events[1]=invoice.voided&invoice_settings[a][b]=c"
+    )
     assert decode(body) == {
         "email": "a@example.org",
         "metadata": {"order": "42", "note": ""},

@@ -18,16 +18,34 @@ from stripesim.resources.currencies import format_amount
 from tests.stripesim.conftest import fast_config
 
 
-def open_invoice(client: stripe.StripeClient, lines: list[tuple[int, str]], currency: str = "usd",
-                 description: str = "Invoice for Spring gala", customer_id: str | None = None):
+def open_invoice(
+    client: stripe.StripeClient,
+    lines: list[tuple[int, str]],
+    currency: str = "usd",
+    description: str = "Invoice for Spring gala",
+    customer_id: str | None = None,
+):
     if customer_id is None:
         customer_id = client.v1.customers.create(params={"email": "payer@example.org", "name": "Pat Payer"}).id
-    invoice = client.v1.invoices.create(params={"customer": customer_id, "collection_method": "send_invoice",
-                                                "days_until_due": 30, "currency": currency,
-                                                "description": description})
+    invoice = client.v1.invoices.create(
+        params={
+            "customer": customer_id,
+            "collection_method": "send_invoice",
+            "days_until_due": 30,
+            "currency": currency,
+            "description": description,
+        }
+    )
     for amount, text in lines:
-        client.v1.invoice_items.create(params={"customer": customer_id, "invoice": invoice.id, "amount": amount,
-                                               "currency": currency, "description": text})
+        client.v1.invoice_items.create(
+            params={
+                "customer": customer_id,
+                "invoice": invoice.id,
+                "amount": amount,
+                "currency": currency,
+                "description": text,
+            }
+        )
     return client.v1.invoices.finalize_invoice(invoice.id)
 
 
@@ -42,11 +60,19 @@ def pay_form_action(page: str) -> str:
     return re.search(r'<form[^>]*action="([^"]+)"', page).group(1)
 
 
-@pytest.mark.parametrize("amount, currency, shown", [
-    (123456, "usd", "$1,234.56"), (6200, "jpy", "¥6,200"), (1500, "kwd", "KWD\u00a01.500"),
-    (1000, "eur", "€10.00"), (50000, "isk", "ISK\u00a0500"), (990, "krw", "₩990"), (12345, "bhd", "BHD\u00a012.345"),
-    (-250, "gbp", "-£2.50"),
-])
+@pytest.mark.parametrize(
+    "amount, currency, shown",
+    [
+        (123456, "usd", "$1,234.56"),
+        (6200, "jpy", "¥6,200"),
+        (1500, "kwd", "KWD\u00a01.500"),
+        (1000, "eur", "€10.00"),
+        (50000, "isk", "ISK\u00a0500"),
+        (990, "krw", "₩990"),
+        (12345, "bhd", "BHD\u00a012.345"),
+        (-250, "gbp", "-£2.50"),
+    ],
+)
 def test_amounts_in_the_currencys_own_format(amount, currency, shown):
     assert format_amount(amount, currency) == shown
 
@@ -93,7 +119,9 @@ def test_merchant_name_from_the_configuration_and_the_admin_api():
         text = visible_text(httpx.get(invoice.hosted_invoice_url).text)
         assert "Acme Foundation" in text and "stripesim" not in text
         client.v1.invoices.send_invoice(invoice.id)
-        assert sim.admin.sent_emails(invoice=invoice.id)[0]["subject"] == f"Invoice {invoice.number} from Acme Foundation"
+        assert (
+            sim.admin.sent_emails(invoice=invoice.id)[0]["subject"] == f"Invoice {invoice.number} from Acme Foundation"
+        )
         assert sim.admin.account() == {"name": "Acme Foundation"}
         assert sim.admin.account(name="Beta Trust") == {"name": "Beta Trust"}
         later = open_invoice(client, [(700, "Membership")])
@@ -105,8 +133,12 @@ def test_merchant_name_from_the_configuration_and_the_admin_api():
 
 
 def test_stripe_sim_command_takes_an_account_name():
-    result = subprocess.run([sys.executable, "-m", "stripesim", "--help"], capture_output=True, text=True,
-                            env={**os.environ, "COLUMNS": "200"})
+    result = subprocess.run(
+        [sys.executable, "-m", "stripesim", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert "--account-name" in result.stdout
 
 
@@ -185,11 +217,19 @@ def test_void_page_without_a_replacement(client):
 
 def test_invoice_pdf_is_a_real_pdf(client):
     customer = client.v1.customers.create(params={"email": "pdf@example.org", "name": "Ren (PDF) \\ Payer"})
-    draft = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                              "days_until_due": 30, "currency": "jpy"})
+    draft = client.v1.invoices.create(
+        params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30, "currency": "jpy"}
+    )
     assert draft.invoice_pdf is None  # "If the invoice has not been finalized yet, this will be null."
-    client.v1.invoice_items.create(params={"customer": customer.id, "invoice": draft.id, "amount": 6200,
-                                           "currency": "jpy", "description": "Gala table"})
+    client.v1.invoice_items.create(
+        params={
+            "customer": customer.id,
+            "invoice": draft.id,
+            "amount": 6200,
+            "currency": "jpy",
+            "description": "Gala table",
+        }
+    )
     invoice = client.v1.invoices.finalize_invoice(draft.id)
     assert invoice.invoice_pdf and invoice.invoice_pdf.startswith(invoice.hosted_invoice_url)
     response = httpx.get(invoice.invoice_pdf)
@@ -198,7 +238,7 @@ def test_invoice_pdf_is_a_real_pdf(client):
     assert body.startswith(b"%PDF-1.4") and body.rstrip().endswith(b"%%EOF")
     # The cross-reference table points at every object, so readers need no repair.
     startxref = int(re.search(rb"startxref\s+(\d+)", body).group(1))
-    assert body[startxref:startxref + 4] == b"xref"
+    assert body[startxref : startxref + 4] == b"xref"
     offsets = [int(m) for m in re.findall(rb"(\d{10}) 00000 n", body)]
     for number, offset in enumerate(offsets, start=1):
         assert body[offset:].startswith(f"{number} 0 obj".encode())

@@ -121,8 +121,9 @@ def test_injected_clock_drives_created_and_expiry():
     now = [1_800_000_000.0]
     simulator = Simulator(SimConfig(), clock=SimClock(now_fn=lambda: now[0]))
     with serving(create_app(sim=simulator)) as server:
-        client = stripe_sdk.StripeClient(simulator.config.api_keys[0], base_addresses={"api": server.base_url},
-                                         max_network_retries=0)
+        client = stripe_sdk.StripeClient(
+            simulator.config.api_keys[0], base_addresses={"api": server.base_url}, max_network_retries=0
+        )
         first = client.v1.customers.create(params={"name": "A"}, options={"idempotency_key": "k"})
         assert first.created == 1_800_000_000
         now[0] += 86399

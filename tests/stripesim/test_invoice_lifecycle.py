@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 import stripe
 
@@ -19,8 +18,15 @@ def test_full_lifecycle_with_card_payment(client):
     customer, invoice = make_invoice(client, amount=2500)
     assert invoice.id.startswith("in_") and invoice.status == "draft" and invoice.livemode is False
     assert invoice.collection_method == "send_invoice" and invoice.due_date == invoice.created + 30 * 86400
-    client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": 1500,
-                                           "currency": "usd", "description": "Second gift"})
+    client.v1.invoice_items.create(
+        params={
+            "customer": customer.id,
+            "invoice": invoice.id,
+            "amount": 1500,
+            "currency": "usd",
+            "description": "Second gift",
+        }
+    )
     draft = client.v1.invoices.retrieve(invoice.id)
     assert (draft.subtotal, draft.total, draft.amount_due, draft.amount_remaining) == (4000, 4000, 4000, 4000)
     assert [line.amount for line in draft.lines.data] == [2500, 1500]
@@ -38,12 +44,18 @@ def test_full_lifecycle_with_card_payment(client):
     assert paid.attempt_count == 1 and paid.attempted is True
     assert paid.status_transitions.paid_at is not None
     assert event_types(client) == [
-        "customer.created", "invoice.created", "invoiceitem.created", "invoiceitem.created",
-        "invoice.finalized", "invoice.paid", "invoice.payment_succeeded",
+        "customer.created",
+        "invoice.created",
+        "invoiceitem.created",
+        "invoiceitem.created",
+        "invoice.finalized",
+        "invoice.paid",
+        "invoice.payment_succeeded",
     ]
     # The second invoice of the same customer gets the next number.
-    second = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                               "days_until_due": 7})
+    second = client.v1.invoices.create(
+        params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 7}
+    )
     client.v1.invoice_items.create(params={"customer": customer.id, "invoice": second.id, "amount": 100})
     assert client.v1.invoices.finalize_invoice(second.id).number.endswith("-0002")
 
@@ -53,8 +65,17 @@ def test_events_are_shaped_like_stripe(client):
     client.v1.invoices.finalize_invoice(invoice.id, options={"idempotency_key": "finalize-1"})
     event = client.v1.events.list(params={"type": "invoice.finalized"}).data[0]
     raw = event.to_dict()
-    assert set(raw) == {"id", "object", "api_version", "created", "data", "livemode", "pending_webhooks",
-                        "request", "type"}
+    assert set(raw) == {
+        "id",
+        "object",
+        "api_version",
+        "created",
+        "data",
+        "livemode",
+        "pending_webhooks",
+        "request",
+        "type",
+    }
     assert raw["id"].startswith("evt_") and raw["api_version"] == "2025-04-30.basil"
     assert raw["request"]["idempotency_key"] == "finalize-1" and raw["request"]["id"].startswith("req_")
     assert raw["data"]["object"]["id"] == invoice.id and raw["data"]["object"]["status"] == "open"
@@ -70,10 +91,12 @@ def test_invoice_shape_matches_the_fixture(client):
 
     fixtures = json.loads(STRIPE_FIXTURES_PATH.read_text())["resources"]
     _, invoice = make_invoice(client)
-    for name, obj in (("invoice", client.v1.invoices.retrieve(invoice.id).to_dict()),
-                      ("customer", client.v1.customers.retrieve(invoice.customer).to_dict()),
-                      ("invoiceitem", client.v1.invoice_items.list().data[0].to_dict()),
-                      ("line_item", client.v1.invoices.retrieve(invoice.id).lines.data[0].to_dict())):
+    for name, obj in (
+        ("invoice", client.v1.invoices.retrieve(invoice.id).to_dict()),
+        ("customer", client.v1.customers.retrieve(invoice.customer).to_dict()),
+        ("invoiceitem", client.v1.invoice_items.list().data[0].to_dict()),
+        ("line_item", client.v1.invoices.retrieve(invoice.id).lines.data[0].to_dict()),
+    ):
         assert set(fixtures[name]) <= set(obj), (name, set(fixtures[name]) - set(obj))
 
 
@@ -102,8 +125,9 @@ def test_void_and_reissue(client):
         client.v1.invoices.pay(invoice.id, params={"payment_method": "pm_card_visa"})
     assert caught.value.http_status == 400 and "void" in caught.value.user_message
     assert caught.value.error.type == "invalid_request_error"
-    reissued = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                                 "days_until_due": 30})
+    reissued = client.v1.invoices.create(
+        params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+    )
     client.v1.invoice_items.create(params={"customer": customer.id, "invoice": reissued.id, "amount": 7500})
     reissued = client.v1.invoices.finalize_invoice(reissued.id)
     assert reissued.amount_due == 7500 and reissued.number.endswith("-0002")
@@ -222,8 +246,7 @@ def test_updating_collection_terms_of_a_draft(client):
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.invoices.update(invoice.id, params={"collection_method": "send_invoice"})
     assert caught.value.param == "days_until_due"
-    updated = client.v1.invoices.update(invoice.id, params={"collection_method": "send_invoice",
-                                                            "days_until_due": 14})
+    updated = client.v1.invoices.update(invoice.id, params={"collection_method": "send_invoice", "days_until_due": 14})
     assert updated.collection_method == "send_invoice" and updated.due_date == updated.created + 14 * 86400
     event = client.v1.events.list(params={"type": "invoice.updated"}).data[0]
     assert event.data.previous_attributes.collection_method == "charge_automatically"

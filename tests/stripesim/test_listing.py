@@ -37,8 +37,9 @@ def test_list_customers_by_email(client):
 
 
 def test_search_customers(client):
-    a = client.v1.customers.create(params={"email": "ada@example.org", "name": "Ada Lovelace",
-                                           "metadata": {"sf_account": "001A"}})
+    a = client.v1.customers.create(
+        params={"email": "ada@example.org", "name": "Ada Lovelace", "metadata": {"sf_account": "001A"}}
+    )
     b = client.v1.customers.create(params={"email": "grace@example.org", "name": "Grace Hopper"})
     found = client.v1.customers.search(params={"query": "email:'ada@example.org'"})
     assert found.object == "search_result" and [c.id for c in found.data] == [a.id]
@@ -86,8 +87,9 @@ def test_expand(client):
     assert expanded.customer.id == customer.id and expanded.customer.email == "donor@example.org"
     listed = client.v1.invoices.list(params={"expand": ["data.customer"]})
     assert listed.data[0].customer.object == "customer"
-    created = client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id,
-                                                     "amount": 5, "expand": ["invoice"]})
+    created = client.v1.invoice_items.create(
+        params={"customer": customer.id, "invoice": invoice.id, "amount": 5, "expand": ["invoice"]}
+    )
     assert created.invoice.object == "invoice" and created.invoice.amount_due == 5005
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.invoices.retrieve(invoice.id, params={"expand": ["number"]})

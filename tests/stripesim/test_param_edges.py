@@ -36,8 +36,9 @@ def test_non_ascii_digits_are_not_integers(sim, client, value):
     assert answer.json()["error"]["param"] == "amount"
 
 
-@pytest.mark.parametrize("currency, ok", [("usd", True), ("eur", True), ("jpy", True), ("zzz", False),
-                                          ("USD", False), ("xts", False)])
+@pytest.mark.parametrize(
+    "currency, ok", [("usd", True), ("eur", True), ("jpy", True), ("zzz", False), ("USD", False), ("xts", False)]
+)
 def test_currency_must_be_one_stripe_supports(sim, client, currency, ok):
     customer = client.v1.customers.create(params={"email": "a@example.org"})
     answer = _post(sim, "/v1/invoiceitems", f"customer={customer.id}&amount=100&currency={currency}")

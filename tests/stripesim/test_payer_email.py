@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 import stripe
 
-MISSING_EMAIL = ("Missing email. In order to create invoices that are sent to the customer, the customer must have "
-                 "a valid email.")
+MISSING_EMAIL = (
+    "Missing email. In order to create invoices that are sent to the customer, the customer must have a valid email."
+)
 
 
 def test_send_invoice_for_a_customer_without_email_is_refused_at_create(client):
     customer = client.v1.customers.create(params={"name": "No Mail"})
     with pytest.raises(stripe.InvalidRequestError) as caught:
-        client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                          "days_until_due": 30})
+        client.v1.invoices.create(
+            params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+        )
     error = caught.value
     assert error.http_status == 400
     assert error.error.type == "invalid_request_error"
@@ -28,8 +30,9 @@ def test_charge_automatically_needs_no_email_and_send_invoice_works_once_the_ema
     customer = client.v1.customers.create(params={"name": "No Mail"})
     assert client.v1.invoices.create(params={"customer": customer.id}).collection_method == "charge_automatically"
     client.v1.customers.update(customer.id, params={"email": "payer@example.org"})
-    invoice = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                                "days_until_due": 30})
+    invoice = client.v1.invoices.create(
+        params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+    )
     assert invoice.customer_email == "payer@example.org"
 
 
@@ -53,8 +56,9 @@ def test_switching_a_draft_to_send_invoice_without_email_is_refused_as_not_emula
 
 def test_finalizing_after_the_email_was_removed_is_refused_as_not_emulated(client):
     customer = client.v1.customers.create(params={"email": "payer@example.org"})
-    invoice = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                                "days_until_due": 30})
+    invoice = client.v1.invoices.create(
+        params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+    )
     client.v1.customers.update(customer.id, params={"email": ""})
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.invoices.finalize_invoice(invoice.id)
@@ -64,8 +68,9 @@ def test_finalizing_after_the_email_was_removed_is_refused_as_not_emulated(clien
 
 def test_a_draft_follows_the_customer_email_until_it_is_finalized(client):
     customer = client.v1.customers.create(params={"email": "old@example.org"})
-    invoice = client.v1.invoices.create(params={"customer": customer.id, "collection_method": "send_invoice",
-                                                "days_until_due": 30})
+    invoice = client.v1.invoices.create(
+        params={"customer": customer.id, "collection_method": "send_invoice", "days_until_due": 30}
+    )
     client.v1.customers.update(customer.id, params={"email": "new@example.org", "name": "Payer"})
     draft = client.v1.invoices.retrieve(invoice.id)
     assert (draft.customer_email, draft.customer_name) == ("new@example.org", "Payer")

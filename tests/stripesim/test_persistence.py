@@ -62,8 +62,13 @@ def test_memory_storage_forgets():
 
 
 def _run_cli(port: int, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([*COMMAND, "--port", str(port), *args], cwd=PROJECT_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*COMMAND, "--port", str(port), *args],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_up(base_url: str, proc: subprocess.Popen) -> None:
@@ -114,8 +119,9 @@ def test_command_line_server_with_db_survives_restart(tmp_path):
 
 
 def test_command_line_refuses_live_keys():
-    result = subprocess.run([*COMMAND, "--api-key", "sk_live_abc"],
-                            capture_output=True, text=True, timeout=30, cwd=PROJECT_ROOT)
+    result = subprocess.run(
+        [*COMMAND, "--api-key", "sk_live_abc"], capture_output=True, text=True, timeout=30, cwd=PROJECT_ROOT
+    )
     assert result.returncode == 1
     assert "live-mode" in result.stderr and "Traceback" not in result.stderr and "sk_live_abc" not in result.stderr
 
@@ -123,7 +129,11 @@ def test_command_line_refuses_live_keys():
 def test_command_line_reports_an_unusable_db(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    result = subprocess.run([*COMMAND, "--port", str(free_port()),
-                             "--db", str(blocker / "x.db")], capture_output=True, text=True, timeout=30,
-                            cwd=PROJECT_ROOT)
+    result = subprocess.run(
+        [*COMMAND, "--port", str(free_port()), "--db", str(blocker / "x.db")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=PROJECT_ROOT,
+    )
     assert result.returncode == 1 and "cannot start" in result.stderr and "Traceback" not in result.stderr

@@ -73,7 +73,7 @@ def test_generated_lists_are_current():
 def test_docs_coverage_table_is_current():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "stripesim.md").read_text()
     assert BEGIN in doc and END in doc, "docs/stripesim.md lacks the generated coverage table"
-    current = doc[doc.index(BEGIN):doc.index(END) + len(END)]
+    current = doc[doc.index(BEGIN) : doc.index(END) + len(END)]
     assert current == table(), "run: python -m stripesim.coverage, and paste it into docs/stripesim.md"
 
 
@@ -92,18 +92,25 @@ def test_refused_parameters_answer_parameter_not_emulated_over_http(sim, endpoin
         else:
             answer = httpx.request(endpoint.method, url, data={key: "1"}, headers=headers)
         error = answer.json().get("error", {})
-        assert (answer.status_code, error.get("code"), error.get("param")) == (400, "parameter_not_emulated", name), \
+        assert (answer.status_code, error.get("code"), error.get("param")) == (400, "parameter_not_emulated", name), (
             f"{endpoint.name} {name}: {answer.status_code} {error}"
+        )
 
 
 def test_a_single_value_where_stripe_expects_a_list_is_an_invalid_array(sim):
     headers = {"Authorization": f"Bearer {sim.api_key}"}
-    cases = [("GET", "/v1/invoices", {"expand": "data.customer"}, "expand"),
-             ("GET", "/v1/events", {"types": "invoice.paid"}, "types"),
-             ("POST", "/v1/webhook_endpoints", {"url": "http://x.test/h", "enabled_events": "*"}, "enabled_events")]
+    cases = [
+        ("GET", "/v1/invoices", {"expand": "data.customer"}, "expand"),
+        ("GET", "/v1/events", {"types": "invoice.paid"}, "types"),
+        ("POST", "/v1/webhook_endpoints", {"url": "http://x.test/h", "enabled_events": "*"}, "enabled_events"),
+    ]
     for method, path, params, param in cases:
-        answer = httpx.request(method, f"{sim.base_url}{path}", headers=headers,
-                               **({"params": params} if method == "GET" else {"data": params}))
+        answer = httpx.request(
+            method,
+            f"{sim.base_url}{path}",
+            headers=headers,
+            **({"params": params} if method == "GET" else {"data": params}),
+        )
         error = answer.json()["error"]
         assert answer.status_code == 400 and error["param"] == param and error["message"].startswith("Invalid array")
 
@@ -134,6 +141,7 @@ def _sdk_expandable(cls: type) -> set[str]:
     def expandable(hint: typing.Any) -> bool:
         args = typing.get_args(hint)
         return str in args and any(isinstance(a, typing.ForwardRef) for a in args)
+
     return {k for k, v in cls.__annotations__.items() if expandable(v)}
 
 
@@ -145,10 +153,15 @@ def test_objects_carry_every_field_the_sdk_declares_and_expandables_are_handled(
     clock = client.v1.test_helpers.test_clocks.create(params={"frozen_time": 1_700_000_000})
     endpoint = client.v1.webhook_endpoints.create(params={"url": "http://x.test/h", "enabled_events": ["*"]})
     event = client.v1.events.list().data[0]
-    objects = {"customer": (stripe.Customer, customer), "invoice": (stripe.Invoice, invoice),
-               "invoiceitem": (stripe.InvoiceItem, item), "line_item": (stripe.InvoiceLineItem, invoice.lines.data[0]),
-               "event": (stripe.Event, event), "webhook_endpoint": (stripe.WebhookEndpoint, endpoint),
-               "test_helpers.test_clock": (stripe.test_helpers.TestClock, clock)}
+    objects = {
+        "customer": (stripe.Customer, customer),
+        "invoice": (stripe.Invoice, invoice),
+        "invoiceitem": (stripe.InvoiceItem, item),
+        "line_item": (stripe.InvoiceLineItem, invoice.lines.data[0]),
+        "event": (stripe.Event, event),
+        "webhook_endpoint": (stripe.WebhookEndpoint, endpoint),
+        "test_helpers.test_clock": (stripe.test_helpers.TestClock, clock),
+    }
     problems = []
     for kind, (cls, obj) in objects.items():
         missing = _declared(cls) - set(obj.to_dict()) - ABSENT_AT_STRIPE.get(cls.__name__, set())
@@ -156,7 +169,9 @@ def test_objects_carry_every_field_the_sdk_declares_and_expandables_are_handled(
             problems.append(f"{cls.__name__} lacks {sorted(missing)}")
         handled = set(EXPANDABLE.get(kind, {})) | set(EXPANSIONS_NOT_EMULATED.get(kind, ()))
         if handled != _sdk_expandable(cls):
-            problems.append(f"{kind}: expands or refuses {sorted(handled)}, the SDK marks {sorted(_sdk_expandable(cls))}")
+            problems.append(
+                f"{kind}: expands or refuses {sorted(handled)}, the SDK marks {sorted(_sdk_expandable(cls))}"
+            )
     assert problems == []
 
 
@@ -172,17 +187,32 @@ def test_sdk_expandable_fields_not_emulated_are_refused_as_such(client):
 
 
 def test_emulated_presentation_options_round_trip(client):
-    customer = client.v1.customers.create(params={
-        "email": "a@example.org", "preferred_locales": ["fr-FR", "en"],
-        "address": {"line1": "1 Rue", "city": "Paris", "country": "FR"}})
+    customer = client.v1.customers.create(
+        params={
+            "email": "a@example.org",
+            "preferred_locales": ["fr-FR", "en"],
+            "address": {"line1": "1 Rue", "city": "Paris", "country": "FR"},
+        }
+    )
     assert customer.preferred_locales == ["fr-FR", "en"] and customer.address.city == "Paris"
     assert client.v1.customers.update(customer.id, params={"address": {"city": "Lyon"}}).address.line1 == "1 Rue"
-    invoice = client.v1.invoices.create(params={
-        "customer": customer.id, "footer": "Merci", "statement_descriptor": "CT NONPROFIT",
-        "custom_fields": [{"name": "PO", "value": "42"}]})
+    invoice = client.v1.invoices.create(
+        params={
+            "customer": customer.id,
+            "footer": "Merci",
+            "statement_descriptor": "CT NONPROFIT",
+            "custom_fields": [{"name": "PO", "value": "42"}],
+        }
+    )
     assert (invoice.footer, invoice.statement_descriptor) == ("Merci", "CT NONPROFIT")
     assert invoice.custom_fields[0].to_dict() == {"name": "PO", "value": "42"}
     assert client.v1.invoices.update(invoice.id, params={"footer": ""}).footer is None
-    item = client.v1.invoice_items.create(params={"customer": customer.id, "invoice": invoice.id, "amount": 10,
-                                                  "period": {"start": 1_700_000_000, "end": 1_702_592_000}})
+    item = client.v1.invoice_items.create(
+        params={
+            "customer": customer.id,
+            "invoice": invoice.id,
+            "amount": 10,
+            "period": {"start": 1_700_000_000, "end": 1_702_592_000},
+        }
+    )
     assert item.period.to_dict() == {"start": 1_700_000_000, "end": 1_702_592_000}

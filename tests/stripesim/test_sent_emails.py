@@ -59,6 +59,7 @@ def test_charge_automatically_and_zero_amount_invoices_send_nothing(sim, client)
 
 def test_the_admin_route_needs_the_key_and_refuses_unknown_filters(sim):
     assert httpx.get(f"{sim.base_url}/_sim/sent_emails").status_code == 401
-    answer = httpx.get(f"{sim.base_url}/_sim/sent_emails", params={"bogus": "1"},
-                       headers={"Authorization": f"Bearer {sim.api_key}"})
+    answer = httpx.get(
+        f"{sim.base_url}/_sim/sent_emails", params={"bogus": "1"}, headers={"Authorization": f"Bearer {sim.api_key}"}
+    )
     assert answer.status_code == 400 and "bogus" in answer.json()["error"]["message"]

@@ -19,9 +19,7 @@ def wait_until(predicate, timeout: float = 10.0):
 
 
 def create_endpoint(client, receiver, events=("*",), **params):
-    return client.v1.webhook_endpoints.create(
-        params={"url": receiver.url, "enabled_events": list(events), **params}
-    )
+    return client.v1.webhook_endpoints.create(params={"url": receiver.url, "enabled_events": list(events), **params})
 
 
 def lifecycle(client):
@@ -32,14 +30,14 @@ def lifecycle(client):
 
 
 def test_endpoint_crud_and_secret_only_on_creation(client, receiver):
-    endpoint = create_endpoint(client, receiver, ["invoice.paid"], api_version="2025-04-30.basil",
-                               description="org")
+    endpoint = create_endpoint(client, receiver, ["invoice.paid"], api_version="2025-04-30.basil", description="org")
     assert endpoint.id.startswith("we_") and endpoint.secret.startswith("whsec_")
     assert endpoint.status == "enabled" and endpoint.api_version == "2025-04-30.basil"
     fetched = client.v1.webhook_endpoints.retrieve(endpoint.id)
     assert "secret" not in fetched
-    updated = client.v1.webhook_endpoints.update(endpoint.id, params={"enabled_events": ["invoice.voided"],
-                                                                      "disabled": True})
+    updated = client.v1.webhook_endpoints.update(
+        endpoint.id, params={"enabled_events": ["invoice.voided"], "disabled": True}
+    )
     assert updated.enabled_events == ["invoice.voided"] and updated.status == "disabled"
     assert [e.id for e in client.v1.webhook_endpoints.list().data] == [endpoint.id]
     assert client.v1.webhook_endpoints.delete(endpoint.id).deleted is True
@@ -125,8 +123,7 @@ def test_delivery_gives_up_after_max_attempts(sim, client, receiver):
 def test_unreachable_endpoint_is_retried(sim, client):
     from sfpay.serving import free_port
 
-    client.v1.webhook_endpoints.create(params={"url": f"http://127.0.0.1:{free_port()}/gone",
-                                               "enabled_events": ["*"]})
+    client.v1.webhook_endpoints.create(params={"url": f"http://127.0.0.1:{free_port()}/gone", "enabled_events": ["*"]})
     client.v1.customers.create(params={"email": "a@example.org"})
     wait_until(lambda: sim.admin.deliveries(status="failed"), timeout=15)
     delivery = sim.admin.deliveries(status="failed")[0]
@@ -208,8 +205,9 @@ def test_a_slow_endpoint_does_not_hold_up_others(sim, client, receiver):
 
     slow_server = start_in_thread(Starlette(routes=[Route("/slow", slow, methods=["POST"])]))
     try:
-        client.v1.webhook_endpoints.create(params={"url": f"{slow_server.base_url}/slow",
-                                                   "enabled_events": ["customer.created"]})
+        client.v1.webhook_endpoints.create(
+            params={"url": f"{slow_server.base_url}/slow", "enabled_events": ["customer.created"]}
+        )
         create_endpoint(client, receiver, ["customer.created"])
         client.v1.customers.create(params={"email": "a@example.org"})
         wait_until(lambda: len(receiver.received) == 1, timeout=3)

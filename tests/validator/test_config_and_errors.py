@@ -81,8 +81,10 @@ def test_missing_path_is_a_clear_error():
     assert result.returncode == 1
     assert result.stdout == ""
     # Issue 13: the absolute path, and what was looked for.
-    assert result.stderr == (f"sfpay validate: error: {(FIXTURES / 'no-such-dir').resolve()}: no such file or "
-                             "directory (the SFDX folder, project or file to validate)\n")
+    assert result.stderr == (
+        f"sfpay validate: error: {(FIXTURES / 'no-such-dir').resolve()}: no such file or "
+        "directory (the SFDX folder, project or file to validate)\n"
+    )
 
 
 def test_broken_sfdx_project_json_is_a_clear_error(tmp_path):
@@ -109,8 +111,13 @@ def test_list_rules_names_every_rule():
 def test_garbage_in_every_metadata_file_never_tracebacks(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(FIXTURES / "valid_project", project)
-    payloads = [b"", b"\x00\xff\xfe", b"<Flow>", b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>",
-                b'<Flow xmlns="http://soap.sforce.com/2006/04/metadata"><start><connector/></start></Flow>']
+    payloads = [
+        b"",
+        b"\x00\xff\xfe",
+        b"<Flow>",
+        b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>",
+        b'<Flow xmlns="http://soap.sforce.com/2006/04/metadata"><start><connector/></start></Flow>',
+    ]
     files = sorted(p for p in project.rglob("*-meta.xml"))
     for index, path in enumerate(files):
         path.write_bytes(payloads[index % len(payloads)])
@@ -118,9 +125,21 @@ def test_garbage_in_every_metadata_file_never_tracebacks(tmp_path):
     assert result.returncode == 1
     found = findings_of(result)
     assert {f["file"] for f in found} >= {f"force-app/{p.relative_to(project / 'force-app').as_posix()}" for p in files}
-    assert all(f["rule_id"] in {"xml-malformed", "schema-invalid", "permset-field-missing", "element-unreachable",
-                                "email-alert-unknown", "email-template-missing", "file-pair-missing",
-                                "connector-target-missing", "field-unknown"} for f in found), json.dumps(found, indent=1)
+    assert all(
+        f["rule_id"]
+        in {
+            "xml-malformed",
+            "schema-invalid",
+            "permset-field-missing",
+            "element-unreachable",
+            "email-alert-unknown",
+            "email-template-missing",
+            "file-pair-missing",
+            "connector-target-missing",
+            "field-unknown",
+        }
+        for f in found
+    ), json.dumps(found, indent=1)
 
 
 def test_forceignore_hides_files_the_cli_would_not_deploy(tmp_path):

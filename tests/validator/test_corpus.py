@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from ruamel.yaml import YAML
-
 from validate_helpers import CORPUS, findings_of, run_validate
+
 from validator.rules import RULES
 
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yml").is_file())

@@ -27,7 +27,9 @@ def test_generated_force_app_checks_every_file_and_flow():
     assert report["flows_checked"] == len(list(FORCE_APP.rglob("*.flow-meta.xml"))) == 4
     assert report["files_checked"] == len(list(FORCE_APP.rglob("*-meta.xml")))
     # Whatever the generator's state, nothing in it is unknown to the validator or malformed.
-    assert not [f for f in findings_of(result) if f["rule_id"] in {"unknown-file-type", "xml-malformed", "schema-invalid"}]
+    assert not [
+        f for f in findings_of(result) if f["rule_id"] in {"unknown-file-type", "xml-malformed", "schema-invalid"}
+    ]
 
 
 SPECS = sorted((WORKTREE / "specs").rglob("*.yml")) if (WORKTREE / "specs").is_dir() else []
@@ -39,7 +41,10 @@ def test_every_spec_renders_to_a_tree_that_validates(spec, tmp_path):
     out = tmp_path / "force-app"
     generate = subprocess.run(
         [sys.executable, "-m", "sfpay", "generate", "--spec", str(spec), "--out", str(out)],
-        cwd=WORKTREE, capture_output=True, text=True, timeout=300,
+        cwd=WORKTREE,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "PYTHONPATH": str(WORKTREE)},
     )
     assert generate.returncode == 0, generate.stderr

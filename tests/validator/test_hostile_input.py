@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from validate_helpers import FIXTURES, findings_of, run_validate
 
 FLOW = "force-app/main/default/flows"
@@ -36,8 +35,12 @@ def test_doctype_with_external_entity_is_a_finding(project: Path) -> None:
     flow = a_flow(project)
     text = flow.read_text(encoding="utf-8")
     head, rest = text.split("\n", 1)
-    flow.write_text(head + '\n<!DOCTYPE Flow [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-                    + rest.replace("<label>", "<label>&xxe;", 1), encoding="utf-8")
+    flow.write_text(
+        head
+        + '\n<!DOCTYPE Flow [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        + rest.replace("<label>", "<label>&xxe;", 1),
+        encoding="utf-8",
+    )
     result = run_validate("--format", "json", cwd=project)
     findings = findings_of(result)
     assert result.returncode == 1
@@ -85,7 +88,10 @@ def test_oversized_flow_is_refused_without_reading_it_whole(project: Path) -> No
     "content, expected",
     [
         (b"rules:\n  hardcoded-url: off\n# caf\xe9\n", ".sfpay-validate.yml:3: not valid YAML: byte 0xe9 is not UTF-8"),
-        (b"rules: " + b"[" * 50_000 + b"]" * 50_000 + b"\n", ".sfpay-validate.yml:1: not valid YAML: nested more than 64"),
+        (
+            b"rules: " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+            ".sfpay-validate.yml:1: not valid YAML: nested more than 64",
+        ),
     ],
     ids=["latin1", "50k-deep"],
 )

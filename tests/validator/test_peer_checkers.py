@@ -11,8 +11,10 @@ import pytest
 from validate_helpers import CORPUS, FIXTURES, WORKTREE
 
 CHECKERS = WORKTREE / "tools" / "checkers"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None or shutil.which("npm") is None,
-                                reason="Node 20 and npm are needed for the peer checkers")
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or shutil.which("npm") is None,
+    reason="Node 20 and npm are needed for the peer checkers",
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -20,14 +22,25 @@ def installed_checkers():
     """`npm ci` from the committed lockfile when a fresh clone has no node_modules yet."""
     if (CHECKERS / "node_modules" / "@flow-scanner").is_dir():
         return
-    result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CHECKERS,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=CHECKERS,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, f"npm ci in tools/checkers failed:\n{result.stderr}"
 
 
 def node(script, *args, cwd=WORKTREE, env=None):
-    return subprocess.run(["node", str(script), *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        ["node", str(script), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_scanner_reports_error_level_violations_with_lines():
@@ -50,8 +63,11 @@ def test_scanner_configuration_must_account_for_every_rule(tmp_path):
     config["disabled"]["TriggerOrder"] = "no"
     config["rules"]["FlowName"]["severity"] = "warning"
     (tmp_path / "flow-scanner.config.json").write_text(json.dumps(config))
-    result = node(tmp_path / "run-flow-scanner.js", CORPUS / "missing_fault_path" / "force-app",
-                  env={"NODE_PATH": str(CHECKERS / "node_modules")})
+    result = node(
+        tmp_path / "run-flow-scanner.js",
+        CORPUS / "missing_fault_path" / "force-app",
+        env={"NODE_PATH": str(CHECKERS / "node_modules")},
+    )
     assert result.returncode == 2
     assert "rule HardcodedUrl is neither enabled nor disabled with a reason" in result.stderr
     assert "rule TriggerOrder is disabled without a real justification" in result.stderr

@@ -90,12 +90,16 @@ def record_flow(body, start_extra="", trigger="Create"):
 """
 
 
-ASYNC = ("<scheduledPaths><name>Later</name><connector><targetReference>First</targetReference></connector>"
-         "<label>Later</label><pathType>AsyncAfterCommit</pathType></scheduledPaths>")
-LOG = ("<recordCreates><name>Log</name><label>Log</label><locationX>0</locationX><locationY>0</locationY>"
-       "<connector><targetReference>{after}</targetReference></connector>"
-       "<inputAssignments><field>stripeGC__Message__c</field><value><elementReference>$Flow.FaultMessage</elementReference></value></inputAssignments>"
-       "<object>stripeGC__Sync_Log__c</object></recordCreates>")
+ASYNC = (
+    "<scheduledPaths><name>Later</name><connector><targetReference>First</targetReference></connector>"
+    "<label>Later</label><pathType>AsyncAfterCommit</pathType></scheduledPaths>"
+)
+LOG = (
+    "<recordCreates><name>Log</name><label>Log</label><locationX>0</locationX><locationY>0</locationY>"
+    "<connector><targetReference>{after}</targetReference></connector>"
+    "<inputAssignments><field>stripeGC__Message__c</field><value><elementReference>$Flow.FaultMessage</elementReference></value></inputAssignments>"
+    "<object>stripeGC__Sync_Log__c</object></recordCreates>"
+)
 
 
 def test_callout_after_a_fault_handler_that_wrote_a_log_is_flagged(tmp_path, monkeypatch):
@@ -104,22 +108,31 @@ def test_callout_after_a_fault_handler_that_wrote_a_log_is_flagged(tmp_path, mon
     flow = record_flow(body).replace("{creates}", LOG.format(after="Retry")).replace("{paths}", ASYNC)
     found = findings(tmp_path, monkeypatch, {"flows/F.flow-meta.xml": flow})
     assert [(rule, message) for rule, _, message in found] == [
-        ("callout-after-dml", "`Retry` makes a callout after `Log` (recordCreates, line 13) wrote records on the Later path"),
+        (
+            "callout-after-dml",
+            "`Retry` makes a callout after `Log` (recordCreates, line 13) wrote records on the Later path",
+        ),
     ]  # Log and Retry run only after a fault: error handling, so fault-path-missing exempts them
 
 
 def test_a_failed_callout_did_not_save_so_its_fault_path_may_call_again(tmp_path, monkeypatch):
     # First (which would save after its call) fails: nothing was saved, so Retry may call out.
     body = action("First", fault="Retry", dml="true") + action("Retry", y=1, fault="Log")
-    flow = record_flow(body).replace("{creates}", LOG.replace(
-        "<connector><targetReference>{after}</targetReference></connector>", "")).replace("{paths}", ASYNC)
+    flow = (
+        record_flow(body)
+        .replace("{creates}", LOG.replace("<connector><targetReference>{after}</targetReference></connector>", ""))
+        .replace("{paths}", ASYNC)
+    )
     assert findings(tmp_path, monkeypatch, {"flows/F.flow-meta.xml": flow}) == []
 
 
 def test_run_asynchronously_path_does_not_need_change_criteria(tmp_path, monkeypatch):
     body = action("First", fault="Log")
-    flow = record_flow(body, trigger="Update").replace("{creates}", LOG.replace(
-        "<connector><targetReference>{after}</targetReference></connector>", "")).replace("{paths}", ASYNC)
+    flow = (
+        record_flow(body, trigger="Update")
+        .replace("{creates}", LOG.replace("<connector><targetReference>{after}</targetReference></connector>", ""))
+        .replace("{paths}", ASYNC)
+    )
     assert findings(tmp_path, monkeypatch, {"flows/F.flow-meta.xml": flow}) == []
 
 
@@ -135,13 +148,17 @@ def test_invocable_apex_class_in_the_tree_is_a_known_action(tmp_path, monkeypatc
     apex_meta = f"<ApexClass {NS}><apiVersion>66.0</apiVersion><status>Active</status></ApexClass>\n"
     files = {"flows/F.flow-meta.xml": flow, "classes/CalculateDiscount.cls-meta.xml": apex_meta}
     (tmp_path / "force-app/main/default/classes").mkdir(parents=True)
-    (tmp_path / "force-app/main/default/classes/CalculateDiscount.cls").write_text("public class CalculateDiscount {}\n")
+    (tmp_path / "force-app/main/default/classes/CalculateDiscount.cls").write_text(
+        "public class CalculateDiscount {}\n"
+    )
     assert findings(tmp_path, monkeypatch, files) == []
 
 
 def test_static_resources_and_settings_are_known_types(tmp_path, monkeypatch):
-    resource = (f"<StaticResource {NS}><cacheControl>Public</cacheControl>"
-                "<contentType>application/zip</contentType></StaticResource>\n")
+    resource = (
+        f"<StaticResource {NS}><cacheControl>Public</cacheControl>"
+        "<contentType>application/zip</contentType></StaticResource>\n"
+    )
     files = {
         "staticresources/logo.resource-meta.xml": resource.replace("application/zip", "image/png"),
         "staticresources/widgets.resource-meta.xml": resource,

@@ -8,14 +8,21 @@ import pytest
 from lxml import etree
 from validate_helpers import CORPUS, FIXTURES
 
-from sfpay import paths
 from sfmeta.wsdl import Wsdl, WsdlError
-from sfmeta.xml import MD_NS, XSD_NS
+from sfmeta.xml import MD_NS, XSD_NS, local
+from sfpay import paths
 from validator.schema.wsdl_slice import load_schema
-from sfmeta.xml import local
 
-TYPES = ["BusinessProcess", "CustomField", "EmailFolder", "EmailTemplate", "Flow",
-         "PermissionSet", "RecordType", "Workflow"]
+TYPES = [
+    "BusinessProcess",
+    "CustomField",
+    "EmailFolder",
+    "EmailTemplate",
+    "Flow",
+    "PermissionSet",
+    "RecordType",
+    "Workflow",
+]
 
 
 @pytest.fixture(scope="module")

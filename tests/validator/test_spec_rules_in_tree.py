@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from validate_helpers import WORKTREE, findings_of, run_validate
 
 FLOWS = "force-app/main/default/flows"
@@ -36,28 +35,39 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_unknown_currency_in_connector_input(tree: Path) -> None:
-    edit(tree / FLOWS / "Stripe_Invoice_On_Opportunity_Create.flow-meta.xml",
-         "<stringValue>usd</stringValue>", "<stringValue>zzz</stringValue>")
+    edit(
+        tree / FLOWS / "Stripe_Invoice_On_Opportunity_Create.flow-meta.xml",
+        "<stringValue>usd</stringValue>",
+        "<stringValue>zzz</stringValue>",
+    )
     found = rules_found(tree)
     assert found and set(found) == {("stripe-value-unknown", "currency `zzz` is not one Stripe supports")}
 
 
 def test_unknown_event_type_in_entry_filter(tree: Path) -> None:
-    edit(tree / FLOWS / "Stripe_Event_Update_Opportunity_Status.flow-meta.xml",
-         "<stringValue>invoice.voided</stringValue>", "<stringValue>invoice.void</stringValue>")
+    edit(
+        tree / FLOWS / "Stripe_Event_Update_Opportunity_Status.flow-meta.xml",
+        "<stringValue>invoice.voided</stringValue>",
+        "<stringValue>invoice.void</stringValue>",
+    )
     assert ("stripe-value-unknown", "`invoice.void` is not a Stripe event type") in rules_found(tree)
 
 
 def test_field_file_name_with_trailing_newline(tree: Path) -> None:
     source = tree / FIELDS / "Stripe_Invoice_URL__c.field-meta.xml"
     source.rename(tree / FIELDS / "Stripe_Invoice_URL__c\n.field-meta.xml")
-    assert ("api-name-invalid", "the name 'Stripe_Invoice_URL__c\\n' contains whitespace or a control character") \
-        in rules_found(tree)
+    assert (
+        "api-name-invalid",
+        "the name 'Stripe_Invoice_URL__c\\n' contains whitespace or a control character",
+    ) in rules_found(tree)
 
 
 def test_newer_api_version_than_the_wsdl(tree: Path) -> None:
-    edit(tree / FLOWS / "Stripe_Payment_Reminder.flow-meta.xml", "<apiVersion>66.0</apiVersion>",
-         "<apiVersion>67.0</apiVersion>")
+    edit(
+        tree / FLOWS / "Stripe_Payment_Reminder.flow-meta.xml",
+        "<apiVersion>66.0</apiVersion>",
+        "<apiVersion>67.0</apiVersion>",
+    )
     assert ("api-version-unsupported", "apiVersion `67.0` is not supported") in rules_found(tree)
 
 

@@ -49,7 +49,9 @@ def test_single_file_reports_only_its_own_findings(tmp_path):
     field = "force-app/main/default/objects/Opportunity/fields/Stripe_Invoice_URL__c.field-meta.xml"
     result = run_validate(field, "--format", "json", cwd=project)
     assert findings_of(result) == [] and result.returncode == 0
-    broken = run_validate("force-app/main/default/flows/Close_Open_Tasks.flow-meta.xml", "--format", "json", cwd=project)
+    broken = run_validate(
+        "force-app/main/default/flows/Close_Open_Tasks.flow-meta.xml", "--format", "json", cwd=project
+    )
     assert [f["rule_id"] for f in findings_of(broken)] == ["xml-malformed"]
 
 
@@ -95,12 +97,19 @@ def test_copy_of_valid_project_elsewhere_reports_absolute_paths(tmp_path):
     tree = tmp_path / "proj"
     shutil.copytree(VALID, tree)
     flow = tree / "force-app/main/default/flows/Close_Open_Tasks.flow-meta.xml"
-    flow.write_text(flow.read_text().replace("<targetReference>Update_Tasks</targetReference>",
-                                             "<targetReference>Update_Task</targetReference>"))
+    flow.write_text(
+        flow.read_text().replace(
+            "<targetReference>Update_Tasks</targetReference>", "<targetReference>Update_Task</targetReference>"
+        )
+    )
     result = run_validate(str(tree / "force-app"), "--format", "json", cwd=VALID)
     found = findings_of(result)
     assert [(f["rule_id"], f["file"], f["line"]) for f in found] == [
-        ("element-unreachable", flow.resolve().as_posix(), 39),  # Report_Failure: only Update_Tasks' fault path led there
+        (
+            "element-unreachable",
+            flow.resolve().as_posix(),
+            39,
+        ),  # Report_Failure: only Update_Tasks' fault path led there
         ("connector-target-missing", flow.resolve().as_posix(), 67),
         ("element-unreachable", flow.resolve().as_posix(), 99),  # Update_Tasks
     ]

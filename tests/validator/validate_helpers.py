@@ -20,7 +20,11 @@ def run_validate(*args: str, cwd: Path, env: dict | None = None) -> subprocess.C
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "sfpay", "validate", *args],
-        cwd=cwd, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

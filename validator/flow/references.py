@@ -14,11 +14,20 @@ from typing import NamedTuple
 
 from sfmeta.xml import child, children, line_of, local, stripped
 
-REFERENCE_TAGS = frozenset({
-    "elementReference", "leftValueReference", "assignToReference", "assignNextValueToReference",
-    "collectionReference", "inputReference", "outputReference", "assignRecordIdToReference",
-    "choiceReferences", "defaultSelectedChoiceReference",
-})
+REFERENCE_TAGS = frozenset(
+    {
+        "elementReference",
+        "leftValueReference",
+        "assignToReference",
+        "assignNextValueToReference",
+        "collectionReference",
+        "inputReference",
+        "outputReference",
+        "assignRecordIdToReference",
+        "choiceReferences",
+        "defaultSelectedChoiceReference",
+    }
+)
 # Text that is documentation, not evaluated: merge-field syntax there is not a reference.
 _NON_EVALUATED_TAGS = frozenset({"description", "label", "interviewLabelDescription"})
 _BUILDER_METADATA = "processMetadataValues"
@@ -26,20 +35,41 @@ MERGE_FIELD = re.compile(r"\{!\s*([^{}\s]+?)\s*\}")
 
 # $Flow globals, from Salesforce Help "Flow Resource: Global Variables" / "$Flow".
 FLOW_GLOBALS = {
-    name.lower(): name for name in (
-        "ActiveStages", "CurrentDate", "CurrentDateTime", "CurrentRecord", "CurrentStage",
-        "FaultMessage", "InterviewGuid", "InterviewStartTime",
+    name.lower(): name
+    for name in (
+        "ActiveStages",
+        "CurrentDate",
+        "CurrentDateTime",
+        "CurrentRecord",
+        "CurrentStage",
+        "FaultMessage",
+        "InterviewGuid",
+        "InterviewStartTime",
     )
 }
 GLOBAL_CONSTANTS = {"true", "false", "emptystring"}
 # Globals whose members come from org configuration we cannot see offline.
 OPEN_GLOBALS = {
-    "$api", "$client", "$custommetadata", "$label", "$organization", "$permission", "$profile",
-    "$setup", "$system", "$user", "$userrole", "$orchestrator",
+    "$api",
+    "$client",
+    "$custommetadata",
+    "$label",
+    "$organization",
+    "$permission",
+    "$profile",
+    "$setup",
+    "$system",
+    "$user",
+    "$userrole",
+    "$orchestrator",
 }
 _KIND_WORDS = {
-    "formulas": "a formula", "constants": "a constant", "textTemplates": "a text template",
-    "choices": "a choice", "stages": "a stage", "dynamicChoiceSets": "a choice set",
+    "formulas": "a formula",
+    "constants": "a constant",
+    "textTemplates": "a text template",
+    "choices": "a choice",
+    "stages": "a stage",
+    "dynamicChoiceSets": "a choice set",
 }
 
 
@@ -182,7 +212,9 @@ class Resolver:
             return self._resolve_global(reference, parts)
         element = self.flow.element(head)
         if element is None:
-            return Problem(f"`{reference}`: the flow has no element or resource named `{head}`{self._did_you_mean(head)}")
+            return Problem(
+                f"`{reference}`: the flow has no element or resource named `{head}`{self._did_you_mean(head)}"
+            )
         rest = parts[1:]
         if not rest:
             return None
@@ -196,7 +228,9 @@ class Resolver:
                 if model and self.catalog.model_fields(model) is not None:
                     return self._walk_model(reference, head, model, rest)
                 return None
-            return Problem(f"`{reference}`: `{head}` is a {data_type or 'untyped'} variable and has no field `{rest[0]}`")
+            return Problem(
+                f"`{reference}`: `{head}` is a {data_type or 'untyped'} variable and has no field `{rest[0]}`"
+            )
         if kind in ("recordLookups", "loops"):
             object_name = self.object_of(head)
             return self.walk_object(reference, object_name, rest) if object_name else None
@@ -227,7 +261,9 @@ class Resolver:
             return self.walk_object(reference, self.flow.trigger_object, parts[1:])
         if head == "$flow":
             if len(parts) != 2 or parts[1].lower() not in FLOW_GLOBALS:
-                return Problem(f"`{reference}` is not a $Flow global (known: {', '.join(sorted(FLOW_GLOBALS.values()))})")
+                return Problem(
+                    f"`{reference}` is not a $Flow global (known: {', '.join(sorted(FLOW_GLOBALS.values()))})"
+                )
             return None
         if head == "$globalconstant":
             if len(parts) != 2 or parts[1].lower() not in GLOBAL_CONSTANTS:
@@ -244,7 +280,8 @@ class Resolver:
         if info is None:
             return Problem(
                 f"`{reference}`: object `{object_name}` is neither in objects/ nor in the known fields list",
-                object_name, fields[0],
+                object_name,
+                fields[0],
             )
         name = fields[0]
         if len(fields) == 1:

@@ -36,9 +36,11 @@ def render(report, rules) -> str:
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "sfpay validate", "rules": rule_list}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "sfpay validate", "rules": rule_list}},
+                "results": results,
+            }
+        ],
     }
     return json.dumps(sarif, indent=2) + "\n"

@@ -20,7 +20,5 @@ def input_parameters(element):
     for parameter in children(element.node, "inputParameters"):
         name = stripped(parameter, "name") or ""
         value = child(parameter, "value")
-        has_value = value is not None and any(
-            (item.text or "").strip() for item in value
-        )
+        has_value = value is not None and any((item.text or "").strip() for item in value)
         yield name, line_of(child(parameter, "name"), line_of(parameter)), has_value

@@ -18,6 +18,7 @@ class ActionInputMissing(Rule):
             for param in action.params.values():
                 if param.required and param.name.lower() not in given:
                     yield self.finding(
-                        flow.file.display, element.line,
+                        flow.file.display,
+                        element.line,
                         f"`{element.name}`: required input `{param.name}` of `{action.name}` is not set",
                     )

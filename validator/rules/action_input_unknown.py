@@ -19,6 +19,7 @@ class ActionInputUnknown(Rule):
                     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
                     suggestion = f"; did you mean `{close[0]}`?" if close else ""
                     yield self.finding(
-                        flow.file.display, line,
+                        flow.file.display,
+                        line,
                         f"`{element.name}`: `{action.name}` has no input `{name}`{suggestion}",
                     )

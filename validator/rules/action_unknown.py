@@ -22,11 +22,13 @@ class ActionUnknown(Rule):
                     close = catalog.similar_actions(name)
                     suggestion = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
                     yield self.finding(
-                        flow.file.display, element.line,
+                        flow.file.display,
+                        element.line,
                         f"`{element.name}` calls `{name}`, which is not in the Stripe connector catalog{suggestion}",
                     )
             elif "__" not in name and name.lower() not in context.index.apex_classes:
                 yield self.finding(
-                    flow.file.display, element.line,
+                    flow.file.display,
+                    element.line,
                     f"`{element.name}` calls Apex action `{name}`: no such connector action and no Apex class `{name}` in the source tree",
                 )

@@ -4,8 +4,8 @@ in a file name), and custom field names over 40 characters before `__c` (Salesfo
 """
 
 from generator.facts.salesforce_limits import CUSTOM_FIELD_NAME_LIMIT
-from validator.rules.base import Rule
 from sfmeta.xml import children, line_of, stripped
+from validator.rules.base import Rule
 
 
 def _bad_characters(name: str) -> bool:
@@ -27,8 +27,12 @@ class ApiNameInvalid(Rule):
         if file.kind.type_name == "CustomField" and name.endswith("__c"):
             base = name.removesuffix("__c").split("__")[-1]
             if len(base) > CUSTOM_FIELD_NAME_LIMIT:
-                yield self.finding(file.display, 0, f"custom field `{name}` has {len(base)} characters before __c "
-                                                    f"(Salesforce allows {CUSTOM_FIELD_NAME_LIMIT})")
+                yield self.finding(
+                    file.display,
+                    0,
+                    f"custom field `{name}` has {len(base)} characters before __c "
+                    f"(Salesforce allows {CUSTOM_FIELD_NAME_LIMIT})",
+                )
         if file.kind.type_name == "Workflow" and file.root is not None:
             for alert in children(file.root, "alerts"):
                 alert_name = stripped(alert, "fullName") or ""
@@ -36,5 +40,6 @@ class ApiNameInvalid(Rule):
                 raw = next(iter(children(alert, "fullName")), None)
                 raw_text = raw.text if raw is not None and raw.text else ""
                 if _bad_characters(alert_name) or raw_text != raw_text.strip():
-                    yield self.finding(file.display, line_of(raw, line_of(alert)),
-                                       f"email alert name {raw_text!r} contains whitespace")
+                    yield self.finding(
+                        file.display, line_of(raw, line_of(alert)), f"email alert name {raw_text!r} contains whitespace"
+                    )

@@ -2,8 +2,8 @@
 (sources in generator.facts.salesforce_limits)."""
 
 from generator.facts.salesforce_limits import OLDEST_API_VERSION, WSDL_API_VERSION, api_version_supported
-from validator.rules.base import Rule
 from sfmeta.xml import child, line_of
+from validator.rules.base import Rule
 
 
 class ApiVersionUnsupported(Rule):
@@ -12,8 +12,10 @@ class ApiVersionUnsupported(Rule):
     enforced_at_deploy = True
     scope = "file"
     message = f"Every apiVersion is between {OLDEST_API_VERSION}.0 and {WSDL_API_VERSION}.0."
-    hint = (f"Use a Metadata API version from {OLDEST_API_VERSION}.0 (older ones are retired) to "
-            f"{WSDL_API_VERSION}.0 (the schema sfpay validates against).")
+    hint = (
+        f"Use a Metadata API version from {OLDEST_API_VERSION}.0 (older ones are retired) to "
+        f"{WSDL_API_VERSION}.0 (the schema sfpay validates against)."
+    )
 
     def check(self, file, context):
         if file.root is None:

@@ -34,7 +34,8 @@ class CalloutAfterDml(Rule):
                     reported.add(element.name)
                     written_by = flow.element(writer)
                     yield self.finding(
-                        flow.file.display, element.line,
+                        flow.file.display,
+                        element.line,
                         f"`{element.name}` makes a callout after `{written_by.name}` "
                         f"({_describe(written_by, context)}, line {written_by.line}) wrote records on the "
                         f"{path.label} path",

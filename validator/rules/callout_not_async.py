@@ -52,13 +52,16 @@ class CalloutNotAsync(Rule):
                 peak = batch * len(callouts)
                 if peak <= CALLOUT_BUDGET:
                     continue
-                where = (f"the scheduled path `{path.label}`: {batch} interviews per transaction x "
-                         f"{len(callouts)} callouts = {peak}, over the budget of {CALLOUT_BUDGET}")
+                where = (
+                    f"the scheduled path `{path.label}`: {batch} interviews per transaction x "
+                    f"{len(callouts)} callouts = {peak}, over the budget of {CALLOUT_BUDGET}"
+                )
             for name in callouts:
                 element = flow.element(name)
                 if element.name not in reported:
                     reported.add(element.name)
                     yield self.finding(
-                        flow.file.display, element.line,
+                        flow.file.display,
+                        element.line,
                         f"`{element.name}` calls `{element.get('actionName')}` on {where}",
                     )

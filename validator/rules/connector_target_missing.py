@@ -12,9 +12,14 @@ class ConnectorTargetMissing(Rule):
         for edge in flow.all_edges():
             target = flow.element(edge.target)
             if target is None or not target.is_node:
-                what = f"`{target.name}` is not an element a connector can lead to ({target.kind})" if target else "no element has that name"
+                what = (
+                    f"`{target.name}` is not an element a connector can lead to ({target.kind})"
+                    if target
+                    else "no element has that name"
+                )
                 source = "the start element" if edge.source == "start" else f"`{edge.source}`"
                 yield self.finding(
-                    flow.file.display, edge.line,
+                    flow.file.display,
+                    edge.line,
                     f"{edge.kind} connector of {source} targets `{edge.target}`: {what}",
                 )

@@ -12,6 +12,7 @@ class ElementNameDuplicate(Rule):
         for element in flow.duplicates:
             first = flow.element(element.name)
             yield self.finding(
-                flow.file.display, element.line,
+                flow.file.display,
+                element.line,
                 f"`{element.name}` ({element.kind}) reuses the name of `{first.name}` ({first.kind}) at line {first.line}",
             )

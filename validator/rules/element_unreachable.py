@@ -13,7 +13,8 @@ class ElementUnreachable(Rule):
         if not flow.paths:
             if flow.nodes():
                 yield self.finding(
-                    flow.file.display, flow.start_line,
+                    flow.file.display,
+                    flow.start_line,
                     "the flow has no start connector, so no element runs",
                     "Connect <start> (or startElementReference) to the first element.",
                 )
@@ -21,4 +22,6 @@ class ElementUnreachable(Rule):
         seen = reachable(flow)
         for element in flow.nodes():
             if element.name.lower() not in seen:
-                yield self.finding(flow.file.display, element.line, f"{element.kind} `{element.name}` is not reachable from the start")
+                yield self.finding(
+                    flow.file.display, element.line, f"{element.kind} `{element.name}` is not reachable from the start"
+                )

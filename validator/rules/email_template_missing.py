@@ -16,6 +16,7 @@ class EmailTemplateMissing(Rule):
                 continue  # the schema reports a missing <template>
             if alert.template.lower() not in index.email_templates:
                 yield self.finding(
-                    alert.file.display, alert.template_line,
+                    alert.file.display,
+                    alert.template_line,
                     f"alert `{alert.object}.{alert.name}` uses template `{alert.template}`, which is not in email/",
                 )

@@ -24,4 +24,6 @@ class FaultPathMissing(Rule):
             if element.name.lower() in handlers:
                 continue
             if not any(edge.kind == "fault" for edge in element.edges):
-                yield self.finding(flow.file.display, element.line, f"{element.kind} `{element.name}` has no fault connector")
+                yield self.finding(
+                    flow.file.display, element.line, f"{element.kind} `{element.name}` has no fault connector"
+                )

@@ -2,9 +2,9 @@
 
 import re
 
+from sfmeta.xml import child, children, line_of, stripped
 from validator.flow.references import record_field_uses
 from validator.rules.base import Rule
-from sfmeta.xml import child, children, line_of, stripped
 from validator.xmlio import read_regular_file
 
 
@@ -50,7 +50,8 @@ class FieldUnknown(Rule):
                 object_name, field_name = qualified.split(".", 1)
                 if index.object(object_name) is not None and index.field(object_name, field_name) is None:
                     yield self.finding(
-                        item.display, line_of(child(permission, "field"), line_of(permission)),
+                        item.display,
+                        line_of(child(permission, "field"), line_of(permission)),
                         f"field permission for `{qualified}`, which is not defined",
                     )
 
@@ -63,7 +64,8 @@ class FieldUnknown(Rule):
                 field_name = stripped(values, "picklist")
                 if field_name and index.field(object_name, field_name) is None:
                     yield self.finding(
-                        item.display, line_of(child(values, "picklist"), line_of(values)),
+                        item.display,
+                        line_of(child(values, "picklist"), line_of(values)),
                         f"picklist values for `{object_name}.{field_name}`, which is not defined",
                     )
 
@@ -88,7 +90,11 @@ class FieldUnknown(Rule):
                     object_name, field_name = match.group(1), match.group(2)
                     if index.object(object_name) is not None and index.field(object_name, field_name) is None:
                         line = first_line + body.count("\n", 0, match.start())
-                        yield self.finding(display, line, f"merge field `{{!{object_name}.{field_name}}}`: `{object_name}` has no field `{field_name}`")
+                        yield self.finding(
+                            display,
+                            line,
+                            f"merge field `{{!{object_name}.{field_name}}}`: `{object_name}` has no field `{field_name}`",
+                        )
 
 
 _CUSTOM_MERGE_FIELD = re.compile(r"\{!\s*([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*__c)\s*\}")

@@ -12,6 +12,8 @@ class FilePairMissing(Rule):
     def check(self, tree, context):
         for item in tree.missing_content:
             content = item.path.name.removesuffix("-meta.xml")
-            yield self.finding(item.display, 0, f"content file `{content}` is missing next to this {item.kind.type_name}")
+            yield self.finding(
+                item.display, 0, f"content file `{content}` is missing next to this {item.kind.type_name}"
+            )
         for display in tree.orphan_content:
             yield self.finding(display, 0, f"no `{display.rsplit('/', 1)[-1]}-meta.xml` next to this content file")

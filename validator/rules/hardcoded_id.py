@@ -15,7 +15,7 @@ def checksum(id15: str) -> str:
     suffix = ""
     for block in range(3):
         bits = 0
-        for position, char in enumerate(id15[block * 5:block * 5 + 5]):
+        for position, char in enumerate(id15[block * 5 : block * 5 + 5]):
             if "A" <= char <= "Z":
                 bits |= 1 << position
         suffix += _CHECKSUM_ALPHABET[bits]
@@ -42,5 +42,8 @@ class HardcodedId(Rule):
             for match in _CANDIDATE.finditer(value):
                 if looks_like_id(match.group(1), match.group(2)):
                     where = f" in `{owner}`" if owner else ""
-                    yield self.finding(flow.file.display, line + value.count("\n", 0, match.start()),
-                                       f"hard-coded record id `{match.group(0)}`{where}")
+                    yield self.finding(
+                        flow.file.display,
+                        line + value.count("\n", 0, match.start()),
+                        f"hard-coded record id `{match.group(0)}`{where}",
+                    )

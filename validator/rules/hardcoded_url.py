@@ -19,5 +19,8 @@ class HardcodedUrl(Rule):
         for owner, value, line in context.literals(flow):
             for match in _URL.finditer(value):
                 where = f" in `{owner}`" if owner else ""
-                yield self.finding(flow.file.display, line + value.count("\n", 0, match.start()),
-                                   f"hard-coded URL `{match.group(0)}`{where}")
+                yield self.finding(
+                    flow.file.display,
+                    line + value.count("\n", 0, match.start()),
+                    f"hard-coded URL `{match.group(0)}`{where}",
+                )

@@ -6,8 +6,8 @@ fields spelt in different cases are one name to the org, and the deploy fails on
 The spec checks refuse the same thing before generating; this holds a hand-edited tree to it.
 """
 
-from validator.rules.base import Rule
 from sfmeta.xml import child, children, line_of, stripped
+from validator.rules.base import Rule
 
 
 class NameCaseDuplicate(Rule):
@@ -23,8 +23,9 @@ class NameCaseDuplicate(Rule):
         for item in tree.files:
             key = (item.kind.type_name, str(item.relative.parent), item.name.lower())
             if key in first and first[key] != item.display:
-                yield self.finding(item.display, 0, f"{item.kind.type_name} `{item.name}` differs only in case "
-                                                    f"from {first[key]}")
+                yield self.finding(
+                    item.display, 0, f"{item.kind.type_name} `{item.name}` differs only in case from {first[key]}"
+                )
             first.setdefault(key, item.display)
         for item in tree.files:
             if item.root is None:

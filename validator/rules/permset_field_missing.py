@@ -1,5 +1,5 @@
-from validator.rules.base import Rule
 from sfmeta.xml import children, stripped
+from validator.rules.base import Rule
 
 # Field types Salesforce does not accept in fieldPermissions.
 _NO_FLS_TYPES = {"MasterDetail"}
@@ -29,5 +29,6 @@ class PermsetFieldMissing(Rule):
                 continue  # required and master-detail fields are always visible; FLS cannot be set
             qualified = f"{field.object}.{field.name}"
             if qualified.lower() not in granted:
-                yield self.finding(field.file.display, field.line or 1,
-                                   f"no permission set in the tree grants access to `{qualified}`")
+                yield self.finding(
+                    field.file.display, field.line or 1, f"no permission set in the tree grants access to `{qualified}`"
+                )

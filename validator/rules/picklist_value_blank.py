@@ -1,8 +1,8 @@
 """Picklist values that are empty or only whitespace: Salesforce requires a value's name, and a
 flow can never write or match a blank one."""
 
-from validator.rules.base import Rule
 from sfmeta.xml import child, children, line_of
+from validator.rules.base import Rule
 
 
 class PicklistValueBlank(Rule):
@@ -23,5 +23,8 @@ class PicklistValueBlank(Rule):
         for value in children(definition, "value"):
             node = child(value, "fullName")
             if node is None or not (node.text or "").strip():
-                yield self.finding(file.display, line_of(node, line_of(value)),
-                                   f"picklist value {(node.text if node is not None else None)!r} is blank")
+                yield self.finding(
+                    file.display,
+                    line_of(node, line_of(value)),
+                    f"picklist value {(node.text if node is not None else None)!r} is blank",
+                )

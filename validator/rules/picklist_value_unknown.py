@@ -5,8 +5,8 @@ A flow that writes `Payed` to a restricted picklist fails at run time
 cannot hold never matches. Only fields whose value set is in the tree are checked.
 """
 
-from validator.rules.base import Rule
 from sfmeta.xml import child, children, line_of, stripped
+from validator.rules.base import Rule
 
 _RECORD_ELEMENTS = ("recordLookups", "recordCreates", "recordUpdates", "recordDeletes")
 _COMPARISONS = ("EqualTo", "NotEqualTo")
@@ -34,7 +34,8 @@ class PicklistValueUnknown(Rule):
             if values is None or value in values:
                 continue
             yield self.finding(
-                flow.file.display, line,
+                flow.file.display,
+                line,
                 f"{how} `{value}` for `{field.object}.{field.name}`, whose values are {', '.join(values)}",
             )
 
@@ -45,7 +46,12 @@ class PicklistValueUnknown(Rule):
             for condition in children(start, "filters"):
                 value, line = _string_value(condition)
                 if value is not None:
-                    yield resolver.field_on(flow.trigger_object, [stripped(condition, "field") or ""]), value, line, "compares with"
+                    yield (
+                        resolver.field_on(flow.trigger_object, [stripped(condition, "field") or ""]),
+                        value,
+                        line,
+                        "compares with",
+                    )
         for element in flow.nodes():
             if element.kind in _RECORD_ELEMENTS:
                 object_name = element.get("object") or resolver.object_of(element.get("inputReference") or "")
@@ -53,7 +59,12 @@ class PicklistValueUnknown(Rule):
                     for item in children(element.node, group):
                         value, line = _string_value(item)
                         if value is not None and object_name:
-                            yield resolver.field_on(object_name, (stripped(item, "field") or "").split(".")), value, line, how
+                            yield (
+                                resolver.field_on(object_name, (stripped(item, "field") or "").split(".")),
+                                value,
+                                line,
+                                how,
+                            )
             elif element.kind == "assignments":
                 for item in children(element.node, "assignmentItems"):
                     value, line = _string_value(item)

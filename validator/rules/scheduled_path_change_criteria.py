@@ -1,7 +1,7 @@
 """BRIEF 3.1: a flow with scheduled paths that triggers on update must use 'only when changed'."""
 
-from validator.rules.base import Rule
 from sfmeta.xml import stripped
+from validator.rules.base import Rule
 
 
 class ScheduledPathChangeCriteria(Rule):
@@ -23,7 +23,8 @@ class ScheduledPathChangeCriteria(Rule):
             return
         if stripped(flow.start, "doesRequireRecordChangedToMeetCriteria") != "true":
             yield self.finding(
-                flow.file.display, flow.start_line,
+                flow.file.display,
+                flow.start_line,
                 f"flow triggers on {flow.record_trigger_type} and has {len(time_based)} scheduled path(s) "
                 "but does not set doesRequireRecordChangedToMeetCriteria to true",
             )

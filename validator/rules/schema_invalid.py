@@ -2,8 +2,8 @@
 
 import re
 
-from validator.rules.base import Rule
 from sfmeta.xml import MD_NS, local
+from validator.rules.base import Rule
 
 _NS_IN_MESSAGE = re.compile(r"\{" + re.escape(MD_NS) + r"\}")
 _ELEMENT_PREFIX = re.compile(r"^Element '([^']+)'(?:, attribute '[^']+')?: ")
@@ -29,10 +29,10 @@ class SchemaInvalid(Rule):
         if local(root.tag) != expected or namespace != MD_NS:
             where = "" if namespace == MD_NS else f" in namespace `{namespace or '(none)'}`"
             yield self.finding(
-                file.display, root.sourceline or 1,
+                file.display,
+                root.sourceline or 1,
                 f"root element is `{local(root.tag)}`{where}, expected `{expected}` in namespace {MD_NS}",
-                f"A `{file.relative.name}` file holds one {expected}: "
-                f'<{expected} xmlns="{MD_NS}">.',
+                f'A `{file.relative.name}` file holds one {expected}: <{expected} xmlns="{MD_NS}">.',
             )
             return
         schema = context.schema
@@ -41,7 +41,8 @@ class SchemaInvalid(Rule):
         for error in schema.error_log:
             if "No matching global declaration" in error.message:
                 yield self.finding(
-                    file.display, error.line,
+                    file.display,
+                    error.line,
                     f"the Metadata API v66 schema has no type `{expected}`",
                     "Check the file suffix and root element; the type may be newer than API v66 or misspelt.",
                 )

@@ -4,8 +4,8 @@ never sends (sources in generator.facts.stripe_api: Stripe's currency list, the 
 webhook event types)."""
 
 from generator.facts.stripe_api import CURRENCIES, SdkUnavailable, event_types
-from validator.rules.base import Rule
 from sfmeta.xml import child, line_of
+from validator.rules.base import Rule
 
 
 def _literal(node):
@@ -31,8 +31,9 @@ class StripeValueUnknown(Rule):
             name = (child(node, "name").text or "") if child(node, "name") is not None else ""
             literal = _literal(node)
             if literal is not None and name.lower().removeprefix("r_") == "currency" and literal.text not in CURRENCIES:
-                yield self.finding(flow.file.display, line_of(literal),
-                                   f"currency `{literal.text}` is not one Stripe supports")
+                yield self.finding(
+                    flow.file.display, line_of(literal), f"currency `{literal.text}` is not one Stripe supports"
+                )
         if events is None:
             return
         for tag in ("filters", "conditions"):
@@ -46,8 +47,9 @@ class StripeValueUnknown(Rule):
                 if subject is None or literal is None or not (subject.text or "").endswith("Event_Name__c"):
                     continue
                 if literal.text not in events:
-                    yield self.finding(flow.file.display, line_of(literal),
-                                       f"`{literal.text}` is not a Stripe event type")
+                    yield self.finding(
+                        flow.file.display, line_of(literal), f"`{literal.text}` is not a Stripe event type"
+                    )
 
 
 def _literal_right(node):

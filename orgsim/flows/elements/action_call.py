@@ -22,8 +22,8 @@ from sfmeta.xml import child, children, flag, text
 class ActionSpec:
     action_type: str
     action_name: str
-    inputs: list            # (name, ValueSpec)
-    outputs: list           # (model field, target reference)
+    inputs: list  # (name, ValueSpec)
+    outputs: list  # (model field, target reference)
     store_auto: bool
     connector_action: object = None
     alert: object = None
@@ -33,8 +33,18 @@ class ActionSpec:
 class ActionCall(Handler):
     kind = "actionCalls"
     bulk = True
-    tags = {"actionName", "actionType", "inputParameters", "outputParameters", "storeOutputAutomatically",
-            "flowTransactionModel", "nameSegment", "offset", "versionSegment", "dataTypeMappings"}
+    tags = {
+        "actionName",
+        "actionType",
+        "inputParameters",
+        "outputParameters",
+        "storeOutputAutomatically",
+        "flowTransactionModel",
+        "nameSegment",
+        "offset",
+        "versionSegment",
+        "dataTypeMappings",
+    }
 
     def parse_spec(self, loader, el, element):
         action_type, action_name = text(el, "actionType"), text(el, "actionName")
@@ -54,17 +64,22 @@ class ActionCall(Handler):
         elif action_type == "emailAlert":
             self._parse_alert(loader, element, spec)
         else:
-            loader.unsupported(element.name, f"action type {action_type!r} (supported: apex connector v02_* actions, emailAlert)")
+            loader.unsupported(
+                element.name, f"action type {action_type!r} (supported: apex connector v02_* actions, emailAlert)"
+            )
         return spec
 
     def _parse_apex(self, loader, element, spec: ActionSpec) -> None:
         connector = loader.org.connector
         name = spec.action_name or ""
-        owned = connector.owns(name) and name[len(connector.namespace) + 2:].startswith("v02_")
+        owned = connector.owns(name) and name[len(connector.namespace) + 2 :].startswith("v02_")
         action = connector.action(name) if owned else None
         if action is None:
-            loader.unsupported(element.name, f"apex action {spec.action_name!r} (only the {connector.namespace}__v02_* "
-                                             "connector actions of vendor/stripe-connector-catalog.json are available)")
+            loader.unsupported(
+                element.name,
+                f"apex action {spec.action_name!r} (only the {connector.namespace}__v02_* "
+                "connector actions of vendor/stripe-connector-catalog.json are available)",
+            )
         given = set()
         for name, _ in spec.inputs:
             param = action.param(name)
@@ -98,7 +113,7 @@ class ActionCall(Handler):
     def effects(self, element) -> frozenset[str]:
         spec: ActionSpec = element.spec
         if spec.action_type != "apex":
-            return frozenset()   # email alerts: queued in the transaction, neither DML nor a callout
+            return frozenset()  # email alerts: queued in the transaction, neither DML nor a callout
         # The connector saves its records after its calls unless performDmlSaveAfterCalls is a
         # literal false (a formula or variable may be true for some interview: counted as DML).
         perform = dict(spec.inputs).get("performDmlSaveAfterCalls")
@@ -115,7 +130,7 @@ class ActionCall(Handler):
                     runtime.send_alert(spec.alert, inputs["SObjectRowId"])
                     runtime.go(iv, element.connector)
                     continue
-            except ValueError as exc:   # formula errors, alerts that cannot be sent
+            except ValueError as exc:  # formula errors, alerts that cannot be sent
                 runtime.fault(iv, element, str(exc))
                 continue
             prepared.append((iv, inputs))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from orgsim.flows.elements.base import Handler, register
-from orgsim.flows.values import parse_value
 from orgsim.formula.values import FormulaRuntimeError, to_decimal
 from sfmeta.xml import child, children, text
 
@@ -55,6 +54,7 @@ def _combine(op: str, current, value):
             return (current or "") + ("" if value is None else str(value))
         raise FormulaRuntimeError("cannot subtract from text")
     import datetime as dt
+
     if isinstance(current, dt.date):
         days = int(to_decimal(value) or 0)
         return current + dt.timedelta(days=days if op == "Add" else -days)

@@ -5,8 +5,17 @@ from __future__ import annotations
 from orgsim.flows.model import Element
 from sfmeta.xml import child, local, text
 
-COMMON_TAGS = {"name", "label", "locationX", "locationY", "description", "connector", "faultConnector",
-               "processMetadataValues", "elementSubtype"}
+COMMON_TAGS = {
+    "name",
+    "label",
+    "locationX",
+    "locationY",
+    "description",
+    "connector",
+    "faultConnector",
+    "processMetadataValues",
+    "elementSubtype",
+}
 
 REGISTRY: dict[str, "Handler"] = {}
 
@@ -24,16 +33,21 @@ def target_of(el, tag: str) -> str | None:
 
 class Handler:
     kind: str = ""
-    bulk: bool = False            # runs for all waiting interviews at once (DML, queries, actions)
-    tags: set[str] = set()        # element children this handler understands
+    bulk: bool = False  # runs for all waiting interviews at once (DML, queries, actions)
+    tags: set[str] = set()  # element children this handler understands
 
     def parse(self, loader, el) -> Element:
         name = text(el, "name")
         for c in el:
             if isinstance(c.tag, str) and local(c) not in COMMON_TAGS and local(c) not in self.tags:
                 loader.unsupported(name or "?", f"<{local(c)}> in {self.kind}")
-        element = Element(kind=self.kind, name=name, label=text(el, "label", name) or name,
-                          connector=target_of(el, "connector"), fault_connector=target_of(el, "faultConnector"))
+        element = Element(
+            kind=self.kind,
+            name=name,
+            label=text(el, "label", name) or name,
+            connector=target_of(el, "connector"),
+            fault_connector=target_of(el, "faultConnector"),
+        )
         element.spec = self.parse_spec(loader, el, element)
         return element
 

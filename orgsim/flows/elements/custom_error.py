@@ -25,8 +25,11 @@ class CustomError(Handler):
                 loader.ref(path, element.name)
             field = text(m, "fieldSelection") if flag(m, "isFieldError") else None
             if field:
-                loader.field(loader.sobject(loader.flow.start.object if loader.flow.start else None, element.name),
-                             field, element.name)
+                loader.field(
+                    loader.sobject(loader.flow.start.object if loader.flow.start else None, element.name),
+                    field,
+                    element.name,
+                )
             messages.append((parts, field))
         if not messages:
             loader.fail(element.name, "a custom error needs at least one message")

@@ -30,8 +30,15 @@ class Decision(Handler):
         for rule_el in children(el, "rules"):
             rname = text(rule_el, "name")
             for c in rule_el:
-                if isinstance(c.tag, str) and local(c) not in ("name", "label", "conditionLogic", "conditions", "connector",
-                                                               "doesRequireRecordChangedToMeetCriteria", "description"):
+                if isinstance(c.tag, str) and local(c) not in (
+                    "name",
+                    "label",
+                    "conditionLogic",
+                    "conditions",
+                    "connector",
+                    "doesRequireRecordChangedToMeetCriteria",
+                    "description",
+                ):
                     loader.unsupported(element.name, f"<{local(c)}> in decision rule {rname}")
             conditions = []
             for cond in children(rule_el, "conditions"):
@@ -73,11 +80,13 @@ def evaluate_rule(iv, rule: Rule, record, prior: bool = False) -> bool:
     for cond in rule.conditions:
         path = cond.left
         if prior and path.startswith("$Record."):
-            path = "$Record__Prior." + path[len("$Record."):]
+            path = "$Record__Prior." + path[len("$Record.") :]
         left = iv.resolve(path)
         right = iv.value(cond.right) if cond.right else None
         changed = None
         if cond.operator == "IsChanged":
-            changed = iv.prior_record is not None and iv.resolve(path) != iv.resolve("$Record__Prior." + cond.left.split(".", 1)[1])
+            changed = iv.prior_record is not None and iv.resolve(path) != iv.resolve(
+                "$Record__Prior." + cond.left.split(".", 1)[1]
+            )
         results.append(apply_operator(cond.operator, left, right, changed=changed))
     return rule.logic(results)

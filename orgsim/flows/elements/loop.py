@@ -24,8 +24,13 @@ class LoopSpec:
 @register
 class Loop(Handler):
     kind = "loops"
-    tags = {"collectionReference", "iterationOrder", "nextValueConnector", "noMoreValuesConnector",
-            "assignNextValueToReference"}
+    tags = {
+        "collectionReference",
+        "iterationOrder",
+        "nextValueConnector",
+        "noMoreValuesConnector",
+        "assignNextValueToReference",
+    }
 
     def parse_spec(self, loader, el, element):
         collection = text(el, "collectionReference")
@@ -37,8 +42,13 @@ class Loop(Handler):
         if assign_to:
             loader.target(assign_to, element.name)
         loader.resources[element.name.lower()] = ("loop", None)
-        return LoopSpec(collection, order == "Desc", target_of(el, "nextValueConnector"),
-                        target_of(el, "noMoreValuesConnector"), assign_to)
+        return LoopSpec(
+            collection,
+            order == "Desc",
+            target_of(el, "nextValueConnector"),
+            target_of(el, "noMoreValuesConnector"),
+            assign_to,
+        )
 
     def connectors(self, element):
         return [element.spec.next_value, element.spec.no_more_values]

@@ -31,8 +31,20 @@ class LookupSpec:
 class RecordLookup(Handler):
     kind = "recordLookups"
     bulk = True
-    tags = {"object", "filters", "filterLogic", "getFirstRecordOnly", "storeOutputAutomatically", "outputReference",
-            "outputAssignments", "queriedFields", "sortField", "sortOrder", "assignNullValuesIfNoRecordsFound", "limit"}
+    tags = {
+        "object",
+        "filters",
+        "filterLogic",
+        "getFirstRecordOnly",
+        "storeOutputAutomatically",
+        "outputReference",
+        "outputAssignments",
+        "queriedFields",
+        "sortField",
+        "sortOrder",
+        "assignNullValuesIfNoRecordsFound",
+        "limit",
+    }
 
     def parse_spec(self, loader, el, element):
         obj = text(el, "object")
@@ -54,9 +66,20 @@ class RecordLookup(Handler):
         if sort_field:
             loader.field(sobject, sort_field, element.name)
         limit = text(el, "limit")
-        spec = LookupSpec(sobject.name, filters, logic, flag(el, "getFirstRecordOnly"), flag(el, "storeOutputAutomatically"),
-                          out_ref, outputs, [sobject.field(q).name for q in queried], sort_field, text(el, "sortOrder"),
-                          flag(el, "assignNullValuesIfNoRecordsFound"), int(limit) if limit else None)
+        spec = LookupSpec(
+            sobject.name,
+            filters,
+            logic,
+            flag(el, "getFirstRecordOnly"),
+            flag(el, "storeOutputAutomatically"),
+            out_ref,
+            outputs,
+            [sobject.field(q).name for q in queried],
+            sort_field,
+            text(el, "sortOrder"),
+            flag(el, "assignNullValuesIfNoRecordsFound"),
+            int(limit) if limit else None,
+        )
         loader.record_output(element.name, sobject.name, single=spec.first_only, fields=spec.queried_fields or None)
         return spec
 
@@ -70,7 +93,11 @@ class RecordLookup(Handler):
             except FormulaRuntimeError as exc:
                 results.append((iv, exc))
                 continue
-            order = [(spec.sort_field, "DESC" if (spec.sort_order or "").lower() == "desc" else "ASC")] if spec.sort_field else None
+            order = (
+                [(spec.sort_field, "DESC" if (spec.sort_order or "").lower() == "desc" else "ASC")]
+                if spec.sort_field
+                else None
+            )
             limit = 1 if spec.first_only else spec.limit
             fields = ["Id"] + [f for f in (spec.queried_fields or list(sobject.fields)) if f != "Id"]
             rows = runtime.org.store.select(runtime.org.schema, sobject, fields, predicate, order, limit)

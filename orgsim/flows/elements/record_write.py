@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.elements.records_common import build_predicate, parse_assignments, parse_filters
-from orgsim.flows.records import SObjectValue
 from orgsim.formula.values import FormulaRuntimeError
 from sfmeta.xml import flag, text
 
@@ -20,8 +19,10 @@ VERB = {"insert": "create", "update": "update", "delete": "delete"}
 
 def dml_fault_message(op: str, errors: list[dict]) -> str:
     first = errors[0] if errors else {"statusCode": "UNKNOWN_EXCEPTION", "message": "unknown error"}
-    return (f"This error occurred when the flow tried to {VERB[op]} records: {first['statusCode']}: {first['message']}. "
-            "You can look up ExceptionCode values in the SOAP API Developer Guide.")
+    return (
+        f"This error occurred when the flow tried to {VERB[op]} records: {first['statusCode']}: {first['message']}. "
+        "You can look up ExceptionCode values in the SOAP API Developer Guide."
+    )
 
 
 @dataclass
@@ -40,6 +41,7 @@ class _RecordWrite(Handler):
 
     def effects(self, element) -> frozenset[str]:
         return frozenset({"dml"})
+
     op = ""
 
     def parse_spec(self, loader, el, element):
@@ -55,8 +57,15 @@ class _RecordWrite(Handler):
             obj = loader.sobject(obj, element.name).name
         else:
             loader.ref(ref, element.name)
-        spec = WriteSpec(obj, ref, assignments, filters, logic, flag(el, "storeOutputAutomatically"),
-                         text(el, "assignRecordIdToReference"))
+        spec = WriteSpec(
+            obj,
+            ref,
+            assignments,
+            filters,
+            logic,
+            flag(el, "storeOutputAutomatically"),
+            text(el, "assignRecordIdToReference"),
+        )
         if spec.assign_id_to:
             loader.target(spec.assign_id_to, element.name)
         if self.op == "insert" and obj and spec.store_auto:
@@ -65,8 +74,8 @@ class _RecordWrite(Handler):
 
     def run(self, runtime, element, interviews):
         spec: WriteSpec = element.spec
-        per_interview = []   # (iv, sobject name, [records or ids])
-        queried = [0]   # rows found by filter-based updates/deletes of all interviews
+        per_interview = []  # (iv, sobject name, [records or ids])
+        queried = [0]  # rows found by filter-based updates/deletes of all interviews
         for iv in interviews:
             try:
                 per_interview.append((iv, *self.collect(runtime, iv, spec, queried)))
@@ -103,7 +112,9 @@ class _RecordWrite(Handler):
 
 def _matching_ids(org, iv, spec, queried) -> list[str]:
     """Ids of the records an element's filters select for this interview (counted into the group's one query)."""
-    rows = org.store.select(org.schema, org.schema.get(spec.object), ["Id"], build_predicate(iv, spec.filters, spec.logic))
+    rows = org.store.select(
+        org.schema, org.schema.get(spec.object), ["Id"], build_predicate(iv, spec.filters, spec.logic)
+    )
     queried[0] += len(rows)
     return [row["Id"] for row in rows]
 
@@ -158,8 +169,11 @@ class RecordUpdate(_RecordWrite):
         updates = []
         for r in records:
             current = stored.get(r.get("Id"), {})
-            changes = {k: v for k, v in r.items()
-                       if k in sobject.fields and sobject.fields[k].updateable and current.get(k) != v}
+            changes = {
+                k: v
+                for k, v in r.items()
+                if k in sobject.fields and sobject.fields[k].updateable and current.get(k) != v
+            }
             updates.append({"Id": r.get("Id"), **changes})
         return sobject.name, updates
 

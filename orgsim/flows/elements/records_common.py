@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from orgsim.flows.conditions import compile_logic, fold_logic, parse_logic
 from orgsim.flows.model import Condition
-from sfmeta.xml import child, children, text
 from orgsim.storage.predicate import And, Compare, Not, Or
+from sfmeta.xml import child, children, text
 
-FILTER_OPS = {"EqualTo": "=", "NotEqualTo": "!=", "GreaterThan": ">", "GreaterThanOrEqualTo": ">=",
-              "LessThan": "<", "LessThanOrEqualTo": "<=", "IsNull": None, "Contains": "LIKE", "StartsWith": "LIKE",
-              "EndsWith": "LIKE", "In": "IN", "NotIn": "NOT IN"}
+FILTER_OPS = {
+    "EqualTo": "=",
+    "NotEqualTo": "!=",
+    "GreaterThan": ">",
+    "GreaterThanOrEqualTo": ">=",
+    "LessThan": "<",
+    "LessThanOrEqualTo": "<=",
+    "IsNull": None,
+    "Contains": "LIKE",
+    "StartsWith": "LIKE",
+    "EndsWith": "LIKE",
+    "In": "IN",
+    "NotIn": "NOT IN",
+}
 
 
 def parse_filters(loader, el, element, sobject_name: str):

@@ -46,9 +46,25 @@ def well_formed(files: dict[str, bytes], prefix: str) -> list[Failure]:
 def _is_xml(name: str) -> bool:
     if name.endswith(".email"):
         return False  # template body: text, not XML
-    return name.endswith((".xml", ".flow", ".object", ".workflow", ".permissionset", ".layout", ".profile",
-                          ".flowDefinition", ".tab", ".app", ".flexipage", ".quickAction", ".permissionsetgroup",
-                          ".labels", ".md"))
+    return name.endswith(
+        (
+            ".xml",
+            ".flow",
+            ".object",
+            ".workflow",
+            ".permissionset",
+            ".layout",
+            ".profile",
+            ".flowDefinition",
+            ".tab",
+            ".app",
+            ".flexipage",
+            ".quickAction",
+            ".permissionsetgroup",
+            ".labels",
+            ".md",
+        )
+    )
 
 
 # A deploy check: (the zip's files by path under its root folder, that root folder, the

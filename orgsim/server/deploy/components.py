@@ -30,7 +30,7 @@ def split_root(names: list[str]) -> tuple[str, list[str]]:
     if len(tops) == 1:
         prefix = next(iter(tops)) + "/"
         if prefix + "package.xml" in names:
-            return prefix, [n[len(prefix):] for n in names if n.startswith(prefix)]
+            return prefix, [n[len(prefix) :] for n in names if n.startswith(prefix)]
     return "", names
 
 
@@ -46,7 +46,10 @@ def component_of(relative: str) -> tuple[str, str] | None:
             if len(parts) == 2:
                 return ("EmailFolder", parts[1][: -len("-meta.xml")])
             return None
-        return ("EmailTemplate", "/".join(parts[1:])[: -len(".email")] if relative.endswith(".email") else "/".join(parts[1:]))
+        return (
+            "EmailTemplate",
+            "/".join(parts[1:])[: -len(".email")] if relative.endswith(".email") else "/".join(parts[1:]),
+        )
     kind = FOLDER_TYPES.get(folder)
     name = parts[-1]
     if kind is None:

@@ -62,8 +62,9 @@ class DeployJobs:
             return self._jobs.get(job_id) or self._jobs.get(job_id[:15] + "AAA" if len(job_id) == 15 else job_id)
 
 
-def run(job: DeployJob, org, zip_bytes: bytes, permsets=None,
-        deploy_checks: tuple[checks.DeployCheck, ...] = ()) -> DeployJob:
+def run(
+    job: DeployJob, org, zip_bytes: bytes, permsets=None, deploy_checks: tuple[checks.DeployCheck, ...] = ()
+) -> DeployJob:
     """Runs on the gateway thread. Never raises for bad input: the job records what failed."""
     from orgsim.errors import OrgError
 
@@ -74,7 +75,7 @@ def run(job: DeployJob, org, zip_bytes: bytes, permsets=None,
     except (zipfile.BadZipFile, ValueError) as exc:
         return _finish(job, error=("INVALID_ZIP", f"the deploy file is not a valid zip archive: {exc}"))
     prefix, relative_names = split_root(sorted(files))
-    relative = {name[len(prefix):]: files[name] for name in files if name.startswith(prefix)}
+    relative = {name[len(prefix) :]: files[name] for name in files if name.startswith(prefix)}
     if "package.xml" not in relative:
         return _finish(job, error=("INVALID_PACKAGE", "No package.xml found"))
     for name in sorted(relative):
@@ -114,7 +115,7 @@ def _core_failure(exc, prefix: str) -> Failure:
     where = getattr(exc, "where", None) or ""
     message = str(exc)
     if where and message.startswith(where + ": "):
-        message = message[len(where) + 2:]
+        message = message[len(where) + 2 :]
     flow = re.fullmatch(r"flow (\w+)(?:, element (.+))?", where)
     if flow:
         element = f"element {flow.group(2)}: " if flow.group(2) else ""

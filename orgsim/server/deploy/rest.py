@@ -29,26 +29,45 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
     async def create(request: Request) -> JSONResponse:
         v = api_version(request)
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-            raise bad_request("INVALID_CONTENT_TYPE", "deployRequest needs multipart/form-data with a 'json' part and a 'file' part")
+            raise bad_request(
+                "INVALID_CONTENT_TYPE", "deployRequest needs multipart/form-data with a 'json' part and a 'file' part"
+            )
         form = await request.form(max_part_size=256 * 1024 * 1024)
         upload, options_part = form.get("file"), form.get("json")
         if upload is None or isinstance(upload, str):
             raise bad_request("INVALID_INPUT", "the multipart body has no 'file' part with the zip")
         options = {}
         if options_part is not None:
-            raw = options_part if isinstance(options_part, str) else (await options_part.read()).decode("utf-8", "replace")
+            raw = (
+                options_part
+                if isinstance(options_part, str)
+                else (await options_part.read()).decode("utf-8", "replace")
+            )
             try:
                 options = (json.loads(raw) or {}).get("deployOptions") or {}
             except (json.JSONDecodeError, AttributeError):
-                raise bad_request("JSON_PARSER_ERROR", "the 'json' part is not a JSON object with deployOptions") from None
-        if options.get("testLevel") not in (None, "NoTestRun", "RunLocalTests", "RunAllTestsInOrg", "RunSpecifiedTests", "Default"):
+                raise bad_request(
+                    "JSON_PARSER_ERROR", "the 'json' part is not a JSON object with deployOptions"
+                ) from None
+        if options.get("testLevel") not in (
+            None,
+            "NoTestRun",
+            "RunLocalTests",
+            "RunAllTestsInOrg",
+            "RunSpecifiedTests",
+            "Default",
+        ):
             raise bad_request("INVALID_INPUT", f"deployOptions.testLevel: unknown value {options.get('testLevel')!r}")
         job = jobs.new(_flag(options.get("checkOnly")), options)
         zip_bytes = await upload.read()
         await ctx.gateway.call(jobs_module.run, job, ctx.org, zip_bytes, ctx.permsets, ctx.deploy_checks)
-        body = {"id": job.id, "validatedDeployRequestId": None, "deployOptions": options,
-                "deployResult": deploy_result(job, ctx.config.user_id, include_details=False),
-                "url": f"/services/data/v{v}/metadata/deployRequest/{job.id}"}
+        body = {
+            "id": job.id,
+            "validatedDeployRequestId": None,
+            "deployOptions": options,
+            "deployResult": deploy_result(job, ctx.config.user_id, include_details=False),
+            "url": f"/services/data/v{v}/metadata/deployRequest/{job.id}",
+        }
         return JSONResponse(body, status_code=201)
 
     async def status(request: Request) -> JSONResponse:
@@ -57,8 +76,14 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         if job is None:
             raise not_found()
         include = (request.query_params.get("includeDetails") or "false").lower() == "true"
-        return JSONResponse({"id": job.id, "validatedDeployRequestId": None, "deployOptions": job.options,
-                             "deployResult": deploy_result(job, ctx.config.user_id, include_details=include)})
+        return JSONResponse(
+            {
+                "id": job.id,
+                "validatedDeployRequestId": None,
+                "deployOptions": job.options,
+                "deployResult": deploy_result(job, ctx.config.user_id, include_details=include),
+            }
+        )
 
     async def cancel(request: Request) -> JSONResponse:
         job = jobs.get(request.path_params["job_id"])

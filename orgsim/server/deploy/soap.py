@@ -20,12 +20,13 @@ from orgsim.server.soap_login import child_text, parse_envelope
 from sfmeta.xml import MD_NS
 
 
-
 def _envelope(call: str, result: str) -> Response:
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>'
-           '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-           f'xmlns="{MD_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-           f"<soapenv:Body><{call}Response>{result}</{call}Response></soapenv:Body></soapenv:Envelope>")
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+        f'xmlns="{MD_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<soapenv:Body><{call}Response>{result}</{call}Response></soapenv:Body></soapenv:Envelope>"
+    )
     return Response(xml, media_type="text/xml; charset=utf-8")
 
 
@@ -45,7 +46,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
 
     async def metadata(request: Request) -> Response:
         if request.path_params["version"] not in API_VERSIONS:
-            return soap_fault("UNSUPPORTED_API_VERSION", f"API version {request.path_params['version']} is not supported")
+            return soap_fault(
+                "UNSUPPORTED_API_VERSION", f"API version {request.path_params['version']} is not supported"
+            )
         body = await request.body()
         token = _session_id(body)
         if not token or ctx.sessions.verify(token) is None:
@@ -61,7 +64,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             if job is None:
                 return soap_fault("INVALID_ID_FIELD", "invalid asyncProcessId")
             return _envelope("checkDeployStatus", deploy_result_xml(job, ctx.config.user_id))
-        return soap_fault("UNSUPPORTED_CALL", f"orgsim's Metadata API supports deploy and checkDeployStatus, not {name}")
+        return soap_fault(
+            "UNSUPPORTED_CALL", f"orgsim's Metadata API supports deploy and checkDeployStatus, not {name}"
+        )
 
     async def deploy(call) -> Response:
         try:

@@ -21,7 +21,10 @@ def _records(body, *, need_id: bool) -> tuple[bool, list[tuple[str, dict]]]:
     if not records:
         raise bad_request("INVALID_INPUT", "records: the list must not be empty")
     if len(records) > MAX_RECORDS:
-        raise bad_request("EXCEEDED_ID_LIMIT", f"record limit reached. cannot submit more than {MAX_RECORDS} records in this operation")
+        raise bad_request(
+            "EXCEEDED_ID_LIMIT",
+            f"record limit reached. cannot submit more than {MAX_RECORDS} records in this operation",
+        )
     out = []
     for index, rec in enumerate(records):
         if not isinstance(rec, dict):
@@ -59,7 +62,10 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             if not ids:
                 raise bad_request("MISSING_ARGUMENT", "ids: at least one Id is required")
             if len(ids) > MAX_RECORDS:
-                raise bad_request("EXCEEDED_ID_LIMIT", f"record limit reached. cannot submit more than {MAX_RECORDS} records in this operation")
+                raise bad_request(
+                    "EXCEEDED_ID_LIMIT",
+                    f"record limit reached. cannot submit more than {MAX_RECORDS} records in this operation",
+                )
             all_or_none = (request.query_params.get("allOrNone") or "false").lower() == "true"
             results = await ctx.gateway.call(api.delete_any, ids, all_or_none)
             return JSONResponse([_shape(save_result_json(r)) for r in results])
@@ -68,7 +74,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         results = await ctx.gateway.call(_save_all, api, records, all_or_none, updating)
         return JSONResponse([_shape(save_result_json(r)) for r in results])
 
-    return [Route("/services/data/v{version}/composite/sobjects", gate(collection), methods=["POST", "PATCH", "DELETE"])]
+    return [
+        Route("/services/data/v{version}/composite/sobjects", gate(collection), methods=["POST", "PATCH", "DELETE"])
+    ]
 
 
 def _save_all(api: OrgApi, records: list[tuple[str, dict]], all_or_none: bool, updating: bool) -> list:

@@ -42,7 +42,7 @@ class Cursors:
         if item is None:
             return None
         records, batch, total = item
-        return records[position:position + batch], total
+        return records[position : position + batch], total
 
 
 def batch_size(request: Request) -> int:

@@ -26,8 +26,13 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
     async def describe_global(request: Request) -> JSONResponse:
         v = api_version(request)
         objects = await ctx.gateway.call(api.describe_global)
-        return JSONResponse({"encoding": "UTF-8", "maxBatchSize": 200,
-                             "sobjects": [_global_entry(d, v) for d in [*objects, organization.DESCRIBE]]})
+        return JSONResponse(
+            {
+                "encoding": "UTF-8",
+                "maxBatchSize": 200,
+                "sobjects": [_global_entry(d, v) for d in [*objects, organization.DESCRIBE]],
+            }
+        )
 
     async def describe(request: Request) -> JSONResponse:
         v = api_version(request)
@@ -49,7 +54,11 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
     async def create(request: Request, v: str, name: str) -> JSONResponse:
         body = _object_body(await json_body(request))
         if "Id" in body or "id" in body:
-            raise bad_request("INVALID_FIELD", "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.", ["Id"])
+            raise bad_request(
+                "INVALID_FIELD",
+                "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                ["Id"],
+            )
         canonical = await ctx.gateway.call(api.canonical_name, name)
         [result] = await ctx.gateway.call(api.insert, canonical, [body])
         data = save_result_json(result)
@@ -62,7 +71,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         name, record_id = request.path_params["sobject"], request.path_params["record_id"]
         if name.lower() == "organization":
             if request.method != "GET":
-                raise ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{request.method}' not allowed. Allowed are GET,HEAD")
+                raise ApiError(
+                    405, "METHOD_NOT_ALLOWED", f"HTTP Method '{request.method}' not allowed. Allowed are GET,HEAD"
+                )
             return JSONResponse(organization.record(ctx.config, record_id, v))
         canonical = await ctx.gateway.call(api.canonical_name, name)
         if request.method == "GET":
@@ -102,15 +113,20 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         describe = await ctx.gateway.call(api.describe, canonical)
         field_name = _field_name(describe, field)
         if field_name in body and str(body[field_name]) != value:
-            raise bad_request("INVALID_FIELD", f"The value of {field_name} in the request body does not match the value in the URL", [field_name])
+            raise bad_request(
+                "INVALID_FIELD",
+                f"The value of {field_name} in the request body does not match the value in the URL",
+                [field_name],
+            )
         body[field_name] = value
         [result] = await ctx.gateway.call(api.upsert, canonical, field_name, [body])
         data = save_result_json(result)
         if not data["success"]:
             raise first_error(data)
         created = bool(data.get("created"))
-        return JSONResponse({"id": data["id"], "success": True, "errors": [], "created": created},
-                            status_code=201 if created else 200)
+        return JSONResponse(
+            {"id": data["id"], "success": True, "errors": [], "created": created}, status_code=201 if created else 200
+        )
 
     return [
         Route(base, gate(describe_global), methods=["GET"]),
@@ -135,7 +151,9 @@ def _field_name(describe: dict, field: str) -> str:
     for f in describe["fields"]:
         if f["name"].lower() == field.lower():
             if not (f.get("externalId") or f["name"] == "Id"):
-                raise ApiError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {f['name']}")
+                raise ApiError(
+                    404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {f['name']}"
+                )
             return f["name"]
     raise ApiError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {field}")
 

@@ -29,15 +29,32 @@ def _schema():
 
     schema = Schema()
     flow = SObjectDef(name="Flow", key_prefix=FLOW_PREFIX, label="Flow")
-    for name, type_ in (("Id", "id"), ("DefinitionId", "reference"), ("VersionNumber", "int"), ("Status", "picklist"),
-                        ("MasterLabel", "string"), ("ProcessType", "picklist"), ("FullName", "string")):
-        flow.add_field(FieldDef(name=name, type=type_, reference_to="FlowDefinition" if name == "DefinitionId" else None,
-                                relationship="Definition" if name == "DefinitionId" else None))
+    for name, type_ in (
+        ("Id", "id"),
+        ("DefinitionId", "reference"),
+        ("VersionNumber", "int"),
+        ("Status", "picklist"),
+        ("MasterLabel", "string"),
+        ("ProcessType", "picklist"),
+        ("FullName", "string"),
+    ):
+        flow.add_field(
+            FieldDef(
+                name=name,
+                type=type_,
+                reference_to="FlowDefinition" if name == "DefinitionId" else None,
+                relationship="Definition" if name == "DefinitionId" else None,
+            )
+        )
     definition = SObjectDef(name="FlowDefinition", key_prefix=FLOW_DEFINITION_PREFIX, label="Flow Definition")
     for name, type_, target, rel in (
-        ("Id", "id", None, None), ("DeveloperName", "string", None, None), ("MasterLabel", "string", None, None),
-        ("ActiveVersionId", "reference", "Flow", "ActiveVersion"), ("LatestVersionId", "reference", "Flow", "LatestVersion"),
-        ("LatestVersionNumber", "int", None, None), ("NamespacePrefix", "string", None, None),
+        ("Id", "id", None, None),
+        ("DeveloperName", "string", None, None),
+        ("MasterLabel", "string", None, None),
+        ("ActiveVersionId", "reference", "Flow", "ActiveVersion"),
+        ("LatestVersionId", "reference", "Flow", "LatestVersion"),
+        ("LatestVersionNumber", "int", None, None),
+        ("NamespacePrefix", "string", None, None),
     ):
         definition.add_field(FieldDef(name=name, type=type_, reference_to=target, relationship=rel))
     schema.add(flow)
@@ -62,12 +79,27 @@ class ToolingSource:
         for index, flow in enumerate(sorted(org.flows(), key=lambda f: f["name"]), start=1):
             definition_id, version_id = make_id(FLOW_DEFINITION_PREFIX, index), make_id(FLOW_PREFIX, index)
             active = flow["status"] == "Active"
-            self.store.insert_row(flow_def, {"Id": version_id, "DefinitionId": definition_id, "VersionNumber": 1,
-                                             "Status": flow["status"], "MasterLabel": flow["label"],
-                                             "ProcessType": "AutoLaunchedFlow", "FullName": flow["name"]})
-            row = {"Id": definition_id, "DeveloperName": flow["name"], "MasterLabel": flow["label"],
-                   "ActiveVersionId": version_id if active else None, "LatestVersionId": version_id,
-                   "LatestVersionNumber": 1, "NamespacePrefix": None}
+            self.store.insert_row(
+                flow_def,
+                {
+                    "Id": version_id,
+                    "DefinitionId": definition_id,
+                    "VersionNumber": 1,
+                    "Status": flow["status"],
+                    "MasterLabel": flow["label"],
+                    "ProcessType": "AutoLaunchedFlow",
+                    "FullName": flow["name"],
+                },
+            )
+            row = {
+                "Id": definition_id,
+                "DeveloperName": flow["name"],
+                "MasterLabel": flow["label"],
+                "ActiveVersionId": version_id if active else None,
+                "LatestVersionId": version_id,
+                "LatestVersionNumber": 1,
+                "NamespacePrefix": None,
+            }
             self.store.insert_row(definition_def, row)
             self.by_id[definition_id] = {**row, "status": flow["status"]}
 
@@ -97,7 +129,9 @@ def _activate(org, definition_id: str, version: int) -> None:
             org.set_flow_status(flow["DeveloperName"], "Obsolete")
         return
     if version != flow["LatestVersionNumber"]:
-        raise bad_request("FIELD_INTEGRITY_EXCEPTION", f"activeVersionNumber: flow {flow['DeveloperName']} has no version {version}")
+        raise bad_request(
+            "FIELD_INTEGRITY_EXCEPTION", f"activeVersionNumber: flow {flow['DeveloperName']} has no version {version}"
+        )
     org.set_flow_status(flow["DeveloperName"], "Active")
 
 
@@ -115,23 +149,35 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         definition_id = request.path_params["record_id"]
         if request.method == "GET":
             flow = await ctx.gateway.call(_find, ctx.org, definition_id)
-            return JSONResponse({
-                "attributes": {"type": "FlowDefinition", "url": f"/services/data/v{v}/tooling/sobjects/FlowDefinition/{flow['Id']}"},
-                "Id": flow["Id"], "DeveloperName": flow["DeveloperName"], "MasterLabel": flow["MasterLabel"],
-                "ActiveVersionId": flow["ActiveVersionId"], "LatestVersionId": flow["LatestVersionId"],
-                "Metadata": {"activeVersionNumber": 1 if flow["ActiveVersionId"] else 0, "description": None},
-                "FullName": flow["DeveloperName"],
-            })
+            return JSONResponse(
+                {
+                    "attributes": {
+                        "type": "FlowDefinition",
+                        "url": f"/services/data/v{v}/tooling/sobjects/FlowDefinition/{flow['Id']}",
+                    },
+                    "Id": flow["Id"],
+                    "DeveloperName": flow["DeveloperName"],
+                    "MasterLabel": flow["MasterLabel"],
+                    "ActiveVersionId": flow["ActiveVersionId"],
+                    "LatestVersionId": flow["LatestVersionId"],
+                    "Metadata": {"activeVersionNumber": 1 if flow["ActiveVersionId"] else 0, "description": None},
+                    "FullName": flow["DeveloperName"],
+                }
+            )
         body = await json_body(request)
         metadata = body.get("Metadata") if isinstance(body, dict) else None
         version = metadata.get("activeVersionNumber") if isinstance(metadata, dict) else None
         if isinstance(version, bool) or not isinstance(version, int):
-            raise bad_request("INVALID_FIELD", "FlowDefinition update needs Metadata.activeVersionNumber (an integer; 0 deactivates)")
+            raise bad_request(
+                "INVALID_FIELD", "FlowDefinition update needs Metadata.activeVersionNumber (an integer; 0 deactivates)"
+            )
         await ctx.gateway.call(_activate, ctx.org, definition_id, version)
         return Response(status_code=204)
 
     async def unsupported(request: Request) -> Response:
-        raise ApiError(404, "NOT_FOUND", f"orgsim's Tooling API serves FlowDefinition only, not {request.path_params['sobject']}")
+        raise ApiError(
+            404, "NOT_FOUND", f"orgsim's Tooling API serves FlowDefinition only, not {request.path_params['sobject']}"
+        )
 
     base = "/services/data/v{version}/tooling/sobjects"
     return make_routes(ctx, gate, "/tooling", run_query) + [

@@ -16,9 +16,7 @@ def _label(version: str) -> str:
 
 def routes(ctx: ServerContext, gate) -> list[Route]:
     async def versions(request: Request) -> JSONResponse:
-        return JSONResponse(
-            [{"label": _label(v), "url": f"/services/data/v{v}", "version": v} for v in API_VERSIONS]
-        )
+        return JSONResponse([{"label": _label(v), "url": f"/services/data/v{v}", "version": v} for v in API_VERSIONS])
 
     async def resources(request: Request) -> JSONResponse:
         v = api_version(request)

@@ -21,10 +21,12 @@ DEPLOY_CHECKS = (validator_check,)
 @pytest.fixture(scope="session")
 def rsa_key_pair():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return private_pem, public_pem
 
 
@@ -81,9 +83,14 @@ def org_server(served, https):
 
     org = Org.open(":memory:")
     server, config = served(org)
-    session_id, _ = SalesforceLogin(username=config.username, password=config.password,
-                                    security_token=config.security_token, scratch_url=config.instance_url,
-                                    session=https, sf_version="66.0")
+    session_id, _ = SalesforceLogin(
+        username=config.username,
+        password=config.password,
+        security_token=config.security_token,
+        scratch_url=config.instance_url,
+        session=https,
+        sf_version="66.0",
+    )
     sf = Salesforce(session_id=session_id, instance_url=config.instance_url, session=https, version="66.0")
     yield server, config, org, sf
 
@@ -105,10 +112,13 @@ def stack(https, tls_files, monkeypatch, served):
     org = Org.open(":memory:", stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
     port = free_port()
     client = stripe.StripeClient(sim.api_key, base_addresses={"api": sim.base_url})
-    endpoint = client.webhook_endpoints.create(params={
-        "url": f"https://127.0.0.1:{port}/services/apexrest/stripeGC/webhook",
-        "enabled_events": ["invoice.paid", "invoice.payment_failed", "invoice.voided"],
-        "api_version": "2025-04-30.basil"})
+    endpoint = client.webhook_endpoints.create(
+        params={
+            "url": f"https://127.0.0.1:{port}/services/apexrest/stripeGC/webhook",
+            "enabled_events": ["invoice.paid", "invoice.payment_failed", "invoice.voided"],
+            "api_version": "2025-04-30.basil",
+        }
+    )
     config = make_config(port, None, webhook_secret=endpoint.secret)
     server = start_in_thread(create_app(org, config, deploy_checks=DEPLOY_CHECKS), port, *tls_files)
     token, _ = SessionIssuer(config).issue(config.username)

@@ -25,9 +25,17 @@ def fixture_project() -> pathlib.Path:
         path = root / "force-app" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    (root / "sfdx-project.json").write_text(json.dumps({
-        "name": "sfpay", "namespace": "", "packageDirectories": [{"default": True, "path": "force-app"}],
-        "sourceApiVersion": spec.api_version}), encoding="utf-8")
+    (root / "sfdx-project.json").write_text(
+        json.dumps(
+            {
+                "name": "sfpay",
+                "namespace": "",
+                "packageDirectories": [{"default": True, "path": "force-app"}],
+                "sourceApiVersion": spec.api_version,
+            }
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -57,14 +65,30 @@ def deploy_rest(https, config, token, zip_bytes, check_only=False, version="66.0
     import uuid
 
     boundary = str(uuid.uuid4())
-    options = {"deployOptions": {"allowMissingFiles": False, "autoUpdatePackage": False,
-                                 "checkOnly": "true" if check_only else "false", "ignoreWarnings": False,
-                                 "performRetrieve": False, "purgeOnDelete": "false", "rollbackOnError": False,
-                                 "runTests": [], "singlePackage": False, "testLevel": None}}
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\nContent-Type: application/json\r\n\r\n"
+    options = {
+        "deployOptions": {
+            "allowMissingFiles": False,
+            "autoUpdatePackage": False,
+            "checkOnly": "true" if check_only else "false",
+            "ignoreWarnings": False,
+            "performRetrieve": False,
+            "purgeOnDelete": "false",
+            "rollbackOnError": False,
+            "runTests": [],
+            "singlePackage": False,
+            "testLevel": None,
+        }
+    }
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="json"\r\nContent-Type: application/json\r\n\r\n'
             f"{_json.dumps(options)}\r\n--{boundary}\r\n"
-            "Content-Disposition: form-data; name=\"file\"; filename=\"metadata.zip\"\r\n"
-            "Content-Type: application/zip\r\n\r\n").encode() + zip_bytes + f"\r\n--{boundary}--\r\n".encode()
+            'Content-Disposition: form-data; name="file"; filename="metadata.zip"\r\n'
+            "Content-Type: application/zip\r\n\r\n"
+        ).encode()
+        + zip_bytes
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     base = f"{config.instance_url}/services/data/v{version}/metadata/deployRequest"
     auth = {"Authorization": f"Bearer {token}"}
     created = https.post(base, data=body, headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"})
@@ -72,8 +96,6 @@ def deploy_rest(https, config, token, zip_bytes, check_only=False, version="66.0
     status = https.get(f"{base}/{created.json()['id']}?includeDetails=true", headers=auth)
     assert status.status_code == 200
     return status.json()["deployResult"]
-
-
 
 
 def zip_source(root: pathlib.Path, root_folder: str = "metadata/") -> bytes:

@@ -15,8 +15,13 @@ INVALID_SESSION = [{"message": "Session expired or invalid", "errorCode": "INVAL
 
 
 def _assertion(private_pem, config, **claims):
-    payload = {"iss": config.client_id, "sub": config.username, "aud": config.instance_url,
-               "exp": int(time.time()) + 120, **claims}
+    payload = {
+        "iss": config.client_id,
+        "sub": config.username,
+        "aud": config.instance_url,
+        "exp": int(time.time()) + 120,
+        **claims,
+    }
     return jwt.encode(payload, private_pem, algorithm="RS256")
 
 
@@ -29,8 +34,9 @@ def test_cumulusci_jwt_session_gets_a_working_token(served, https, rsa_key_pair,
     assert set(info) >= {"access_token", "instance_url", "id", "token_type", "issued_at", "signature"}
     assert info["instance_url"] == config.instance_url
     assert info["id"].split("/")[-2:] == [config.org_id, config.user_id]
-    resp = https.get(f"{config.instance_url}/services/oauth2/userinfo",
-                     headers={"Authorization": f"Bearer {info['access_token']}"})
+    resp = https.get(
+        f"{config.instance_url}/services/oauth2/userinfo", headers={"Authorization": f"Bearer {info['access_token']}"}
+    )
     assert resp.status_code == 200 and resp.json()["preferred_username"] == config.username
 
 
@@ -46,8 +52,10 @@ def test_cumulusci_jwt_session_gets_a_working_token(served, https, rsa_key_pair,
 def test_jwt_grant_enforces_expiry_audience_issuer_subject(served, https, rsa_key_pair, claims, error, description):
     server, config = served()
     assertion = _assertion(rsa_key_pair[0], config, **claims)
-    resp = https.post(f"{config.instance_url}/services/oauth2/token",
-                      data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
+    resp = https.post(
+        f"{config.instance_url}/services/oauth2/token",
+        data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+    )
     assert resp.status_code == 400
     assert resp.json()["error"] == error and description in resp.json()["error_description"]
 
@@ -55,18 +63,24 @@ def test_jwt_grant_enforces_expiry_audience_issuer_subject(served, https, rsa_ke
 def test_jwt_grant_rejects_a_key_the_org_does_not_know(served, https):
     server, config = served()
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    resp = https.post(f"{config.instance_url}/services/oauth2/token",
-                      data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                            "assertion": _assertion(stranger, config)})
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    resp = https.post(
+        f"{config.instance_url}/services/oauth2/token",
+        data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": _assertion(stranger, config)},
+    )
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant"
 
 
 def test_simple_salesforce_soap_login_then_rest(served, https, tls_files):
     server, config = served()
     session_id, instance = SalesforceLogin(
-        username=config.username, password=config.password, security_token=config.security_token,
-        scratch_url=config.instance_url, session=https, sf_version="66.0",
+        username=config.username,
+        password=config.password,
+        security_token=config.security_token,
+        scratch_url=config.instance_url,
+        session=https,
+        sf_version="66.0",
     )
     assert instance == f"127.0.0.1:{server.port}"
     sf = Salesforce(session_id=session_id, instance_url=config.instance_url, session=https, version="66.0")
@@ -76,20 +90,35 @@ def test_simple_salesforce_soap_login_then_rest(served, https, tls_files):
 def test_soap_login_with_wrong_password_fails_like_salesforce(served, https):
     server, config = served()
     with pytest.raises(SalesforceAuthenticationFailed) as info:
-        SalesforceLogin(username=config.username, password="wrong", security_token=config.security_token,
-                        scratch_url=config.instance_url, session=https)
+        SalesforceLogin(
+            username=config.username,
+            password="wrong",
+            security_token=config.security_token,
+            scratch_url=config.instance_url,
+            session=https,
+        )
     assert info.value.code == "INVALID_LOGIN"
 
 
 def test_password_grant(served, https):
     server, config = served()
     url = f"{config.instance_url}/services/oauth2/token"
-    good = https.post(url, data={"grant_type": "password", "client_id": config.client_id,
-                                 "client_secret": config.client_secret, "username": config.username,
-                                 "password": config.password + config.security_token})
+    good = https.post(
+        url,
+        data={
+            "grant_type": "password",
+            "client_id": config.client_id,
+            "client_secret": config.client_secret,
+            "username": config.username,
+            "password": config.password + config.security_token,
+        },
+    )
     assert good.status_code == 200 and good.json()["token_type"] == "Bearer"
     bad = https.post(url, data={"grant_type": "password", "username": config.username, "password": "nope"})
-    assert bad.status_code == 400 and bad.json() == {"error": "invalid_grant", "error_description": "authentication failure"}
+    assert bad.status_code == 400 and bad.json() == {
+        "error": "invalid_grant",
+        "error_description": "authentication failure",
+    }
     odd = https.post(url, data={"grant_type": "authorization_code", "code": "x"})
     assert odd.status_code == 400 and odd.json()["error"] == "unsupported_grant_type"
 

@@ -10,7 +10,6 @@ import pytest
 from server_helpers import fixture_project, mdapi_files
 
 
-
 @pytest.fixture
 def cci(org_server, rsa_key_pair, monkeypatch, tmp_path):
     from cumulusci.core.config import BaseProjectConfig, OrgConfig, UniversalConfig
@@ -24,14 +23,31 @@ def cci(org_server, rsa_key_pair, monkeypatch, tmp_path):
     project_data = copy.deepcopy(universal.config)
     project_data["project"]["package"]["api_version"] = "66.0"
     project_data["project"]["api_version"] = "66.0"
-    project = BaseProjectConfig(universal, config=project_data, repo_info={
-        "root": str(tmp_path), "branch": "main", "commit": "0" * 40, "name": "sfpay", "owner": "local",
-        "url": "https://example.invalid/sfpay"})
+    project = BaseProjectConfig(
+        universal,
+        config=project_data,
+        repo_info={
+            "root": str(tmp_path),
+            "branch": "main",
+            "commit": "0" * 40,
+            "name": "sfpay",
+            "owner": "local",
+            "url": "https://example.invalid/sfpay",
+        },
+    )
     keychain = BaseProjectKeychain(project, None)
     project.set_keychain(keychain)
     # No access token: CumulusCI gets one through the JWT bearer grant before each task.
-    org_config = OrgConfig({"instance_url": config.instance_url, "id": config.identity_url,
-                            "username": config.username, "access_token": "none-yet"}, "orgsim", keychain=keychain)
+    org_config = OrgConfig(
+        {
+            "instance_url": config.instance_url,
+            "id": config.identity_url,
+            "username": config.username,
+            "access_token": "none-yet",
+        },
+        "orgsim",
+        keychain=keychain,
+    )
 
     def run(task_class, **options):
         from cumulusci.core.config import TaskConfig
@@ -96,16 +112,22 @@ def test_assign_permission_sets_after_deploy(cci):
 
     run, sf = cci["run"], cci["sf"]
     run(Deploy, path=str(_mdapi_dir(cci["tmp"])), rest_deploy=True)
-    soql = ("SELECT Id, PermissionSetId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Stripe_Invoicing_Fields' "
-            f"AND Assignee.Username = '{cci['config'].username}'")
+    soql = (
+        "SELECT Id, PermissionSetId FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Stripe_Invoicing_Fields' "
+        f"AND Assignee.Username = '{cci['config'].username}'"
+    )
     assert sf.query(soql)["totalSize"] == 0
     run(AssignPermissionSets, api_names="Stripe_Invoicing_Fields")
     assert sf.query(soql)["totalSize"] == 1
     run(AssignPermissionSets, api_names="Stripe_Invoicing_Fields")  # already assigned: skipped, no duplicate
     assert sf.query(soql)["totalSize"] == 1
-    user = sf.query(f"SELECT Id, (SELECT PermissionSet.Name FROM PermissionSetAssignments) FROM User "
-                    f"WHERE Username = '{cci['config'].username}'")["records"][0]
-    assert [r["PermissionSet"]["Name"] for r in user["PermissionSetAssignments"]["records"]] == ["Stripe_Invoicing_Fields"]
+    user = sf.query(
+        f"SELECT Id, (SELECT PermissionSet.Name FROM PermissionSetAssignments) FROM User "
+        f"WHERE Username = '{cci['config'].username}'"
+    )["records"][0]
+    assert [r["PermissionSet"]["Name"] for r in user["PermissionSetAssignments"]["records"]] == [
+        "Stripe_Invoicing_Fields"
+    ]
     from cumulusci.core.exceptions import CumulusCIException
 
     with pytest.raises(CumulusCIException, match="not found: Nope"):

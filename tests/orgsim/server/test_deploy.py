@@ -60,8 +60,9 @@ def test_malformed_xml_names_file_line_and_column(deploy):
     run, org = deploy
 
     def corrupt(files):
-        files["flows/Stripe_Invoice_On_Opportunity_Update.flow"] = files["flows/Stripe_Invoice_On_Opportunity_Update.flow"].replace(
-            b"<label>", b"<label attr=>", 1)
+        files["flows/Stripe_Invoice_On_Opportunity_Update.flow"] = files[
+            "flows/Stripe_Invoice_On_Opportunity_Update.flow"
+        ].replace(b"<label>", b"<label attr=>", 1)
 
     failure = _failure(run(project_zip(mutate=corrupt)))
     assert failure["fileName"] == "metadata/flows/Stripe_Invoice_On_Opportunity_Update.flow"
@@ -76,12 +77,14 @@ def test_schema_error_found_by_the_validator_points_at_the_object_file_line(depl
 
     def bad_field(files):
         text = files["objects/Opportunity.object"].decode()
-        text = text.replace("<externalId>true</externalId>", "<externalId>true</externalId>\n            <colour>red</colour>", 1)
+        text = text.replace(
+            "<externalId>true</externalId>", "<externalId>true</externalId>\n            <colour>red</colour>", 1
+        )
         files["objects/Opportunity.object"] = text.encode()
         zipped["text"] = text
 
     failure = _failure(run(project_zip(mutate=bad_field)))
-    line = next(i for i, l in enumerate(zipped["text"].splitlines(), start=1) if "<colour>" in l)
+    line = next(i for i, text_line in enumerate(zipped["text"].splitlines(), start=1) if "<colour>" in text_line)
     assert failure["fileName"] == "metadata/objects/Opportunity.object"
     assert failure["lineNumber"] == line
     assert "colour" in failure["problem"]
@@ -93,7 +96,9 @@ def test_what_the_emulator_cannot_run_is_refused_by_the_core(deploy):
 
     def unknown_action(files):
         name = "flows/Stripe_Invoice_On_Opportunity_Create.flow"
-        files[name] = re.sub(rb"<processType>\w+</processType>", b"<processType>Workflow</processType>", files[name], count=1)
+        files[name] = re.sub(
+            rb"<processType>\w+</processType>", b"<processType>Workflow</processType>", files[name], count=1
+        )
 
     failure = _failure(run(project_zip(mutate=unknown_action)))
     assert failure["fileName"] == "metadata/flows/Stripe_Invoice_On_Opportunity_Create.flow"
@@ -123,6 +128,7 @@ def test_fields_already_in_the_org_count_for_a_later_deploy(deploy):
             for name in list(files):
                 if name != "package.xml" and not name.startswith(prefixes):
                     del files[name]
+
         return keep
 
     def flows_without_alerts(files):
@@ -145,7 +151,7 @@ def test_a_flow_using_a_field_nobody_has_is_refused_with_its_line(deploy):
     def unknown_field(files):
         text = files[flow].decode().replace("Stripe_Invoice_URL__c", "No_Such_Field__c")
         files[flow] = text.encode()
-        seen["lines"] = {i for i, l in enumerate(text.splitlines(), start=1) if "No_Such_Field__c" in l}
+        seen["lines"] = {i for i, text_line in enumerate(text.splitlines(), start=1) if "No_Such_Field__c" in text_line}
 
     result = run(project_zip(mutate=unknown_field))
     assert result["status"] == "Failed" and org.flows() == []

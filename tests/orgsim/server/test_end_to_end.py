@@ -27,8 +27,15 @@ def test_invoice_then_paid_through_the_webhook(stack, https):
     assert result["status"] == "Succeeded", result["details"]["componentFailures"]
     sf.stripeGC__Stripe_Account__c.create({"Name": "CT Nonprofit Alliance"})
     account = sf.Account.create({"Name": "Hartford Friends"})["id"]
-    opp = sf.Opportunity.create({"Name": "Spring appeal", "AccountId": account, "StageName": "Proposal/Price Quote",
-                                 "CloseDate": "2026-12-01", "Amount": 250})["id"]
+    opp = sf.Opportunity.create(
+        {
+            "Name": "Spring appeal",
+            "AccountId": account,
+            "StageName": "Proposal/Price Quote",
+            "CloseDate": "2026-12-01",
+            "Amount": 250,
+        }
+    )["id"]
     # The generated flows need the payer's email (primary contact) and run their Stripe calls on
     # a scheduled path one minute after the save (issue 12).
     contact = sf.Contact.create({"LastName": "Payer", "Email": "payer@example.org", "AccountId": account})["id"]
@@ -52,8 +59,11 @@ def test_org_clock_and_stripe_test_clock_move_together(stack, https):
     config, client = stack["config"], stack["stripe"]
     org_now = stack["org"].clock.now()
     test_clock = client.test_helpers.test_clocks.create(params={"frozen_time": int(org_now.timestamp())})
-    response = https.post(f"{config.instance_url}/_orgsim/clock", json={"days": 31, "stripe_test_clock": test_clock.id},
-                          headers={"Authorization": f"Bearer {stack['token']}"})
+    response = https.post(
+        f"{config.instance_url}/_orgsim/clock",
+        json={"days": 31, "stripe_test_clock": test_clock.id},
+        headers={"Authorization": f"Bearer {stack['token']}"},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     moved = client.test_helpers.test_clocks.retrieve(test_clock.id)

@@ -9,7 +9,9 @@ def test_clock_outbox_limits_failed_interviews(org_server, https):
     server, config, org, sf = org_server
     auth = {"Authorization": f"Bearer {sf.session_id}"}
     base = config.instance_url + "/_orgsim"
-    before = dt.datetime.fromisoformat(https.get(base + "/clock", headers=auth).json()["now"].replace("+0000", "+00:00"))
+    before = dt.datetime.fromisoformat(
+        https.get(base + "/clock", headers=auth).json()["now"].replace("+0000", "+00:00")
+    )
     moved = https.post(base + "/clock", json={"days": 30, "hours": 1}, headers=auth)
     assert moved.status_code == 200
     after = dt.datetime.fromisoformat(moved.json()["now"].replace("+0000", "+00:00"))

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from server_helpers import fixture_project, deploy_rest, zip_source
+from server_helpers import deploy_rest, fixture_project, zip_source
 
 ROOT = Path(__file__).resolve().parents[3]
 KEYS = {"instance_url", "username", "password", "access_token", "api_base", "api_key", "webhook_secret", "ca_bundle"}
@@ -19,8 +19,14 @@ KEYS = {"instance_url", "username", "password", "access_token", "api_base", "api
 
 def _sfpay(state: Path, *args: str, timeout=120, **env_extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "SFPAY_STATE_DIR": str(state), "PYTHONPATH": str(ROOT), **env_extra}
-    return subprocess.run([sys.executable, "-m", "sfpay", *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, cwd=str(state.parent))
+    return subprocess.run(
+        [sys.executable, "-m", "sfpay", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=str(state.parent),
+    )
 
 
 @pytest.fixture
@@ -51,19 +57,26 @@ def test_local_up_status_down(local_stack, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", details["ca_bundle"])
     sf = Salesforce(instance_url=details["instance_url"], session_id=details["access_token"], version="66.0")
     config = type("Config", (), {"instance_url": details["instance_url"]})
-    assert deploy_rest(sf.session, config, details["access_token"], zip_source(fixture_project()))["status"] == "Succeeded"
+    assert (
+        deploy_rest(sf.session, config, details["access_token"], zip_source(fixture_project()))["status"] == "Succeeded"
+    )
     accounts = sf.query("SELECT Name FROM stripeGC__Stripe_Account__c")["records"]
     assert [a["Name"] for a in accounts] == ["CT Nonprofit Alliance"]  # configured by `local up`
 
     account = sf.Account.create({"Name": "Hartford Friends"})["id"]
-    opp = sf.Opportunity.create({"Name": "Gala", "AccountId": account, "StageName": "Closed Won",
-                                 "CloseDate": "2026-12-01", "Amount": 120})["id"]
+    opp = sf.Opportunity.create(
+        {"Name": "Gala", "AccountId": account, "StageName": "Closed Won", "CloseDate": "2026-12-01", "Amount": 120}
+    )["id"]
     # The payer's email, then the minute after which the flows' Stripe path runs (issue 12).
     contact = sf.Contact.create({"LastName": "Payer", "Email": "payer@example.org", "AccountId": account})["id"]
     sf.OpportunityContactRole.create({"OpportunityId": opp, "ContactId": contact, "IsPrimary": True})
+
     def advance(minutes: int) -> None:
-        sf.session.post(f"{details['instance_url']}/_orgsim/clock", json={"minutes": minutes},
-                        headers={"Authorization": f"Bearer {details['access_token']}"}).raise_for_status()
+        sf.session.post(
+            f"{details['instance_url']}/_orgsim/clock",
+            json={"minutes": minutes},
+            headers={"Authorization": f"Bearer {details['access_token']}"},
+        ).raise_for_status()
 
     advance(2)
     record = sf.Opportunity.get(opp)
@@ -73,15 +86,19 @@ def test_local_up_status_down(local_stack, monkeypatch):
     deadline = time.monotonic() + 20
     while sf.Opportunity.get(opp)["Stripe_Payment_Status__c"] != "Paid":
         assert time.monotonic() < deadline, "the signed invoice.paid webhook never turned the Opportunity Paid"
-        advance(1)   # the event flow re-reads the invoice on its Stripe path, a minute later
+        advance(1)  # the event flow re-reads the invoice on its Stripe path, a minute later
         time.sleep(0.1)
 
     # CumulusCI's headless JWT login with what `up --json` printed.
     from cumulusci.oauth.salesforce import jwt_session
 
     monkeypatch.setenv("SF_PROD_LOGIN_URL", details["instance_url"])
-    info = jwt_session(details["client_id"], Path(details["jwt_key_file"]).read_text(), details["username"],
-                       url=details["instance_url"])
+    info = jwt_session(
+        details["client_id"],
+        Path(details["jwt_key_file"]).read_text(),
+        details["username"],
+        url=details["instance_url"],
+    )
     assert info["instance_url"] == details["instance_url"] and info["access_token"]
 
     for log in (state / "local").glob("*.log"):

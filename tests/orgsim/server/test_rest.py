@@ -58,7 +58,9 @@ def test_query_and_paging(org_server, https):
     first = sf.query("SELECT Id, Name FROM Account ORDER BY Name", headers={"Sforce-Query-Options": "batchSize=200"})
     assert first["totalSize"] == 400 and len(first["records"]) == 200 and first["done"] is False
     assert first["nextRecordsUrl"].startswith("/services/data/v66.0/query/")
-    everything = sf.query_all("SELECT Id, Name FROM Account ORDER BY Name", headers={"Sforce-Query-Options": "batchSize=200"})
+    everything = sf.query_all(
+        "SELECT Id, Name FROM Account ORDER BY Name", headers={"Sforce-Query-Options": "batchSize=200"}
+    )
     assert everything["totalSize"] == 400 and len(everything["records"]) == 400
     assert [r["Name"] for r in everything["records"][:2]] == ["Acct 000", "Acct 000"]
     assert sf.query("SELECT COUNT() FROM Account WHERE Name LIKE 'Acct 19%'")["totalSize"] == 20
@@ -82,15 +84,24 @@ def test_composite_collections_partial_and_all_or_none(org_server):
     server, config, org, sf = org_server
     good = {"attributes": {"type": "Opportunity"}, "Name": "ok", "StageName": "Prospecting", "CloseDate": "2026-01-01"}
     bad = {"attributes": {"type": "Opportunity"}, "Name": "bad", "CloseDate": "2026-01-01"}
-    partial = sf.restful("composite/sobjects", method="POST", data=json.dumps({"allOrNone": False, "records": [good, bad]}))
+    partial = sf.restful(
+        "composite/sobjects", method="POST", data=json.dumps({"allOrNone": False, "records": [good, bad]})
+    )
     assert [r["success"] for r in partial] == [True, False]
     assert partial[1]["errors"][0]["statusCode"] == "REQUIRED_FIELD_MISSING"
-    rolled = sf.restful("composite/sobjects", method="POST", data=json.dumps({"allOrNone": True, "records": [good, bad]}))
+    rolled = sf.restful(
+        "composite/sobjects", method="POST", data=json.dumps({"allOrNone": True, "records": [good, bad]})
+    )
     assert [r["success"] for r in rolled] == [False, False]
     assert rolled[0]["errors"][0]["statusCode"] == "ALL_OR_NONE_OPERATION_ROLLED_BACK"
     assert sf.query("SELECT COUNT() FROM Opportunity")["totalSize"] == 1
-    updated = sf.restful("composite/sobjects", method="PATCH", data=json.dumps(
-        {"records": [{"attributes": {"type": "Opportunity"}, "Id": partial[0]["id"], "StageName": "Closed Won"}]}))
+    updated = sf.restful(
+        "composite/sobjects",
+        method="PATCH",
+        data=json.dumps(
+            {"records": [{"attributes": {"type": "Opportunity"}, "Id": partial[0]["id"], "StageName": "Closed Won"}]}
+        ),
+    )
     assert updated[0]["success"]
     assert sf.Opportunity.get(partial[0]["id"])["StageName"] == "Closed Won"
     deleted = sf.restful("composite/sobjects", method="DELETE", params={"ids": partial[0]["id"]})
@@ -103,13 +114,15 @@ def test_composite_collections_partial_and_all_or_none(org_server):
 
 def test_upsert_by_external_id(org_server):
     server, config, org, sf = org_server
+    import tempfile
+    import textwrap
     from pathlib import Path
-    import tempfile, textwrap
 
     with tempfile.TemporaryDirectory() as tmp:
         field = Path(tmp) / "objects" / "Opportunity" / "fields" / "Stripe_Invoice_ID__c.field-meta.xml"
         field.parent.mkdir(parents=True)
-        field.write_text(textwrap.dedent("""\
+        field.write_text(
+            textwrap.dedent("""\
             <?xml version="1.0" encoding="UTF-8"?>
             <CustomField xmlns="http://soap.sforce.com/2006/04/metadata">
                 <fullName>Stripe_Invoice_ID__c</fullName>
@@ -119,7 +132,8 @@ def test_upsert_by_external_id(org_server):
                 <type>Text</type>
                 <unique>true</unique>
             </CustomField>
-            """))
+            """)
+        )
         org.deploy_source(Path(tmp))
     data = {"Name": "Inv", "StageName": "Prospecting", "CloseDate": "2026-01-01"}
     first = sf.Opportunity.upsert("Stripe_Invoice_ID__c/in_123", data, raw_response=True)
@@ -169,10 +183,13 @@ def test_child_relationship_subqueries(org_server):
     acme = sf.Account.create({"Name": "Acme"})["id"]
     sf.Account.create({"Name": "Empty"})
     for name, amount in (("B", 20), ("A", 10), ("C", 30)):
-        sf.Opportunity.create({"Name": name, "AccountId": acme, "StageName": "Prospecting", "CloseDate": "2026-01-01",
-                               "Amount": amount})
-    records = sf.query("SELECT Name, (SELECT Name, Amount FROM Opportunities WHERE Amount > 10 ORDER BY Name DESC LIMIT 5) "
-                       "FROM Account ORDER BY Name")["records"]
+        sf.Opportunity.create(
+            {"Name": name, "AccountId": acme, "StageName": "Prospecting", "CloseDate": "2026-01-01", "Amount": amount}
+        )
+    records = sf.query(
+        "SELECT Name, (SELECT Name, Amount FROM Opportunities WHERE Amount > 10 ORDER BY Name DESC LIMIT 5) "
+        "FROM Account ORDER BY Name"
+    )["records"]
     assert [r["Name"] for r in records] == ["Acme", "Empty"]
     children = records[0]["Opportunities"]
     assert children["totalSize"] == 2 and children["done"] is True

@@ -14,9 +14,15 @@ PATH = "/services/apexrest/stripeGC/webhook"
 
 
 def _event(event_id="evt_1", invoice="in_1"):
-    return {"id": event_id, "object": "event", "type": "invoice.paid", "api_version": "2025-04-30.basil",
-            "created": int(time.time()), "livemode": False,
-            "data": {"object": {"id": invoice, "object": "invoice", "status": "paid"}}}
+    return {
+        "id": event_id,
+        "object": "event",
+        "type": "invoice.paid",
+        "api_version": "2025-04-30.basil",
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {"object": {"id": invoice, "object": "invoice", "status": "paid"}},
+    }
 
 
 def _sign(body: bytes, secret=SECRET, timestamp=None) -> str:
@@ -102,8 +108,10 @@ def test_oversize_event_is_not_acknowledged_so_stripe_retries(listener):
     dropped, so Stripe never retried. Never 2xx for an event that was not stored."""
     post, stored = listener
     event = _event(event_id="evt_big")
-    event["data"]["object"]["lines"] = {"object": "list", "data": [{"id": f"il_{i}", "description": "x" * 1000}
-                                                                   for i in range(140)]}
+    event["data"]["object"]["lines"] = {
+        "object": "list",
+        "data": [{"id": f"il_{i}", "description": "x" * 1000} for i in range(140)],
+    }
     body = json.dumps(event).encode()
     assert len(body) > 140_000
     response = post(body, _sign(body))

@@ -21,18 +21,62 @@ def _ok(results):
 def org():
     org = Org.open(":memory:", clock=Clock(dt.datetime(2026, 1, 1, tzinfo=UTC)), run_async="manual")
     acme, globex = _ok(org.insert("Account", [{"Name": "Acme"}, {"Name": "Globex"}]))
-    profit, nonprofit = _ok(org.insert("RecordType", [
-        {"Name": "Profit", "DeveloperName": "Profit", "SobjectType": "Opportunity"},
-        {"Name": "Nonprofit", "DeveloperName": "Nonprofit", "SobjectType": "Opportunity"},
-    ]))
-    _ok(org.insert("Opportunity", [{"Name": "gala sponsorship", "StageName": "Prospecting", "Amount": 2500.5,
-                                    "CloseDate": "2026-02-01", "AccountId": globex, "RecordTypeId": nonprofit}]))
+    profit, nonprofit = _ok(
+        org.insert(
+            "RecordType",
+            [
+                {"Name": "Profit", "DeveloperName": "Profit", "SobjectType": "Opportunity"},
+                {"Name": "Nonprofit", "DeveloperName": "Nonprofit", "SobjectType": "Opportunity"},
+            ],
+        )
+    )
+    _ok(
+        org.insert(
+            "Opportunity",
+            [
+                {
+                    "Name": "gala sponsorship",
+                    "StageName": "Prospecting",
+                    "Amount": 2500.5,
+                    "CloseDate": "2026-02-01",
+                    "AccountId": globex,
+                    "RecordTypeId": nonprofit,
+                }
+            ],
+        )
+    )
     org.clock.advance_to(dt.datetime(2026, 3, 14, 23, 59, 59, tzinfo=UTC))
-    _ok(org.insert("Opportunity", [{"Name": "Annual dues 50%", "StageName": "Closed Won", "Amount": None,
-                                    "CloseDate": "2026-03-10", "RecordTypeId": nonprofit, "NextStep": "in_3"}]))
+    _ok(
+        org.insert(
+            "Opportunity",
+            [
+                {
+                    "Name": "Annual dues 50%",
+                    "StageName": "Closed Won",
+                    "Amount": None,
+                    "CloseDate": "2026-03-10",
+                    "RecordTypeId": nonprofit,
+                    "NextStep": "in_3",
+                }
+            ],
+        )
+    )
     org.clock.advance_to(NOW)
-    _ok(org.insert("Opportunity", [{"Name": "Gala tickets", "StageName": "Closed Won", "Amount": 100,
-                                    "CloseDate": "2026-03-15", "AccountId": acme, "RecordTypeId": profit,
-                                    "NextStep": "in_1"}]))
+    _ok(
+        org.insert(
+            "Opportunity",
+            [
+                {
+                    "Name": "Gala tickets",
+                    "StageName": "Closed Won",
+                    "Amount": 100,
+                    "CloseDate": "2026-03-15",
+                    "AccountId": acme,
+                    "RecordTypeId": profit,
+                    "NextStep": "in_1",
+                }
+            ],
+        )
+    )
     yield org
     org.close()

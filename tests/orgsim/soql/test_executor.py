@@ -8,8 +8,11 @@ def names(result):
 
 
 def test_records_are_rest_shaped_with_canonical_names_and_parent_fields(org):
-    result = execute(org, "select id, name, amount, closedate, createddate, recordtype.developername, Account.Name "
-                          "from opportunity where Name = 'gala tickets'")
+    result = execute(
+        org,
+        "select id, name, amount, closedate, createddate, recordtype.developername, Account.Name "
+        "from opportunity where Name = 'gala tickets'",
+    )
     assert result.total_size == 1
     [record] = result.records
     opp_id = record["Id"]
@@ -70,14 +73,33 @@ def test_order_limit_offset(org):
 
     q = "SELECT Name FROM Opportunity ORDER BY Amount DESC"
     assert order(q) == ["gala sponsorship", "Gala tickets", "Annual dues 50%"]  # DESC: nulls last
-    assert order("SELECT Name FROM Opportunity ORDER BY Amount") == ["Annual dues 50%", "Gala tickets", "gala sponsorship"]
-    assert order("SELECT Name FROM Opportunity ORDER BY Amount ASC NULLS LAST") == ["Gala tickets", "gala sponsorship", "Annual dues 50%"]
-    assert order("SELECT Name FROM Opportunity ORDER BY Name") == ["Annual dues 50%", "gala sponsorship", "Gala tickets"]
-    assert order("SELECT Name FROM Opportunity ORDER BY StageName, Amount DESC") == ["Gala tickets", "Annual dues 50%", "gala sponsorship"]
+    assert order("SELECT Name FROM Opportunity ORDER BY Amount") == [
+        "Annual dues 50%",
+        "Gala tickets",
+        "gala sponsorship",
+    ]
+    assert order("SELECT Name FROM Opportunity ORDER BY Amount ASC NULLS LAST") == [
+        "Gala tickets",
+        "gala sponsorship",
+        "Annual dues 50%",
+    ]
+    assert order("SELECT Name FROM Opportunity ORDER BY Name") == [
+        "Annual dues 50%",
+        "gala sponsorship",
+        "Gala tickets",
+    ]
+    assert order("SELECT Name FROM Opportunity ORDER BY StageName, Amount DESC") == [
+        "Gala tickets",
+        "Annual dues 50%",
+        "gala sponsorship",
+    ]
     assert order(q + " LIMIT 2") == ["gala sponsorship", "Gala tickets"]
     assert order(q + " LIMIT 1 OFFSET 1") == ["Gala tickets"]
     assert order("SELECT Name FROM Opportunity ORDER BY RecordType.DeveloperName DESC, Name") == [
-        "Gala tickets", "Annual dues 50%", "gala sponsorship"]
+        "Gala tickets",
+        "Annual dues 50%",
+        "gala sponsorship",
+    ]
 
 
 def test_count(org):
@@ -98,10 +120,16 @@ def test_core_query_delegates_here(org):
         ("SELECT Nobody.Name FROM Opportunity", "INVALID_FIELD", "Didn't understand relationship 'Nobody'"),
         ("SELECT RecordType.Nope FROM Opportunity", "INVALID_FIELD", "No such column 'Nope' on entity 'RecordType'"),
         ("SELECT Id FROM Opportunity__x", "INVALID_TYPE", "sObject type 'Opportunity__x' is not supported"),
-        ("SELECT Id FROM Opportunity WHERE CloseDate = '2026-01-01'", "INVALID_FIELD",
-         "value of filter criterion for field 'CloseDate' must be of type date and should not be enclosed in quotes"),
-        ("SELECT Id FROM Opportunity WHERE Name = 5", "INVALID_FIELD",
-         "value of filter criterion for field 'Name' must be of type string and should be enclosed in quotes"),
+        (
+            "SELECT Id FROM Opportunity WHERE CloseDate = '2026-01-01'",
+            "INVALID_FIELD",
+            "value of filter criterion for field 'CloseDate' must be of type date and should not be enclosed in quotes",
+        ),
+        (
+            "SELECT Id FROM Opportunity WHERE Name = 5",
+            "INVALID_FIELD",
+            "value of filter criterion for field 'Name' must be of type string and should be enclosed in quotes",
+        ),
         ("SELECT Id FROM Opportunity WHERE Amount = '5'", "INVALID_FIELD", "must be of type double"),
         ("SELECT Id FROM Opportunity WHERE IsWon = 'true'", "INVALID_FIELD", "must be of type boolean"),
         ("SELECT Id FROM Opportunity WHERE Amount LIKE '5%'", "INVALID_FIELD", "invalid operator on currency field"),
