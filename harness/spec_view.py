@@ -60,7 +60,7 @@ class SpecView:
     record_types_created: bool = True  # false: the spec expects the org to have them already
     unusable_customer: str = "recreate"
 
-    # Connector objects (BRIEF 4); their names follow the namespace.
+    # Connector objects (docs/architecture.md, "Default names"); their names follow the namespace.
     @property
     def stripe_event_object(self) -> str:
         return f"{self.namespace}__Stripe_Event__c"

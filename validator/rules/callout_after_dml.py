@@ -1,4 +1,5 @@
-"""BRIEF 3.3: a callout after uncommitted DML in the same transaction fails."""
+"""A callout after uncommitted DML in the same transaction fails (Apex Developer Guide, "Callout
+Limits and Limitations": https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_callouts_timeouts.htm)."""
 
 from validator.rules.base import Rule
 

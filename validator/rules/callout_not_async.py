@@ -1,4 +1,5 @@
-"""BRIEF 3.2 and 3.3: callouts are not allowed from the synchronous trigger context, and a
+"""Callouts are not allowed from the synchronous trigger context (Salesforce Help, "Record-Triggered
+Flow Considerations": https://help.salesforce.com/s/articleView?id=platform.flow_considerations_trigger_record.htm), and a
 scheduled path's batch (all its interviews share one transaction) must stay within the callout
 budget.
 

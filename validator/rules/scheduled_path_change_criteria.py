@@ -1,4 +1,5 @@
-"""BRIEF 3.1: a flow with scheduled paths that triggers on update must use 'only when changed'."""
+"""A flow with scheduled paths that triggers on update must use 'only when changed' (Salesforce Help,
+"Scheduled Paths": https://help.salesforce.com/s/articleView?id=platform.flow_concepts_trigger_scheduled_path.htm)."""
 
 from sfmeta.xml import stripped
 from validator.rules.base import Rule
