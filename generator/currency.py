@@ -2,33 +2,30 @@
 expects and shows): how many decimals a currency's smallest unit has, and how a payer reads it.
 
 Source: https://docs.stripe.com/currencies ("Zero-decimal currencies", "Three-decimal
-currencies", "Special cases"). stripesim keeps its own table (stripesim/resources/currencies.py)
-because the emulators must not import the tool; tests/generator/test_currency.py checks the two
-agree.
+currencies", "Special cases"), kept once in vendor/stripe-currencies.json (sfpay.stripe_currencies),
+which stripesim reads too.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-# Stripe's zero- and three-decimal currencies: `amount=6200` is ¥6,200 in jpy, KWD 6.200 in kwd.
-ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
-THREE_DECIMAL = frozenset("bhd jod kwd omr tnd".split())
-# "Special cases": Stripe counts ISK amounts in hundredths for backwards compatibility, although
-# the krona has no minor unit in use, so it is shown without decimals.
-SHOWN_WITHOUT_DECIMALS = frozenset({"isk"})
+from sfpay.stripe_currencies import stripe_currencies
+
+# Stripe's zero- and three-decimal currencies (`amount=6200` is ¥6,200 in jpy, KWD 6.200 in
+# kwd) and the "special cases" counted in hundredths but shown without decimals (isk): one
+# table, vendor/stripe-currencies.json, shared with stripesim.
+_TABLE = stripe_currencies()
+ZERO_DECIMAL = _TABLE.zero_decimal
+THREE_DECIMAL = _TABLE.three_decimal
+SHOWN_WITHOUT_DECIMALS = _TABLE.shown_without_decimals
 
 
 def currency_exponent(code: str, explicit: int | None = None) -> int:
     """Decimal places of the smallest unit Stripe counts `code` in (the spec may state it)."""
     if explicit is not None:
         return explicit
-    code = code.lower()
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
+    return _TABLE.exponent(code)
 
 
 def shown_places(code: str, exponent: int) -> int:

@@ -9,18 +9,11 @@ currencies: ...".
 
 from __future__ import annotations
 
+from sfpay.stripe_currencies import stripe_currencies
 from stripesim.errors import ParamError
 
-SUPPORTED = frozenset(
-    """
-usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn bzd cad cdf
-chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf gtq gyd hkd hnl htg huf
-idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt lak lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop
-mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen pgk php pkr pln pyg qar ron rsd rub rwf sar sbd
-scr sek sgd shp sle sos srd std szl thb tjs tnd top try ttd twd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xcg
-xof xpf yer zar zmw
-""".split()
-)
+_TABLE = stripe_currencies()  # vendor/stripe-currencies.json, shared with the generator
+SUPPORTED = _TABLE.supported
 
 
 def check_currency(name: str, value: str) -> None:
@@ -35,11 +28,11 @@ def check_currency(name: str, value: str) -> None:
 # Decimal places of each currency's smallest unit in API amounts (https://docs.stripe.com/currencies,
 # "Zero-decimal currencies" and "Three-decimal currencies"): `amount=6200` with `jpy` is ¥6,200, with
 # `kwd` it is KWD 6.200, with `usd` $62.00. Every other supported currency has two.
-ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
-THREE_DECIMAL = frozenset("bhd jod kwd omr tnd".split())
+ZERO_DECIMAL = _TABLE.zero_decimal
+THREE_DECIMAL = _TABLE.three_decimal
 # "Special cases" on the same page: Stripe takes ISK amounts as two-decimal for backwards compatibility
 # although the krona has no minor unit in use, so `amount=50000` is ISK 500 and is shown without decimals.
-SHOWN_WITHOUT_DECIMALS = frozenset({"isk"})
+SHOWN_WITHOUT_DECIMALS = _TABLE.shown_without_decimals
 
 # Symbols an English (en-US) page shows, as Unicode CLDR's English data has them (https://cldr.unicode.org,
 # what browsers' `Intl.NumberFormat("en-US", {style: "currency"})` uses); any other currency is shown
@@ -71,12 +64,7 @@ SYMBOLS = {
 
 def exponent(currency: str) -> int:
     """Decimal places of `currency`'s smallest unit as the API counts amounts."""
-    code = currency.lower()
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
+    return _TABLE.exponent(currency)
 
 
 def format_amount(amount: int, currency: str, *, use_symbol: bool = True) -> str:

@@ -28,16 +28,17 @@ def test_minor_units_read_in_major_units():
 
 
 def test_same_table_as_stripesim():
-    """stripesim keeps its own copy (emulators import nothing from the tool): they must agree."""
+    """One table (vendor/stripe-currencies.json) for the tool and the emulator."""
     from stripesim.resources import currencies
 
     assert ZERO_DECIMAL == currencies.ZERO_DECIMAL and THREE_DECIMAL == currencies.THREE_DECIMAL
     assert currencies.SHOWN_WITHOUT_DECIMALS == {"isk"}
+    assert currencies.exponent("JPY") == 0 and currencies.exponent("kwd") == 3 and currencies.exponent("usd") == 2
 
 
 def test_supported_currencies_same_as_stripesim():
-    # The spec checks' list (generator/facts/stripe_api.py) and the emulator's come from the same page.
+    # The spec checks' list (generator/facts/stripe_api.py) and the emulator's are one table.
     from generator.facts.stripe_api import CURRENCIES
     from stripesim.resources.currencies import SUPPORTED
 
-    assert CURRENCIES == SUPPORTED
+    assert CURRENCIES == SUPPORTED and {"usd", "jpy", "kwd"} <= SUPPORTED and "zzz" not in SUPPORTED
