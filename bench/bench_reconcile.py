@@ -40,7 +40,8 @@ def child() -> int:
     import stripe
     from simple_salesforce import Salesforce
 
-    from operate.reconcile.facts import Facts
+    from generator.spec.model import Spec
+    from operate.reconcile.facts import facts_from_spec
     from operate.reconcile.run import reconcile
 
     sf = Salesforce(instance_url=os.environ["BENCH_INSTANCE_URL"], session_id=os.environ["BENCH_TOKEN"], version="66.0")
@@ -49,7 +50,7 @@ def child() -> int:
     )
     tracemalloc.start()
     started = time.perf_counter()
-    result = reconcile(sf, client, Facts())
+    result = reconcile(sf, client, facts_from_spec(Spec()))
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

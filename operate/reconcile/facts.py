@@ -5,9 +5,13 @@ currency's smallest unit."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.spec.model import Spec
 
 
 class ReconcileError(Exception):
@@ -16,30 +20,22 @@ class ReconcileError(Exception):
 
 @dataclass(frozen=True)
 class Facts:
-    namespace: str = "stripeGC"
-    invoice_id_field: str = "Stripe_Invoice_ID__c"
-    status_field: str = "Stripe_Payment_Status__c"
-    invoiced_amount_field: str = "Stripe_Invoiced_Amount__c"
-    previous_invoice_field: str = "Stripe_Previous_Invoice_ID__c"
-    invoicing_error_field: str = "Stripe_Invoicing_Error__c"
-    invoice_date_field: str = "Stripe_Invoice_Date__c"
-    won_stage: str = "Closed Won"
-    status_open: str = "Open"
-    status_paid: str = "Paid"
-    status_void: str = "Void"
-    currency: str = "usd"
-    exponent: int = 2
-    invoice_description: str = "Invoice for {opportunity_name}"
+    namespace: str
+    invoice_id_field: str
+    status_field: str
+    invoiced_amount_field: str
+    previous_invoice_field: str
+    invoicing_error_field: str
+    invoice_date_field: str
+    won_stage: str
+    status_open: str
+    status_paid: str
+    status_void: str
+    currency: str
+    exponent: int
+    invoice_description: str
     # Stripe event type -> payment status value (the spec's `events:`; Flow 4's entry filter).
-    events: dict[str, str] = field(
-        default_factory=lambda: {
-            "invoice.paid": "Paid",
-            "invoice.payment_succeeded": "Paid",
-            "invoice.payment_failed": "Failed",
-            "invoice.voided": "Void",
-            "invoice.marked_uncollectible": "Uncollectible",
-        }
-    )
+    events: dict[str, str]
 
     @property
     def event_object(self) -> str:
@@ -105,7 +101,6 @@ class Facts:
 
 
 def load_facts(spec_path: Path) -> Facts:
-    from generator.currency import currency_exponent
     from generator.errors import SpecError
     from generator.spec.loader import load_spec
 
@@ -115,6 +110,14 @@ def load_facts(spec_path: Path) -> Facts:
         raise ReconcileError(str(exc)) from None
     except OSError as exc:
         raise ReconcileError(f"cannot read the spec {spec_path}: {exc}") from None
+    return facts_from_spec(spec)
+
+
+def facts_from_spec(spec: Spec) -> Facts:
+    """The names and values reconcile needs, all from the spec (its defaults are the spec
+    model's: no second copy here)."""
+    from generator.currency import currency_exponent
+
     f = spec.fields
     return Facts(
         namespace=spec.stripe.namespace,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from generator.spec.model import Spec
 from operate.reconcile.classify import compare, merge, orphan, replaced
-from operate.reconcile.facts import Facts
+from operate.reconcile.facts import facts_from_spec
 from operate.reconcile.findings import Kind
 
-FACTS = Facts()
+FACTS = facts_from_spec(Spec())  # the default spec's names and values
 
 
 def org(status: str = "Open", stage: str = "Proposal/Price Quote", invoiced: str | None = "250.0", **kw):
@@ -56,7 +59,7 @@ def test_status_rules() -> None:
     assert kinds(compare(FACTS, org("Failed"), inv("void"))) == ["status_stale"]
     assert kinds(compare(FACTS, org("Paid"), inv("void"))) == ["status_conflict"]
     assert kinds(compare(FACTS, org("Paid", stage="Closed Won"), inv("open"))) == ["status_conflict"]
-    no_event = Facts(events={"invoice.paid": "Paid"})
+    no_event = replace(FACTS, events={"invoice.paid": "Paid"})
     unmapped = compare(no_event, org(), inv("uncollectible"))
     assert kinds(unmapped) == ["status_stale"] and not unmapped[0].fixable  # reported, nothing to replay
     void_unmapped = compare(no_event, org(), inv("void"))
@@ -66,7 +69,7 @@ def test_status_rules() -> None:
 def test_amounts_in_the_smallest_unit() -> None:
     assert kinds(compare(FACTS, org(), inv(total=25001))) == ["amount_mismatch"]
     assert kinds(compare(FACTS, org(invoiced=None), inv())) == ["in_sync"]  # falls back to Amount
-    yen = Facts(currency="jpy", exponent=0)
+    yen = replace(FACTS, currency="jpy", exponent=0)
     assert kinds(compare(yen, org(invoiced="5000"), inv(total=5000, currency="jpy"))) == ["in_sync"]
     assert kinds(compare(FACTS, org(), inv(currency="eur"))) == ["amount_mismatch"]
 
@@ -91,9 +94,9 @@ def test_replaced_and_orphans() -> None:
 
 def test_memo_pattern_follows_the_spec_template() -> None:
     assert FACTS.description_pattern().match("Invoice for Spring Gala").group("opportunity_name") == "Spring Gala"
-    with_id = Facts(invoice_description="{opportunity_name} ({opportunity_id}) r{revision}")
+    with_id = replace(FACTS, invoice_description="{opportunity_name} ({opportunity_id}) r{revision}")
     assert (
         with_id.description_pattern().match("Gala (006000000000001AAA) r2").group("opportunity_id")
         == "006000000000001AAA"
     )
-    assert Facts(invoice_description="Thank you").description_pattern() is None
+    assert replace(FACTS, invoice_description="Thank you").description_pattern() is None

@@ -3,9 +3,12 @@ through the event path, orphans attributed, missing invoices confirmed, paging o
 
 from __future__ import annotations
 
-from operate.reconcile.facts import Facts
+from generator.spec.model import Spec
+from operate.reconcile.facts import facts_from_spec
 from operate.reconcile.findings import Kind
 from operate.reconcile.run import reconcile
+
+FACTS = facts_from_spec(Spec())  # the default spec's names and values
 
 
 def kinds(result) -> dict[str, set[str]]:
@@ -18,7 +21,7 @@ def kinds(result) -> dict[str, set[str]]:
 def test_clean_org_is_in_sync(world) -> None:
     world.invoiced("Spring Gala")
     world.invoiced("Summer Fair", 300)
-    result = reconcile(world.sf, world.stripe, Facts())
+    result = reconcile(world.sf, world.stripe, FACTS)
     assert result.counts == {"in_sync": 2}
     assert result.differences == 0
 
@@ -32,16 +35,16 @@ def test_missed_webhooks_are_stale_and_apply_fixes_them_through_flow_4(world) ->
     world.wait_deliveries()
     assert world.get(paid_opp)["Stripe_Payment_Status__c"] == "Open"
 
-    result = reconcile(world.sf, world.stripe, Facts())
+    result = reconcile(world.sf, world.stripe, FACTS)
     assert kinds(result) == {"status_stale": {paid_inv, void_inv}}
     assert all(f.fixable and not f.applied for f in result.findings)
     events = world.sf.query("SELECT Id FROM stripeGC__Stripe_Event__c")["totalSize"]
     assert events == 0, "read-only run wrote records"
 
-    applied = reconcile(world.sf, world.stripe, Facts(), apply=True)
+    applied = reconcile(world.sf, world.stripe, FACTS, apply=True)
     assert applied.applied == 2, [f.applied for f in applied.findings]
     # A second run before Flow 4's scheduled path ran: the fix is pending, nothing recorded twice.
-    again = reconcile(world.sf, world.stripe, Facts(), apply=True)
+    again = reconcile(world.sf, world.stripe, FACTS, apply=True)
     assert again.applied == 0 and all(f.applied.startswith("pending") for f in again.findings), [
         f.applied for f in again.findings
     ]
@@ -59,7 +62,7 @@ def test_missed_webhooks_are_stale_and_apply_fixes_them_through_flow_4(world) ->
     assert world.get(paid_opp)["Stripe_Payment_Status__c"] == "Paid"
     assert world.get(paid_opp)["StageName"] == "Closed Won"
     assert world.get(void_opp)["Stripe_Payment_Status__c"] == "Void"
-    assert reconcile(world.sf, world.stripe, Facts()).differences == 0
+    assert reconcile(world.sf, world.stripe, FACTS).differences == 0
     # The endpoint comes back and Stripe's late delivery is the same event: stored once, no change.
     world.webhooks(enabled=True)
 
@@ -81,7 +84,7 @@ def test_orphan_invoice_is_attributed_and_missing_invoice_confirmed(world) -> No
     world.stripe.v1.invoices.finalize_invoice(stray.id)
     lonely = world.opportunity("Autumn Dinner")
     world.sf.Opportunity.update(lonely, {"Stripe_Invoice_ID__c": "in_doesnotexist000000"})
-    result = reconcile(world.sf, world.stripe, Facts())
+    result = reconcile(world.sf, world.stripe, FACTS)
     by_kind = {f.kind: f for f in result.findings}
     assert by_kind[Kind.DUPLICATE_OPEN].invoice_id == stray.id
     assert by_kind[Kind.DUPLICATE_OPEN].opportunity_id == opp, by_kind[Kind.DUPLICATE_OPEN].detail
@@ -120,7 +123,7 @@ def test_pages_on_both_sides_and_rate_limits(world) -> None:
     admin = SimAdmin(world.sim.base_url, world.sim.api_key)
     admin.add_fault(method="GET", path="/v1/invoices", fault="429", count=2)
     try:
-        result = reconcile(world.sf, world.stripe, Facts())
+        result = reconcile(world.sf, world.stripe, FACTS)
     finally:
         admin.close()
     assert result.org_rows == 230 and result.stripe_rows == 230
