@@ -38,6 +38,7 @@ ROUTE_MODULES = (
     "orgsim.server.deploy.soap",
     "orgsim.server.webhook",
     "orgsim.server.harness",
+    "orgsim.server.flow_edits",
 )
 
 
