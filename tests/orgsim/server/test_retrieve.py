@@ -14,7 +14,7 @@ from sfmeta.xml import MD_NS, parse, text
 FLOW = "Stripe_Invoice_On_Opportunity_Create"
 
 
-def _retrieve(cci, package: bytes, name: str):
+def _retrieve(cci, package: bytes, name: str):  # noqa: F811
     from cumulusci.tasks.salesforce import RetrieveUnpackaged
 
     manifest = cci["tmp"] / f"{name}.xml"
