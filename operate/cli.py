@@ -1,4 +1,4 @@
-"""Commands: `sfpay reconcile` (issue 16). Cheap to import: the work happens in the command body."""
+"""Commands: `sfpay reconcile`, `sfpay drift`, `sfpay backfill` (issue 16). Cheap to import: the work happens in the command body."""
 
 from __future__ import annotations
 
@@ -48,5 +48,20 @@ def reconcile_command(
     )
 
 
+def drift_command(
+    org: str = typer.Option(..., "--org", help="CumulusCI org name (`local` for the local stack)."),
+    spec: Path | None = typer.Option(None, "--spec", help="Spec file to compare with. Default: the project's."),
+    output_format: str = typer.Option("table", "--format", help="table or json (on standard output)."),
+) -> None:
+    """Compare the org's deployed flows, fields, alerts, templates, record types and permission set
+    with what the spec renders (Metadata API retrieve through CumulusCI; read-only).
+
+    Exit 0: no drift; 1: drift; 2: error."""
+    from operate.drift.command import main
+
+    raise typer.Exit(main(org=org, spec=spec, output_format=output_format))
+
+
 def register(app: typer.Typer) -> None:
     app.command("reconcile")(reconcile_command)
+    app.command("drift")(drift_command)
