@@ -103,7 +103,7 @@ def _tables(result: Any, out: Any, err: Any) -> None:
 
     flows = Table(title="Flows", title_justify="left")
     for column in ("flow", "spec", "org (latest version)", "active version", "latest version"):
-        flows.add_column(column)
+        flows.add_column(column, overflow="fold")
     for f in result.flows:
         flows.add_row(
             f.name,
