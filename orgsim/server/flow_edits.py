@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from orgsim.server.context import ServerContext
 from orgsim.server.errors import ApiError, bad_request
+from sfmeta.xml import MD_NS
 
 MAX_FLOW_BYTES = 4 * 1024 * 1024
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
@@ -32,7 +33,7 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,79}")
 
 def _zip_of(name: str, xml: bytes, api_version: str) -> bytes:
     package = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n'
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="{MD_NS}">\n'
         f"    <types>\n        <members>{name}</members>\n        <name>Flow</name>\n    </types>\n"
         f"    <version>{api_version}</version>\n</Package>\n"
     ).encode()
