@@ -76,9 +76,10 @@ def run(argv: list[str]) -> int:
         return 1
     try:
         if options.config_path is not None:
-            chosen = Path(options.config_path)
-            if not chosen.is_file():
-                raise SourceTreeError(f"{chosen.resolve()}: configuration file not found (--config)")
+            given = Path(options.config_path)
+            if not given.is_file():
+                raise SourceTreeError(f"{given.resolve()}: configuration file not found (--config)")
+            chosen: Path | None = given
         else:
             chosen = find_config(path if path.exists() else Path.cwd())
         config = load_config(chosen, set(BY_ID))

@@ -128,7 +128,7 @@ class ProjectIndex:
     def _load_tree(self) -> None:
         for item in self.tree.files:
             type_name = item.kind.type_name
-            if item.root is None or local(item.root.tag) != type_name:
+            if item.root is None or local(item.root) != type_name:
                 continue  # malformed or the wrong type: reported by the file rules
             if type_name == "CustomObject":
                 info = self._object_for(item.name)

@@ -44,7 +44,7 @@ class RichProgress(Progress):
         self.bar.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.bar.__exit__(*exc)
 
     def phase(self, name: str, total: int | None = None) -> None:
