@@ -10,7 +10,7 @@ def _rendered_update_flow(ctx) -> tuple[str, bytes]:
     from generator.spec.loader import load_spec
 
     spec = load_spec(Path(ctx.spec.spec_path))
-    name = spec.flows.update.api_name
+    name = getattr(spec.flows, "update").api_name  # Flows is built from the flow-kind table
     files = render(spec)
     path = next(p for p in files if p.endswith(f"flows/{name}.flow-meta.xml"))
     return name, files[path]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from operate.reconcile.facts import ReconcileError
+from sfpay.console import print_error
 
 FORMATS = ("table", "json")
 TABLE_LIMIT = 200
@@ -66,13 +67,13 @@ def main(
                 progress=progress,
             )
     except ReconcileError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        print_error(str(exc))
         return EXIT_ERROR
     except Exception as exc:
         name = type(exc).__name__
         if not name.startswith(("Salesforce", "ConnectionError", "SSLError")):
             raise
-        err.print(f"[red]error:[/red] {name}: {exc}", highlight=False)
+        print_error(f"{name}: {exc}")
         return EXIT_ERROR
     _write(result, org, dry_run, output_format, err)
     return EXIT_DIFFERENCES if result.remaining else EXIT_CLEAN

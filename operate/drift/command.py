@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from operate.reconcile.facts import ReconcileError
+from sfpay.console import print_error
 
 FORMATS = ("table", "json")
 
@@ -25,13 +26,13 @@ def main(*, org: str, spec: Path | None, output_format: str) -> int:
             raise ReconcileError(f"--format {output_format!r}: expected one of {', '.join(FORMATS)}")
         result = _run(org, spec, err)
     except ReconcileError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        print_error(str(exc))
         return EXIT_ERROR
     except Exception as exc:
         name = type(exc).__name__
         if not name.startswith(("Salesforce", "ConnectionError", "SSLError", "MetadataApi")):
             raise
-        err.print(f"[red]error:[/red] {name}: {exc}", highlight=False)
+        print_error(f"{name}: {exc}")
         return EXIT_ERROR
     if output_format == "json":
         json.dump(

@@ -124,10 +124,10 @@ async def handle(ctx: ServerContext, name: str, call, version: str) -> Response:
                 return soap_fault("INVALID_SOAP", "each <types> of the manifest needs a <name> and <members>")
             requested.append((type_name, members))
         api_version = _text(request, "apiVersion") or _text(unpackaged[0], "version") or version
-        job = jobs.new()
+        started = jobs.new()
         output = await ctx.gateway.call(_build, ctx.org, requested, api_version)
-        job.zip_bytes, job.files, job.messages = output.zip_bytes, output.files, output.messages
-        return _envelope("retrieve", f"<result><done>false</done><id>{job.id}</id><state>Queued</state></result>")
+        started.zip_bytes, started.files, started.messages = output.zip_bytes, output.files, output.messages
+        return _envelope("retrieve", f"<result><done>false</done><id>{started.id}</id><state>Queued</state></result>")
 
     job = jobs.get(_text(call, "asyncProcessId") or _text(call, "id") or "")
     if job is None:
