@@ -210,7 +210,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
 
     from orgsim.server.settings import SETTINGS_NAME, ServerSettings
     from orgsim.server.tls import ca_bundle, ensure_certificate
-    from sfpay.private_files import ensure_private_dir
+    from sfpay.private_files import ensure_private_dir, write_private
 
     ensure_private_dir(directory, tighten=True)  # keys, settings, databases
     cert, _ = ensure_certificate(directory)
@@ -224,7 +224,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
     org_port = _port(previous.get("org"))
     while org_port == stripe_port:
         org_port = _port(None)
-    (directory / PORTS_FILE).write_text(json.dumps({"stripe": stripe_port, "org": org_port}), encoding="utf-8")
+    write_private(directory / PORTS_FILE, json.dumps({"stripe": stripe_port, "org": org_port}))
     stripe_log, org_log = directory / "stripesim.log", directory / "orgsim.log"
     stripe_pid = processes.start(
         [
