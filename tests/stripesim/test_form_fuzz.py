@@ -190,3 +190,24 @@ def test_structured_queries_never_500(target, path: str, pairs: list[tuple[str, 
 @given(path=st.sampled_from(POST_PATHS), body=st.binary(max_size=300))
 def test_raw_bytes_never_500(target, path: str, body: bytes) -> None:
     _check(_post(target, path, body), f"POST {path} {body[:120]!r}")
+
+
+def test_body_over_the_cap_is_a_413_in_stripes_shape_without_being_read_whole(target) -> None:
+    from stripesim.http.body import MAX_BODY_BYTES
+
+    big = b"email=" + b"x" * MAX_BODY_BYTES
+    answer = _post(target, "/v1/customers", big)
+    assert answer.status_code == 413
+    assert answer.json()["error"]["type"] == "invalid_request_error"
+    assert answer.json()["error"]["code"] == "request_too_large"
+
+    def chunks():  # no Content-Length: the cap holds while streaming
+        for _ in range(40):
+            yield b"x" * 65536
+
+    http, _ = target
+    streamed = http.post(
+        "/v1/customers", content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "request_too_large"
+    assert _post(target, "/v1/customers", b"email=" + b"x" * 1000).status_code < 500
