@@ -165,6 +165,9 @@ def _port(previous: int | None) -> int:
 
     if previous:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # As uvicorn binds (SO_REUSEADDR): connections of the stopped server lingering in
+            # TIME_WAIT do not make its port look taken; a listening process still does.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", previous))
                 return previous

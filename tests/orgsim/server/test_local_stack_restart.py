@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,15 @@ def _kill_9(pid: int) -> None:
     deadline = time.monotonic() + 10
     while Path(f"/proc/{pid}").exists() and "zombie" not in _status(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def _drop_connections(listener: socket.socket) -> None:
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError:  # closed by the test
+            return
+        connection.close()
 
 
 def _status(pid: int) -> str:
@@ -140,10 +150,12 @@ def test_kill_9_of_both_emulators_loses_no_payment(tmp_path: Path, monkeypatch) 
         admin.close()
         _kill_9(record["stripe_pid"])
 
-        # The org's port is taken meanwhile (bound, not listening: connections are refused at
-        # once): the restarted org listens elsewhere.
+        # Another process listens on the org's port meanwhile (it drops every connection):
+        # the restarted org listens elsewhere.
         blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         blocker.bind(("127.0.0.1", record["org_port"]))
+        blocker.listen()
+        threading.Thread(target=_drop_connections, args=(blocker,), daemon=True).start()
         second = _up(state)
         assert second["instance_url"] != first["instance_url"]
         assert (second["webhook_endpoint_id"], second["webhook_secret"]) == (
