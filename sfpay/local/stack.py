@@ -342,7 +342,8 @@ def _webhook_endpoint(
     if keep is not None:
         assert secret is not None
         if keep.url != url or list(keep.enabled_events) != events:
-            client.webhook_endpoints.update(keep.id, params={"url": url, "enabled_events": events})  # type: ignore[typeddict-item]  # the spec's events
+            update: dict[str, Any] = {"url": url, "enabled_events": events}
+            client.webhook_endpoints.update(keep.id, params=update)  # type: ignore[arg-type]  # the spec's events
         return keep.id, secret
     params: dict[str, Any] = {
         "url": url,
