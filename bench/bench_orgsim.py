@@ -221,10 +221,16 @@ def main() -> None:
         help="connector requests of one bulk action in flight at once (StripeConfig.max_parallel_requests)",
     )
     parser.add_argument("--in-process-sim", action="store_true", help="run stripesim in this process (shares the GIL)")
+    parser.add_argument("--stripe-base", help="use a stripesim already running at this URL (e.g. under a profiler)")
     args = parser.parse_args()
     spec = load_bench_spec(args.spec)
     results = []
-    with stripe_sim(args.in_process_sim) as (base_url, api_key):
+    sim = (
+        contextlib.nullcontext((args.stripe_base, __import__("stripesim.config").config.DEFAULT_API_KEY))
+        if args.stripe_base
+        else stripe_sim(args.in_process_sim)
+    )
+    with sim as (base_url, api_key):
         for n in range(args.runs):
             result = run_once(args, spec, base_url, api_key)
             results.append(result)

@@ -3,6 +3,8 @@ of Stripe's JSON into the connector's v02 models."""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from sfmeta import connector
@@ -22,16 +24,71 @@ def catalog(namespace: str | None = None) -> ConnectorCatalog:
 
 def shape(value: Any, type_name: str | None, models: ConnectorCatalog) -> Any:
     """Stripe JSON -> the v02 model shape (camelCase names, `r_` for Apex reserved words)."""
-    if value is None or type_name is None:
-        return value if type_name is None else None
-    if type_name.startswith("List<") and type_name.endswith(">"):
-        inner = type_name[5:-1]
-        items = value.get("data", []) if isinstance(value, dict) and value.get("object") == "list" else value
-        return [shape(v, inner, models) for v in items] if isinstance(items, list) else None
-    fields = models.model(type_name)
-    if fields is None:
+    if type_name is None:
         return value
-    if not isinstance(value, dict):
-        # An expandable field holding an id (e.g. "customer": "cus_...") for a model-typed field.
-        return value
-    return {f["name"]: shape(value.get(f["stripe_name"]), f["type"], models) for f in fields}
+    return _shapers(models).get(type_name)(value)
+
+
+Shaper = Callable[[Any], Any]
+
+
+class _Shapers:
+    """One shaping function per type name, built once per catalog from its model (a callout's
+    answer is shaped field by field; looking each model up by name per field cost more than
+    the shaping itself)."""
+
+    def __init__(self, models: ConnectorCatalog):
+        self.models = models
+        self._built: dict[str, Shaper] = {}
+
+    def get(self, type_name: str) -> Shaper:
+        found = self._built.get(type_name)
+        if found is None:
+            found = self._built[type_name] = self._build(type_name)
+        return found
+
+    def _build(self, type_name: str) -> Shaper:
+        get = self.get
+        if type_name.startswith("List<") and type_name.endswith(">"):
+            inner = type_name[5:-1]
+
+            def shape_list(value: Any) -> Any:
+                if value is None:
+                    return None
+                items = value.get("data", []) if isinstance(value, dict) and value.get("object") == "list" else value
+                if not isinstance(items, list):
+                    return None
+                each = get(inner)
+                return [each(v) for v in items]
+
+            return shape_list
+        fields = self.models.model(type_name)
+        if fields is None:
+            return _as_is
+        plan = [(f["name"], f["stripe_name"], f["type"]) for f in fields]
+
+        def shape_model(value: Any) -> Any:
+            # An expandable field holding an id (e.g. "customer": "cus_...") stays as it is.
+            if not isinstance(value, dict):
+                return value
+            out = {}
+            for name, stripe_name, field_type in plan:
+                item = value.get(stripe_name)
+                out[name] = item if item is None or field_type is None else get(field_type)(item)
+            return out
+
+        return shape_model
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+_BY_CATALOG: weakref.WeakKeyDictionary[ConnectorCatalog, _Shapers] = weakref.WeakKeyDictionary()
+
+
+def _shapers(models: ConnectorCatalog) -> _Shapers:
+    found = _BY_CATALOG.get(models)
+    if found is None:
+        found = _BY_CATALOG[models] = _Shapers(models)
+    return found

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from orgsim.connector.catalog import Action, catalog, shape
+from orgsim.connector.wire import LeanHttp, WireError
 
 STRIPE_API_VERSION = "2025-04-30.basil"
 
@@ -43,11 +44,12 @@ class StripeCaller:
         self.config = config
         self.catalog = catalog(config.connector_namespace if config is not None else None)
         self._client = None
+        self._lean = None  # LeanHttp for a plain-HTTP base (stripesim), else None: the SDK
         self._pool = None
         self.wall_seconds = 0.0  # time spent waiting for Stripe (for benchmarks)
 
     def _get_client(self):
-        if self._client is None:
+        if self._client is None and self._lean is None:
             if self.config is None or not self.config.api_key:
                 raise ConnectorFault(
                     f"An Apex error occurred: {self.catalog.namespace}: no Stripe API key is configured for the org emulator "
@@ -58,6 +60,10 @@ class StripeCaller:
             from sfpay.stripe_keys import require_test_key
 
             key = require_test_key(self.config.api_key, allow_live=self.config.allow_live, source="orgsim Stripe key")
+            base = (self.config.api_base or "").rstrip("/")
+            if base.startswith("http://") and self.config.max_network_retries == 0:
+                self._lean = LeanHttp(base, key, self.config.api_version)
+                return self._lean
             kwargs = {
                 "stripe_version": self.config.api_version,
                 "max_network_retries": self.config.max_network_retries,
@@ -67,7 +73,7 @@ class StripeCaller:
             if self.config.api_base:
                 kwargs["base_addresses"] = {"api": self.config.api_base.rstrip("/")}
             self._client = stripe.StripeClient(key, **kwargs)
-        return self._client
+        return self._lean or self._client
 
     def call_many(self, action: Action, inputs_list: list[dict]) -> list:
         """Each request's (output, elapsed ms) or its ConnectorFault, in input order."""
@@ -95,14 +101,14 @@ class StripeCaller:
             self.wall_seconds += time.perf_counter() - started
 
     def close(self) -> None:
+        if self._lean is not None:
+            self._lean.close()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
 
     def call(self, action: Action, inputs: dict) -> tuple[dict, int]:
         """Returns (model-shaped output, elapsed ms)."""
-        import stripe
-
         client = self._get_client()
         path = action.path
         params = {}
@@ -124,13 +130,44 @@ class StripeCaller:
         if key and action.method != "GET":
             params["idempotency_key"] = str(key)
         started = time.perf_counter()
-        try:
-            response = client.raw_request(action.method.lower(), path, **params)
-        except stripe.StripeError as exc:
-            raise ConnectorFault(_fault_message(exc, self.catalog.namespace)) from None
+        if isinstance(client, LeanHttp):
+            body = self._call_lean(client, action.method, path, params)
+        else:
+            import stripe
+
+            try:
+                response = client.raw_request(action.method.lower(), path, **params)
+            except stripe.StripeError as exc:
+                raise ConnectorFault(_fault_message(exc, self.catalog.namespace)) from None
+            body = json.loads(response.body) if isinstance(response.body, (str, bytes)) else response.data
         elapsed = int((time.perf_counter() - started) * 1000)
-        body = json.loads(response.body) if isinstance(response.body, (str, bytes)) else response.data
         return shape(body, action.returns, self.catalog), elapsed
+
+    def _call_lean(self, client: LeanHttp, method: str, path: str, params: dict) -> dict:
+        key = params.pop("idempotency_key", None)
+        try:
+            response = client.request(method, path, params, key)
+        except WireError as exc:
+            raise ConnectorFault(
+                f"An Apex error occurred: {self.catalog.namespace}.StripeException: Stripe API error "
+                f"(APIConnectionError): Unexpected error communicating with Stripe: {exc}"
+            ) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status >= 400 or not isinstance(body, dict):
+            # The same message the SDK's StripeError gives _fault_message: the error object's
+            # message and code (or type), and the HTTP status.
+            error = body.get("error") if isinstance(body, dict) else None
+            error = error if isinstance(error, dict) else {}
+            message = error.get("message") or f"Invalid response body from API: {response.body[:200]!r}"
+            code = error.get("code") or error.get("type") or "APIError"
+            raise ConnectorFault(
+                f"An Apex error occurred: {self.catalog.namespace}.StripeException: Stripe API error "
+                f"{response.status} ({code}): {message}"
+            )
+        return body
 
 
 def _wire(value, type_name: str):
