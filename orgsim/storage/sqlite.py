@@ -36,10 +36,17 @@ CREATE TABLE IF NOT EXISTS _work (
     origin TEXT NOT NULL           -- transaction that queued it
 );
 CREATE INDEX IF NOT EXISTS _work_due ON _work (due_at, seq);
+-- Scheduler.on_update / drop_for_record look queued work up by record; run_due takes a batch by
+-- path and due time (scheduled) or by the transaction that queued it (async).
+CREATE INDEX IF NOT EXISTS _work_record ON _work (record_id);
+CREATE INDEX IF NOT EXISTS _work_scheduled ON _work (kind, flow, path, due_at, seq);
+CREATE INDEX IF NOT EXISTS _work_async ON _work (kind, flow, path, origin, seq);
 CREATE TABLE IF NOT EXISTS _outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, alert TEXT, template TEXT, record_id TEXT,
     sender TEXT, recipients TEXT, cc TEXT, subject TEXT, body TEXT, smtp_status TEXT
 );
+-- send_pending_smtp reads the messages not yet handed to SMTP after each commit.
+CREATE INDEX IF NOT EXISTS _outbox_pending ON _outbox (seq) WHERE smtp_status = 'pending';
 CREATE TABLE IF NOT EXISTS _failed_interviews (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, failed_at TEXT, flow TEXT, path TEXT, element TEXT,
     record_id TEXT, interview_guid TEXT, kind TEXT, message TEXT
@@ -71,6 +78,10 @@ class Store:
         self.conn.executescript(ORG_TABLES)
         self._columns: dict[str, set[str]] = {}
         self._id_tag: str | None = None
+        # Columns an equality filter has used, indexed on first use (see _ensure_indexes); those
+        # created inside the open transaction are forgotten again if it rolls back.
+        self._indexed: set[tuple[str, str]] = set()
+        self._indexed_in_tx: set[tuple[str, str]] = set()
 
     # -- transactions -------------------------------------------------------------------
     def begin(self) -> None:
@@ -78,15 +89,22 @@ class Store:
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")
+        self._indexed_in_tx.clear()
 
     def rollback(self) -> None:
         self.conn.execute("ROLLBACK")
+        self._forget_tx_indexes()
+
+    def _forget_tx_indexes(self) -> None:
+        self._indexed -= self._indexed_in_tx
+        self._indexed_in_tx.clear()
 
     def savepoint(self, name: str) -> None:
         self.conn.execute(f"SAVEPOINT {name}")
 
     def rollback_to(self, name: str) -> None:
         self.conn.execute(f"ROLLBACK TO {name}")
+        self._forget_tx_indexes()  # conservative: one made before the savepoint is made again
 
     def release(self, name: str) -> None:
         self.conn.execute(f"RELEASE {name}")
@@ -215,6 +233,7 @@ class Store:
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params += [-1 if limit is None else int(limit), int(offset or 0)]
+        self._ensure_indexes(sobject, compiler.equality_columns)
         rows = self.conn.execute(sql.replace(compiler.JOINS_MARK, compiler.joins_sql()), params).fetchall()
         return [{path: from_sql(col.field, v) for path, col, v in zip(fields, columns, row)} for row in rows]
 
@@ -224,10 +243,33 @@ class Store:
         sql = f"SELECT COUNT(*) FROM {_q(sobject.name)} AS t0 {compiler.joins_sql()}"
         if where[0]:
             sql += f" WHERE {where[0]}"
+        self._ensure_indexes(sobject, compiler.equality_columns)
         return self.conn.execute(sql, where[1]).fetchone()[0]
+
+    def _ensure_indexes(self, sobject: SObjectDef, fields: list) -> None:
+        """Index a column the first time a query filters on it by equality (a flow's Get Records
+        by a Stripe id, event intake by Name): every lookup then costs O(log n) whatever the
+        object's size. Rows come back in the same order (select orders by rowid without an
+        ORDER BY), so an index changes only the cost."""
+        for fdef in fields:
+            key = (sobject.name, fdef.name)
+            if key in self._indexed:
+                continue
+            collate = " COLLATE NOCASE" if fdef.type in TEXT_TYPES and fdef.type not in ("id", "reference") else ""
+            self.conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name + '_eq')} "
+                f"ON {_q(sobject.name)} ({_q(fdef.name)}{collate})"
+            )
+            self._indexed.add(key)
+            if self.conn.in_transaction:
+                self._indexed_in_tx.add(key)
 
 
 _PLAIN_COLUMNS: dict = {}
+# Field types a lookup by value is worth an index for: identifiers and names, which are selective.
+# Not booleans or picklists (few values: SQLite, without statistics, could prefer such an index
+# over a selective one in the same filter); references and unique/external ids have theirs.
+_LOOKUP_TYPES = {"string", "email", "phone", "url", "combobox"}
 
 
 class _Column:
@@ -244,6 +286,7 @@ class _SelectCompiler:
         self.base = sobject
         self.joins: dict[tuple, str] = {}
         self.join_sql: list[str] = []
+        self.equality_columns: list = []  # fields of the base object compared with = or IN
 
     def joins_sql(self) -> str:
         return " ".join(self.join_sql)
@@ -295,6 +338,8 @@ class _SelectCompiler:
     def _compare(self, cmp: Compare) -> tuple[str, list]:
         col = self.column(cmp.path)
         fdef = col.field
+        if cmp.op in ("=", "IN") and "." not in cmp.path and fdef.type in _LOOKUP_TYPES:
+            self.equality_columns.append(fdef)
         text = fdef.type in TEXT_TYPES and fdef.type not in ("id", "reference")
         collate = " COLLATE NOCASE" if text else ""
         value = cmp.value
