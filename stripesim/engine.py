@@ -24,10 +24,10 @@ SIM_ACCOUNT = "_sim"  # storage namespace for emulator-wide state (clock offset)
 class Simulator:
     def __init__(self, config: SimConfig | None = None, clock: SimClock | None = None) -> None:
         self.config = config or SimConfig()
-        self.storage = open_storage(self.config.db_path)
+        self.accounts = {key: account_id_for(key) for key in self.config.api_keys}
+        self.storage = open_storage(self.config.db_path, self.account_ids())
         self.clock = clock or SimClock()
         self.lock = threading.RLock()
-        self.accounts = {key: account_id_for(key) for key in self.config.api_keys}
         self._wake: Callable[[], None] = lambda: None
         # Where the emulator is reachable (hosted invoice pages); set by the HTTP layer.
         self.public_url = "http://127.0.0.1"

@@ -85,7 +85,7 @@ def save(
 def purge_expired(op: Operation) -> int:
     """Delete saved responses whose key has expired (lookups ignore them anyway)."""
     cutoff = op.sim.clock.now() - op.sim.config.idempotency_ttl_seconds
-    expired = [record["id"] for record in op.tx.scan(KIND) if record["created"] <= cutoff]
+    expired = [record["id"] for record in op.tx.due(KIND, None, cutoff)]
     for key in expired:
         op.tx.delete(KIND, key)
     return len(expired)

@@ -37,8 +37,7 @@ def run_due_work(op: Operation, test_clock: str | None) -> int:
 
     now = op.now(test_clock)
     fired = 0
-    due = [w for w in op.tx.scan("due_watch") if w["test_clock"] == test_clock and w["at"] <= now]
-    for item in sorted(due, key=lambda w: (w["at"], w["id"])):
+    for item in op.tx.due("due_watch", test_clock, now):
         op.tx.delete("due_watch", item["id"])
         invoice = op.get("invoice", item["invoice"])
         if invoice is None or invoice.get("deleted"):
@@ -57,4 +56,4 @@ def run_due_work(op: Operation, test_clock: str | None) -> int:
 
 def has_due_work(op: Operation) -> bool:
     now = op.now(None)
-    return any(w["test_clock"] is None and w["at"] <= now for w in op.tx.scan("due_watch"))
+    return bool(op.tx.due("due_watch", None, now))

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
+from stripesim.storage.due_index import INDEXED, DueIndexedStorage
+
 
 class Storage(Protocol):
     def get(self, account: str, kind: str, id: str) -> str | None: ...
@@ -42,7 +44,7 @@ def dumps(obj: Any) -> str:
 class Transaction:
     """Buffered writes over a storage; reads see this transaction's own writes."""
 
-    def __init__(self, storage: Storage, account: str) -> None:
+    def __init__(self, storage: DueIndexedStorage, account: str) -> None:
         self.storage = storage
         self.account = account
         self._writes: dict[tuple[str, str, str], str | None] = {}
@@ -80,6 +82,27 @@ class Transaction:
         merged.extend(json.loads(raw) for raw in pending.values() if raw is not None)
         return merged
 
+    def due(self, kind: str, clock: str | None, upto: float) -> list[dict]:
+        """Documents of an indexed kind (storage/due_index.py) on `clock` whose time is at or
+        before `upto`, oldest first; reads only those. With this kind written in this
+        transaction, the caller's own filter over `scan` decides (rare: sweeps run alone)."""
+        clock_field, time_field = INDEXED[kind]
+        if self.has_pending(kind):
+            return sorted(
+                (
+                    d
+                    for d in self.scan(kind)
+                    if (d.get(clock_field) if clock_field else None) == clock and d[time_field] <= upto
+                ),
+                key=lambda d: (d[time_field], d["id"]),
+            )
+        found = []
+        for id in self.storage.due_ids(self.account, kind, clock, upto):
+            doc = self.get(kind, id)
+            if doc is not None:
+                found.append(doc)
+        return found
+
     def has_pending(self, kind: str) -> bool:
         return any(k[0] == self.account and k[1] == kind for k in self._writes)
 
@@ -98,11 +121,16 @@ class Transaction:
             self._writes = {}
 
 
-def open_storage(db_path: str | Path | None) -> Storage:
+def open_storage(db_path: str | Path | None, accounts: list[str] = ()) -> DueIndexedStorage:
+    inner: Storage
     if db_path is None:
         from stripesim.storage.memory import MemoryStorage
 
-        return MemoryStorage()
-    from stripesim.storage.sqlite import SqliteStorage
+        inner = MemoryStorage()
+    else:
+        from stripesim.storage.sqlite import SqliteStorage
 
-    return SqliteStorage(Path(db_path))
+        inner = SqliteStorage(Path(db_path))
+    storage = DueIndexedStorage(inner)
+    storage.rebuild(list(accounts))
+    return storage

@@ -1,0 +1,77 @@
+"""A time index over the documents the background worker sweeps: invoice watches (`due_watch`,
+by test clock and `at`) and saved idempotent responses (`idempotency`, by `created`).
+
+The worker looks for due work every `sweep_seconds`; reading every stored watch (one per open
+invoice) to find the few that are due made each sweep O(stored invoices), under the lock every
+API request takes. Here each (account, kind, clock) keeps its documents sorted by time, so a
+sweep costs O(log n + due). The index is rebuilt from storage when the emulator opens (one scan)
+and kept current by every committed write.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterator
+
+# kind -> (field naming the clock, or None; field holding the time)
+INDEXED = {"due_watch": ("test_clock", "at"), "idempotency": (None, "created")}
+
+
+class DueIndexedStorage:
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self._sorted: dict[tuple[str, str, str | None], list[tuple[float, str]]] = {}
+        self._entry: dict[tuple[str, str, str], tuple[str | None, float]] = {}
+
+    def rebuild(self, accounts: list[str]) -> None:
+        for account in accounts:
+            for kind in INDEXED:
+                for raw in self.inner.scan(account, kind):
+                    self._index(account, kind, json.loads(raw))
+
+    def _index(self, account: str, kind: str, doc: dict) -> None:
+        clock_field, time_field = INDEXED[kind]
+        clock = doc.get(clock_field) if clock_field else None
+        at = doc[time_field]
+        self._entry[(account, kind, doc["id"])] = (clock, at)
+        bisect.insort(self._sorted.setdefault((account, kind, clock), []), (at, doc["id"]))
+
+    def _unindex(self, account: str, kind: str, id: str) -> None:
+        old = self._entry.pop((account, kind, id), None)
+        if old is None:
+            return
+        items = self._sorted[(account, kind, old[0])]
+        pos = bisect.bisect_left(items, (old[1], id))
+        if pos < len(items) and items[pos] == (old[1], id):
+            del items[pos]
+
+    def due_ids(self, account: str, kind: str, clock: str | None, upto: float) -> list[str]:
+        """Ids of `kind` on `clock` whose time is at or before `upto`, oldest first."""
+        items = self._sorted.get((account, kind, clock), [])
+        end = bisect.bisect_right(items, (upto, "\U0010ffff"))
+        return [id for _, id in items[:end]]
+
+    # -- the Storage interface ------------------------------------------------------------
+    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
+        self.inner.apply(writes)
+        for (account, kind, id), raw in writes.items():
+            if kind in INDEXED:
+                self._unindex(account, kind, id)
+                if raw is not None:
+                    self._index(account, kind, json.loads(raw))
+
+    def get(self, account: str, kind: str, id: str) -> str | None:
+        return self.inner.get(account, kind, id)
+
+    def scan(self, account: str, kind: str) -> list[str]:
+        return self.inner.scan(account, kind)
+
+    def seq_of(self, account: str, kind: str, id: str) -> int | None:
+        return self.inner.seq_of(account, kind, id)
+
+    def walk(self, account: str, kind: str, start: int | None, newest_first: bool) -> Iterator[str]:
+        return self.inner.walk(account, kind, start, newest_first)
+
+    def close(self) -> None:
+        self.inner.close()
