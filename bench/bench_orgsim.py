@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import resource
 import socket
@@ -122,11 +123,14 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
         seen_events: set[str] = set()
         made = 0
 
+        org_cpu = 0.0
+
         def timed(action) -> None:
-            nonlocal org_seconds
-            t0 = time.perf_counter()
+            nonlocal org_seconds, org_cpu
+            t0, c0 = time.perf_counter(), time.process_time()
             action()
             org_seconds += time.perf_counter() - t0
+            org_cpu += time.process_time() - c0
 
         while made < args.opportunities:
             size = min(args.batch, args.opportunities - made)
@@ -188,6 +192,8 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
             "opportunities": made,
             "seconds": org_seconds,
             "opp_per_s": made / org_seconds,
+            "ms_per_opp": 1000 * org_seconds / made,
+            "cpu_ms_per_opp": 1000 * org_cpu / made,
             "stripe_wait_s": org.stripe.wall_seconds,
             "opp_per_s_org_only": made / max(org_seconds - org.stripe.wall_seconds, 1e-9),
             "max_soql": usage["max"]["soql"],
@@ -201,9 +207,60 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
             "paid": org.count("Opportunity", Compare(status_field, "=", spec.fields.payment_status.paid)),
             "reminders": len(org.outbox()),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "by_flow": usage["by_flow"],
         }
         org.close()
         return result
+
+
+HEADROOM = ("callouts", "soql", "dml", "dml_rows", "cpu_ms")
+
+
+def print_headroom(by_flow: dict) -> None:
+    """Governor headroom: per flow path (and per kind of save), the most any one transaction used."""
+    from orgsim.limits import CPU_LIMIT_MS, DEFAULT_LIMITS
+
+    print("\ngovernor headroom (peak of any one transaction / limit):")
+    for key, peak in by_flow.items():
+        cpu_limit = CPU_LIMIT_MS["sync" if key.startswith("save: ") else "async"]
+        cells = [f"{c} {peak[c]}/{cpu_limit if c == 'cpu_ms' else DEFAULT_LIMITS[c]}" for c in HEADROOM]
+        print(f"  {key:60} {peak['transactions']:6} tx  " + ", ".join(cells))
+
+
+def summary(figure: str, value: float, unit: str, target: str, met: bool, peer=None, ratio=None) -> dict:
+    return {
+        "figure": figure,
+        "value": round(value, 3),
+        "unit": unit,
+        "peer": peer,
+        "ratio": ratio,
+        "target": target,
+        "met": met,
+    }
+
+
+def run_median(args, spec, base_url, api_key, opportunities: int, runs: int) -> dict:
+    results = []
+    for n in range(runs):
+        args.opportunities = opportunities
+        result = run_once(args, spec, base_url, api_key)
+        results.append(result)
+        print(
+            f"run {n + 1} (N={opportunities}): "
+            + ", ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items() if k != "by_flow"
+            ),
+            flush=True,
+        )
+    median = {k: statistics.median(r[k] for r in results) for k in results[0] if k != "by_flow"}
+    by_flow: dict = {}
+    for r in results:
+        for key, peak in r["by_flow"].items():
+            into = by_flow.setdefault(key, dict(peak))
+            for c, v in peak.items():
+                into[c] = max(into[c], v)
+    median["by_flow"] = by_flow
+    return median
 
 
 def main() -> None:
@@ -222,40 +279,71 @@ def main() -> None:
     )
     parser.add_argument("--in-process-sim", action="store_true", help="run stripesim in this process (shares the GIL)")
     parser.add_argument("--stripe-base", help="use a stripesim already running at this URL (e.g. under a profiler)")
+    parser.add_argument(
+        "--scaling",
+        default=None,
+        help="comma-separated sizes (e.g. 1000,10000,100000): one run each, per-Opportunity cost against the "
+        "first; target: the last within 1.2x of the first",
+    )
+    parser.add_argument("--json", action="store_true", help="end with one JSON summary line per figure (make bench)")
     args = parser.parse_args()
     spec = load_bench_spec(args.spec)
-    results = []
     sim = (
         contextlib.nullcontext((args.stripe_base, __import__("stripesim.config").config.DEFAULT_API_KEY))
         if args.stripe_base
         else stripe_sim(args.in_process_sim)
     )
+    figures = []
     with sim as (base_url, api_key):
-        for n in range(args.runs):
-            result = run_once(args, spec, base_url, api_key)
-            results.append(result)
+        if args.scaling:
+            sizes = [int(n) for n in args.scaling.split(",")]
+            rows = [(n, run_median(args, spec, base_url, api_key, n, 1)) for n in sizes]
+            first = rows[0][1]
+            print("\nper-Opportunity cost by size (org side, wall and org-process CPU):")
+            for n, r in rows:
+                print(
+                    f"  N={n:>7}: {r['ms_per_opp']:7.2f} ms wall ({r['ms_per_opp'] / first['ms_per_opp']:.2f}x), "
+                    f"{r['cpu_ms_per_opp']:6.2f} ms CPU ({r['cpu_ms_per_opp'] / first['cpu_ms_per_opp']:.2f}x)"
+                )
+            growth = rows[-1][1]["cpu_ms_per_opp"] / first["cpu_ms_per_opp"]
+            met = growth <= 1.2
             print(
-                f"run {n + 1}: "
-                + ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
-                flush=True,
+                f"\ntarget per-Opportunity CPU at N={sizes[-1]} within 1.2x of N={sizes[0]} (issue 17): "
+                f"{'met' if met else 'NOT met'} ({growth:.2f}x)"
             )
-    print(
-        f"\nmedian of {len(results)} runs ({args.opportunities} Opportunities, batches of {args.batch}, "
-        f"{args.db} database):"
-    )
-    for key in results[0]:
-        values = [r[key] for r in results]
-        median = statistics.median(values)
-        print(f"  {key:18} {median:.1f}" if isinstance(median, float) else f"  {key:18} {median}")
-    limits = {"max_soql": 100, "max_dml": 150, "max_dml_rows": 10_000, "max_callouts": 100}
-    ok_limits = all(statistics.median(r[k] for r in results) <= v for k, v in limits.items()) and all(
-        r["limit_exceeded"] == 0 for r in results
-    )
-    rate = statistics.median(r["opp_per_s"] for r in results)
-    print(
-        f"\ntarget >= 300 Opportunities/s (issue 17): {'met' if rate >= 300 else 'NOT met'} ({rate:.1f}); "
-        f"no limit exceeded: {'met' if ok_limits else 'NOT met'}"
-    )
+            figures.append(
+                summary(f"orgsim per-Opportunity CPU growth N={sizes[0]}..{sizes[-1]}", growth, "x", "<= 1.2", met)
+            )
+            print_headroom(rows[-1][1]["by_flow"])
+        else:
+            median = run_median(args, spec, base_url, api_key, args.opportunities, args.runs)
+            print(
+                f"\nmedian of {args.runs} runs ({args.opportunities} Opportunities, batches of {args.batch}, "
+                f"{args.db} database):"
+            )
+            for key, value in median.items():
+                if key != "by_flow":
+                    print(f"  {key:18} {value:.1f}" if isinstance(value, float) else f"  {key:18} {value}")
+            print_headroom(median["by_flow"])
+            rate = median["opp_per_s"]
+            print(f"\ntarget >= 300 Opportunities/s (issue 17): {'met' if rate >= 300 else 'NOT met'} ({rate:.1f})")
+            figures.append(summary("orgsim end to end", rate, "Opportunities/s", ">= 300", rate >= 300))
+            figures.append(
+                summary("orgsim org-process CPU per Opportunity", median["cpu_ms_per_opp"], "ms", None, True)
+            )
+            by_flow = median["by_flow"]
+        from orgsim.limits import DEFAULT_LIMITS
+
+        by_flow = (rows[-1][1] if args.scaling else median)["by_flow"]
+        peak_callouts = max((p["callouts"] for p in by_flow.values()), default=0)
+        ok = all(p[c] <= DEFAULT_LIMITS[c] for p in by_flow.values() for c in HEADROOM if c != "cpu_ms")
+        print(f"no limit exceeded: {'met' if ok else 'NOT met'}; peak callouts {peak_callouts} of 100 (target <= 80)")
+        figures.append(
+            summary("orgsim peak callouts per transaction", peak_callouts, "callouts", "<= 80", peak_callouts <= 80)
+        )
+    if args.json:
+        for figure in figures:
+            print(json.dumps(figure))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,11 @@ DEFAULT_LIMITS = {
     "callout_ms": 120_000,
 }
 
+# Maximum CPU time on the Salesforce servers per transaction: 10,000 ms synchronous, 60,000 ms
+# asynchronous (Apex governor limits, https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_apexgov.htm).
+# Reported against the emulator's own CPU time per transaction (a proxy), never enforced.
+CPU_LIMIT_MS = {"sync": 10_000, "async": 60_000}
+
 _MESSAGES = {
     "soql": "Too many SOQL queries: {n}",
     "query_rows": "Too many query rows: {n}",
@@ -91,3 +96,18 @@ class Usage:
         data = asdict(self)
         data.pop("limits")
         return data
+
+
+def peaks_by_flow(transactions: list[dict], counters: tuple[str, ...]) -> dict[str, dict]:
+    """Per transaction kind, the peak of each counter over its transactions (governor headroom:
+    the most any one transaction used). An async or scheduled path's transactions are one kind
+    each ("Flow.Path"); a synchronous save is keyed by its label (the save that ran the flows)."""
+    peaks: dict[str, dict] = {}
+    for item in transactions:
+        label = item["label"]
+        key = label.split(" path ", 1)[1] if " path " in label else "save: " + label
+        peak = peaks.setdefault(key, {c: 0 for c in counters} | {"transactions": 0})
+        peak["transactions"] += 1
+        for c in counters:
+            peak[c] = max(peak[c], item[c] or 0)
+    return dict(sorted(peaks.items()))

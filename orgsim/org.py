@@ -439,8 +439,8 @@ class Org:
         """Per-transaction usage records and the maximum of each counter over them."""
         with self.store.lock:
             sql = (
-                "SELECT seq, label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews "
-                "FROM _transactions ORDER BY seq"
+                "SELECT seq, label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews, "
+                "COALESCE(callout_ms, 0), COALESCE(cpu_ms, 0) FROM _transactions ORDER BY seq"
             )
             rows = self.store.conn.execute(sql).fetchall()
         keys = (
@@ -455,24 +455,27 @@ class Org:
             "callouts",
             "emails",
             "interviews",
+            "callout_ms",
+            "cpu_ms",
         )
         items = [dict(zip(keys, r)) for r in rows]
         if last:
             items = items[-last:]
-        counters = ("soql", "query_rows", "dml", "dml_rows", "callouts", "emails", "interviews")
-        from orgsim.limits import DEFAULT_LIMITS
+        counters = ("soql", "query_rows", "dml", "dml_rows", "callouts", "emails", "interviews", "callout_ms", "cpu_ms")
+        from orgsim.limits import DEFAULT_LIMITS, peaks_by_flow
 
         return {
             "transactions": items,
             "max": {c: max((i[c] for i in items), default=0) for c in counters},
+            "by_flow": peaks_by_flow(items, counters),
             "limits": dict(DEFAULT_LIMITS),
         }
 
     def record_transaction(self, tx: Transaction, outcome: str) -> None:
         u = tx.usage
         self.store.conn.execute(
-            "INSERT INTO _transactions(label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO _transactions(label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, "
+            "interviews, callout_ms, cpu_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 tx.label,
                 tx.started_at or format_datetime(self.clock.now()),
@@ -484,6 +487,8 @@ class Org:
                 u.callouts,
                 u.emails,
                 u.interviews,
+                u.callout_ms,
+                tx.cpu_ms(),
             ),
         )
 

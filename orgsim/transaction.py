@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 
 from orgsim.limits import Usage
@@ -19,6 +20,12 @@ class Transaction:
     pending_dml: bool = False  # uncommitted DML: a callout now fails
     depth: int = 0  # trigger recursion depth
     started_at: str = ""
+    # The emulator's CPU time in this transaction's thread (waiting for a callout is not CPU, as
+    # Salesforce's CPU time limit leaves callout time out); a proxy, not Apex CPU time.
+    cpu_started: float = field(default_factory=time.thread_time)
+
+    def cpu_ms(self) -> int:
+        return int((time.thread_time() - self.cpu_started) * 1000)
 
     def reset_for_retry(self) -> None:
         """Salesforce's partial-save retry starts again with fresh limits."""

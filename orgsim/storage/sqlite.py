@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS _failed_interviews (
 );
 CREATE TABLE IF NOT EXISTS _transactions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT, started_at TEXT, outcome TEXT,
-    soql INTEGER, query_rows INTEGER, dml INTEGER, dml_rows INTEGER, callouts INTEGER, emails INTEGER, interviews INTEGER
+    soql INTEGER, query_rows INTEGER, dml INTEGER, dml_rows INTEGER, callouts INTEGER, emails INTEGER, interviews INTEGER,
+    callout_ms INTEGER, cpu_ms INTEGER
 );
 """
 
@@ -76,6 +77,10 @@ class Store:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(ORG_TABLES)
+        recorded = {row[1] for row in self.conn.execute("PRAGMA table_info(_transactions)")}
+        for column in ("callout_ms", "cpu_ms"):  # a database file from before these were recorded
+            if column not in recorded:
+                self.conn.execute(f"ALTER TABLE _transactions ADD COLUMN {column} INTEGER")
         self._columns: dict[str, set[str]] = {}
         self._id_tag: str | None = None
         # Columns an equality filter has used, indexed on first use (see _ensure_indexes); those
