@@ -37,10 +37,12 @@ CREATE TABLE IF NOT EXISTS _work (
 );
 CREATE INDEX IF NOT EXISTS _work_due ON _work (due_at, seq);
 -- Scheduler.on_update / drop_for_record look queued work up by record; run_due takes a batch by
--- path and due time (scheduled) or by the transaction that queued it (async).
-CREATE INDEX IF NOT EXISTS _work_record ON _work (record_id);
+-- path and due time (scheduled) or by the transaction that queued it (async). The record index
+-- leads with record_id and covers more equality columns than _work_scheduled, so SQLite picks it
+-- for on_update's (record, kind, flow, path) lookups instead of walking all of a path's queue.
+CREATE INDEX IF NOT EXISTS _work_record_path ON _work (record_id, kind, flow, path);
 CREATE INDEX IF NOT EXISTS _work_scheduled ON _work (kind, flow, path, due_at, seq);
-CREATE INDEX IF NOT EXISTS _work_async ON _work (kind, flow, path, origin, seq);
+CREATE INDEX IF NOT EXISTS _work_async ON _work (kind, origin, flow, path, due_at);
 CREATE TABLE IF NOT EXISTS _outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, alert TEXT, template TEXT, record_id TEXT,
     sender TEXT, recipients TEXT, cc TEXT, subject TEXT, body TEXT, smtp_status TEXT

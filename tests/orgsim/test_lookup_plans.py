@@ -1,0 +1,66 @@
+"""Issue 17: no lookup whose cost grows with the org's data. Every statement the org runs for
+the generated flows (queued work, outbox, flow Get Records, event intake) is planned by SQLite
+as an index search, never a scan of a table that grows with the records; statements that name a
+record search by it."""
+
+from __future__ import annotations
+
+import re
+
+from test_generated_flows import add_payer, deliver_events, opp, run_stripe_paths, stripe_client, world  # noqa: F401 (fixtures)
+
+from orgsim.storage.predicate import Compare
+
+ELIGIBLE = "Proposal/Price Quote"
+GROWING = ("_work", "_outbox", "Opportunity", "Contact", "OpportunityContactRole", "stripeGC__Stripe_Event__c")
+
+
+def _captured(org, action) -> list[str]:
+    statements: list[str] = []
+    org.store.conn.set_trace_callback(statements.append)
+    try:
+        action()
+    finally:
+        org.store.conn.set_trace_callback(None)
+    return statements
+
+
+def _plan(org, sql: str) -> list[str]:
+    # Traced SQL has its parameters expanded; the plan of the same statement with literals is
+    # the plan SQLite chose for it.
+    if not re.match(r"\s*(SELECT|UPDATE|DELETE)\b", sql, re.I):
+        return []
+    return [row[3] for row in org.store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+
+
+def test_flow_and_queue_statements_search_by_index(world, stripe_client):
+    org, account = world
+
+    def bulk() -> None:
+        ids = [
+            r.id
+            for r in org.insert(
+                "Opportunity",
+                [opp(f"Gift {i}", ELIGIBLE, 100 + i, AccountId=account) for i in range(5)],
+            )
+        ]
+        for rid in ids:
+            add_payer(org, rid, account)
+        run_stripe_paths(org)
+        org.update("Opportunity", [{"Id": ids[0], "Amount": 999}])
+        run_stripe_paths(org)
+        invoice = org.select("Opportunity", ["Stripe_Invoice_ID__c"], Compare("Id", "=", ids[1]))[0]
+        stripe_client.v1.invoices.pay(invoice["Stripe_Invoice_ID__c"], {"payment_method": "pm_card_visa"})
+        deliver_events(org, stripe_client, ("invoice.paid",))
+
+    statements = _captured(org, bulk)
+    checked = 0
+    for sql in statements:
+        plan = _plan(org, sql)
+        for table in GROWING:
+            if re.search(rf'\b(FROM|UPDATE)\s+"?{re.escape(table)}"?\b', sql):
+                checked += 1
+                assert not any(re.match(rf'SCAN "?{re.escape(table)}"?( |$)', step) for step in plan), (sql, plan)
+        if re.search(r"\brecord_id = ", sql):
+            assert any("record_id=?" in step for step in plan), (sql, plan)
+    assert checked > 50  # the scenario did run the flows' statements
