@@ -84,3 +84,30 @@ def test_live_keys_are_refused():
 def test_missing_key_is_a_fault_not_a_crash():
     with pytest.raises(ConnectorFault, match="no Stripe API key"):
         StripeCaller(None).call(catalog().action("v02_GetCustomers"), {"accountRecordId": "a0A", "customer": "cus_1"})
+
+
+def test_lean_client_and_sdk_give_the_same_output_and_fault(sim):
+    """A plain-HTTP base (stripesim) is called through the lean keep-alive client; the SDK path
+    (used with retries or for https) must see the same shapes and the same fault messages."""
+    lean = StripeCaller(StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
+    sdk = StripeCaller(StripeConfig(api_base=sim.base_url, api_key=sim.api_key, max_network_retries=1))
+    void = catalog().action("v02_PostInvoicesVoid")
+    faults = []
+    for caller in (lean, sdk):
+        with pytest.raises(ConnectorFault) as info:
+            caller.call(void, {"accountRecordId": "a0A", "invoice": "in_missing"})
+        faults.append(str(info.value))
+    assert faults[0] == faults[1]
+    create = catalog().action("v02_CreateCustomers")
+    made = [c.call(create, {"accountRecordId": "a0A", "name": "Same", "email": "s@x.test"})[0] for c in (lean, sdk)]
+    assert made[0].keys() == made[1].keys() and made[0]["name"] == made[1]["name"] == "Same"
+    assert lean._lean is not None and sdk._lean is None
+
+
+def test_lean_client_unreachable_stripe_is_a_fault():
+    from sfpay.serving import free_port
+
+    caller = StripeCaller(StripeConfig(api_base=f"http://127.0.0.1:{free_port()}", api_key="sk_test_x"))
+    with pytest.raises(ConnectorFault, match=r"APIConnectionError"):
+        caller.call(catalog().action("v02_GetCustomers"), {"accountRecordId": "a0A", "customer": "cus_1"})
+
