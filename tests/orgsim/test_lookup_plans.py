@@ -7,12 +7,24 @@ from __future__ import annotations
 
 import re
 
-from test_generated_flows import add_payer, deliver_events, opp, run_stripe_paths, stripe_client, world  # noqa: F401 (fixtures)
+import pytest
+from test_generated_flows import STRIPE_ACCOUNT_NAME, add_payer, deliver_events, opp, run_stripe_paths
 
 from orgsim.storage.predicate import Compare
 
 ELIGIBLE = "Proposal/Price Quote"
 GROWING = ("_work", "_outbox", "Opportunity", "Contact", "OpportunityContactRole", "stripeGC__Stripe_Event__c")
+
+
+@pytest.fixture
+def world(generated):
+    generated.insert("stripeGC__Stripe_Account__c", [{"Name": STRIPE_ACCOUNT_NAME}])
+    return generated, generated.insert("Account", [{"Name": "Hartford Youth Choir"}])[0].id
+
+
+@pytest.fixture
+def stripe_client(sim):
+    return sim.stripe_client()
 
 
 def _captured(org, action) -> list[str]:
