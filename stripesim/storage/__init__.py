@@ -10,7 +10,7 @@ fails stores nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -121,7 +121,7 @@ class Transaction:
             self._writes = {}
 
 
-def open_storage(db_path: str | Path | None, accounts: list[str] = ()) -> DueIndexedStorage:
+def open_storage(db_path: str | Path | None, accounts: Sequence[str] = ()) -> DueIndexedStorage:
     inner: Storage
     if db_path is None:
         from stripesim.storage.memory import MemoryStorage
