@@ -2,11 +2,11 @@
 
 1. Webhook-to-Opportunity-status latency: signed `invoice.paid` events are POSTed to the
    listener open-loop at --rate events/s for --seconds (default 50/s for 60 s), each for its
-   own Opportunity. The listener verifies the signature, the intake stores the Stripe Event
-   record and the event flow sets the Opportunity's payment status before the response, so
-   latency = scheduled send time -> response (queueing included). Afterwards every
-   Opportunity is read back: an event whose Opportunity is not Paid is lost.
-   Targets: p99 < 100 ms, 0 lost.
+   own Opportunity. The listener verifies the signature and the intake stores the Stripe Event
+   record before the response (the event flow applies it on its scheduled path a minute later),
+   so latency = scheduled send time -> response (queueing included). Afterwards the stored
+   Stripe Event records are counted: an event without one is lost.
+   Targets (issue 17): p99 < 50 ms at 50 events/s, 0 lost at 200 events/s.
    A closed-loop phase first (one event at a time) gives the per-event service time, which
    says whether the machine can sustain the rate at all (load from other processes counts).
 2. REST insert throughput: Accounts through composite collections (200 per request) and
@@ -203,9 +203,11 @@ def latency_run(server: Server, seconds: float, rate: float, run: int) -> dict:
         futures = [pool.submit(send, i, start + i / rate) for i in range(count)]
         concurrent.futures.wait(futures)
     wall = time.perf_counter() - start
-    paid = 0
+    # The listener answers 2xx only for a stored event; the event flow applies it on its Stripe
+    # path a minute later (it re-reads the invoice from Stripe, which this bench does not run),
+    # so "lost" counts events without their stored Stripe Event record.
     session = requests.Session()
-    query = f"SELECT COUNT() FROM Opportunity WHERE Name LIKE 'Bench r{run} %' AND Stripe_Payment_Status__c = 'Paid'"
+    query = f"SELECT COUNT() FROM stripeGC__Stripe_Event__c WHERE Name LIKE 'evt_r{run}_%'"
     paid = session.get(server.url + "/services/data/v66.0/query", params={"q": query}, headers=server.auth).json()[
         "totalSize"
     ]
@@ -284,7 +286,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="webhook events per second")
     parser.add_argument("--latency-runs", type=int, default=1, help="latency runs (each --seconds long)")
     parser.add_argument("--runs", type=int, default=5, help="insert throughput runs")
+    parser.add_argument("--json", action="store_true", help="end with one JSON summary line per figure (make bench)")
     args = parser.parse_args()
+    figures: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-org-") as tmp:
         server = Server(Path(tmp))
         try:
@@ -311,8 +315,32 @@ def main() -> None:
                 )
             print(
                 f"webhook-to-status latency (median of {len(lat)} runs): p50 {statistics.median(r['p50_ms'] for r in lat):.1f} ms, "
-                f"p99 {statistics.median(r['p99_ms'] for r in lat):.1f} ms (target < 100 ms), "
+                f"p99 {statistics.median(r['p99_ms'] for r in lat):.1f} ms (target < 50 ms at 50/s), "
                 f"lost {max(r['lost'] for r in lat)} (target 0)"
+            )
+            p99 = statistics.median(r["p99_ms"] for r in lat)
+            lost = max(r["lost"] for r in lat)
+            figures.append(
+                {
+                    "figure": f"webhook p99 at {args.rate:g} events/s",
+                    "value": round(p99, 1),
+                    "unit": "ms",
+                    "peer": None,
+                    "ratio": None,
+                    "target": "< 50" if args.rate <= 50 else None,
+                    "met": p99 < 50 if args.rate <= 50 else None,
+                }
+            )
+            figures.append(
+                {
+                    "figure": f"webhook events lost at {args.rate:g} events/s",
+                    "value": lost,
+                    "unit": "events",
+                    "peer": None,
+                    "ratio": None,
+                    "target": "0",
+                    "met": lost == 0,
+                }
             )
             thr = [insert_throughput(server, batches=5, singles=200) for _ in range(args.runs)]
             for i, r in enumerate(thr, 1):
@@ -330,6 +358,9 @@ def main() -> None:
             )
         finally:
             server.stop()
+    if args.json:
+        for figure in figures:
+            print(json.dumps(figure))
 
 
 if __name__ == "__main__":
