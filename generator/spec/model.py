@@ -13,12 +13,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
 from generator.spec import defaults
+from sfmeta import connector_package
 
 # Name patterns Salesforce enforces, written out so errors can say what was expected.
 DEVELOPER_NAME = r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$"
 CUSTOM_FIELD_NAME = r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)__c$"
 ANY_FIELD_NAME = r"^(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?$"
 NAMESPACE = r"^[A-Za-z][A-Za-z0-9]{0,14}$"
+# The namespace the Stripe Universal Connector is published under (the vendored catalog's).
+DEFAULT_CONNECTOR_NAMESPACE = "stripeGC"
 API_VERSION = r"^[1-9][0-9]\.0$"
 CURRENCY_CODE = r"^[a-z]{3}$"
 STRIPE_API_VERSION = r"^\d{4}-\d{2}-\d{2}$"
@@ -66,7 +69,7 @@ class StripeConnector(StrictModel):
     """The installed Stripe connector and the Stripe account the flows use."""
 
     namespace: Annotated[str, StringConstraints(pattern=NAMESPACE)] = Field(
-        "stripeGC", description="Namespace of the Stripe Universal Connector package."
+        DEFAULT_CONNECTOR_NAMESPACE, description="Namespace of the Stripe Universal Connector package."
     )
     account_name: LongLabel = Field(
         "CT Nonprofit Alliance",
@@ -249,7 +252,8 @@ class CustomerIdField(StrictModel):
     """Where the Stripe customer id of an Account lives."""
 
     api_name: Annotated[str, StringConstraints(pattern=ANY_FIELD_NAME, max_length=80)] = Field(
-        "stripeGC__Customer_Id__c", description="Account field holding the Stripe customer id."
+        connector_package.ConnectorPackage(DEFAULT_CONNECTOR_NAMESPACE).name(connector_package.CUSTOMER_ID),
+        description="Account field holding the Stripe customer id.",
     )
     create: bool = Field(
         False,
