@@ -440,7 +440,7 @@ class Spec(StrictModel):
 
     @field_validator("api_version", mode="before")
     @classmethod
-    def _version_as_text(cls, value):
+    def _version_as_text(cls, value: object) -> object:
         # `api_version: 66.0` unquoted is a YAML number; accept it as the text "66.0".
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return f"{float(value):.1f}"
