@@ -177,7 +177,9 @@ def test_a_spec_with_draft_flows_deploys_and_activates_none(local_org, project, 
     assert generated.returncode == 0, generated.stdout + generated.stderr
     expected = _expected(project)
     assert expected.flow_names and expected.active_flow_names == []
-    result = sfpay(project, cci_env, "deploy", "--org", "local", "--spec", spec, *(["--production"] if production else []))
+    result = sfpay(
+        project, cci_env, "deploy", "--org", "local", "--spec", spec, *(["--production"] if production else [])
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     versions = local_org.flow_versions(expected.flow_names)
     assert sorted(versions) == expected.flow_names
