@@ -28,8 +28,8 @@ PAGES = (
     ("paid-card-visa", "hosted invoice page, paid"),
     ("declined-then-paid", "hosted invoice page, paid after a decline"),
 )
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1024, "height": 900}
+PHONE = (390, 844)  # CSS pixels, width x height
+DESKTOP = (1024, 900)
 # Headless, quiet, unprivileged (containers have no user namespaces for Chromium's sandbox).
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PAGE_TIMEOUT_MS = 15_000
@@ -104,7 +104,8 @@ def _take(pages: list[tuple[str, str]], chromium: Path, out_dir: Path, secrets: 
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
         try:
             for number, (caption, url, viewport) in enumerate(shots, start=1):
-                context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE)
+                width, height = viewport
+                context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=viewport == PHONE)
                 try:
                     page = context.new_page()
                     page.goto(url, timeout=PAGE_TIMEOUT_MS, wait_until="load")

@@ -34,6 +34,6 @@ class ActivateSpecFlows(ActivateFlow):
     def _run_task(self) -> None:
         if not self.options["developer_names"]:
             self.logger.info("no flow is marked Active in the source (flows.status: Draft): nothing to activate.")
-            self.return_values = {"activated": []}
+            self.return_values: dict[str, list[str]] = {"activated": []}
             return
         super()._run_task()
