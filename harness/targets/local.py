@@ -226,6 +226,7 @@ class OrgHelpers:
                 "template_full_name": mail["template"],
                 "to": list(mail["recipients"]) + list(mail.get("cc") or []),
                 "subject": mail["subject"],
+                "body": mail["body"],
                 "alert": mail["alert"],
                 "seq": mail["seq"],
             }
