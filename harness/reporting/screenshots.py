@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +84,20 @@ def capture(summary: RunSummary, out_dir: Path, secrets: list[str]) -> Captured:
         captured.notes.append("No screenshots: the playwright Python package is not installed.")
         return captured
     out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        _take(pages, chromium, out_dir, secrets, captured)
-    except Exception as exc:  # noqa: BLE001 - the browser failing must not cost the report
+    failure: list[BaseException] = []
+
+    def take() -> None:
+        try:
+            _take(pages, chromium, out_dir, secrets, captured)
+        except Exception as exc:  # noqa: BLE001 - the browser failing must not cost the report
+            failure.append(exc)
+
+    # Playwright's sync API refuses to start in a thread that already runs an asyncio loop or
+    # another sync Playwright (a caller's own browser session); its own thread has neither.
+    worker = threading.Thread(target=take, name="sfpay-screenshots")
+    worker.start()
+    worker.join()
+    for exc in failure:
         captured.notes.append(
             f"Screenshots stopped: Chromium failed ({type(exc).__name__}: {redact_text(str(exc), secrets)[:200]})."
         )
