@@ -20,6 +20,9 @@ class Hostile:
     org: object
     config: object
     ca_bundle: str
+    # Fuzzing reuses one keep-alive connection (fast); the corpus replay opens one per request.
+    reuse_connections: bool = False
+    _shared: requests.Session | None = None
 
     def session(self) -> requests.Session:
         # A fresh connection per request: a server that fails a request must not be able to
