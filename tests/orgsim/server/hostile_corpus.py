@@ -1,7 +1,7 @@
 """Issue 14's reproducers against the org server and the webhook listener, as data.
 
 Each case is one HTTP request and the answer Salesforce (or, for the listener, the Stripe
-connector's contract) gives: status and `errorCode`. Every case but the three marked `pin`
+connector's contract) gives: status and `errorCode`. Every case but the five marked `pin`
 was a 500 (or a wrong 2xx) on main before the hardening; `test_hostile_requests.py` replays them
 over HTTPS, and `test_api_fuzz.py` starts its hypothesis search from them.
 """

@@ -170,3 +170,16 @@ def test_generated_package_compresses_far_below_the_ratio_ceiling():
     archive = zipfile.ZipFile(io.BytesIO(project_zip()))
     ratios = [i.file_size / max(i.compress_size, 1) for i in archive.infolist() if i.file_size]
     assert max(ratios) < MAX_RATIO / 2, max(ratios)
+
+
+@pytest.mark.parametrize("case", ["dotdot", "object_full_name"])
+def test_the_deploy_check_itself_refuses_to_write_outside(tmp_path, monkeypatch, case):
+    """The second lock: called directly (without the server's name checks in front of it),
+    the validator's deploy check still writes nothing outside its temporary folder."""
+    from sfpay.local.deploy_checks import validator_check
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    with pytest.raises(ValueError, match="outside the deploy's temporary folder"):
+        validator_check(_escape_entries(tmp_path)[case], "", {})
+    assert sorted(p.name for p in tmp_path.rglob("escaped*")) == []
