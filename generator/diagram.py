@@ -65,7 +65,7 @@ def flow_to_mermaid(xml: bytes, source: str) -> tuple[str, str]:
     for tag, (open_, close) in SHAPES.items():
         for element in flow.of_kind(tag):
             name = text(element, "name")
-            shown = text(element, "label") or name
+            shown = text(element, "label") or name or ""
             lines.append(f"    {name}{open_}{_label(shown)}{close}")
             lines.extend(_edges(name, tag, element))
     body = "\n".join(lines)

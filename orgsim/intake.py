@@ -1,7 +1,7 @@
 """Stripe event intake: one `stripeGC__Stripe_Event__c` per Stripe event id, repeats ignored.
 
-Stored the way ../shared/domain/BRIEF.md ("The Stripe connector for Salesforce") and
-docs/architecture.md describe the connector's records:
+Stored the way docs/architecture.md ("Default names", connector objects) describes the
+connector's records:
 - `Name` = the Stripe event id (evt_...). The emulator keeps the id there, the object's standard
   name field, so a redelivery (Stripe delivers at least once) is recognised without inventing
   package fields;

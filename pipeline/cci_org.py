@@ -20,7 +20,7 @@ def register(name: str, instance_url: str, username: str, emulated: bool) -> dic
 
     runtime = CliRuntime(load_keychain=True)
     keychain = runtime.keychain
-    config = {"instance_url": instance_url, "username": username}
+    config: dict[str, object] = {"instance_url": instance_url, "username": username}
     if emulated:
         # Read by the flows' `when:` to skip installing the (emulated) Stripe connector.
         config["sfpay_emulated"] = True

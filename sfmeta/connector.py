@@ -59,6 +59,13 @@ class ConnectorCatalog:
         }
         self._models = {name.lower(): fields for name, fields in raw["models"].items()}
 
+    def in_namespace(self, name: str) -> str:
+        """A name of the connector package as its sources spell it (`stripeGC__Stripe_Event__c`,
+        the catalog's own prefix), in the namespace the connector is installed under; other
+        names unchanged."""
+        prefix = self.vendored_namespace + "__"
+        return self.namespace + "__" + name[len(prefix) :] if name.startswith(prefix) else name
+
     def _strip(self, name: str) -> str:
         prefix = self.namespace.lower() + "__"
         return name[len(prefix) :] if name.lower().startswith(prefix) else name

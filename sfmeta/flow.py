@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sfmeta.xml import Node, XmlSyntaxError, child, children, line_of, local, parse, stripped
+from sfmeta.flow_parts import ELEMENT_READERS, CanvasElement, Constant, Formula, Start, TextTemplate, Variable
+from sfmeta.xml import Node, XmlSyntaxError, child, children, line_of, local, parse, stripped, text
 
 # Elements that sit on the canvas and can be the target of a connector.
 NODE_KINDS = frozenset(
@@ -163,6 +164,37 @@ class Flow:
     def of_kind(self, kind: str) -> Iterator[Node]:
         """Top-level elements of one kind (`actionCalls`, `variables`, ...), in document order."""
         return (node for part_kind, node in self.parts if part_kind == kind)
+
+    # -- typed parts (sfmeta/flow_parts.py) -----------------------------------------------------
+    def typed(self, kind: str, node: Node) -> CanvasElement | None:
+        """The typed form of a top-level element; None for a kind that has none yet."""
+        reader = ELEMENT_READERS.get(kind)
+        return reader(node) if reader is not None else None
+
+    def variables(self) -> list[Variable]:
+        return [Variable.read(node) for node in self.of_kind("variables")]
+
+    def constants(self) -> list[Constant]:
+        return [Constant.read(node) for node in self.of_kind("constants")]
+
+    def formulas(self) -> list[Formula]:
+        return [Formula.read(node) for node in self.of_kind("formulas")]
+
+    def text_templates(self) -> list[TextTemplate]:
+        return [TextTemplate.read(node) for node in self.of_kind("textTemplates")]
+
+    def typed_start(self) -> Start | None:
+        return Start.read(self.start) if self.start is not None else None
+
+    @staticmethod
+    def name_of(node: Node) -> str | None:
+        """A top-level part's `<name>` as written (for messages about a part of any kind)."""
+        return text(node, "name")
+
+    @property
+    def trigger_order(self) -> str | None:
+        """`triggerOrder` as written."""
+        return text(self.root, "triggerOrder")
 
     def _register(self, element: Element) -> None:
         key = element.name.lower()

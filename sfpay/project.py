@@ -93,8 +93,8 @@ def discover(spec: Path | None = None, start: Path | None = None) -> Project:
             raise ProjectError(f"spec file not found: {spec_path} (given with --spec)")
         # A spec inside a project belongs to that project; a loose file works on the project
         # the command runs in (or, outside any project, on the current directory).
-        root = find_root(spec_path.parent) or find_root(start) or start
-        return Project(root, spec_path, package_dir(root), spec_path == configured_spec(root).resolve())
+        spec_root = find_root(spec_path.parent) or find_root(start) or start
+        return Project(spec_root, spec_path, package_dir(spec_root), spec_path == configured_spec(spec_root).resolve())
     root = find_root(start)
     if root is None:
         raise ProjectError(

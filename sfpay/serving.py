@@ -48,7 +48,7 @@ def start_in_thread(
     config = uvicorn.Config(app, host=host, port=port, **options)
     server = uvicorn.Server(config)
     # Signal handlers can only be installed from the main thread.
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign,attr-defined]
     thread = threading.Thread(target=server.run, name=f"uvicorn:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + startup_timeout

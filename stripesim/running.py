@@ -68,7 +68,7 @@ class SimAdmin:
         return self._call("POST", "/_sim/webhooks/release", {"order": order} if order else {})
 
     def deliveries(self, status: str | None = None) -> list[dict]:
-        return self._call("GET", "/_sim/webhooks/deliveries", **({"status": status} if status else {}))["data"]
+        return self._call("GET", "/_sim/webhooks/deliveries", None, **({"status": status} if status else {}))["data"]
 
     def wait_for_deliveries(self, timeout: float = 10.0) -> list[dict]:
         """Wait until no delivery is pending; return them all."""
@@ -83,7 +83,7 @@ class SimAdmin:
 
     def sent_emails(self, **filters: str) -> list[dict]:
         """Invoice emails Stripe would have sent (`to`, `invoice`, `customer` filters), oldest first."""
-        return self._call("GET", "/_sim/sent_emails", **filters)["data"]
+        return self._call("GET", "/_sim/sent_emails", None, **filters)["data"]
 
     def clock(self) -> dict:
         return self._call("GET", "/_sim/clock")

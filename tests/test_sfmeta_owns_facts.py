@@ -74,3 +74,37 @@ def test_the_connector_namespace_is_not_hard_coded() -> None:
 def test_sfmeta_is_the_one_place() -> None:
     text = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "sfmeta").rglob("*.py"))
     assert NAMESPACE in text and XSD_NAMESPACE in text and "etree.fromstring(" in text
+
+
+def test_orgsim_reads_flows_through_the_typed_model() -> None:
+    """orgsim's flow loader and element handlers read sfmeta's typed Flow parts
+    (sfmeta/flow_parts.py), never the flow XML with the low-level readers."""
+    offenders = [
+        name
+        for name, text in _sources()
+        if name.startswith("orgsim/flows/") and re.search(r"from sfmeta\.xml import|import sfmeta\.xml", text)
+    ]
+    assert not offenders, f"read flows through sfmeta.flow / sfmeta.flow_parts, not sfmeta.xml, in: {offenders}"
+
+
+def test_every_generated_flow_element_has_a_typed_form() -> None:
+    """The parts the generated flows use are all readable as typed parts, names and connectors kept."""
+    from sfmeta.flow import Flow
+    from sfmeta.flow_parts import ELEMENT_READERS
+
+    flows = sorted((ROOT / "force-app").rglob("*.flow-meta.xml"))
+    assert flows
+    for path in flows:
+        flow = Flow.from_bytes(path.read_bytes(), path.name.split(".")[0])
+        start = flow.typed_start()
+        assert start is not None and start.trigger_type
+        for kind, node in flow.parts:
+            if kind not in ELEMENT_READERS:
+                continue
+            part = flow.typed(kind, node)
+            assert part is not None and part.name == Flow.name_of(node)
+            element = flow.element(part.name)
+            assert element is not None
+            targets = {edge.target for edge in element.edges if edge.kind in ("next", "fault")}
+            assert {t for t in (part.connector, part.fault_connector) if t} <= targets
+        assert all(v.name for v in flow.variables())

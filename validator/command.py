@@ -64,6 +64,7 @@ def run(argv: list[str]) -> int:
     from validator.catalog import CatalogError
     from validator.config import ConfigError, find_config, load_config
     from validator.engine import validate
+    from validator.project_spec import ProjectSpecError, connector_namespace, spec_of
     from validator.reporters import render
     from validator.schema.wsdl_slice import WsdlError
     from validator.source_tree import SourceTreeError
@@ -75,14 +76,17 @@ def run(argv: list[str]) -> int:
         return 1
     try:
         if options.config_path is not None:
-            chosen = Path(options.config_path)
-            if not chosen.is_file():
-                raise SourceTreeError(f"{chosen.resolve()}: configuration file not found (--config)")
+            given = Path(options.config_path)
+            if not given.is_file():
+                raise SourceTreeError(f"{given.resolve()}: configuration file not found (--config)")
+            chosen: Path | None = given
         else:
             chosen = find_config(path if path.exists() else Path.cwd())
         config = load_config(chosen, set(BY_ID))
+        given_spec = Path(options.spec).resolve() if options.spec is not None else None
+        config.connector_namespace = connector_namespace(spec_of(path, given_spec))
         report = validate(path, config)
-    except (ConfigError, SourceTreeError, CatalogError, WsdlError) as exc:
+    except (ConfigError, SourceTreeError, CatalogError, WsdlError, ProjectSpecError) as exc:
         sys.stderr.write(f"sfpay validate: error: {exc}\n")
         return 1
     text = render(report, options.output_format, [r for r in RULES if r.id not in config.disabled])

@@ -20,7 +20,8 @@ class Context:
 
     @cached_property
     def index(self) -> ProjectIndex:
-        return ProjectIndex(self.tree, self.config.known_fields)
+        # The connector package's objects are known in the namespace it is installed under.
+        return ProjectIndex(self.tree, self.config.known_fields, self.catalog.in_namespace)
 
     @cached_property
     def catalog(self) -> ConnectorCatalog:

@@ -51,6 +51,7 @@ def validate(path: Path, config: Config | None = None) -> Report:
                 report.path = path
                 return report
     report = _validate(load(path), config or Config())
+    assert report is not None  # only a focused run can have nothing to report
     report.path = path
     return report
 

@@ -6,6 +6,7 @@ which template the alert `Opportunity.Payment_Reminder` sends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sfmeta.xml import child, children, line_of, local, stripped
@@ -59,8 +60,16 @@ class AlertInfo:
 
 
 class ProjectIndex:
-    def __init__(self, tree: SourceTree, extra_known_fields: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        tree: SourceTree,
+        extra_known_fields: dict[str, list[str]] | None = None,
+        package_name: Callable[[str], str] = str,
+    ) -> None:
+        """`package_name` puts a connector package name of known_fields.yml (written in the
+        catalog's namespace) in the namespace the project installs the connector under."""
         self.tree = tree
+        self._package_name = package_name
         self.objects: dict[str, ObjectInfo] = {}
         self.alerts: dict[str, AlertInfo] = {}  # "opportunity.alert_name"
         self.email_templates: set[str] = set()  # "folder/name", lower-case
@@ -89,17 +98,20 @@ class ProjectIndex:
     def _load_known(self, extra: dict[str, list[str]]) -> None:
         data = load_known_fields()
         system = data.get("custom_object_system_fields", {})
-        for name, body in (data.get("objects") or {}).items():
+        rename = self._package_name
+        for written_name, body in (data.get("objects") or {}).items():
+            name = rename(written_name)
             info = self._object_for(name)
             source = body.get("source", "known fields data")
             for field_name in body.get("fields") or []:
-                info.add(FieldInfo(field_name, name, source))
+                info.add(FieldInfo(rename(field_name), name, source))
             for rel, target in (body.get("relationships") or {}).items():
                 info.relationships[rel.lower()] = target
             if body.get("custom_object"):
                 self._add_system_fields(info, system)
         for item in data.get("package_fields") or []:
-            self._object_for(item["object"]).add(FieldInfo(item["field"], item["object"], item.get("source", "")))
+            object_name = rename(item["object"])
+            self._object_for(object_name).add(FieldInfo(rename(item["field"]), object_name, item.get("source", "")))
         for object_name, field_names in extra.items():
             info = self._object_for(object_name)
             for field_name in field_names:
@@ -116,7 +128,7 @@ class ProjectIndex:
     def _load_tree(self) -> None:
         for item in self.tree.files:
             type_name = item.kind.type_name
-            if item.root is None or local(item.root.tag) != type_name:
+            if item.root is None or local(item.root) != type_name:
                 continue  # malformed or the wrong type: reported by the file rules
             if type_name == "CustomObject":
                 info = self._object_for(item.name)

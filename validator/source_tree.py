@@ -130,6 +130,8 @@ class ForceIgnore:
             return False
         import fnmatch
 
+        if self.root is None:
+            return False
         try:
             relative = path.resolve().relative_to(self.root).as_posix()
         except ValueError:
@@ -174,7 +176,7 @@ def load(path: Path) -> SourceTree:
             resolved = metadata_types.resolve(relative)
             if resolved.problem:
                 tree.unresolved.append(UnresolvedFile(display, resolved.problem))
-            elif resolved.is_metadata_xml:
+            elif resolved.is_metadata_xml and resolved.kind is not None:
                 item = MetadataFile(file_path, display, relative, resolved.kind)
                 try:
                     item.root = parse_file(file_path)

@@ -31,7 +31,7 @@ def _environment(templates_dir: Path):
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=lambda name: bool(name) and name.endswith(".xml.j2"),
+        autoescape=lambda name: name is not None and name.endswith(".xml.j2"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

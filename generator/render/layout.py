@@ -47,7 +47,7 @@ def apply_layout(flow: etree._Element, source: str) -> None:
     frontier = [t for t in _targets(start) if t not in depth]
     level = 1
     while frontier:
-        next_frontier = []
+        next_frontier: list[str] = []
         for name in frontier:
             if name in depth:
                 continue
@@ -63,7 +63,7 @@ def apply_layout(flow: etree._Element, source: str) -> None:
     if unreached:
         raise LayoutError(f"{source}: elements not reachable from start: {', '.join(unreached)}")
 
-    column = {}
+    column: dict[int, int] = {}
     for name in order:
         row = depth[name]
         x = START_X + column.get(row, 0) * COLUMN_WIDTH

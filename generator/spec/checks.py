@@ -5,9 +5,10 @@ Each rule yields `(key path tuple, message)`; the loader attaches file and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from generator.spec.model import Spec
+from generator.spec.model import Reminder, Spec
 from generator.spec.tokens import (
     EMAIL_PLACEHOLDERS,
     PLACEHOLDERS,
@@ -133,11 +134,7 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
         if rt.developer_name in types_seen:
             yield (("record_types", "types", i, "developer_name"), f"duplicate record type '{rt.developer_name}'")
         types_seen.add(rt.developer_name)
-    reminders = [
-        (("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)
-    ]
-    reminders.append((("fallback_reminder",), spec.fallback_reminder))
-    for loc, reminder in reminders:
+    for loc, reminder in _all_reminders(spec):
         if reminder.alert_name in alerts:
             yield (
                 loc + ("alert_name",),
@@ -153,11 +150,7 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
 
 
 def _recipients(spec: Spec) -> Iterator[Finding]:
-    reminders = [
-        (("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)
-    ]
-    reminders.append((("fallback_reminder",), spec.fallback_reminder))
-    for loc, reminder in reminders:
+    for loc, reminder in _all_reminders(spec):
         if not reminder.recipients:
             yield loc + ("recipients",), "no recipients (expected at least one, e.g. - type: owner)"
         for i, rcpt in enumerate(reminder.recipients):
@@ -212,7 +205,7 @@ def _dotted(loc: tuple) -> str:
     return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
-RULES = (
+RULES: tuple[Callable[[Spec], Iterator[Finding]], ...] = (
     _status_values,
     _events,
     _reminders,
@@ -248,8 +241,8 @@ def _named_components(spec: Spec) -> Iterator[tuple[str, tuple, str]]:
     yield "permission set", ("permission_set", "name"), spec.permission_set.name
 
 
-def _all_reminders(spec: Spec) -> list[tuple[tuple, object]]:
-    found: list[tuple[tuple, object]] = [
+def _all_reminders(spec: Spec) -> list[tuple[tuple[Any, ...], Reminder]]:
+    found: list[tuple[tuple[Any, ...], Reminder]] = [
         (("record_types", "types", i, "reminder"), rt.reminder) for i, rt in enumerate(spec.record_types.types)
     ]
     found.append((("fallback_reminder",), spec.fallback_reminder))

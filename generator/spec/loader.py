@@ -11,8 +11,9 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -121,20 +122,20 @@ def _xml_unsafe(node, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
             )
 
 
-def _line_of(data, loc: tuple) -> int:
+def _line_of(data: Any, loc: tuple) -> int:
     """1-based line of the deepest key of `loc` present in the YAML document."""
-    node = data
+    node: Any = data  # ruamel CommentedMap / CommentedSeq (`.lc` holds the lines)
     line = 1
     for part in loc:
         if isinstance(node, dict) and part in node:
             try:
-                line = node.lc.key(part)[0] + 1
+                line = getattr(node, "lc").key(part)[0] + 1
             except (AttributeError, KeyError, TypeError):
                 pass
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             try:
-                line = node.lc.item(part)[0] + 1
+                line = getattr(node, "lc").item(part)[0] + 1
             except (AttributeError, KeyError, TypeError, IndexError):
                 pass
             node = node[part]
@@ -155,7 +156,7 @@ def _path_text(loc: tuple) -> str:
     return out
 
 
-def _problem(file: str, data, err: dict) -> Problem:
+def _problem(file: str, data: Any, err: Mapping[str, Any]) -> Problem:
     loc = tuple(p for p in err["loc"] if not _is_internal_loc(p))
     return Problem(file, _line_of(data, loc), _path_text(loc), _message(loc, err))
 
@@ -165,7 +166,7 @@ def _is_internal_loc(part) -> bool:
     return part == "[key]"
 
 
-def _message(loc: tuple, err: dict) -> str:
+def _message(loc: tuple, err: Mapping[str, Any]) -> str:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}

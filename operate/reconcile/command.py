@@ -11,6 +11,7 @@ from typing import Any
 
 from operate.reconcile.facts import ReconcileError
 from operate.reconcile.run import Progress
+from sfpay.console import print_error
 
 FORMATS = ("table", "json", "csv")
 
@@ -44,7 +45,7 @@ class RichProgress(Progress):
         self.bar.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.bar.__exit__(*exc)
 
     def phase(self, name: str, total: int | None = None) -> None:
@@ -112,7 +113,7 @@ def main(
                 sf, client, facts, since=since_date, apply=apply, progress=progress, invoice_ids=invoice_ids
             )
     except ReconcileError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        print_error(str(exc))
         return EXIT_ERROR
     except Exception as exc:
         name = type(exc).__name__
@@ -131,7 +132,7 @@ def main(
             )
         ):
             raise
-        err.print(f"[red]error:[/red] {name}: {exc}", highlight=False)
+        print_error(f"{name}: {exc}")
         return EXIT_ERROR
     _write(
         result,

@@ -17,7 +17,11 @@ from orgsim.flows.records import check_field_path
 from orgsim.flows.values import ValueError_, parse_template, parse_value, template_refs
 from orgsim.formula import Formula, FormulaError
 from sfmeta.flow import Flow
-from sfmeta.xml import child, children, flag, local, text
+from sfmeta.flow_parts import FlowValue
+from sfmeta.flow_parts import Formula as FormulaPart
+from sfmeta.flow_parts import ScheduledPath as ScheduledPathPart
+from sfmeta.flow_parts import Start as StartPart
+from sfmeta.flow_parts import Variable as VariablePart
 
 FLOW_GLOBALS = {
     "FaultMessage",
@@ -96,9 +100,9 @@ class FlowLoader:
         if not field or not sobject.has_field(field):
             self.fail(element, f"unknown field {field!r} on {sobject.name}")
 
-    def value(self, el, element: str) -> ValueSpec:
+    def value(self, given: FlowValue | None, element: str) -> ValueSpec:
         try:
-            spec = parse_value(el)
+            spec = parse_value(given)
         except ValueError_ as exc:
             self.fail(element, str(exc))
         if spec.kind == "ref":
@@ -149,36 +153,39 @@ class FlowLoader:
             self.unsupported(
                 "(flow)", f"processType {process_type!r} (only record-triggered AutoLaunchedFlow runs here)"
             )
-        order = text(root, "triggerOrder")
+        order = model.trigger_order
         flow.trigger_order = int(order) if order else None
         for tag, el in model.parts:
             if tag not in META_TAGS and tag not in REGISTRY:
-                self.unsupported(text(el, "name") or tag, f"element type <{tag}>")
-        start_el = model.start
-        if start_el is None or not text(start_el, "triggerType"):
+                self.unsupported(model.name_of(el) or tag, f"element type <{tag}>")
+        start_part = model.typed_start()
+        if start_part is None or not start_part.trigger_type:
             self.unsupported(
                 "start", "flow without a record trigger (only record-triggered flows run in the org emulator)"
             )
         # resources first: elements refer to them.
-        for v in model.of_kind("variables"):
+        for v in model.variables():
             self._variable(v)
-        for c in model.of_kind("constants"):
-            name = text(c, "name")
-            flow.constants[name] = self.value(child(c, "value"), name)
+        for c in model.constants():
+            name = c.name
+            flow.constants[name] = self.value(c.value, name)
             self.resources[name.lower()] = ("constant", None)
-        for f in model.of_kind("formulas"):
+        for f in model.formulas():
             self._formula(f)
-        for t in model.of_kind("textTemplates"):
-            name = text(t, "name")
-            parts = parse_template(text(t, "text", "") or "")
+        for t in model.text_templates():
+            name = t.name
+            parts = parse_template(t.text or "")
             flow.templates[name] = parts
             self.resources[name.lower()] = ("template", None)
             for path in template_refs(parts):
                 self.ref(path, name)
-        flow.start = self._start(start_el)
+        flow.start = self._start(start_part)
         for tag, el in model.parts:
             if tag in REGISTRY:
-                element = REGISTRY[tag].parse(self, el)
+                part = model.typed(tag, el)
+                if part is None:  # every handled kind has a typed form (sfmeta.flow_parts.ELEMENT_READERS)
+                    self.unsupported(model.name_of(el) or tag, f"element type <{tag}>")
+                element = REGISTRY[tag].parse(self, part)
                 if (
                     element.name in flow.elements
                     or element.name.lower() in self.resources
@@ -219,75 +226,75 @@ class FlowLoader:
             if not whole:
                 spec.queried_fields = sorted(used | {"Id"})
 
-    def _variable(self, v) -> None:
-        name = text(v, "name")
-        data_type = text(v, "dataType")
+    def _variable(self, v: VariablePart) -> None:
+        name = v.name
+        data_type = v.data_type
         if data_type not in DATA_TYPES:
             self.unsupported(name, f"variable data type {data_type!r}")
-        object_type = text(v, "objectType")
+        object_type = v.object_type
         if data_type == "SObject":
             object_type = self.sobject(object_type, name).name
-        scale = text(v, "scale")
-        default = self.value(child(v, "value"), name) if child(v, "value") is not None else None
+        scale = v.scale
+        default = self.value(v.value, name) if v.value is not None else None
         self.flow.variables[name] = Variable(
-            name, data_type, flag(v, "isCollection"), object_type, default, int(scale) if scale else None
+            name, data_type, v.is_collection, object_type, default, int(scale) if scale else None
         )
         self.resources[name.lower()] = ("variable", self.flow.variables[name])
 
-    def _formula(self, f) -> None:
-        name = text(f, "name")
-        data_type = text(f, "dataType")
+    def _formula(self, f: FormulaPart) -> None:
+        name = f.name
+        data_type = f.data_type
         if data_type not in DATA_TYPES - {"SObject"}:
             self.unsupported(name, f"formula data type {data_type!r}")
         try:
-            formula = Formula.compile(text(f, "expression", "") or "")
+            formula = Formula.compile(f.expression or "")
         except FormulaError as exc:
             self.fail(name, str(exc))
         for path in formula.references:
             self.ref(path, name)
-        scale = text(f, "scale")
+        scale = f.scale
         self.flow.formulas[name] = FormulaResource(name, formula, data_type, int(scale) if scale else None)
         self.resources[name.lower()] = ("formula", None)
 
-    def _start(self, el) -> Start:
-        for c in el:
-            if isinstance(c.tag, str) and local(c) not in START_TAGS:
-                self.unsupported("start", f"<{local(c)}>")
-        trigger_type = text(el, "triggerType")
+    def _start(self, el: StartPart) -> Start:
+        for tag in el.tags:
+            if tag not in START_TAGS:
+                self.unsupported("start", f"<{tag}>")
+        trigger_type = el.trigger_type
         if trigger_type not in ("RecordBeforeSave", "RecordAfterSave"):
             self.unsupported("start", f"triggerType {trigger_type!r}")
-        record_trigger = text(el, "recordTriggerType")
+        record_trigger = el.record_trigger_type
         if record_trigger not in ("Create", "Update", "CreateAndUpdate"):
             self.unsupported("start", f"recordTriggerType {record_trigger!r}")
-        sobject = self.sobject(text(el, "object"), "start")
+        sobject = self.sobject(el.object, "start")
         start = Start(
             object=sobject.name,
             trigger_type=trigger_type,
             record_trigger_type=record_trigger,
-            requires_change=flag(el, "doesRequireRecordChangedToMeetCriteria"),
-            connector=_target(el, "connector"),
+            requires_change=el.does_require_record_changed_to_meet_criteria,
+            connector=el.connector,
         )
-        for f in children(el, "filters"):
-            field, op = text(f, "field"), text(f, "operator")
+        for f in el.filters:
+            field, op = f.field, f.operator
             if op not in CONDITION_OPERATORS:
                 self.unsupported("start", f"entry condition operator {op}")
             if op == "IsChanged" and record_trigger == "Create":
                 self.fail("start", "IsChanged needs a flow that runs on update")
             self.field(sobject, field, "start")
-            right = self.value(child(f, "value"), "start")
+            right = self.value(f.value, "start")
             if right.kind not in ("literal", "null"):
                 self.fail(
                     "start",
                     f"entry condition on {field} compares with a reference; entry conditions take literal values",
                 )
             start.filters.append(Condition(sobject.field(field).name, op, right))
-        start.filter_logic = text(el, "filterLogic", "and") or "and"
+        start.filter_logic = el.filter_logic or "and"
         if start.filters:
             try:
                 compile_logic(start.filter_logic, len(start.filters))
             except ValueError as exc:
                 self.fail("start", str(exc))
-        formula_text = text(el, "filterFormula")
+        formula_text = el.filter_formula
         if formula_text:
             try:
                 start.filter_formula = Formula.compile(formula_text, allow_prior=True)
@@ -296,7 +303,7 @@ class FlowLoader:
             for path in start.filter_formula.references:
                 self.ref(path, "start")
         self._check_prior_state_gate(start)
-        for sp in children(el, "scheduledPaths"):
+        for sp in el.scheduled_paths:
             start.scheduled_paths.append(self._scheduled_path(sp, sobject, trigger_type))
         if trigger_type == "RecordBeforeSave" and start.scheduled_paths:
             self.fail("start", "before-save flows cannot have scheduled paths")
@@ -338,7 +345,7 @@ class FlowLoader:
                 "the record is updated from not meeting them to meeting them)",
             )
 
-    def _scheduled_path(self, sp, sobject, trigger_type) -> ScheduledPath:
+    def _scheduled_path(self, sp: ScheduledPathPart, sobject, trigger_type) -> ScheduledPath:
         """One `scheduledPaths` entry, accepted only where Salesforce documents its behaviour.
 
         Sources: Salesforce Help "Scheduled Paths"
@@ -347,13 +354,13 @@ class FlowLoader:
         plus or minus an offset, with a Batch Size setting; Metadata API FlowScheduledPath
         (vendor/salesforce-metadata-api-v66.wsdl). Undocumented corners are refused (fail closed).
         """
-        path_type = text(sp, "pathType") or "Scheduled"
-        name = text(sp, "name") or ("AsyncAfterCommit" if path_type == "AsyncAfterCommit" else None)
+        path_type = sp.path_type or "Scheduled"
+        name = sp.name or ("AsyncAfterCommit" if path_type == "AsyncAfterCommit" else None)
         if not name:
             self.fail("start", "scheduled path without a name")
         if path_type not in ("AsyncAfterCommit", "Scheduled"):
             self.unsupported(name, f"scheduled path type {path_type!r}")
-        batch = text(sp, "maxBatchSize")
+        batch = sp.max_batch_size
         if batch is not None and path_type == "AsyncAfterCommit":
             # Flow Builder offers Batch Size only on scheduled paths; nothing documents that the
             # Run Asynchronously path honours maxBatchSize, so a flow must not rely on it.
@@ -370,13 +377,13 @@ class FlowLoader:
                 f"maxBatchSize {batch!r} must be a whole number from 1 to {MAX_SCHEDULED_BATCH} "
                 "(the scheduled path Batch Size range)",
             )
-        path = ScheduledPath(name=name, path_type=path_type, connector=_target(sp, "connector"), max_batch_size=size)
+        path = ScheduledPath(name=name, path_type=path_type, connector=sp.connector, max_batch_size=size)
         if path_type == "Scheduled":
             self._schedule(sp, sobject, name, path)
         return path
 
-    def _schedule(self, sp, sobject, name: str, path: ScheduledPath) -> None:
-        unit, number = text(sp, "offsetUnit"), text(sp, "offsetNumber")
+    def _schedule(self, sp: ScheduledPathPart, sobject, name: str, path: ScheduledPath) -> None:
+        unit, number = sp.offset_unit, sp.offset_number
         if unit not in ("Minutes", "Hours", "Days", "Weeks", "Months"):
             self.fail_path(
                 name,
@@ -394,9 +401,9 @@ class FlowLoader:
                 "use an offset of at least 1 (e.g. 1 Minutes after RecordTriggerEvent)",
             )
         path.offset_unit, path.offset_number = unit, offset
-        path.time_source = text(sp, "timeSource")
+        path.time_source = sp.time_source
         if path.time_source == "RecordField":
-            field = text(sp, "recordField")
+            field = sp.record_field
             self.field(sobject, field, name)
             fdef = sobject.field(field)
             if fdef.type not in ("date", "datetime"):
@@ -506,11 +513,6 @@ def _int(raw: str | None) -> int | None:
         return int(raw) if raw is not None else None
     except ValueError:
         return None
-
-
-def _target(el, tag):
-    conn = child(el, tag)
-    return text(conn, "targetReference") if conn is not None else None
 
 
 def load_flow(org, comp) -> FlowDef:

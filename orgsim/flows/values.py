@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from orgsim.flows.model import ValueSpec
 from orgsim.storage.values import parse_datetime
-from sfmeta.xml import local
+from sfmeta.flow_parts import FlowValue
 
 MERGE_RE = re.compile(r"\{!\s*([$A-Za-z_][A-Za-z0-9_.$]*)\s*\}")
 LITERAL_KINDS = ("stringValue", "numberValue", "booleanValue", "dateValue", "dateTimeValue", "elementReference")
@@ -18,16 +18,13 @@ class ValueError_(ValueError):
     pass
 
 
-def parse_value(el) -> ValueSpec:
-    """`el` is the <value>/<rightValue> element (or None)."""
-    if el is None:
+def parse_value(value: FlowValue | None) -> ValueSpec:
+    """`value` is a <value>/<rightValue> (or None when the element has none)."""
+    if value is None or not value.items:
         return ValueSpec("null")
-    kids = [c for c in el if isinstance(c.tag, str)]
-    if not kids:
-        return ValueSpec("null")
-    if len(kids) > 1:
-        raise ValueError_(f"value has more than one child: {', '.join(local(k) for k in kids)}")
-    kind, raw = local(kids[0]), kids[0].text
+    if len(value.items) > 1:
+        raise ValueError_(f"value has more than one child: {', '.join(item.kind for item in value.items)}")
+    kind, raw = value.items[0].kind, value.items[0].text
     if kind == "stringValue":
         text = raw or ""
         if MERGE_RE.search(text):

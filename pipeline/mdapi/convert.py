@@ -305,14 +305,14 @@ def _write_object(object_name: str, parts: _ObjectParts, out_dir: Path, conversi
     merged = parse(data)
     merged_children = [c for c in merged if isinstance(c.tag, str)]
     total_lines = data.count(b"\n")
-    for index, (element, type_name, member, shown, source_line) in enumerate(origins):
+    for index, (element, origin_type, origin_member, shown, source_line) in enumerate(origins):
         first = merged_children[index].sourceline
         last = merged_children[index + 1].sourceline - 1 if index + 1 < len(merged_children) else total_lines - 1
         ref = SourceRef(shown, relative, first, last, source_line)
-        if type_name is None:
+        if origin_type is None or origin_member is None:
             conversion.files.setdefault(relative, []).append(ref)
         else:
-            conversion.add(type_name, member, ref)
+            conversion.add(origin_type, origin_member, ref)
     if parts.object_file is not None:
         real, shown = parts.object_file
         conversion.members.setdefault("CustomObject", set()).add(object_name)

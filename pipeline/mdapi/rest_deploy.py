@@ -60,7 +60,7 @@ class AllOrNothingRestDeploy:
         return {"Authorization": f"Bearer {self.task.org_config.access_token}"}
 
     def deploy_options(self) -> dict:
-        options = {
+        options: dict[str, object] = {
             "allowMissingFiles": False,
             "autoUpdatePackage": False,
             "checkOnly": self.check_only,

@@ -102,7 +102,7 @@ def parse_rule(spec: dict) -> FaultRule:
     method = str(spec.get("method", "*")).upper()
     if method not in ("*", "GET", "POST", "DELETE"):
         raise StripeError(f"Invalid method: '{method}'; must be GET, POST, DELETE or *.", param="method")
-    numbers = {}
+    numbers: dict[str, int] = {}
     for name, default in (("nth", 1), ("count", 1)):
         value = spec.get(name, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -124,7 +124,14 @@ def parse_rule(spec: dict) -> FaultRule:
             "fault=error is answered before processing; after_processing does not apply.", param="after_processing"
         )
     return FaultRule(
-        method=method, path=path, fault=fault, seconds=float(seconds), after_processing=after, error=error, **numbers
+        method=method,
+        path=path,
+        fault=fault,
+        seconds=float(seconds),
+        after_processing=after,
+        error=error,
+        nth=numbers["nth"],
+        count=numbers["count"],
     )
 
 

@@ -119,6 +119,7 @@ def pay(op: Operation, invoice: dict, payment_method: str | None, paid_out_of_ba
     if paid_out_of_band:
         _mark_paid(op, invoice, now, succeeded_event=False)
         return render_invoice(op, invoice)
+    assert card is not None  # set whenever the invoice is not paid out of band
     invoice["attempt_count"] += 1
     invoice["attempted"] = True
     if card.decline_code is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
 from stripesim.params import (
@@ -172,7 +174,9 @@ def update(op: Operation, params: dict, id: str) -> dict:
             invoice["due_date"] = None
         else:
             invoice["due_date"] = (
-                merged["due_date"] if merged["due_date"] is not None else now + 86400 * merged["days_until_due"]
+                merged["due_date"]
+                if merged["due_date"] is not None
+                else now + 86400 * cast(int, merged["days_until_due"])
             )
     if "auto_advance" in params:
         if invoice["status"] in ("paid", "void"):

@@ -41,7 +41,11 @@ class DeliveryWorker:
         loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
         wakeup = self._wakeup
-        self.sim.set_waker(lambda: loop.call_soon_threadsafe(wakeup.set))
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(wakeup.set)
+
+        self.sim.set_waker(wake)
         self._task = loop.create_task(self._run(), name="stripesim-webhooks")
 
     async def stop(self) -> None:

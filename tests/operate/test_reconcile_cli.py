@@ -42,3 +42,11 @@ def test_user_errors_exit_2_without_traceback(args: list[str], key: str | None, 
     assert result.returncode == 2, result.stderr
     assert message in " ".join(result.stderr.split()), result.stderr
     assert "Traceback" not in result.stderr and "sk_live_abc123" not in result.stderr + result.stdout
+
+
+def test_a_message_with_brackets_is_printed_as_written() -> None:
+    """User errors go through sfpay.console.print_error (the one user-error printer): text in
+    square brackets is the user's, not rich markup to swallow."""
+    result = run("--org", "prod", "--invoice", "[bold]in")
+    assert result.returncode == 2 and "error:" in result.stderr
+    assert "'[bold]in' is not a Stripe invoice id" in " ".join(result.stderr.split()), result.stderr

@@ -15,7 +15,7 @@ from orgsim.connector import ConnectorFault
 from orgsim.connector.catalog import PRIMITIVES
 from orgsim.flows.elements.base import Handler, register
 from orgsim.limits import CalloutNotAllowed
-from sfmeta.xml import child, children, flag, text
+from sfmeta.flow_parts import ActionCall as ActionCallPart
 
 
 @dataclass
@@ -46,19 +46,21 @@ class ActionCall(Handler):
         "dataTypeMappings",
     }
 
-    def parse_spec(self, loader, el, element):
-        action_type, action_name = text(el, "actionType"), text(el, "actionName")
-        model = text(el, "flowTransactionModel", "CurrentTransaction")
+    def parse_spec(self, loader, part: ActionCallPart, element):
+        action_type, action_name = part.action_type, part.action_name
+        model = part.flow_transaction_model
+        if model is None:
+            model = "CurrentTransaction"
         if model != "CurrentTransaction":
             loader.unsupported(element.name, f"flowTransactionModel {model}")
         inputs = []
-        for p in children(el, "inputParameters"):
-            inputs.append((text(p, "name"), loader.value(child(p, "value"), element.name)))
+        for p in part.input_parameters:
+            inputs.append((p.name, loader.value(p.value, element.name)))
         outputs = []
-        for p in children(el, "outputParameters"):
-            outputs.append((text(p, "name"), text(p, "assignToReference")))
-            loader.target(text(p, "assignToReference"), element.name)
-        spec = ActionSpec(action_type, action_name, inputs, outputs, flag(el, "storeOutputAutomatically"))
+        for o in part.output_parameters:
+            outputs.append((o.name, o.assign_to_reference))
+            loader.target(o.assign_to_reference, element.name)
+        spec = ActionSpec(action_type, action_name, inputs, outputs, part.store_output_automatically)
         if action_type == "apex":
             self._parse_apex(loader, element, spec)
         elif action_type == "emailAlert":

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from orgsim.flows.elements.base import Handler, register
 from orgsim.formula.values import FormulaRuntimeError, to_decimal
-from sfmeta.xml import child, children, text
+from sfmeta.flow_parts import Assignment as AssignmentPart
 
 OPERATORS = {"Assign", "Add", "Subtract", "AddItem"}
 
@@ -16,14 +16,14 @@ class Assignment(Handler):
     kind = "assignments"
     tags = {"assignmentItems"}
 
-    def parse_spec(self, loader, el, element):
+    def parse_spec(self, loader, part: AssignmentPart, element):
         items = []
-        for item in children(el, "assignmentItems"):
-            target = text(item, "assignToReference")
-            op = text(item, "operator", "Assign")
+        for item in part.assignment_items:
+            target = item.assign_to_reference
+            op = item.operator if item.operator is not None else "Assign"
             if op not in OPERATORS:
                 loader.unsupported(element.name, f"assignment operator {op}")
-            value = loader.value(child(item, "value"), element.name)
+            value = loader.value(item.value, element.name)
             loader.target(target, element.name)
             items.append((target, op, value))
         return items

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from orgsim.flows.model import Element
-from sfmeta.xml import child, local, text
+from sfmeta.flow_parts import CanvasElement
+
+if TYPE_CHECKING:
+    from orgsim.flows.loader import FlowLoader
 
 COMMON_TAGS = {
     "name",
@@ -20,15 +25,10 @@ COMMON_TAGS = {
 REGISTRY: dict[str, "Handler"] = {}
 
 
-def register(handler_cls):
+def register(handler_cls: type[Handler]) -> type[Handler]:
     handler = handler_cls()
     REGISTRY[handler.kind] = handler
     return handler_cls
-
-
-def target_of(el, tag: str) -> str | None:
-    conn = child(el, tag)
-    return text(conn, "targetReference") if conn is not None else None
 
 
 class Handler:
@@ -36,22 +36,25 @@ class Handler:
     bulk: bool = False  # runs for all waiting interviews at once (DML, queries, actions)
     tags: set[str] = set()  # element children this handler understands
 
-    def parse(self, loader, el) -> Element:
-        name = text(el, "name")
-        for c in el:
-            if isinstance(c.tag, str) and local(c) not in COMMON_TAGS and local(c) not in self.tags:
-                loader.unsupported(name or "?", f"<{local(c)}> in {self.kind}")
+    def parse(self, loader: FlowLoader, part: CanvasElement) -> Element:
+        """`part` is the element's typed form (sfmeta.flow_parts), of this handler's kind."""
+        name = part.name or ""
+        if not name:
+            loader.fail(f"({self.kind})", "element without a <name>")
+        for tag in part.tags:
+            if tag not in COMMON_TAGS and tag not in self.tags:
+                loader.unsupported(name or "?", f"<{tag}> in {self.kind}")
         element = Element(
             kind=self.kind,
             name=name,
-            label=text(el, "label", name) or name,
-            connector=target_of(el, "connector"),
-            fault_connector=target_of(el, "faultConnector"),
+            label=part.label or name,
+            connector=part.connector,
+            fault_connector=part.fault_connector,
         )
-        element.spec = self.parse_spec(loader, el, element)
+        element.spec = self.parse_spec(loader, part, element)
         return element
 
-    def parse_spec(self, loader, el, element: Element):
+    def parse_spec(self, loader: FlowLoader, part: Any, element: Element) -> Any:
         return None
 
     def run(self, runtime, element: Element, interviews: list) -> None:

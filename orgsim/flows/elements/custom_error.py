@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.values import parse_template, template_refs
-from sfmeta.xml import children, flag, text
+from sfmeta.flow_parts import CustomError as CustomErrorPart
 
 
 @register
@@ -17,13 +17,13 @@ class CustomError(Handler):
     kind = "customErrors"
     tags = {"customErrorMessages"}
 
-    def parse_spec(self, loader, el, element):
+    def parse_spec(self, loader, part: CustomErrorPart, element):
         messages = []
-        for m in children(el, "customErrorMessages"):
-            parts = parse_template(text(m, "errorMessage", "") or "")
+        for m in part.custom_error_messages:
+            parts = parse_template(m.error_message or "")
             for path in template_refs(parts):
                 loader.ref(path, element.name)
-            field = text(m, "fieldSelection") if flag(m, "isFieldError") else None
+            field = m.field_selection if m.is_field_error else None
             if field:
                 loader.field(
                     loader.sobject(loader.flow.start.object if loader.flow.start else None, element.name),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orgsim.flows.conditions import OPERATORS, apply_operator, compile_logic
-from orgsim.flows.elements.base import Handler, register, target_of
+from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.model import Condition
 from orgsim.formula.values import FormulaRuntimeError
-from sfmeta.xml import child, children, flag, local, text
+from sfmeta.flow_parts import Decision as DecisionPart
 
 
 @dataclass
@@ -25,12 +25,12 @@ class Decision(Handler):
     kind = "decisions"
     tags = {"rules", "defaultConnector", "defaultConnectorLabel"}
 
-    def parse_spec(self, loader, el, element):
+    def parse_spec(self, loader, part: DecisionPart, element):
         rules = []
-        for rule_el in children(el, "rules"):
-            rname = text(rule_el, "name")
-            for c in rule_el:
-                if isinstance(c.tag, str) and local(c) not in (
+        for rule_part in part.rules:
+            rname = rule_part.name
+            for tag in rule_part.tags:
+                if tag not in (
                     "name",
                     "label",
                     "conditionLogic",
@@ -39,22 +39,22 @@ class Decision(Handler):
                     "doesRequireRecordChangedToMeetCriteria",
                     "description",
                 ):
-                    loader.unsupported(element.name, f"<{local(c)}> in decision rule {rname}")
+                    loader.unsupported(element.name, f"<{tag}> in decision rule {rname}")
             conditions = []
-            for cond in children(rule_el, "conditions"):
-                left, op = text(cond, "leftValueReference"), text(cond, "operator")
+            for cond in rule_part.conditions:
+                left, op = cond.left_value_reference, cond.operator
                 if op not in OPERATORS:
                     loader.unsupported(element.name, f"condition operator {op}")
                 loader.ref(left, element.name)
-                conditions.append(Condition(left, op, loader.value(child(cond, "rightValue"), element.name)))
+                conditions.append(Condition(left, op, loader.value(cond.right_value, element.name)))
             try:
-                logic = compile_logic(text(rule_el, "conditionLogic"), len(conditions))
+                logic = compile_logic(rule_part.condition_logic, len(conditions))
             except ValueError as exc:
                 loader.fail(element.name, str(exc))
-            requires_change = flag(rule_el, "doesRequireRecordChangedToMeetCriteria")
-            rules.append(Rule(rname, conditions, logic, target_of(rule_el, "connector"), requires_change))
+            requires_change = rule_part.does_require_record_changed_to_meet_criteria
+            rules.append(Rule(rname, conditions, logic, rule_part.connector, requires_change))
             loader.outcome(rname)
-        element.default = target_of(el, "defaultConnector")
+        element.default = part.default_connector
         return rules
 
     def run(self, runtime, element, interviews):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orgsim.flows.elements.base import Handler, register, target_of
-from sfmeta.xml import text
+from orgsim.flows.elements.base import Handler, register
+from sfmeta.flow_parts import Loop as LoopPart
 
 
 @dataclass
@@ -32,21 +32,21 @@ class Loop(Handler):
         "assignNextValueToReference",
     }
 
-    def parse_spec(self, loader, el, element):
-        collection = text(el, "collectionReference")
+    def parse_spec(self, loader, part: LoopPart, element):
+        collection = part.collection_reference
         loader.ref(collection, element.name)
-        order = text(el, "iterationOrder", "Asc")
+        order = part.iteration_order if part.iteration_order is not None else "Asc"
         if order not in ("Asc", "Desc"):
             loader.unsupported(element.name, f"iterationOrder {order!r}")
-        assign_to = text(el, "assignNextValueToReference")
+        assign_to = part.assign_next_value_to_reference
         if assign_to:
             loader.target(assign_to, element.name)
         loader.resources[element.name.lower()] = ("loop", None)
         return LoopSpec(
             collection,
             order == "Desc",
-            target_of(el, "nextValueConnector"),
-            target_of(el, "noMoreValuesConnector"),
+            part.next_value_connector,
+            part.no_more_values_connector,
             assign_to,
         )
 

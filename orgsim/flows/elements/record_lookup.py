@@ -8,7 +8,7 @@ from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.elements.records_common import build_predicate, parse_filters
 from orgsim.flows.records import SObjectValue
 from orgsim.formula.values import FormulaRuntimeError
-from sfmeta.xml import children, flag, text
+from sfmeta.flow_parts import RecordLookup as RecordLookupPart
 
 
 @dataclass
@@ -46,38 +46,38 @@ class RecordLookup(Handler):
         "limit",
     }
 
-    def parse_spec(self, loader, el, element):
-        obj = text(el, "object")
+    def parse_spec(self, loader, part: RecordLookupPart, element):
+        obj = part.object
         sobject = loader.sobject(obj, element.name)
-        filters, logic = parse_filters(loader, el, element, obj)
-        queried = [q.text.strip() for q in children(el, "queriedFields") if q.text]
+        filters, logic = parse_filters(loader, part.filters, part.filter_logic, element, obj)
+        queried = list(part.queried_fields)
         for q in queried:
             loader.field(sobject, q, element.name)
         outputs = []
-        for oa in children(el, "outputAssignments"):
-            field, target = text(oa, "field"), text(oa, "assignToReference")
+        for oa in part.output_assignments:
+            field, target = oa.field, oa.assign_to_reference
             loader.field(sobject, field, element.name)
             loader.target(target, element.name)
             outputs.append((sobject.field(field).name, target))
-        out_ref = text(el, "outputReference")
+        out_ref = part.output_reference
         if out_ref:
             loader.target(out_ref, element.name)
-        sort_field = text(el, "sortField")
+        sort_field = part.sort_field
         if sort_field:
             loader.field(sobject, sort_field, element.name)
-        limit = text(el, "limit")
+        limit = part.limit
         spec = LookupSpec(
             sobject.name,
             filters,
             logic,
-            flag(el, "getFirstRecordOnly"),
-            flag(el, "storeOutputAutomatically"),
+            part.get_first_record_only,
+            part.store_output_automatically,
             out_ref,
             outputs,
             [sobject.field(q).name for q in queried],
             sort_field,
-            text(el, "sortOrder"),
-            flag(el, "assignNullValuesIfNoRecordsFound"),
+            part.sort_order,
+            part.assign_null_values_if_no_records_found,
             int(limit) if limit else None,
         )
         loader.record_output(element.name, sobject.name, single=spec.first_only, fields=spec.queried_fields or None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.elements.records_common import build_predicate, parse_assignments, parse_filters
 from orgsim.formula.values import FormulaRuntimeError
-from sfmeta.xml import flag, text
+from sfmeta.flow_parts import RecordWrite as RecordWritePart
 
 VERB = {"insert": "create", "update": "update", "delete": "delete"}
 
@@ -44,16 +44,16 @@ class _RecordWrite(Handler):
 
     op = ""
 
-    def parse_spec(self, loader, el, element):
-        obj, ref = text(el, "object"), text(el, "inputReference")
+    def parse_spec(self, loader, part: RecordWritePart, element):
+        obj, ref = part.object, part.input_reference
         if bool(obj) == bool(ref):
             loader.fail(element.name, "give either <object> with field values or <inputReference>")
         filters, logic, assignments = [], None, []
         if obj:
             loader.sobject(obj, element.name)
-            assignments = parse_assignments(loader, el, element, obj)
+            assignments = parse_assignments(loader, part.input_assignments, element, obj)
             if self.op != "insert":
-                filters, logic = parse_filters(loader, el, element, obj)
+                filters, logic = parse_filters(loader, part.filters, part.filter_logic, element, obj)
             obj = loader.sobject(obj, element.name).name
         else:
             loader.ref(ref, element.name)
@@ -63,8 +63,8 @@ class _RecordWrite(Handler):
             assignments,
             filters,
             logic,
-            flag(el, "storeOutputAutomatically"),
-            text(el, "assignRecordIdToReference"),
+            part.store_output_automatically,
+            part.assign_record_id_to_reference,
         )
         if spec.assign_id_to:
             loader.target(spec.assign_id_to, element.name)

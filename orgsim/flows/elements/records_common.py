@@ -5,7 +5,7 @@ from __future__ import annotations
 from orgsim.flows.conditions import compile_logic, fold_logic, parse_logic
 from orgsim.flows.model import Condition
 from orgsim.storage.predicate import And, Compare, Not, Or
-from sfmeta.xml import child, children, text
+from sfmeta.flow_parts import FieldValue, RecordFilter
 
 FILTER_OPS = {
     "EqualTo": "=",
@@ -23,16 +23,15 @@ FILTER_OPS = {
 }
 
 
-def parse_filters(loader, el, element, sobject_name: str):
+def parse_filters(loader, parts: tuple[RecordFilter, ...], logic_text: str | None, element, sobject_name: str):
     sobject = loader.sobject(sobject_name, element.name)
     filters = []
-    for f in children(el, "filters"):
-        field, op = text(f, "field"), text(f, "operator")
+    for f in parts:
+        field, op = f.field, f.operator
         if op not in FILTER_OPS:
             loader.unsupported(element.name, f"record filter operator {op}")
         loader.field(sobject, field, element.name)
-        filters.append(Condition(sobject.field(field).name, op, loader.value(child(f, "value"), element.name)))
-    logic_text = text(el, "filterLogic")
+        filters.append(Condition(sobject.field(field).name, op, loader.value(f.value, element.name)))
     try:
         compile_logic(logic_text, len(filters))
     except ValueError as exc:
@@ -65,11 +64,11 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def parse_assignments(loader, el, element, sobject_name: str):
+def parse_assignments(loader, parts: tuple[FieldValue, ...], element, sobject_name: str):
     sobject = loader.sobject(sobject_name, element.name)
     out = []
-    for a in children(el, "inputAssignments"):
-        field = text(a, "field")
+    for a in parts:
+        field = a.field
         loader.field(sobject, field, element.name)
-        out.append((sobject.field(field).name, loader.value(child(a, "value"), element.name)))
+        out.append((sobject.field(field).name, loader.value(a.value, element.name)))
     return out

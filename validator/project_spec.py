@@ -1,0 +1,46 @@
+"""What `sfpay validate` takes from the project's spec: the namespace the Stripe connector is
+installed under (`stripe.namespace`), the one the generator renders the flows with and orgsim
+runs them with. Read through the generator's spec loader, the one reader of the spec.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ProjectSpecError(Exception):
+    """The project's spec exists but does not load; the message names the file and line."""
+
+
+def spec_of(validated: Path, given_spec: Path | None) -> Path | None:
+    """The spec of the project `validated` belongs to (or --spec's), None outside a project or
+    when the project has no spec file (a bare SFDX tree: the catalog's own namespace applies)."""
+    from sfpay.project import ProjectError, configured_spec, find_root
+
+    if given_spec is not None:
+        return given_spec
+    root = find_root(validated if validated.exists() else Path.cwd())
+    if root is None:
+        return None
+    try:
+        spec = configured_spec(root)
+    except ProjectError as exc:
+        raise ProjectSpecError(str(exc)) from None
+    return spec if spec.is_file() else None
+
+
+def connector_namespace(spec: Path | None) -> str | None:
+    """The spec's `stripe.namespace`; None without a spec."""
+    if spec is None:
+        return None
+    from generator.errors import SpecError
+    from generator.spec.loader import load_spec
+
+    try:
+        return load_spec(spec).stripe.namespace
+    except SpecError as exc:
+        first = exc.problems[0] if exc.problems else None
+        raise ProjectSpecError(
+            f"the project's spec does not load, so the connector namespace is unknown: {first or exc} "
+            "(`sfpay generate` lists every problem)"
+        ) from None
