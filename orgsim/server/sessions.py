@@ -60,7 +60,7 @@ class SessionIssuer:
             username, issued, expires = json.loads(_unb64(payload))
         except (ValueError, TypeError):
             return None
-        if not isinstance(expires, (int, float)) or not isinstance(username, str):
+        if not (isinstance(issued, int) and isinstance(expires, int) and isinstance(username, str)):
             return None
         if (now if now is not None else time.time()) >= expires or username != self._config.username:
             return None
