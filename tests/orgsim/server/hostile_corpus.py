@@ -28,6 +28,8 @@ class Case:
     authorization: bytes | None = None  # None: a valid bearer token
     signed: bool = False  # webhook: sign the body with the listener's secret
     pin: bool = False  # already right on main; kept so it stays right
+    content_type: str = "application/json"
+    oauth_error: str | None = None  # the token endpoint's {"error": ...}
 
 
 def _q(soql: str, status: int = 400, code: str | None = "MALFORMED_QUERY", name: str = "", pin: bool = False) -> Case:
@@ -134,6 +136,15 @@ CASES: list[Case] = [
         "INVALID_SESSION_ID",
         authorization=b"OAuth \xff",
         pin=True,
+    ),
+    Case(
+        "4 OAuth password grant with a non-ASCII client_secret",
+        "POST",
+        "/services/oauth2/token",
+        400,
+        body=b"grant_type=password&client_id=orgsim-local-connected-app&client_secret=%C3%A9&username=u&password=p",
+        content_type="application/x-www-form-urlencoded",
+        oauth_error="invalid_client",
     ),
     # item 15: a lookup by a field that is not an External ID
     Case("15 GET by Name", "GET", f"{SOBJECTS}/Opportunity/Name/{NAMED_OPPORTUNITY}", 404, "NOT_FOUND"),

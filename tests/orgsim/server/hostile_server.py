@@ -31,8 +31,18 @@ class Hostile:
         session.headers["Connection"] = "close"
         return session
 
-    def send(self, method: str, path: str, *, body: bytes | None = None, params=None, authorization=None, signed=False):
-        headers = {"Content-Type": "application/json"}
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        params=None,
+        authorization=None,
+        signed=False,
+        content_type="application/json",
+    ):
+        headers = {"Content-Type": content_type}
         headers["Authorization"] = authorization if authorization is not None else f"Bearer {self.token}"
         if signed:
             headers["Stripe-Signature"] = sign(body or b"")

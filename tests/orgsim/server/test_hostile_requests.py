@@ -22,11 +22,19 @@ def test_hostile_request_gets_salesforces_answer(hostile, case: Case):
     if case.authorization is not None:
         authorization = case.authorization.replace(b"{token_prefix}", hostile.token.split("!")[0].encode())
     response = hostile.send(
-        case.method, case.path, body=case.body, params=case.params, authorization=authorization, signed=case.signed
+        case.method,
+        case.path,
+        body=case.body,
+        params=case.params,
+        authorization=authorization,
+        signed=case.signed,
+        content_type=case.content_type,
     )
     assert response.status_code == case.status, response.text[:300]
     if case.code is not None:
         assert response.json()[0]["errorCode"] == case.code, response.text[:300]
+    elif case.oauth_error is not None:
+        assert response.json()["error"] == case.oauth_error, response.text[:300]
     elif case.path.startswith("/services/apexrest/"):
         assert "error" in response.json()
     assert "Traceback" not in response.text
