@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "orgsim.server.deploy.soap",
     "orgsim.server.webhook",
     "orgsim.server.harness",
+    "orgsim.server.flow_edits",
 )
 
 
