@@ -13,7 +13,8 @@ Ceilings (sfmeta/api_limits.py holds Salesforce's documented numbers):
   the connector stores an event in stripeGC__Request_Body__c (131,072 characters), so anything
   near 1 MiB could not be stored anyway; a 413 is not a 2xx, so Stripe would retry it;
 - the OAuth token endpoint, userinfo and the harness routes (`/_orgsim/...`): 1 MiB, sfpay's own
-  ceiling for bodies that are a few hundred bytes.
+  ceiling for bodies that are a few hundred bytes; a hand-edited flow version
+  (`/_orgsim/flows/{name}/versions`) keeps its own 4 MiB (orgsim/server/flow_edits.py).
 
 The 413 body has the shape of the endpoint: Salesforce's REST error list, a SOAP fault, the
 OAuth error object, or the listener's `{"error": {"message"}}`. The code is
@@ -29,6 +30,7 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 
 from orgsim.server.errors import ApiError, OAuthError, soap_fault
+from orgsim.server.flow_edits import MAX_FLOW_BYTES
 from sfmeta.api_limits import MIB, REST_BODY_BYTES, SOAP_MESSAGE_BYTES
 
 SMALL_BODY_BYTES = 1 * MIB  # sfpay's own ceiling for token, userinfo and harness bodies
@@ -52,6 +54,8 @@ def limit_for(path: str, webhook_path: str) -> int:
         return SOAP_MESSAGE_BYTES
     if path.startswith("/services/data/"):
         return REST_BODY_BYTES
+    if path.startswith("/_orgsim/flows/"):
+        return MAX_FLOW_BYTES  # a hand-edited flow version (orgsim/server/flow_edits.py)
     return SMALL_BODY_BYTES
 
 

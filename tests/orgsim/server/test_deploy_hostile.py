@@ -183,3 +183,18 @@ def test_the_deploy_check_itself_refuses_to_write_outside(tmp_path, monkeypatch,
     with pytest.raises(ValueError, match="outside the deploy's temporary folder"):
         validator_check(_escape_entries(tmp_path)[case], "", {})
     assert sorted(p.name for p in tmp_path.rglob("escaped*")) == []
+
+
+@pytest.mark.parametrize("options", [b"[" * 100_000, b'{"deployOptions": [1]}', b"\xff"])
+def test_a_hostile_json_part_is_a_json_parser_error(target, options):
+    """The deployRequest's `json` part goes through the same bounded JSON reader (a 100k-deep
+    part was a RecursionError, a list of options an AttributeError: both 500s)."""
+    url = f"{target.base}/services/data/v66.0/metadata/deployRequest"
+    with target.session() as session:
+        response = session.post(
+            url,
+            files={"json": ("j", options, "application/json"), "file": ("m.zip", _zip({"package.xml": PACKAGE}))},
+            headers={"Authorization": f"Bearer {target.token}"},
+        )
+    assert response.status_code == 400, response.text[:300]
+    assert response.json()[0]["errorCode"] == "JSON_PARSER_ERROR"
