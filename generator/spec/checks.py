@@ -5,6 +5,7 @@ Each rule yields `(key path tuple, message)`; the loader attaches file and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -151,6 +152,7 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
 
 
 def _recipients(spec: Spec) -> Iterator[Finding]:
+    currency_merges = {"opportunity.amount", f"opportunity.{spec.fields.invoiced_amount.api_name}".lower()}
     for loc, reminder in _all_reminders(spec):
         if not reminder.recipients:
             yield loc + ("recipients",), "no recipients (expected at least one, e.g. - type: owner)"
@@ -167,6 +169,14 @@ def _recipients(spec: Spec) -> Iterator[Finding]:
                     f"unknown placeholder {{{token}}} (expected one of: "
                     f"{', '.join('{' + p + '}' for p in EMAIL_PLACEHOLDERS)}, or a merge field like {{!Opportunity.Name}})",
                 )
+            for merge in re.findall(r"\{!\s*([\w.]+)\s*\}", getattr(reminder, key)):
+                if merge.lower() in currency_merges:
+                    yield (
+                        loc + (key,),
+                        f"{{!{merge}}} is a currency field: how an email template prints one is not "
+                        "documented (symbol, decimals of the currency); use {amount}, the invoiced amount "
+                        "formatted for the spec's currency",
+                    )
         if reminder.sender.type == "OrgWideEmailAddress" and not reminder.sender.address:
             yield loc + ("sender",), "OrgWideEmailAddress needs 'address' (expected an org-wide email address)"
 
@@ -440,3 +450,49 @@ RULES = RULES + (
     _recipient_values,
     _customer_field_is_custom,
 )
+
+
+# --- Flow merge syntax in spec text (issue 14, item 6).
+# Spec text lands in flow metadata: text templates (invoice descriptions, log messages),
+# formulas and filter values (stages, status values, the Stripe account name), interview
+# labels (flow labels). Flow resolves `{!...}` there as a merge field, so "a{!$Record.Name}b"
+# would be replaced by a record's data instead of being written. Salesforce documents no way
+# to write a literal "{!" in those places (Flow Builder, "Flow Resource: Text Template";
+# https://help.salesforce.com/s/articleView?id=platform.flow_ref_resources_text_template.htm),
+# so the spec refuses it. The reminder subjects and bodies are the exception: they become
+# classic email templates, whose merge fields ({!Opportunity.Name}) are a documented feature
+# (https://help.salesforce.com/s/articleView?id=sf.merge_fields_valid.htm), kept as written.
+MERGE_SYNTAX = "{!"
+EMAIL_TEMPLATE_KEYS = ("subject", "body")
+
+
+def _is_email_template_text(loc: Loc) -> bool:
+    return len(loc) >= 2 and loc[-1] in EMAIL_TEMPLATE_KEYS and loc[-2] in ("reminder", "fallback_reminder")
+
+
+def _strings(node: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str):
+                yield loc + (key,), key
+            yield from _strings(value, loc + (key,))
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _strings(value, loc + (i,))
+    elif isinstance(node, str):
+        yield loc, node
+
+
+def _flow_merge_syntax(spec: Spec) -> Iterator[Finding]:
+    for loc, text in _strings(spec.model_dump(mode="python")):
+        if MERGE_SYNTAX in text and not _is_email_template_text(loc):
+            yield (
+                loc,
+                f"'{text}' contains '{{!', Flow's merge-field syntax: this text lands in flow metadata, where "
+                "Salesforce would replace it with record data, and Flow has no documented escape for it "
+                "(expected text without '{!'; placeholders such as {opportunity_name} are written without '!'; "
+                "merge fields like {!Opportunity.Name} belong only in a reminder's subject and body)",
+            )
+
+
+RULES = RULES + (_flow_merge_syntax,)

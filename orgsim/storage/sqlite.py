@@ -17,6 +17,7 @@ from orgsim.schema.model import NUMBER_TYPES, TEXT_TYPES, Schema, SObjectDef
 from orgsim.storage import ids
 from orgsim.storage.predicate import And, Compare, Not, Or, Predicate
 from orgsim.storage.values import from_sql, to_sql
+from sfpay.private_files import create_private_file
 
 ORG_TABLES = """
 CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT);
@@ -58,7 +59,9 @@ class Store:
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # The org's records and sessions: 0600 in a 0700 folder before SQLite creates
+            # the file (its -wal/-shm files take the database's mode).
+            create_private_file(Path(self.path))
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         # One org, one writer: the server runs requests one at a time through this lock.
         self.lock = threading.RLock()
@@ -281,7 +284,7 @@ class _SelectCompiler:
                 parts.append(f"({sql})")
                 params += p
             joiner = " AND " if isinstance(predicate, And) else " OR "
-            return joiner.join(parts) or "1", params
+            return _balanced(parts, joiner) or "1", params
         if isinstance(predicate, Not):
             # SOQL is two-valued: a comparison with null is false, so NOT of it is true.
             # SQL would give NULL (unknown) for both; COALESCE turns unknown into false first.
@@ -330,3 +333,12 @@ def _normalize_ids(value):
     if isinstance(value, str):
         return ids.normalize_id(value) or value
     return value
+
+
+def _balanced(parts: list[str], joiner: str) -> str:
+    """`a OR b OR c ...` nests one level per term in SQLite's parser, which stops at a depth of
+    1000 (SQLITE_MAX_EXPR_DEPTH, https://www.sqlite.org/limits.html); grouping the terms
+    pairwise keeps the depth logarithmic, so a filter of thousands of terms still runs."""
+    while len(parts) > 2:
+        parts = [f"({joiner.join(parts[i : i + 2])})" for i in range(0, len(parts), 2)]
+    return joiner.join(parts)

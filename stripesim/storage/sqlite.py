@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+from sfpay.private_files import create_private_file
+
+WALK_CHUNK = 128  # rows read per query while walking a listing (keyset paging on the seq index)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -25,7 +30,9 @@ CREATE INDEX IF NOT EXISTS documents_by_kind ON documents (account, kind, seq);
 
 class SqliteStorage:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # It holds every webhook endpoint's signing secret (whsec_): 0600 in a 0700 folder
+        # before SQLite creates it (its -wal/-shm files take the database's mode).
+        create_private_file(path)
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -47,6 +54,35 @@ class SqliteStorage:
                 "SELECT body FROM documents WHERE account=? AND kind=? ORDER BY seq", (account, kind)
             ).fetchall()
         return [row[0] for row in rows]
+
+    def seq_of(self, account: str, kind: str, id: str) -> int | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT seq FROM documents WHERE account=? AND kind=? AND id=?", (account, kind, id)
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def walk(self, account: str, kind: str, start: int | None, newest_first: bool) -> Iterator[str]:
+        bound = start
+        while True:
+            if newest_first:
+                sql = "SELECT seq, body FROM documents WHERE account=? AND kind=?" + (
+                    " AND seq < ?" if bound is not None else ""
+                )
+                sql += " ORDER BY seq DESC LIMIT ?"
+            else:
+                sql = "SELECT seq, body FROM documents WHERE account=? AND kind=?" + (
+                    " AND seq > ?" if bound is not None else ""
+                )
+                sql += " ORDER BY seq LIMIT ?"
+            args = (account, kind) + ((bound,) if bound is not None else ()) + (WALK_CHUNK,)
+            with self._lock:
+                rows = self._conn.execute(sql, args).fetchall()
+            for seq, body in rows:
+                yield body
+                bound = seq
+            if len(rows) < WALK_CHUNK:
+                return
 
     def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
         with self._lock:
