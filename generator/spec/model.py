@@ -7,10 +7,11 @@ YAML line by `generator.spec.loader`. Cross-field rules live in `generator.spec.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator, model_validator
 
 from generator.spec import defaults
 from sfmeta import connector_package
@@ -442,6 +443,24 @@ class Spec(StrictModel):
     email_folder: EmailFolderSpec = EmailFolderSpec()
     flows: Flows = Flows()
     permission_set: PermissionSetSpec = PermissionSetSpec()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _customer_field_in_namespace(cls, data: object) -> object:
+        # The default customer field is the connector package's own Account field, which is
+        # named in the package's namespace: a spec that installs the connector under another
+        # namespace and does not name the field means that namespace's field.
+        if not isinstance(data, dict):
+            return data
+        stripe = data.get("stripe")
+        namespace = stripe.get("namespace") if isinstance(stripe, dict) else None
+        if not isinstance(namespace, str) or not re.fullmatch(NAMESPACE, namespace):
+            return data
+        field = data.get("customer_id_field") or {}
+        if not isinstance(field, dict) or "api_name" in field or field.get("create") is True:
+            return data
+        named = connector_package.ConnectorPackage(namespace).name(connector_package.CUSTOMER_ID)
+        return {**data, "customer_id_field": {**field, "api_name": named}}
 
     @field_validator("api_version", mode="before")
     @classmethod
