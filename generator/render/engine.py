@@ -29,14 +29,15 @@ def _environment(templates_dir: Path):
     def bool_text(value: bool) -> str:
         return "true" if value else "false"
 
+    options = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+    extensions = ["jinja2.ext.do"]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=lambda name: name is not None and name.endswith(".xml.j2"),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.do"],
+        extensions=extensions,
+        bytecode_cache=_bytecode_cache(jinja2, repr((sorted(options.items()), extensions))),
+        **options,
     )
     env.globals.update(
         s=lambda v: element("stringValue", v),
@@ -46,6 +47,28 @@ def _environment(templates_dir: Path):
         b_text=bool_text,
     )
     return env
+
+
+def _bytecode_cache(jinja2, settings: str):
+    """Compiled templates kept between runs: compiling the templates is most of a cold
+    `sfpay generate` (issue 17). Jinja checks each entry against its template's source (and
+    the Python version); the parser settings and Jinja's version go into the file names, which
+    Jinja does not check. None (compile every run) when there is no usable cache folder."""
+    import hashlib
+    import os
+
+    base = os.environ.get("SFPAY_CACHE_DIR")
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay"
+    folder = root / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_uid != os.getuid():
+            return None  # never load compiled code from a folder someone else owns
+    except OSError:
+        return None
+    tag = hashlib.sha256(f"{jinja2.__version__}\0{settings}".encode()).hexdigest()[:12]
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"jinja-{tag}-%s.cache")
 
 
 def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:
