@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import uvicorn
 
-
 # How long a stopping server lets requests still running finish before it cancels them.
 # Idle keep-alive connections are closed at once; every test stack and `sfpay local down`
 # stops through this, so it bounds their stop time (issue 17: well under a second).
