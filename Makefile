@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install clean lock lint fmt typecheck
+.PHONY: demo test install clean lock lint fmt typecheck bench
 
 # Exact versions come from requirements.lock (what CI tested); pyproject.toml keeps the ranges
 # users of `pipx install` get. `make lock` re-resolves the lock after a range changes.
@@ -28,6 +28,12 @@ test: $(VENV)/.installed lint typecheck
 		echo "== $$check"; \
 		BIN=$(abspath $(BIN)) bash "$$check" || exit 1; \
 	done
+
+# Every benchmark with modest defaults; one table into docs/benchmarks.md and README.md.
+# Flow Scanner (the peer of `sfpay validate`) comes from tools/checkers' lockfile.
+bench: $(VENV)/.installed
+	[ -d tools/checkers/node_modules/@flow-scanner ] || (cd tools/checkers && npm ci --no-audit --no-fund --loglevel=error)
+	$(BIN)/python bench/run_all.py
 
 # ruff: lint (pyflakes, pycodestyle, import order) and format, configured in pyproject.toml.
 lint: $(VENV)/.installed

@@ -29,6 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import figure  # noqa: E402
+
 DRAFT_SPEC = "flows:\n  status: Draft\n"
 
 
@@ -151,6 +153,10 @@ def one_size(n: int, runs: int, work: Path) -> None:
                 f"{figures['tracemalloc_peak_mib']:.1f} MiB, max RSS {figures['max_rss_mib']:.0f} MiB, "
                 f"read {figures['org_rows']:,} + {figures['stripe_rows']:,}, {figures['counts']}"
             )
+            figure(
+                "bench_reconcile.py", f"`sfpay reconcile` over {n:,} Opportunities + invoices", figures["seconds"], "s"
+            )
+            figure("bench_reconcile.py", f"reconcile peak RSS at {n:,}", figures["max_rss_mib"], "MiB")
     finally:
         server.stop()
         sim.stop()
