@@ -21,8 +21,10 @@ demo: $(VENV)/.installed
 
 # pytest exits 5 when it collects nothing; make treats that as a failure, as it should.
 # Extra checks (generated tree up to date, independent checkers) live in .ci/checks/.
+# PYTHONDONTWRITEBYTECODE is cleared for the run: the tests start a few hundred `python -m
+# sfpay ...` processes, and without bytecode files each would compile the project anew.
 test: $(VENV)/.installed lint typecheck
-	$(BIN)/python -m pytest -q -n auto --dist loadscope
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadscope
 	@for check in .ci/checks/*.sh; do \
 		[ -e "$$check" ] || continue; \
 		echo "== $$check"; \
