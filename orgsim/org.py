@@ -9,7 +9,6 @@ org.clock.advance(days=30)              # runs scheduled paths that fall due
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,10 @@ from orgsim.storage.values import format_datetime
 from orgsim.transaction import Transaction
 
 DEFAULT_USERNAME = "admin@orgsim.local"
+# Where the clock is kept in the org's database (`_meta`): the instant, and how far a
+# following clock runs ahead of wall time.
+CLOCK_NOW = "clock_now"
+CLOCK_OFFSET = "clock_offset_seconds"
 
 
 @dataclass
@@ -91,6 +94,7 @@ class Org:
             self._replay_deployments()
             self.user_id = self._default_user()
         clock.bind(self._run_due_locked)
+        clock.on_change(self._save_clock)
 
     # -- construction -------------------------------------------------------------------------------
     @classmethod
@@ -111,13 +115,20 @@ class Org:
             path = state_dir() / "orgsim" / "org.sqlite3"
         store = Store(path)
         if clock is None:
-            saved = store.meta_get("clock_now")
-            clock = Clock(dt.datetime.fromisoformat(saved) if saved else None)
+            clock = Clock.resume(store.meta_get(CLOCK_NOW), store.meta_get(CLOCK_OFFSET), frozen=True)
         return cls(store, clock, stripe, async_batch_size=async_batch_size, run_async=run_async, smtp=smtp)
+
+    def _save_clock(self, clock: Clock) -> None:
+        """Stored with every move of the clock (not only at a graceful close), so it is monotonic
+        across a crash. Outside a transaction the write commits at once; inside one (a step of
+        queued work) it commits or rolls back with the work it stamped."""
+        with self.store.lock:
+            self.store.meta_set(CLOCK_NOW, clock.now().isoformat())
+            self.store.meta_set(CLOCK_OFFSET, clock.offset_seconds)
 
     def close(self) -> None:
         with self.store.lock:
-            self.store.meta_set("clock_now", self.clock.now().isoformat())
+            self._save_clock(self.clock)
             self.store.conn.close()
         self.stripe.close()
 

@@ -29,6 +29,20 @@ def ensure_private_dir(directory: Path, *, tighten: bool = False) -> Path:
     return directory
 
 
+def create_private_file(path: Path) -> Path:
+    """Make sure `path` exists with mode 0600 before another library opens it (SQLite creates
+    its database with the umask's mode, 0644, and gives its -wal and -shm files the database's
+    mode): created 0600 when missing, tightened when it exists. Its folder is made 0700."""
+    path = Path(path)
+    ensure_private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+    return path
+
+
 def write_private(path: Path, data: str | bytes, *, private_dir: bool = False) -> Path:
     """Write `data` to `path` atomically with mode 0600 (text is UTF-8)."""
     path = Path(path)

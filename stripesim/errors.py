@@ -12,7 +12,7 @@ from typing import Any
 
 DOC_BASE = "https://stripe.com/docs/error-codes/"
 # Codes only the emulator uses: Stripe has no page for them, so no `doc_url`.
-EMULATOR_CODES = ("parameter_not_emulated", "behavior_not_emulated")
+EMULATOR_CODES = ("parameter_not_emulated", "behavior_not_emulated", "request_too_large")
 
 
 class StripeError(Exception):

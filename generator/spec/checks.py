@@ -439,3 +439,49 @@ RULES = RULES + (
     _recipient_values,
     _customer_field_is_custom,
 )
+
+
+# --- Flow merge syntax in spec text (issue 14, item 6).
+# Spec text lands in flow metadata: text templates (invoice descriptions, log messages),
+# formulas and filter values (stages, status values, the Stripe account name), interview
+# labels (flow labels). Flow resolves `{!...}` there as a merge field, so "a{!$Record.Name}b"
+# would be replaced by a record's data instead of being written. Salesforce documents no way
+# to write a literal "{!" in those places (Flow Builder, "Flow Resource: Text Template";
+# https://help.salesforce.com/s/articleView?id=platform.flow_ref_resources_text_template.htm),
+# so the spec refuses it. The reminder subjects and bodies are the exception: they become
+# classic email templates, whose merge fields ({!Opportunity.Name}) are a documented feature
+# (https://help.salesforce.com/s/articleView?id=sf.merge_fields_valid.htm), kept as written.
+MERGE_SYNTAX = "{!"
+EMAIL_TEMPLATE_KEYS = ("subject", "body")
+
+
+def _is_email_template_text(loc: tuple) -> bool:
+    return len(loc) >= 2 and loc[-1] in EMAIL_TEMPLATE_KEYS and loc[-2] in ("reminder", "fallback_reminder")
+
+
+def _strings(node: object, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str):
+                yield loc + (key,), key
+            yield from _strings(value, loc + (key,))
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _strings(value, loc + (i,))
+    elif isinstance(node, str):
+        yield loc, node
+
+
+def _flow_merge_syntax(spec: Spec) -> Iterator[Finding]:
+    for loc, text in _strings(spec.model_dump(mode="python")):
+        if MERGE_SYNTAX in text and not _is_email_template_text(loc):
+            yield (
+                loc,
+                f"'{text}' contains '{{!', Flow's merge-field syntax: this text lands in flow metadata, where "
+                "Salesforce would replace it with record data, and Flow has no documented escape for it "
+                "(expected text without '{!'; placeholders such as {opportunity_name} are written without '!'; "
+                "merge fields like {!Opportunity.Name} belong only in a reminder's subject and body)",
+            )
+
+
+RULES = RULES + (_flow_merge_syntax,)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,12 +25,12 @@ def open_org(db: Path, settings: ServerSettings):
             api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"),
             connector_namespace=settings.connector_namespace,
         )
+    from orgsim.org import CLOCK_NOW, CLOCK_OFFSET
+
     probe = Store(db)
-    saved = probe.meta_get("clock_now")
+    clock = Clock.resume(probe.meta_get(CLOCK_NOW), probe.meta_get(CLOCK_OFFSET), frozen=False)
     probe.conn.close()
-    now = dt.datetime.now(dt.timezone.utc)
-    start = max(now, dt.datetime.fromisoformat(saved)) if saved else now
-    return Org.open(db, clock=Clock(start, frozen=False), stripe=stripe, run_async="inline")
+    return Org.open(db, clock=clock, stripe=stripe, run_async="inline")
 
 
 def server_config(settings: ServerSettings, port: int, settings_file: Path | None = None) -> ServerConfig:

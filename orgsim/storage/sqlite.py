@@ -17,6 +17,7 @@ from orgsim.schema.model import NUMBER_TYPES, TEXT_TYPES, Schema, SObjectDef
 from orgsim.storage import ids
 from orgsim.storage.predicate import And, Compare, Not, Or, Predicate
 from orgsim.storage.values import from_sql, to_sql
+from sfpay.private_files import create_private_file
 
 ORG_TABLES = """
 CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT);
@@ -58,7 +59,9 @@ class Store:
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # The org's records and sessions: 0600 in a 0700 folder before SQLite creates
+            # the file (its -wal/-shm files take the database's mode).
+            create_private_file(Path(self.path))
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         # One org, one writer: the server runs requests one at a time through this lock.
         self.lock = threading.RLock()

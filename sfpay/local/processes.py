@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from sfpay.private_files import create_private_file
+
 
 def start(args: list[str], log_path: Path, env_extra: dict[str, str] | None = None) -> int:
     """Run `python -m <args>` detached (own session, survives this command), output to `log_path`.
@@ -16,7 +18,9 @@ def start(args: list[str], log_path: Path, env_extra: dict[str, str] | None = No
     The same interpreter finds the same installed sfpay; the process runs in the state
     folder, so it never depends on (or writes into) the folder it was started from."""
     env = {**os.environ, **(env_extra or {})}
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # Logs carry no secrets (the servers redact keys), but a traceback may quote request
+    # data: private like the rest of the state folder.
+    create_private_file(log_path)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", *args],

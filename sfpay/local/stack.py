@@ -36,7 +36,10 @@ from sfpay.stack_state import (
 )
 
 if TYPE_CHECKING:
+    import stripe
+
     from orgsim.server.settings import ServerSettings
+    from stripesim.running import SimAdmin
 
 __all__ = [
     "LocalConnection",
@@ -162,6 +165,9 @@ def _port(previous: int | None) -> int:
 
     if previous:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # As uvicorn binds (SO_REUSEADDR): connections of the stopped server lingering in
+            # TIME_WAIT do not make its port look taken; a listening process still does.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", previous))
                 return previous
@@ -210,7 +216,8 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
 
     from orgsim.server.settings import SETTINGS_NAME, ServerSettings
     from orgsim.server.tls import ca_bundle, ensure_certificate
-    from sfpay.private_files import ensure_private_dir
+    from sfpay.private_files import ensure_private_dir, write_private
+    from stripesim.running import SimAdmin
 
     ensure_private_dir(directory, tighten=True)  # keys, settings, databases
     cert, _ = ensure_certificate(directory)
@@ -224,7 +231,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
     org_port = _port(previous.get("org"))
     while org_port == stripe_port:
         org_port = _port(None)
-    (directory / PORTS_FILE).write_text(json.dumps({"stripe": stripe_port, "org": org_port}), encoding="utf-8")
+    write_private(directory / PORTS_FILE, json.dumps({"stripe": stripe_port, "org": org_port}))
     stripe_log, org_log = directory / "stripesim.log", directory / "orgsim.log"
     stripe_pid = processes.start(
         [
@@ -246,21 +253,18 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
     try:
         _wait(lambda: httpx.get(f"{api_base}/_sim/health", timeout=2).status_code == 200, "stripesim", stripe_log)
         client = stripe.StripeClient(stripe_key, base_addresses={"api": api_base}, max_network_retries=2)
-        # A previous `up` (same Stripe database) registered an endpoint on an old port: replace it.
-        for old in client.webhook_endpoints.list(params={"limit": 100}).data:
-            if old.description == ENDPOINT_DESCRIPTION:
-                client.webhook_endpoints.delete(old.id)
-        params: dict[str, Any] = {
-            "url": f"https://127.0.0.1:{org_port}{settings.webhook_path}",
-            "enabled_events": list(spec.events),
-            "api_version": _stripe_version(spec.stripe_api_version),
-            "description": ENDPOINT_DESCRIPTION,
-        }
-        endpoint = client.webhook_endpoints.create(params=params)  # type: ignore[arg-type]  # the spec's events
+        endpoint_id, webhook_secret = _webhook_endpoint(
+            client,
+            SimAdmin(api_base, stripe_key),
+            url=f"https://127.0.0.1:{org_port}{settings.webhook_path}",
+            events=list(spec.events),
+            api_version=_stripe_version(spec.stripe_api_version),
+            secret=settings.webhook_secret,
+        )
         settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = (
             api_base,
             stripe_key,
-            endpoint.secret,
+            webhook_secret,
         )
         if jwt_cert is not None:
             settings.jwt_public_key_file = str(jwt_cert.resolve())
@@ -275,7 +279,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
             org_pid,
             org_port,
             stripe_key,
-            endpoint.id,
+            endpoint_id,
             spec.account_name,
             str(directory),
             spec.spec_path,
@@ -296,6 +300,59 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         down(directory.parent)
         raise
     return state, settings
+
+
+def _webhook_endpoint(
+    client: "stripe.StripeClient",
+    admin: "SimAdmin",
+    *,
+    url: str,
+    events: list[str],
+    api_version: str,
+    secret: str | None,
+) -> tuple[str, str]:
+    """The stack's webhook endpoint on stripesim: (id, signing secret).
+
+    Kept across restarts, because Stripe stops retrying the pending deliveries of a deleted or
+    disabled endpoint (https://docs.stripe.com/webhooks#retries) and they hold payments the org
+    has not seen yet (after a kill -9 of the org, say). When the org's port changed, the URL and
+    events are updated in place (POST /v1/webhook_endpoints/{id} takes `url` and
+    `enabled_events`; https://docs.stripe.com/api/webhook_endpoints/update). It is replaced
+    only when it cannot serve: its secret is lost (Stripe shows it once, at creation) or the
+    spec's API version changed (not updatable); then its pending deliveries must be none,
+    else the restart is refused rather than dropping them."""
+    ours = [
+        e for e in client.webhook_endpoints.list(params={"limit": 100}).data if e.description == ENDPOINT_DESCRIPTION
+    ]
+    keep = next((e for e in ours if secret and e.api_version == api_version), None)
+    try:
+        pending = {d["endpoint"] for d in admin.deliveries("pending")}
+    finally:
+        admin.close()
+    for old in ours:
+        if old is keep:
+            continue
+        if old.id in pending:
+            raise StackError(
+                f"the webhook endpoint {old.id} (Stripe API version {old.api_version}) still has pending deliveries "
+                f"and cannot be kept ({'its signing secret is lost' if not secret else 'the spec now asks for ' + api_version}); "
+                "start the stack with the previous spec until they are delivered (`sfpay local status`), then change it"
+            )
+        client.webhook_endpoints.delete(old.id)
+    if keep is not None:
+        assert secret is not None
+        if keep.url != url or list(keep.enabled_events) != events:
+            update: dict[str, Any] = {"url": url, "enabled_events": events}
+            client.webhook_endpoints.update(keep.id, params=update)  # type: ignore[arg-type]  # the spec's events
+        return keep.id, secret
+    params: dict[str, Any] = {
+        "url": url,
+        "enabled_events": events,
+        "api_version": api_version,
+        "description": ENDPOINT_DESCRIPTION,
+    }
+    created = client.webhook_endpoints.create(params=params)  # type: ignore[arg-type]  # the spec's events
+    return created.id, str(created.secret)
 
 
 def _same_spec(state: StackState, spec: SpecInfo) -> bool:

@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from stripesim.errors import StripeError
 from stripesim.http import auth
+from stripesim.http.body import read_body
 from stripesim.http.pipeline import Protocol
 from stripesim.http.responses import error_response, json_response, new_request_id
 from stripesim.resources import account as account_settings
@@ -56,7 +57,7 @@ def _bad(message: str, param: str | None = None) -> StripeError:
 
 
 async def _json_body(request: Request) -> dict:
-    raw = await request.body()
+    raw = await read_body(request)
     if not raw:
         return {}
     try:

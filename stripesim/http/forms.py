@@ -60,7 +60,9 @@ def decode_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             elif isinstance(child, str) or (following == "") != isinstance(child, _AppendList):
                 raise ParamError(f"Invalid hash: {shown}", code="parameter_invalid_string", param=shown)
             node = child
-    return _normalize(root)
+    # The top level is always a hash of parameter names: a body such as `0=x` names a
+    # parameter "0" (unknown, refused later), it is not a list.
+    return {key: _normalize(value) for key, value in root.items()}
 
 
 def _normalize(node: Any) -> Any:

@@ -28,6 +28,7 @@ from stripesim.errors import StripeError
 from stripesim.hosted import html, invoice_pdf
 from stripesim.hosted.view import InvoiceView, build, find_replacement
 from stripesim.http import forms
+from stripesim.http.body import read_body
 from stripesim.http.pipeline import Protocol
 from stripesim.http.responses import error_response, new_request_id
 from stripesim.resources import invoice_actions
@@ -103,7 +104,7 @@ def routes(protocol: Protocol) -> list[Route]:
 
     async def _pay(request: Request, account: str, invoice: dict) -> str:
         try:
-            form = forms.decode(await request.body())
+            form = forms.decode(await read_body(request))
         except StripeError:
             return "choose_card"
         payment_method = form.get("payment_method")

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from stripesim.engine import Simulator
 from stripesim.errors import StripeError
 from stripesim.http import auth, forms, idempotency
+from stripesim.http.body import read_body
 from stripesim.http.faults import FaultBook, fault_error, rate_limit_error
 from stripesim.http.ratelimit import RateLimiter
 from stripesim.http.responses import error_response, json_response, new_request_id
@@ -41,7 +42,7 @@ class Protocol:
 async def read_raw_params(request: Request) -> dict:
     params = forms.decode(request.url.query)
     if request.method == "POST":
-        body = await request.body()
+        body = await read_body(request)
         content_type = request.headers.get("content-type", FORM).split(";")[0].strip().lower()
         if body and content_type != FORM:
             raise StripeError(

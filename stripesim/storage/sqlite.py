@@ -10,6 +10,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from sfpay.private_files import create_private_file
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     account TEXT NOT NULL,
@@ -25,7 +27,9 @@ CREATE INDEX IF NOT EXISTS documents_by_kind ON documents (account, kind, seq);
 
 class SqliteStorage:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # It holds every webhook endpoint's signing secret (whsec_): 0600 in a 0700 folder
+        # before SQLite creates it (its -wal/-shm files take the database's mode).
+        create_private_file(path)
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")

@@ -3,7 +3,9 @@
 Runs as a task in the server's event loop (started by the app's lifespan). Deliveries are
 POSTed with Stripe's headers and signature; a 2xx answer completes a delivery, anything
 else (status, connection error, timeout) schedules a retry after `retry_base_seconds`
-doubled per attempt (capped at `retry_max_seconds`) until `retry_max_attempts`.
+doubled per attempt (capped at `retry_max_seconds`) for `retry_window_seconds` (Stripe: three
+days, https://docs.stripe.com/webhooks#retries) from the first attempt, or until the test
+switch `retry_max_attempts`. The queue is stored: a restarted emulator resumes it.
 """
 
 from __future__ import annotations
@@ -157,13 +159,17 @@ class DeliveryWorker:
                     if stored is not None:
                         stored["pending_webhooks"] = max(0, stored["pending_webhooks"] - 1)
                         op.put("event", stored)
-            elif current["attempts"] >= self.sim.config.retry_max_attempts:
-                self._finish(op, current, "failed", status, error)
             else:
                 cfg = self.sim.config
-                backoff = min(cfg.retry_base_seconds * 2 ** (current["attempts"] - 1), cfg.retry_max_seconds)
-                current["next_attempt_at"] = time.time() + backoff
-                op.put("delivery", current)
+                backoff = min(cfg.retry_base_seconds * 2 ** min(current["attempts"] - 1, 60), cfg.retry_max_seconds)
+                next_at = time.time() + backoff
+                out_of_window = next_at > current["history"][0]["at"] + cfg.retry_window_seconds
+                out_of_attempts = cfg.retry_max_attempts is not None and current["attempts"] >= cfg.retry_max_attempts
+                if out_of_window or out_of_attempts:
+                    self._finish(op, current, "failed", status, error)
+                else:
+                    current["next_attempt_at"] = next_at
+                    op.put("delivery", current)
 
     @staticmethod
     def _finish(op, delivery: dict, status: str, http_status: int | None, error: str | None) -> None:

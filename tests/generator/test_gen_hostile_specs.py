@@ -36,7 +36,7 @@ def test_hostile_spec_is_one_located_problem(spec_path: Path) -> None:
     assert [str(p).replace(f"{spec_path}:", "FILE:", 1) for p in info.value.problems] == expected
 
 
-@pytest.mark.parametrize("name", ["alias_bomb", "deep_nesting", "nul", "escaped_control"])
+@pytest.mark.parametrize("name", ["alias_bomb", "deep_nesting", "nul", "escaped_control", "flow_merge_syntax"])
 def test_generate_refuses_hostile_spec_and_writes_nothing(tmp_path: Path, name: str) -> None:
     out = tmp_path / "force-app"
     result = sfpay(

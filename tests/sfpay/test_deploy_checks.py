@@ -18,6 +18,7 @@ def test_the_rules_left_to_sfpay_validate() -> None:
         "element-unreachable",
         "hardcoded-id",
         "hardcoded-url",
+        "merge-syntax-in-value",
         "callout-after-dml",
         "callout-not-async",
         "stripe-value-unknown",  # Stripe, not Salesforce, refuses an unknown currency or event type

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 from generator.spec.model import Spec
 from sfpay.paths import PROJECT_ROOT
@@ -51,6 +52,39 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+# Files of the state folder that hold nothing secret: certificates are public by nature.
+PUBLIC_FILES = {"ca-bundle.pem", "server.crt", "server.pem"}
+
+
+def _assert_no_secret_on_any_command_line(details: dict[str, Any]) -> None:
+    secrets = [details[k] for k in ("api_key", "password", "security_token", "webhook_secret", "access_token")]
+    assert all(secrets)
+    checked = 0
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        argv = " ".join(process.info["cmdline"] or ())
+        checked += 1
+        for secret in secrets:
+            assert secret not in argv, f"pid {process.info['pid']} has a secret on its command line: {argv[:80]}"
+    assert checked > 2
+
+
+def _assert_private_tree(local: Path) -> None:
+    """Every file of the stack's state folder (databases with their -wal/-shm files, settings,
+    keys, logs) is 0600, every folder 0700 (certificates excepted: they are public)."""
+    assert _mode(local) == 0o700
+    names = set()
+    for path in local.rglob("*"):
+        names.add(path.name)
+        if path.is_dir():
+            assert _mode(path) == 0o700, path
+        elif path.suffix == ".crt" or path.name in PUBLIC_FILES:
+            continue
+        else:
+            assert _mode(path) == 0o600, f"{path.relative_to(local)} is {oct(_mode(path))}"
+    for name in ("stack.json", "orgsim-server.json", "server.key", "stripe.sqlite3", "org.sqlite3"):
+        assert name in names, name
+
+
 def test_one_coherent_stack_across_a_restart(tmp_path: Path) -> None:
     state = tmp_path / ".sfpay"
     try:
@@ -58,13 +92,12 @@ def test_one_coherent_stack_across_a_restart(tmp_path: Path) -> None:
         local = Path(first["state_dir"])
         record = json.loads((local / "stack.json").read_text())
 
-        # The API key reaches stripesim by environment: /proc/<pid>/cmdline is world-readable.
+        # Secrets reach the emulators by environment and 0600 files: every process's command
+        # line is readable by every local user (/proc/<pid>/cmdline, `ps`).
         cmdline = Path(f"/proc/{record['stripe_pid']}/cmdline").read_bytes().decode()
-        assert first["api_key"] not in cmdline and "--account-name" in cmdline
-        # Secret files 0600 in a 0700 folder.
-        assert _mode(local) == 0o700
-        for name in ("stack.json", "orgsim-server.json", "cumulusci-jwt/server.key"):
-            assert _mode(local / name) == 0o600, name
+        assert "--account-name" in cmdline
+        _assert_no_secret_on_any_command_line(first)
+        _assert_private_tree(local)
 
         # The hosted page shows the spec's Stripe account name (here: the spec model's default).
         admin = SimAdmin(first["api_base"], first["api_key"])
@@ -91,5 +124,7 @@ def test_one_coherent_stack_across_a_restart(tmp_path: Path) -> None:
         finally:
             admin.close()
         assert abs(_org_now(second) - stripe_now) < 120, "stripesim's clock does not follow the org's"
+        _assert_no_secret_on_any_command_line(second)
+        _assert_private_tree(local)
     finally:
         _sfpay(state, "local", "down", timeout=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from sfpay.private_files import write_private
+from sfpay.private_files import create_private_file, write_private
 
 
 def _mode(path: Path) -> int:
@@ -36,3 +36,23 @@ def test_private_dir_tightens_an_existing_folder(tmp_path: Path) -> None:
     folder.chmod(0o755)
     write_private(folder / "server.key", "k", private_dir=True)
     assert _mode(folder) == 0o700
+
+
+def test_create_private_file_makes_a_database_path_0600_before_sqlite_opens_it(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "new" / "db.sqlite3"
+    create_private_file(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (x)")
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
+    conn.close()
+    assert modes == {"db.sqlite3": 0o600, "db.sqlite3-wal": 0o600, "db.sqlite3-shm": 0o600}
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+    loose = tmp_path / "loose.sqlite3"
+    loose.write_bytes(b"")
+    loose.chmod(0o644)
+    create_private_file(loose)
+    assert stat.S_IMODE(loose.stat().st_mode) == 0o600

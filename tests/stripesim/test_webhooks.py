@@ -120,6 +120,26 @@ def test_delivery_gives_up_after_max_attempts(sim, client, receiver):
     assert event.pending_webhooks == 1
 
 
+def test_retries_last_stripes_window_not_a_count(receiver):
+    """Stripe retries for up to three days (https://docs.stripe.com/webhooks#retries): the
+    default has no attempt limit, only the window counted from the first attempt (here
+    shrunk to 1.2 s)."""
+    from stripesim import SimConfig, start_sim
+
+    assert SimConfig().retry_window_seconds == 3 * 24 * 3600 and SimConfig().retry_max_attempts is None
+    config = SimConfig(retry_base_seconds=0.02, retry_max_seconds=0.05, retry_window_seconds=1.2, sweep_seconds=0.2)
+    with start_sim(config) as sim:
+        client = sim.stripe_client()
+        create_endpoint(client, receiver, ["customer.created"])
+        receiver.fail_next = 10_000
+        client.v1.customers.create(params={"email": "a@example.org"})
+        wait_until(lambda: sim.admin.deliveries(status="failed"), timeout=15)
+        delivery = sim.admin.deliveries(status="failed")[0]
+    history = delivery["history"]
+    assert len(history) > 12  # far more than any fixed count of 8 in 1.2 s
+    assert history[-1]["at"] - history[0]["at"] <= 1.2 + 0.5
+
+
 def test_unreachable_endpoint_is_retried(sim, client):
     from sfpay.serving import free_port
 

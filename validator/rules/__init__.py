@@ -21,6 +21,7 @@ from validator.rules.field_unknown import FieldUnknown
 from validator.rules.file_pair_missing import FilePairMissing
 from validator.rules.hardcoded_id import HardcodedId
 from validator.rules.hardcoded_url import HardcodedUrl
+from validator.rules.merge_syntax_in_value import MergeSyntaxInValue
 from validator.rules.name_case_duplicate import NameCaseDuplicate
 from validator.rules.permset_field_missing import PermsetFieldMissing
 from validator.rules.picklist_value_blank import PicklistValueBlank
@@ -58,6 +59,7 @@ RULES: tuple[Rule, ...] = (
     ScheduledPathChangeCriteria(),
     HardcodedId(),
     HardcodedUrl(),
+    MergeSyntaxInValue(),
     EmailAlertUnknown(),
     PicklistValueUnknown(),
     StripeValueUnknown(),
