@@ -58,6 +58,8 @@ def register(app: typer.Typer) -> None:
         stripe_app.state.sim.public_url = base_url
         keys = ", ".join(redact(k) for k in config.api_keys)
         print(f"stripesim listening on {base_url} (keys: {keys}; storage: {db or 'memory'})", file=sys.stderr)
+        from typing import cast
+
         from sfpay.serving import GRACEFUL_SHUTDOWN_SECONDS
 
         uvicorn.run(
@@ -66,5 +68,6 @@ def register(app: typer.Typer) -> None:
             port=port,
             log_level="warning",
             access_log=False,
-            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            # Annotated int, used as asyncio.wait_for's timeout: fractions of a second work.
+            timeout_graceful_shutdown=cast(int, GRACEFUL_SHUTDOWN_SECONDS),
         )

@@ -29,15 +29,18 @@ def _environment(templates_dir: Path):
     def bool_text(value: bool) -> str:
         return "true" if value else "false"
 
-    options = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
     extensions = ["jinja2.ext.do"]
+    # Everything that changes what a template compiles to, for the bytecode cache's file names.
+    settings = f"trim_blocks lstrip_blocks keep_trailing_newline {extensions}"
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=lambda name: name is not None and name.endswith(".xml.j2"),
         undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         extensions=extensions,
-        bytecode_cache=_bytecode_cache(jinja2, repr((sorted(options.items()), extensions))),
-        **options,
+        bytecode_cache=_bytecode_cache(jinja2, settings),
     )
     env.globals.update(
         s=lambda v: element("stringValue", v),
