@@ -21,6 +21,7 @@ class RecordTypeView:
     alert_name: str  # workflow email alert name
     subject: str
     recipient_types: tuple[str, ...]  # owner, accountOwner, user, ...
+    shows_amount: bool = False  # the body has {amount}: the email must show the invoiced amount
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def _reminder_view(developer_name: str, reminder) -> RecordTypeView:
         alert_name=reminder.alert_name,
         subject=reminder.subject,
         recipient_types=tuple(r.type for r in reminder.recipients),
+        shows_amount="{amount}" in reminder.body,
     )
 
 

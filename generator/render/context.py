@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.currency import shown_places
 from generator.flow_kinds import FLOW_KINDS, flow_kind
 from generator.render import formulas as f
 from generator.spec.defaults import flow_descriptions
@@ -253,6 +254,12 @@ def _custom_fields(spec: Spec) -> list[CustomFieldDef]:
             precision=16,
             scale=2,
         ),
+        text(
+            fs.invoiced_amount_text,
+            "The invoiced amount as the payer reads it (ISO code, the currency's own decimals), "
+            "written with the invoice; the reminder emails merge it.",
+            length=40,
+        ),
         text(fs.previous_invoice_id, "Invoice voided by the last amount change, kept for audit."),
         text(fs.last_event, "Type of the last Stripe event applied (repeats stay visible)."),
         text(fs.last_event_record_id, "Id of the last Stripe Event record applied.", length=18),
@@ -396,6 +403,21 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
         ),
         "void_key": f'{m("Revision_Key")} & "-void-" & {opp_invoice}',
         "amount_smallest_unit": f.smallest_unit(f"{opp}.Amount", ctx.exponent),
+        # The billed amount in whole units of the currency, and as the payer reads it.
+        "amount_major_units": (
+            m("Amount_In_Smallest_Unit")
+            if ctx.exponent == 0
+            else f"ROUND({m('Amount_In_Smallest_Unit')} / {10**ctx.exponent}, 0)"
+            if shown_places(spec.currency.code, ctx.exponent) == 0
+            else f"FLOOR({m('Amount_In_Smallest_Unit')} / {10**ctx.exponent})"
+        ),
+        "invoiced_amount_text": f.money_text(
+            "Amount_In_Smallest_Unit",
+            "Amount_Major_Units",
+            spec.currency.code,
+            ctx.exponent,
+            shown_places(spec.currency.code, ctx.exponent),
+        ),
         "previous_invoice_id": f"IF(ISBLANK({opp_invoice}), {opp_previous}, {opp_invoice})",
         "void_failed_error": (
             f'IF({m("Void_Failed")}, "Previous invoice " & {opp_invoice} & " is still open: Stripe '

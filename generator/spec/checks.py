@@ -5,6 +5,7 @@ Each rule yields `(key path tuple, message)`; the loader attaches file and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -150,6 +151,7 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
 
 
 def _recipients(spec: Spec) -> Iterator[Finding]:
+    currency_merges = {"opportunity.amount", f"opportunity.{spec.fields.invoiced_amount.api_name}".lower()}
     for loc, reminder in _all_reminders(spec):
         if not reminder.recipients:
             yield loc + ("recipients",), "no recipients (expected at least one, e.g. - type: owner)"
@@ -166,6 +168,14 @@ def _recipients(spec: Spec) -> Iterator[Finding]:
                     f"unknown placeholder {{{token}}} (expected one of: "
                     f"{', '.join('{' + p + '}' for p in EMAIL_PLACEHOLDERS)}, or a merge field like {{!Opportunity.Name}})",
                 )
+            for merge in re.findall(r"\{!\s*([\w.]+)\s*\}", getattr(reminder, key)):
+                if merge.lower() in currency_merges:
+                    yield (
+                        loc + (key,),
+                        f"{{!{merge}}} is a currency field: how an email template prints one is not "
+                        "documented (symbol, decimals of the currency); use {amount}, the invoiced amount "
+                        "formatted for the spec's currency",
+                    )
         if reminder.sender.type == "OrgWideEmailAddress" and not reminder.sender.address:
             yield loc + ("sender",), "OrgWideEmailAddress needs 'address' (expected an org-wide email address)"
 

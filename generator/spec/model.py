@@ -202,6 +202,11 @@ class OpportunityFields(StrictModel):
         "Stripe Invoiced Amount",
         "Opportunity Amount the current invoice was issued for.",
     )
+    invoiced_amount_text: FieldSpec = _field(
+        "Stripe_Invoiced_Amount_Text__c",
+        "Stripe Invoiced Amount Text",
+        "The invoiced amount as the payer reads it, e.g. JPY 54,321 or USD 1,250.00 ({amount} in reminders).",
+    )
     previous_invoice_id: FieldSpec = _field(
         "Stripe_Previous_Invoice_ID__c",
         "Stripe Previous Invoice ID",

@@ -38,7 +38,9 @@ def to_flow_text(text: str, opp: str, account: str) -> str:
 EMAIL_PLACEHOLDERS = {
     "opportunity_name": "{!Opportunity.Name}",
     "account_name": "{!Opportunity.Account}",
-    "amount": "{!Opportunity.Amount}",
+    # The invoiced amount as text the invoicing flow formats for the spec's currency: how an
+    # email template prints a currency merge field ({!Opportunity.Amount}) is not documented.
+    "amount": "{!Opportunity.%(invoiced_amount_text)s}",
     "invoice_url": "{!Opportunity.%(invoice_url)s}",
     "invoice_id": "{!Opportunity.%(invoice_id)s}",
 }

@@ -22,4 +22,6 @@ from harness.scenarios import (  # noqa: F401 - imported for registration
     s19_deleted_customer,
     s20_reconcile_missed_webhook,
     s21_reconcile_dashboard_void,
+    s22_drift_hand_edit,
+    s23_backfill_rerun_safe,
 )

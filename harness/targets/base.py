@@ -27,6 +27,7 @@ class Capability:
     WEBHOOK_POST = "webhook_post"  # post (signed or forged) deliveries to the org's webhook listener
     REMINDER_WAIT = "reminder_wait"  # reach a reminder's due time (clock, or a short sandbox offset)
     STRIPE_EMAILS = "stripe_emails"  # read the invoice emails Stripe sent
+    FLOW_EDIT = "flow_edit"  # save a new flow version as an admin does in Flow Builder
 
     DESCRIPTIONS = {
         CLOCK: "moving the org's clock",
@@ -36,6 +37,10 @@ class Capability:
         WEBHOOK_POST: "posting deliveries to the org's Stripe webhook listener (needs its URL and signing secret)",
         REMINDER_WAIT: "reaching the reminder's due time",
         STRIPE_EMAILS: "reading the invoice emails Stripe sent (Stripe test mode sends none)",
+        FLOW_EDIT: (
+            "saving a flow version by hand as Flow Builder does (the local org's helper; in a sandbox that is a "
+            "person in Flow Builder, which verify does not do to a shared org)"
+        ),
     }
 
 
@@ -127,6 +132,10 @@ class Target:
     def reach_reminder_time(self, offset_seconds: float) -> None:
         """Make a reminder scheduled `offset_seconds` after now fall due, and let it run."""
         raise TargetError(self.explain_missing([Capability.REMINDER_WAIT]))
+
+    def save_flow_version(self, name: str, xml: bytes) -> dict[str, Any]:
+        """Save `xml` as a new active version of flow `name` (Flow Builder: Save As New Version, Activate)."""
+        raise TargetError(self.explain_missing([Capability.FLOW_EDIT]))
 
     def let_stripe_paths_run(self) -> None:
         """Called while a scenario waits: the flows' Stripe calls run on a scheduled path one

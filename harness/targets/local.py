@@ -38,6 +38,7 @@ class LocalTarget(Target):
             Capability.WEBHOOK_POST,
             Capability.REMINDER_WAIT,
             Capability.STRIPE_EMAILS,
+            Capability.FLOW_EDIT,
         }
     )
 
@@ -155,6 +156,9 @@ class LocalTarget(Target):
         # One minute on: the Stripe path (1 minute after the save) falls due and runs.
         self.advance_clock(minutes=1)
 
+    def save_flow_version(self, name: str, xml: bytes) -> dict[str, Any]:
+        return self._helpers.save_flow_version(name, xml)
+
     def sent_invoice_emails(self, **filters: str) -> list[dict[str, Any]]:
         return self._sim_admin.sent_emails(**filters)
 
@@ -222,6 +226,7 @@ class OrgHelpers:
                 "template_full_name": mail["template"],
                 "to": list(mail["recipients"]) + list(mail.get("cc") or []),
                 "subject": mail["subject"],
+                "body": mail["body"],
                 "alert": mail["alert"],
                 "seq": mail["seq"],
             }
@@ -230,6 +235,17 @@ class OrgHelpers:
 
     def limits_usage(self) -> dict[str, Any]:
         return self._call("GET", "/_orgsim/limits")
+
+    def save_flow_version(self, name: str, xml: bytes) -> dict[str, Any]:
+        response = self.sf.session.post(
+            f"{self.base}/_orgsim/flows/{name}/versions",
+            data=xml,
+            headers={**self.sf.headers, "Content-Type": "application/xml"},
+            timeout=120,
+        )
+        if response.status_code >= 400:
+            raise TargetError(f"saving a version of flow {name} failed ({response.status_code}): {response.text[:300]}")
+        return response.json()
 
     def failed_interviews(self) -> list[dict[str, Any]]:
         return self._call("GET", "/_orgsim/failed-interviews")

@@ -46,23 +46,32 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def org_session(org: str, project_root: Path, state_dir: Path) -> OrgSession:
+@contextlib.contextmanager
+def cci_org(org: str, project_root: Path, state_dir: Path) -> Iterator[tuple[Any, Any, str | None]]:
+    """(project config, org config with a fresh token, CA bundle or None) of CumulusCI org
+    `org`, with its environment (the local org's definition, JWT settings, CA bundle) kept in
+    place until the block ends, so CumulusCI tasks can run on it (`sfpay drift`'s retrieve)."""
     from pipeline.local_org import cci_environment, load_link
 
     link = load_link(state_dir, org)
     env = {k: v for k, v in cci_environment(project_root, base={}).items() if k != "PYTHONPATH"}
     if link is not None:
         env.update(link.environment())
-    try:
-        with _environment(env), contextlib.chdir(project_root):
+    with _environment(env), contextlib.chdir(project_root):
+        try:
             from cumulusci.cli.runtime import CliRuntime
 
             runtime = CliRuntime(load_keychain=True)
             org_config = runtime.keychain.get_org(org)
             org_config.refresh_oauth_token(runtime.keychain)
-    except Exception as exc:  # noqa: BLE001 - CumulusCI raises many types for "no such org"/"no project"/login
-        raise ReconcileError(f"cannot use CumulusCI org {org!r}: {type(exc).__name__}: {exc}") from None
-    return OrgSession(org_config.instance_url, org_config.access_token, link.ca_bundle_path if link else None)
+        except Exception as exc:  # noqa: BLE001 - CumulusCI raises many types for "no such org"/"no project"/login
+            raise ReconcileError(f"cannot use CumulusCI org {org!r}: {type(exc).__name__}: {exc}") from None
+        yield runtime.project_config, org_config, link.ca_bundle_path if link else None
+
+
+def org_session(org: str, project_root: Path, state_dir: Path) -> OrgSession:
+    with cci_org(org, project_root, state_dir) as (_, org_config, ca_bundle):
+        return OrgSession(org_config.instance_url, org_config.access_token, ca_bundle)
 
 
 def salesforce(session: OrgSession) -> Any:

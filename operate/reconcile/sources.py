@@ -150,12 +150,15 @@ def invoices(
     if since is not None:
         params["created"] = {"gte": int(dt.datetime.combine(since, dt.time(), dt.UTC).timestamp())}
     while True:
-        page = with_backoff(lambda: client.v1.invoices.list(dict(params)), on_wait)
-        for invoice in page.data:
+        # The SDK's raw request (same auth, retries, errors) and its parsed JSON: building a
+        # StripeObject per invoice cost more than everything else reconcile does (profiled:
+        # 16 of 21 s at 4,000 invoices), and only eight fields of each are read.
+        page = with_backoff(lambda: client.raw_request("get", "/v1/invoices", **params).data, on_wait)
+        for invoice in page["data"]:
             yield invoice
-        if not page.has_more or not page.data:
+        if not page["has_more"] or not page["data"]:
             return
-        params["starting_after"] = page.data[-1].id
+        params["starting_after"] = page["data"][-1]["id"]
 
 
 def retrieve_invoice(client: Any, invoice_id: str) -> Any | None:

@@ -81,7 +81,7 @@ def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[st
         span = etree.tostring(child).count(b"\n")
         child.tag = f"{{{MD_NS}}}{type_name}"
         child.tail = None
-        path = folder / sub / f"{name}.{suffix}-meta.xml"
+        path = _inside(target, folder / sub / f"{name}.{suffix}-meta.xml")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(HEADER + etree.tostring(child) + b"\n")
         origins[str(path.resolve())] = _Origin(zip_name, line - 2)
@@ -92,6 +92,15 @@ def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[st
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(HEADER + etree.tostring(root) + b"\n")
     origins[str(path.resolve())] = _Origin(zip_name, (root.sourceline or 2) - 2)
+
+
+def _inside(root: Path, path: Path) -> Path:
+    """`path`, if it stays under `root`. The org server refuses unsafe zip names and component
+    names before this check runs (orgsim/metadata/zipread.py); this is the second lock."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ValueError(f"refusing to write {path} outside the deploy's temporary folder")
+    return resolved
 
 
 def validator_check(
@@ -117,10 +126,11 @@ def validator_check(
             name = _source_name(relative)
             if name is None:
                 continue
-            path = target / name
+            path = _inside(target, target / name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             origins[str(path.resolve())] = _Origin(zip_name)
+        target.mkdir(parents=True, exist_ok=True)  # a zip of package.xml alone has no files
         report = validate(target, Config(disabled=set(not_enforced_by_deploy()), known_fields=dict(known_fields or {})))
         failures = []
         for finding in report.findings:

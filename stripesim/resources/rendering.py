@@ -23,15 +23,48 @@ def list_object(
     keep: Callable[[dict], bool] = lambda obj: True,
     render: Callable[[dict], dict] = public,
 ) -> dict:
-    """Stripe list: newest first, `limit` (default 10), cursors `starting_after`/`ending_before`."""
+    """Stripe list: newest first, `limit` (default 10), cursors `starting_after`/`ending_before`
+    (https://docs.stripe.com/api/pagination).
+
+    A page is read from the cursor's position in storage on (its insertion sequence, an
+    indexed column), one document at a time until `limit` + 1 match: a page costs what it
+    shows, not the number of objects stored, so walking N objects is O(N), not O(N^2/limit)."""
     bounds = params.get("created")
-    items = [
-        obj
-        for obj in op.tx.scan(kind)
-        if not obj.get("deleted") and keep(obj) and (bounds is None or in_range(obj["created"], bounds))
-    ]
-    items.reverse()  # storage is oldest first; Stripe lists newest first
-    return page(items, url, params, render)
+
+    def wanted(obj: dict) -> bool:
+        return not obj.get("deleted") and keep(obj) and (bounds is None or in_range(obj["created"], bounds))
+
+    if op.tx.has_pending(kind):  # this request wrote objects of the kind: list the merged view
+        items = [obj for obj in op.tx.scan(kind) if wanted(obj)]
+        items.reverse()  # storage is oldest first; Stripe lists newest first
+        return page(items, url, params, render)
+    limit = params.get("limit", 10)
+    after, before = params.get("starting_after"), params.get("ending_before")
+    if after and before:
+        raise ParamError(
+            "You may only specify one of these parameters: ending_before, starting_after.",
+            code="parameter_invalid_string",
+            param="ending_before",
+        )
+    start: int | None = None
+    cursor = after or before
+    if cursor:
+        param = "starting_after" if after else "ending_before"
+        start = op.tx.seq_of(kind, cursor)
+        anchor = op.tx.get(kind, cursor) if start is not None else None
+        if anchor is None or not wanted(anchor):  # as before: the cursor must be an object of this listing
+            raise _bad_cursor(param, cursor)
+    chosen: list[dict] = []
+    for obj in op.tx.walk(kind, start, newest_first=not before):
+        if wanted(obj):
+            chosen.append(obj)
+            if len(chosen) > limit:
+                break
+    has_more = len(chosen) > limit
+    chosen = chosen[:limit]
+    if before:
+        chosen.reverse()  # read oldest first from the cursor; shown newest first
+    return {"object": "list", "data": [render(obj) for obj in chosen], "has_more": has_more, "url": url}
 
 
 def page(items: list[dict], url: str, params: dict, render: Callable[[dict], dict] = public) -> dict:

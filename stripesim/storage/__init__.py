@@ -10,6 +10,7 @@ fails stores nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +23,14 @@ class Storage(Protocol):
 
     def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
         """Write (None = delete) all of `writes` atomically."""
+
+    def seq_of(self, account: str, kind: str, id: str) -> int | None:
+        """The document's position in insertion order (None: not stored)."""
+
+    def walk(self, account: str, kind: str, start: int | None, newest_first: bool) -> Iterator[str]:
+        """Documents of this kind from position `start` (excluded; None: from the end the walk
+        starts at), newest first or oldest first, read lazily: a list page reads only as many
+        as it shows, whatever the number stored."""
 
     def close(self) -> None: ...
 
@@ -70,6 +79,18 @@ class Transaction:
                 merged.append(obj)
         merged.extend(json.loads(raw) for raw in pending.values() if raw is not None)
         return merged
+
+    def has_pending(self, kind: str) -> bool:
+        return any(k[0] == self.account and k[1] == kind for k in self._writes)
+
+    def seq_of(self, kind: str, id: str) -> int | None:
+        return self.storage.seq_of(self.account, kind, id)
+
+    def walk(self, kind: str, start: int | None, newest_first: bool) -> Iterator[dict]:
+        """Stored documents from `start` on (see Storage.walk); a transaction with writes of
+        this kind lists through `scan`, which merges them."""
+        for raw in self.storage.walk(self.account, kind, start, newest_first):
+            yield json.loads(raw)
 
     def commit(self) -> None:
         if self._writes:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from sfpay.private_files import create_private_file
+
+WALK_CHUNK = 128  # rows read per query while walking a listing (keyset paging on the seq index)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -51,6 +54,35 @@ class SqliteStorage:
                 "SELECT body FROM documents WHERE account=? AND kind=? ORDER BY seq", (account, kind)
             ).fetchall()
         return [row[0] for row in rows]
+
+    def seq_of(self, account: str, kind: str, id: str) -> int | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT seq FROM documents WHERE account=? AND kind=? AND id=?", (account, kind, id)
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def walk(self, account: str, kind: str, start: int | None, newest_first: bool) -> Iterator[str]:
+        bound = start
+        while True:
+            if newest_first:
+                sql = "SELECT seq, body FROM documents WHERE account=? AND kind=?" + (
+                    " AND seq < ?" if bound is not None else ""
+                )
+                sql += " ORDER BY seq DESC LIMIT ?"
+            else:
+                sql = "SELECT seq, body FROM documents WHERE account=? AND kind=?" + (
+                    " AND seq > ?" if bound is not None else ""
+                )
+                sql += " ORDER BY seq LIMIT ?"
+            args = (account, kind) + ((bound,) if bound is not None else ()) + (WALK_CHUNK,)
+            with self._lock:
+                rows = self._conn.execute(sql, args).fetchall()
+            for seq, body in rows:
+                yield body
+                bound = seq
+            if len(rows) < WALK_CHUNK:
+                return
 
     def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
         with self._lock:

@@ -12,11 +12,13 @@ from sfpay.local.stack import LocalConnection
 
 
 def test_scenarios_numbered_in_the_issue_order():
-    # 1-13 from issue 8, 14-19 from issue 12, 20-21 from issue 16 (reconcile).
+    # 1-13 from issue 8, 14-19 from issue 12, 20-23 from issue 16 (reconcile, drift, backfill).
     scenarios = all_scenarios()
-    assert [cls.number for cls in scenarios] == list(range(1, 22))
-    assert len({cls.name for cls in scenarios}) == 21
-    assert {"reconcile-missed-webhook", "reconcile-dashboard-void"} <= {cls.name for cls in scenarios}
+    assert [cls.number for cls in scenarios] == list(range(1, 24))
+    assert len({cls.name for cls in scenarios}) == 23
+    assert {"reconcile-missed-webhook", "reconcile-dashboard-void", "drift-hand-edit", "backfill-rerun-safe"} <= {
+        cls.name for cls in scenarios
+    }
     for cls in scenarios:
         assert cls.title and cls.description and cls.name == cls.name.lower()
         assert cls.requires <= set(Capability.DESCRIPTIONS)
@@ -24,7 +26,7 @@ def test_scenarios_numbered_in_the_issue_order():
 
 def test_select_by_name_number_and_comma_list_keeps_registry_order():
     assert [c.name for c in select(["bulk-200", "1"])] == ["invoice-on-create", "bulk-200"]
-    assert len(select(None)) == 21
+    assert len(select(None)) == 23
     with pytest.raises(UnknownScenario, match="unknown scenario 'nope'.*invoice-on-create"):
         select(["nope"])
 
@@ -54,8 +56,10 @@ def test_scenarios_needing_missing_capabilities_are_skipped_with_the_reason():
         "invoice-sent-to-payer",
         "reissue-fails-midway",
         "oversize-event",
+        "drift-hand-edit",
     }
     assert all(r.outcome is Outcome.SKIPPED for r in results.values())
+    assert "saving a flow version by hand as Flow Builder does" in results["drift-hand-edit"].reason
     assert results["stripe-outage-recovery"].reason == "the bare target does not support injecting Stripe failures"
     assert "reading the emails the org sends" in results["reminder-unpaid"].reason
     assert "reading the invoice emails Stripe sent" in results["invoice-sent-to-payer"].reason

@@ -58,7 +58,7 @@ def test_all_nineteen_scenarios_pass(run):
     result, reports = run
     assert result.returncode == 0, result.stderr[-6000:]
     suite = etree.parse(str(reports / "junit.xml")).getroot()
-    assert suite.get("tests") == "21"
+    assert suite.get("tests") == "23"
     assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("0", "0", "0"), result.stderr[-6000:]
     names = [case.get("name") for case in suite.iter("testcase")]
     assert names == [f"{cls.number:02d}-{cls.name}" for cls in all_scenarios()]

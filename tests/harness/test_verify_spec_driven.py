@@ -39,6 +39,7 @@ JPY_SCENARIOS = [
     "invoice-sent-to-payer",
     "reissue-fails-midway",
     "deleted-customer",
+    "reminder-unpaid",  # checks each reminder shows the invoiced amount as "JPY 5,000"
 ]
 EU_SCENARIOS = [
     "invoice-on-create",
@@ -125,6 +126,7 @@ def test_scenarios_under_a_yen_spec_with_a_high_minimum(state, jpy_spec, tmp_pat
     assert_pass_or_skip_with_reason(result, reports, JPY_SCENARIOS)
     found = outcomes(reports)
     assert found["13-bulk-200"][0] == "passed"
+    assert found["10-reminder-unpaid"][0] == "passed", found["10-reminder-unpaid"]
     markdown = (reports / "signoff.md").read_text()
     # Money in the payer's terms: yen without a minor unit, never "5150.00 JPY".
     assert "JPY 5,150" in markdown and "5150.00" not in markdown and ".00 JPY" not in markdown

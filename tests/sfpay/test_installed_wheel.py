@@ -195,7 +195,7 @@ def test_client_workflow_from_an_empty_directory(installed, tmp_path):
         step("deploy", project, "deploy", "--org", "local", timeout=600)
         # The installed package runs scenarios end to end; which ones is what the packaging
         # could break (templates, email bodies, the hosted page, the reconcile command), not
-        # their number: all 21 run from the checkout in tests/harness/test_verify_local.py.
+        # their number: all of them run from the checkout in tests/harness/test_verify_local.py.
         only = [arg for name in WHEEL_SCENARIOS for arg in ("--only", name)]
         reports = tmp_path / "reports"
         step("verify", project, "verify", "--target", "local", "--no-deploy", *only, "--report-dir", str(reports))

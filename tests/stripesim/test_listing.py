@@ -141,3 +141,39 @@ def test_search_invoices(client):
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.invoices.search(params={"query": "total>5"})
     assert caught.value.param == "query"
+
+
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_cursor_pages_over_a_filtered_list_with_deleted_objects(storage, tmp_path):
+    """Pages are read from the cursor's stored position on (both storages): deleted objects and
+    ones the filter drops are skipped, `has_more` is exact in both directions, and every page of
+    an auto-paging walk is the list the old full read gave."""
+    from stripesim.config import SimConfig
+    from stripesim.running import start_sim
+
+    config = SimConfig(db_path=str(tmp_path / "sim.sqlite3") if storage == "sqlite" else None)
+    with start_sim(config) as sim:
+        client = sim.stripe_client()
+        created = [
+            client.v1.customers.create(params={"email": f"{'keep' if i % 3 else 'drop'}{i}@example.org"}).id
+            for i in range(300)  # more than the SQLite walk's read chunk
+        ]
+        for gone in created[10:20]:
+            client.v1.customers.delete(gone)
+        alive = [c for i, c in enumerate(created) if not 10 <= i < 20]
+        newest_first = list(reversed(alive))
+        assert [c.id for c in client.v1.customers.list(params={"limit": 100}).auto_paging_iter()] == newest_first
+        page = client.v1.customers.list(params={"limit": 7, "starting_after": newest_first[150]})
+        assert [c.id for c in page.data] == newest_first[151:158] and page.has_more
+        back = client.v1.customers.list(params={"limit": 7, "ending_before": newest_first[150]})
+        assert [c.id for c in back.data] == newest_first[143:150] and back.has_more
+        top = client.v1.customers.list(params={"limit": 7, "ending_before": newest_first[3]})
+        assert [c.id for c in top.data] == newest_first[:3] and not top.has_more
+        last = client.v1.customers.list(params={"limit": 7, "starting_after": newest_first[-2]})
+        assert [c.id for c in last.data] == newest_first[-1:] and not last.has_more
+        email = "keep299@example.org"
+        found = client.v1.customers.list(params={"email": email, "limit": 1})
+        assert [c.email for c in found.data] == [email] and not found.has_more
+        with pytest.raises(stripe.InvalidRequestError) as caught:
+            client.v1.customers.list(params={"starting_after": created[12]})  # deleted: not in the list
+        assert caught.value.param == "starting_after"

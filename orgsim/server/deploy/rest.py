@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -13,6 +11,8 @@ from orgsim.server.deploy import jobs as jobs_module
 from orgsim.server.deploy.jobs import DeployJobs
 from orgsim.server.deploy.results import deploy_result
 from orgsim.server.errors import ApiError, bad_request, not_found
+from orgsim.server.json_input import JsonInputError
+from orgsim.server.json_input import parse as parse_json
 
 
 def _flag(value) -> bool:
@@ -38,17 +38,15 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             raise bad_request("INVALID_INPUT", "the multipart body has no 'file' part with the zip")
         options = {}
         if options_part is not None:
-            raw = (
-                options_part
-                if isinstance(options_part, str)
-                else (await options_part.read()).decode("utf-8", "replace")
-            )
+            raw = options_part.encode() if isinstance(options_part, str) else await options_part.read()
             try:
-                options = (json.loads(raw) or {}).get("deployOptions") or {}
-            except (json.JSONDecodeError, AttributeError):
-                raise bad_request(
-                    "JSON_PARSER_ERROR", "the 'json' part is not a JSON object with deployOptions"
-                ) from None
+                parsed = parse_json(raw) or {}
+            except JsonInputError as exc:
+                raise bad_request("JSON_PARSER_ERROR", f"the 'json' part: {exc}") from None
+            options = parsed.get("deployOptions") if isinstance(parsed, dict) else None
+            options = {} if options is None else options
+            if not isinstance(options, dict):
+                raise bad_request("JSON_PARSER_ERROR", "the 'json' part is not a JSON object with deployOptions")
         if options.get("testLevel") not in (
             None,
             "NoTestRun",

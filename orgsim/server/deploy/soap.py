@@ -1,5 +1,5 @@
 """SOAP Metadata API at /services/Soap/m/XX.X[/orgId]: `deploy` and `checkDeployStatus`, what
-CumulusCI's default deploy (ApiDeploy) calls. Session id travels in the SessionHeader."""
+CumulusCI's default deploy (ApiDeploy) calls; the retrieve calls go to orgsim/server/retrieve.py. Session id travels in the SessionHeader."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from orgsim.server import retrieve
 from orgsim.server.config import API_VERSIONS
 from orgsim.server.context import ServerContext
 from orgsim.server.deploy import jobs as jobs_module
@@ -59,13 +60,16 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         name = call.tag.rsplit("}", 1)[-1]
         if name == "deploy":
             return await deploy(call)
+        if name in retrieve.CALLS:  # retrieve shares the endpoint (orgsim/server/retrieve.py)
+            return await retrieve.handle(ctx, name, call, request.path_params["version"])
         if name == "checkDeployStatus":
             job = jobs.get(child_text(call, "asyncProcessId") or "")
             if job is None:
                 return soap_fault("INVALID_ID_FIELD", "invalid asyncProcessId")
             return _envelope("checkDeployStatus", deploy_result_xml(job, ctx.config.user_id))
         return soap_fault(
-            "UNSUPPORTED_CALL", f"orgsim's Metadata API supports deploy and checkDeployStatus, not {name}"
+            "UNSUPPORTED_CALL",
+            f"orgsim's Metadata API supports deploy, checkDeployStatus, retrieve, checkStatus and checkRetrieveStatus, not {name}",
         )
 
     async def deploy(call) -> Response:

@@ -6,7 +6,8 @@
 
 FlowDefinition and Flow rows are materialized from the core's deployed flows into a scratch
 in-memory store of the core's own kind, so SOQL runs on the same query primitive as the data
-API. orgsim keeps one version per flow: version 1, active when its status is Active.
+API. orgsim runs one version per flow, numbered by how many changed copies of it were deployed
+(orgsim/metadata/retrieve.py); it is active when its status is Active.
 Activating sets the flow Active; `activeVersionNumber` 0 deactivates it (status Obsolete, as
 Salesforce marks a deactivated version).
 """
@@ -76,15 +77,19 @@ class ToolingSource:
         for sobject in (flow_def, definition_def):
             self.store.ensure_table(sobject)
         self.by_id: dict[str, dict] = {}
+        from orgsim.metadata.retrieve import deployed_metadata
+
+        versions = deployed_metadata(org.store).flow_versions()
         for index, flow in enumerate(sorted(org.flows(), key=lambda f: f["name"]), start=1):
             definition_id, version_id = make_id(FLOW_DEFINITION_PREFIX, index), make_id(FLOW_PREFIX, index)
             active = flow["status"] == "Active"
+            number = versions.get(flow["name"], 1)
             self.store.insert_row(
                 flow_def,
                 {
                     "Id": version_id,
                     "DefinitionId": definition_id,
-                    "VersionNumber": 1,
+                    "VersionNumber": number,
                     "Status": flow["status"],
                     "MasterLabel": flow["label"],
                     "ProcessType": "AutoLaunchedFlow",
@@ -97,7 +102,7 @@ class ToolingSource:
                 "MasterLabel": flow["label"],
                 "ActiveVersionId": version_id if active else None,
                 "LatestVersionId": version_id,
-                "LatestVersionNumber": 1,
+                "LatestVersionNumber": number,
                 "NamespacePrefix": None,
             }
             self.store.insert_row(definition_def, row)
@@ -160,7 +165,10 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
                     "MasterLabel": flow["MasterLabel"],
                     "ActiveVersionId": flow["ActiveVersionId"],
                     "LatestVersionId": flow["LatestVersionId"],
-                    "Metadata": {"activeVersionNumber": 1 if flow["ActiveVersionId"] else 0, "description": None},
+                    "Metadata": {
+                        "activeVersionNumber": flow["LatestVersionNumber"] if flow["ActiveVersionId"] else 0,
+                        "description": None,
+                    },
                     "FullName": flow["DeveloperName"],
                 }
             )
