@@ -172,9 +172,9 @@ def one_size(n: int, runs: int, work: Path) -> None:
                 flush=True,
             )
             figure(
-                "bench_reconcile.py", f"`sfpay reconcile` over {n:,} Opportunities + invoices", figures["seconds"], "s"
+                "bench_reconcile.py", f"`sfpay reconcile` over {n:,} Opportunities + invoices", timed["seconds"], "s"
             )
-            figure("bench_reconcile.py", f"reconcile peak RSS at {n:,}", figures["max_rss_mib"], "MiB")
+            figure("bench_reconcile.py", f"reconcile peak RSS at {n:,}", timed["max_rss_mib"], "MiB")
     finally:
         server.stop()
         sim.stop()
