@@ -6,11 +6,14 @@ Cheap to import: the spec model, Jinja2 and lxml load inside the command bodies.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
 
 from generator.command import HELP as GENERATE_HELP
+
+if TYPE_CHECKING:
+    from sfpay.project import Project
 
 DEFAULT_OUT = Path("force-app")
 DEFAULT_DIAGRAMS = Path("docs/flows")
@@ -18,7 +21,7 @@ DEFAULT_DIAGRAMS = Path("docs/flows")
 spec_app = typer.Typer(help="Inspect the spec format.", no_args_is_help=True)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     import sys
 
     for line in lines:
@@ -26,7 +29,7 @@ def _fail(lines: list[str]) -> None:
     raise typer.Exit(1)
 
 
-def _project(spec: Path | None):
+def _project(spec: Path | None) -> Project:
     """The project found from the current folder (sfpay.project), or a one-line error."""
     from sfpay.project import ProjectError, discover
 

@@ -9,6 +9,10 @@ start-up budget (issue 17: < 300 ms, bench/bench_cli.py).
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec."
 DESCRIPTION = (
@@ -17,7 +21,7 @@ DESCRIPTION = (
 )
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     parser = argparse.ArgumentParser(prog="sfpay generate", description=DESCRIPTION)

@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from generator.flow_kinds import FLOW_KINDS
+from sfmeta.connector_package import ConnectorPackage
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,18 @@ class SpecView:
     record_types_created: bool = True  # false: the spec expects the org to have them already
     unusable_customer: str = "recreate"
 
-    # Connector objects (docs/architecture.md, "Default names"); their names follow the namespace.
+    # Connector objects (sfmeta/connector_package.py); their names follow the namespace.
     @property
     def stripe_event_object(self) -> str:
-        return f"{self.namespace}__Stripe_Event__c"
+        return ConnectorPackage(self.namespace).stripe_event
 
     @property
     def sync_log_object(self) -> str:
-        return f"{self.namespace}__Sync_Log__c"
+        return ConnectorPackage(self.namespace).sync_log
 
     @property
     def stripe_account_object(self) -> str:
-        return f"{self.namespace}__Stripe_Account__c"
+        return ConnectorPackage(self.namespace).stripe_account
 
     def record_type(self, developer_name: str) -> RecordTypeView:
         for record_type in self.record_types:

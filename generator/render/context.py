@@ -7,12 +7,13 @@ where they can be tested; the templates only arrange them into metadata elements
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from generator.currency import shown_places
+from generator.currency import currency_exponent, shown_places
 from generator.flow_kinds import FLOW_KINDS, flow_kind
 from generator.render import formulas as f
 from generator.spec.defaults import flow_descriptions
-from generator.spec.model import OpportunityFields, Reminder, Spec
+from generator.spec.model import FieldSpec, OpportunityFields, Reminder, Spec
 from generator.spec.tokens import email_body, to_flow_text
 
 OPP = "Opportunity"
@@ -150,7 +151,7 @@ class Context:
         obj, field_name = ref.split(".", 1)
         return ("Get_Account" if obj == "Account" else "Get_Opportunity", field_name)
 
-    def as_template_vars(self) -> dict:
+    def as_template_vars(self) -> dict[str, object]:
         return {"ctx": self, "spec": self.spec, "ns": self.ns, "f": self.f}
 
 
@@ -164,14 +165,14 @@ def build_context(spec: Spec) -> Context:
         f=names,
         fields=_custom_fields(spec),
         reminders=_reminders(spec, names),
-        exponent=f.currency_exponent(spec.currency.code, spec.currency.exponent),
+        exponent=currency_exponent(spec.currency.code, spec.currency.exponent),
     )
     ctx.formulas = _formulas(spec, ctx)
     ctx.texts = _texts(spec)
     return ctx
 
 
-def _with_default_help(spec: Spec):
+def _with_default_help(spec: Spec) -> OpportunityFields:
     """Fields a spec renames without help text keep the default help text of their role."""
     defaults = OpportunityFields()
     updates = {
@@ -186,7 +187,7 @@ def _custom_fields(spec: Spec) -> list[CustomFieldDef]:
     fs = _with_default_help(spec)
     status = fs.payment_status
 
-    def text(spec_field, description, length=255, **kw) -> CustomFieldDef:
+    def text(spec_field: FieldSpec, description: str, length: int = 255, **kw: Any) -> CustomFieldDef:
         return CustomFieldDef(
             OPP,
             spec_field.api_name,
@@ -332,7 +333,7 @@ def _reminders(spec: Spec, names: dict[str, str]) -> list[ReminderDef]:
     return out
 
 
-def _reminder(key, record_type, reminder: Reminder, folder: str, names) -> ReminderDef:
+def _reminder(key: str, record_type: str | None, reminder: Reminder, folder: str, names: dict[str, str]) -> ReminderDef:
     return ReminderDef(
         key,
         record_type,

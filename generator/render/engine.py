@@ -8,22 +8,26 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.canonical import CanonicalError, canonical_tree, serialize
 from generator.flow_kinds import FLOW_KINDS
 from generator.render.context import Context, build_context
 from generator.spec.model import Spec
 
+if TYPE_CHECKING:
+    import jinja2
+
 SOURCE_ROOT = "main/default"
 
 
 @lru_cache(maxsize=4)
-def _environment(templates_dir: Path):
+def _environment(templates_dir: Path) -> jinja2.Environment:
     """One Jinja2 environment per templates directory: compiled templates are cached in it."""
     import jinja2
     from markupsafe import Markup, escape
 
-    def element(tag: str, text) -> Markup:
+    def element(tag: str, text: object) -> Markup:
         return Markup(f"<{tag}>{escape(text)}</{tag}>")
 
     def bool_text(value: bool) -> str:
@@ -40,7 +44,7 @@ def _environment(templates_dir: Path):
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=extensions,
-        bytecode_cache=_bytecode_cache(jinja2, settings),
+        bytecode_cache=_bytecode_cache(settings),
     )
     env.globals.update(
         s=lambda v: element("stringValue", v),
@@ -52,13 +56,15 @@ def _environment(templates_dir: Path):
     return env
 
 
-def _bytecode_cache(jinja2, settings: str):
+def _bytecode_cache(settings: str) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs: compiling the templates is most of a cold
     `sfpay generate` (issue 17). Jinja checks each entry against its template's source (and
     the Python version); the parser settings and Jinja's version go into the file names, which
     Jinja does not check. None (compile every run) when there is no usable cache folder."""
     import hashlib
     import os
+
+    import jinja2
 
     base = os.environ.get("SFPAY_CACHE_DIR")
     xdg = os.environ.get("XDG_CACHE_HOME")
@@ -82,7 +88,7 @@ def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:
     base = ctx.as_template_vars()
     files: dict[str, bytes] = {}
 
-    def xml(template: str, out: str, is_flow: bool = False, **extra) -> None:
+    def xml(template: str, out: str, is_flow: bool = False, **extra: object) -> None:
         path = f"{SOURCE_ROOT}/{out}"
         text = env.get_template(template).render(**base, **extra)
         files[path] = _canonical(text, path, is_flow)

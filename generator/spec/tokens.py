@@ -26,7 +26,7 @@ def unknown_placeholders(text: str) -> list[str]:
 def to_flow_text(text: str, opp: str, account: str) -> str:
     """Replace placeholders with `{!...}` merge fields for a Flow text template."""
 
-    def merge(match: re.Match) -> str:
+    def merge(match: re.Match[str]) -> str:
         ref = PLACEHOLDERS[match.group(1)].format(opp=opp, account=account)
         return "{!" + ref + "}"
 
@@ -52,7 +52,7 @@ def unknown_email_placeholders(text: str) -> list[str]:
 
 
 def email_body(text: str, field_names: dict[str, str]) -> str:
-    def sub(match: re.Match) -> str:
+    def sub(match: re.Match[str]) -> str:
         return EMAIL_PLACEHOLDERS[match.group(1)] % field_names
 
     return EMAIL_PLACEHOLDER.sub(sub, text)

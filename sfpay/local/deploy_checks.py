@@ -16,6 +16,7 @@ the same number of lines.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from orgsim.server.deploy.checks import Failure
+from orgsim.server.deploy.checks import DeployCheck, Failure
 from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
 OBJECT_CHILDREN = {
@@ -94,6 +95,12 @@ def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[st
     origins[str(path.resolve())] = _Origin(zip_name, (root.sourceline or 2) - 2)
 
 
+def validator_check_in(connector_namespace: str | None) -> DeployCheck:
+    """`validator_check` with the Stripe connector installed under `connector_namespace` (the
+    org server's settings: the spec's stripe.namespace; None: the connector catalog's own)."""
+    return functools.partial(validator_check, connector_namespace=connector_namespace)
+
+
 def _inside(root: Path, path: Path) -> Path:
     """`path`, if it stays under `root`. The org server refuses unsafe zip names and component
     names before this check runs (orgsim/metadata/zipread.py); this is the second lock."""
@@ -104,7 +111,11 @@ def _inside(root: Path, path: Path) -> Path:
 
 
 def validator_check(
-    files: dict[str, bytes], prefix: str, known_fields: dict[str, list[str]] | None = None
+    files: dict[str, bytes],
+    prefix: str,
+    known_fields: dict[str, list[str]] | None = None,
+    *,
+    connector_namespace: str | None = None,
 ) -> list[Failure]:
     """A `DeployCheck` (orgsim/server/deploy/checks.py): the validator's ERROR findings of
     the rules Salesforce enforces at deploy, at the zip's file names and lines."""
@@ -131,7 +142,12 @@ def validator_check(
             path.write_bytes(data)
             origins[str(path.resolve())] = _Origin(zip_name)
         target.mkdir(parents=True, exist_ok=True)  # a zip of package.xml alone has no files
-        report = validate(target, Config(disabled=set(not_enforced_by_deploy()), known_fields=dict(known_fields or {})))
+        config = Config(
+            disabled=set(not_enforced_by_deploy()),
+            known_fields=dict(known_fields or {}),
+            connector_namespace=connector_namespace,
+        )
+        report = validate(target, config)
         failures = []
         for finding in report.findings:
             if finding.severity is not Severity.ERROR:
