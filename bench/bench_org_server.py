@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
+from bench.figures import figure  # noqa: E402
 from sfpay.paths import PROJECT_ROOT  # noqa: E402
 from sfpay.serving import free_port  # noqa: E402
 
@@ -314,6 +315,17 @@ def main() -> None:
                 f"p99 {statistics.median(r['p99_ms'] for r in lat):.1f} ms (target < 100 ms), "
                 f"lost {max(r['lost'] for r in lat)} (target 0)"
             )
+            p99 = statistics.median(r["p99_ms"] for r in lat)
+            lost = max(r["lost"] for r in lat)
+            figure(
+                "bench_org_server.py",
+                f"webhook -> Opportunity status p99 at {args.rate:.0f} events/s",
+                p99,
+                "ms",
+                target="< 50 ms",
+                met=p99 < 50,
+            )
+            figure("bench_org_server.py", "webhook events lost", lost, "events", target="0", met=lost == 0)
             thr = [insert_throughput(server, batches=5, singles=200) for _ in range(args.runs)]
             for i, r in enumerate(thr, 1):
                 print(

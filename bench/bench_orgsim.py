@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import figure  # noqa: E402
+
 
 @contextlib.contextmanager
 def stripe_sim(in_process: bool):
@@ -246,6 +248,22 @@ def main() -> None:
         r["limit_exceeded"] == 0 for r in results
     )
     rate = statistics.median(r["opp_per_s"] for r in results)
+    figure(
+        "bench_orgsim.py",
+        f"end to end, {args.opportunities:,} Opportunities in batches of {args.batch}",
+        rate,
+        "Opp/s",
+        target=">= 300 Opp/s",
+        met=rate >= 300,
+    )
+    figure(
+        "bench_orgsim.py",
+        "transactions over a governor limit",
+        sum(r["limit_exceeded"] for r in results),
+        "",
+        target="0",
+        met=ok_limits,
+    )
     print(
         f"\ntarget >= 300 Opportunities/s (issue 17): {'met' if rate >= 300 else 'NOT met'} ({rate:.1f}); "
         f"no limit exceeded: {'met' if ok_limits else 'NOT met'}"

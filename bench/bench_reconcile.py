@@ -30,6 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import figure  # noqa: E402
+
 DRAFT_SPEC = "flows:\n  status: Draft\n"
 
 
@@ -178,6 +180,10 @@ def one_size(n: int, runs: int, work: Path) -> None:
                 f"{timed['counts']}",
                 flush=True,
             )
+            figure(
+                "bench_reconcile.py", f"`sfpay reconcile` over {n:,} Opportunities + invoices", timed["seconds"], "s"
+            )
+            figure("bench_reconcile.py", f"reconcile peak RSS at {n:,}", timed["max_rss_mib"], "MiB")
     finally:
         server.stop()
         sim.stop()

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
 
+from generator.command import HELP as GENERATE_HELP
+
 if TYPE_CHECKING:
     from sfpay.project import Project
 
@@ -37,48 +39,10 @@ def _project(spec: Path | None) -> Project:
         _fail([f"error: {exc}"])
 
 
-def generate(
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write. Default: force-app."),
-    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 naming files that differ."),
-) -> None:
-    """Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec.
+def generate_command(ctx: typer.Context) -> None:
+    from generator.command import run
 
-    The project (and its spec, sfpay.yml) is found from the current folder upwards; the
-    files go to its package directory (force-app).
-    """
-    from generator.canonical import CanonicalError
-    from generator.errors import GenerateError, SpecError
-    from generator.output import compare, write_tree
-    from generator.render import render
-    from generator.spec import load_spec
-
-    project = _project(spec)
-    spec = project.spec
-    out = out if out is not None else project.package_dir
-    try:
-        files = render(load_spec(spec))
-    except SpecError as exc:
-        _fail([str(p) for p in exc.problems] + [f"{len(exc.problems)} problem(s) in {spec}; nothing written."])
-    except CanonicalError as exc:  # a template bug, not the user's: say so plainly
-        _fail([f"internal error: generated metadata does not fit the schema: {exc}"])
-    if check:
-        drift = compare(files, out)
-        if not drift.clean:
-            _fail(
-                drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"]
-            )
-        print(f"{out} is up to date with {spec} ({len(files)} files).")
-        return
-    drift = compare(files, out)
-    try:
-        write_tree(files, out)
-    except GenerateError as exc:
-        _fail([f"error: {exc}"])
-    print(
-        f"wrote {len(files)} files to {out} ({len(drift.differing)} changed, "
-        f"{len(drift.missing)} added, {len(drift.extra)} removed)"
-    )
+    raise typer.Exit(run(list(ctx.args)))
 
 
 def check_spec_file(
@@ -135,7 +99,14 @@ def diagram(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("generate")(generate)
+    # The behaviour (and its argparse parsing) is in generator.command, which `sfpay` calls
+    # directly for speed; this registration lists it in `sfpay --help` and serves other apps.
+    app.command(
+        "generate",
+        help=GENERATE_HELP,
+        add_help_option=False,
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "allow_interspersed_args": False},
+    )(generate_command)
     spec_app.command("schema")(schema)
     spec_app.command("check")(check_spec_file)
     app.add_typer(spec_app, name="spec")

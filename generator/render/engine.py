@@ -33,6 +33,9 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     def bool_text(value: bool) -> str:
         return "true" if value else "false"
 
+    extensions = ["jinja2.ext.do"]
+    # Everything that changes what a template compiles to, for the bytecode cache's file names.
+    settings = f"trim_blocks lstrip_blocks keep_trailing_newline {extensions}"
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=lambda name: name is not None and name.endswith(".xml.j2"),
@@ -40,7 +43,8 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.do"],
+        extensions=extensions,
+        bytecode_cache=_bytecode_cache(settings),
     )
     env.globals.update(
         s=lambda v: element("stringValue", v),
@@ -50,6 +54,30 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         b_text=bool_text,
     )
     return env
+
+
+def _bytecode_cache(settings: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs: compiling the templates is most of a cold
+    `sfpay generate` (issue 17). Jinja checks each entry against its template's source (and
+    the Python version); the parser settings and Jinja's version go into the file names, which
+    Jinja does not check. None (compile every run) when there is no usable cache folder."""
+    import hashlib
+    import os
+
+    import jinja2
+
+    base = os.environ.get("SFPAY_CACHE_DIR")
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay"
+    folder = root / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_uid != os.getuid():
+            return None  # never load compiled code from a folder someone else owns
+    except OSError:
+        return None
+    tag = hashlib.sha256(f"{jinja2.__version__}\0{settings}".encode()).hexdigest()[:12]
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"jinja-{tag}-%s.cache")
 
 
 def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:

@@ -148,7 +148,7 @@ def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spe
     )
     try:
         reports = tmp_path / "failing"
-        result, seconds = verify(jpy_spec, ["invoice-on-create"], reports, "--no-deploy")
+        result, _ = verify(jpy_spec, ["invoice-on-create"], reports, "--no-deploy")
     finally:
         admin.clear_faults()
     assert result.returncode == 1
@@ -156,7 +156,11 @@ def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spe
     assert kind == "failure", message
     assert "the org reported a failure" in message and "Sync Log" in message, message
     assert "sfpay test: Stripe refuses every invoice" in message, message
-    assert seconds < 20, f"took {seconds:.1f} s: waited out the budget instead of failing on the Sync Log"
+    # The scenario's own time (the report's), not the whole command's: on a loaded machine the
+    # process start-up alone can take seconds, and the budget below is the scenario's.
+    case = next(etree.parse(str(reports / "junit.xml")).getroot().iter("testcase"))
+    seconds = float(case.get("time"))
+    assert seconds < 15, f"took {seconds:.1f} s: waited out the 20 s budget instead of failing on the Sync Log"
 
 
 def test_scenarios_under_the_eu_example_spec(state, tmp_path):
