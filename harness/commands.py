@@ -116,7 +116,7 @@ def verify_command(
 
     from harness.scenario import UnknownScenario, select
     from harness.spec_view import SpecUnavailable, load
-    from harness.targets.base import TargetError
+    from harness.targets.base import Target, TargetError
 
     console = Console(stderr=True)
     if target not in ("local", "sandbox"):
@@ -149,6 +149,7 @@ def verify_command(
     except SpecUnavailable as exc:
         _fail(f"spec problems:\n{exc}")
 
+    chosen: Target
     try:
         if target == "sandbox":
             chosen = SandboxTarget(settings, spec_view)
