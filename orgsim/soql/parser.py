@@ -323,7 +323,7 @@ def _syntax_error(soql: str, text: str, exc: UnexpectedInput) -> SoqlError:
     if isinstance(exc, UnexpectedToken):
         token = exc.token
         return malformed(soql, _column(token), f"unexpected token: '{token}'")
-    if isinstance(exc, UnexpectedCharacters):
+    if isinstance(exc, UnexpectedCharacters) and exc.pos_in_stream is not None:
         return malformed(soql, exc.pos_in_stream + 1, f"unexpected token: '{text[exc.pos_in_stream]}'")
     return malformed(soql, 1, str(exc))
 
