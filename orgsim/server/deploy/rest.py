@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -36,17 +38,18 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         upload, options_part = form.get("file"), form.get("json")
         if upload is None or isinstance(upload, str):
             raise bad_request("INVALID_INPUT", "the multipart body has no 'file' part with the zip")
-        options = {}
+        options: dict[str, Any] = {}
         if options_part is not None:
             raw = options_part.encode() if isinstance(options_part, str) else await options_part.read()
             try:
                 parsed = parse_json(raw) or {}
             except JsonInputError as exc:
                 raise bad_request("JSON_PARSER_ERROR", f"the 'json' part: {exc}") from None
-            options = parsed.get("deployOptions") if isinstance(parsed, dict) else None
-            options = {} if options is None else options
-            if not isinstance(options, dict):
+            given = parsed.get("deployOptions") if isinstance(parsed, dict) else None
+            given = {} if given is None else given
+            if not isinstance(given, dict):
                 raise bad_request("JSON_PARSER_ERROR", "the 'json' part is not a JSON object with deployOptions")
+            options = given
         if options.get("testLevel") not in (
             None,
             "NoTestRun",
