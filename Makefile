@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install clean lock lint fmt typecheck
+.PHONY: demo test install clean lock lint fmt typecheck bench
 
 # Exact versions come from requirements.lock (what CI tested); pyproject.toml keeps the ranges
 # users of `pipx install` get. `make lock` re-resolves the lock after a range changes.
@@ -21,13 +21,21 @@ demo: $(VENV)/.installed
 
 # pytest exits 5 when it collects nothing; make treats that as a failure, as it should.
 # Extra checks (generated tree up to date, independent checkers) live in .ci/checks/.
+# PYTHONDONTWRITEBYTECODE is cleared for the run: the tests start a few hundred `python -m
+# sfpay ...` processes, and without bytecode files each would compile the project anew.
 test: $(VENV)/.installed lint typecheck
-	$(BIN)/python -m pytest -q -n auto --dist loadscope
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadscope
 	@for check in .ci/checks/*.sh; do \
 		[ -e "$$check" ] || continue; \
 		echo "== $$check"; \
 		BIN=$(abspath $(BIN)) bash "$$check" || exit 1; \
 	done
+
+# Every benchmark with modest defaults; one table into docs/benchmarks.md and README.md.
+# Flow Scanner (the peer of `sfpay validate`) comes from tools/checkers' lockfile.
+bench: $(VENV)/.installed
+	[ -d tools/checkers/node_modules/@flow-scanner ] || (cd tools/checkers && npm ci --no-audit --no-fund --loglevel=error)
+	$(BIN)/python bench/run_all.py
 
 # ruff: lint (pyflakes, pycodestyle, import order) and format, configured in pyproject.toml.
 lint: $(VENV)/.installed

@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import figure  # noqa: E402
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -44,6 +46,12 @@ def main() -> None:
         f"(+ {cold * 1000:.0f} ms once per process to read the WSDL's CustomObject order)"
     )
 
+    figure(
+        "bench_deploy_convert.py",
+        f"SFDX -> Metadata API conversion of force-app ({components} components)",
+        ours * 1000,
+        "ms",
+    )
     sf = shutil.which("sf")
     if sf is None:
         print("sf project convert source: Salesforce CLI not installed, no comparison")

@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import figure  # noqa: E402
 from generator.output import compare, write_tree  # noqa: E402
 from generator.render import render  # noqa: E402
 from generator.spec import load_spec  # noqa: E402
@@ -43,6 +44,8 @@ def main() -> None:
             print(f"{name}: render {len(files)} files  {median(lambda: render(spec)):.4f} s")
             print(f"{name}: write tree       {median(lambda: write_tree(files, out)):.4f} s")
             print(f"{name}: compare (--check) {median(lambda: compare(files, out)):.4f} s")
+    spec = load_spec(SPECS["default"])
+    figure("bench_generate.py", "render the default spec (in process, warm)", median(lambda: render(spec)) * 1000, "ms")
     cli = [sys.executable, "-m", "sfpay", "generate", "--check"]
     print(
         f"cli: sfpay generate --check (process) {median(lambda: subprocess.run(cli, cwd=ROOT, capture_output=True), 5):.3f} s"

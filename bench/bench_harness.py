@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import figure  # noqa: E402
+
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
@@ -89,6 +91,16 @@ def main() -> int:
             f"full local suite ({len(all_scenarios())} scenarios), {len(walls)} runs: median {statistics.median(walls):.2f} s "
             f"(min {min(walls):.2f}, max {max(walls):.2f}); target < 20 s"
         )
+        suite = statistics.median(walls)
+        figure(
+            "bench_harness.py",
+            f"the {len(all_scenarios())} local scenarios, one run",
+            suite,
+            "s",
+            target="< 20 s",
+            met=suite < 20,
+        )
+        figure("bench_harness.py", "payment -> Paid latency p99", percentile(latencies, 99) * 1000, "ms")
         print(
             "per scenario (median s): " + ", ".join(f"{n} {statistics.median(v):.2f}" for n, v in per_scenario.items())
         )

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
+from bench.figures import figure  # noqa: E402
 from sfpay.paths import PROJECT_ROOT  # noqa: E402
 from sfpay.serving import free_port  # noqa: E402
 
@@ -286,9 +287,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="webhook events per second")
     parser.add_argument("--latency-runs", type=int, default=1, help="latency runs (each --seconds long)")
     parser.add_argument("--runs", type=int, default=5, help="insert throughput runs")
-    parser.add_argument("--json", action="store_true", help="end with one JSON summary line per figure (make bench)")
     args = parser.parse_args()
-    figures: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-org-") as tmp:
         server = Server(Path(tmp))
         try:
@@ -320,28 +319,15 @@ def main() -> None:
             )
             p99 = statistics.median(r["p99_ms"] for r in lat)
             lost = max(r["lost"] for r in lat)
-            figures.append(
-                {
-                    "figure": f"webhook p99 at {args.rate:g} events/s",
-                    "value": round(p99, 1),
-                    "unit": "ms",
-                    "peer": None,
-                    "ratio": None,
-                    "target": "< 50" if args.rate <= 50 else None,
-                    "met": p99 < 50 if args.rate <= 50 else None,
-                }
+            figure(
+                "bench_org_server.py",
+                f"webhook -> stored event p99 at {args.rate:.0f} events/s",
+                p99,
+                "ms",
+                target="< 50 ms",
+                met=p99 < 50,
             )
-            figures.append(
-                {
-                    "figure": f"webhook events lost at {args.rate:g} events/s",
-                    "value": lost,
-                    "unit": "events",
-                    "peer": None,
-                    "ratio": None,
-                    "target": "0",
-                    "met": lost == 0,
-                }
-            )
+            figure("bench_org_server.py", "webhook events lost", lost, "events", target="0", met=lost == 0)
             thr = [insert_throughput(server, batches=5, singles=200) for _ in range(args.runs)]
             for i, r in enumerate(thr, 1):
                 print(
@@ -358,9 +344,6 @@ def main() -> None:
             )
         finally:
             server.stop()
-    if args.json:
-        for figure in figures:
-            print(json.dumps(figure))
 
 
 if __name__ == "__main__":

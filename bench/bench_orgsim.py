@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import resource
 import socket
@@ -41,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.figures import figure  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -227,18 +228,6 @@ def print_headroom(by_flow: dict) -> None:
         print(f"  {key:60} {peak['transactions']:6} tx  " + ", ".join(cells))
 
 
-def summary(figure: str, value: float, unit: str, target: str, met: bool, peer=None, ratio=None) -> dict:
-    return {
-        "figure": figure,
-        "value": round(value, 3),
-        "unit": unit,
-        "peer": peer,
-        "ratio": ratio,
-        "target": target,
-        "met": met,
-    }
-
-
 def run_median(args, spec, base_url, api_key, opportunities: int, runs: int) -> dict:
     results = []
     for n in range(runs):
@@ -285,7 +274,6 @@ def main() -> None:
         help="comma-separated sizes (e.g. 1000,10000,100000): one run each, per-Opportunity cost against the "
         "first; target: the last within 1.2x of the first",
     )
-    parser.add_argument("--json", action="store_true", help="end with one JSON summary line per figure (make bench)")
     args = parser.parse_args()
     spec = load_bench_spec(args.spec)
     sim = (
@@ -293,7 +281,6 @@ def main() -> None:
         if args.stripe_base
         else stripe_sim(args.in_process_sim)
     )
-    figures = []
     with sim as (base_url, api_key):
         if args.scaling:
             sizes = [int(n) for n in args.scaling.split(",")]
@@ -311,8 +298,13 @@ def main() -> None:
                 f"\ntarget per-Opportunity CPU at N={sizes[-1]} within 1.2x of N={sizes[0]} (issue 17): "
                 f"{'met' if met else 'NOT met'} ({growth:.2f}x)"
             )
-            figures.append(
-                summary(f"orgsim per-Opportunity CPU growth N={sizes[0]}..{sizes[-1]}", growth, "x", "<= 1.2", met)
+            figure(
+                "bench_orgsim.py",
+                f"per-Opportunity org CPU at N={sizes[-1]:,} vs N={sizes[0]:,}",
+                growth,
+                "x",
+                target="<= 1.2x",
+                met=met,
             )
             print_headroom(rows[-1][1]["by_flow"])
         else:
@@ -327,23 +319,40 @@ def main() -> None:
             print_headroom(median["by_flow"])
             rate = median["opp_per_s"]
             print(f"\ntarget >= 300 Opportunities/s (issue 17): {'met' if rate >= 300 else 'NOT met'} ({rate:.1f})")
-            figures.append(summary("orgsim end to end", rate, "Opportunities/s", ">= 300", rate >= 300))
-            figures.append(
-                summary("orgsim org-process CPU per Opportunity", median["cpu_ms_per_opp"], "ms", None, True)
+            figure(
+                "bench_orgsim.py",
+                f"end to end, {args.opportunities:,} Opportunities in batches of {args.batch}",
+                rate,
+                "Opp/s",
+                target=">= 300 Opp/s",
+                met=rate >= 300,
             )
-            by_flow = median["by_flow"]
+            figure("bench_orgsim.py", "org-process CPU per Opportunity", median["cpu_ms_per_opp"], "ms")
         from orgsim.limits import DEFAULT_LIMITS
 
-        by_flow = (rows[-1][1] if args.scaling else median)["by_flow"]
+        last = rows[-1][1] if args.scaling else median
+        by_flow = last["by_flow"]
         peak_callouts = max((p["callouts"] for p in by_flow.values()), default=0)
-        ok = all(p[c] <= DEFAULT_LIMITS[c] for p in by_flow.values() for c in HEADROOM if c != "cpu_ms")
-        print(f"no limit exceeded: {'met' if ok else 'NOT met'}; peak callouts {peak_callouts} of 100 (target <= 80)")
-        figures.append(
-            summary("orgsim peak callouts per transaction", peak_callouts, "callouts", "<= 80", peak_callouts <= 80)
+        ok = last["limit_exceeded"] == 0 and all(
+            p[c] <= DEFAULT_LIMITS[c] for p in by_flow.values() for c in HEADROOM if c != "cpu_ms"
         )
-    if args.json:
-        for figure in figures:
-            print(json.dumps(figure))
+        print(f"no limit exceeded: {'met' if ok else 'NOT met'}; peak callouts {peak_callouts} of 100 (target <= 80)")
+        figure(
+            "bench_orgsim.py",
+            "transactions over a governor limit",
+            last["limit_exceeded"],
+            "",
+            target="0",
+            met=ok,
+        )
+        figure(
+            "bench_orgsim.py",
+            "peak callouts in one transaction (of 100)",
+            peak_callouts,
+            "callouts",
+            target="<= 80",
+            met=peak_callouts <= 80,
+        )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ invoices are created with the stripe SDK (one call each, against one customer), 
 Opportunities holding those invoice ids go in through the org's sObject Collections REST
 API (200 per call). Then a child process (so the servers' memory is not counted) runs the
 same `operate.reconcile.run.reconcile` the command runs, over simple-salesforce and the
-stripe SDK, and reports wall time and the process's peak resident set (ru_maxrss, which
+stripe SDK, and reports wall time and the process's peak resident set (VmHWM, which
 includes the interpreter, the imported libraries and SQLite's page cache); a second child
 run with tracemalloc on reports the peak of Python allocations (tracemalloc slows
 allocation-heavy code several times over, so it is kept out of the timed run).
@@ -30,12 +30,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import figure  # noqa: E402
+
 DRAFT_SPEC = "flows:\n  status: Draft\n"
+
+
+def peak_rss_kib() -> int:
+    """This process's own peak resident set: VmHWM of its memory map. Not ru_maxrss, which Linux
+    carries across execve (getrusage(2)), so a child started from the bench (whose servers hold
+    every seeded record) would report the parent's peak at fork time."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def child() -> int:
     """Run reconcile once against the servers named in the environment; print one JSON line."""
-    import resource
     import tracemalloc
 
     import stripe
@@ -56,7 +67,7 @@ def child() -> int:
     result = reconcile(sf, client, facts_from_spec(Spec()))
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory() if trace else (0, 0)
-    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_kib = peak_rss_kib()
     print(
         json.dumps(
             {
@@ -169,6 +180,10 @@ def one_size(n: int, runs: int, work: Path) -> None:
                 f"{timed['counts']}",
                 flush=True,
             )
+            figure(
+                "bench_reconcile.py", f"`sfpay reconcile` over {n:,} Opportunities + invoices", timed["seconds"], "s"
+            )
+            figure("bench_reconcile.py", f"reconcile peak RSS at {n:,}", timed["max_rss_mib"], "MiB")
     finally:
         server.stop()
         sim.stop()

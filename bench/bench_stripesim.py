@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx  # noqa: E402
 import stripe  # noqa: E402
 
+from bench.figures import figure  # noqa: E402
 from sfpay.paths import PROJECT_ROOT  # noqa: E402
 from sfpay.serving import free_port  # noqa: E402
 from stripesim import DEFAULT_API_KEY, SimConfig, start_sim  # noqa: E402
@@ -174,6 +175,17 @@ def main() -> int:
     print(
         f"median of runs: {median['rps']:.0f} req/s, median latency {median['median_ms']:.2f} ms, "
         f"p99 {median['p99_ms']:.2f} ms (target: median < 5 ms)"
+    )
+    figure("bench_stripesim.py", f"stripesim ({storage}) SDK sequence throughput", median["rps"], "req/s")
+    figure(
+        "bench_stripesim.py",
+        f"stripesim ({storage}) SDK request latency (median)",
+        median["median_ms"],
+        "ms",
+        peer=median["floor_ms"],
+        peer_name="its own GET /_sim/health",
+        target="< 5 ms",
+        met=median["median_ms"] < 5,
     )
     print(
         f"peer floor: GET /_sim/health median {median['floor_ms']:.2f} ms; "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from generator.schema import load_table
+from generator.schema import TypeTable, load_table
 from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -69,7 +69,7 @@ def canonical_tree(root: etree._Element, source: str = "<rendered>") -> etree._E
     return root
 
 
-def _order(element, type_name: str, table, source: str, path: str) -> None:
+def _order(element: etree._Element, type_name: str, table: TypeTable, source: str, path: str) -> None:
     keyed = []
     for position, child in enumerate(element):
         child_name = _local_name(child, source)
@@ -89,20 +89,20 @@ def _order(element, type_name: str, table, source: str, path: str) -> None:
         element.append(child)  # re-appending moves the element to the end, in order
 
 
-def _text_of(element, child_name: str) -> str:
+def _text_of(element: etree._Element, child_name: str) -> str:
     for child in element:
         if etree.QName(child).localname == child_name:
             return child.text or ""
     return ""
 
 
-def _local_name(element, source: str) -> str:
+def _local_name(element: etree._Element, source: str) -> str:
     qname = etree.QName(element)
     if qname.namespace != MD_NS:
         raise CanonicalError(
             f"{source}: <{qname.localname}> must be in namespace {MD_NS}, found {qname.namespace or 'no namespace'}"
         )
-    return qname.localname
+    return str(qname.localname)
 
 
 def _escape(text: str) -> str:
@@ -126,7 +126,7 @@ def serialize(root: etree._Element, source: str = "<rendered>") -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _write(element, depth: int, lines: list[str]) -> None:
+def _write(element: etree._Element, depth: int, lines: list[str]) -> None:
     name = etree.QName(element).localname
     pad = INDENT * depth
     if len(element):

@@ -6,9 +6,14 @@ Cheap to import: the spec model, Jinja2 and lxml load inside the command bodies.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
+
+from generator.command import HELP as GENERATE_HELP
+
+if TYPE_CHECKING:
+    from sfpay.project import Project
 
 DEFAULT_OUT = Path("force-app")
 DEFAULT_DIAGRAMS = Path("docs/flows")
@@ -16,7 +21,7 @@ DEFAULT_DIAGRAMS = Path("docs/flows")
 spec_app = typer.Typer(help="Inspect the spec format.", no_args_is_help=True)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     import sys
 
     for line in lines:
@@ -24,7 +29,7 @@ def _fail(lines: list[str]) -> None:
     raise typer.Exit(1)
 
 
-def _project(spec: Path | None):
+def _project(spec: Path | None) -> Project:
     """The project found from the current folder (sfpay.project), or a one-line error."""
     from sfpay.project import ProjectError, discover
 
@@ -34,48 +39,10 @@ def _project(spec: Path | None):
         _fail([f"error: {exc}"])
 
 
-def generate(
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Spec file. Default: the project's."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write. Default: force-app."),
-    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 naming files that differ."),
-) -> None:
-    """Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec.
+def generate_command(ctx: typer.Context) -> None:
+    from generator.command import run
 
-    The project (and its spec, sfpay.yml) is found from the current folder upwards; the
-    files go to its package directory (force-app).
-    """
-    from generator.canonical import CanonicalError
-    from generator.errors import GenerateError, SpecError
-    from generator.output import compare, write_tree
-    from generator.render import render
-    from generator.spec import load_spec
-
-    project = _project(spec)
-    spec = project.spec
-    out = out if out is not None else project.package_dir
-    try:
-        files = render(load_spec(spec))
-    except SpecError as exc:
-        _fail([str(p) for p in exc.problems] + [f"{len(exc.problems)} problem(s) in {spec}; nothing written."])
-    except CanonicalError as exc:  # a template bug, not the user's: say so plainly
-        _fail([f"internal error: generated metadata does not fit the schema: {exc}"])
-    if check:
-        drift = compare(files, out)
-        if not drift.clean:
-            _fail(
-                drift.lines(out) + [f"{out} is not what {spec} renders; run: sfpay generate --spec {spec} --out {out}"]
-            )
-        print(f"{out} is up to date with {spec} ({len(files)} files).")
-        return
-    drift = compare(files, out)
-    try:
-        write_tree(files, out)
-    except GenerateError as exc:
-        _fail([f"error: {exc}"])
-    print(
-        f"wrote {len(files)} files to {out} ({len(drift.differing)} changed, "
-        f"{len(drift.missing)} added, {len(drift.extra)} removed)"
-    )
+    raise typer.Exit(run(list(ctx.args)))
 
 
 def check_spec_file(
@@ -132,7 +99,14 @@ def diagram(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("generate")(generate)
+    # The behaviour (and its argparse parsing) is in generator.command, which `sfpay` calls
+    # directly for speed; this registration lists it in `sfpay --help` and serves other apps.
+    app.command(
+        "generate",
+        help=GENERATE_HELP,
+        add_help_option=False,
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "allow_interspersed_args": False},
+    )(generate_command)
     spec_app.command("schema")(schema)
     spec_app.command("check")(check_spec_file)
     app.add_typer(spec_app, name="spec")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Where a value sits in the spec: keys and list indexes from the root.
+Loc = tuple[str | int, ...]
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

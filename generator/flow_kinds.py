@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from sfmeta.connector_package import STRIPE_EVENT
+
 # recordTriggerType values of a record-triggered flow's start element (Metadata API, Flow:
 # FlowStart.recordTriggerType; https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_visual_workflow.htm).
 RecordTriggerType = Literal["Create", "Update", "CreateAndUpdate", "Delete"]
@@ -91,7 +93,7 @@ FLOW_KINDS: list[FlowKind] = [
     FlowKind(
         key="event",
         template="event.flow-meta.xml.j2",
-        object="{ns}__Stripe_Event__c",
+        object="{ns}__" + STRIPE_EVENT,
         trigger="Create",
         trigger_order=10,
         # Retrieve the invoice.

@@ -7,6 +7,7 @@ they run.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from pathlib import Path
 from typing import Optional
@@ -46,6 +47,7 @@ def run_and_report(
     """Open the target, run, write reports. Returns (summary, paths)."""
     from harness.preflight import check_deployment
     from harness.reporting.progress import Progress, summary_table
+    from harness.reporting.screenshots import capture
     from harness.reporting.signoff import write_reports
     from harness.runner import run_scenarios
     from harness.targets.base import TargetError
@@ -59,11 +61,16 @@ def run_and_report(
     except TargetError as exc:
         target.close()
         _fail(str(exc))
+    directory = report_dir or _default_report_dir(target.name, project_root)
     try:
         summary = run_scenarios(target, connection, spec_view, scenarios, progress)
+        # While the target is still open: the payer's pages as Chromium shows them.
+        progress.step("taking screenshots of the hosted invoice pages")
+        with tempfile.TemporaryDirectory(prefix="sfpay-screenshots-") as shots_dir:
+            shots = capture(summary, Path(shots_dir), connection.secrets)
+            paths = write_reports(summary, directory, connection.secrets, shots.paths, shots.notes)
     finally:
         target.close()
-    paths = write_reports(summary, report_dir or _default_report_dir(target.name, project_root), connection.secrets)
     console.print(summary_table(summary))
     console.print(
         f"Sign-off report: {paths.html}\n                 {paths.markdown}\nJUnit XML:       {paths.junit}",
@@ -109,7 +116,7 @@ def verify_command(
 
     from harness.scenario import UnknownScenario, select
     from harness.spec_view import SpecUnavailable, load
-    from harness.targets.base import TargetError
+    from harness.targets.base import Target, TargetError
 
     console = Console(stderr=True)
     if target not in ("local", "sandbox"):
@@ -142,6 +149,7 @@ def verify_command(
     except SpecUnavailable as exc:
         _fail(f"spec problems:\n{exc}")
 
+    chosen: Target
     try:
         if target == "sandbox":
             chosen = SandboxTarget(settings, spec_view)

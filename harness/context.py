@@ -118,7 +118,7 @@ class ScenarioContext:
     # Waiting -------------------------------------------------------------------------
     def wait_for(
         self,
-        probe: Callable[[], T],
+        probe: Callable[[], T | None],
         *,
         timeout: float,
         what: str,

@@ -8,8 +8,9 @@ shows (and times) exactly the path the README documents.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from harness.stack import StepFailed, checked, deploy_local, local_up, source_dir
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from harness.results import RunSummary
+
+T = TypeVar("T")
 
 
 def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> "RunSummary":
@@ -36,7 +39,7 @@ def run_demo(spec: Path | None, report_dir: Path | None, console: "Console") -> 
     shown = project.relative(force_app)
     steps: list[tuple[str, float]] = []
 
-    def step(label: str, action) -> object:
+    def step(label: str, action: Callable[[], T]) -> T:
         console.print(f"[bold]>[/bold] {label}", highlight=False)
         started = time.monotonic()
         try:

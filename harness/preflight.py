@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harness.drivers.salesforce import soql_quote
+from harness.drivers.salesforce import sobject, soql_quote
 from harness.targets.base import TargetError
 
 if TYPE_CHECKING:
@@ -20,15 +20,16 @@ if TYPE_CHECKING:
 def check_deployment(sf: "Salesforce", spec: "SpecView", *, hint: str) -> None:
     """Raise TargetError listing everything missing; `hint` says how to deploy on this target."""
     problems: list[str] = []
-    objects = {o["name"] for o in sf.describe()["sobjects"]}
+    described = sf.describe() or {"sobjects": []}  # simple-salesforce: None for an empty answer
+    objects = {o["name"] for o in described["sobjects"]}
     for name in (spec.stripe_event_object, spec.sync_log_object, spec.stripe_account_object):
         if name not in objects:
             problems.append(f"object {name} (is the Stripe connector installed?)")
-    opportunity = {f["name"] for f in sf.Opportunity.describe()["fields"]}
+    opportunity = {f["name"] for f in sobject(sf, "Opportunity").describe()["fields"]}
     for field in (spec.invoice_id_field, spec.invoice_url_field, spec.status_field, spec.reminder_date_field):
         if field not in opportunity:
             problems.append(f"field Opportunity.{field}")
-    account = {f["name"] for f in sf.Account.describe()["fields"]}
+    account = {f["name"] for f in sobject(sf, "Account").describe()["fields"]}
     if spec.customer_id_field not in account:
         problems.append(f"field Account.{spec.customer_id_field}")
     if spec.stripe_account_object in objects:

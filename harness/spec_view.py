@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from generator.flow_kinds import FLOW_KINDS
+from sfmeta.connector_package import ConnectorPackage
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class RecordTypeView:
     alert_name: str  # workflow email alert name
     subject: str
     recipient_types: tuple[str, ...]  # owner, accountOwner, user, ...
+    shows_amount: bool = False  # the body has {amount}: the email must show the invoiced amount
 
 
 @dataclass(frozen=True)
@@ -60,18 +62,18 @@ class SpecView:
     record_types_created: bool = True  # false: the spec expects the org to have them already
     unusable_customer: str = "recreate"
 
-    # Connector objects (docs/architecture.md, "Default names"); their names follow the namespace.
+    # Connector objects (sfmeta/connector_package.py); their names follow the namespace.
     @property
     def stripe_event_object(self) -> str:
-        return f"{self.namespace}__Stripe_Event__c"
+        return ConnectorPackage(self.namespace).stripe_event
 
     @property
     def sync_log_object(self) -> str:
-        return f"{self.namespace}__Sync_Log__c"
+        return ConnectorPackage(self.namespace).sync_log
 
     @property
     def stripe_account_object(self) -> str:
-        return f"{self.namespace}__Stripe_Account__c"
+        return ConnectorPackage(self.namespace).stripe_account
 
     def record_type(self, developer_name: str) -> RecordTypeView:
         for record_type in self.record_types:
@@ -128,6 +130,7 @@ def _reminder_view(developer_name: str, reminder) -> RecordTypeView:
         alert_name=reminder.alert_name,
         subject=reminder.subject,
         recipient_types=tuple(r.type for r in reminder.recipients),
+        shows_amount="{amount}" in reminder.body,
     )
 
 

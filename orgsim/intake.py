@@ -1,16 +1,17 @@
-"""Stripe event intake: one `stripeGC__Stripe_Event__c` per Stripe event id, repeats ignored.
+"""Stripe event intake: one `<namespace>__Stripe_Event__c` per Stripe event id, repeats ignored
+(the namespace the org's connector is installed under; names from sfmeta/connector_package.py).
 
 Stored the way docs/architecture.md ("Default names", connector objects) describes the
 connector's records:
 - `Name` = the Stripe event id (evt_...). The emulator keeps the id there, the object's standard
   name field, so a redelivery (Stripe delivers at least once) is recognised without inventing
   package fields;
-- `stripeGC__Event_Name__c` = the event type (invoice.paid, ...);
-- `stripeGC__Request_Body__c` = the JSON of the event's `data`, i.e. {"object": {...}}, written
+- `<namespace>__Event_Name__c` = the event type (invoice.paid, ...);
+- `<namespace>__Request_Body__c` = the JSON of the event's `data`, i.e. {"object": {...}}, written
   the way Stripe writes webhook bodies (2-space indentation, `"key": value`), so text functions
   in flows (FIND/MID on `"id": "in_`) see the same text as in a real org.
 
-Creating the record is a normal insert: it fires the flows on stripeGC__Stripe_Event__c.
+Creating the record is a normal insert: it fires the flows on the Stripe Event object.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from decimal import Decimal
 
 from orgsim.errors import OrgError
 from orgsim.storage.predicate import eq
-
-EVENT_OBJECT = "stripeGC__Stripe_Event__c"
+from sfmeta.connector_package import EVENT_NAME, REQUEST_BODY
 
 
 def request_body(event: dict) -> str:
@@ -48,12 +48,13 @@ def intake_stripe_event(org, event: dict) -> dict:
     ):
         raise OrgError("a Stripe event needs id (evt_...), type and data.object", status_code="INVALID_INPUT")
     body = request_body(event)
+    package = org.metadata.connector.package
     with org.store.lock:  # check and insert as one step: concurrent redeliveries must not both insert
-        existing = org.select(EVENT_OBJECT, ["Id"], eq("Name", event["id"]), limit=1)
+        existing = org.select(package.stripe_event, ["Id"], eq("Name", event["id"]), limit=1)
         if existing:
             return {"id": existing[0]["Id"], "created": False, "success": True, "errors": []}
         result = org.insert(
-            EVENT_OBJECT,
-            [{"Name": event["id"], "stripeGC__Event_Name__c": event["type"], "stripeGC__Request_Body__c": body}],
+            package.stripe_event,
+            [{"Name": event["id"], package.name(EVENT_NAME): event["type"], package.name(REQUEST_BODY): body}],
         )[0]
     return {"id": result.id, "created": result.success, "success": result.success, "errors": result.errors}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orgsim.clock import Clock
+from orgsim.connector.catalog import catalog
 from orgsim.connector.client import StripeCaller, StripeConfig
 from orgsim.dml.engine import SaveEngine, TriggerDepthExceeded
 from orgsim.dml.results import SaveError, SaveResult
@@ -81,8 +82,9 @@ class Org:
         self.smtp = smtp
         self.org_name = org_name
         self.run_async = run_async
+        namespace = stripe.connector_namespace if stripe else None
         self.metadata = MetadataState(
-            schema=build_standard_schema(), connector_namespace=stripe.connector_namespace if stripe else None
+            schema=build_standard_schema(catalog(namespace).package), connector_namespace=namespace
         )
         self.engine = SaveEngine(self)
         self.flow_runtime = FlowRuntime(self)

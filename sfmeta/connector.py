@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sfmeta.connector_package import ConnectorPackage
+
 
 class CatalogError(Exception):
     """The catalog is missing or not the shape we expect (an installation problem)."""
@@ -59,12 +61,10 @@ class ConnectorCatalog:
         }
         self._models = {name.lower(): fields for name, fields in raw["models"].items()}
 
-    def in_namespace(self, name: str) -> str:
-        """A name of the connector package as its sources spell it (`stripeGC__Stripe_Event__c`,
-        the catalog's own prefix), in the namespace the connector is installed under; other
-        names unchanged."""
-        prefix = self.vendored_namespace + "__"
-        return self.namespace + "__" + name[len(prefix) :] if name.startswith(prefix) else name
+    @property
+    def package(self) -> ConnectorPackage:
+        """The package's objects and fields (sfmeta/connector_package.py) in this namespace."""
+        return ConnectorPackage(self.namespace)
 
     def _strip(self, name: str) -> str:
         prefix = self.namespace.lower() + "__"

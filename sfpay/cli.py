@@ -35,6 +35,7 @@ COMMAND_MODULES = (
 # run time. They are registered with typer too, so `sfpay --help` lists them.
 SELF_PARSING_COMMANDS = {
     "validate": "validator.command:run",
+    "generate": "generator.command:run",
 }
 
 _app: typer.Typer | None = None
@@ -87,8 +88,75 @@ def plain_help(command) -> None:
         plain_help(sub)
 
 
+HELP_ARGS = (["--help"], ["-h"])
+
+
+def _help_cache_file():
+    """Where `sfpay --help`'s text is kept, named by everything it is rendered from (the
+    command modules' sources, typer, Python, the terminal width), or None without a usable
+    cache folder. Rendering it means importing typer and every command module; printing the
+    kept text takes a few stat calls (issue 17: `sfpay --help` < 150 ms)."""
+    import hashlib
+    import os
+    import shutil
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    base = os.environ.get("SFPAY_CACHE_DIR")
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay"
+    here = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{sys.version}\0{shutil.get_terminal_size().columns}".encode())
+    try:
+        typer_spec = find_spec("typer")
+        sources = [Path(typer_spec.origin)] if typer_spec and typer_spec.origin else []
+        for package in sorted({name.split(".")[0] for name in COMMAND_MODULES}):
+            sources += sorted((here / package).rglob("*.py"))
+        for source in sources:
+            stat = source.stat()
+            digest.update(f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+    except (OSError, ValueError, ImportError):
+        return None
+    return root / "cli" / f"help-{digest.hexdigest()[:24]}.txt"
+
+
+def _print_help() -> None:
+    """`sfpay --help`: the kept text when it is current, else typer's rendering, kept."""
+    import contextlib
+    import io
+    import os
+
+    cache = _help_cache_file()
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            sys.stdout.write(cache.read_text(encoding="utf-8"))
+            raise SystemExit(0)
+    import typer
+
+    command = typer.main.get_command(get_app())
+    plain_help(command)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        try:
+            command(args=["--help"], prog_name="sfpay")
+        except SystemExit as exc:
+            if exc.code not in (0, None):
+                raise
+    text = output.getvalue()
+    sys.stdout.write(text)
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            partial = cache.with_name(f"{cache.name}.{os.getpid()}")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(cache)  # atomic: a concurrent run reads the old text or the new
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if args in HELP_ARGS:
+        _print_help()
     if args and args[0] in SELF_PARSING_COMMANDS:
         module_name, function_name = SELF_PARSING_COMMANDS[args[0]].split(":")
         run = getattr(importlib.import_module(module_name), function_name)

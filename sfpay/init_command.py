@@ -8,6 +8,7 @@ spec checked before anything is written; the files then land in one move.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -28,13 +29,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "sfpay-project"
 
 
+def cci_project_name(client: str, directory: Path) -> str:
+    """cumulusci.yml's project name: the client's slug plus a short hash of the project folder.
+
+    CumulusCI keeps a project's orgs and services under ~/.cumulusci/<project name>/, so two
+    projects for clients of the same name (or two trial projects of one client) would share
+    every org connected with `cci org connect`. The hash is taken once, at `sfpay init`, and
+    written into cumulusci.yml: clones of the project keep the name (and share its keychain,
+    as CumulusCI means them to), another `sfpay init` gets its own."""
+    digest = hashlib.sha256(str(directory.expanduser().resolve()).encode("utf-8")).hexdigest()[:6]
+    return f"{slug(client)}-{digest}"
+
+
 def _title(directory: Path) -> str:
     words = re.split(r"[-_ .]+", directory.resolve().name)
     return " ".join(w[:1].upper() + w[1:] for w in words if w) or "Client"
 
 
-def render_project(client: str, currency: str) -> dict[str, str]:
-    """Relative path -> text of every file of a new project."""
+def render_project(client: str, currency: str, directory: Path) -> dict[str, str]:
+    """Relative path -> text of every file of a new project in `directory`."""
     from jinja2 import Environment, StrictUndefined
 
     from sfpay.paths import resource
@@ -68,7 +81,7 @@ def render_project(client: str, currency: str) -> dict[str, str]:
         "cumulusci.yml": template(
             "cumulusci.yml.j2",
             client=client,
-            project_name=name,
+            project_name=cci_project_name(client, directory),
             api_version=api_version,
             package_name_yaml=json.dumps(f"{client} Stripe invoicing"),
         ),
@@ -128,7 +141,7 @@ def init(
 
     name = client if client is not None else _title(directory)
     try:
-        written = write_project(directory, render_project(name, currency), force)
+        written = write_project(directory, render_project(name, currency, directory), force)
     except InitError as exc:
         fail(str(exc))
     root = directory.expanduser().resolve()

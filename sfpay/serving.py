@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 import uvicorn
 
+# How long a stopping server lets requests still running finish before it cancels them.
+# Idle keep-alive connections are closed at once; every test stack and `sfpay local down`
+# stops through this, so it bounds their stop time (issue 17: well under a second).
+GRACEFUL_SHUTDOWN_SECONDS = 0.5
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -44,7 +49,13 @@ def start_in_thread(
     """Start `app` and return once it accepts connections. `config_options` go to
     `uvicorn.Config` (e.g. `ssl_certfile`/`ssl_keyfile` for the TLS org server)."""
     port = port or free_port(host)
-    options = {"log_level": "warning", "lifespan": "auto", "access_log": False, **config_options}
+    options = {
+        "log_level": "warning",
+        "lifespan": "auto",
+        "access_log": False,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        **config_options,
+    }
     config = uvicorn.Config(app, host=host, port=port, **options)
     server = uvicorn.Server(config)
     # Signal handlers can only be installed from the main thread.

@@ -58,4 +58,16 @@ def register(app: typer.Typer) -> None:
         stripe_app.state.sim.public_url = base_url
         keys = ", ".join(redact(k) for k in config.api_keys)
         print(f"stripesim listening on {base_url} (keys: {keys}; storage: {db or 'memory'})", file=sys.stderr)
-        uvicorn.run(stripe_app, host=host, port=port, log_level="warning", access_log=False)
+        from typing import cast
+
+        from sfpay.serving import GRACEFUL_SHUTDOWN_SECONDS
+
+        uvicorn.run(
+            stripe_app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            # Annotated int, used as asyncio.wait_for's timeout: fractions of a second work.
+            timeout_graceful_shutdown=cast(int, GRACEFUL_SHUTDOWN_SECONDS),
+        )

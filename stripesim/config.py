@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from sfpay.stripe_keys import require_test_key
 
@@ -43,7 +44,7 @@ class SimConfig:
     sweep_seconds: float = 1.0
     # The business name invoices carry (`account_name`) and the hosted page, PDF and emails show.
     account_name: str = "stripesim"
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         keys = tuple(self.api_keys) or (DEFAULT_API_KEY,)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stripesim.errors import no_such
+from stripesim.json_shapes import StripeObject
 from stripesim.storage import Transaction
 
 if TYPE_CHECKING:
@@ -29,18 +30,19 @@ class Operation:
         if test_clock:
             clock = self.tx.get("test_clock", test_clock)
             if clock is not None:
-                return clock["frozen_time"]
+                frozen: int = clock["frozen_time"]
+                return frozen
         return self.sim.clock.now()
 
     # -- lookups ----------------------------------------------------------------------
-    def get(self, kind: str, id: str) -> dict | None:
+    def get(self, kind: str, id: str) -> StripeObject | None:
         return self.tx.get(kind, id)
 
-    def require(self, kind: str, id: str, label: str, *, param: str = "id", status: int = 404) -> dict:
+    def require(self, kind: str, id: str, label: str, *, param: str = "id", status: int = 404) -> StripeObject:
         obj = self.tx.get(kind, id) if isinstance(id, str) else None
         if obj is None or obj.get("deleted"):
             raise no_such(label, str(id), param=param, status=status)
         return obj
 
-    def put(self, kind: str, obj: dict) -> None:
+    def put(self, kind: str, obj: StripeObject) -> None:
         self.tx.put(kind, obj["id"], obj)

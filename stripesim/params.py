@@ -31,36 +31,36 @@ class Param:
     emptyable: bool = False  # "" means "unset" (Stripe's convention on updates)
 
 
-def string(**kw) -> Param:
+def string(**kw: Any) -> Param:
     return Param("string", **kw)
 
 
-def integer(**kw) -> Param:
+def integer(**kw: Any) -> Param:
     return Param("integer", **kw)
 
 
-def boolean(**kw) -> Param:
+def boolean(**kw: Any) -> Param:
     return Param("boolean", **kw)
 
 
-def enum(*choices: str, **kw) -> Param:
+def enum(*choices: str, **kw: Any) -> Param:
     return Param("enum", choices=tuple(choices), **kw)
 
 
-def metadata(**kw) -> Param:
+def metadata(**kw: Any) -> Param:
     return Param("metadata", **kw)
 
 
-def hash_list(fields: dict[str, "Param"], **kw) -> Param:
+def hash_list(fields: dict[str, "Param"], **kw: Any) -> Param:
     """A list of hashes (`custom_fields[0][name]=...`); `maximum` caps its length."""
     return Param("hash_list", fields=fields, **kw)
 
 
-def string_list(**kw) -> Param:
+def string_list(**kw: Any) -> Param:
     return Param("string_list", **kw)
 
 
-def hash_of(fields: dict[str, Param], **kw) -> Param:
+def hash_of(fields: dict[str, Param], **kw: Any) -> Param:
     return Param("hash", fields=fields, **kw)
 
 

@@ -6,11 +6,18 @@ import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from stripesim.config import SimConfig
+
+if TYPE_CHECKING:
+    import stripe
+    from starlette.applications import Starlette
+
+    from sfpay.serving import RunningServer
+    from stripesim.engine import Simulator
 
 
 class SimAdmin:
@@ -19,9 +26,9 @@ class SimAdmin:
     def __init__(self, base_url: str, api_key: str) -> None:
         self._http = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=30)
 
-    def _call(self, method: str, path: str, body: dict | None = None, **params: Any) -> dict:
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None, **params: Any) -> dict[str, Any]:
         response = self._http.request(method, path, json=body, params=params or None)
-        payload = response.json()
+        payload: dict[str, Any] = response.json()
         if response.status_code >= 400:
             raise RuntimeError(f"{method} {path} failed ({response.status_code}): {payload['error']['message']}")
         return payload
@@ -37,7 +44,7 @@ class SimAdmin:
         seconds: float | None = None,
         after_processing: bool = False,
         **error: Any,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """`fault="error"` takes `message`, `status`, `type`, `code`, `param`, `decline_code` (see faults.py)."""
         rule: dict[str, Any] = {
             "method": method,
@@ -52,25 +59,30 @@ class SimAdmin:
             rule["seconds"] = seconds
         return self._call("POST", "/_sim/faults", rule)
 
-    def faults(self) -> list[dict]:
-        return self._call("GET", "/_sim/faults")["data"]
+    def _list(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """The `data` of a `/_sim` listing."""
+        items: list[dict[str, Any]] = self._call("GET", path, None, **params)["data"]
+        return items
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self._list("/_sim/faults")
 
     def clear_faults(self) -> None:
         self._call("DELETE", "/_sim/faults")
 
-    def set_rate_limit(self, per_second: float | None) -> dict:
+    def set_rate_limit(self, per_second: float | None) -> dict[str, Any]:
         return self._call("POST", "/_sim/rate_limit", {"per_second": per_second})
 
-    def webhook_switches(self, **switches: Any) -> dict:
+    def webhook_switches(self, **switches: Any) -> dict[str, Any]:
         return self._call("POST", "/_sim/webhooks", switches) if switches else self._call("GET", "/_sim/webhooks")
 
-    def release_webhooks(self, order: str | None = None) -> dict:
+    def release_webhooks(self, order: str | None = None) -> dict[str, Any]:
         return self._call("POST", "/_sim/webhooks/release", {"order": order} if order else {})
 
-    def deliveries(self, status: str | None = None) -> list[dict]:
-        return self._call("GET", "/_sim/webhooks/deliveries", None, **({"status": status} if status else {}))["data"]
+    def deliveries(self, status: str | None = None) -> list[dict[str, Any]]:
+        return self._list("/_sim/webhooks/deliveries", **({"status": status} if status else {}))
 
-    def wait_for_deliveries(self, timeout: float = 10.0) -> list[dict]:
+    def wait_for_deliveries(self, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Wait until no delivery is pending; return them all."""
         deadline = time.monotonic() + timeout
         while True:
@@ -81,17 +93,17 @@ class SimAdmin:
                 raise TimeoutError(f"{sum(d['status'] == 'pending' for d in items)} webhook deliveries still pending")
             time.sleep(0.02)
 
-    def sent_emails(self, **filters: str) -> list[dict]:
+    def sent_emails(self, **filters: str) -> list[dict[str, Any]]:
         """Invoice emails Stripe would have sent (`to`, `invoice`, `customer` filters), oldest first."""
-        return self._call("GET", "/_sim/sent_emails", None, **filters)["data"]
+        return self._list("/_sim/sent_emails", **filters)
 
-    def clock(self) -> dict:
+    def clock(self) -> dict[str, Any]:
         return self._call("GET", "/_sim/clock")
 
-    def advance_clock(self, seconds: float) -> dict:
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
         return self._call("POST", "/_sim/clock/advance", {"seconds": seconds})
 
-    def account(self, name: str | None = None) -> dict:
+    def account(self, name: str | None = None) -> dict[str, Any]:
         """The business name payers see (`{"name": ...}`); `name=` sets it for this key's account."""
         return (
             self._call("POST", "/_sim/account", {"name": name})
@@ -110,15 +122,18 @@ class SimAdmin:
 class RunningSim:
     base_url: str
     api_key: str
-    app: Any
-    server: Any  # sfpay.serving.RunningServer
+    app: Starlette
+    server: RunningServer
     admin: SimAdmin
 
     @property
-    def sim(self):
-        return self.app.state.sim
+    def sim(self) -> Simulator:
+        sim: Simulator = self.app.state.sim  # set by `create_app`
+        return sim
 
-    def stripe_client(self, api_key: str | None = None, *, max_network_retries: int = 0, **kwargs: Any):
+    def stripe_client(
+        self, api_key: str | None = None, *, max_network_retries: int = 0, **kwargs: Any
+    ) -> stripe.StripeClient:
         """A `stripe.StripeClient` on this emulator (no automatic retries unless asked)."""
         import stripe
 

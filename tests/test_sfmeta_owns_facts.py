@@ -8,11 +8,15 @@ listed with the reason; the list only shrinks.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
+from sfmeta.connector_package import ConnectorPackage
+
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("sfpay", "generator", "validator", "stripesim", "orgsim", "harness", "pipeline")
+PACKAGES = ("sfpay", "generator", "validator", "stripesim", "orgsim", "harness", "pipeline", "operate")
+DATA_SUFFIXES = (".yml", ".yaml", ".json")
 
 # XML parsing of documents that are not metadata files, or not yet moved (file -> why).
 PARSES_OTHER_XML = {
@@ -69,6 +73,75 @@ def test_the_connector_namespace_is_not_hard_coded() -> None:
     assert not offenders, (
         f"take the connector namespace from the caller (the spec's stripe.namespace), not in: {offenders}"
     )
+
+
+def _package_names() -> str:
+    return "|".join(re.escape(name) for name in ConnectorPackage.bare_names())
+
+
+def _data_files() -> list[tuple[str, str]]:
+    return [
+        (path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*"))
+        if path.suffix in DATA_SUFFIXES and path.is_file()
+    ]
+
+
+def _string_values(source: str) -> list[str]:
+    """The string constants of a module that are not docstrings."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_the_connector_package_objects_are_described_only_in_sfmeta() -> None:
+    """The connector package's objects and fields (sfmeta/connector_package.py) are in no data
+    file of another package (orgsim's schema and the validator's known fields read sfmeta)."""
+    data = _data_files()
+    assert "orgsim/data/standard_objects.yml" in {name for name, _ in data}
+    named = re.compile(rf"\w__(?:{_package_names()})\b")  # `<namespace>__Stripe_Event__c`, any namespace
+    offenders = [name for name, text in data if named.search(text)]
+    assert not offenders, f"describe the connector package in sfmeta/connector_package.py, not in: {offenders}"
+
+
+def test_no_package_name_is_a_value_in_the_catalog_namespace() -> None:
+    """`stripeGC__Stripe_Event__c` as a value is the namespace hard-coded: name it through
+    `ConnectorPackage(namespace)` (prose in hints and spec descriptions may show the default)."""
+    # The whole value (a constant, a dict key), or in a SOQL query or a REST path.
+    value = re.compile(rf"^stripeGC__(?:{_package_names()})$|(?:FROM |sobjects/)stripeGC__")
+    offenders = [name for name, text in _sources() if any(value.search(v.strip()) for v in _string_values(text))]
+    assert not offenders, f"name the connector's objects with sfmeta.connector_package, not in: {offenders}"
+
+
+def test_orgsim_and_the_validator_know_the_package_as_sfmeta_describes_it(tmp_path: Path) -> None:
+    """Both read the one description, named in the namespace they are given."""
+    from orgsim.schema import build_standard_schema
+    from validator.project_index import ProjectIndex
+    from validator.source_tree import SourceTree
+
+    package = ConnectorPackage("acmepay")
+    schema = build_standard_schema(package)
+    index = ProjectIndex(SourceTree(tmp_path), package=package)
+    expected = {o.name: {f.name for f in o.fields} for o in package.objects}
+    for added in package.standard_object_fields:
+        expected.setdefault(added.object, set()).add(added.field.name)
+    assert {"acmepay__Stripe_Event__c", "acmepay__Sync_Log__c", "acmepay__Stripe_Account__c"} <= set(expected)
+    for object_name, field_names in expected.items():
+        assert field_names <= set(schema.get(object_name).fields), object_name
+        assert all(index.field(object_name, name) for name in field_names), object_name
+    assert not [name for name in schema.objects if name.startswith("stripeGC__")]
+    assert not [info.name for info in index.objects.values() if info.name.startswith("stripeGC__")]
 
 
 def test_sfmeta_is_the_one_place() -> None:

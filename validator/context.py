@@ -21,7 +21,7 @@ class Context:
     @cached_property
     def index(self) -> ProjectIndex:
         # The connector package's objects are known in the namespace it is installed under.
-        return ProjectIndex(self.tree, self.config.known_fields, self.catalog.in_namespace)
+        return ProjectIndex(self.tree, self.config.known_fields, self.catalog.package)
 
     @cached_property
     def catalog(self) -> ConnectorCatalog:

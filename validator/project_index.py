@@ -6,9 +6,9 @@ which template the alert `Opportunity.Payment_Reminder` sends.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sfmeta.connector_package import ConnectorPackage
 from sfmeta.xml import child, children, line_of, local, stripped
 from sfpay.paths import resource  # noqa: E402
 from validator.source_tree import MetadataFile, SourceTree
@@ -64,12 +64,12 @@ class ProjectIndex:
         self,
         tree: SourceTree,
         extra_known_fields: dict[str, list[str]] | None = None,
-        package_name: Callable[[str], str] = str,
+        package: ConnectorPackage | None = None,
     ) -> None:
-        """`package_name` puts a connector package name of known_fields.yml (written in the
-        catalog's namespace) in the namespace the project installs the connector under."""
+        """`package`: the Stripe connector package's objects and fields (sfmeta), in the
+        namespace the project installs the connector under; None: no connector."""
         self.tree = tree
-        self._package_name = package_name
+        self._package = package
         self.objects: dict[str, ObjectInfo] = {}
         self.alerts: dict[str, AlertInfo] = {}  # "opportunity.alert_name"
         self.email_templates: set[str] = set()  # "folder/name", lower-case
@@ -98,20 +98,21 @@ class ProjectIndex:
     def _load_known(self, extra: dict[str, list[str]]) -> None:
         data = load_known_fields()
         system = data.get("custom_object_system_fields", {})
-        rename = self._package_name
-        for written_name, body in (data.get("objects") or {}).items():
-            name = rename(written_name)
+        for name, body in (data.get("objects") or {}).items():
             info = self._object_for(name)
             source = body.get("source", "known fields data")
             for field_name in body.get("fields") or []:
-                info.add(FieldInfo(rename(field_name), name, source))
+                info.add(FieldInfo(field_name, name, source))
             for rel, target in (body.get("relationships") or {}).items():
                 info.relationships[rel.lower()] = target
-            if body.get("custom_object"):
+        if self._package is not None:
+            for package_object in self._package.objects:
+                info = self._object_for(package_object.name)
+                for package_field in package_object.fields:
+                    info.add(FieldInfo(package_field.name, info.name, package_object.source))
                 self._add_system_fields(info, system)
-        for item in data.get("package_fields") or []:
-            object_name = rename(item["object"])
-            self._object_for(object_name).add(FieldInfo(rename(item["field"]), object_name, item.get("source", "")))
+            for added in self._package.standard_object_fields:
+                self._object_for(added.object).add(FieldInfo(added.field.name, added.object, added.source))
         for object_name, field_names in extra.items():
             info = self._object_for(object_name)
             for field_name in field_names:

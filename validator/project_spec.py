@@ -5,6 +5,7 @@ runs them with. Read through the generator's spec loader, the one reader of the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 
@@ -30,17 +31,48 @@ def spec_of(validated: Path, given_spec: Path | None) -> Path | None:
 
 
 def connector_namespace(spec: Path | None) -> str | None:
-    """The spec's `stripe.namespace`; None without a spec."""
+    """The spec's `stripe.namespace`; None without a spec.
+
+    Loading the spec (ruamel and the pydantic model) costs more than validating a tree, so the
+    answer is kept in the validator's cache, named by the spec's bytes and the sources of the
+    loader that read them (a changed default or rule reads the spec anew). A spec that does
+    not load is never kept."""
     if spec is None:
         return None
+    from validator import cache
+
+    name = _cache_name(spec)
+    kept = cache.read(name) if name is not None else None
+    if kept is not None:
+        try:
+            return json.loads(kept)["namespace"]
+        except (ValueError, KeyError, TypeError):
+            pass
     from generator.errors import SpecError
     from generator.spec.loader import load_spec
 
     try:
-        return load_spec(spec).stripe.namespace
+        namespace = load_spec(spec).stripe.namespace
     except SpecError as exc:
         first = exc.problems[0] if exc.problems else None
         raise ProjectSpecError(
             f"the project's spec does not load, so the connector namespace is unknown: {first or exc} "
             "(`sfpay generate` lists every problem)"
         ) from None
+    if name is not None:
+        cache.write(name, json.dumps({"namespace": namespace}).encode())
+    return namespace
+
+
+def _cache_name(spec: Path) -> str | None:
+    from validator import cache
+
+    try:
+        parts: list[bytes | str] = ["namespace-1", spec.read_bytes()]
+        loader = Path(__file__).resolve().parent.parent / "generator" / "spec"
+        for source in sorted(loader.glob("*.py")):
+            stat = source.stat()
+            parts.append(f"{source.name} {stat.st_mtime_ns} {stat.st_size}")
+    except OSError:
+        return None
+    return f"spec-{cache.key_for(*parts)}.json"

@@ -7,11 +7,13 @@ where they can be tested; the templates only arrange them into metadata elements
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from generator.currency import currency_exponent, shown_places
 from generator.flow_kinds import FLOW_KINDS, flow_kind
 from generator.render import formulas as f
 from generator.spec.defaults import flow_descriptions
-from generator.spec.model import OpportunityFields, Reminder, Spec
+from generator.spec.model import FieldSpec, OpportunityFields, Reminder, Spec
 from generator.spec.tokens import email_body, to_flow_text
 
 OPP = "Opportunity"
@@ -149,7 +151,7 @@ class Context:
         obj, field_name = ref.split(".", 1)
         return ("Get_Account" if obj == "Account" else "Get_Opportunity", field_name)
 
-    def as_template_vars(self) -> dict:
+    def as_template_vars(self) -> dict[str, object]:
         return {"ctx": self, "spec": self.spec, "ns": self.ns, "f": self.f}
 
 
@@ -163,14 +165,14 @@ def build_context(spec: Spec) -> Context:
         f=names,
         fields=_custom_fields(spec),
         reminders=_reminders(spec, names),
-        exponent=f.currency_exponent(spec.currency.code, spec.currency.exponent),
+        exponent=currency_exponent(spec.currency.code, spec.currency.exponent),
     )
     ctx.formulas = _formulas(spec, ctx)
     ctx.texts = _texts(spec)
     return ctx
 
 
-def _with_default_help(spec: Spec):
+def _with_default_help(spec: Spec) -> OpportunityFields:
     """Fields a spec renames without help text keep the default help text of their role."""
     defaults = OpportunityFields()
     updates = {
@@ -185,7 +187,7 @@ def _custom_fields(spec: Spec) -> list[CustomFieldDef]:
     fs = _with_default_help(spec)
     status = fs.payment_status
 
-    def text(spec_field, description, length=255, **kw) -> CustomFieldDef:
+    def text(spec_field: FieldSpec, description: str, length: int = 255, **kw: Any) -> CustomFieldDef:
         return CustomFieldDef(
             OPP,
             spec_field.api_name,
@@ -252,6 +254,12 @@ def _custom_fields(spec: Spec) -> list[CustomFieldDef]:
             fs.invoiced_amount.help_text,
             precision=16,
             scale=2,
+        ),
+        text(
+            fs.invoiced_amount_text,
+            "The invoiced amount as the payer reads it (ISO code, the currency's own decimals), "
+            "written with the invoice; the reminder emails merge it.",
+            length=40,
         ),
         text(fs.previous_invoice_id, "Invoice voided by the last amount change, kept for audit."),
         text(fs.last_event, "Type of the last Stripe event applied (repeats stay visible)."),
@@ -325,7 +333,7 @@ def _reminders(spec: Spec, names: dict[str, str]) -> list[ReminderDef]:
     return out
 
 
-def _reminder(key, record_type, reminder: Reminder, folder: str, names) -> ReminderDef:
+def _reminder(key: str, record_type: str | None, reminder: Reminder, folder: str, names: dict[str, str]) -> ReminderDef:
     return ReminderDef(
         key,
         record_type,
@@ -396,6 +404,21 @@ def _formulas(spec: Spec, ctx: Context) -> dict[str, str]:
         ),
         "void_key": f'{m("Revision_Key")} & "-void-" & {opp_invoice}',
         "amount_smallest_unit": f.smallest_unit(f"{opp}.Amount", ctx.exponent),
+        # The billed amount in whole units of the currency, and as the payer reads it.
+        "amount_major_units": (
+            m("Amount_In_Smallest_Unit")
+            if ctx.exponent == 0
+            else f"ROUND({m('Amount_In_Smallest_Unit')} / {10**ctx.exponent}, 0)"
+            if shown_places(spec.currency.code, ctx.exponent) == 0
+            else f"FLOOR({m('Amount_In_Smallest_Unit')} / {10**ctx.exponent})"
+        ),
+        "invoiced_amount_text": f.money_text(
+            "Amount_In_Smallest_Unit",
+            "Amount_Major_Units",
+            spec.currency.code,
+            ctx.exponent,
+            shown_places(spec.currency.code, ctx.exponent),
+        ),
         "previous_invoice_id": f"IF(ISBLANK({opp_invoice}), {opp_previous}, {opp_invoice})",
         "void_failed_error": (
             f'IF({m("Void_Failed")}, "Previous invoice " & {opp_invoice} & " is still open: Stripe '

@@ -8,27 +8,34 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.canonical import CanonicalError, canonical_tree, serialize
 from generator.flow_kinds import FLOW_KINDS
 from generator.render.context import Context, build_context
 from generator.spec.model import Spec
 
+if TYPE_CHECKING:
+    import jinja2
+
 SOURCE_ROOT = "main/default"
 
 
 @lru_cache(maxsize=4)
-def _environment(templates_dir: Path):
+def _environment(templates_dir: Path) -> jinja2.Environment:
     """One Jinja2 environment per templates directory: compiled templates are cached in it."""
     import jinja2
     from markupsafe import Markup, escape
 
-    def element(tag: str, text) -> Markup:
+    def element(tag: str, text: object) -> Markup:
         return Markup(f"<{tag}>{escape(text)}</{tag}>")
 
     def bool_text(value: bool) -> str:
         return "true" if value else "false"
 
+    extensions = ["jinja2.ext.do"]
+    # Everything that changes what a template compiles to, for the bytecode cache's file names.
+    settings = f"trim_blocks lstrip_blocks keep_trailing_newline {extensions}"
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=lambda name: name is not None and name.endswith(".xml.j2"),
@@ -36,7 +43,8 @@ def _environment(templates_dir: Path):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.do"],
+        extensions=extensions,
+        bytecode_cache=_bytecode_cache(settings),
     )
     env.globals.update(
         s=lambda v: element("stringValue", v),
@@ -48,6 +56,30 @@ def _environment(templates_dir: Path):
     return env
 
 
+def _bytecode_cache(settings: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs: compiling the templates is most of a cold
+    `sfpay generate` (issue 17). Jinja checks each entry against its template's source (and
+    the Python version); the parser settings and Jinja's version go into the file names, which
+    Jinja does not check. None (compile every run) when there is no usable cache folder."""
+    import hashlib
+    import os
+
+    import jinja2
+
+    base = os.environ.get("SFPAY_CACHE_DIR")
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay"
+    folder = root / "templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_uid != os.getuid():
+            return None  # never load compiled code from a folder someone else owns
+    except OSError:
+        return None
+    tag = hashlib.sha256(f"{jinja2.__version__}\0{settings}".encode()).hexdigest()[:12]
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"jinja-{tag}-%s.cache")
+
+
 def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:
     from sfpay.paths import TEMPLATES_DIR
 
@@ -56,7 +88,7 @@ def render(spec: Spec, templates_dir: Path | None = None) -> dict[str, bytes]:
     base = ctx.as_template_vars()
     files: dict[str, bytes] = {}
 
-    def xml(template: str, out: str, is_flow: bool = False, **extra) -> None:
+    def xml(template: str, out: str, is_flow: bool = False, **extra: object) -> None:
         path = f"{SOURCE_ROOT}/{out}"
         text = env.get_template(template).render(**base, **extra)
         files[path] = _canonical(text, path, is_flow)

@@ -27,7 +27,7 @@ def _q(tag: str) -> str:
     return f"{{{MD_NS}}}{tag}"
 
 
-def _targets(element) -> list[str]:
+def _targets(element: etree._Element) -> list[str]:
     """Targets of an element's connectors in reading order (rules, default, fault)."""
     return [t.text for t in element.iterfind(".//m:targetReference", _NS)]
 
@@ -71,7 +71,7 @@ def apply_layout(flow: etree._Element, source: str) -> None:
         _place(nodes[name], x, START_Y + row * ROW_HEIGHT)
 
 
-def _place(element, x: int, y: int) -> None:
+def _place(element: etree._Element, x: int, y: int) -> None:
     for tag, value in (("locationX", x), ("locationY", y)):
         existing = element.find(f"m:{tag}", _NS)
         if existing is None:

@@ -5,9 +5,11 @@ Each rule yields `(key path tuple, message)`; the loader attaches file and line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from generator.errors import Loc
 from generator.spec.model import Reminder, Spec
 from generator.spec.tokens import (
     EMAIL_PLACEHOLDERS,
@@ -16,7 +18,7 @@ from generator.spec.tokens import (
     unknown_placeholders,
 )
 
-Finding = tuple[tuple, str]
+Finding = tuple[Loc, str]
 
 
 def check_spec(spec: Spec) -> list[Finding]:
@@ -128,8 +130,8 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
             yield (("flows", key, "api_name"), f"'{flow.api_name}' is already used by flows.{flows[flow.api_name]}")
         flows[flow.api_name] = key
     types_seen: set[str] = set()
-    alerts: dict[str, tuple] = {}
-    templates: dict[str, tuple] = {}
+    alerts: dict[str, Loc] = {}
+    templates: dict[str, Loc] = {}
     for i, rt in enumerate(spec.record_types.types):
         if rt.developer_name in types_seen:
             yield (("record_types", "types", i, "developer_name"), f"duplicate record type '{rt.developer_name}'")
@@ -150,6 +152,7 @@ def _unique_names(spec: Spec) -> Iterator[Finding]:
 
 
 def _recipients(spec: Spec) -> Iterator[Finding]:
+    currency_merges = {"opportunity.amount", f"opportunity.{spec.fields.invoiced_amount.api_name}".lower()}
     for loc, reminder in _all_reminders(spec):
         if not reminder.recipients:
             yield loc + ("recipients",), "no recipients (expected at least one, e.g. - type: owner)"
@@ -166,6 +169,14 @@ def _recipients(spec: Spec) -> Iterator[Finding]:
                     f"unknown placeholder {{{token}}} (expected one of: "
                     f"{', '.join('{' + p + '}' for p in EMAIL_PLACEHOLDERS)}, or a merge field like {{!Opportunity.Name}})",
                 )
+            for merge in re.findall(r"\{!\s*([\w.]+)\s*\}", getattr(reminder, key)):
+                if merge.lower() in currency_merges:
+                    yield (
+                        loc + (key,),
+                        f"{{!{merge}}} is a currency field: how an email template prints one is not "
+                        "documented (symbol, decimals of the currency); use {amount}, the invoiced amount "
+                        "formatted for the spec's currency",
+                    )
         if reminder.sender.type == "OrgWideEmailAddress" and not reminder.sender.address:
             yield loc + ("sender",), "OrgWideEmailAddress needs 'address' (expected an org-wide email address)"
 
@@ -201,7 +212,7 @@ def _record_type_name_lengths(spec: Spec) -> Iterator[Finding]:
             )
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: Loc) -> str:
     return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
@@ -222,7 +233,7 @@ RULES: tuple[Callable[[Spec], Iterator[Finding]], ...] = (
 # Their sources are in generator.facts.salesforce_limits and generator.facts.stripe_api.
 
 
-def _named_components(spec: Spec) -> Iterator[tuple[str, tuple, str]]:
+def _named_components(spec: Spec) -> Iterator[tuple[str, Loc, str]]:
     """(kind, key path, API name) of every component the spec names; one namespace per kind."""
     for key, field in spec.fields:
         yield "Opportunity field", ("fields", key, "api_name"), field.api_name
@@ -258,7 +269,7 @@ def _name_whitespace(spec: Spec) -> Iterator[Finding]:
 
 
 def _case_duplicates(spec: Spec) -> Iterator[Finding]:
-    seen: dict[tuple[str, str], tuple[tuple, str]] = {}
+    seen: dict[tuple[str, str], tuple[Loc, str]] = {}
     for kind, loc, name in _named_components(spec):
         key = (kind, name.lower())
         if key in seen and seen[key][1] != name:
@@ -455,11 +466,11 @@ MERGE_SYNTAX = "{!"
 EMAIL_TEMPLATE_KEYS = ("subject", "body")
 
 
-def _is_email_template_text(loc: tuple) -> bool:
+def _is_email_template_text(loc: Loc) -> bool:
     return len(loc) >= 2 and loc[-1] in EMAIL_TEMPLATE_KEYS and loc[-2] in ("reminder", "fallback_reminder")
 
 
-def _strings(node: object, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _strings(node: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
             if isinstance(key, str):

@@ -9,6 +9,8 @@ keeps the default text never sends another client's signature.
 
 from __future__ import annotations
 
+from typing import Any
+
 REMINDER_BODY = """Dear {account_name},
 
 Our records show that the invoice for "{opportunity_name}" ({amount}) is still unpaid.
@@ -47,8 +49,8 @@ With thanks,
 
 
 def reminder(
-    name: str, label: str, subject: str, body: str, recipients: list[dict], audience: str | None = None
-) -> dict:
+    name: str, label: str, subject: str, body: str, recipients: list[dict[str, str]], audience: str | None = None
+) -> dict[str, Any]:
     return {
         "alert_name": f"Stripe_Payment_Reminder_{name}",
         "alert_description": f"Stripe payment reminder ({audience or label})",
@@ -60,7 +62,7 @@ def reminder(
     }
 
 
-def default_record_types() -> list[dict]:
+def default_record_types() -> list[dict[str, Any]]:
     return [
         {
             "developer_name": "Profit",
@@ -89,7 +91,7 @@ def default_record_types() -> list[dict]:
     ]
 
 
-def default_fallback_reminder() -> dict:
+def default_fallback_reminder() -> dict[str, Any]:
     return reminder(
         "Other",
         "Other",
@@ -107,7 +109,7 @@ def flow_descriptions() -> dict[str, str]:
     return {kind.key: kind.description for kind in FLOW_KINDS}
 
 
-def default_flows() -> dict[str, dict]:
+def default_flows() -> dict[str, dict[str, Any]]:
     """Default names of each flow kind (generator/flow_kinds.py)."""
     from generator.flow_kinds import FLOW_KINDS
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.errors import Problem, SpecError
+from generator.errors import Loc, Problem, SpecError
 from generator.spec.model import PATTERN_DESCRIPTIONS, Spec
 
 TYPE_NAMES = {
@@ -52,7 +52,7 @@ def load_spec(path: Path) -> Spec:
     return spec
 
 
-def _read_yaml(path: Path, name: str):
+def _read_yaml(path: Path, name: str) -> Any:
     # sfpay.yaml_input refuses what ruamel alone would choke on (alias bombs, deep nesting,
     # forbidden characters, FIFOs and huge files), each with its line.
     from sfpay.yaml_input import YamlInputError, read
@@ -72,7 +72,7 @@ def _read_yaml(path: Path, name: str):
     return data
 
 
-def _plain(node):
+def _plain(node: Any) -> Any:
     """ruamel's commented containers and scalar subclasses -> plain Python values.
 
     An unquoted date (`api_version: 2025-04-30`) is a YAML timestamp; every date in a spec is
@@ -102,7 +102,7 @@ def _plain(node):
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml_unsafe(node, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _xml_unsafe(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
             yield from _xml_unsafe(key, loc + (key,))
@@ -122,7 +122,7 @@ def _xml_unsafe(node, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
             )
 
 
-def _line_of(data: Any, loc: tuple) -> int:
+def _line_of(data: Any, loc: Loc) -> int:
     """1-based line of the deepest key of `loc` present in the YAML document."""
     node: Any = data  # ruamel CommentedMap / CommentedSeq (`.lc` holds the lines)
     line = 1
@@ -144,7 +144,7 @@ def _line_of(data: Any, loc: tuple) -> int:
     return line
 
 
-def _path_text(loc: tuple) -> str:
+def _path_text(loc: Loc) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -161,12 +161,12 @@ def _problem(file: str, data: Any, err: Mapping[str, Any]) -> Problem:
     return Problem(file, _line_of(data, loc), _path_text(loc), _message(loc, err))
 
 
-def _is_internal_loc(part) -> bool:
+def _is_internal_loc(part: object) -> bool:
     # pydantic adds the dict-key marker "[key]" for errors in mapping keys.
     return part == "[key]"
 
 
-def _message(loc: tuple, err: Mapping[str, Any]) -> str:
+def _message(loc: Loc, err: Mapping[str, Any]) -> str:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
@@ -195,10 +195,10 @@ def _message(loc: tuple, err: Mapping[str, Any]) -> str:
             return f"{_got(value)} (expected {expected})"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
-    return err["msg"]
+    return str(err["msg"])
 
 
-def _got(value) -> str:
+def _got(value: object) -> str:
     if isinstance(value, dict):
         return "got a mapping"
     if isinstance(value, list):
@@ -208,7 +208,7 @@ def _got(value) -> str:
     return f"invalid value {value!r}" if isinstance(value, str) else f"invalid value {value}"
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
+def _allowed_keys(loc: Loc) -> list[str]:
     """Keys the model accepts at `loc` (follows models, lists and dicts by annotation)."""
     annotation: object = Spec
     for part in loc:
@@ -227,7 +227,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return []
 
 
-def _unwrap(annotation):
+def _unwrap(annotation: Any) -> Any:
     """Strip Optional/Annotated wrappers down to the model or container type."""
     while True:
         origin = typing.get_origin(annotation)

@@ -7,18 +7,22 @@ YAML line by `generator.spec.loader`. Cross-field rules live in `generator.spec.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator, model_validator
 
 from generator.spec import defaults
+from sfmeta import connector_package
 
 # Name patterns Salesforce enforces, written out so errors can say what was expected.
 DEVELOPER_NAME = r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$"
 CUSTOM_FIELD_NAME = r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)__c$"
 ANY_FIELD_NAME = r"^(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?$"
 NAMESPACE = r"^[A-Za-z][A-Za-z0-9]{0,14}$"
+# The namespace the Stripe Universal Connector is published under (the vendored catalog's).
+DEFAULT_CONNECTOR_NAMESPACE = "stripeGC"
 API_VERSION = r"^[1-9][0-9]\.0$"
 CURRENCY_CODE = r"^[a-z]{3}$"
 STRIPE_API_VERSION = r"^\d{4}-\d{2}-\d{2}$"
@@ -66,7 +70,7 @@ class StripeConnector(StrictModel):
     """The installed Stripe connector and the Stripe account the flows use."""
 
     namespace: Annotated[str, StringConstraints(pattern=NAMESPACE)] = Field(
-        "stripeGC", description="Namespace of the Stripe Universal Connector package."
+        DEFAULT_CONNECTOR_NAMESPACE, description="Namespace of the Stripe Universal Connector package."
     )
     account_name: LongLabel = Field(
         "CT Nonprofit Alliance",
@@ -202,6 +206,11 @@ class OpportunityFields(StrictModel):
         "Stripe Invoiced Amount",
         "Opportunity Amount the current invoice was issued for.",
     )
+    invoiced_amount_text: FieldSpec = _field(
+        "Stripe_Invoiced_Amount_Text__c",
+        "Stripe Invoiced Amount Text",
+        "The invoiced amount as the payer reads it, e.g. JPY 54,321 or USD 1,250.00 ({amount} in reminders).",
+    )
     previous_invoice_id: FieldSpec = _field(
         "Stripe_Previous_Invoice_ID__c",
         "Stripe Previous Invoice ID",
@@ -249,7 +258,8 @@ class CustomerIdField(StrictModel):
     """Where the Stripe customer id of an Account lives."""
 
     api_name: Annotated[str, StringConstraints(pattern=ANY_FIELD_NAME, max_length=80)] = Field(
-        "stripeGC__Customer_Id__c", description="Account field holding the Stripe customer id."
+        connector_package.ConnectorPackage(DEFAULT_CONNECTOR_NAMESPACE).name(connector_package.CUSTOMER_ID),
+        description="Account field holding the Stripe customer id.",
     )
     create: bool = Field(
         False,
@@ -434,9 +444,27 @@ class Spec(StrictModel):
     flows: Flows = Flows()
     permission_set: PermissionSetSpec = PermissionSetSpec()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _customer_field_in_namespace(cls, data: object) -> object:
+        # The default customer field is the connector package's own Account field, which is
+        # named in the package's namespace: a spec that installs the connector under another
+        # namespace and does not name the field means that namespace's field.
+        if not isinstance(data, dict):
+            return data
+        stripe = data.get("stripe")
+        namespace = stripe.get("namespace") if isinstance(stripe, dict) else None
+        if not isinstance(namespace, str) or not re.fullmatch(NAMESPACE, namespace):
+            return data
+        field = data.get("customer_id_field") or {}
+        if not isinstance(field, dict) or "api_name" in field or field.get("create") is True:
+            return data
+        named = connector_package.ConnectorPackage(namespace).name(connector_package.CUSTOMER_ID)
+        return {**data, "customer_id_field": {**field, "api_name": named}}
+
     @field_validator("api_version", mode="before")
     @classmethod
-    def _version_as_text(cls, value):
+    def _version_as_text(cls, value: object) -> object:
         # `api_version: 66.0` unquoted is a YAML number; accept it as the text "66.0".
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return f"{float(value):.1f}"

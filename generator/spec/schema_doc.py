@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from generator.spec.model import Spec
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def schema_document() -> dict:
+def schema_document() -> dict[str, Any]:
     document = Spec.model_json_schema()
     document["$schema"] = SCHEMA_DIALECT
     document["title"] = "sfpay spec"

@@ -26,7 +26,7 @@ def unknown_placeholders(text: str) -> list[str]:
 def to_flow_text(text: str, opp: str, account: str) -> str:
     """Replace placeholders with `{!...}` merge fields for a Flow text template."""
 
-    def merge(match: re.Match) -> str:
+    def merge(match: re.Match[str]) -> str:
         ref = PLACEHOLDERS[match.group(1)].format(opp=opp, account=account)
         return "{!" + ref + "}"
 
@@ -38,7 +38,9 @@ def to_flow_text(text: str, opp: str, account: str) -> str:
 EMAIL_PLACEHOLDERS = {
     "opportunity_name": "{!Opportunity.Name}",
     "account_name": "{!Opportunity.Account}",
-    "amount": "{!Opportunity.Amount}",
+    # The invoiced amount as text the invoicing flow formats for the spec's currency: how an
+    # email template prints a currency merge field ({!Opportunity.Amount}) is not documented.
+    "amount": "{!Opportunity.%(invoiced_amount_text)s}",
     "invoice_url": "{!Opportunity.%(invoice_url)s}",
     "invoice_id": "{!Opportunity.%(invoice_id)s}",
 }
@@ -50,7 +52,7 @@ def unknown_email_placeholders(text: str) -> list[str]:
 
 
 def email_body(text: str, field_names: dict[str, str]) -> str:
-    def sub(match: re.Match) -> str:
+    def sub(match: re.Match[str]) -> str:
         return EMAIL_PLACEHOLDERS[match.group(1)] % field_names
 
     return EMAIL_PLACEHOLDER.sub(sub, text)

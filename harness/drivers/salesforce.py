@@ -14,11 +14,24 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from simple_salesforce import Salesforce, SFType
+
     from harness.context import ScenarioContext
 
 
 def soql_quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def sobject(sf: "Salesforce", name: str) -> "SFType":
+    """`sf.<name>`, typed: simple-salesforce declares attribute access as SFType or one of its bulk
+    handlers, which only the attribute names `bulk` and `bulk2` return."""
+    from simple_salesforce import SFType
+
+    handler = getattr(sf, name)
+    if not isinstance(handler, SFType):
+        raise TypeError(f"{name!r} is not an sObject name")
+    return handler
 
 
 def soql_datetime(moment: dt.datetime) -> str:
@@ -86,7 +99,7 @@ class OrgDriver:
     def stage_values(self) -> list[str]:
         """The org's active Opportunity stages (describe, read once per run)."""
         if self._stages is None:
-            describe = self.sf.Opportunity.describe()
+            describe = sobject(self.sf, "Opportunity").describe()
             field = next((f for f in describe["fields"] if f["name"] == "StageName"), None)
             self._stages = [v["value"] for v in (field or {}).get("picklistValues", []) if v.get("active", True)]
         return self._stages
@@ -150,7 +163,7 @@ class OrgDriver:
         record: dict[str, Any] = {"Name": self.ctx.unique_name("account")}
         if customer_id:
             record[self.spec.customer_id_field] = customer_id
-        result = self.sf.Account.create(record)
+        result = sobject(self.sf, "Account").create(record)
         self.ctx.note("salesforce", "Account", result["id"], self.record_url("Account", result["id"]))
         return result["id"]
 
@@ -187,7 +200,7 @@ class OrgDriver:
         """An Opportunity with, by default, a primary contact whose email is the payer's (the
         flows stop before Stripe without one). `payer_email`: True for a generated address, an
         address, or None/False for no contact role."""
-        result = self.sf.Opportunity.create(self.opportunity_record(account_id, amount, **kwargs))
+        result = sobject(self.sf, "Opportunity").create(self.opportunity_record(account_id, amount, **kwargs))
         self.ctx.note("salesforce", "Opportunity", result["id"], self.record_url("Opportunity", result["id"]))
         if payer_email:
             self.add_payer(result["id"], account_id, self.payer_address() if payer_email is True else payer_email)
@@ -201,8 +214,8 @@ class OrgDriver:
         contact: dict[str, Any] = {"LastName": self.ctx.unique_name("payer"), "Email": email}
         if account_id:
             contact["AccountId"] = account_id
-        contact_id = self.sf.Contact.create(contact)["id"]
-        self.sf.OpportunityContactRole.create(
+        contact_id = sobject(self.sf, "Contact").create(contact)["id"]
+        sobject(self.sf, "OpportunityContactRole").create(
             {"OpportunityId": opportunity_id, "ContactId": contact_id, "IsPrimary": True}
         )
         self.ctx.note("salesforce", "Primary contact", f"{contact_id} ({email or 'no email'})")
@@ -226,16 +239,19 @@ class OrgDriver:
 
     def retry_invoicing(self, opportunity_id: str) -> None:
         """The documented retry after an invoicing error: check Retry Invoicing."""
-        self.sf.Opportunity.update(opportunity_id, {self.spec.retry_field: True})
+        sobject(self.sf, "Opportunity").update(opportunity_id, {self.spec.retry_field: True})
         self.ctx.note("salesforce", "Retry", f"{self.spec.retry_field} checked on {opportunity_id}")
 
     def update_opportunity(self, opportunity_id: str, values: dict[str, Any]) -> None:
-        self.sf.Opportunity.update(opportunity_id, values)
+        sobject(self.sf, "Opportunity").update(opportunity_id, values)
 
     def insert_collection(self, sobject: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Insert up to 200 records in ONE API call (sObject Collections), as a data loader does."""
         payload = {"allOrNone": False, "records": [{"attributes": {"type": sobject}, **r} for r in records]}
-        return self.sf.restful("composite/sobjects", method="POST", data=json.dumps(payload))
+        results = self.sf.restful("composite/sobjects", method="POST", data=json.dumps(payload))
+        if not isinstance(results, list):
+            self.ctx.fail(f"inserting {len(records)} {sobject} records answered {results!r}, not a list of results")
+        return results
 
     # Waiting for the automation ------------------------------------------------------
     def wait_for_invoice(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from stripe.params import CustomerCreateParams
+
     from harness.context import ScenarioContext
 
 
@@ -16,7 +18,7 @@ class StripeDriver:
     def create_customer(self, email: str | None = "") -> str:
         """A pre-existing customer; with an email by default (Stripe sends invoices there).
         `email=None`: without one."""
-        params = {"name": self.ctx.unique_name("customer")}
+        params: CustomerCreateParams = {"name": self.ctx.unique_name("customer")}
         if email is not None:
             params["email"] = email or f"{self.ctx.unique_name('customer')}@example.org"
         customer = self.client.v1.customers.create(params)
@@ -36,7 +38,7 @@ class StripeDriver:
     def customers_named(self, name: str) -> list[Any]:
         return [c for c in self.client.v1.customers.list({"limit": 100}).auto_paging_iter() if c.name == name]
 
-    def pay(self, invoice_id: str, payment_method: str) -> tuple[bool, str]:
+    def pay(self, invoice_id: str, payment_method: str) -> tuple[bool, str | None]:
         """Pay with a test payment method; returns (succeeded, Stripe's message or status)."""
         import stripe
 

@@ -29,8 +29,8 @@ def post_event(
 
     import httpx
 
-    if isinstance(tls_verify, str):  # a CA bundle path: httpx wants an SSL context
-        tls_verify = ssl.create_default_context(cafile=tls_verify)
+    # a CA bundle path: httpx wants an SSL context
+    verify = ssl.create_default_context(cafile=tls_verify) if isinstance(tls_verify, str) else tls_verify
     payload = event if isinstance(event, bytes) else json.dumps(event).encode()
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -38,7 +38,7 @@ def post_event(
     }
     if signature is not None:
         headers["Stripe-Signature"] = signature
-    response = httpx.post(webhook.url, content=payload, headers=headers, timeout=30, verify=tls_verify)
+    response = httpx.post(webhook.url, content=payload, headers=headers, timeout=30, verify=verify)
     return response.status_code
 
 

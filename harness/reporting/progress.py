@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from rich.console import Console
+from rich.status import Status
 from rich.table import Table
 
 from harness.results import Outcome, RunSummary, ScenarioResult
@@ -20,7 +21,7 @@ class Progress:
         self.console = console or Console(stderr=True)
         self.total = total
         self.done = 0
-        self._status = None
+        self._status: Status | None = None
         self._title = ""
         self._last_line = time.monotonic()
 

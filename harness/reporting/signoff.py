@@ -62,10 +62,13 @@ def _screenshot(path: Path) -> Screenshot:
     return Screenshot(f"{SCREENSHOTS}/{path.name}", words.replace("-", " ").replace("_", " "))
 
 
-def _context(summary: RunSummary, screenshots: list[Path] | None = None) -> dict:
+def _context(
+    summary: RunSummary, screenshots: list[Path] | None = None, screenshot_notes: list[str] | None = None
+) -> dict:
     return {
         "summary": summary,
         "screenshots": [_screenshot(path) for path in screenshots or []],
+        "screenshot_notes": list(screenshot_notes or []),
         "Outcome": Outcome,
         "counts": {outcome.value: summary.count(outcome) for outcome in Outcome},
         "verdict": "READY for go-live"
@@ -74,12 +77,16 @@ def _context(summary: RunSummary, screenshots: list[Path] | None = None) -> dict
     }
 
 
-def render_markdown(summary: RunSummary) -> str:
-    return _environment().get_template("signoff.md.j2").render(**_context(summary))
+def render_markdown(
+    summary: RunSummary, screenshots: list[Path] | None = None, screenshot_notes: list[str] | None = None
+) -> str:
+    return _environment().get_template("signoff.md.j2").render(**_context(summary, screenshots, screenshot_notes))
 
 
-def render_html(summary: RunSummary, screenshots: list[Path] | None = None) -> str:
-    return _environment().get_template("signoff.html.j2").render(**_context(summary, screenshots))
+def render_html(
+    summary: RunSummary, screenshots: list[Path] | None = None, screenshot_notes: list[str] | None = None
+) -> str:
+    return _environment().get_template("signoff.html.j2").render(**_context(summary, screenshots, screenshot_notes))
 
 
 @dataclass(frozen=True)
@@ -92,14 +99,19 @@ class ReportPaths:
 
 
 def write_reports(
-    summary: RunSummary, directory: Path, secrets: list[str], screenshots: list[Path] | None = None
+    summary: RunSummary,
+    directory: Path,
+    secrets: list[str],
+    screenshots: list[Path] | None = None,
+    screenshot_notes: list[str] | None = None,
 ) -> ReportPaths:
     """Render all formats into a temporary folder beside `directory`, then move it into place.
 
-    `screenshots` (PNG files, e.g. from tests/browser/) are copied into `screenshots/` and shown in the HTML."""
+    `screenshots` (PNG files: harness.reporting.screenshots, tests/browser/) are copied into
+    `screenshots/` and shown in the HTML and Markdown; `screenshot_notes` say what is missing and why."""
     rendered = {
-        "signoff.md": render_markdown(summary).encode(),
-        "signoff.html": render_html(summary, screenshots).encode(),
+        "signoff.md": render_markdown(summary, screenshots, screenshot_notes).encode(),
+        "signoff.html": render_html(summary, screenshots, screenshot_notes).encode(),
         "junit.xml": render_junit(summary),
         "results.json": (json.dumps(summary.to_dict(), indent=2, sort_keys=True) + "\n").encode(),
     }

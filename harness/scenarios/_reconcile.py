@@ -109,10 +109,11 @@ def missed_then_reconciled(ctx: ScenarioContext, change: str) -> str:
 
         code, report = run_reconcile(ctx, inv.invoice_id)
         stale = finding(report, inv.invoice_id, "status_stale")
-        ctx.check(
-            code == 1 and stale is not None and stale["fixable"],
-            f"read-only reconcile did not report {inv.invoice_id} as a fixable stale status: exit {code}, {report['findings']}",
-        )
+        if code != 1 or stale is None or not stale["fixable"]:
+            ctx.fail(
+                f"read-only reconcile did not report {inv.invoice_id} as a fixable stale status: "
+                f"exit {code}, {report['findings']}"
+            )
         ctx.check(stale["stripe_status"] == stripe_status, f"reconcile saw Stripe status {stale['stripe_status']!r}")
         ctx.check(report["mode"] == "read-only" and not stale["applied"], "the read-only run applied something")
         ctx.check(
@@ -122,9 +123,8 @@ def missed_then_reconciled(ctx: ScenarioContext, change: str) -> str:
 
         _, applied = run_reconcile(ctx, inv.invoice_id, apply=True)
         fixed = finding(applied, inv.invoice_id, "status_stale")
-        ctx.check(
-            fixed is not None and fixed["applied"].startswith("replayed"), f"--apply did not replay the event: {fixed}"
-        )
+        if fixed is None or not fixed["applied"].startswith("replayed"):
+            ctx.fail(f"--apply did not replay the event: {fixed}")
         ctx.note("salesforce", "Fix", fixed["applied"])
         # Still disabled: only the replayed event can bring the status.
         opp = ctx.org.wait_for_status(

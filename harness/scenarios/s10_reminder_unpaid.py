@@ -32,14 +32,15 @@ class ReminderUnpaid(Scenario):
                 "record_types.create: false expects the org to have them"
             )
         cases = []
-        for record_type in (rt for rt in spec.record_types if rt.developer_name in usable):
-            inv = invoiced_opportunity(ctx, record_type=record_type.developer_name)
-            cases.append((record_type, inv))
+        for step, record_type in enumerate(rt for rt in spec.record_types if rt.developer_name in usable):
+            amount = spec.amount(step)
+            inv = invoiced_opportunity(ctx, amount, record_type=record_type.developer_name)
+            cases.append((record_type, inv, amount))
         ctx.target.reach_reminder_time(reminder_offset_seconds(ctx))
         number, unit = spec.reminder_offsets[0]
         ctx.note("note", "Reminder offset", f"{number} {unit} after {spec.reminder_date_field}")
 
-        for record_type, inv in cases:
+        for record_type, inv, amount in cases:
             opp = ctx.org.query(
                 f"SELECT Id, OwnerId, Account.OwnerId FROM Opportunity WHERE Id = '{inv.opportunity_id}'"
             )[0]
@@ -62,6 +63,14 @@ class ReminderUnpaid(Scenario):
                 mail["template"] == record_type.email_template,
                 f"{record_type.developer_name} Opportunity got template {mail['template']!r}, expected {record_type.email_template!r}",
             )
+            if record_type.shows_amount and "body" in mail:
+                # In the payer's terms: "JPY 5,000", never "5,000.00" for yen.
+                shown = spec.money(amount)
+                ctx.check(
+                    shown in mail["body"],
+                    f"{record_type.developer_name} reminder does not show the invoiced amount as {shown!r}: "
+                    f"{mail['body']!r}",
+                )
             to = sorted(mail["to"])
             ctx.check(
                 set(expected_to) <= set(to),
@@ -72,5 +81,5 @@ class ReminderUnpaid(Scenario):
                 f"{record_type.developer_name} reminder",
                 f"{mail['template']} to {', '.join(to)}: {mail['subject']}",
             )
-        names = ", ".join(f"{rt.developer_name}->{rt.email_template}" for rt, _ in cases)
+        names = ", ".join(f"{rt.developer_name}->{rt.email_template}" for rt, _, _ in cases)
         return f"one reminder each at {number} {unit}: {names}"

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from harness.scenario import Scenario, register
 from harness.scenarios._steps import ineligible_stage
@@ -35,7 +36,7 @@ class MixedBatch200(Scenario):
         accounts = ctx.org.insert_collection("Account", account_rows)
         ctx.check(all(a.get("success") for a in accounts), "not every Account was inserted")
         outside = ineligible_stage(ctx)
-        records = []
+        records: list[dict[str, Any]] = []
         for kind, acc in zip(kinds, accounts):
             stage = outside if kind == "ineligible" else None
             amount = Decimal(0) if kind == "zero" else spec.amount(len(records))

@@ -18,10 +18,12 @@ from sfpay.stripe_keys import redact
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from simple_salesforce import Salesforce
 
     from harness.spec_view import SpecView
     from sfpay.local.stack import LocalConnection
     from sfpay.project import Project
+    from stripesim.running import SimAdmin
 
 API_VERSION = "66.0"
 
@@ -64,7 +66,7 @@ class LocalTarget(Target):
         # webhook p99 measured by bench/bench_harness.py.
         self.budgets = Budgets(invoice_seconds=20, paid_seconds=10, settle_seconds=0.5, poll_interval=0.03)
         self._helpers: "OrgHelpers | None" = None
-        self._sim_admin = None
+        self._sim_admin: "SimAdmin | None" = None
         self._timings: list[Evidence] = []
 
     def _say(self, message: str) -> None:
@@ -136,16 +138,28 @@ class LocalTarget(Target):
             self._sim_admin.close()
             self._sim_admin = None
 
+    @property
+    def helpers(self) -> "OrgHelpers":
+        if self._helpers is None:
+            raise TargetError("the local target is not open: open() connects to the stack first")
+        return self._helpers
+
+    @property
+    def sim_admin(self) -> "SimAdmin":
+        if self._sim_admin is None:
+            raise TargetError("the local target is not open: open() connects to the stack first")
+        return self._sim_admin
+
     # Capabilities ----------------------------------------------------------------------
     def now(self) -> float:
-        return self._helpers.now()
+        return self.helpers.now()
 
     def advance_clock(self, *, days: float = 0, minutes: float = 0) -> None:
         """Stripe time follows org time (docs/harness.md): stripesim's account clock moves
         first, so invoices the org's due work creates are dated at the org's new time."""
         seconds = days * 86400 + minutes * 60
-        self._sim_admin.advance_clock(seconds)
-        self._helpers.advance_clock(seconds)
+        self.sim_admin.advance_clock(seconds)
+        self.helpers.advance_clock(seconds)
 
     def reach_reminder_time(self, offset_seconds: float) -> None:
         # One hour past the offset: a Date time source falls due at the start of its day,
@@ -157,44 +171,44 @@ class LocalTarget(Target):
         self.advance_clock(minutes=1)
 
     def save_flow_version(self, name: str, xml: bytes) -> dict[str, Any]:
-        return self._helpers.save_flow_version(name, xml)
+        return self.helpers.save_flow_version(name, xml)
 
     def sent_invoice_emails(self, **filters: str) -> list[dict[str, Any]]:
-        return self._sim_admin.sent_emails(**filters)
+        return self.sim_admin.sent_emails(**filters)
 
     def hold_stripe_deliveries(self) -> None:
-        self._sim_admin.webhook_switches(paused=True)
+        self.sim_admin.webhook_switches(paused=True)
 
     def release_stripe_deliveries(self) -> None:
-        self._sim_admin.release_webhooks()
+        self.sim_admin.release_webhooks()
 
     def inject_stripe_error(
         self, *, method: str, path: str, status: int = 500, message: str = "Injected failure", nth: int = 1
     ) -> None:
-        self._sim_admin.add_fault(
+        self.sim_admin.add_fault(
             method=method, path=path, fault="error", nth=nth, status=status, type="api_error", message=message
         )
 
     def outbox(self) -> list[dict[str, Any]]:
-        return self._helpers.outbox()
+        return self.helpers.outbox()
 
     def limits_usage(self) -> dict[str, Any]:
-        return self._helpers.limits_usage()
+        return self.helpers.limits_usage()
 
     def failed_interviews(self) -> list[dict[str, Any]]:
-        return self._helpers.failed_interviews()
+        return self.helpers.failed_interviews()
 
     def inject_stripe_fault(self, *, method: str, path: str, status: int, times: int = 1) -> None:
-        self._sim_admin.add_fault(method=method, path=path, fault=str(status), count=times)
+        self.sim_admin.add_fault(method=method, path=path, fault=str(status), count=times)
 
     def clear_stripe_faults(self) -> None:
-        self._sim_admin.clear_faults()
+        self.sim_admin.clear_faults()
 
 
 class OrgHelpers:
     """The local org's test helpers (`/_orgsim/*`, issue 6), behind the same bearer token as the REST API."""
 
-    def __init__(self, sf):
+    def __init__(self, sf: "Salesforce"):
         self.sf = sf
         self.base = sf.base_url.split("/services/")[0]
 
@@ -226,6 +240,7 @@ class OrgHelpers:
                 "template_full_name": mail["template"],
                 "to": list(mail["recipients"]) + list(mail.get("cc") or []),
                 "subject": mail["subject"],
+                "body": mail["body"],
                 "alert": mail["alert"],
                 "seq": mail["seq"],
             }

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sfmeta.connector_package import ConnectorPackage
+
 if TYPE_CHECKING:
     from generator.spec.model import Spec
 
@@ -39,11 +41,11 @@ class Facts:
 
     @property
     def event_object(self) -> str:
-        return f"{self.namespace}__Stripe_Event__c"
+        return ConnectorPackage(self.namespace).stripe_event
 
     @property
     def sync_log_object(self) -> str:
-        return f"{self.namespace}__Sync_Log__c"
+        return ConnectorPackage(self.namespace).sync_log
 
     def minor_units(self, amount: Decimal | float | str) -> int:
         """Major-unit amount -> Stripe's smallest unit, as the flows compute it (ROUND(Amount * 10^exponent, 0))."""

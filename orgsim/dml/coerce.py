@@ -10,6 +10,7 @@ from orgsim.formula.values import round_half_up
 from orgsim.schema.model import FieldDef
 from orgsim.storage.ids import normalize_id
 from orgsim.storage.values import parse_datetime
+from sfmeta.api_limits import NUMBER_DIGITS
 
 TEXTUAL = {"string", "textarea", "url", "email", "phone", "picklist", "multipicklist", "combobox"}
 
@@ -65,20 +66,22 @@ def coerce(fdef: FieldDef, value):
             raise _bad_type(fdef, value) from None
         if not number.is_finite():
             raise _bad_type(fdef, value)
+        # Range first, on the exponent: rounding or int() of 1e308 / 10**400 would overflow the
+        # decimal context or SQLite's integers. A field holds precision - scale integer digits;
+        # without a declared precision, Salesforce's 18-digit maximum (sfmeta/api_limits.py).
+        integer_digits = number.adjusted() + 1 if number and abs(number) >= 1 else 0
+        if integer_digits > (fdef.precision - (fdef.scale or 0) if fdef.precision else NUMBER_DIGITS):
+            raise RecordFailed(
+                SaveError(
+                    "NUMBER_OUTSIDE_VALID_RANGE",
+                    f"{fdef.label or fdef.name}: value outside of valid range on numeric field: {str(value)[:40]}",
+                    [fdef.name],
+                )
+            )
         if t == "int":
             return int(number)
         if fdef.scale is not None:
             number = round_half_up(number, fdef.scale)
-        if fdef.precision and len(number.as_tuple().digits) > fdef.precision and abs(number) >= 1:
-            integer_digits = len(str(abs(int(number))))
-            if integer_digits > fdef.precision - (fdef.scale or 0):
-                raise RecordFailed(
-                    SaveError(
-                        "NUMBER_OUTSIDE_VALID_RANGE",
-                        f"{fdef.label or fdef.name}: value outside of valid range on numeric field: {value}",
-                        [fdef.name],
-                    )
-                )
         return number
     if t == "date":
         if isinstance(value, dt.datetime):

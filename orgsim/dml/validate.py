@@ -48,7 +48,7 @@ def check_references(
         if f.type != "reference" or f.system or not f.reference_to:
             continue
         target = org.schema.get(f.reference_to)
-        wanted = {}
+        wanted: dict[str, list[int]] = {}  # id value -> indexes of the records naming it
         for i, record in enumerate(records):
             changed = changed_sets[i]
             value = record.get(f.name)

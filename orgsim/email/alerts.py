@@ -78,7 +78,7 @@ def parse_alert(org, comp) -> Alert:
         template,
         recipients,
         cc,
-        text(el, "senderType", "CurrentUser"),
+        text(el, "senderType") or "CurrentUser",  # lxml gives None, never "", for an empty element
         text(el, "senderAddress"),
         comp.where,
     )

@@ -4,6 +4,15 @@ Merge fields resolved: `{!<Object>.<Field>}` for the alert's object (parent fiel
 relationships, e.g. `{!Opportunity.Account.Name}`), `{!Account.<Field>}` through the record's
 AccountId, `{!User.<Field>}` (the sending user), `{!Organization.Name}`. Anything else is
 refused when the template is used by a deployed alert, naming the field.
+
+Currency merge fields are refused too. How Salesforce prints a currency field in an email
+template (currency symbol or ISO code, the locale's separators, and whether the decimal
+places of the currency set in Setup > Manage Currencies apply, e.g. 0 for JPY) is not
+documented for Classic or Lightning email templates: Salesforce Help, "Use the Salesforce Merge
+Language in Classic Email Templates" (help.salesforce.com, sales.merge_fields_email_templates_cex.htm)
+describes the syntax and substitute text, not number formatting. Rather than guess, the
+emulator refuses the template at deploy, naming the field; sfpay's reminders merge a text
+field the invoicing flow writes, already formatted for the spec's currency.
 """
 
 from __future__ import annotations
@@ -53,13 +62,29 @@ def parse_template(comp) -> EmailTemplate:
 def check_merge_fields(org, template: EmailTemplate, sobject_name: str, where: str) -> None:
     for path in template.merge_fields():
         try:
-            _resolver(org, sobject_name, path, check_only=True)
+            field = _resolver(org, sobject_name, path, check_only=True)
         except Exception as exc:  # noqa: BLE001 - reported as metadata error with the field
             raise MetadataError(
                 f"email template {template.full_name}: merge field {{!{path}}} cannot be resolved "
                 f"for {sobject_name}: {exc}",
                 where=where,
             ) from None
+        if getattr(field, "type", None) == "currency":
+            raise MetadataError(
+                f"email template {template.full_name}: merge field {{!{path}}} is a currency field; how "
+                "Salesforce formats a currency merge field in an email template (symbol or ISO code, "
+                "decimal places of the currency) is not documented, so the emulator does not guess it: "
+                "merge a text field holding the formatted amount instead",
+                where=where,
+            )
+
+
+def _checked_field(org, sobject, parts: list[str]):
+    """The field at the end of `parts` (raises as check_field_path does for an unknown one)."""
+    check_field_path(org, sobject, parts)
+    for rel in parts[:-1]:
+        sobject = org.schema.get(sobject.relationship(rel).reference_to)
+    return sobject.field(parts[-1])
 
 
 def _resolver(org, sobject_name: str, path: str, record: dict | None = None, check_only: bool = False):
@@ -79,16 +104,16 @@ def _resolver(org, sobject_name: str, path: str, record: dict | None = None, che
         rest = rest + ["Name"]
     if head.lower() == sobject.name.lower():
         if check_only:
-            return check_field_path(org, sobject, rest)
+            return _checked_field(org, sobject, rest)
         return field_path(org, sobject, record, rest)
     if head == "Account" and sobject.has_relationship("Account"):
         if check_only:
-            return check_field_path(org, sobject, ["Account"] + rest)
+            return _checked_field(org, sobject, ["Account"] + rest)
         return field_path(org, sobject, record, ["Account"] + rest)
     if head == "User":
         user = org.schema.get("User")
         if check_only:
-            return check_field_path(org, user, rest)
+            return _checked_field(org, user, rest)
         return field_path(org, user, org.store.get_row(user, org.user_id), rest)
     if head == "Organization" and rest == ["Name"]:
         return None if check_only else org.org_name
@@ -99,7 +124,8 @@ def render(org, template: EmailTemplate, sobject_name: str, record: dict) -> tup
     def sub(match):
         value = _resolver(org, sobject_name, match.group(1), record)
         if isinstance(value, Decimal):
-            # Number and currency merge fields print with grouping and two decimals.
+            # Number merge fields print with grouping and two decimals (currency fields are
+            # refused at deploy: check_merge_fields).
             return f"{value:,.2f}"
         return to_text(value) or ""
 

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Union
 
 from orgsim.formula.values import FormulaRuntimeError, compare_values, is_blank, values_equal
 
@@ -56,17 +58,20 @@ def apply_operator(op: str, left, right, *, changed: bool | None = None) -> bool
     raise FormulaRuntimeError(f"unsupported operator {op}")
 
 
+# A parsed condition logic: ("ref", i) | ("and", a, b) | ("or", a, b) | ("not", a).
+LogicTree = Union[tuple[str, int], tuple[str, "LogicTree"], tuple[str, "LogicTree", "LogicTree"]]
+
 _TOKEN = re.compile(r"\s*(\d+|AND|OR|NOT|\(|\))", re.IGNORECASE)
 
 
-def parse_logic(logic: str | None, count: int):
+def parse_logic(logic: str | None, count: int) -> LogicTree | None:
     """Condition logic -> tree: ("ref", i) | ("and", a, b) | ("or", a, b) | ("not", a).
     "and"/"or" (or nothing) combine all `count` conditions. Raises ValueError for bad logic."""
     text = (logic or "and").strip()
     if text.lower() in ("and", "or"):
         if count == 0:
             return None
-        tree = ("ref", 0)
+        tree: LogicTree = ("ref", 0)
         for i in range(1, count):
             tree = (text.lower(), tree, ("ref", i))
         return tree
@@ -135,7 +140,7 @@ def fold_logic(tree, leaf, both, either, negate):
     return both(left, right) if kind == "and" else either(left, right)
 
 
-def compile_logic(logic: str | None, count: int):
+def compile_logic(logic: str | None, count: int) -> Callable[[list[bool]], bool]:
     """Return a function list[bool] -> bool. Raises ValueError for bad logic."""
     tree = parse_logic(logic, count)
     if tree is None:

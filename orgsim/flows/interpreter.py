@@ -225,16 +225,17 @@ def next_element(flow, waiting: list[Interview]) -> str:
     first waiting interview (the order the records were saved in).
     """
     groups: dict[str, frozenset[str]] = {}
-    for iv in waiting:
-        if iv.current not in groups:
-            element = flow.elements[iv.current]
-            groups[iv.current] = REGISTRY[element.kind].effects(element)
+    currents = [iv.current for iv in waiting if iv.current is not None]  # a waiting interview is at an element
+    for current in currents:
+        if current not in groups:
+            element = flow.elements[current]
+            groups[current] = REGISTRY[element.kind].effects(element)
     if len(groups) > 1 and any("callout" in effects for effects in groups.values()):
         for wanted in (frozenset({"dml"}), frozenset({"callout", "dml"})):
             for name, effects in groups.items():
                 if effects == wanted:
                     return name
-    return waiting[0].current
+    return currents[0]
 
 
 def entry_met(org, flow, sobject, record: dict, prior: dict | None) -> bool:

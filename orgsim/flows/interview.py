@@ -152,7 +152,7 @@ class Interview:
         parts = path.split(".")
         head, rest = parts[0], parts[1:]
         if head == "$Record":
-            if len(rest) != 1:
+            if len(rest) != 1 or self.record is None:
                 raise FormulaRuntimeError(f"cannot assign to {path}")
             fdef = self.sobject.field(rest[0])
             self.record[fdef.name] = self._coerce(fdef, value)
@@ -177,6 +177,8 @@ class Interview:
         if record is None:
             record = SObjectValue(var.object_type, {})
             self.vars[key] = record
+        if not isinstance(record, dict):  # a record variable holds a record (SObjectValue)
+            raise FormulaRuntimeError(f"cannot assign to {path}: {var.name} holds no record")
         fdef = self.org.schema.get(var.object_type).field(rest[0])
         record[fdef.name] = self._coerce(fdef, value)
 

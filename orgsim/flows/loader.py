@@ -8,6 +8,8 @@ named, so a flow never runs half-understood.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from orgsim.errors import MetadataError, UnknownField, UnknownObject, UnsupportedFlowFeature
 from orgsim.flows.conditions import OPERATORS as CONDITION_OPERATORS
 from orgsim.flows.conditions import compile_logic
@@ -80,16 +82,36 @@ class FlowLoader:
         self.refs: list[tuple[str, str]] = []  # (path, element)
         self.targets: list[tuple[str, str]] = []
         self.resources: dict[str, tuple] = {}  # lower name -> (kind, info)
-        self.flow: FlowDef | None = None
+        self._flow: FlowDef | None = None
+
+    @property
+    def flow(self) -> FlowDef:
+        """The flow being loaded (load() creates it before anything reads it)."""
+        if self._flow is None:
+            raise RuntimeError(f"flow {self.name}: nothing loaded yet")
+        return self._flow
+
+    @property
+    def start(self) -> Start:
+        """The flow's start (load() reads it before the elements and the checks)."""
+        if self.flow.start is None:
+            raise RuntimeError(f"flow {self.name}: start not loaded yet")
+        return self.flow.start
 
     # -- errors -----------------------------------------------------------------------------
-    def unsupported(self, element: str, what: str):
+    def unsupported(self, element: str, what: str) -> NoReturn:
         raise UnsupportedFlowFeature(self.name, element, what)
 
-    def fail(self, element: str, message: str):
+    def fail(self, element: str, message: str) -> NoReturn:
         raise MetadataError(message, where=f"flow {self.name}, element {element}")
 
     # -- helpers used by element handlers ------------------------------------------------------
+    def named(self, name: str | None, what: str, element: str | None = None) -> str:
+        """A part's `<name>`, required (Metadata API: every flow element and resource has one)."""
+        if not name:
+            self.fail(element or f"({what})", f"a {what} without a <name>")
+        return name
+
     def sobject(self, name: str | None, element: str):
         try:
             return self.org.schema.get(name or "")
@@ -112,10 +134,12 @@ class FlowLoader:
                 self.ref(path, element)
         return spec
 
-    def ref(self, path: str | None, element: str) -> None:
+    def ref(self, path: str | None, element: str) -> str:
+        """Record a reference for the load-time check; returns it (an empty one is refused)."""
         if not path:
             self.fail(element, "empty reference")
         self.refs.append((path, element))
+        return path
 
     def target(self, path: str | None, element: str) -> None:
         if not path:
@@ -146,7 +170,7 @@ class FlowLoader:
             api_version=model.api_version or "",
             where=self.where,
         )
-        self.flow = flow
+        self._flow = flow
         if flow.status not in ("Active", "Draft", "Obsolete", "InvalidDraft"):
             self.fail("(flow)", f"unknown status {flow.status!r}")
         if process_type != "AutoLaunchedFlow":
@@ -167,13 +191,13 @@ class FlowLoader:
         for v in model.variables():
             self._variable(v)
         for c in model.constants():
-            name = c.name
+            name = self.named(c.name, "constant")
             flow.constants[name] = self.value(c.value, name)
             self.resources[name.lower()] = ("constant", None)
         for f in model.formulas():
             self._formula(f)
         for t in model.text_templates():
-            name = t.name
+            name = self.named(t.name, "text template")
             parts = parse_template(t.text or "")
             flow.templates[name] = parts
             self.resources[name.lower()] = ("template", None)
@@ -195,10 +219,10 @@ class FlowLoader:
                 flow.elements[element.name] = element
                 self.resources.setdefault(element.name.lower(), ("element", element.kind))
         self._check_graph()
-        for path, element in self.refs:
-            self._check_ref(path, element)
-        for path, element in self.targets:
-            self._check_target(path, element)
+        for path, where in self.refs:
+            self._check_ref(path, where)
+        for path, where in self.targets:
+            self._check_target(path, where)
         self._narrow_lookups()
         flow.index()
         return flow
@@ -227,7 +251,7 @@ class FlowLoader:
                 spec.queried_fields = sorted(used | {"Id"})
 
     def _variable(self, v: VariablePart) -> None:
-        name = v.name
+        name = self.named(v.name, "variable")
         data_type = v.data_type
         if data_type not in DATA_TYPES:
             self.unsupported(name, f"variable data type {data_type!r}")
@@ -242,7 +266,7 @@ class FlowLoader:
         self.resources[name.lower()] = ("variable", self.flow.variables[name])
 
     def _formula(self, f: FormulaPart) -> None:
-        name = f.name
+        name = self.named(f.name, "formula")
         data_type = f.data_type
         if data_type not in DATA_TYPES - {"SObject"}:
             self.unsupported(name, f"formula data type {data_type!r}")
@@ -401,15 +425,17 @@ class FlowLoader:
                 "use an offset of at least 1 (e.g. 1 Minutes after RecordTriggerEvent)",
             )
         path.offset_unit, path.offset_number = unit, offset
-        path.time_source = sp.time_source
-        if path.time_source == "RecordField":
+        source = sp.time_source
+        if source == "RecordField":
+            path.time_source = source
             field = sp.record_field
             self.field(sobject, field, name)
             fdef = sobject.field(field)
             if fdef.type not in ("date", "datetime"):
                 self.fail(name, f"scheduled path time source {field} is not a date or date/time field")
             path.record_field = fdef.name
-        elif path.time_source == "RecordTriggerEvent":
+        elif source == "RecordTriggerEvent":
+            path.time_source = source
             if offset < 0:
                 self.fail_path(
                     name,
@@ -417,9 +443,9 @@ class FlowLoader:
                     "offsets before the time source are for RecordField paths",
                 )
         else:
-            self.fail_path(name, f"timeSource {path.time_source!r}: expected RecordTriggerEvent or RecordField")
+            self.fail_path(name, f"timeSource {source!r}: expected RecordTriggerEvent or RecordField")
 
-    def fail_path(self, path: str, message: str):
+    def fail_path(self, path: str, message: str) -> NoReturn:
         raise MetadataError(message, where=f"flow {self.name}, scheduled path {path}")
 
     # -- checks -------------------------------------------------------------------------------------
@@ -431,8 +457,8 @@ class FlowLoader:
             if target and target not in names:
                 self.fail(element, f"connector goes to {target!r}, which is not an element of this flow")
 
-        check(flow.start.connector, "start")
-        for sp in flow.start.scheduled_paths:
+        check(self.start.connector, "start")
+        for sp in self.start.scheduled_paths:
             check(sp.connector, sp.name)
         for element in flow.elements.values():
             check(element.connector, element.name)
@@ -443,7 +469,7 @@ class FlowLoader:
                 check(element.spec.next_value, element.name)
                 check(element.spec.no_more_values, element.name)
             check(getattr(element, "default", None), element.name)
-        if flow.start.trigger_type == "RecordBeforeSave":
+        if self.start.trigger_type == "RecordBeforeSave":
             for element in flow.elements.values():
                 if element.kind not in ("assignments", "decisions", "recordLookups", "loops", "customErrors"):
                     self.fail(
@@ -454,7 +480,7 @@ class FlowLoader:
     def _check_ref(self, path: str, element: str) -> None:
         parts = path.split(".")
         head = parts[0]
-        start = self.flow.start
+        start = self.start
         try:
             if head in ("$Record", "$Record__Prior"):
                 if head == "$Record__Prior" and start.record_trigger_type == "Create":

@@ -54,6 +54,7 @@ class Element:
     connector: str | None = None
     fault_connector: str | None = None
     spec: Any = None
+    default: str | None = None  # a decision's default outcome connector (defaultConnector)
 
 
 @dataclass
@@ -96,7 +97,7 @@ class FlowDef:
 
     def index(self) -> None:
         """Case-insensitive name -> resource lookup table (flow names ignore case)."""
-        table = {}
+        table: dict[str, tuple[str, Any]] = {}  # lower name -> (kind, the resource of that kind)
         for name, spec in self.constants.items():
             table[name.lower()] = ("constant", spec)
         for name, res in self.formulas.items():

@@ -52,9 +52,10 @@ def parse_value(value: FlowValue | None) -> ValueSpec:
     raise ValueError_(f"unsupported value type <{kind}>")
 
 
-def parse_template(text: str) -> list:
+def parse_template(text: str) -> list[str | tuple[str, str]]:
     """Text with merge fields -> list of str and ('ref', path) parts."""
-    parts, pos = [], 0
+    parts: list[str | tuple[str, str]] = []
+    pos = 0
     for match in MERGE_RE.finditer(text):
         if match.start() > pos:
             parts.append(text[pos : match.start()])

@@ -8,7 +8,9 @@ f.evaluate(ctx)       # ctx.resolve(path), ctx.prior(path), ctx.is_new(), ctx.no
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from orgsim.formula.ast import BinOp, Call, Neg, Ref
 from orgsim.formula.evaluator import compile_tree
@@ -39,6 +41,8 @@ class Formula:
     references: set[str] = field(default_factory=set)
     uses_prior: bool = False
     functions: set[str] = field(default_factory=set)  # upper-case names of the functions called
+    # The compiled tree (compile_tree's closures): evaluation context in, formula value out.
+    _fn: Callable[[Any], Any] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def compile(cls, text: str, *, allow_prior: bool = False) -> "Formula":

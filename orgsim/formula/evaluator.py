@@ -11,7 +11,15 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from orgsim.formula.ast import BinOp, Call, Literal, Neg, Ref
 from orgsim.formula.functions import REGISTRY
-from orgsim.formula.values import FormulaRuntimeError, compare_values, is_blank, to_decimal, to_text, values_equal
+from orgsim.formula.values import (
+    FormulaRuntimeError,
+    compare_values,
+    is_blank,
+    to_decimal,
+    to_number,
+    to_text,
+    values_equal,
+)
 
 
 def compile_tree(node):
@@ -135,7 +143,7 @@ def arithmetic(op: str, left, right):
         return left + right
     if isinstance(left, (dt.date, dt.datetime)) or isinstance(right, (dt.date, dt.datetime)):
         return _date_arithmetic(op, left, right)
-    a, b = to_decimal(left, f"left side of {op}"), to_decimal(right, f"right side of {op}")
+    a, b = to_number(left, f"left side of {op}"), to_number(right, f"right side of {op}")
     try:
         if op == "+":
             return a + b
@@ -166,7 +174,7 @@ def _date_arithmetic(op: str, left, right):
     ):
         return Decimal((left - right).days)
     if op in ("+", "-") and isinstance(left, (dt.date, dt.datetime)) and not isinstance(right, (dt.date, dt.datetime)):
-        days = to_decimal(right, "days")
+        days = to_number(right, "days")
         sign = 1 if op == "+" else -1
         if isinstance(left, dt.datetime):
             return left + sign * dt.timedelta(seconds=float(days * 86400))

@@ -53,7 +53,7 @@ def function(name: str, min_args: int, max_args: int | None = -1, *, lazy=False,
 
 
 def _text(value) -> str:
-    return "" if value is None else to_text(value)
+    return to_text(value) or ""
 
 
 def _int(value, what) -> int:

@@ -63,9 +63,8 @@ class _ToAst(Transformer):
         return BinOp("&&", left, right)
 
     def compare(self, left, op: Token, right):
-        op = str(op)
-        op = {"==": "=", "<>": "!="}.get(op, op)
-        return BinOp(op, left, right)
+        symbol = str(op)
+        return BinOp({"==": "=", "<>": "!="}.get(symbol, symbol), left, right)
 
     def concat(self, left, right):
         return BinOp("&", left, right)

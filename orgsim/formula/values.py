@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeVar
+
+# What compare_values orders: both sides converted to one of these.
+Comparable = TypeVar("Comparable", Decimal, dt.datetime, dt.date, str)
 
 
 class FormulaRuntimeError(ValueError):
@@ -19,8 +23,11 @@ def is_blank(value) -> bool:
 
 
 def to_decimal(value, what: str = "value") -> Decimal | None:
-    if value is None:
-        return None
+    return None if value is None else to_number(value, what)
+
+
+def to_number(value, what: str = "value") -> Decimal:
+    """to_decimal of a value that is not null (null is not a number here)."""
     if isinstance(value, bool):
         raise FormulaRuntimeError(f"expected a number for {what}, got a boolean")
     if isinstance(value, Decimal):
@@ -56,7 +63,7 @@ def to_text(value) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (Decimal, int, float)):
-        return format_number(to_decimal(value))
+        return format_number(to_number(value))
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
     if isinstance(value, dt.date):
@@ -90,15 +97,17 @@ def values_equal(left, right) -> bool:
 def compare_values(left, right) -> int:
     """-1/0/1; raises FormulaRuntimeError for incomparable types. Callers handle blanks."""
     if isinstance(left, (Decimal, int, float)) or isinstance(right, (Decimal, int, float)):
-        a, b = to_decimal(left), to_decimal(right)
-    elif isinstance(left, dt.datetime) or isinstance(right, dt.datetime):
-        a, b = _as_datetime(left), _as_datetime(right)
-    elif isinstance(left, dt.date) or isinstance(right, dt.date):
-        a, b = _as_date(left), _as_date(right)
-    elif isinstance(left, str) and isinstance(right, str):
-        a, b = left, right
-    else:
-        raise FormulaRuntimeError(f"cannot compare {type(left).__name__} with {type(right).__name__}")
+        return _order(to_number(left), to_number(right))
+    if isinstance(left, dt.datetime) or isinstance(right, dt.datetime):
+        return _order(_as_datetime(left), _as_datetime(right))
+    if isinstance(left, dt.date) or isinstance(right, dt.date):
+        return _order(_as_date(left), _as_date(right))
+    if isinstance(left, str) and isinstance(right, str):
+        return _order(left, right)
+    raise FormulaRuntimeError(f"cannot compare {type(left).__name__} with {type(right).__name__}")
+
+
+def _order(a: Comparable, b: Comparable) -> int:
     return (a > b) - (a < b)
 
 

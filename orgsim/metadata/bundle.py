@@ -12,7 +12,7 @@ class Component:
     type: str  # CustomObject, CustomField, RecordType, BusinessProcess, ValidationRule, Flow, WorkflowAlert, EmailTemplate, ...
     object: str | None  # owning object for object children / alerts
     name: str  # API name (fullName without the object prefix)
-    element: object  # lxml element of the component
+    element: Node  # lxml element of the component
     where: str  # file (and line) for error messages
     body: str | None = None  # email template body
 

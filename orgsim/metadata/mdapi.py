@@ -7,12 +7,12 @@ components the SFDX loader produces.
 
 from __future__ import annotations
 
-import io
 import zipfile
 
 from orgsim.errors import MetadataError
 from orgsim.metadata.bundle import Bundle, Component, parse_xml
 from orgsim.metadata.source import NO_RUNTIME_EFFECT, OBJECT_CHILD_TYPES, add_workflow
+from orgsim.metadata.zipread import ZipRefused, read_entries
 from sfmeta import metadata_types
 from sfmeta.xml import children, text
 
@@ -23,15 +23,13 @@ OBJECT_CHILDREN = {
 
 
 def read_zip(data: bytes) -> dict[str, bytes]:
+    # Names and sizes checked before anything is inflated (orgsim/metadata/zipread.py).
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        files = read_entries(data)
     except zipfile.BadZipFile as exc:
         raise MetadataError(f"not a zip file: {exc}", where="deploy zip") from None
-    files = {}
-    for info in archive.infolist():
-        if info.is_dir():
-            continue
-        files[info.filename] = archive.read(info)
+    except ZipRefused as exc:
+        raise MetadataError(exc.problem, where=exc.entry or "deploy zip") from None
     # Salesforce accepts a single top-level folder holding package.xml.
     if "package.xml" not in files:
         tops = {name.split("/", 1)[0] for name in files}

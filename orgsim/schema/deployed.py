@@ -73,6 +73,8 @@ def field_from_metadata(sobject: SObjectDef, comp: Component, schema: Schema) ->
         definition = child(value_set, "valueSetDefinition")
         for value in children(definition, "value") if definition is not None else []:
             full = text(value, "fullName")
+            if not full:
+                raise MetadataError("picklist value without <fullName>", where=comp.where)
             fdef.values.append(full)
             if flag(value, "default"):
                 fdef.default_picklist_value = full
@@ -109,7 +111,7 @@ def apply_custom_object(schema: Schema, comp: Component) -> SObjectDef:
         FieldDef(
             "Name",
             "string",
-            label=text(name_field, "label", "Name") if name_field is not None else "Name",
+            label=text(name_field, "label") or "Name",  # lxml gives None, never "", for an empty element
             length=80,
             required=name_type == "Text",
             autonumber=text(name_field, "displayFormat", "{0}") if name_type == "AutoNumber" else None,
@@ -122,12 +124,19 @@ def apply_custom_object(schema: Schema, comp: Component) -> SObjectDef:
 def apply_business_process(schema: Schema, comp: Component) -> list[str]:
     """Business processes list the Opportunity stages a record type may use; the emulator adds
     them to StageName's values so records can use them."""
+    if comp.object is None:
+        raise MetadataError(f"business process {comp.name} names no object", where=comp.where)
     sobject = schema.get(comp.object)
-    values = [text(v, "fullName") for v in children(comp.element, "values")]
+    values: list[str] = []
+    for value in children(comp.element, "values"):
+        full = text(value, "fullName")
+        if not full:
+            raise MetadataError(f"business process {comp.name}: a value without <fullName>", where=comp.where)
+        values.append(full)
     if sobject.name == "Opportunity":
         stage = sobject.field("StageName")
         for v in values:
-            if v and v not in stage.values:
+            if v not in stage.values:
                 stage.values.append(v)
     return values
 

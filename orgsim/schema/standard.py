@@ -1,4 +1,6 @@
-"""Built-in object definitions, loaded from `orgsim/data/standard_objects.yml`."""
+"""Built-in object definitions: the standard objects of `orgsim/data/standard_objects.yml`
+and the Stripe connector package's objects and fields (sfmeta/connector_package.py), named in
+the namespace the org's connector is installed under."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ from functools import lru_cache
 
 from ruamel.yaml import YAML
 
+from orgsim.errors import MetadataError
 from orgsim.schema.model import SYSTEM_FIELDS, FieldDef, Schema, SObjectDef
+from sfmeta.connector_package import ConnectorPackage, PackageField, PackageObject
 from sfpay.paths import resource  # noqa: E402
 
 DATA_PATH = resource("orgsim", "data", "standard_objects.yml")
@@ -53,7 +57,8 @@ def _label(api_name: str) -> str:
     return bare.replace("__c", "").replace("_", " ")
 
 
-def build_standard_schema() -> Schema:
+def build_standard_schema(package: ConnectorPackage) -> Schema:
+    """The org's built-in objects, the connector `package`'s in its namespace."""
     data = _load_data()
     schema = Schema()
     for name, spec in data["objects"].items():
@@ -89,4 +94,39 @@ def build_standard_schema() -> Schema:
                 )
             )
         schema.add(sobject)
+    for added in package.standard_object_fields:
+        schema.get(added.object).add_field(_field(added.field, added.source))
+    for package_object in package.objects:
+        schema.add(_package_object(package_object, package, data["connector_key_prefixes"]))
     return schema
+
+
+def _package_object(package_object: PackageObject, package: ConnectorPackage, prefixes: dict) -> SObjectDef:
+    bare = package_object.name[len(package.namespace) + 2 :]
+    if bare not in prefixes:
+        raise MetadataError(f"{DATA_PATH}: connector_key_prefixes has no key prefix for the package object {bare}")
+    sobject = SObjectDef(
+        name=package_object.name,
+        key_prefix=prefixes[bare],
+        custom=True,
+        source=package_object.source,
+        label=_label(package_object.name),
+    )
+    for fdef in system_fields(owner=True):  # custom objects have an owner (Object Reference, "System Fields")
+        sobject.add_field(fdef)
+    for package_field in package_object.fields:
+        sobject.add_field(_field(package_field, package_object.source))
+    return sobject
+
+
+def _field(package_field: PackageField, source: str) -> FieldDef:
+    return FieldDef(
+        name=package_field.name,
+        type=package_field.type,
+        label=package_field.name,
+        length=package_field.length,
+        required=package_field.required,
+        custom=package_field.name.endswith("__c"),
+        autonumber=package_field.autonumber,
+        source=source,
+    )

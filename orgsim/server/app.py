@@ -10,11 +10,13 @@ import logging
 from collections.abc import Sequence
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from orgsim.server.auth import require_session
+from orgsim.server.body_limits import BodyLimit
 from orgsim.server.config import ServerConfig
 from orgsim.server.context import ServerContext
 from orgsim.server.deploy.checks import DeployCheck
@@ -103,6 +105,8 @@ def create_app(
         routes=routes,
         exception_handlers={ApiError: api_error, 404: unknown, 405: method_not_allowed},
         lifespan=lifespan,
+        # Outside every route: bodies are bounded before authentication reads a header.
+        middleware=[Middleware(BodyLimit, webhook_path=lambda: config.webhook_path)],
     )
     app.state.ctx = ctx
     return app

@@ -16,13 +16,15 @@ from sfpay.console import fail
 
 if TYPE_CHECKING:
     from orgsim.server.deploy.checks import DeployCheck
+    from orgsim.server.settings import ServerSettings
 
 
 def add_serve_command(
-    org_app: typer.Typer, *, deploy_checks: Callable[[], Sequence["DeployCheck"]] | None = None
+    org_app: typer.Typer, *, deploy_checks: Callable[["ServerSettings"], Sequence["DeployCheck"]] | None = None
 ) -> None:
-    """Add `serve` to `org_app`; `deploy_checks` (called once the server starts, so the
-    checks' imports cost nothing to other commands) gives what every deploy must pass."""
+    """Add `serve` to `org_app`; `deploy_checks` (called with the server's settings once it
+    starts, so the checks' imports cost nothing to other commands, and the checks see e.g. the
+    connector namespace) gives what every deploy must pass."""
 
     @org_app.command("serve")
     def serve(
@@ -85,7 +87,7 @@ def add_serve_command(
             settings.save(settings_path(db_path))
         port = port or free_port()
         try:
-            app, org, config, cert, key = build(db_path, port, tuple(deploy_checks()) if deploy_checks else ())
+            app, org, config, cert, key = build(db_path, port, tuple(deploy_checks(settings)) if deploy_checks else ())
         except (OrgError, UnsafeStripeKey, ValueError, OSError) as exc:
             fail(f"cannot start the org server: {exc}")
         import uvicorn

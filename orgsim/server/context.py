@@ -45,17 +45,17 @@ def api_version(request: Request) -> str:
 
 
 async def json_body(request: Request):
-    import json
+    """The request's JSON (size already bounded by the body-limit middleware), or Salesforce's
+    400 JSON_PARSER_ERROR for anything that is not plain JSON (orgsim/server/json_input.py)."""
+    from orgsim.server.json_input import JsonInputError, parse
 
     raw = await request.body()
     if not raw.strip():
         raise json_parser_error("The HTTP entity body is required, but this request has no entity body.")
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise json_parser_error(
-            f"Unexpected character ('{raw.decode(errors='replace')[exc.pos : exc.pos + 1]}'): at [line:{exc.lineno}, column:{exc.colno}]"
-        ) from None
+        return parse(raw)
+    except JsonInputError as exc:
+        raise json_parser_error(str(exc)) from None
 
 
 __all__ = ["ApiError", "ServerContext", "api_version", "json_body"]

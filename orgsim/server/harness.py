@@ -69,6 +69,30 @@ def _save_webhook_secret(path: str, secret: str) -> None:
     settings.save(Path(path))
 
 
+def _advance_amounts(body: dict, now: dt.datetime) -> dict:
+    """The clock advance asked for: finite, non-negative numbers (the JSON reader already
+    refuses NaN/Infinity) that keep the org clock within the last date Salesforce stores,
+    4000-12-31 (sfmeta/api_limits.py), instead of overflowing Python's datetime."""
+    from sfmeta.api_limits import LATEST_DATE
+
+    amounts = {}
+    for unit in UNITS:
+        value = body.get(unit, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise bad_request("INVALID_FIELD", f"{unit} must be a non-negative number", [unit])
+        amounts[unit] = value
+    latest = dt.datetime(LATEST_DATE.year, LATEST_DATE.month, LATEST_DATE.day, tzinfo=dt.timezone.utc)
+    try:
+        target = now + dt.timedelta(**amounts)
+    except OverflowError:
+        target = None
+    if target is None or target > latest:
+        raise bad_request(
+            "INVALID_FIELD", f"the advance would move the org clock past {LATEST_DATE}, the last date Salesforce stores"
+        )
+    return amounts
+
+
 def routes(ctx: ServerContext, gate) -> list[Route]:
     async def clock(request: Request) -> JSONResponse:
         if request.method == "GET":
@@ -82,12 +106,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             raise bad_request(
                 "INVALID_FIELD", f"unknown keys {sorted(unknown)}; use {', '.join(UNITS)} and stripe_test_clock"
             )
-        amounts = {}
-        for unit in UNITS:
-            value = body.get(unit, 0)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise bad_request("INVALID_FIELD", f"{unit} must be a non-negative number", [unit])
-            amounts[unit] = value
+        amounts = _advance_amounts(body, await ctx.gateway.call(lambda: ctx.org.clock.now()))
 
         def advance():
             org = ctx.org
@@ -114,8 +133,9 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
 
     async def limits(request: Request) -> JSONResponse:
         last = request.query_params.get("last")
-        if last is not None and not last.isdigit():
-            raise bad_request("INVALID_FIELD", "last must be a positive integer", ["last"])
+        # ASCII digits only ('²'.isdigit() is True), and a count that fits SQLite's integers.
+        if last is not None and not (last.isascii() and last.isdigit() and len(last) <= 9):
+            raise bad_request("INVALID_FIELD", "last must be a positive integer below 1,000,000,000", ["last"])
         return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.limits_usage, int(last) if last else None)))
 
     async def run_pending(request: Request) -> JSONResponse:

@@ -92,8 +92,9 @@ class TokenEndpoint:
         client_id = form.get("client_id")
         if client_id is not None and client_id != self.config.client_id:
             raise OAuthError("invalid_client_id", "client identifier invalid")
+        # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (issue 14 #4).
         if client_id is not None and not hmac.compare_digest(
-            str(form.get("client_secret") or ""), self.config.client_secret
+            str(form.get("client_secret") or "").encode(), self.config.client_secret.encode()
         ):
             raise OAuthError("invalid_client", "invalid client credentials")
         if not check_password(self.config, username, password):

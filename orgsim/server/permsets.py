@@ -11,6 +11,7 @@ scratch store of the core's own kind (with the org's users copied in, for `Assig
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from orgsim.server.errors import bad_request
 
@@ -93,7 +94,8 @@ class PermissionSets:
             assignments = self._load(ASSIGNMENTS_KEY)
             permsets = {r["Id"] for r in self._load(PERMSETS_KEY)}
             existing = {(a["AssigneeId"], a["PermissionSetId"]) for a in assignments}
-            results, new = [], []
+            results: list[dict[str, Any]] = []  # SaveResult-shaped
+            new: list[dict[str, str | None]] = []
             for raw in records:
                 unknown = set(raw) - {"AssigneeId", "PermissionSetId"}
                 assignee = normalize_id(str(raw.get("AssigneeId") or ""))

@@ -25,6 +25,9 @@ def open_org(db: Path, settings: ServerSettings):
             api_key=require_test_key(settings.stripe_api_key, source="stripe_api_key"),
             connector_namespace=settings.connector_namespace,
         )
+    elif settings.connector_namespace:
+        # No Stripe connection yet, but the package's objects are named in the namespace.
+        stripe = StripeConfig(connector_namespace=settings.connector_namespace)
     from orgsim.org import CLOCK_NOW, CLOCK_OFFSET
 
     probe = Store(db)

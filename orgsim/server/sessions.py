@@ -46,6 +46,10 @@ class SessionIssuer:
         return f"{self._config.org_id[:15]}!{payload}.{self._sign(payload)}", session
 
     def verify(self, token: str, now: float | None = None) -> Session | None:
+        # Tokens we issue are ASCII; anything else (a forged `...!eA.\xe9`) is simply not one
+        # of them. hmac.compare_digest raises TypeError on non-ASCII str, so check first.
+        if not token.isascii():
+            return None
         prefix, _, rest = token.partition("!")
         payload, _, signature = rest.partition(".")
         if prefix != self._config.org_id[:15] or not payload or not signature:
@@ -55,6 +59,8 @@ class SessionIssuer:
         try:
             username, issued, expires = json.loads(_unb64(payload))
         except (ValueError, TypeError):
+            return None
+        if not (isinstance(issued, int) and isinstance(expires, int) and isinstance(username, str)):
             return None
         if (now if now is not None else time.time()) >= expires or username != self._config.username:
             return None

@@ -17,7 +17,6 @@ a bad request), and any non-2xx makes Stripe retry.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 
@@ -26,6 +25,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from orgsim.server.context import ServerContext
+from orgsim.server.json_input import JsonInputError
+from orgsim.server.json_input import parse as parse_json
 
 log = logging.getLogger("orgsim.server.webhook")
 
@@ -49,17 +50,23 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         if not signature:
             return _reject("missing Stripe-Signature header")
         try:
-            stripe.Webhook.construct_event(payload, signature, secret, tolerance=ctx.config.webhook_tolerance)
+            # The signature only; the payload is parsed below by the server's bounded JSON
+            # reader (construct_event would json.loads it unbounded: a deep signed payload was
+            # a RecursionError, issue 14 #12).
+            stripe.WebhookSignature.verify_header(payload, signature, secret, tolerance=ctx.config.webhook_tolerance)
         except stripe.SignatureVerificationError as exc:
             return _reject(f"signature verification failed: {exc.user_message or 'invalid signature'}")
         except (ValueError, TypeError, AttributeError, KeyError):
-            # Signed correctly but not an event the SDK can read (not JSON, not an object, ...).
+            # Not text the SDK can check (a payload that is not UTF-8, ...).
             return _reject("payload is not a valid Stripe event JSON object")
         if _timestamp(signature) > time.time() + ctx.config.webhook_tolerance:
             # The SDK only bounds the past; a signature dated far ahead could be replayed for
             # longer than the tolerance, so it is refused as well.
             return _reject("signature verification failed: timestamp is too far in the future")
-        event = json.loads(payload)
+        try:
+            event = parse_json(payload)
+        except JsonInputError as exc:
+            return _reject(f"payload is not a valid Stripe event JSON object: {exc}")
         if (
             not isinstance(event, dict)
             or not isinstance(event.get("id"), str)
@@ -101,7 +108,7 @@ def _not_stored(event_id: str, errors: list) -> JSONResponse:
 def _timestamp(header: str) -> int:
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
-        if key == "t" and value.isdigit():
+        if key == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
             return int(value)
     return 0
 

@@ -88,8 +88,12 @@ def date_range(literal: ast.DateLiteral, now: dt.datetime) -> tuple[dt.date, dt.
         return today - day, today
     if literal.name == "TOMORROW":
         return today + day, today + 2 * day
-    if literal.name == "LAST_N_DAYS":
-        return today - literal.n * day, today + day
-    if literal.name == "NEXT_N_DAYS":
-        return today + day, today + (literal.n + 1) * day
+    # n is at most the span of Salesforce's dates (the parser's MAX_DATE_N); a bound beyond
+    # Python's dates is clamped there, which selects the same records (all dates stored are
+    # within 1700-01-01..4000-12-31).
+    n = literal.n  # set for the N_DAYS literals (the parser requires it)
+    if literal.name == "LAST_N_DAYS" and n is not None:
+        return today - min(n, (today - dt.date.min).days) * day, today + day
+    if literal.name == "NEXT_N_DAYS" and n is not None:
+        return today + day, today + min(n + 1, (dt.date.max - today).days) * day
     raise LiteralTypeError(f"date literal {literal.text} is not supported by orgsim")

@@ -334,7 +334,7 @@ class _SelectCompiler:
                 parts.append(f"({sql})")
                 params += p
             joiner = " AND " if isinstance(predicate, And) else " OR "
-            return joiner.join(parts) or "1", params
+            return _balanced(parts, joiner) or "1", params
         if isinstance(predicate, Not):
             # SOQL is two-valued: a comparison with null is false, so NOT of it is true.
             # SQL would give NULL (unknown) for both; COALESCE turns unknown into false first.
@@ -385,3 +385,12 @@ def _normalize_ids(value):
     if isinstance(value, str):
         return ids.normalize_id(value) or value
     return value
+
+
+def _balanced(parts: list[str], joiner: str) -> str:
+    """`a OR b OR c ...` nests one level per term in SQLite's parser, which stops at a depth of
+    1000 (SQLITE_MAX_EXPR_DEPTH, https://www.sqlite.org/limits.html); grouping the terms
+    pairwise keeps the depth logarithmic, so a filter of thousands of terms still runs."""
+    while len(parts) > 2:
+        parts = [f"({joiner.join(parts[i : i + 2])})" for i in range(0, len(parts), 2)]
+    return joiner.join(parts)

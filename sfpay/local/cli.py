@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from sfpay.console import fail, warn
+
+if TYPE_CHECKING:
+    from orgsim.server.settings import ServerSettings
 
 local_app = typer.Typer(
     name="local", help="The local stack: stripesim + the org server, wired together.", no_args_is_help=True
@@ -131,8 +134,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(local_app)
 
 
-def _deploy_checks() -> tuple[Any, ...]:
-    """Loaded when `org serve` starts (the validator is heavy for every other command)."""
-    from sfpay.local.deploy_checks import validator_check
+def _deploy_checks(settings: ServerSettings) -> tuple[Any, ...]:
+    """Loaded when `org serve` starts (the validator is heavy for every other command); the
+    validator names the connector's objects and actions in the server's connector namespace."""
+    from sfpay.local.deploy_checks import validator_check_in
 
-    return (validator_check,)
+    return (validator_check_in(settings.connector_namespace),)

@@ -16,6 +16,7 @@ the same number of lines.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from orgsim.server.deploy.checks import Failure
+from orgsim.server.deploy.checks import DeployCheck, Failure
 from sfmeta.xml import MD_NS, XmlSyntaxError, parse
 
 OBJECT_CHILDREN = {
@@ -81,7 +82,7 @@ def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[st
         span = etree.tostring(child).count(b"\n")
         child.tag = f"{{{MD_NS}}}{type_name}"
         child.tail = None
-        path = folder / sub / f"{name}.{suffix}-meta.xml"
+        path = _inside(target, folder / sub / f"{name}.{suffix}-meta.xml")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(HEADER + etree.tostring(child) + b"\n")
         origins[str(path.resolve())] = _Origin(zip_name, line - 2)
@@ -94,8 +95,27 @@ def _decompose_object(data: bytes, relative: str, target: Path, origins: dict[st
     origins[str(path.resolve())] = _Origin(zip_name, (root.sourceline or 2) - 2)
 
 
+def validator_check_in(connector_namespace: str | None) -> DeployCheck:
+    """`validator_check` with the Stripe connector installed under `connector_namespace` (the
+    org server's settings: the spec's stripe.namespace; None: the connector catalog's own)."""
+    return functools.partial(validator_check, connector_namespace=connector_namespace)
+
+
+def _inside(root: Path, path: Path) -> Path:
+    """`path`, if it stays under `root`. The org server refuses unsafe zip names and component
+    names before this check runs (orgsim/metadata/zipread.py); this is the second lock."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ValueError(f"refusing to write {path} outside the deploy's temporary folder")
+    return resolved
+
+
 def validator_check(
-    files: dict[str, bytes], prefix: str, known_fields: dict[str, list[str]] | None = None
+    files: dict[str, bytes],
+    prefix: str,
+    known_fields: dict[str, list[str]] | None = None,
+    *,
+    connector_namespace: str | None = None,
 ) -> list[Failure]:
     """A `DeployCheck` (orgsim/server/deploy/checks.py): the validator's ERROR findings of
     the rules Salesforce enforces at deploy, at the zip's file names and lines."""
@@ -117,11 +137,17 @@ def validator_check(
             name = _source_name(relative)
             if name is None:
                 continue
-            path = target / name
+            path = _inside(target, target / name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             origins[str(path.resolve())] = _Origin(zip_name)
-        report = validate(target, Config(disabled=set(not_enforced_by_deploy()), known_fields=dict(known_fields or {})))
+        target.mkdir(parents=True, exist_ok=True)  # a zip of package.xml alone has no files
+        config = Config(
+            disabled=set(not_enforced_by_deploy()),
+            known_fields=dict(known_fields or {}),
+            connector_namespace=connector_namespace,
+        )
+        report = validate(target, config)
         failures = []
         for finding in report.findings:
             if finding.severity is not Severity.ERROR:

@@ -294,7 +294,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
             org_log,
         )
         token = access_token(state, settings)
-        _ensure_stripe_account(state, token)
+        _ensure_stripe_account(state, token, settings.connector_namespace)
         _align_clocks(state, settings, token)
     except BaseException:
         down(directory.parent)
@@ -384,16 +384,20 @@ def _bundle(state: StackState) -> str:
     return str(Path(state.state_dir) / "ca-bundle.pem")
 
 
-def _ensure_stripe_account(state: StackState, token: str) -> None:
-    """The stripeGC__Stripe_Account__c record every generated flow looks up by Name."""
+def _ensure_stripe_account(state: StackState, token: str, connector_namespace: str | None) -> None:
+    """The Stripe Account record (`<namespace>__Stripe_Account__c`) every generated flow looks up by Name."""
     import httpx
+
+    from orgsim.connector.catalog import catalog
+
+    stripe_account = catalog(connector_namespace).package.stripe_account
 
     headers = {"Authorization": f"Bearer {token}"}
     base = f"{state.instance_url}/services/data/v{API_VERSION}"
     name = state.account_name.replace("\\", "\\\\").replace("'", "\\'")
     found = httpx.get(
         f"{base}/query",
-        params={"q": f"SELECT Id FROM stripeGC__Stripe_Account__c WHERE Name = '{name}'"},
+        params={"q": f"SELECT Id FROM {stripe_account} WHERE Name = '{name}'"},
         headers=headers,
         verify=_bundle(state),
         timeout=10,
@@ -403,7 +407,7 @@ def _ensure_stripe_account(state: StackState, token: str) -> None:
     if found.json()["totalSize"]:
         return
     created = httpx.post(
-        f"{base}/sobjects/stripeGC__Stripe_Account__c",
+        f"{base}/sobjects/{stripe_account}",
         json={"Name": state.account_name},
         headers=headers,
         verify=_bundle(state),

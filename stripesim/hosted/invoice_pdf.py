@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stripesim.hosted import pdf
 from stripesim.hosted.view import InvoiceView
+from stripesim.json_shapes import StripeObject
 from stripesim.resources.currencies import format_amount
 
 LEFT, RIGHT = 54, 558
@@ -21,7 +22,7 @@ def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def render(invoice: dict, view: InvoiceView) -> bytes:
+def render(invoice: StripeObject, view: InvoiceView) -> bytes:
     currency = invoice["currency"]
     items = [
         pdf.Text(LEFT, 60, _clip(view.merchant), 16, bold=True),

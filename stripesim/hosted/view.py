@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from stripesim.json_shapes import StripeObject
 from stripesim.resources.currencies import format_amount
 from stripesim.resources.payment_methods import TEST_PAYMENT_METHODS, TestCard
 
@@ -79,7 +80,7 @@ class InvoiceView:
     footer: str
 
 
-def build(invoice: dict, now: int, replacement: dict | None = None) -> InvoiceView:
+def build(invoice: StripeObject, now: int, replacement: StripeObject | None = None) -> InvoiceView:
     currency = invoice["currency"]
 
     def money(amount: int) -> str:
@@ -133,7 +134,7 @@ def build(invoice: dict, now: int, replacement: dict | None = None) -> InvoiceVi
     )
 
 
-def find_replacement(invoice: dict, candidates: list[dict]) -> dict | None:
+def find_replacement(invoice: StripeObject, candidates: list[StripeObject]) -> StripeObject | None:
     """The invoice that replaced a void one, when the data says so.
 
     Stripe keeps no link between a voided invoice and the one issued instead, unless the merchant made

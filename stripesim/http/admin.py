@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -49,14 +50,14 @@ ACCOUNT_KINDS = (
     sent_emails.KIND,
 )
 
-Handler = Callable[[Protocol, str, Request, dict], Awaitable[dict] | dict]
+Handler = Callable[[Protocol, str, Request, dict[str, Any]], Awaitable[dict[str, Any]] | dict[str, Any]]
 
 
 def _bad(message: str, param: str | None = None) -> StripeError:
     return StripeError(message, param=param)
 
 
-async def _json_body(request: Request) -> dict:
+async def _json_body(request: Request) -> dict[str, Any]:
     raw = await read_body(request)
     if not raw:
         return {}
@@ -85,7 +86,7 @@ def admin_route(protocol: Protocol, path: str, methods: list[str], handler: Hand
     return Route(path, endpoint, methods=methods)
 
 
-def faults(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def faults(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     if request.method == "POST":
         return protocol.faults.add(account, body).as_dict()
     if request.method == "DELETE":
@@ -95,7 +96,7 @@ def faults(protocol: Protocol, account: str, request: Request, body: dict) -> di
     return {"data": [rule.as_dict() for rule in protocol.faults.rules(account)]}
 
 
-def rate_limit(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def rate_limit(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     if request.method == "POST":
         if "per_second" not in body:
             raise _bad("Give `per_second` (a number, or null to turn the limit off).", "per_second")
@@ -106,7 +107,7 @@ def rate_limit(protocol: Protocol, account: str, request: Request, body: dict) -
     return {"per_second": protocol.limiter.per_second}
 
 
-def webhook_switches(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def webhook_switches(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     with protocol.sim.operation(account) as op:
         current = switches(op)
         if request.method == "POST":
@@ -116,7 +117,7 @@ def webhook_switches(protocol: Protocol, account: str, request: Request, body: d
     return current
 
 
-def _checked_switches(body: dict) -> dict:
+def _checked_switches(body: dict[str, Any]) -> dict[str, Any]:
     for name, value in body.items():
         if name not in DEFAULT_SWITCHES:
             raise _bad(f"Unknown webhook switch: {name}. Known: {', '.join(DEFAULT_SWITCHES)}.", name)
@@ -134,7 +135,7 @@ def _checked_switches(body: dict) -> dict:
     return body
 
 
-def release(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def release(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     extra = _checked_switches({k: v for k, v in body.items() if k == "order"})
     if set(body) - {"order"}:
         raise _bad("`/_sim/webhooks/release` takes only `order`.")
@@ -144,7 +145,7 @@ def release(protocol: Protocol, account: str, request: Request, body: dict) -> d
     return current
 
 
-def deliveries(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def deliveries(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     wanted = request.query_params.get("status")
     if wanted not in (None, "pending", "succeeded", "failed"):
         raise _bad(f"Invalid status: {wanted}; must be pending, succeeded or failed.", "status")
@@ -155,11 +156,11 @@ def deliveries(protocol: Protocol, account: str, request: Request, body: dict) -
     return {"data": items}
 
 
-def clock(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def clock(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     return {"now": protocol.sim.clock.now(), "offset_seconds": protocol.sim.clock.offset}
 
 
-def advance_clock(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def advance_clock(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     seconds = body.get("seconds")
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds <= 0:
         raise _bad("Give `seconds`, a positive number of seconds to move the account clock forward.", "seconds")
@@ -167,7 +168,7 @@ def advance_clock(protocol: Protocol, account: str, request: Request, body: dict
     return clock(protocol, account, request, body)
 
 
-def sent_email_list(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def sent_email_list(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     query = dict(request.query_params)
     unknown = sorted(set(query) - set(sent_emails.FILTERS))
     if unknown:
@@ -176,7 +177,7 @@ def sent_email_list(protocol: Protocol, account: str, request: Request, body: di
         return {"data": sent_emails.listing(op, query)}
 
 
-def account(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def account(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     with protocol.sim.operation(account) as op:
         if request.method == "POST":
             unknown = sorted(set(body) - {"name"})
@@ -186,7 +187,7 @@ def account(protocol: Protocol, account: str, request: Request, body: dict) -> d
         return {"name": account_settings.account_name(op)}
 
 
-def reset(protocol: Protocol, account: str, request: Request, body: dict) -> dict:
+def reset(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     with protocol.sim.operation(account) as op:
         for kind in ACCOUNT_KINDS:
             for doc in op.tx.scan(kind):

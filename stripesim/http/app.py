@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,6 +19,7 @@ from stripesim.http.pipeline import Protocol, handle
 from stripesim.http.ratelimit import RateLimiter
 from stripesim.http.responses import error_response, new_request_id, unrecognized_url
 from stripesim.resources import ENDPOINTS
+from stripesim.resources.registry import Endpoint
 from stripesim.webhooks.worker import DeliveryWorker
 
 
@@ -27,7 +29,7 @@ def create_app(config: SimConfig | None = None, *, sim: Simulator | None = None)
     worker = DeliveryWorker(sim)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette):
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         worker.start()
         try:
             yield
@@ -44,7 +46,7 @@ def create_app(config: SimConfig | None = None, *, sim: Simulator | None = None)
 
 
 def api_routes(protocol: Protocol) -> list[Route]:
-    by_path: dict[str, dict[str, object]] = defaultdict(dict)
+    by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)
     for endpoint in ENDPOINTS:
         by_path[endpoint.path][endpoint.method] = endpoint
     # Literal paths first, so /v1/customers/search is not taken for /v1/customers/{id}.
@@ -58,7 +60,7 @@ def api_routes(protocol: Protocol) -> list[Route]:
     return routes
 
 
-def _route(protocol: Protocol, path: str, methods: dict) -> Route:
+def _route(protocol: Protocol, path: str, methods: dict[str, Endpoint]) -> Route:
     async def endpoint(request: Request) -> Response:
         chosen = methods.get(request.method)
         if chosen is None:

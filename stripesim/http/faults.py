@@ -24,6 +24,7 @@ from __future__ import annotations
 import fnmatch
 import threading
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from stripesim import ids
 from stripesim.errors import StripeError
@@ -42,7 +43,7 @@ class FaultRule:
     count: int = 1
     seconds: float = 90.0
     after_processing: bool = False
-    error: dict | None = None  # for fault == "error": status, type, message, code, param, decline_code
+    error: dict[str, Any] | None = None  # for fault == "error": status, type, message, code, param, decline_code
     id: str = field(default_factory=lambda: ids.new_id("fault"))
     seen: int = 0
     fired: int = 0
@@ -50,7 +51,7 @@ class FaultRule:
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method) and fnmatch.fnmatchcase(path, self.path)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -59,7 +60,7 @@ class FaultBook:
         self._rules: dict[str, list[FaultRule]] = {}
         self._lock = threading.Lock()
 
-    def add(self, account: str, spec: dict) -> FaultRule:
+    def add(self, account: str, spec: dict[str, Any]) -> FaultRule:
         rule = parse_rule(spec)
         with self._lock:
             self._rules.setdefault(account, []).append(rule)
@@ -87,7 +88,7 @@ class FaultBook:
         return fired
 
 
-def parse_rule(spec: dict) -> FaultRule:
+def parse_rule(spec: dict[str, Any]) -> FaultRule:
     if not isinstance(spec, dict):
         raise StripeError("A fault rule is a JSON object.", param="fault")
     unknown = set(spec) - {"method", "path", "fault", "nth", "count", "seconds", "after_processing", *ERROR_FIELDS}
@@ -135,7 +136,7 @@ def parse_rule(spec: dict) -> FaultRule:
     )
 
 
-def _error_spec(spec: dict) -> dict:
+def _error_spec(spec: dict[str, Any]) -> dict[str, Any]:
     message = spec.get("message")
     if not isinstance(message, str) or not message:
         raise StripeError("fault=error needs `message`, the error message to answer with.", param="message")

@@ -16,7 +16,7 @@ from stripesim.errors import ParamError
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
 
-class _AppendList(list):
+class _AppendList(list[Any]):
     """A list built from `name[]=` entries."""
 
 

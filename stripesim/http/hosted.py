@@ -31,6 +31,7 @@ from stripesim.http import forms
 from stripesim.http.body import read_body
 from stripesim.http.pipeline import Protocol
 from stripesim.http.responses import error_response, new_request_id
+from stripesim.json_shapes import StripeObject
 from stripesim.resources import invoice_actions
 from stripesim.resources.payment_methods import TEST_PAYMENT_METHODS
 
@@ -43,7 +44,7 @@ DECLINES = {
 
 @dataclass(frozen=True)
 class Found:
-    invoice: dict
+    invoice: StripeObject
     view: InvoiceView
 
 
@@ -102,7 +103,7 @@ def routes(protocol: Protocol) -> list[Route]:
         outcome = await _pay(request, account, found.invoice)
         return RedirectResponse(f"{base(request)}?notice={outcome}", status_code=303)
 
-    async def _pay(request: Request, account: str, invoice: dict) -> str:
+    async def _pay(request: Request, account: str, invoice: StripeObject) -> str:
         try:
             form = forms.decode(await read_body(request))
         except StripeError:

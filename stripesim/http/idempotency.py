@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from stripesim.context import Operation
 from stripesim.errors import StripeError
@@ -28,7 +29,7 @@ class SavedResponse:
     request_id: str
 
 
-def _fingerprint(method: str, path: str, params: dict) -> str:
+def _fingerprint(method: str, path: str, params: dict[str, Any]) -> str:
     # Keys sorted: the same parameters in another order are the same request (lists keep their order,
     # which is meaningful: `expand[]`, `enabled_events[]`).
     return f"{method} {path} {json.dumps(params, sort_keys=True, separators=(',', ':'))}"
@@ -41,7 +42,7 @@ def check_key(key: str) -> None:
         )
 
 
-def lookup(op: Operation, key: str, method: str, path: str, params: dict) -> SavedResponse | None:
+def lookup(op: Operation, key: str, method: str, path: str, params: dict[str, Any]) -> SavedResponse | None:
     record = op.tx.get(KIND, key)
     if record is None:
         return None
@@ -65,7 +66,7 @@ def lookup(op: Operation, key: str, method: str, path: str, params: dict) -> Sav
 
 
 def save(
-    op: Operation, key: str, method: str, path: str, params: dict, status: int, body: str, request_id: str
+    op: Operation, key: str, method: str, path: str, params: dict[str, Any], status: int, body: str, request_id: str
 ) -> None:
     op.tx.put(
         KIND,

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -39,7 +40,7 @@ class Protocol:
     limiter: RateLimiter
 
 
-async def read_raw_params(request: Request) -> dict:
+async def read_raw_params(request: Request) -> dict[str, Any]:
     params = forms.decode(request.url.query)
     if request.method == "POST":
         body = await read_body(request)
@@ -96,12 +97,12 @@ def execute(
     sim: Simulator,
     account: str,
     endpoint: Endpoint,
-    raw: dict,
-    path_params: dict,
+    raw: dict[str, Any],
+    path_params: dict[str, Any],
     request_id: str,
     key: str | None,
     base_url: str,
-) -> tuple[int, str, dict]:
+) -> tuple[int, str, dict[str, str]]:
     """Run one API call atomically; returns (status, body, extra headers) or raises StripeError."""
     method, path = endpoint.method, _concrete_path(endpoint.path, path_params)
     with sim.lock:
@@ -140,11 +141,11 @@ class _Replayed(StripeError):
 
     def __init__(self, status: int, body: str, headers: dict[str, str]) -> None:
         super().__init__("replayed", status=status, headers=headers)
-        self._body = json.loads(body)
+        self._body: dict[str, Any] = json.loads(body)
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return self._body
 
 
-def _concrete_path(template: str, path_params: dict) -> str:
+def _concrete_path(template: str, path_params: dict[str, Any]) -> str:
     return template.format(**path_params) if path_params else template

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.responses import Response
 
@@ -14,7 +15,9 @@ def new_request_id() -> str:
     return ids.new_id("request", 14)
 
 
-def json_response(status: int, body: dict | str, request_id: str, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    status: int, body: dict[str, Any] | str, request_id: str, headers: dict[str, str] | None = None
+) -> Response:
     # Compact JSON: the C encoder (indent= would force the pure-Python one, 3x slower).
     text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
     all_headers = {

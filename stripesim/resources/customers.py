@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import DATED_LIST_PARAMS, clean_metadata, hash_of, merge_metadata, metadata, string, string_list
 from stripesim.resources import events
 from stripesim.resources.registry import endpoint
@@ -29,7 +32,7 @@ EDITABLE = {
 ADDRESS_FIELDS = ("city", "country", "line1", "line2", "postal_code", "state")
 
 
-def _address(current: dict | None, update: dict | None) -> dict | None:
+def _address(current: dict[str, Any] | None, update: dict[str, Any] | None) -> dict[str, Any] | None:
     """Stripe merges an address update into the current one; `address=""` removes it."""
     if update is None:
         return None
@@ -43,7 +46,7 @@ def _check_email(name: str, value: str | None) -> None:
         raise ParamError(f"Invalid email address: {value}", code="email_invalid", param=name)
 
 
-def _check_payment_method(op: Operation, params: dict) -> None:
+def _check_payment_method(op: Operation, params: Params) -> None:
     from stripesim.resources.payment_methods import require_payment_method
 
     settings = params.get("invoice_settings") or {}
@@ -52,7 +55,7 @@ def _check_payment_method(op: Operation, params: dict) -> None:
 
 
 @endpoint("POST", "/v1/customers", {**EDITABLE, "test_clock": string()})
-def create(op: Operation, params: dict) -> dict:
+def create(op: Operation, params: Params) -> StripeObject:
     _check_email("email", params.get("email"))
     _check_payment_method(op, params)
     clock_id = params.get("test_clock")
@@ -96,11 +99,11 @@ def create(op: Operation, params: dict) -> dict:
     return rendered
 
 
-def deleted_stub(id: str) -> dict:
+def deleted_stub(id: str) -> StripeObject:
     return {"id": id, "object": "customer", "deleted": True}
 
 
-def render_customer(op: Operation | None, customer: dict) -> dict:
+def render_customer(op: Operation | None, customer: StripeObject) -> StripeObject:
     # "Unlike other objects, deleted customers can still be retrieved through the API"
     # (https://docs.stripe.com/api/customers/delete); they answer 200 with the `deleted_customer` shape
     # {id, object, deleted: true} (stripe-node types: `customer: string | Stripe.Customer | Stripe.DeletedCustomer`
@@ -112,7 +115,7 @@ RENDERERS["customer"] = render_customer
 
 
 @endpoint("GET", "/v1/customers/{id}")
-def retrieve(op: Operation, params: dict, id: str) -> dict:
+def retrieve(op: Operation, params: Params, id: str) -> StripeObject:
     stored = op.get("customer", id)
     if stored is not None and stored.get("deleted"):
         return deleted_stub(id)
@@ -120,7 +123,7 @@ def retrieve(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("POST", "/v1/customers/{id}", EDITABLE)
-def update(op: Operation, params: dict, id: str) -> dict:
+def update(op: Operation, params: Params, id: str) -> StripeObject:
     customer = op.require("customer", id, "customer")
     _check_email("email", params.get("email"))
     _check_payment_method(op, params)
@@ -148,7 +151,7 @@ def update(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("DELETE", "/v1/customers/{id}")
-def delete(op: Operation, params: dict, id: str) -> dict:
+def delete(op: Operation, params: Params, id: str) -> StripeObject:
     # A deleted customer is gone for every operation but retrieve: deleting it again, updating it, or
     # naming it in an invoice or invoice item answers "No such customer" (resource_missing): deleting "prevents
     # any further operations" (https://docs.stripe.com/api/customers/delete); a second delete answering
@@ -160,15 +163,17 @@ def delete(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("GET", "/v1/customers", {**DATED_LIST_PARAMS, "email": string(max_length=512), "test_clock": string()})
-def list_customers(op: Operation, params: dict) -> dict:
-    email, clock = params.get("email"), params.get("test_clock")
+def list_customers(op: Operation, params: Params) -> StripeObject:
+    email: str | None = params.get("email")
+    clock: str | None = params.get("test_clock")
 
-    def keep(customer: dict) -> bool:
+    def keep(customer: StripeObject) -> bool:
         # Stripe's email filter is case-sensitive; so is ours.
         if email is not None and customer["email"] != email:
             return False
         if clock is not None:
-            return customer["test_clock"] == clock
+            customer_clock: str | None = customer["test_clock"]
+            return customer_clock == clock
         # Like Stripe, list customers not on a test clock unless `test_clock` is given.
         return customer["test_clock"] is None
 
@@ -176,7 +181,7 @@ def list_customers(op: Operation, params: dict) -> dict:
 
 
 @endpoint("GET", "/v1/customers/search", SEARCH_PARAMS)
-def search(op: Operation, params: dict) -> dict:
+def search(op: Operation, params: Params) -> StripeObject:
     return search_result(op, "customer", "/v1/customers/search", params, SEARCHABLE, public)
 
 

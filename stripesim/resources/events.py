@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stripesim import ids
 from stripesim.context import Operation
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import DATED_LIST_PARAMS, string, string_list
 from stripesim.resources.registry import endpoint
 from stripesim.resources.rendering import list_object, public
@@ -36,18 +37,18 @@ EVENT_TYPES = (
 def emit(
     op: Operation,
     type: str,
-    obj: dict,
-    previous_attributes: dict | None = None,
+    obj: StripeObject,
+    previous_attributes: StripeObject | None = None,
     *,
     created: int | None = None,
-) -> dict:
+) -> StripeObject:
     """Record event `type` about `obj` (already rendered) and queue its webhook deliveries."""
     assert type in EVENT_TYPES, type
     from stripesim.webhooks.queue import enqueue_for_event, matching_endpoints
 
     endpoints = matching_endpoints(op, type)
     # No copy needed: `op.put` serializes the event at once, so later changes to `obj` cannot leak in.
-    data: dict = {"object": obj}
+    data: StripeObject = {"object": obj}
     if previous_attributes is not None:
         data["previous_attributes"] = previous_attributes
     event = {
@@ -67,7 +68,7 @@ def emit(
 
 
 @endpoint("GET", "/v1/events/{id}")
-def retrieve(op: Operation, params: dict, id: str) -> dict:
+def retrieve(op: Operation, params: Params, id: str) -> StripeObject:
     return public(op.require("event", id, "event"))
 
 
@@ -76,18 +77,19 @@ def retrieve(op: Operation, params: dict, id: str) -> dict:
     "/v1/events",
     {**DATED_LIST_PARAMS, "type": string(), "types": string_list()},
 )
-def list_events(op: Operation, params: dict) -> dict:
-    wanted = set(params.get("types") or [])
-    pattern = params.get("type")
+def list_events(op: Operation, params: Params) -> StripeObject:
+    wanted: set[str] = set(params.get("types") or [])
+    pattern: str | None = params.get("type")
 
-    def keep(event: dict) -> bool:
-        if wanted and event["type"] not in wanted:
+    def keep(event: StripeObject) -> bool:
+        event_type: str = event["type"]
+        if wanted and event_type not in wanted:
             return False
         if pattern:
             # Stripe allows one `*` wildcard in `type`, e.g. `invoice.*`.
             if pattern.endswith("*"):
-                return event["type"].startswith(pattern[:-1])
-            return event["type"] == pattern
+                return event_type.startswith(pattern[:-1])
+            return event_type == pattern
         return True
 
     return list_object(op, "event", "/v1/events", params, keep)

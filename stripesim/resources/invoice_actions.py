@@ -9,6 +9,7 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import StripeError
+from stripesim.json_shapes import StripeObject
 from stripesim.resources import events, sent_emails
 from stripesim.resources.account import account_name
 from stripesim.resources.invoice_model import freeze_customer_fields, recompute_totals, render_invoice
@@ -20,18 +21,18 @@ from stripesim.resources.scheduler import unwatch, watch
 DAY = 86400
 
 
-def _save(op: Operation, invoice: dict) -> dict:
+def _save(op: Operation, invoice: StripeObject) -> StripeObject:
     if invoice["status"] in (PAID, VOID, UNCOLLECTIBLE):
         unwatch(op, invoice, "overdue")  # only open invoices become overdue
     op.put("invoice", invoice)
     return render_invoice(op, invoice)
 
 
-def _emit(op: Operation, type: str, invoice: dict, previous: dict | None = None) -> None:
+def _emit(op: Operation, type: str, invoice: StripeObject, previous: StripeObject | None = None) -> None:
     events.emit(op, type, render_invoice(op, invoice), previous, created=op.now(invoice["test_clock"]))
 
 
-def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> dict:
+def finalize(op: Operation, invoice: StripeObject, auto_advance: bool | None = None) -> StripeObject:
     InvoiceStateMachine.check("finalize", invoice)
     now = op.now(invoice["test_clock"])
     customer = op.require("customer", invoice["customer"], "customer")
@@ -73,7 +74,7 @@ def finalize(op: Operation, invoice: dict, auto_advance: bool | None = None) -> 
     return render_invoice(op, invoice)
 
 
-def send(op: Operation, invoice: dict, trigger: str = "send") -> dict:
+def send(op: Operation, invoice: StripeObject, trigger: str = "send") -> StripeObject:
     """Email the invoice: the emulator records the message (`sent_emails`) and emits `invoice.sent`."""
     if invoice["collection_method"] != "send_invoice":
         raise StripeError("You can only manually send an invoice if its collection method is 'send_invoice'.")
@@ -92,7 +93,7 @@ def send(op: Operation, invoice: dict, trigger: str = "send") -> dict:
     return render_invoice(op, invoice)
 
 
-def pay(op: Operation, invoice: dict, payment_method: str | None, paid_out_of_band: bool) -> dict:
+def pay(op: Operation, invoice: StripeObject, payment_method: str | None, paid_out_of_band: bool) -> StripeObject:
     InvoiceStateMachine.check("pay", invoice)
     if paid_out_of_band and payment_method:
         raise StripeError(
@@ -133,7 +134,7 @@ def pay(op: Operation, invoice: dict, payment_method: str | None, paid_out_of_ba
     return render_invoice(op, invoice)
 
 
-def _mark_paid(op: Operation, invoice: dict, now: int, *, succeeded_event: bool) -> None:
+def _mark_paid(op: Operation, invoice: StripeObject, now: int, *, succeeded_event: bool) -> None:
     invoice["status"] = PAID
     invoice["amount_paid"] = invoice["amount_due"]
     invoice["amount_remaining"] = 0
@@ -145,7 +146,7 @@ def _mark_paid(op: Operation, invoice: dict, now: int, *, succeeded_event: bool)
         _emit(op, "invoice.payment_succeeded", invoice)
 
 
-def _close(op: Operation, invoice: dict, action: str, timestamp_field: str, event_type: str) -> dict:
+def _close(op: Operation, invoice: StripeObject, action: str, timestamp_field: str, event_type: str) -> StripeObject:
     """A terminal-ish transition (void, uncollectible): stamp it, stop auto-advance, emit."""
     invoice["status"] = InvoiceStateMachine.check(action, invoice)
     invoice["status_transitions"][timestamp_field] = op.now(invoice["test_clock"])
@@ -155,15 +156,15 @@ def _close(op: Operation, invoice: dict, action: str, timestamp_field: str, even
     return render_invoice(op, invoice)
 
 
-def void(op: Operation, invoice: dict) -> dict:
+def void(op: Operation, invoice: StripeObject) -> StripeObject:
     return _close(op, invoice, "void", "voided_at", "invoice.voided")
 
 
-def mark_uncollectible(op: Operation, invoice: dict) -> dict:
+def mark_uncollectible(op: Operation, invoice: StripeObject) -> StripeObject:
     return _close(op, invoice, "mark_uncollectible", "marked_uncollectible_at", "invoice.marked_uncollectible")
 
 
-def mark_overdue(op: Operation, invoice: dict) -> bool:
+def mark_overdue(op: Operation, invoice: StripeObject) -> bool:
     """Emit `invoice.overdue` once, when an open invoice's due date has passed."""
     if not InvoiceStateMachine.allowed("overdue", invoice["status"]) or invoice.get("_overdue_at"):
         return False

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from stripesim import ids
 from stripesim.context import Operation
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.resources.account import account_name
 from stripesim.resources.rendering import RENDERERS, public
 
 LINES_SHOWN = 10  # Stripe embeds the first 10 lines; the rest via /v1/invoices/{id}/lines
 
 
-def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
+def new_invoice(op: Operation, customer: StripeObject, params: Params, now: int) -> StripeObject:
     invoice_id = ids.new_id("invoice")
     auto_advance = params.get("auto_advance", False)
     invoice = {
@@ -113,7 +114,7 @@ def new_invoice(op: Operation, customer: dict, params: dict, now: int) -> dict:
     return invoice
 
 
-def line_for_item(item: dict) -> dict:
+def line_for_item(item: StripeObject) -> StripeObject:
     return {
         "id": "il_" + item["id"][3:],
         "object": "line_item",
@@ -151,7 +152,7 @@ def line_for_item(item: dict) -> dict:
     }
 
 
-def recompute_totals(invoice: dict) -> None:
+def recompute_totals(invoice: StripeObject) -> None:
     subtotal = sum(line["amount"] for line in invoice["lines"]["data"])
     invoice["subtotal"] = invoice["subtotal_excluding_tax"] = subtotal
     invoice["total"] = invoice["total_excluding_tax"] = subtotal
@@ -172,12 +173,12 @@ CUSTOMER_COPIES = {
 }
 
 
-def freeze_customer_fields(invoice: dict, customer: dict) -> None:
+def freeze_customer_fields(invoice: StripeObject, customer: StripeObject) -> None:
     for field, source in CUSTOMER_COPIES.items():
         invoice[field] = customer.get(source)
 
 
-def render_invoice(op: Operation | None, invoice: dict) -> dict:
+def render_invoice(op: Operation | None, invoice: StripeObject) -> StripeObject:
     shown = public(invoice)
     if invoice["status"] == "draft" and op is not None:
         customer = op.get("customer", invoice["customer"])

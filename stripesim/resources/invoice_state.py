@@ -7,6 +7,7 @@ Paying or sending a draft finalizes it first, as Stripe does.
 from __future__ import annotations
 
 from stripesim.errors import StripeError
+from stripesim.json_shapes import StripeObject
 
 DRAFT, OPEN, PAID, VOID, UNCOLLECTIBLE = "draft", "open", "paid", "void", "uncollectible"
 
@@ -33,7 +34,7 @@ class InvoiceStateMachine:
         return cls.TRANSITIONS[action][status]
 
     @classmethod
-    def check(cls, action: str, invoice: dict) -> str:
+    def check(cls, action: str, invoice: StripeObject) -> str:
         """Return the status `action` leads to, or raise the error Stripe returns."""
         status = invoice["status"]
         if cls.allowed(action, status):
@@ -41,7 +42,7 @@ class InvoiceStateMachine:
         raise cls.error(action, invoice)
 
     @staticmethod
-    def error(action: str, invoice: dict) -> StripeError:
+    def error(action: str, invoice: StripeObject) -> StripeError:
         status = invoice["status"]
         if action == "finalize":
             return StripeError("This invoice is already finalized, you can't re-finalize a non-draft invoice.")

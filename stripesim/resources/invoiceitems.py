@@ -5,6 +5,7 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import LIST_PARAMS, boolean, clean_metadata, hash_of, integer, metadata, string
 from stripesim.resources import events
 from stripesim.resources.invoice_model import line_for_item, recompute_totals
@@ -16,7 +17,7 @@ from stripesim.resources.rendering import list_object, public
 MAX_AMOUNT = 99_999_999
 
 
-def attach(op: Operation, item: dict, invoice: dict) -> None:
+def attach(op: Operation, item: StripeObject, invoice: StripeObject) -> None:
     """Put `item` on draft `invoice` as a line and recompute the totals (caller saves the invoice)."""
     InvoiceStateMachine.check("edit_lines", invoice)
     item["invoice"] = invoice["id"]
@@ -40,7 +41,7 @@ def attach(op: Operation, item: dict, invoice: dict) -> None:
         "period": hash_of({"start": integer(required=True, minimum=0), "end": integer(required=True, minimum=0)}),
     },
 )
-def create(op: Operation, params: dict) -> dict:
+def create(op: Operation, params: Params) -> StripeObject:
     if "amount" not in params:
         raise ParamError("Missing required param: amount.", code="parameter_missing", param="amount")
     customer = op.require("customer", params["customer"], "customer", param="customer", status=400)
@@ -108,12 +109,12 @@ def create(op: Operation, params: dict) -> dict:
 
 
 @endpoint("GET", "/v1/invoiceitems/{id}")
-def retrieve(op: Operation, params: dict, id: str) -> dict:
+def retrieve(op: Operation, params: Params, id: str) -> StripeObject:
     return public(op.require("invoiceitem", id, "invoiceitem"))
 
 
 @endpoint("DELETE", "/v1/invoiceitems/{id}")
-def delete(op: Operation, params: dict, id: str) -> dict:
+def delete(op: Operation, params: Params, id: str) -> StripeObject:
     item = op.require("invoiceitem", id, "invoiceitem")
     if item["invoice"]:
         invoice = op.require("invoice", item["invoice"], "invoice")
@@ -129,8 +130,8 @@ def delete(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("GET", "/v1/invoiceitems", {**LIST_PARAMS, "customer": string(), "invoice": string(), "pending": boolean()})
-def list_items(op: Operation, params: dict) -> dict:
-    def keep(item: dict) -> bool:
+def list_items(op: Operation, params: Params) -> StripeObject:
+    def keep(item: StripeObject) -> bool:
         if params.get("customer") and item["customer"] != params["customer"]:
             return False
         if params.get("invoice") and item["invoice"] != params["invoice"]:

@@ -6,6 +6,7 @@ from typing import cast
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import (
     DATED_LIST_PARAMS,
     LIST_PARAMS,
@@ -63,7 +64,7 @@ PRESENTATION = {
 }
 
 
-def _check_collection(params: dict, collection: str, now: int) -> None:
+def _check_collection(params: Params, collection: str, now: int) -> None:
     days, due = params.get("days_until_due"), params.get("due_date")
     if collection == "charge_automatically":
         for name in ("days_until_due", "due_date"):
@@ -91,12 +92,12 @@ def _check_collection(params: dict, collection: str, now: int) -> None:
         )
 
 
-def _get(op: Operation, id: str) -> dict:
+def _get(op: Operation, id: str) -> StripeObject:
     return op.require("invoice", id, "invoice")
 
 
 @endpoint("POST", "/v1/invoices", CREATE_SPEC)
-def create(op: Operation, params: dict) -> dict:
+def create(op: Operation, params: Params) -> StripeObject:
     customer = op.require("customer", params["customer"], "customer", param="customer", status=400)
     now = op.now(customer["test_clock"])
     _check_collection(params, params.get("collection_method", "charge_automatically"), now)
@@ -112,7 +113,7 @@ def create(op: Operation, params: dict) -> dict:
     return rendered
 
 
-def _pull_pending_items(op: Operation, invoice: dict) -> None:
+def _pull_pending_items(op: Operation, invoice: StripeObject) -> None:
     from stripesim.resources.invoiceitems import attach
 
     for item in op.tx.scan("invoiceitem"):
@@ -123,7 +124,7 @@ def _pull_pending_items(op: Operation, invoice: dict) -> None:
 
 
 @endpoint("GET", "/v1/invoices/{id}")
-def retrieve(op: Operation, params: dict, id: str) -> dict:
+def retrieve(op: Operation, params: Params, id: str) -> StripeObject:
     return render_invoice(op, _get(op, id))
 
 
@@ -140,7 +141,7 @@ def retrieve(op: Operation, params: dict, id: str) -> dict:
         **PRESENTATION,
     },
 )
-def update(op: Operation, params: dict, id: str) -> dict:
+def update(op: Operation, params: Params, id: str) -> StripeObject:
     invoice = _get(op, id)
     before = render_invoice(op, invoice)
     structural = [k for k in ("collection_method", "days_until_due", "due_date") if k in params]
@@ -151,7 +152,7 @@ def update(op: Operation, params: dict, id: str) -> dict:
                 code="invoice_not_editable",
                 param=structural[0],
             )
-        collection = params.get("collection_method", invoice["collection_method"])
+        collection: str = params["collection_method"] if "collection_method" in params else invoice["collection_method"]
         if collection == "send_invoice" and invoice["collection_method"] != "send_invoice":
             require_email_for_switch(op.require("customer", invoice["customer"], "customer"))
         merged = {
@@ -202,7 +203,7 @@ def update(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("DELETE", "/v1/invoices/{id}")
-def delete(op: Operation, params: dict, id: str) -> dict:
+def delete(op: Operation, params: Params, id: str) -> StripeObject:
     from stripesim.resources.invoice_state import InvoiceStateMachine
 
     invoice = _get(op, id)
@@ -227,8 +228,8 @@ def delete(op: Operation, params: dict, id: str) -> dict:
         "collection_method": enum(*COLLECTION),
     },
 )
-def list_invoices(op: Operation, params: dict) -> dict:
-    def keep(invoice: dict) -> bool:
+def list_invoices(op: Operation, params: Params) -> StripeObject:
+    def keep(invoice: StripeObject) -> bool:
         return all(
             params.get(f) is None or invoice[f] == params[f] for f in ("customer", "status", "collection_method")
         )
@@ -247,18 +248,18 @@ SEARCHABLE = {
 
 
 @endpoint("GET", "/v1/invoices/search", SEARCH_PARAMS)
-def search(op: Operation, params: dict) -> dict:
+def search(op: Operation, params: Params) -> StripeObject:
     return search_result(op, "invoice", "/v1/invoices/search", params, SEARCHABLE, lambda inv: render_invoice(op, inv))
 
 
 @endpoint("GET", "/v1/invoices/{id}/lines", LIST_PARAMS)
-def lines(op: Operation, params: dict, id: str) -> dict:
+def lines(op: Operation, params: Params, id: str) -> StripeObject:
     invoice = _get(op, id)
     return page(invoice["lines"]["data"], f"/v1/invoices/{id}/lines", params, dict)
 
 
 @endpoint("POST", "/v1/invoices/{id}/finalize", {"auto_advance": boolean()})
-def finalize(op: Operation, params: dict, id: str) -> dict:
+def finalize(op: Operation, params: Params, id: str) -> StripeObject:
     return invoice_actions.finalize(op, _get(op, id), params.get("auto_advance"))
 
 
@@ -271,20 +272,20 @@ def finalize(op: Operation, params: dict, id: str) -> dict:
         "off_session": boolean(),
     },
 )
-def pay(op: Operation, params: dict, id: str) -> dict:
+def pay(op: Operation, params: Params, id: str) -> StripeObject:
     return invoice_actions.pay(op, _get(op, id), params.get("payment_method"), params.get("paid_out_of_band", False))
 
 
 @endpoint("POST", "/v1/invoices/{id}/send")
-def send(op: Operation, params: dict, id: str) -> dict:
+def send(op: Operation, params: Params, id: str) -> StripeObject:
     return invoice_actions.send(op, _get(op, id))
 
 
 @endpoint("POST", "/v1/invoices/{id}/void")
-def void(op: Operation, params: dict, id: str) -> dict:
+def void(op: Operation, params: Params, id: str) -> StripeObject:
     return invoice_actions.void(op, _get(op, id))
 
 
 @endpoint("POST", "/v1/invoices/{id}/mark_uncollectible")
-def mark_uncollectible(op: Operation, params: dict, id: str) -> dict:
+def mark_uncollectible(op: Operation, params: Params, id: str) -> StripeObject:
     return invoice_actions.mark_uncollectible(op, _get(op, id))

@@ -17,19 +17,20 @@ refuses those with `behavior_not_emulated` rather than guess.
 from __future__ import annotations
 
 from stripesim.errors import StripeError, behavior_not_emulated
+from stripesim.json_shapes import StripeObject
 
 MISSING_EMAIL = (
     "Missing email. In order to create invoices that are sent to the customer, the customer must have a valid email."
 )
 
 
-def require_email_for_create(customer: dict, collection_method: str) -> None:
+def require_email_for_create(customer: StripeObject, collection_method: str) -> None:
     if collection_method == "send_invoice" and not customer.get("email"):
         # Executed and refused by the endpoint itself: saved for idempotency like other endpoint errors.
         raise StripeError(MISSING_EMAIL)
 
 
-def require_email_for_switch(customer: dict) -> None:
+def require_email_for_switch(customer: StripeObject) -> None:
     if not customer.get("email"):
         raise behavior_not_emulated(
             f"switching a draft invoice to collection_method=send_invoice for customer {customer['id']}, which has "
@@ -38,7 +39,7 @@ def require_email_for_switch(customer: dict) -> None:
         )
 
 
-def require_email_for_delivery(customer: dict, action: str) -> None:
+def require_email_for_delivery(customer: StripeObject, action: str) -> None:
     if not customer.get("email"):
         raise behavior_not_emulated(
             f"{action} a send_invoice invoice whose customer {customer['id']} has no email any more (Stripe's "

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from stripesim.json_shapes import StripeObject
 from stripesim.params import Param
+
+# `(op, params, **path_params) -> Stripe object`; path parameters differ per endpoint, hence `...`.
+EndpointHandler = Callable[..., StripeObject]
+H = TypeVar("H", bound=EndpointHandler)
 
 
 @dataclass(frozen=True)
 class Endpoint:
     method: str
     path: str
-    handler: Callable
+    handler: EndpointHandler
     spec: dict[str, Param]
 
     @property
@@ -40,8 +46,8 @@ class Endpoint:
 ENDPOINTS: list[Endpoint] = []
 
 
-def endpoint(method: str, path: str, spec: dict[str, Param] | None = None):
-    def register(handler: Callable) -> Callable:
+def endpoint(method: str, path: str, spec: dict[str, Param] | None = None) -> Callable[[H], H]:
+    def register(handler: H) -> H:
         ENDPOINTS.append(Endpoint(method, path, handler, spec or {}))
         return handler
 

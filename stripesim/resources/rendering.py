@@ -7,10 +7,11 @@ from typing import Any
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError, StripeError
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import in_range
 
 
-def public(obj: dict) -> dict:
+def public(obj: StripeObject) -> StripeObject:
     """Drop internal fields (leading underscore) that Stripe would never return."""
     return {k: v for k, v in obj.items() if not k.startswith("_")}
 
@@ -19,10 +20,10 @@ def list_object(
     op: Operation,
     kind: str,
     url: str,
-    params: dict,
-    keep: Callable[[dict], bool] = lambda obj: True,
-    render: Callable[[dict], dict] = public,
-) -> dict:
+    params: Params,
+    keep: Callable[[StripeObject], bool] = lambda obj: True,
+    render: Callable[[StripeObject], StripeObject] = public,
+) -> StripeObject:
     """Stripe list: newest first, `limit` (default 10), cursors `starting_after`/`ending_before`
     (https://docs.stripe.com/api/pagination).
 
@@ -31,7 +32,7 @@ def list_object(
     shows, not the number of objects stored, so walking N objects is O(N), not O(N^2/limit)."""
     bounds = params.get("created")
 
-    def wanted(obj: dict) -> bool:
+    def wanted(obj: StripeObject) -> bool:
         return not obj.get("deleted") and keep(obj) and (bounds is None or in_range(obj["created"], bounds))
 
     if op.tx.has_pending(kind):  # this request wrote objects of the kind: list the merged view
@@ -54,7 +55,7 @@ def list_object(
         anchor = op.tx.get(kind, cursor) if start is not None else None
         if anchor is None or not wanted(anchor):  # as before: the cursor must be an object of this listing
             raise _bad_cursor(param, cursor)
-    chosen: list[dict] = []
+    chosen: list[StripeObject] = []
     for obj in op.tx.walk(kind, start, newest_first=not before):
         if wanted(obj):
             chosen.append(obj)
@@ -67,7 +68,9 @@ def list_object(
     return {"object": "list", "data": [render(obj) for obj in chosen], "has_more": has_more, "url": url}
 
 
-def page(items: list[dict], url: str, params: dict, render: Callable[[dict], dict] = public) -> dict:
+def page(
+    items: list[StripeObject], url: str, params: Params, render: Callable[[StripeObject], StripeObject] = public
+) -> StripeObject:
     limit = params.get("limit", 10)
     after, before = params.get("starting_after"), params.get("ending_before")
     if after and before:
@@ -114,15 +117,15 @@ EXPANSIONS_NOT_EMULATED: dict[str, tuple[str, ...]] = {
     "line_item": ("subscription",),
 }
 
-RENDERERS: dict[str, Callable[[Operation, dict], dict]] = {}
+RENDERERS: dict[str, Callable[[Operation, StripeObject], StripeObject]] = {}
 
 
-def render_stored(op: Operation, kind: str, obj: dict) -> dict:
+def render_stored(op: Operation, kind: str, obj: StripeObject) -> StripeObject:
     renderer = RENDERERS.get(kind)
     return renderer(op, obj) if renderer else public(obj)
 
 
-def expand(op: Operation, obj: dict, paths: Iterable[str]) -> dict:
+def expand(op: Operation, obj: StripeObject, paths: Iterable[str]) -> StripeObject:
     for path in paths:
         _expand_path(op, obj, path.split("."), path)
     return obj

@@ -11,11 +11,12 @@ import logging
 
 from stripesim.context import Operation
 from stripesim.errors import StripeError
+from stripesim.json_shapes import StripeObject
 
 log = logging.getLogger("stripesim")
 
 
-def watch(op: Operation, invoice: dict, action: str, at: int) -> None:
+def watch(op: Operation, invoice: StripeObject, action: str, at: int) -> None:
     watch_id = f"{invoice['id']}:{action}"
     op.tx.put(
         "due_watch",
@@ -24,7 +25,7 @@ def watch(op: Operation, invoice: dict, action: str, at: int) -> None:
     )
 
 
-def unwatch(op: Operation, invoice: dict, action: str) -> None:
+def unwatch(op: Operation, invoice: StripeObject, action: str) -> None:
     """Drop a watch that no longer applies (the invoice left the state it was for)."""
     watch_id = f"{invoice['id']}:{action}"
     if op.tx.get("due_watch", watch_id) is not None:

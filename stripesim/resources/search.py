@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import integer, string
 
 SEARCH_PARAMS = {"query": string(required=True), "limit": integer(minimum=1, maximum=100), "page": string()}
@@ -27,8 +28,8 @@ def _error(message: str) -> ParamError:
     return ParamError(message, code="parameter_invalid_string", param="query")
 
 
-def parse_query(query: str, fields: dict[str, str]) -> Callable[[dict], bool]:
-    clauses: list[Callable[[dict], bool]] = []
+def parse_query(query: str, fields: dict[str, str]) -> Callable[[StripeObject], bool]:
+    clauses: list[Callable[[StripeObject], bool]] = []
     joiners: set[str] = set()
     pos = 0
     while True:
@@ -54,13 +55,13 @@ def parse_query(query: str, fields: dict[str, str]) -> Callable[[dict], bool]:
     return lambda obj: all(clause(obj) for clause in clauses)
 
 
-def _clause(match: re.Match, fields: dict[str, str]) -> Callable[[dict], bool]:
+def _clause(match: re.Match[str], fields: dict[str, str]) -> Callable[[StripeObject], bool]:
     value = re.sub(r"\\(.)", r"\1", match.group("value"))
     op = match.group("op")
     if match.group("key") is not None:
         key = match.group("key")
 
-        def read(obj: dict) -> str | None:
+        def read(obj: StripeObject) -> str | None:
             return (obj.get("metadata") or {}).get(key)
     else:
         field = match.group("field")
@@ -72,14 +73,14 @@ def _clause(match: re.Match, fields: dict[str, str]) -> Callable[[dict], bool]:
             )
         attribute = fields[field]
 
-        def read(obj: dict) -> str | None:
+        def read(obj: StripeObject) -> str | None:
             return obj.get(attribute)
 
     if op == "~" and len(value) < 3:
         raise _error("Substring matches (~) need at least 3 characters")
     needle = value.lower()
 
-    def test(obj: dict) -> bool:
+    def test(obj: StripeObject) -> bool:
         current = read(obj)
         if current is None:
             hit = False
@@ -93,8 +94,13 @@ def _clause(match: re.Match, fields: dict[str, str]) -> Callable[[dict], bool]:
 
 
 def search_result(
-    op: Operation, kind: str, url: str, params: dict, fields: dict[str, str], render: Callable[[dict], dict]
-) -> dict:
+    op: Operation,
+    kind: str,
+    url: str,
+    params: Params,
+    fields: dict[str, str],
+    render: Callable[[StripeObject], StripeObject],
+) -> StripeObject:
     """Stripe's search answer: newest first, `limit`, an opaque `page` token for the next page."""
     matches = parse_query(params["query"], fields)
     found = [obj for obj in reversed(op.tx.scan(kind)) if not obj.get("deleted") and matches(obj)]

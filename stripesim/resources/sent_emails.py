@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from stripesim import ids
 from stripesim.context import Operation
+from stripesim.json_shapes import StripeObject
 
 KIND = "sent_email"
 FILTERS = ("to", "invoice", "customer")
 
 
-def record(op: Operation, invoice: dict, customer: dict, trigger: str) -> dict:
+def record(op: Operation, invoice: StripeObject, customer: StripeObject, trigger: str) -> StripeObject:
     """Store the message for `invoice` (already open, numbered, with its hosted URL)."""
     message = {
         "id": ids.new_id("sent_email"),
@@ -41,6 +42,6 @@ def record(op: Operation, invoice: dict, customer: dict, trigger: str) -> dict:
     return message
 
 
-def listing(op: Operation, filters: dict[str, str]) -> list[dict]:
+def listing(op: Operation, filters: dict[str, str]) -> list[StripeObject]:
     """Oldest first, like orgsim's outbox."""
     return [m for m in op.tx.scan(KIND) if all(m[k] == v for k, v in filters.items())]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import StripeError
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import LIST_PARAMS, integer, string
 from stripesim.resources import events
 from stripesim.resources.registry import endpoint
@@ -26,7 +27,7 @@ DELETES_AFTER = 30 * 86400
     "/v1/test_helpers/test_clocks",
     {"frozen_time": integer(required=True, minimum=0), "name": string(max_length=300)},
 )
-def create(op: Operation, params: dict) -> dict:
+def create(op: Operation, params: Params) -> StripeObject:
     now = op.now()
     clock = {
         "id": ids.new_id("test_helpers.test_clock"),
@@ -46,17 +47,17 @@ def create(op: Operation, params: dict) -> dict:
 
 
 @endpoint("GET", "/v1/test_helpers/test_clocks/{id}")
-def retrieve(op: Operation, params: dict, id: str) -> dict:
+def retrieve(op: Operation, params: Params, id: str) -> StripeObject:
     return public(op.require(KIND, id, "test_helpers.test_clock"))
 
 
 @endpoint("GET", "/v1/test_helpers/test_clocks", LIST_PARAMS)
-def list_clocks(op: Operation, params: dict) -> dict:
+def list_clocks(op: Operation, params: Params) -> StripeObject:
     return list_object(op, KIND, "/v1/test_helpers/test_clocks", params)
 
 
 @endpoint("POST", "/v1/test_helpers/test_clocks/{id}/advance", {"frozen_time": integer(required=True, minimum=0)})
-def advance(op: Operation, params: dict, id: str) -> dict:
+def advance(op: Operation, params: Params, id: str) -> StripeObject:
     clock = op.require(KIND, id, "test_helpers.test_clock")
     target = params["frozen_time"]
     if target <= clock["frozen_time"]:
@@ -74,7 +75,7 @@ def advance(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("DELETE", "/v1/test_helpers/test_clocks/{id}")
-def delete(op: Operation, params: dict, id: str) -> dict:
+def delete(op: Operation, params: Params, id: str) -> StripeObject:
     clock = op.require(KIND, id, "test_helpers.test_clock")
     # Stripe deletes a clock's customers (and their objects) with it.
     for customer in op.tx.scan("customer"):

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.errors import ParamError
+from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import LIST_PARAMS, boolean, clean_metadata, merge_metadata, metadata, string, string_list
 from stripesim.resources.event_types import SUBSCRIBABLE
 from stripesim.resources.registry import endpoint
@@ -68,7 +69,7 @@ COMMON = {
         "api_version": string(check=_check_version),
     },
 )
-def create(op: Operation, params: dict) -> dict:
+def create(op: Operation, params: Params) -> StripeObject:
     secret = ids.new_id("webhook_secret", 32)
     endpoint_obj = {
         "id": ids.new_id("webhook_endpoint"),
@@ -90,12 +91,12 @@ def create(op: Operation, params: dict) -> dict:
 
 
 @endpoint("GET", "/v1/webhook_endpoints/{id}")
-def retrieve(op: Operation, params: dict, id: str) -> dict:
+def retrieve(op: Operation, params: Params, id: str) -> StripeObject:
     return public(op.require("webhook_endpoint", id, "webhook endpoint"))
 
 
 @endpoint("POST", "/v1/webhook_endpoints/{id}", {**COMMON, "disabled": boolean()})
-def update(op: Operation, params: dict, id: str) -> dict:
+def update(op: Operation, params: Params, id: str) -> StripeObject:
     endpoint_obj = op.require("webhook_endpoint", id, "webhook endpoint")
     for field in ("url", "enabled_events", "description"):
         if field in params:
@@ -109,12 +110,12 @@ def update(op: Operation, params: dict, id: str) -> dict:
 
 
 @endpoint("DELETE", "/v1/webhook_endpoints/{id}")
-def delete(op: Operation, params: dict, id: str) -> dict:
+def delete(op: Operation, params: Params, id: str) -> StripeObject:
     endpoint_obj = op.require("webhook_endpoint", id, "webhook endpoint")
     op.tx.delete("webhook_endpoint", endpoint_obj["id"])
     return {"id": id, "object": "webhook_endpoint", "deleted": True}
 
 
 @endpoint("GET", "/v1/webhook_endpoints", LIST_PARAMS)
-def list_endpoints(op: Operation, params: dict) -> dict:
+def list_endpoints(op: Operation, params: Params) -> StripeObject:
     return list_object(op, "webhook_endpoint", "/v1/webhook_endpoints", params)

@@ -50,7 +50,7 @@ class Transaction:
         self._writes: dict[tuple[str, str, str], str | None] = {}
         self.after_commit: list[Any] = []
 
-    def get(self, kind: str, id: str) -> dict | None:
+    def get(self, kind: str, id: str) -> dict[str, Any] | None:
         key = (self.account, kind, id)
         if key in self._writes:
             raw = self._writes[key]
@@ -58,13 +58,13 @@ class Transaction:
             raw = self.storage.get(*key)
         return None if raw is None else json.loads(raw)
 
-    def put(self, kind: str, id: str, obj: dict) -> None:
+    def put(self, kind: str, id: str, obj: dict[str, Any]) -> None:
         self._writes[(self.account, kind, id)] = dumps(obj)
 
     def delete(self, kind: str, id: str) -> None:
         self._writes[(self.account, kind, id)] = None
 
-    def scan(self, kind: str) -> list[dict]:
+    def scan(self, kind: str) -> list[dict[str, Any]]:
         stored = self.storage.scan(self.account, kind)
         result = [json.loads(raw) for raw in stored]
         pending = {k[2]: v for k, v in self._writes.items() if k[0] == self.account and k[1] == kind}
@@ -109,7 +109,7 @@ class Transaction:
     def seq_of(self, kind: str, id: str) -> int | None:
         return self.storage.seq_of(self.account, kind, id)
 
-    def walk(self, kind: str, start: int | None, newest_first: bool) -> Iterator[dict]:
+    def walk(self, kind: str, start: int | None, newest_first: bool) -> Iterator[dict[str, Any]]:
         """Stored documents from `start` on (see Storage.walk); a transaction with writes of
         this kind lists through `scan`, which merges them."""
         for raw in self.storage.walk(self.account, kind, start, newest_first):

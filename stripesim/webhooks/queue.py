@@ -17,6 +17,7 @@ from typing import Any
 
 from stripesim import ids
 from stripesim.context import Operation
+from stripesim.json_shapes import StripeObject
 
 DEFAULT_SWITCHES: dict[str, Any] = {
     "paused": False,
@@ -39,7 +40,7 @@ def save_switches(op: Operation, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def matching_endpoints(op: Operation, event_type: str) -> list[dict]:
+def matching_endpoints(op: Operation, event_type: str) -> list[StripeObject]:
     result = []
     for endpoint in op.tx.scan("webhook_endpoint"):
         if endpoint.get("deleted") or endpoint["status"] != "enabled":
@@ -50,7 +51,7 @@ def matching_endpoints(op: Operation, event_type: str) -> list[dict]:
     return result
 
 
-def enqueue_for_event(op: Operation, event: dict, endpoints: list[dict]) -> None:
+def enqueue_for_event(op: Operation, event: StripeObject, endpoints: list[StripeObject]) -> None:
     if not endpoints:
         return
     settings = switches(op)

@@ -15,9 +15,11 @@ import json
 import logging
 import random
 import time
+from typing import Any
 
 import httpx
 
+from stripesim.context import Operation
 from stripesim.engine import Simulator
 from stripesim.http.idempotency import purge_expired
 from stripesim.resources.scheduler import has_due_work, run_due_work
@@ -35,7 +37,7 @@ class DeliveryWorker:
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
         self._wakeup: asyncio.Event | None = None
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._last_sweep = 0.0
         self._last_purge = time.time()
 
@@ -89,7 +91,7 @@ class DeliveryWorker:
                 self.sim.operate(account, purge_expired)
         now = time.time()
         soonest = now + cfg.sweep_seconds
-        batch: list[tuple[str, dict]] = []
+        batch: list[tuple[str, dict[str, Any]]] = []
         for account in self.sim.account_ids():
             with self.sim.operation(account) as op:
                 settings = switches(op)
@@ -108,7 +110,7 @@ class DeliveryWorker:
                 batch.extend((account, delivery) for delivery in due)
         # One endpoint's deliveries go out in order, one at a time; endpoints do not wait
         # for each other, so a slow or dead endpoint delays nobody else.
-        by_endpoint: dict[tuple[str, str], list[dict]] = {}
+        by_endpoint: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for account, delivery in batch:
             by_endpoint.setdefault((account, delivery["endpoint"]), []).append(delivery)
         await asyncio.gather(
@@ -118,11 +120,11 @@ class DeliveryWorker:
             return 0.0  # attempts scheduled retries: look again at once
         return soonest - time.time()
 
-    async def _send_in_order(self, client: httpx.AsyncClient, account: str, deliveries: list[dict]) -> None:
+    async def _send_in_order(self, client: httpx.AsyncClient, account: str, deliveries: list[dict[str, Any]]) -> None:
         for delivery in deliveries:
             await self.attempt(client, account, delivery)
 
-    async def attempt(self, client: httpx.AsyncClient, account: str, delivery: dict) -> None:
+    async def attempt(self, client: httpx.AsyncClient, account: str, delivery: dict[str, Any]) -> None:
         with self.sim.operation(account) as op:
             endpoint = op.get("webhook_endpoint", delivery["endpoint"])
             event = op.get("event", delivery["event"])
@@ -172,7 +174,9 @@ class DeliveryWorker:
                     op.put("delivery", current)
 
     @staticmethod
-    def _finish(op, delivery: dict, status: str, http_status: int | None, error: str | None) -> None:
+    def _finish(
+        op: Operation, delivery: dict[str, Any], status: str, http_status: int | None, error: str | None
+    ) -> None:
         delivery["status"] = status
         delivery["finished_at"] = time.time()
         if not delivery["history"] or error:

@@ -24,7 +24,7 @@ def test_generate_writes_the_tree(tmp_path):
     out = tmp_path / "force-app"
     result = sfpay("generate", "--spec", str(EU_SPEC), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "wrote 30 files" in result.stdout
+    assert "wrote 31 files" in result.stdout
     assert (out / "main/default/flows/EU_Invoice_On_Create.flow-meta.xml").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".force-app")], "staging left behind"
 

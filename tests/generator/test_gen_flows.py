@@ -29,6 +29,10 @@ ALLOWED_FUNCTIONS = {
     "SUBSTITUTE",
     "TRIM",
     "LEFT",
+    # The amount as the payer reads it ({amount} in reminders): digit groups and decimals.
+    "FLOOR",
+    "MOD",
+    "LPAD",
 }
 SALESFORCE_ID = re.compile(r"\b(?:[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}(?:[a-zA-Z0-9]{3})?)\b")
 

@@ -88,6 +88,7 @@ def test_expected_file_set(default_files):
         "main/default/objects/Opportunity/fields/Stripe_Invoice_ID__c.field-meta.xml",
         "main/default/objects/Opportunity/fields/Stripe_Invoice_Revision__c.field-meta.xml",
         "main/default/objects/Opportunity/fields/Stripe_Invoice_URL__c.field-meta.xml",
+        "main/default/objects/Opportunity/fields/Stripe_Invoiced_Amount_Text__c.field-meta.xml",
         "main/default/objects/Opportunity/fields/Stripe_Invoiced_Amount__c.field-meta.xml",
         "main/default/objects/Opportunity/fields/Stripe_Invoicing_Attempt__c.field-meta.xml",
         "main/default/objects/Opportunity/fields/Stripe_Invoicing_Error__c.field-meta.xml",

@@ -173,3 +173,28 @@ def test_screenshots_are_copied_into_the_report_and_shown(tmp_path):
     images = root.xpath("//img")
     assert [img.get("src") for img in images] == ["screenshots/01-usd-invoice.png"]
     assert images[0].get("alt")
+    markdown = paths.markdown.read_text()
+    assert "](screenshots/01-usd-invoice.png)" in markdown  # the Markdown shows it too
+
+
+def test_without_chromium_the_report_says_why(tmp_path, monkeypatch):
+    from harness.reporting.screenshots import capture
+
+    missing = tmp_path / "no-chromium"
+    monkeypatch.setenv("SFPAY_CHROMIUM", str(missing))
+    shots = capture(summary(linked(), passed()), tmp_path / "shots", secrets=[])
+    assert shots.paths == []
+    assert any(f"Chromium not found ({missing})" in note for note in shots.notes), shots.notes
+    paths = write_reports(summary(linked()), tmp_path / "run", [], shots.paths, shots.notes)
+    for report in (paths.markdown, paths.html):
+        assert "Chromium not found" in report.read_text() and "apt-get install chromium" in report.read_text()
+    assert not (paths.directory / "screenshots").exists()
+
+
+def test_a_run_without_invoice_pages_says_so(tmp_path):
+    from harness.reporting.screenshots import capture
+
+    shots = capture(summary(passed()), tmp_path / "shots", secrets=[])
+    assert shots.paths == [] and shots.notes == [
+        "No screenshots: no scenario of this run linked a hosted invoice page."
+    ]

@@ -39,6 +39,7 @@ JPY_SCENARIOS = [
     "invoice-sent-to-payer",
     "reissue-fails-midway",
     "deleted-customer",
+    "reminder-unpaid",  # checks each reminder shows the invoiced amount as "JPY 5,000"
 ]
 EU_SCENARIOS = [
     "invoice-on-create",
@@ -125,6 +126,7 @@ def test_scenarios_under_a_yen_spec_with_a_high_minimum(state, jpy_spec, tmp_pat
     assert_pass_or_skip_with_reason(result, reports, JPY_SCENARIOS)
     found = outcomes(reports)
     assert found["13-bulk-200"][0] == "passed"
+    assert found["10-reminder-unpaid"][0] == "passed", found["10-reminder-unpaid"]
     markdown = (reports / "signoff.md").read_text()
     # Money in the payer's terms: yen without a minor unit, never "5150.00 JPY".
     assert "JPY 5,150" in markdown and "5150.00" not in markdown and ".00 JPY" not in markdown
@@ -146,7 +148,7 @@ def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spe
     )
     try:
         reports = tmp_path / "failing"
-        result, seconds = verify(jpy_spec, ["invoice-on-create"], reports, "--no-deploy")
+        result, _ = verify(jpy_spec, ["invoice-on-create"], reports, "--no-deploy")
     finally:
         admin.clear_faults()
     assert result.returncode == 1
@@ -154,7 +156,11 @@ def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spe
     assert kind == "failure", message
     assert "the org reported a failure" in message and "Sync Log" in message, message
     assert "sfpay test: Stripe refuses every invoice" in message, message
-    assert seconds < 20, f"took {seconds:.1f} s: waited out the budget instead of failing on the Sync Log"
+    # The scenario's own time (the report's), not the whole command's: on a loaded machine the
+    # process start-up alone can take seconds, and the budget below is the scenario's.
+    case = next(etree.parse(str(reports / "junit.xml")).getroot().iter("testcase"))
+    seconds = float(case.get("time"))
+    assert seconds < 15, f"took {seconds:.1f} s: waited out the 20 s budget instead of failing on the Sync Log"
 
 
 def test_scenarios_under_the_eu_example_spec(state, tmp_path):

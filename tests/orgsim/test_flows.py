@@ -317,7 +317,11 @@ def test_scheduled_path_runs_when_due_and_is_dropped_when_conditions_stop(org, t
 
 def test_email_alert_renders_template_and_resolves_recipients(org, tmp_path):
     field(tmp_path, "Opportunity", "Billing_Email__c", "<label>Billing email</label><type>Email</type>")
-    write(tmp_path, "email/Reminders/Pay_Now.email", "Hello {!Opportunity.Account},\npay {!Opportunity.Amount} now.")
+    write(
+        tmp_path,
+        "email/Reminders/Pay_Now.email",
+        "Hello {!Opportunity.Account},\npay {!Opportunity.Billing_Email__c} now.",
+    )
     write(
         tmp_path,
         "email/Reminders/Pay_Now.email-meta.xml",
@@ -349,7 +353,7 @@ def test_email_alert_renders_template_and_resolves_recipients(org, tmp_path):
     (mail,) = org.outbox()
     assert mail["alert"] == "Opportunity.Pay_Now" and mail["record_id"] == rid
     assert mail["recipients"] == ["admin@orgsim.local", "pay@acme.test"]
-    assert mail["subject"] == "Invoice for Gala" and mail["body"] == "Hello Acme,\npay 1,234.50 now.\n"
+    assert mail["subject"] == "Invoice for Gala" and mail["body"] == "Hello Acme,\npay pay@acme.test now.\n"
 
 
 def test_decision_custom_logic_and_parent_field(org, tmp_path):

@@ -53,7 +53,7 @@ def test_production_sequence_is_the_safe_one():
     # Inactive first, then activate, then permissions, then the check.
     assert names[names.index("deploy_source") :] == [
         "deploy_source",
-        "activate_flow",
+        "activate_flows",
         "assign_permission_sets",
         "connector_access",
         "smoke_check",
@@ -67,7 +67,7 @@ def test_production_sequence_is_the_safe_one():
 def test_check_only_flows_change_nothing_but_the_check_only_deploy():
     for flow in ("validate_sandbox", "validate_production"):
         tasks = [s["task"] for _, s in sorted(CONFIG["flows"][flow]["steps"].items())]
-        assert not {"activate_flow", "assign_permission_sets"} & set(tasks)
+        assert not {"activate_flows", "assign_permission_sets"} & set(tasks)
         options = next(s for s in CONFIG["flows"][flow]["steps"].values() if s["task"] == "deploy_source")["options"]
         assert options["check_only"] is True
 

@@ -15,7 +15,7 @@ def test_every_mode_has_its_flow():
         assert flow_steps(ROOT / "cumulusci.yml", flow)
     assert FLOWS[(True, False)] == "deploy_production"
     assert flow_steps(ROOT / "cumulusci.yml", "deploy_sandbox")[-4:] == [
-        "activate_flow",
+        "activate_flows",
         "assign_permission_sets",
         "connector_access",
         "smoke_check",

@@ -137,7 +137,7 @@ def test_production_sequence_deploys_inactive_then_activates(local_org, project,
     _assert_deployed(local_org, project)
     log = (project.parent / "state" / "deploy" / "local-deploy_production.log").read_text()
     assert "flows as Draft" in log
-    assert log.index("Running task: deploy_source") < log.index("Running task: activate_flow")
+    assert log.index("Running task: deploy_source") < log.index("Running task: activate_flows")
 
 
 def test_a_stopped_local_org_gets_a_hint_not_a_traceback(local_org, project, cci_env, sfpay):
@@ -165,3 +165,25 @@ def test_redeploying_and_reactivating_is_harmless(local_org, project, cci_env, c
     (versions_1, fields_1), (versions_2, fields_2) = states
     assert fields_2 == fields_1
     assert sorted(versions_2) == sorted(versions_1)
+
+
+@pytest.mark.parametrize("production", [False, True], ids=["deploy_sandbox", "deploy_production"])
+def test_a_spec_with_draft_flows_deploys_and_activates_none(local_org, project, cci_env, sfpay, production):
+    """flows.status: Draft (the EU example): nothing to activate is not an error; the flows
+    stay Draft in the org and the smoke check expects exactly that."""
+    local_org.xfail_unless_permission_sets()
+    spec = "specs/examples/eu-three-types.yml"
+    generated = sfpay(project, cci_env, "generate", "--spec", spec)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    expected = _expected(project)
+    assert expected.flow_names and expected.active_flow_names == []
+    result = sfpay(
+        project, cci_env, "deploy", "--org", "local", "--spec", spec, *(["--production"] if production else [])
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    versions = local_org.flow_versions(expected.flow_names)
+    assert sorted(versions) == expected.flow_names
+    assert all(active is None for active, _latest in versions.values()), versions
+    flow = "deploy_production" if production else "deploy_sandbox"
+    log = (project.parent / "state" / "deploy" / f"local-{flow}.log").read_text()
+    assert "no flow is marked Active" in log

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +53,7 @@ def test_init_generate_validate_and_no_default_client(tmp_path):
     assert "#" in (project / "sfpay.yml").read_text()  # commented for the consultant
     assert ".sfpay/" in (project / ".gitignore").read_text()
     cci = YAML(typ="safe").load((project / "cumulusci.yml").read_text())
-    assert cci["project"]["name"] == "acme-foundation"
+    assert re.fullmatch(r"acme-foundation-[0-9a-f]{6}", cci["project"]["name"]), cci["project"]["name"]
     assert "ct-nonprofit" not in (project / "cumulusci.yml").read_text()
 
     # From a sub-folder: the project is found by walking up.
@@ -105,3 +106,45 @@ def test_spec_defaults_carry_no_default_client(tmp_path, client):
     result = _sfpay(tmp_path, "generate", "--spec", str(spec), "--out", str(tmp_path / "force-app"))
     assert result.returncode == 0, result.stderr
     assert _mentions(tmp_path / "force-app", DEFAULT_CLIENT) == []
+
+
+def test_two_projects_of_one_client_each_have_their_own_stack_and_cumulusci_keychain(tmp_path):
+    """Issue 13: `local up`/`down` in one project never touches another of the same client,
+    and CumulusCI keeps each project's connected orgs apart (~/.cumulusci/<project name>/)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SFPAY_STATE_DIR", "CUMULUSCI_", "SFDX_", "SF_"))}
+    env.update({"HOME": str(home), "CUMULUSCI_KEY": os.urandom(8).hex(), "COLUMNS": "200"})
+
+    def run(cwd: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "sfpay", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    projects = [tmp_path / "one" / "acme", tmp_path / "two" / "acme"]
+    for project in projects:
+        project.parent.mkdir()
+        assert run(project.parent, "init", "acme", "--client", "Acme Foundation").returncode == 0
+    names = [YAML(typ="safe").load((p / "cumulusci.yml").read_text())["project"]["name"] for p in projects]
+    assert names[0] != names[1] and all(n.startswith("acme-foundation-") for n in names)
+    one, two = projects
+    try:
+        for project in projects:
+            assert run(project, "generate").returncode == 0
+            up = run(project, "local", "up", "--json")
+            assert up.returncode == 0, up.stdout + up.stderr
+        urls = [json.loads(run(p, "local", "status", "--json").stdout)["instance_url"] for p in projects]
+        assert urls[0] != urls[1]
+
+        down = run(one, "local", "down")
+        assert down.returncode == 0, down.stderr
+        status = json.loads(run(two, "local", "status", "--json").stdout)
+        assert status["healthy"] and status["instance_url"] == urls[1] and status["project_root"] == str(two)
+        deployed = run(two, "deploy", "--org", "local", "--check-only")
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        assert run(one, "cci-env").returncode == 1  # its org is gone, the other project's is not lent
+    finally:
+        for project in projects:
+            run(project, "local", "down")

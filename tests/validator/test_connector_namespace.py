@@ -79,3 +79,32 @@ def test_a_spec_that_does_not_load_is_named(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "the project's spec does not load" in result.stderr
     assert f"{tmp_path / 'sfpay.yml'}:2: stripe.namespace" in result.stderr, result.stderr
+
+
+_PROBE = (
+    "import sys\nfrom pathlib import Path\nfrom validator.project_spec import connector_namespace\n"
+    "print(connector_namespace(Path(sys.argv[1])), 'generator.spec.model' in sys.modules)\n"
+)
+
+
+def test_the_namespace_is_kept_so_a_later_run_skips_loading_the_spec(tmp_path: Path) -> None:
+    """Issue 17: loading the spec costs more than validating the tree; a later run with the same
+    spec reads the kept namespace, a changed spec is read anew, a broken one is never kept."""
+    spec = tmp_path / "sfpay.yml"
+    text = (WORKTREE / "specs" / "ct-nonprofit.yml").read_text(encoding="utf-8")
+    spec.write_text(text, encoding="utf-8")
+    env = {"SFPAY_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(WORKTREE)}
+
+    def probe() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(spec)], capture_output=True, text=True, timeout=120, env=env
+        )
+        return result.stdout.strip() or result.stderr
+
+    assert probe() == "stripeGC True"
+    assert probe() == "stripeGC False"
+    spec.write_text(text.replace("namespace: stripeGC ", f"namespace: {NAMESPACE} "), encoding="utf-8")
+    assert probe() == f"{NAMESPACE} True"
+    spec.write_text(text.replace("namespace: stripeGC ", "namespace: 9bad "), encoding="utf-8")
+    for _ in range(2):
+        assert "ProjectSpecError" in probe()

@@ -10,6 +10,7 @@ transaction fails -- the reason chained actions set it to false.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from orgsim.connector import ConnectorFault
 from orgsim.connector.catalog import PRIMITIVES
@@ -17,11 +18,15 @@ from orgsim.flows.elements.base import Handler, register
 from orgsim.limits import CalloutNotAllowed
 from sfmeta.flow_parts import ActionCall as ActionCallPart
 
+if TYPE_CHECKING:
+    from orgsim.flows.loader import FlowLoader
+    from orgsim.flows.model import Element
+
 
 @dataclass
 class ActionSpec:
-    action_type: str
-    action_name: str
+    action_type: str | None
+    action_name: str | None
     inputs: list  # (name, ValueSpec)
     outputs: list  # (model field, target reference)
     store_auto: bool
@@ -46,7 +51,7 @@ class ActionCall(Handler):
         "dataTypeMappings",
     }
 
-    def parse_spec(self, loader, part: ActionCallPart, element):
+    def parse_spec(self, loader: FlowLoader, part: ActionCallPart, element: Element) -> ActionSpec:
         action_type, action_name = part.action_type, part.action_name
         model = part.flow_transaction_model
         if model is None:
@@ -71,7 +76,7 @@ class ActionCall(Handler):
             )
         return spec
 
-    def _parse_apex(self, loader, element, spec: ActionSpec) -> None:
+    def _parse_apex(self, loader: FlowLoader, element: Element, spec: ActionSpec) -> None:
         connector = loader.org.connector
         name = spec.action_name or ""
         owned = connector.owns(name) and name[len(connector.namespace) + 2 :].startswith("v02_")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from orgsim.flows.conditions import OPERATORS, apply_operator, compile_logic
 from orgsim.flows.elements.base import Handler, register
@@ -10,12 +12,16 @@ from orgsim.flows.model import Condition
 from orgsim.formula.values import FormulaRuntimeError
 from sfmeta.flow_parts import Decision as DecisionPart
 
+if TYPE_CHECKING:
+    from orgsim.flows.loader import FlowLoader
+    from orgsim.flows.model import Element
+
 
 @dataclass
 class Rule:
     name: str
     conditions: list
-    logic: object
+    logic: Callable[[list[bool]], bool]
     connector: str | None
     requires_change: bool
 
@@ -25,10 +31,10 @@ class Decision(Handler):
     kind = "decisions"
     tags = {"rules", "defaultConnector", "defaultConnectorLabel"}
 
-    def parse_spec(self, loader, part: DecisionPart, element):
+    def parse_spec(self, loader: FlowLoader, part: DecisionPart, element: Element) -> list[Rule]:
         rules = []
         for rule_part in part.rules:
-            rname = rule_part.name
+            rname = loader.named(rule_part.name, "decision outcome", element.name)
             for tag in rule_part.tags:
                 if tag not in (
                     "name",
@@ -45,8 +51,9 @@ class Decision(Handler):
                 left, op = cond.left_value_reference, cond.operator
                 if op not in OPERATORS:
                     loader.unsupported(element.name, f"condition operator {op}")
-                loader.ref(left, element.name)
-                conditions.append(Condition(left, op, loader.value(cond.right_value, element.name)))
+                conditions.append(
+                    Condition(loader.ref(left, element.name), op, loader.value(cond.right_value, element.name))
+                )
             try:
                 logic = compile_logic(rule_part.condition_logic, len(conditions))
             except ValueError as exc:

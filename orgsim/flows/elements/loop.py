@@ -7,9 +7,14 @@ assigned to `assignNextValueToReference` when the flow names a variable for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from orgsim.flows.elements.base import Handler, register
 from sfmeta.flow_parts import Loop as LoopPart
+
+if TYPE_CHECKING:
+    from orgsim.flows.loader import FlowLoader
+    from orgsim.flows.model import Element
 
 
 @dataclass
@@ -32,9 +37,8 @@ class Loop(Handler):
         "assignNextValueToReference",
     }
 
-    def parse_spec(self, loader, part: LoopPart, element):
-        collection = part.collection_reference
-        loader.ref(collection, element.name)
+    def parse_spec(self, loader: FlowLoader, part: LoopPart, element: Element) -> LoopSpec:
+        collection = loader.ref(part.collection_reference, element.name)
         order = part.iteration_order if part.iteration_order is not None else "Asc"
         if order not in ("Asc", "Desc"):
             loader.unsupported(element.name, f"iterationOrder {order!r}")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.elements.records_common import build_predicate, parse_filters
 from orgsim.flows.records import SObjectValue
 from orgsim.formula.values import FormulaRuntimeError
 from sfmeta.flow_parts import RecordLookup as RecordLookupPart
+
+if TYPE_CHECKING:
+    from orgsim.flows.loader import FlowLoader
+    from orgsim.flows.model import Element
 
 
 @dataclass
@@ -46,7 +51,7 @@ class RecordLookup(Handler):
         "limit",
     }
 
-    def parse_spec(self, loader, part: RecordLookupPart, element):
+    def parse_spec(self, loader: FlowLoader, part: RecordLookupPart, element: Element) -> LookupSpec:
         obj = part.object
         sobject = loader.sobject(obj, element.name)
         filters, logic = parse_filters(loader, part.filters, part.filter_logic, element, obj)

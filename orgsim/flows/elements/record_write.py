@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from orgsim.flows.elements.base import Handler, register
 from orgsim.flows.elements.records_common import build_predicate, parse_assignments, parse_filters
+from orgsim.flows.model import Condition
 from orgsim.formula.values import FormulaRuntimeError
 from sfmeta.flow_parts import RecordWrite as RecordWritePart
 
@@ -48,7 +49,9 @@ class _RecordWrite(Handler):
         obj, ref = part.object, part.input_reference
         if bool(obj) == bool(ref):
             loader.fail(element.name, "give either <object> with field values or <inputReference>")
-        filters, logic, assignments = [], None, []
+        filters: list[Condition] = []
+        logic: str | None = None
+        assignments = []
         if obj:
             loader.sobject(obj, element.name)
             assignments = parse_assignments(loader, part.input_assignments, element, obj)

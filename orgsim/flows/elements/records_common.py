@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from orgsim.flows.conditions import compile_logic, fold_logic, parse_logic
 from orgsim.flows.model import Condition
 from orgsim.storage.predicate import And, Compare, Not, Or
 from sfmeta.flow_parts import FieldValue, RecordFilter
+
+if TYPE_CHECKING:
+    from orgsim.flows.loader import FlowLoader
+    from orgsim.flows.model import Element
 
 FILTER_OPS = {
     "EqualTo": "=",
@@ -23,7 +29,13 @@ FILTER_OPS = {
 }
 
 
-def parse_filters(loader, parts: tuple[RecordFilter, ...], logic_text: str | None, element, sobject_name: str):
+def parse_filters(
+    loader: FlowLoader,
+    parts: tuple[RecordFilter, ...],
+    logic_text: str | None,
+    element: Element,
+    sobject_name: str | None,
+) -> tuple[list[Condition], str | None]:
     sobject = loader.sobject(sobject_name, element.name)
     filters = []
     for f in parts:

@@ -11,11 +11,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
+
+from sfmeta.xml import MD_NS
+
+log = logging.getLogger("orgsim.server.deploy")
 
 
 @dataclass(frozen=True)
@@ -31,15 +36,53 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 
 def well_formed(files: dict[str, bytes], prefix: str) -> list[Failure]:
+    """Every XML file parses, without a DOCTYPE (metadata has none; an entity declaration is
+    refused here, before any check or the core sees the file)."""
     failures = []
     for name, data in sorted(files.items()):
         if not _is_xml(name):
             continue
         try:
-            etree.fromstring(data, _PARSER)
+            root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
             line, column = exc.position if exc.position else (None, None)
             failures.append(Failure(prefix + name, f"Error parsing file: {exc.msg}", line, column))
+            continue
+        if root.getroottree().docinfo.doctype:
+            failures.append(
+                Failure(prefix + name, "Error parsing file: a DOCTYPE declaration is not allowed in metadata", 1)
+            )
+    return failures
+
+
+def safe_component_names(files: dict[str, bytes], prefix: str) -> list[Failure]:
+    """The fullName of each component inside an .object file (fields, record types, ...)
+    names a file once the package is laid out as source (the validator's deploy check writes
+    objects/X/fields/<fullName>.field-meta.xml): one that is not a plain name, such as
+    `../../../tmp/x`, is refused before any check writes anything."""
+    from orgsim.metadata.zipread import printable, unsafe_name
+
+    failures = []
+    for name, data in sorted(files.items()):
+        if not (name.startswith("objects/") and name.endswith(".object")):
+            continue
+        root = etree.fromstring(data, _PARSER)  # well-formed: checked first
+        for child in root:
+            if not isinstance(child.tag, str):
+                continue
+            full_name = child.find(f"{{{MD_NS}}}fullName")
+            if full_name is None or not full_name.text:
+                continue
+            value = full_name.text.strip()
+            if "/" in value or value.startswith(".") or unsafe_name(value):
+                failures.append(
+                    Failure(
+                        prefix + name,
+                        f"invalid fullName '{printable(value)}' of <{etree.QName(child).localname}>: "
+                        "a component name is a plain name, without '/', '\\' or a leading '.'",
+                        full_name.sourceline,
+                    )
+                )
     return failures
 
 
@@ -86,7 +129,11 @@ def injected(files: dict[str, bytes], prefix: str, org: Any, deploy_checks: tupl
         return []
     known = known_fields(org)
     for check in deploy_checks:
-        failures = check(files, prefix, known)
+        try:
+            failures = check(files, prefix, known)
+        except Exception as exc:  # a crashing check fails the deploy (closed), never a 500
+            log.exception("deploy check %s crashed", getattr(check, "__name__", check))
+            return [Failure(prefix + "package.xml", f"the deploy check failed: {type(exc).__name__}: {exc}")]
         if failures:
             return failures
     return []

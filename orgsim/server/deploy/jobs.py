@@ -9,13 +9,13 @@ Rollback-on-error is always on: one failure and nothing is deployed, as in produ
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import re
 import threading
 import zipfile
 from dataclasses import dataclass, field
 
+from orgsim.metadata.zipread import ZipRefused, read_entries
 from orgsim.server.deploy import checks
 from orgsim.server.deploy.checks import Failure
 from orgsim.server.deploy.components import component_of, split_root
@@ -70,10 +70,16 @@ def run(
 
     job.status = "InProgress"
     try:
-        archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
-        files = {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
-    except (zipfile.BadZipFile, ValueError) as exc:
+        # Unsafe names (`..`, absolute paths) and zip bombs are refused before anything is
+        # inflated or written anywhere (orgsim/metadata/zipread.py).
+        files = read_entries(zip_bytes)
+    except zipfile.BadZipFile as exc:
         return _finish(job, error=("INVALID_ZIP", f"the deploy file is not a valid zip archive: {exc}"))
+    except ZipRefused as exc:
+        if exc.entry is None:
+            return _finish(job, error=("INVALID_ZIP", exc.problem))
+        job.failures = [Failure(exc.entry, exc.problem)]
+        return _finish(job)
     prefix, relative_names = split_root(sorted(files))
     relative = {name[len(prefix) :]: files[name] for name in files if name.startswith(prefix)}
     if "package.xml" not in relative:
@@ -83,6 +89,8 @@ def run(
         if comp is not None:
             job.components.append((prefix + name, *comp))
     failures = checks.well_formed(relative, prefix)
+    if not failures:
+        failures = checks.safe_component_names(relative, prefix)
     if not failures:
         failures = checks.injected(relative, prefix, org, deploy_checks)
     if not failures:

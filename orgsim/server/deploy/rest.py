@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -13,6 +13,8 @@ from orgsim.server.deploy import jobs as jobs_module
 from orgsim.server.deploy.jobs import DeployJobs
 from orgsim.server.deploy.results import deploy_result
 from orgsim.server.errors import ApiError, bad_request, not_found
+from orgsim.server.json_input import JsonInputError
+from orgsim.server.json_input import parse as parse_json
 
 
 def _flag(value) -> bool:
@@ -36,19 +38,18 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         upload, options_part = form.get("file"), form.get("json")
         if upload is None or isinstance(upload, str):
             raise bad_request("INVALID_INPUT", "the multipart body has no 'file' part with the zip")
-        options = {}
+        options: dict[str, Any] = {}
         if options_part is not None:
-            raw = (
-                options_part
-                if isinstance(options_part, str)
-                else (await options_part.read()).decode("utf-8", "replace")
-            )
+            raw = options_part.encode() if isinstance(options_part, str) else await options_part.read()
             try:
-                options = (json.loads(raw) or {}).get("deployOptions") or {}
-            except (json.JSONDecodeError, AttributeError):
-                raise bad_request(
-                    "JSON_PARSER_ERROR", "the 'json' part is not a JSON object with deployOptions"
-                ) from None
+                parsed = parse_json(raw) or {}
+            except JsonInputError as exc:
+                raise bad_request("JSON_PARSER_ERROR", f"the 'json' part: {exc}") from None
+            given = parsed.get("deployOptions") if isinstance(parsed, dict) else None
+            given = {} if given is None else given
+            if not isinstance(given, dict):
+                raise bad_request("JSON_PARSER_ERROR", "the 'json' part is not a JSON object with deployOptions")
+            options = given
         if options.get("testLevel") not in (
             None,
             "NoTestRun",

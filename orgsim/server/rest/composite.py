@@ -29,7 +29,14 @@ def _records(body, *, need_id: bool) -> tuple[bool, list[tuple[str, dict]]]:
     for index, rec in enumerate(records):
         if not isinstance(rec, dict):
             raise bad_request("JSON_PARSER_ERROR", f"records[{index}] is not an object")
-        sobject = (rec.get("attributes") or {}).get("type")
+        attributes = rec.get("attributes")
+        if attributes is not None and not isinstance(attributes, dict):
+            raise bad_request("JSON_PARSER_ERROR", f"records[{index}].attributes must be an object with a type")
+        sobject = (attributes or {}).get("type")
+        if sobject is not None and not isinstance(sobject, str):
+            raise bad_request(
+                "JSON_PARSER_ERROR", f"records[{index}].attributes.type must be a string (an sObject name)"
+            )
         if not sobject:
             raise bad_request("INVALID_INPUT", f"records[{index}]: attributes.type is required to identify the sObject")
         fields = strip_attributes(rec)

@@ -47,7 +47,7 @@ class Cursors:
 
 def batch_size(request: Request) -> int:
     options = request.headers.get("sforce-query-options", "")
-    match = re.search(r"batchSize\s*=\s*(\d+)", options, re.IGNORECASE)
+    match = re.search(r"batchSize\s*=\s*([0-9]{1,9})\b", options, re.IGNORECASE)
     if not match:
         return DEFAULT_BATCH
     return max(MIN_BATCH, min(MAX_BATCH, int(match.group(1))))
@@ -81,7 +81,9 @@ def make_routes(ctx: ServerContext, gate, prefix: str, run_query) -> list[Route]
     async def more(request: Request) -> JSONResponse:
         v = api_version(request)
         locator, _, position = request.path_params["locator"].rpartition("-")
-        taken = cursors.take(locator, int(position)) if position.isdigit() else None
+        # ASCII digits only: '²'.isdigit() is True but int('²') fails.
+        valid = position.isascii() and position.isdigit() and len(position) <= 18
+        taken = cursors.take(locator, int(position)) if valid else None
         if taken is None:
             raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
         chunk, total = taken

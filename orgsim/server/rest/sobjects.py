@@ -99,19 +99,21 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         v = api_version(request)
         name, field, value = (request.path_params[k] for k in ("sobject", "field", "value"))
         canonical = await ctx.gateway.call(api.canonical_name, name)
+        # Only an External ID field (or Id) addresses a record, for every method: a lookup by
+        # Name is Salesforce's 404 NOT_FOUND, not a search (issue 14 #15).
+        describe = await ctx.gateway.call(api.describe, canonical)
+        field_name = _field_name(describe, field)
         if request.method == "GET":
-            found = await ctx.gateway.call(api.find_by_external_id, canonical, field, value)
+            found = await ctx.gateway.call(api.find_by_external_id, canonical, field_name, value)
             return JSONResponse(record_json(canonical, found, v))
         if request.method == "DELETE":
-            found = await ctx.gateway.call(api.find_by_external_id, canonical, field, value)
+            found = await ctx.gateway.call(api.find_by_external_id, canonical, field_name, value)
             [result] = await ctx.gateway.call(api.delete, canonical, [found["Id"]])
             data = save_result_json(result)
             if not data["success"]:
                 raise first_error(data)
             return Response(status_code=204)
         body = _object_body(await json_body(request))
-        describe = await ctx.gateway.call(api.describe, canonical)
-        field_name = _field_name(describe, field)
         if field_name in body and str(body[field_name]) != value:
             raise bad_request(
                 "INVALID_FIELD",
