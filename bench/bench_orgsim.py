@@ -2,6 +2,7 @@
 
     python bench/bench_orgsim.py [--opportunities 10000] [--batch 200] [--runs 3]
                                  [--spec specs/ct-nonprofit.yml] [--db file|memory] [--in-process-sim]
+                                 [--scaling 1000,10000,100000] [--stripe-base URL]
 
 The org is the committed force-app deployed into orgsim; every value the bench writes comes from
 the spec (eligible stage, amounts at or above `invoicing.minimum_amount`, field names, the Stripe
@@ -21,7 +22,11 @@ Prints, per run and as medians: Opportunities/s (org-side time: the org API call
 advances, including the flows' callouts; the benchmark's own payment calls excluded), the
 maximum SOQL, DML statements, DML rows and callouts used by any one transaction, transactions
 that hit a limit, failed interviews, and peak resident memory of this process (the org;
-stripesim runs in its own process unless --in-process-sim).
+stripesim runs in its own process unless --in-process-sim), the org process's CPU per
+Opportunity (less sensitive to other load than wall time), and the governor headroom: per flow
+path (and per kind of save) the peak callouts, SOQL, DML statements/rows and emulator CPU of any
+one transaction against the limit. `--scaling` runs each size once and prints the
+per-Opportunity cost against the first size (target: within 1.2x).
 """
 
 from __future__ import annotations
