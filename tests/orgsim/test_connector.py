@@ -110,4 +110,3 @@ def test_lean_client_unreachable_stripe_is_a_fault():
     caller = StripeCaller(StripeConfig(api_base=f"http://127.0.0.1:{free_port()}", api_key="sk_test_x"))
     with pytest.raises(ConnectorFault, match=r"APIConnectionError"):
         caller.call(catalog().action("v02_GetCustomers"), {"accountRecordId": "a0A", "customer": "cus_1"})
-

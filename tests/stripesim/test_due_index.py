@@ -5,7 +5,9 @@ from stripesim.storage import Transaction, open_storage
 
 
 def _watch(tx: Transaction, n: int, at: int, clock: str | None = None) -> None:
-    tx.put("due_watch", f"in_{n}:overdue", {"id": f"in_{n}:overdue", "invoice": f"in_{n}", "at": at, "test_clock": clock})
+    tx.put(
+        "due_watch", f"in_{n}:overdue", {"id": f"in_{n}:overdue", "invoice": f"in_{n}", "at": at, "test_clock": clock}
+    )
 
 
 def test_due_reads_only_what_is_due_and_follows_updates(tmp_path):
