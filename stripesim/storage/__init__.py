@@ -82,7 +82,7 @@ class Transaction:
         merged.extend(json.loads(raw) for raw in pending.values() if raw is not None)
         return merged
 
-    def due(self, kind: str, clock: str | None, upto: float) -> list[dict]:
+    def due(self, kind: str, clock: str | None, upto: float) -> list[dict[str, Any]]:
         """Documents of an indexed kind (storage/due_index.py) on `clock` whose time is at or
         before `upto`, oldest first; reads only those. With this kind written in this
         transaction, the caller's own filter over `scan` decides (rare: sweeps run alone)."""

@@ -13,13 +13,17 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stripesim.storage import Storage
 
 # kind -> (field naming the clock, or None; field holding the time)
 INDEXED = {"due_watch": ("test_clock", "at"), "idempotency": (None, "created")}
 
 
 class DueIndexedStorage:
-    def __init__(self, inner) -> None:
+    def __init__(self, inner: Storage) -> None:
         self.inner = inner
         self._sorted: dict[tuple[str, str, str | None], list[tuple[float, str]]] = {}
         self._entry: dict[tuple[str, str, str], tuple[str | None, float]] = {}
@@ -30,7 +34,7 @@ class DueIndexedStorage:
                 for raw in self.inner.scan(account, kind):
                     self._index(account, kind, json.loads(raw))
 
-    def _index(self, account: str, kind: str, doc: dict) -> None:
+    def _index(self, account: str, kind: str, doc: dict[str, Any]) -> None:
         clock_field, time_field = INDEXED[kind]
         clock = doc.get(clock_field) if clock_field else None
         at = doc[time_field]
