@@ -29,7 +29,7 @@ from starlette.responses import Response
 
 from orgsim.server.context import ServerContext
 from orgsim.server.errors import soap_fault
-from sfmeta.xml import MD_NS
+from orgsim.server.metadata_soap import metadata_envelope as _envelope
 
 CALLS = frozenset({"retrieve", "checkStatus", "checkRetrieveStatus"})
 
@@ -80,16 +80,6 @@ def _children(element, name: str) -> list:
 def _text(element, name: str) -> str | None:
     found = _children(element, name)
     return (found[0].text or "").strip() if found else None
-
-
-def _envelope(call: str, result: str) -> Response:
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-        f'xmlns="{MD_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<soapenv:Body><{call}Response>{result}</{call}Response></soapenv:Body></soapenv:Envelope>"
-    )
-    return Response(xml, media_type="text/xml; charset=utf-8")
 
 
 def _build(org, requested: list[tuple[str, list[str]]], api_version: str):

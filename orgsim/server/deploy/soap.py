@@ -17,18 +17,8 @@ from orgsim.server.deploy import jobs as jobs_module
 from orgsim.server.deploy.rest import jobs_of
 from orgsim.server.deploy.results import deploy_result_xml
 from orgsim.server.errors import soap_fault
+from orgsim.server.metadata_soap import metadata_envelope as _envelope
 from orgsim.server.soap_login import child_text, parse_envelope
-from sfmeta.xml import MD_NS
-
-
-def _envelope(call: str, result: str) -> Response:
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-        f'xmlns="{MD_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<soapenv:Body><{call}Response>{result}</{call}Response></soapenv:Body></soapenv:Envelope>"
-    )
-    return Response(xml, media_type="text/xml; charset=utf-8")
 
 
 def _session_id(body: bytes) -> str | None:
