@@ -81,7 +81,10 @@ def capture(summary: RunSummary, out_dir: Path, secrets: list[str]) -> Captured:
         )
         return captured
     if importlib.util.find_spec("playwright") is None:
-        captured.notes.append("No screenshots: the playwright Python package is not installed.")
+        captured.notes.append(
+            "No screenshots: the playwright Python package is not installed "
+            "(pipx install 'sfpay[screenshots]', or pipx inject sfpay playwright)."
+        )
         return captured
     out_dir.mkdir(parents=True, exist_ok=True)
     failure: list[BaseException] = []
