@@ -39,14 +39,7 @@ def list_object(
         items = [obj for obj in op.tx.scan(kind) if wanted(obj)]
         items.reverse()  # storage is oldest first; Stripe lists newest first
         return page(items, url, params, render)
-    limit = params.get("limit", 10)
-    after, before = params.get("starting_after"), params.get("ending_before")
-    if after and before:
-        raise ParamError(
-            "You may only specify one of these parameters: ending_before, starting_after.",
-            code="parameter_invalid_string",
-            param="ending_before",
-        )
+    limit, after, before = _paging(params)
     start: int | None = None
     cursor = after or before
     if cursor:
@@ -68,10 +61,8 @@ def list_object(
     return {"object": "list", "data": [render(obj) for obj in chosen], "has_more": has_more, "url": url}
 
 
-def page(
-    items: list[StripeObject], url: str, params: Params, render: Callable[[StripeObject], StripeObject] = public
-) -> StripeObject:
-    limit = params.get("limit", 10)
+def _paging(params: Params) -> tuple[int, str | None, str | None]:
+    """`limit` (default 10) and the one cursor a list request may carry (Stripe refuses both)."""
     after, before = params.get("starting_after"), params.get("ending_before")
     if after and before:
         raise ParamError(
@@ -79,6 +70,13 @@ def page(
             code="parameter_invalid_string",
             param="ending_before",
         )
+    return params.get("limit", 10), after, before
+
+
+def page(
+    items: list[StripeObject], url: str, params: Params, render: Callable[[StripeObject], StripeObject] = public
+) -> StripeObject:
+    limit, after, before = _paging(params)
     ids = [obj["id"] for obj in items]
     if after:
         if after not in ids:
