@@ -79,7 +79,10 @@ class DueIndexedStorage:
                 if raw is None:
                     self.fields.remove(account, kind, id)
                 else:
-                    self.fields.put(account, kind, id, inserted.get(key), entries[key])
+                    seq = inserted.get(key)
+                    if seq is None and not self.fields.has(account, kind, id):  # stored before, not indexed
+                        seq = self.inner.seq_of(account, kind, id)
+                    self.fields.put(account, kind, id, seq, entries[key])
 
     def get(self, account: str, kind: str, id: str) -> str | None:
         return self.inner.get(account, kind, id)

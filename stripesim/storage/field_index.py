@@ -58,6 +58,9 @@ class FieldIndex:
         # (account, kind, id) -> (seq, the entry it is indexed under)
         self._docs: dict[tuple[str, str, str], tuple[int, Entry]] = {}
 
+    def has(self, account: str, kind: str, id: str) -> bool:
+        return (account, kind, id) in self._docs
+
     def put(self, account: str, kind: str, id: str, seq: int | None, entry: Entry) -> None:
         """Index (or re-index) a stored document; `seq` is needed only the first time."""
         old = self._docs.get((account, kind, id))
