@@ -77,10 +77,16 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             return _reject("payload is not a Stripe event (needs id, type and data.object)")
         from orgsim.errors import OrgError
 
+        # With a due-work runner (a long-running server) the answer goes out once the event
+        # record is committed; the async paths it queued run right after on the runner, not
+        # before the 200 (issue 17 #5). Without one, the save runs them inline as before.
+        runner = ctx.due_work
         try:
-            result = await ctx.gateway.call(ctx.org.intake_stripe_event, event)
+            result = await ctx.gateway.call(ctx.org.intake_stripe_event, event, run_due=runner is None)
         except OrgError as exc:
             return _reject(f"event refused by the org: {exc}")
+        if runner is not None:
+            runner.wake()
         if isinstance(result, dict) and result.get("success") is False:
             log.warning("stripe event %s (%s) not stored: %s", event["id"], event["type"], result.get("errors"))
             return _not_stored(event["id"], result.get("errors") or [])
