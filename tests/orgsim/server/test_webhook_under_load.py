@@ -109,3 +109,44 @@ def test_every_200_under_concurrent_deliveries_has_its_record(running_org, https
     assert names == sorted(ids)  # every answered event stored, each exactly once
     by_name = {r["Name"]: r["Id"] for r in records["records"]}
     assert all(a.json()["id"] == by_name[event_id] for event_id, a in answers)
+
+
+def test_async_path_of_a_delivered_event_runs_right_after_the_answer(tmp_path, tls_files, https):
+    """The listener answers once the event is stored and wakes the due-work runner for the async
+    path the event queued: it runs at once, not at the runner's next sweep (30 s here)."""
+    from tests.orgsim.orgsim_helpers import flow, standard_fields, value
+    from tests.orgsim.server.conftest import make_config
+
+    standard_fields(tmp_path)
+    flow(
+        tmp_path,
+        "Event_Async_Log",
+        start="<object>stripeGC__Stripe_Event__c</object><recordTriggerType>Create</recordTriggerType>"
+        "<triggerType>RecordAfterSave</triggerType><scheduledPaths><connector><targetReference>Log"
+        "</targetReference></connector><pathType>AsyncAfterCommit</pathType></scheduledPaths>",
+        body=f"""<recordCreates><name>Log</name><label>Log</label><locationX>0</locationX><locationY>0</locationY>
+            <inputAssignments><field>stripeGC__Action_Taken__c</field>{value("stringValue", "async ran")}</inputAssignments>
+            <object>stripeGC__Sync_Log__c</object><storeOutputAutomatically>true</storeOutputAutomatically></recordCreates>""",
+    )
+    org = Org.open(tmp_path / "org.sqlite3", clock=Clock(frozen=False), run_async="inline")
+    org.deploy_source(tmp_path)
+    port = free_port()
+    config = make_config(port, None, webhook_secret=SECRET)
+    server = start_in_thread(create_app(org, config, background_interval=30.0), port, *tls_files)
+    try:
+        token, _ = SessionIssuer(config).issue(config.username)
+        auth = {"Authorization": f"Bearer {token}"}
+        body = _body("evt_async_path")
+        assert https.post(config.instance_url + PATH, data=body, headers=_headers(body)).status_code == 200
+        query = "SELECT stripeGC__Action_Taken__c FROM stripeGC__Sync_Log__c"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            found = https.get(
+                config.instance_url + "/services/data/v66.0/query", params={"q": query}, headers=auth
+            ).json()
+            if found["totalSize"]:
+                break
+            time.sleep(0.1)
+        assert [r["stripeGC__Action_Taken__c"] for r in found["records"]] == ["async ran"]
+    finally:
+        server.stop()
