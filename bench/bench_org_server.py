@@ -384,13 +384,17 @@ def report_latency(server: Server, args: argparse.Namespace, rate: float, sustai
         target=None if sustained else "< 50 ms",
         met=None if sustained else p99 < 50,
     )
+    # An open loop whose senders fell behind did not offer the rate: "0 lost" then says nothing
+    # about the rate, so the loss target also needs the rate achieved (within 5 %).
+    achieved = min(r["achieved_rate"] for r in runs)
+    figure("bench_org_server.py", f"webhook events offered per second {where}", achieved, "events/s")
     figure(
         "bench_org_server.py",
         f"webhook events lost {where}",
         lost,
         "events",
-        target="0" if sustained else None,
-        met=lost == 0 if sustained else None,
+        target=f"0, at >= {0.95 * rate:.0f} events/s offered" if sustained else None,
+        met=(lost == 0 and achieved >= 0.95 * rate) if sustained else None,
     )
     unstored = max(r["answered_200_not_stored"] for r in runs)
     figure(
