@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import Loc, Problem, SpecError
 from generator.spec.model import PATTERN_DESCRIPTIONS, Spec
+from generator.spec.reading import read_spec_text
 
 TYPE_NAMES = {
     "int": "a whole number",
@@ -39,8 +40,11 @@ def load_spec(path: Path) -> Spec:
     issue 17); a spec with any problem, or one libyaml does not read as ruamel does, is read
     again by ruamel's round-trip loader, whose lines the problems name.
     """
-    name = str(path)
-    text = _read_text(path, name)
+    return load_spec_text(read_spec_text(path), str(path))
+
+
+def load_spec_text(text: str, name: str) -> Spec:
+    """`load_spec` of text already read; `name` is the file named in problems."""
     spec = _valid_spec_read_fast(text)
     if spec is not None:
         return spec
@@ -86,18 +90,6 @@ def _load_with_lines(data: Any, name: str) -> Spec:
     if problems:
         raise SpecError(problems)
     return spec
-
-
-def _read_text(path: Path, name: str) -> str:
-    # sfpay.yaml_input refuses FIFOs, huge files and text that is not UTF-8, with its line.
-    from sfpay.yaml_input import YamlInputError, read_text
-
-    try:
-        return read_text(path)
-    except FileNotFoundError:
-        raise SpecError([Problem(name, 0, "", "spec file not found")]) from None
-    except YamlInputError as exc:
-        raise SpecError([Problem(name, exc.line, "", exc.message)]) from None
 
 
 def _parse_with_lines(text: str, name: str) -> Any:
