@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
 HELP = "Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec."
 DESCRIPTION = (
