@@ -86,27 +86,16 @@ def run(argv: list[str]) -> int:
 
 
 def _rendered(spec: Path) -> dict[str, bytes]:
-    """The files `spec` renders to: kept from an earlier run with the same spec text and the
-    same installed code (generator/render_cache.py), else rendered and kept."""
-    from generator import render_cache
-    from generator.spec.reading import read_spec_text
-
-    text = read_spec_text(spec)
-    name = render_cache.entry_name(text)
-    kept = render_cache.read(name) if name is not None else None
-    if kept is not None:
-        return kept
+    """The files `spec` renders to. The spec's text is read once; the model is built from it."""
     from generator.render import render
     from generator.spec.loader import load_spec_text
+    from generator.spec.reading import read_spec_text
 
-    files = render(load_spec_text(text, str(spec)))
-    if name is not None:
-        render_cache.write(name, files)
-    return files
+    return render(load_spec_text(read_spec_text(spec), str(spec)))
 
 
 def _canonical_error() -> type[Exception]:
-    # Imported only when rendering failed: a kept tree needs no canonicalizer (lxml).
+    # Imported only when rendering failed: the error type is not needed on the common path.
     from generator.canonical import CanonicalError
 
     return CanonicalError

@@ -237,6 +237,10 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a timestamp: sfpay keeps da
 # byte-order mark, and tabs (the two scanners differ on where a tab may stand): documents
 # holding them go to ruamel.
 _READ_DIFFERENTLY = re.compile("[\t\x85\u2028\u2029\ufeff]")
+# A comment glued to a block scalar's header (`|#c`): libyaml reads it, while YAML 1.2 wants
+# white space before the `#` (https://yaml.org/spec/1.2.2/#81-block-scalar-headers) and
+# ruamel refuses it. Such documents, and any text that merely looks like one, go to ruamel.
+_GLUED_HEADER_COMMENT = re.compile(r"[|>][-+0-9]{0,2}#")
 
 
 def _plain_scalar(value: str) -> Any:
@@ -262,7 +266,7 @@ def load_plain(text: str) -> Any:
 
     Raises YamlInputError for forbidden characters, as `load` does."""
     check_characters(text)
-    if _READ_DIFFERENTLY.search(text):
+    if _READ_DIFFERENTLY.search(text) or _GLUED_HEADER_COMMENT.search(text):
         return UNSUPPORTED
     try:
         import yaml

@@ -1,5 +1,4 @@
-"""Reading a spec file's text, without the spec model: what a kept rendering is named by
-(generator/render_cache.py) and what `load_spec_text` reads."""
+"""Reading a spec file's text, without the spec model: what `load_spec_text` reads."""
 
 from __future__ import annotations
 

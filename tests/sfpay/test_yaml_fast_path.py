@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.spec.loader import _plain
@@ -291,7 +291,9 @@ TOKENS = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=2000, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@example("|#c")  # libyaml reads a comment glued to a block scalar header; YAML 1.2 (ruamel) refuses it
+@example("a: >-#x\n")
 @given(st.lists(TOKENS, max_size=30).map("".join))
 def test_generated_documents_read_the_same(text: str) -> None:
     check(text)
