@@ -24,7 +24,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import typer
@@ -40,10 +40,25 @@ def _operate_app() -> "typer.Typer":
 
         from operate.cli import register
 
-        app = typer.Typer(name="sfpay", add_completion=False, pretty_exceptions_enable=False)
+        # As sfpay/cli.py builds the root command: -h too, click's plain help and error layout.
+        app = typer.Typer(
+            name="sfpay",
+            add_completion=False,
+            pretty_exceptions_enable=False,
+            context_settings={"help_option_names": ["-h", "--help"]},
+        )
         register(app)
         _APP = app
     return _APP
+
+
+def _command() -> Any:
+    import typer
+
+    command = typer.main.get_command(_operate_app())
+    for each in [command, *getattr(command, "commands", {}).values()]:
+        each.rich_markup_mode = None  # sfpay/cli.py's plain_help: click's layout, not rich panels
+    return command
 
 
 @contextlib.contextmanager
@@ -63,9 +78,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 def run_operate(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`sfpay ARGS` for an operating command, run here; the result as a child's would be (text
     standard output and error, exit code)."""
-    import typer
-
-    command = typer.main.get_command(_operate_app())
+    command = _command()
     out, err = io.StringIO(), io.StringIO()
     saved_path = list(sys.path)
     code = 0
