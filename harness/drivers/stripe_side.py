@@ -43,8 +43,9 @@ class StripeDriver:
         found: dict[str, list[Any]] = {customer: [] for customer in customer_ids}
         listing = self.client.v1.invoices.list({"created": {"gte": created_since}, "limit": 100})
         for invoice in listing.auto_paging_iter():
-            if invoice.customer in found:
-                found[invoice.customer].append(invoice)
+            customer = invoice.customer if isinstance(invoice.customer, str) else getattr(invoice.customer, "id", None)
+            if customer in found:
+                found[customer].append(invoice)
         return found
 
     def customers_named(self, name: str) -> list[Any]:
