@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, get_route_path
 
 from stripesim.config import SimConfig
 from stripesim.engine import Simulator
@@ -46,25 +46,51 @@ def create_app(config: SimConfig | None = None, *, sim: Simulator | None = None)
 
 
 def api_routes(protocol: Protocol) -> list[Route]:
-    by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)
-    for endpoint in ENDPOINTS:
-        by_path[endpoint.path][endpoint.method] = endpoint
-    # Literal paths first, so /v1/customers/search is not taken for /v1/customers/{id}.
-    ordered = sorted(by_path, key=lambda path: ("{" in path, path))
-    routes = [_route(protocol, path, by_path[path]) for path in ordered]
+    """One route for all of `/v1`, resolved by `ApiPaths` (a lookup by the path's segments)
+    rather than by Starlette trying each endpoint's pattern in turn: what each path reaches is
+    unchanged (literal paths before templated ones, an unknown path answers Stripe's 404)."""
+    paths = ApiPaths(ENDPOINTS)
 
-    async def unknown(request: Request) -> Response:
-        return error_response(unrecognized_url(request.method, request.url.path), new_request_id())
-
-    routes.append(Route("/v1/{rest:path}", unknown, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]))
-    return routes
-
-
-def _route(protocol: Protocol, path: str, methods: dict[str, Endpoint]) -> Route:
-    async def endpoint(request: Request) -> Response:
+    async def api(request: Request) -> Response:
+        found = paths.resolve(get_route_path(request.scope))  # what Starlette's own routes match
+        if found is None:
+            return error_response(unrecognized_url(request.method, request.url.path), new_request_id())
+        methods, path_params = found
         chosen = methods.get(request.method)
         if chosen is None:
             return error_response(unrecognized_url(request.method, request.url.path), new_request_id())
+        request.scope["path_params"] = path_params
         return await handle(protocol, request, chosen)
 
-    return Route(path, endpoint, methods=["GET", "POST", "DELETE", "PUT", "PATCH"])
+    return [Route("/v1/{rest:path}", api, methods=["GET", "POST", "DELETE", "PUT", "PATCH"])]
+
+
+class ApiPaths:
+    """Endpoint path templates (`/v1/invoices/{id}/pay`) by number of segments; a `{name}`
+    segment takes any non-empty segment, as Starlette's default path parameter does."""
+
+    def __init__(self, endpoints: list[Endpoint]) -> None:
+        by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)
+        for endpoint in endpoints:
+            by_path[endpoint.path][endpoint.method] = endpoint
+        self._templates: dict[int, list[tuple[list[str], dict[str, Endpoint]]]] = defaultdict(list)
+        # Literal paths first, so /v1/customers/search is not taken for /v1/customers/{id}.
+        for path in sorted(by_path, key=lambda path: ("{" in path, path)):
+            segments = path.split("/")
+            self._templates[len(segments)].append((segments, by_path[path]))
+
+    def resolve(self, path: str) -> tuple[dict[str, Endpoint], dict[str, str]] | None:
+        """The endpoints (by method) at `path` and its path parameters; None: no such path."""
+        segments = path.split("/")
+        for template, methods in self._templates.get(len(segments), ()):
+            params: dict[str, str] = {}
+            for pattern, segment in zip(template, segments):
+                if pattern.startswith("{"):
+                    if not segment:
+                        break
+                    params[pattern[1:-1]] = segment
+                elif pattern != segment:
+                    break
+            else:
+                return methods, params
+        return None

@@ -76,7 +76,7 @@ async def handle(protocol: Protocol, request: Request, endpoint: Endpoint) -> Re
         raw = await read_raw_params(request)
         if key:
             idempotency.check_key(key)
-        base_url = str(request.base_url).rstrip("/")
+        base_url = _base_url(request)
         sim.public_url = base_url
         status, body, extra = execute(sim, account, endpoint, raw, dict(request.path_params), request_id, key, base_url)
     except StripeError as error:
@@ -91,6 +91,28 @@ async def handle(protocol: Protocol, request: Request, endpoint: Endpoint) -> Re
     if rule is not None:  # a timeout after processing: the work is done, the answer comes too late
         await asyncio.sleep(rule.seconds)
     return json_response(status, body, request_id, {**headers, **extra})
+
+
+_BASE_URLS: dict[tuple[Any, ...], str] = {}
+
+
+def _base_url(request: Request) -> str:
+    """`request.base_url` without the trailing slash, remembered per scheme, host header, server
+    and root path (what Starlette builds it from): building it costs more than the lookup."""
+    scope = request.scope
+    key = (
+        scope.get("scheme"),
+        request.headers.get("host"),
+        scope.get("server"),
+        scope.get("root_path", ""),
+        scope.get("app_root_path"),
+    )
+    found = _BASE_URLS.get(key)
+    if found is None:
+        if len(_BASE_URLS) > 64:  # a client varying the Host header cannot grow it without bound
+            _BASE_URLS.clear()
+        found = _BASE_URLS[key] = str(request.base_url).rstrip("/")
+    return found
 
 
 def execute(

@@ -177,7 +177,9 @@ def list_customers(op: Operation, params: Params) -> StripeObject:
         # Like Stripe, list customers not on a test clock unless `test_clock` is given.
         return customer["test_clock"] is None
 
-    return list_object(op, "customer", "/v1/customers", params, keep)
+    # The field index reads only customers with that email (or on that clock); `keep` still decides.
+    where = [("email", email)] if email is not None else [("test_clock", clock)] if clock is not None else None
+    return list_object(op, "customer", "/v1/customers", params, keep, where=where)
 
 
 @endpoint("GET", "/v1/customers/search", SEARCH_PARAMS)

@@ -140,4 +140,7 @@ def list_items(op: Operation, params: Params) -> StripeObject:
             return False
         return True
 
-    return list_object(op, "invoiceitem", "/v1/invoiceitems", params, keep)
+    # The field index reads only the invoice's (or customer's) items; `keep` still decides.
+    field = next((f for f in ("invoice", "customer") if params.get(f)), None)
+    where = [(field, params[field])] if field else None
+    return list_object(op, "invoiceitem", "/v1/invoiceitems", params, keep, where=where)

@@ -234,7 +234,10 @@ def list_invoices(op: Operation, params: Params) -> StripeObject:
             params.get(f) is None or invoice[f] == params[f] for f in ("customer", "status", "collection_method")
         )
 
-    return list_object(op, "invoice", "/v1/invoices", params, keep, lambda inv: render_invoice(op, inv))
+    # The field index reads only the customer's (or status's) invoices; `keep` still decides.
+    field = next((f for f in ("customer", "status", "collection_method") if params.get(f) is not None), None)
+    where = [(field, params[field])] if field else None
+    return list_object(op, "invoice", "/v1/invoices", params, keep, lambda inv: render_invoice(op, inv), where)
 
 
 SEARCHABLE = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from stripesim.json_shapes import StripeObject
@@ -30,7 +31,7 @@ class Endpoint:
     def name(self) -> str:
         return f"{self.method} {self.path}"
 
-    @property
+    @cached_property  # read on every request; the list is fixed at import
     def refused(self) -> frozenset[str]:
         """Parameters the stripe SDK defines here that the emulator refuses as not emulated."""
         from stripesim.resources.not_emulated import NOT_EMULATED

@@ -8,13 +8,15 @@ else is a 400 naming what is not supported.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from stripesim.context import Operation
 from stripesim.errors import ParamError
 from stripesim.json_shapes import Params, StripeObject
 from stripesim.params import integer, string
+from stripesim.storage.field_index import FIELDS, METADATA_KINDS, metadata_field
 
 SEARCH_PARAMS = {"query": string(required=True), "limit": integer(minimum=1, maximum=100), "page": string()}
 
@@ -28,8 +30,19 @@ def _error(message: str) -> ParamError:
     return ParamError(message, code="parameter_invalid_string", param="query")
 
 
+# One clause's (stored field, value) when it is a positive exact match `field:'value'`, which
+# the field index can serve (storage/field_index.py); None for `~` and `-` clauses.
+IndexKey = tuple[str, str] | None
+
+
 def parse_query(query: str, fields: dict[str, str]) -> Callable[[StripeObject], bool]:
+    return _parse(query, fields)[0]
+
+
+def _parse(query: str, fields: dict[str, str]) -> tuple[Callable[[StripeObject], bool], list[IndexKey], bool]:
+    """The query's test, each clause's index key and whether its clauses are joined by OR."""
     clauses: list[Callable[[StripeObject], bool]] = []
+    keys: list[IndexKey] = []
     joiners: set[str] = set()
     pos = 0
     while True:
@@ -40,6 +53,7 @@ def parse_query(query: str, fields: dict[str, str]) -> Callable[[StripeObject], 
                 "field:'value', field~'value', -field:'value' and metadata['key']:'value' joined by AND or OR."
             )
         clauses.append(_clause(match, fields))
+        keys.append(_index_key(match, fields))
         pos = match.end()
         if pos >= len(query):
             break
@@ -51,8 +65,36 @@ def parse_query(query: str, fields: dict[str, str]) -> Callable[[StripeObject], 
     if len(joiners) > 1:
         raise _error("Search queries cannot combine AND and OR")
     if joiners == {"OR"}:
-        return lambda obj: any(clause(obj) for clause in clauses)
-    return lambda obj: all(clause(obj) for clause in clauses)
+        return (lambda obj: any(clause(obj) for clause in clauses)), keys, True
+    return (lambda obj: all(clause(obj) for clause in clauses)), keys, False
+
+
+def _index_key(match: re.Match[str], fields: dict[str, str]) -> IndexKey:
+    if match.group("neg") or match.group("op") != ":":
+        return None
+    value = re.sub(r"\\(.)", r"\1", match.group("value"))
+    if match.group("key") is not None:
+        return metadata_field(match.group("key")), value
+    return fields[match.group("field")], value
+
+
+def _candidates(op: Operation, kind: str, keys: list[IndexKey], any_of: bool) -> Iterator[StripeObject]:
+    """Stored documents that may match, newest first. With an exact clause the field index
+    serves (one of AND's, or every one of OR's), only documents holding its value are read, so
+    a selective search costs its matches, not the store; otherwise every document is read."""
+    indexed = [
+        key
+        for key in keys
+        if key is not None
+        and (key[0] in FIELDS.get(kind, ()) or (kind in METADATA_KINDS and key[0].startswith("metadata[")))
+    ]
+    usable = not op.tx.has_pending(kind) and (
+        (any_of and len(indexed) == len(keys)) or (not any_of and len(indexed) > 0)
+    )
+    if not usable:
+        every: list[StripeObject] = op.tx.scan(kind)
+        return reversed(every)
+    return op.tx.walk_where(kind, indexed if any_of else indexed[:1], None, newest_first=True)
 
 
 def _clause(match: re.Match[str], fields: dict[str, str]) -> Callable[[StripeObject], bool]:
@@ -102,8 +144,7 @@ def search_result(
     render: Callable[[StripeObject], StripeObject],
 ) -> StripeObject:
     """Stripe's search answer: newest first, `limit`, an opaque `page` token for the next page."""
-    matches = parse_query(params["query"], fields)
-    found = [obj for obj in reversed(op.tx.scan(kind)) if not obj.get("deleted") and matches(obj)]
+    matches, keys, any_of = _parse(params["query"], fields)
     offset = 0
     if params.get("page"):
         token = params["page"]
@@ -111,10 +152,13 @@ def search_result(
             raise ParamError(f"Invalid page: {token}", code="parameter_invalid_string", param="page")
         offset = int(token[5:])
     limit = params.get("limit", 10)
-    has_more = offset + limit < len(found)
+    found = (obj for obj in _candidates(op, kind, keys, any_of) if not obj.get("deleted") and matches(obj))
+    # Read only up to the page's end and one more match (has_more), not every match.
+    window = list(itertools.islice(found, offset, offset + limit + 1))
+    has_more = len(window) > limit
     return {
         "object": "search_result",
-        "data": [render(obj) for obj in found[offset : offset + limit]],
+        "data": [render(obj) for obj in window[:limit]],
         "has_more": has_more,
         "next_page": f"page_{offset + limit}" if has_more else None,
         "url": url,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from stripesim.storage.due_index import INDEXED, DueIndexedStorage
+from stripesim.storage.field_index import FIELDS, Entry, entry_of
 
 
 class Storage(Protocol):
@@ -23,8 +24,12 @@ class Storage(Protocol):
     def scan(self, account: str, kind: str) -> list[str]:
         """Every document of this kind, oldest first (insertion order)."""
 
-    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
-        """Write (None = delete) all of `writes` atomically."""
+    def scan_with_seq(self, account: str, kind: str) -> list[tuple[int, str]]:
+        """Every document of this kind with its position in insertion order, oldest first."""
+
+    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> dict[tuple[str, str, str], int]:
+        """Write (None = delete) all of `writes` atomically; answer the position each newly
+        inserted document got."""
 
     def seq_of(self, account: str, kind: str, id: str) -> int | None:
         """The document's position in insertion order (None: not stored)."""
@@ -48,6 +53,7 @@ class Transaction:
         self.storage = storage
         self.account = account
         self._writes: dict[tuple[str, str, str], str | None] = {}
+        self._entries: dict[tuple[str, str, str], Entry] = {}
         self.after_commit: list[Any] = []
 
     def get(self, kind: str, id: str) -> dict[str, Any] | None:
@@ -59,7 +65,10 @@ class Transaction:
         return None if raw is None else json.loads(raw)
 
     def put(self, kind: str, id: str, obj: dict[str, Any]) -> None:
-        self._writes[(self.account, kind, id)] = dumps(obj)
+        key = (self.account, kind, id)
+        self._writes[key] = dumps(obj)
+        if kind in FIELDS:
+            self._entries[key] = entry_of(kind, obj) or {}
 
     def delete(self, kind: str, id: str) -> None:
         self._writes[(self.account, kind, id)] = None
@@ -115,10 +124,21 @@ class Transaction:
         for raw in self.storage.walk(self.account, kind, start, newest_first):
             yield json.loads(raw)
 
+    def walk_where(
+        self, kind: str, keys: list[tuple[str, str]], start: int | None, newest_first: bool
+    ) -> Iterator[dict[str, Any]]:
+        """As `walk`, reading only documents that may have one of the (field, value) `keys` (the
+        field index, storage/field_index.py; compared lower-cased, so callers still test each)."""
+        for _, id in self.storage.fields.ids(self.account, kind, keys, start, newest_first):
+            raw = self.storage.get(self.account, kind, id)
+            if raw is not None:
+                yield json.loads(raw)
+
     def commit(self) -> None:
         if self._writes:
-            self.storage.apply(self._writes)
+            self.storage.apply(self._writes, self._entries)
             self._writes = {}
+            self._entries = {}
 
 
 def open_storage(db_path: str | Path | None, accounts: Sequence[str] = ()) -> DueIndexedStorage:

@@ -19,7 +19,13 @@ class MemoryStorage:
     def scan(self, account: str, kind: str) -> list[str]:
         return list(self._tables.get((account, kind), {}).values())
 
-    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
+    def scan_with_seq(self, account: str, kind: str) -> list[tuple[int, str]]:
+        key = (account, kind)
+        table, position = self._tables.get(key, {}), self._position.get(key, {})
+        return [(position[id] + 1, raw) for id, raw in table.items()]
+
+    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> dict[tuple[str, str, str], int]:
+        inserted: dict[tuple[str, str, str], int] = {}
         for (account, kind, id), raw in writes.items():
             key = (account, kind)
             table = self._tables.setdefault(key, {})
@@ -34,7 +40,9 @@ class MemoryStorage:
                 if id not in table:
                     position[id] = len(order)
                     order.append(id)
+                    inserted[(account, kind, id)] = len(order)
                 table[id] = raw
+        return inserted
 
     def seq_of(self, account: str, kind: str, id: str) -> int | None:
         index = self._position.get((account, kind), {}).get(id)

@@ -55,6 +55,13 @@ class SqliteStorage:
             ).fetchall()
         return [row[0] for row in rows]
 
+    def scan_with_seq(self, account: str, kind: str) -> list[tuple[int, str]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT seq, body FROM documents WHERE account=? AND kind=? ORDER BY seq", (account, kind)
+            ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
     def seq_of(self, account: str, kind: str, id: str) -> int | None:
         with self._lock:
             row = self._conn.execute(
@@ -84,7 +91,8 @@ class SqliteStorage:
             if len(rows) < WALK_CHUNK:
                 return
 
-    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> None:
+    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> dict[tuple[str, str, str], int]:
+        inserted: dict[tuple[str, str, str], int] = {}
         with self._lock:
             cur = self._conn.cursor()
             cur.execute("BEGIN")
@@ -102,10 +110,12 @@ class SqliteStorage:
                             "INSERT INTO documents (account, kind, id, seq, body) VALUES (?, ?, ?, ?, ?)",
                             (account, kind, id, self._seq, raw),
                         )
+                        inserted[(account, kind, id)] = self._seq
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+        return inserted
 
     def close(self) -> None:
         with self._lock:
