@@ -15,10 +15,11 @@ MAX_STEPS = 2000  # elements one interview may execute (guards loops in a broken
 
 
 @lru_cache(maxsize=4096)
-def _split(path: str) -> tuple[str, tuple[str, ...]]:
-    """A merge-field path as (head, rest); paths come from the deployed flows, so few."""
+def _split(path: str) -> tuple[str, str, tuple[str, ...]]:
+    """A merge-field path as (head, lower-case head, rest); paths come from the deployed flows,
+    so few."""
     parts = path.split(".")
-    return parts[0], tuple(parts[1:])
+    return parts[0], parts[0].lower(), tuple(parts[1:])
 
 
 class Interview:
@@ -96,7 +97,7 @@ class Interview:
         return "".join(out)
 
     def resolve(self, path: str):
-        head, rest = _split(path)
+        head, key, rest = _split(path)
         if head == "$Record":
             return self._walk_record(self.sobject, self.record, rest)
         if head == "$Record__Prior":
@@ -119,7 +120,6 @@ class Interview:
         if head == "$User":
             user = self.org.schema.get("User")
             return field_path(self.org, user, self.org.store.get_row(user, self.org.user_id), rest)
-        key = head.lower()
         if key in self.vars:
             return self._walk_value(self.vars[key], rest)
         found = self.flow.lookup.get(key)
@@ -173,9 +173,11 @@ class Interview:
                 if not isinstance(current, dict):
                     return None
                 found = current.get(name)
-                if found is None:
-                    lowered = {k.lower(): v for k, v in current.items()}
-                    found = lowered.get(name.lower())
+                if found is None:  # names are case-insensitive: the last key matching wins
+                    lname = name.lower()
+                    for k, v in current.items():
+                        if k.lower() == lname:
+                            found = v
                 current = found
             return current
         raise FormulaRuntimeError(f"cannot read {'.'.join(rest)} of a {type(value).__name__}")
