@@ -81,7 +81,10 @@ def serve() -> Iterator:
 
 
 def _answer(body: bytes, status: str = "200 OK", extra: str = "") -> bytes:
-    return f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}Content-Length: {len(body)}\r\n\r\n".encode() + body
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
 
 
 def test_request_on_the_wire_is_what_stripe_expects(serve):
@@ -139,7 +142,7 @@ def test_idle_connection_closed_by_the_server_is_retried_once_on_a_new_one(serve
 
 
 def test_truncated_or_garbled_answers_are_wire_errors(serve):
-    _server, http = serve(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"id\"")
+    _server, http = serve(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"id"')
     with pytest.raises(WireError, match="middle of a response body"):
         http.request("GET", "/v1/a", {}, None)
     _server, http = serve(b"SMTP ready\r\n\r\n")
