@@ -229,7 +229,7 @@ class LeanHttp:
 
 
 def _read_chunked(conn: _Connection) -> bytes:
-    parts = []
+    parts: list[bytes] = []
     total = 0
     while True:
         size_line = conn.read_line().split(b";", 1)[0].strip()
