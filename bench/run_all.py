@@ -39,7 +39,8 @@ BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bench_generate.py", ()),
     ("bench_deploy_convert.py", ("--runs", "5")),
     ("bench_stripesim.py", ("--runs", "3", "--iterations", "100")),
-    ("bench_org_server.py", ("--seconds", "10", "--runs", "2")),
+    # Webhooks at 50/s (p99 target) and 200/s sustained (loss target), keep-alive and new connections.
+    ("bench_org_server.py", ("--seconds", "10", "--rate", "50", "--sustained-rate", "200", "--runs", "2")),
     ("bench_orgsim.py", ("--opportunities", "1000", "--runs", "1")),
     ("bench_harness.py", ("--runs", "1")),
     ("bench_reconcile.py", ("--sizes", "1000")),

@@ -27,18 +27,21 @@ def sfpay(
     """Run `sfpay ARGS` in a child process with the same interpreter, in the project's root
     (so it finds the same project, spec and state folder); default: the project found from
     the current folder."""
-    if cwd is None:
-        from sfpay.project import find_root
-
-        cwd = find_root(Path.cwd()) or Path.cwd()
     return subprocess.run(
         [sys.executable, "-m", "sfpay", *args],
-        cwd=cwd,
+        cwd=cwd or project_folder(),
         capture_output=True,
         text=True,
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+def project_folder() -> Path:
+    """The root of the project found from the current folder (else the current folder)."""
+    from sfpay.project import find_root
+
+    return find_root(Path.cwd()) or Path.cwd()
 
 
 class StepFailed(TargetError):

@@ -38,7 +38,9 @@ def _unserializable(value):
     raise OrgError(f"the event holds a value JSON cannot carry: {type(value).__name__}")
 
 
-def intake_stripe_event(org, event: dict) -> dict:
+def intake_stripe_event(org, event: dict, *, run_due: bool = True) -> dict:
+    """`run_due=False`: return once the event record is committed, leaving due async work to the
+    caller (Org.insert)."""
     if (
         not isinstance(event, dict)
         or not str(event.get("id", "")).startswith("evt_")
@@ -56,5 +58,6 @@ def intake_stripe_event(org, event: dict) -> dict:
         result = org.insert(
             package.stripe_event,
             [{"Name": event["id"], package.name(EVENT_NAME): event["type"], package.name(REQUEST_BODY): body}],
+            run_due=run_due,
         )[0]
     return {"id": result.id, "created": result.success, "success": result.success, "errors": result.errors}

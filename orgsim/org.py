@@ -291,8 +291,13 @@ class Org:
         return self.schema.get(sobject).describe()
 
     # -- DML ------------------------------------------------------------------------------------------
-    def insert(self, sobject: str, records: list[dict], *, all_or_none: bool = False) -> list[SaveResult]:
-        return self._dml("insert", sobject, records, all_or_none=all_or_none)
+    def insert(
+        self, sobject: str, records: list[dict], *, all_or_none: bool = False, run_due: bool = True
+    ) -> list[SaveResult]:
+        """`run_due=False`: leave due work to the caller even with run_async='inline' (the org
+        server's webhook intake answers once the event is committed; its due-work runner runs
+        the async paths right after, orgsim/server/due_work.py)."""
+        return self._dml("insert", sobject, records, all_or_none=all_or_none, run_due=run_due)
 
     def update(self, sobject: str, records: list[dict], *, all_or_none: bool = False) -> list[SaveResult]:
         return self._dml("update", sobject, records, all_or_none=all_or_none)
@@ -305,7 +310,16 @@ class Org:
     def delete(self, sobject: str, ids: list[str], *, all_or_none: bool = False) -> list[SaveResult]:
         return self._dml("delete", sobject, ids, all_or_none=all_or_none)
 
-    def _dml(self, op: str, sobject_name: str, items: list, *, all_or_none: bool, external_field: str | None = None):
+    def _dml(
+        self,
+        op: str,
+        sobject_name: str,
+        items: list,
+        *,
+        all_or_none: bool,
+        external_field: str | None = None,
+        run_due: bool = True,
+    ):
         with self.store.lock:
             sobject = self.schema.get(sobject_name)
             tx = Transaction(
@@ -354,7 +368,7 @@ class Org:
             self.record_transaction(tx, "committed")
             self.store.commit()
             self.after_commit()
-            if self.run_async == "inline":
+            if self.run_async == "inline" and run_due:
                 self.scheduler.run_due(self.clock.now())
             return results
 
@@ -398,9 +412,15 @@ class Org:
         return execute(self, soql)
 
     # -- queued work, clock ------------------------------------------------------------------------------
-    def run_pending(self) -> int:
-        """Run work that is already due (async paths when run_async='manual')."""
-        return self._run_due_locked(self.clock.now())
+    def run_pending(self, max_batches: int | None = None) -> int:
+        """Run work that is already due (async paths when run_async='manual'); at most
+        `max_batches` batches (transactions) when given."""
+        with self.store.lock:
+            return self.scheduler.run_due(self.clock.now(), max_batches)
+
+    def has_due_work(self) -> bool:
+        with self.store.lock:
+            return self.scheduler.has_due(self.clock.now())
 
     def _run_due_locked(self, until) -> int:
         with self.store.lock:
@@ -511,10 +531,10 @@ class Org:
         )
 
     # -- Stripe events ------------------------------------------------------------------------------------
-    def intake_stripe_event(self, event: dict) -> dict:
+    def intake_stripe_event(self, event: dict, *, run_due: bool = True) -> dict:
         from orgsim.intake import intake_stripe_event
 
-        return intake_stripe_event(self, event)
+        return intake_stripe_event(self, event, run_due=run_due)
 
     # -- internals ------------------------------------------------------------------------------------------
     def next_autonumber(self, sobject, fdef) -> str:

@@ -145,12 +145,14 @@ class Scheduler:
         ).fetchall()
         return [dict(zip(("seq", "kind", "due_at", "flow", "path", "record_id"), r)) for r in rows]
 
-    def run_due(self, until: dt.datetime) -> int:
-        """Run every queued path due at or before `until`, in due order; returns interviews run."""
+    def run_due(self, until: dt.datetime, max_batches: int | None = None) -> int:
+        """Run every queued path due at or before `until`, in due order; returns interviews run.
+        `max_batches`: stop after that many batches (the server runs a backlog one batch per
+        turn so requests are not held behind it; `has_due` says whether more is due)."""
         ran = 0
         limit = format_datetime(until)
         conn = self.org.store.conn
-        for _ in range(MAX_BATCHES_PER_RUN):
+        for _ in range(max_batches or MAX_BATCHES_PER_RUN):
             head = conn.execute(
                 "SELECT seq, kind, due_at, flow, path, origin FROM _work WHERE due_at <= ? "
                 "ORDER BY due_at, seq LIMIT 1",
@@ -188,7 +190,15 @@ class Scheduler:
                 )
                 continue
             ran += self._run_batch(kind, flow, path, rows)
+        if max_batches:
+            return ran
         raise RuntimeError("queued work keeps re-queuing itself (more than 100000 batches in one run)")
+
+    def has_due(self, until: dt.datetime) -> bool:
+        row = self.org.store.conn.execute(
+            "SELECT 1 FROM _work WHERE due_at <= ? LIMIT 1", (format_datetime(until),)
+        ).fetchone()
+        return row is not None
 
     def _batch_size(self, kind: str, path) -> int:
         if kind == "scheduled":

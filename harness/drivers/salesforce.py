@@ -174,13 +174,16 @@ class OrgDriver:
         *,
         stage: str | None = None,
         record_type: str | None = None,
+        today: dt.date | None = None,
         **extra: Any,
     ) -> dict[str, Any]:
+        """`today`: the org's date, read once by a caller building many records (each read is a
+        request to the org's clock)."""
         record: dict[str, Any] = {
             "Name": self.ctx.unique_name("opp"),
             "AccountId": account_id,
             "StageName": stage or self.eligible_stage(),
-            "CloseDate": (self.server_now.date() + dt.timedelta(days=30)).isoformat(),
+            "CloseDate": ((today or self.server_now.date()) + dt.timedelta(days=30)).isoformat(),
         }
         if amount is not None:
             record["Amount"] = float(amount)

@@ -35,6 +35,19 @@ class StripeDriver:
     def invoices_for_customer(self, customer_id: str) -> list[Any]:
         return list(self.client.v1.invoices.list({"customer": customer_id, "limit": 100}).auto_paging_iter())
 
+    def invoices_by_customer(self, customer_ids: set[str], created_since: int) -> dict[str, list[Any]]:
+        """Every invoice of `customer_ids`, per customer in Stripe's list order (newest first), in
+        one listing: the invoices created at or after `created_since` (unix time, Stripe's clock;
+        `created[gte]`, https://docs.stripe.com/api/invoices/list). Complete when no invoice of
+        these customers can be older than that, e.g. every customer was created since then."""
+        found: dict[str, list[Any]] = {customer: [] for customer in customer_ids}
+        listing = self.client.v1.invoices.list({"created": {"gte": created_since}, "limit": 100})
+        for invoice in listing.auto_paging_iter():
+            customer = invoice.customer if isinstance(invoice.customer, str) else getattr(invoice.customer, "id", None)
+            if customer in found:
+                found[customer].append(invoice)
+        return found
+
     def customers_named(self, name: str) -> list[Any]:
         return [c for c in self.client.v1.customers.list({"limit": 100}).auto_paging_iter() if c.name == name]
 

@@ -47,7 +47,8 @@ def webhooks_disabled(ctx: ScenarioContext) -> Iterator[str]:
 
 def run_reconcile(ctx: ScenarioContext, invoice_id: str, *, apply: bool = False) -> tuple[int, dict[str, Any]]:
     """`sfpay reconcile --org ... --invoice ID --format json [--apply]`: (exit code, its JSON)."""
-    from harness.stack import sfpay
+    from harness.in_process import run_operate
+    from harness.stack import project_folder
 
     args = [
         "reconcile",
@@ -63,7 +64,7 @@ def run_reconcile(ctx: ScenarioContext, invoice_id: str, *, apply: bool = False)
     # The local stack's Stripe (the sandbox's comes from the environment verify runs in).
     stack = getattr(ctx.target, "stack", None)
     env = {"STRIPE_API_KEY": stack.api_key, "STRIPE_API_BASE": stack.api_base} if stack else None
-    result = sfpay(args, timeout=300, env=env)
+    result = run_operate(args, cwd=project_folder(), env=env)
     shown = "sfpay " + " ".join(args)
     if result.returncode not in (0, 1):
         ctx.fail(f"`{shown}` exited {result.returncode}: {ctx.redact(result.stderr.strip()[-1500:])}")

@@ -1,4 +1,5 @@
 from harness.scenario import Scenario, register
+from harness.scenarios._headroom import note_headroom
 from harness.targets.base import Capability
 
 BATCH = 200
@@ -23,7 +24,8 @@ class Bulk200(Scenario):
         bad = [r for r in accounts if not r.get("success")]
         ctx.check(not bad, f"{len(bad)} of {BATCH} Accounts were not inserted: {bad[:1]}")
         amounts = [spec.amount(i) for i in range(BATCH)]
-        records = [ctx.org.opportunity_record(a["id"], amount) for a, amount in zip(accounts, amounts)]
+        today = ctx.org.server_now.date()
+        records = [ctx.org.opportunity_record(a["id"], amount, today=today) for a, amount in zip(accounts, amounts)]
         import time
 
         started = time.monotonic()
@@ -124,6 +126,7 @@ class Bulk200(Scenario):
 
     def _limits(self, ctx, before: tuple[int, int]) -> str:
         if Capability.LIMITS not in ctx.target.capabilities:
+            note_headroom(ctx, 0)
             return "governor usage not observable on this target"
         usage = ctx.target.limits_usage()
         transactions = [t for t in usage["transactions"] if t["seq"] > before[0]]
@@ -142,4 +145,5 @@ class Bulk200(Scenario):
         )
         summary = ", ".join(f"{k} {peaks[k]}/{limits[k]}" for k in counters)
         ctx.note("limits", f"Peak per transaction over {len(transactions)} transactions", summary)
+        note_headroom(ctx, before[0])
         return f"no limit exceeded over {len(transactions)} transactions (peak {summary})"

@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.scenario import Scenario, register
+from harness.scenarios._headroom import note_headroom, transaction_mark
 from harness.scenarios._steps import ineligible_stage
 from harness.targets.base import Capability
 
@@ -24,7 +25,11 @@ class MixedBatch200(Scenario):
     def steps(self, ctx) -> str:
         spec = ctx.spec
         kinds = [kind for kind, count in MIX.items() for _ in range(count)]
+        mark = transaction_mark(ctx)
         existing = [ctx.stripe_side.create_customer() for _ in range(MIX["existing"])]
+        # Every customer this check reads is created from here on (these, and the flows' new ones):
+        # none of their invoices can be older than the first one.
+        first_created = ctx.stripe.v1.customers.retrieve(existing[0]).created
         account_rows = []
         for i, kind in enumerate(kinds):
             row = {"Name": ctx.unique_name(f"mixed-{kind}")}
@@ -37,10 +42,11 @@ class MixedBatch200(Scenario):
         ctx.check(all(a.get("success") for a in accounts), "not every Account was inserted")
         outside = ineligible_stage(ctx)
         records: list[dict[str, Any]] = []
+        today = ctx.org.server_now.date()
         for kind, acc in zip(kinds, accounts):
             stage = outside if kind == "ineligible" else None
             amount = Decimal(0) if kind == "zero" else spec.amount(len(records))
-            record = ctx.org.opportunity_record(acc["id"], amount, stage=stage)
+            record = ctx.org.opportunity_record(acc["id"], amount, stage=stage, today=today)
             if kind == "no_account":
                 record.pop("AccountId")
             records.append(record)
@@ -92,11 +98,16 @@ class MixedBatch200(Scenario):
                 + ")"
             )
         }
+        # Each good record has its own Account, so its customer's invoices are its own: one listing
+        # of the invoices created since this scenario's first customer, per customer.
+        invoices_of = ctx.stripe_side.invoices_by_customer(
+            {c for c in customers.values() if c}, created_since=first_created
+        )
         for i, kind in enumerate(kinds):
             row = rows[ids[i]]
             if i in good:
-                # Each good record has its own Account, so its customer's invoices are its own.
-                billed = ctx.stripe_side.invoices_for_customer(customers[accounts[i]["id"]])
+                customer = customers[accounts[i]["id"]]
+                billed = invoices_of.get(customer, []) if customer else []
                 ctx.check(
                     [inv.id for inv in billed] == [row[spec.invoice_id_field]],
                     f"{kind} Opportunity {ids[i]} holds {row[spec.invoice_id_field]}; its customer has "
@@ -121,4 +132,5 @@ class MixedBatch200(Scenario):
             peak = max((t["callouts"] for t in stripe_tx), default=0)
             ctx.check(peak <= 80, f"a Stripe-path transaction made {peak} callouts (budget 80)")
             summary += f"; peak {peak} callouts per transaction"
+        note_headroom(ctx, mark)
         return summary

@@ -66,6 +66,11 @@ class BackfillRerunSafe(Scenario):
         )
         # Only this scenario's records: other eligible Opportunities of the org are not ours to invoice.
         where = "Id IN (" + ", ".join(f"'{o}'" for o in opps) + ")"
+        # Backfill starts them in Id order (ORDER BY Id), which is the org's collation of Ids, not
+        # always the order they were created in: ask the org which two come first.
+        account_of = dict(zip(opps, accounts, strict=True))
+        opps = [row["Id"] for row in ctx.org.query(f"SELECT Id FROM Opportunity WHERE {where} ORDER BY Id")]
+        ctx.check(len(opps) == COUNT, f"the org lists {len(opps)} of the {COUNT} Opportunities")
 
         code, dry = run_json(ctx, "backfill", "--where", where, "--dry-run")
         ctx.check(
@@ -89,7 +94,8 @@ class BackfillRerunSafe(Scenario):
         )
 
         invoices = []
-        for opp, account in zip(opps, accounts, strict=True):
+        for opp in opps:
+            account = account_of[opp]
             record = ctx.org.wait_for_invoice(opp, timing="backfill started -> invoice id written back")
             customer = ctx.org.account_customer_id(account)
             found = ctx.stripe_side.invoices_for_customer(customer) if customer else []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import logging
 from collections.abc import Sequence
 
 from starlette.applications import Starlette
@@ -20,13 +19,12 @@ from orgsim.server.body_limits import BodyLimit
 from orgsim.server.config import ServerConfig
 from orgsim.server.context import ServerContext
 from orgsim.server.deploy.checks import DeployCheck
+from orgsim.server.due_work import DueWorkRunner
 from orgsim.server.errors import ApiError, not_found
 from orgsim.server.gateway import OrgGateway
 from orgsim.server.oauth import TokenEndpoint, userinfo
 from orgsim.server.sessions import SessionIssuer
 from orgsim.server.soap_login import soap_login
-
-log = logging.getLogger("orgsim.server")
 
 # Route modules, each with `routes(ctx, gate) -> list[Route]`. Order matters only where
 # paths overlap (none do today).
@@ -58,7 +56,11 @@ def create_app(
     `deploy_checks`: what a deploy zip must pass before the core loads it, given by the code
     that assembles the server (orgsim/server/deploy/checks.py)."""
     sessions = SessionIssuer(config)
-    ctx = ServerContext(config=config, sessions=sessions, gateway=OrgGateway(org), deploy_checks=tuple(deploy_checks))
+    gateway = OrgGateway(org)
+    due_work = DueWorkRunner(gateway, background_interval) if background_interval else None
+    ctx = ServerContext(
+        config=config, sessions=sessions, gateway=gateway, deploy_checks=tuple(deploy_checks), due_work=due_work
+    )
 
     def gate(handler):
         return require_session(sessions, handler)
@@ -87,9 +89,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        ticker = None
-        if background_interval:
-            ticker = asyncio.create_task(_run_due_work(ctx, background_interval))
+        ticker = asyncio.create_task(due_work.run()) if due_work is not None else None
         try:
             yield
         finally:
@@ -110,13 +110,3 @@ def create_app(
     )
     app.state.ctx = ctx
     return app
-
-
-async def _run_due_work(ctx: ServerContext, interval: float) -> None:
-    """Queued async paths and scheduled paths whose time has come run without a request."""
-    while True:
-        try:
-            await ctx.gateway.call(ctx.org.run_pending)
-        except Exception:  # a failing interview is recorded by the core; keep the loop alive
-            log.exception("running due work failed")
-        await asyncio.sleep(interval)

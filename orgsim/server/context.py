@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 
 from orgsim.server.config import API_VERSIONS, ServerConfig
+from orgsim.server.due_work import DueWorkRunner
 from orgsim.server.errors import ApiError, json_parser_error, not_found
 from orgsim.server.gateway import OrgGateway
 from orgsim.server.sessions import SessionIssuer
@@ -21,6 +22,9 @@ class ServerContext:
     # Checks a deploy zip must pass, injected by the code that assembles the server
     # (orgsim/server/deploy/checks.py); empty: only well-formedness and the core's loader.
     deploy_checks: tuple = ()
+    # Runs due async/scheduled work between requests (a long-running server); None: saves run
+    # it inline, as the core does by default.
+    due_work: DueWorkRunner | None = None
 
     @property
     def org(self):

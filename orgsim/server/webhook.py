@@ -77,10 +77,16 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             return _reject("payload is not a Stripe event (needs id, type and data.object)")
         from orgsim.errors import OrgError
 
+        # With a due-work runner (a long-running server) the answer goes out once the event
+        # record is committed; the async paths it queued run right after on the runner, not
+        # before the 200 (issue 17 #5). Without one, the save runs them inline as before.
+        runner = ctx.due_work
         try:
-            result = await ctx.gateway.call(ctx.org.intake_stripe_event, event)
+            result, due = await ctx.gateway.call(_store, ctx.org, event, inline=runner is None)
         except OrgError as exc:
             return _reject(f"event refused by the org: {exc}")
+        if due and runner is not None:
+            runner.wake()
         if isinstance(result, dict) and result.get("success") is False:
             log.warning("stripe event %s (%s) not stored: %s", event["id"], event["type"], result.get("errors"))
             return _not_stored(event["id"], result.get("errors") or [])
@@ -88,6 +94,14 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         return JSONResponse({"received": True, **_describe_intake(result)})
 
     return [Route(ctx.config.webhook_path, listener, methods=["POST"])]
+
+
+def _store(org, event: dict, *, inline: bool) -> tuple[object, bool]:
+    """On the org thread: the intake's result, and whether due work is waiting for the runner
+    (an async path the event queued; the generated event flow's scheduled path is not due yet,
+    so most deliveries cost the runner nothing)."""
+    result = org.intake_stripe_event(event, run_due=inline)
+    return result, not inline and org.has_due_work()
 
 
 def _not_stored(event_id: str, errors: list) -> JSONResponse:

@@ -78,6 +78,17 @@ def test_report_carries_the_evidence_of_the_real_run(run):
         ("Open", "Paid")
     ]
     assert any(t["label"].startswith("payment -> Paid") for t in paid["timings"])
+    # Governor headroom per flow (issue 17, item 4): the peak of one transaction against the limit.
+    for bulk in ("bulk-200", "mixed-batch-200"):
+        headroom = {
+            e["label"]: e["value"]
+            for e in by_name[bulk]["evidence"]
+            if e["label"].startswith("Peak of one transaction: ")
+        }
+        create_path = [v for label, v in headroom.items() if "On_Opportunity_Create.Stripe_Path" in label]
+        assert len(create_path) == 1, headroom
+        for figure in ("callouts ", "/100, SOQL queries ", "/100, DML statements ", "/150, DML rows ", "/60,000"):
+            assert figure in create_path[0], create_path[0]
     markdown = (reports / "signoff.md").read_text()
     assert "**Verdict: READY for go-live**" in markdown
     assert "| 13 | Bulk: 200 Opportunities in one API call (`bulk-200`) | PASSED |" in markdown

@@ -1,0 +1,104 @@
+"""Run an operating command (`sfpay reconcile`, `sfpay drift`, `sfpay backfill`) inside this
+process, through its own command line: the same typer command, option parsing and command body
+a user's `sfpay reconcile ...` runs, with its own argument list, environment, working folder,
+standard output, standard error and exit code.
+
+Why not a child process: each `python -m sfpay <operate command>` paid ~2 s of interpreter
+start-up and imports (CumulusCI, stripe, simple-salesforce) before doing ~0.3 s of work, and the
+scenarios that exercise the operating commands run thirteen of them. In-process the imports are
+paid once per run.
+
+What a child process gave for free is restored here: environment variables, the working
+folder and `sys.path` (CumulusCI's runtime appends the project root to it) are put back after
+the command; an exception that escapes the command is written to its standard error as a
+traceback with exit code 1, as the interpreter does for a child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import typer
+
+_APP: "typer.Typer | None" = None
+
+
+def _operate_app() -> "typer.Typer":
+    """The operating commands as `sfpay` registers them (operate/cli.py's `register`)."""
+    global _APP
+    if _APP is None:
+        import typer
+
+        from operate.cli import register
+
+        # As sfpay/cli.py builds the root command: -h too, click's plain help and error layout.
+        app = typer.Typer(
+            name="sfpay",
+            add_completion=False,
+            pretty_exceptions_enable=False,
+            context_settings={"help_option_names": ["-h", "--help"]},
+        )
+        register(app)
+        _APP = app
+    return _APP
+
+
+def _command() -> Any:
+    import typer
+
+    command = typer.main.get_command(_operate_app())
+    for each in [command, *getattr(command, "commands", {}).values()]:
+        each.rich_markup_mode = None  # sfpay/cli.py's plain_help: click's layout, not rich panels
+    return command
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_operate(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`sfpay ARGS` for an operating command, run here; the result as a child's would be (text
+    standard output and error, exit code)."""
+    command = _command()
+    out, err = io.StringIO(), io.StringIO()
+    saved_path = list(sys.path)
+    code = 0
+    with (
+        _environment(env or {}),
+        contextlib.chdir(cwd),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            command(args=args, prog_name="sfpay")
+        except SystemExit as exc:  # typer.Exit in standalone mode, as `sfpay` ends
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:  # a message: printed to standard error, exit 1
+                print(exc.code, file=err)
+                code = 1
+        except Exception:  # noqa: BLE001 - the interpreter's own behaviour for an uncaught exception
+            traceback.print_exc(file=err)
+            code = 1
+        finally:
+            sys.path[:] = saved_path
+    return subprocess.CompletedProcess([sys.executable, "-m", "sfpay", *args], code, out.getvalue(), err.getvalue())
