@@ -223,14 +223,20 @@ HEADROOM = ("callouts", "soql", "dml", "dml_rows", "cpu_ms")
 
 
 def print_headroom(by_flow: dict) -> None:
-    """Governor headroom: per flow path (and per kind of save), the most any one transaction used."""
+    """Governor headroom: per flow path (and per kind of save), the most any one transaction
+    used of each limit, and the tightest of them as a share of its limit (issue 17 item 4)."""
     from orgsim.limits import CPU_LIMIT_MS, DEFAULT_LIMITS
 
+    names = {"callouts": "callouts", "soql": "SOQL", "dml": "DML stmts", "dml_rows": "DML rows", "cpu_ms": "CPU ms"}
     print("\ngovernor headroom (peak of any one transaction / limit):")
+    print(f"  {'flow path or save':60} {'tx':>6}  " + "  ".join(f"{names[c]:>12}" for c in HEADROOM) + "  tightest")
     for key, peak in by_flow.items():
         cpu_limit = CPU_LIMIT_MS["sync" if key.startswith("save: ") else "async"]
-        cells = [f"{c} {peak[c]}/{cpu_limit if c == 'cpu_ms' else DEFAULT_LIMITS[c]}" for c in HEADROOM]
-        print(f"  {key:60} {peak['transactions']:6} tx  " + ", ".join(cells))
+        limits = {c: cpu_limit if c == "cpu_ms" else DEFAULT_LIMITS[c] for c in HEADROOM}
+        cells = "  ".join(f"{f'{peak[c]}/{limits[c]}':>12}" for c in HEADROOM)
+        tight = max(HEADROOM, key=lambda c: peak[c] / limits[c])
+        share = 100 * peak[tight] / limits[tight]
+        print(f"  {key:60} {peak['transactions']:6}  {cells}  {names[tight]} {share:.1f}%")
 
 
 def run_median(args, spec, base_url, api_key, opportunities: int, runs: int) -> dict:

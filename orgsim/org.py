@@ -96,6 +96,7 @@ class Org:
             self._replay_deployments()
             self.user_id = self._default_user()
         clock.bind(self._run_due_locked)
+        self._clock_committed: tuple[str, float] | None = None  # the clock values last committed
         clock.on_change(self._save_clock)
 
     # -- construction -------------------------------------------------------------------------------
@@ -125,8 +126,16 @@ class Org:
         across a crash. Outside a transaction the write commits at once; inside one (a step of
         queued work) it commits or rolls back with the work it stamped."""
         with self.store.lock:
-            self.store.meta_set(CLOCK_NOW, clock.now().isoformat())
-            self.store.meta_set(CLOCK_OFFSET, clock.offset_seconds)
+            values = (clock.now().isoformat(), clock.offset_seconds)
+            in_tx = self.store.in_transaction
+            if not in_tx and values == self._clock_committed:
+                # The queue runner steps the clock to each batch's due time; batches due at the
+                # same time would store the same values again, each write its own commit.
+                return
+            self.store.meta_set(CLOCK_NOW, values[0])
+            self.store.meta_set(CLOCK_OFFSET, values[1])
+            # Known to be stored only once committed: a write inside a transaction may roll back.
+            self._clock_committed = None if in_tx else values
 
     def close(self) -> None:
         with self.store.lock:

@@ -65,7 +65,8 @@ class _Shapers:
         fields = self.models.model(type_name)
         if fields is None:
             return _as_is
-        plan = [(f["name"], f["stripe_name"], f["type"]) for f in fields]
+        # A field whose type is neither a model nor a list is copied as it is: no shaper call.
+        plan = [(f["name"], f["stripe_name"], None if self._as_is(f["type"]) else f["type"]) for f in fields]
 
         def shape_model(value: Any) -> Any:
             # An expandable field holding an id (e.g. "customer": "cus_...") stays as it is.
@@ -78,6 +79,12 @@ class _Shapers:
             return out
 
         return shape_model
+
+    def _as_is(self, type_name: str | None) -> bool:
+        if type_name is None:
+            return True
+        is_list = type_name.startswith("List<") and type_name.endswith(">")
+        return not is_list and self.models.model(type_name) is None
 
 
 def _as_is(value: Any) -> Any:

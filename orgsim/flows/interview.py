@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from orgsim.dml.coerce import coerce
 from orgsim.dml.results import RecordFailed
@@ -11,6 +12,14 @@ from orgsim.formula import coerce_result
 from orgsim.formula.values import FormulaRuntimeError, to_text
 
 MAX_STEPS = 2000  # elements one interview may execute (guards loops in a broken graph)
+
+
+@lru_cache(maxsize=4096)
+def _split(path: str) -> tuple[str, str, tuple[str, ...]]:
+    """A merge-field path as (head, lower-case head, rest); paths come from the deployed flows,
+    so few."""
+    parts = path.split(".")
+    return parts[0], parts[0].lower(), tuple(parts[1:])
 
 
 class Interview:
@@ -42,6 +51,10 @@ class Interview:
         self.error: str | None = None
         self.failed_element: str | None = None
         self.steps = 0
+        # Values of formula resources while one formula is being evaluated (None otherwise):
+        # a formula referenced several times inside one evaluation reads the same unchanged
+        # state each time, so it is computed once per evaluation (see resolve).
+        self._formula_memo: dict[str, object] | None = None
         for var in flow.variables.values():
             value = None
             if var.default is not None:
@@ -84,8 +97,7 @@ class Interview:
         return "".join(out)
 
     def resolve(self, path: str):
-        parts = path.split(".")
-        head, rest = parts[0], parts[1:]
+        head, key, rest = _split(path)
         if head == "$Record":
             return self._walk_record(self.sobject, self.record, rest)
         if head == "$Record__Prior":
@@ -108,7 +120,6 @@ class Interview:
         if head == "$User":
             user = self.org.schema.get("User")
             return field_path(self.org, user, self.org.store.get_row(user, self.org.user_id), rest)
-        key = head.lower()
         if key in self.vars:
             return self._walk_value(self.vars[key], rest)
         found = self.flow.lookup.get(key)
@@ -118,12 +129,33 @@ class Interview:
                 return self.value(res)
             if kind == "formula":
                 # Formula resources are recalculated each time they are referenced, as in Salesforce.
-                return coerce_result(res.formula.evaluate(self), res.data_type, res.scale)
+                return self._formula_value(key, res)
             if kind == "template":
                 return self.render(res)
         if key in self.outputs:
             return self._walk_value(self.outputs[key], rest)
         return None  # an element that has not run yet: null, as in Salesforce
+
+    def _formula_value(self, key: str, res):
+        """A formula resource's value, computed afresh for each top-level reference. Within
+        one evaluation nothing can change the interview's variables, outputs or records (a
+        formula only reads), so a resource the formula refers to again (Amount_Major_Units
+        twenty times in one amount text) has the same value each time and is computed once.
+        Only with a frozen clock: a following clock may move between two reads of NOW()."""
+        memo = self._formula_memo
+        if memo is None:
+            if not self.org.clock.frozen:
+                return coerce_result(res.formula.evaluate(self), res.data_type, res.scale)
+            self._formula_memo = memo = {}
+            try:
+                value = memo[key] = coerce_result(res.formula.evaluate(self), res.data_type, res.scale)
+            finally:
+                self._formula_memo = None
+            return value
+        if key in memo:
+            return memo[key]
+        value = memo[key] = coerce_result(res.formula.evaluate(self), res.data_type, res.scale)
+        return value
 
     def _walk_record(self, sobject, record, rest):
         if not rest:
@@ -141,9 +173,11 @@ class Interview:
                 if not isinstance(current, dict):
                     return None
                 found = current.get(name)
-                if found is None:
-                    lowered = {k.lower(): v for k, v in current.items()}
-                    found = lowered.get(name.lower())
+                if found is None:  # names are case-insensitive: the last key matching wins
+                    lname = name.lower()
+                    for k, v in current.items():
+                        if k.lower() == lname:
+                            found = v
                 current = found
             return current
         raise FormulaRuntimeError(f"cannot read {'.'.join(rest)} of a {type(value).__name__}")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from orgsim.schema.model import SObjectDef
 
 
@@ -14,7 +16,7 @@ class SObjectValue(dict):
         self.sobject = sobject
 
 
-def field_path(org, sobject: SObjectDef, record: dict | None, parts: list[str]):
+def field_path(org, sobject: SObjectDef, record: dict | None, parts: Sequence[str]):
     """Value at `parts` (field names / relationship names) starting at `record`."""
     current_obj, current = sobject, record
     for rel in parts[:-1]:

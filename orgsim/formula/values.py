@@ -60,6 +60,8 @@ def to_text(value) -> str | None:
     """TEXT() and string contexts (merge fields in text templates)."""
     if value is None:
         return None
+    if type(value) is str:  # the common case (text merge fields, concatenation), checked first
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (Decimal, int, float)):

@@ -84,6 +84,7 @@ class Store:
             if column not in recorded:
                 self.conn.execute(f"ALTER TABLE _transactions ADD COLUMN {column} INTEGER")
         self._columns: dict[str, set[str]] = {}
+        self._column_lists: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], str]] = {}
         self._id_tag: str | None = None
         # Columns an equality filter has used, indexed on first use (see _ensure_indexes); those
         # created inside the open transaction are forgotten again if it rolls back.
@@ -185,24 +186,29 @@ class Store:
     def delete_row(self, sobject: SObjectDef, record_id: str) -> None:
         self.conn.execute(f'DELETE FROM {_q(sobject.name)} WHERE "Id" = ?', (record_id,))
 
+    def _all_columns(self, sobject: SObjectDef) -> tuple[tuple[str, ...], str]:
+        """The object's fields and their quoted column list, built once per set of fields (a
+        deployment that adds a field gives a new set)."""
+        cols = tuple(sobject.fields)
+        key = (sobject.name, cols)
+        found = self._column_lists.get(key)
+        if found is None:
+            found = self._column_lists[key] = (cols, ", ".join(_q(c) for c in cols))
+        return found
+
     def get_row(self, sobject: SObjectDef, record_id: str) -> dict | None:
-        cols = list(sobject.fields)
-        row = self.conn.execute(
-            f'SELECT {", ".join(_q(c) for c in cols)} FROM {_q(sobject.name)} WHERE "Id" = ?', (record_id,)
-        ).fetchone()
+        cols, column_list = self._all_columns(sobject)
+        row = self.conn.execute(f'SELECT {column_list} FROM {_q(sobject.name)} WHERE "Id" = ?', (record_id,)).fetchone()
         if row is None:
             return None
         return {c: from_sql(sobject.fields[c], v) for c, v in zip(cols, row)}
 
     def get_rows(self, sobject: SObjectDef, record_ids: list[str]) -> dict[str, dict]:
         out: dict[str, dict] = {}
-        cols = list(sobject.fields)
+        cols, column_list = self._all_columns(sobject)
         for start in range(0, len(record_ids), 500):
             chunk = record_ids[start : start + 500]
-            sql = (
-                f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(sobject.name)} "
-                f'WHERE "Id" IN ({", ".join("?" for _ in chunk)})'
-            )
+            sql = f'SELECT {column_list} FROM {_q(sobject.name)} WHERE "Id" IN ({", ".join("?" for _ in chunk)})'
             for row in self.conn.execute(sql, chunk):
                 record = {c: from_sql(sobject.fields[c], v) for c, v in zip(cols, row)}
                 out[record["Id"]] = record

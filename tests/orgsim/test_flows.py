@@ -719,3 +719,34 @@ def test_updated_to_meet_gate_fires_only_on_the_transition(org, tmp_path):
     for amount in (50, 150, 200, 20, 300):
         org.update("Opportunity", [{"Id": rid, "Amount": amount}])
     assert len(logs(org)) == 2  # 50->150 and 20->300; not 10->50, 150->200 or 200->20
+
+
+def test_formula_resources_are_recalculated_at_each_reference(org, tmp_path):
+    """A formula resource is evaluated again wherever it is referenced (here after each
+    assignment changed what it reads); inside one evaluation a resource referenced twice
+    reads the same state, so both references agree."""
+
+    def assign(target: str, ref: str) -> str:
+        return (
+            f"<assignmentItems><assignToReference>{target}</assignToReference><operator>Assign</operator>"
+            f"<value><elementReference>{ref}</elementReference></value></assignmentItems>"
+        )
+
+    flow(
+        tmp_path,
+        "Recalc",
+        start="<connector><targetReference>Count</targetReference></connector>"
+        "<object>Opportunity</object><recordTriggerType>Create</recordTriggerType><triggerType>RecordBeforeSave</triggerType>",
+        body=f"""<assignments><name>Count</name><label>x</label><locationX>0</locationX><locationY>0</locationY>
+            {assign("Counter", "Next")}{assign("Counter", "Next")}{assign("$Record.Description", "Summary")}</assignments>
+            <formulas><name>Next</name><dataType>Number</dataType><scale>0</scale><expression>{{!Counter}} + 1</expression></formulas>
+            <formulas><name>Doubled</name><dataType>Number</dataType><scale>0</scale><expression>{{!Next}} + {{!Next}}</expression></formulas>
+            <formulas><name>Summary</name><dataType>String</dataType>
+            <expression>TEXT({{!Counter}}) &amp; "/" &amp; TEXT({{!Doubled}}) &amp; "/" &amp; TEXT({{!Next}})</expression></formulas>
+            <variables><name>Counter</name><dataType>Number</dataType><isCollection>false</isCollection>
+            <isInput>false</isInput><isOutput>false</isOutput><scale>0</scale>
+            <value><numberValue>0</numberValue></value></variables>""",
+    )
+    deploy(org, tmp_path)
+    rid = org.insert("Opportunity", [opp()])[0].id
+    assert org.retrieve("Opportunity", rid, ["Description"])["Description"] == "2/6/3"

@@ -76,3 +76,21 @@ def test_flow_and_queue_statements_search_by_index(world, stripe_client):
         if re.search(r"\brecord_id = ", sql):
             assert any("record_id=?" in step for step in plan), (sql, plan)
     assert checked > 50  # the scenario did run the flows' statements
+
+
+def test_batches_due_at_the_same_time_store_the_clock_once(world):
+    """The queue runner steps the clock to each batch's due time; the create path runs one
+    Opportunity per transaction, so five Opportunities saved together are five batches due at
+    the same instant. The clock is stored when it moves (and stays right), not again per batch."""
+    org, account = world
+    ids = [
+        r.id
+        for r in org.insert("Opportunity", [opp(f"Gift {i}", ELIGIBLE, 100 + i, AccountId=account) for i in range(5)])
+    ]
+    for rid in ids:
+        add_payer(org, rid, account)
+    statements = _captured(org, lambda: run_stripe_paths(org))
+    clock_writes = [s for s in statements if s.startswith("INSERT INTO _meta") and "'clock_now'" in s]
+    assert sum("Stripe_Path" in s for s in statements if s.startswith("INSERT INTO _transactions")) == 5
+    assert len(clock_writes) == 2  # to the batches' due time, then to the advance's target
+    assert org.store.meta_get("clock_now") == org.clock.now().isoformat()
