@@ -23,8 +23,11 @@ demo: $(VENV)/.installed
 # Extra checks (generated tree up to date, independent checkers) live in .ci/checks/.
 # PYTHONDONTWRITEBYTECODE is cleared for the run: the tests start a few hundred `python -m
 # sfpay ...` processes, and without bytecode files each would compile the project anew.
+# One worker per core, a module's tests on one worker (they share its stack), modules handed
+# out in collection order: tests/conftest.py collects the longest first (--no-loadscope-reorder
+# keeps xdist from putting the modules with the most tests first instead).
 test: $(VENV)/.installed lint typecheck
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadscope
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --dist loadscope --no-loadscope-reorder
 	@for check in .ci/checks/*.sh; do \
 		[ -e "$$check" ] || continue; \
 		echo "== $$check"; \
