@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
 HELP = "Render the Stripe invoicing metadata (flows, fields, alerts, templates) from a spec."
 DESCRIPTION = (
@@ -54,19 +55,16 @@ def run(argv: list[str]) -> int:
     except ProjectError as exc:
         return _fail([f"error: {exc}"])
 
-    from generator.canonical import CanonicalError
     from generator.errors import GenerateError, SpecError
     from generator.output import compare, write_tree
-    from generator.render import render
-    from generator.spec import load_spec
 
     spec = project.spec
     out = Path(options.out) if options.out is not None else project.package_dir
     try:
-        files = render(load_spec(spec))
+        files = _rendered(spec)
     except SpecError as exc:
         return _fail([str(p) for p in exc.problems] + [f"{len(exc.problems)} problem(s) in {spec}; nothing written."])
-    except CanonicalError as exc:  # a template bug, not the user's: say so plainly
+    except _canonical_error() as exc:  # a template bug, not the user's: say so plainly
         return _fail([f"internal error: generated metadata does not fit the schema: {exc}"])
     drift = compare(files, out)
     if options.check:
@@ -85,3 +83,30 @@ def run(argv: list[str]) -> int:
         f"{len(drift.missing)} added, {len(drift.extra)} removed)"
     )
     return 0
+
+
+def _rendered(spec: Path) -> dict[str, bytes]:
+    """The files `spec` renders to: kept from an earlier run with the same spec text and the
+    same installed code (generator/render_cache.py), else rendered and kept."""
+    from generator import render_cache
+    from generator.spec.reading import read_spec_text
+
+    text = read_spec_text(spec)
+    name = render_cache.entry_name(text)
+    kept = render_cache.read(name) if name is not None else None
+    if kept is not None:
+        return kept
+    from generator.render import render
+    from generator.spec.loader import load_spec_text
+
+    files = render(load_spec_text(text, str(spec)))
+    if name is not None:
+        render_cache.write(name, files)
+    return files
+
+
+def _canonical_error() -> type[Exception]:
+    # Imported only when rendering failed: a kept tree needs no canonicalizer (lxml).
+    from generator.canonical import CanonicalError
+
+    return CanonicalError

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sfmeta.flow_parts import ELEMENT_READERS, CanvasElement, Constant, Formula, Start, TextTemplate, Variable
 from sfmeta.xml import Node, XmlSyntaxError, child, children, line_of, local, parse, stripped, text
+
+if TYPE_CHECKING:
+    from sfmeta.flow_parts import CanvasElement, Constant, Formula, Start, TextTemplate, Variable
 
 # Elements that sit on the canvas and can be the target of a connector.
 NODE_KINDS = frozenset(
@@ -166,24 +168,38 @@ class Flow:
         return (node for part_kind, node in self.parts if part_kind == kind)
 
     # -- typed parts (sfmeta/flow_parts.py) -----------------------------------------------------
+    # Imported on first use: its ~30 frozen dataclasses cost more to create than `sfpay
+    # validate` spends on a whole tree, and only orgsim's flow loader reads typed parts.
     def typed(self, kind: str, node: Node) -> CanvasElement | None:
         """The typed form of a top-level element; None for a kind that has none yet."""
+        from sfmeta.flow_parts import ELEMENT_READERS
+
         reader = ELEMENT_READERS.get(kind)
         return reader(node) if reader is not None else None
 
     def variables(self) -> list[Variable]:
+        from sfmeta.flow_parts import Variable
+
         return [Variable.read(node) for node in self.of_kind("variables")]
 
     def constants(self) -> list[Constant]:
+        from sfmeta.flow_parts import Constant
+
         return [Constant.read(node) for node in self.of_kind("constants")]
 
     def formulas(self) -> list[Formula]:
+        from sfmeta.flow_parts import Formula
+
         return [Formula.read(node) for node in self.of_kind("formulas")]
 
     def text_templates(self) -> list[TextTemplate]:
+        from sfmeta.flow_parts import TextTemplate
+
         return [TextTemplate.read(node) for node in self.of_kind("textTemplates")]
 
     def typed_start(self) -> Start | None:
+        from sfmeta.flow_parts import Start
+
         return Start.read(self.start) if self.start is not None else None
 
     @staticmethod

@@ -15,6 +15,16 @@ anything, this module
 
 Anchors and aliases within those limits stay allowed (`<<: *defaults` is ordinary YAML).
 Every refusal is a `YamlInputError` with a 1-based line; callers add the file name.
+
+ruamel's round-trip loader is pure Python and keeps a line for every key: about 100 ms for the
+default spec (issue 17). Only a refusal needs those lines, so `load_plain` first reads the
+common document (plain mappings, sequences and scalars) with libyaml, through PyYAML's C
+parser, and resolves its scalars as ruamel resolves them (YAML 1.2 core schema,
+https://yaml.org/spec/1.2.2/#1032-tag-resolution); anything else (anchors, tags, merge keys,
+directives, scalars whose YAML 1.2 reading is not plainly text, a number or a date, syntax
+errors) it leaves to ruamel. Callers that find a problem in the plain values read the text
+again with `load` for the lines. tests/sfpay/test_yaml_fast_path.py holds the two readers to
+the same values.
 """
 
 from __future__ import annotations
@@ -172,6 +182,11 @@ def _text_dates_constructor() -> type:
 
 def read(path: Any) -> Any:
     """Load a YAML file the user wrote: a regular file, capped in size, checked as above."""
+    return load(read_text(path))
+
+
+def read_text(path: Any) -> str:
+    """The text of a YAML file the user wrote: a regular file, capped in size, UTF-8."""
     import os
     import stat
 
@@ -187,7 +202,7 @@ def read(path: Any) -> Any:
         raise
     except OSError as exc:
         raise YamlInputError(0, f"cannot read: {exc.strerror or exc}") from None
-    return load(decode(data))
+    return decode(data)
 
 
 def _nonblocking(path: str, flags: int) -> int:
@@ -196,3 +211,129 @@ def _nonblocking(path: str, flags: int) -> int:
     import os
 
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+class _Unsupported:
+    """`load_plain`'s answer for a document it leaves to `load`."""
+
+    def __repr__(self) -> str:
+        return "UNSUPPORTED"
+
+
+UNSUPPORTED: Any = _Unsupported()
+
+# What a plain (unquoted, untagged) scalar means under YAML 1.2's core schema as ruamel reads
+# it: ruamel picks its candidate patterns by the scalar's first character, so a scalar that
+# starts with any other character is text. Of the candidates, the forms below are read here;
+# any other scalar starting with one of these characters goes to ruamel (`1_000`, `0x1F`,
+# `1e3`, `.inf`, `2025-04-30T10:00:00`, `<<`, `=`).
+_MAYBE_NOT_TEXT = frozenset("-+0123456789.~<=tTfFnN")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a timestamp: sfpay keeps dates as the text written
+# Line breaks of YAML 1.1 (libyaml) that YAML 1.2 (ruamel) reads as ordinary characters, the
+# byte-order mark, and tabs (the two scanners differ on where a tab may stand): documents
+# holding them go to ruamel.
+_READ_DIFFERENTLY = re.compile("[\t\x85\u2028\u2029\ufeff]")
+
+
+def _plain_scalar(value: str) -> Any:
+    if not value or value[0] in _MAYBE_NOT_TEXT:
+        if value in _NULLS:
+            return None
+        if value in _BOOLS:
+            return _BOOLS[value]
+        if _INT.fullmatch(value):
+            return int(value)
+        if _FLOAT.fullmatch(value):
+            return float(value)
+        if _DATE.fullmatch(value):
+            return value
+        if value[0] in "-+0123456789.<=" or value == "~":
+            return UNSUPPORTED
+    return value
+
+
+def load_plain(text: str) -> Any:
+    """The document's plain Python values (dict, list, str, int, float, bool, None), read by
+    libyaml; UNSUPPORTED for a document only `load` reads as sfpay reads YAML (see above).
+
+    Raises YamlInputError for forbidden characters, as `load` does."""
+    check_characters(text)
+    if _READ_DIFFERENTLY.search(text):
+        return UNSUPPORTED
+    try:
+        import yaml
+    except ImportError:
+        return UNSUPPORTED
+    if not getattr(yaml, "__with_libyaml__", False):
+        return UNSUPPORTED
+    try:
+        return _build(yaml.parse(text, Loader=yaml.CSafeLoader), yaml)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return UNSUPPORTED  # ruamel reports it, with its line
+
+
+class _Mapping:
+    """An open mapping while its events arrive: the values so far and the key waiting for one."""
+
+    __slots__ = ("values", "key", "has_key")
+
+    def __init__(self) -> None:
+        self.values: dict[Any, Any] = {}
+        self.key: Any = None
+        self.has_key = False
+
+
+def _build(events: Any, yaml: Any) -> Any:
+    # Iterative over libyaml's events (its parser is a state machine too): the nesting limit
+    # is checked here, never by recursion.
+    stack: list[Any] = []  # open containers: a list, or a _Mapping
+    root: Any = None
+    documents = 0
+    nodes = 0
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                return UNSUPPORTED
+            value = _plain_scalar(event.value) if event.implicit[0] else event.value
+            if value is UNSUPPORTED:
+                return UNSUPPORTED
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                return UNSUPPORTED
+            stack.append(_Mapping() if kind is yaml.MappingStartEvent else [])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            done = stack.pop()
+            value = done.values if isinstance(done, _Mapping) else done
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:
+                return UNSUPPORTED
+            continue
+        elif kind is yaml.AliasEvent:
+            return UNSUPPORTED
+        else:  # stream start and end, document end
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            return UNSUPPORTED
+        if not stack:
+            root = value
+            continue
+        top = stack[-1]
+        if type(top) is list:
+            top.append(value)
+        elif not top.has_key:
+            # A key: text, a number, true/false or null, never a collection; written once.
+            if isinstance(value, (dict, list)) or value in top.values:
+                return UNSUPPORTED
+            top.key, top.has_key = value, True
+        else:
+            top.values[top.key] = value
+            top.has_key = False
+    return root

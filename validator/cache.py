@@ -1,4 +1,5 @@
-"""A small on-disk cache for derived data (schema slices, parsed YAML), keyed by content hash.
+"""The validator's on-disk cache for derived data (schema slices, parsed YAML, the spec's
+connector namespace), keyed by content hash, in a private folder (`sfpay.user_cache`).
 
 Only an optimisation: any failure to read or write the cache falls back to computing the
 value, so a read-only or missing home directory never breaks validation.
@@ -6,48 +7,34 @@ value, so a read-only or missing home directory never breaks validation.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
+
+from sfpay import user_cache
+from sfpay.user_cache import key_for
+
+__all__ = ["cache_dir", "key_for", "read", "write", "yaml_as_json"]
 
 
 def cache_dir() -> Path:
     base = os.environ.get("SFPAY_CACHE_DIR")
     if base:
         return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay" / "validator"
-
-
-def key_for(*parts: bytes | str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:24]
+    return user_cache.root() / "validator"
 
 
 def read(name: str) -> bytes | None:
-    try:
-        return (cache_dir() / name).read_bytes()
-    except OSError:
-        return None
+    return user_cache.read(cache_dir(), name)
 
 
 def write(name: str, data: bytes) -> None:
-    path = cache_dir() / name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    user_cache.write(cache_dir(), name, data)
 
 
 def yaml_as_json(path: Path):
-    """Load a YAML data file; the parsed form is cached as JSON (ruamel is slow to import and parse)."""
+    """Load a YAML data file; the parsed form is cached as JSON (read by libyaml when it
+    reads the file as ruamel's safe loader does, else by ruamel)."""
     text = path.read_bytes()
     name = f"yaml-{key_for('1', text)}.json"
     cached = read(name)
@@ -56,8 +43,15 @@ def yaml_as_json(path: Path):
             return json.loads(cached)
         except ValueError:
             pass
-    from ruamel.yaml import YAML
+    from sfpay.yaml_input import UNSUPPORTED, YamlInputError, load_plain
 
-    data = YAML(typ="safe").load(text)
+    try:
+        data = load_plain(text.decode("utf-8"))
+    except (UnicodeDecodeError, YamlInputError):
+        data = UNSUPPORTED
+    if data is UNSUPPORTED:
+        from ruamel.yaml import YAML
+
+        data = YAML(typ="safe").load(text)
     write(name, json.dumps(data).encode())
     return data

@@ -1,6 +1,7 @@
 """What `sfpay validate` takes from the project's spec: the namespace the Stripe connector is
 installed under (`stripe.namespace`), the one the generator renders the flows with and orgsim
-runs them with. Read through the generator's spec loader, the one reader of the spec.
+runs them with. Read by the generator (`generator.spec.namespace`, the one reader of the spec),
+without the spec model when the spec states it plainly.
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ def spec_of(validated: Path, given_spec: Path | None) -> Path | None:
 def connector_namespace(spec: Path | None) -> str | None:
     """The spec's `stripe.namespace`; None without a spec.
 
-    Loading the spec (ruamel and the pydantic model) costs more than validating a tree, so the
-    answer is kept in the validator's cache, named by the spec's bytes and the sources of the
-    loader that read them (a changed default or rule reads the spec anew). A spec that does
+    The answer is kept in the validator's cache, named by the spec's bytes and the sources of
+    the readers (a changed default or rule reads the spec anew). A spec whose namespace does
     not load is never kept."""
     if spec is None:
         return None
@@ -49,10 +49,10 @@ def connector_namespace(spec: Path | None) -> str | None:
         except (ValueError, KeyError, TypeError):
             pass
     from generator.errors import SpecError
-    from generator.spec.loader import load_spec
+    from generator.spec.namespace import read_namespace
 
     try:
-        namespace = load_spec(spec).stripe.namespace
+        namespace = read_namespace(spec)
     except SpecError as exc:
         first = exc.problems[0] if exc.problems else None
         raise ProjectSpecError(
@@ -68,9 +68,9 @@ def _cache_name(spec: Path) -> str | None:
     from validator import cache
 
     try:
-        parts: list[bytes | str] = ["namespace-1", spec.read_bytes()]
-        loader = Path(__file__).resolve().parent.parent / "generator" / "spec"
-        for source in sorted(loader.glob("*.py")):
+        parts: list[bytes | str] = ["namespace-2", spec.read_bytes()]
+        top = Path(__file__).resolve().parent.parent
+        for source in [*sorted((top / "generator" / "spec").glob("*.py")), top / "sfpay" / "yaml_input.py"]:
             stat = source.stat()
             parts.append(f"{source.name} {stat.st_mtime_ns} {stat.st_size}")
     except OSError:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import Loc, Problem, SpecError
 from generator.spec.model import PATTERN_DESCRIPTIONS, Spec
+from generator.spec.reading import read_spec_text
 
 TYPE_NAMES = {
     "int": "a whole number",
@@ -33,11 +34,50 @@ TYPE_NAMES = {
 
 
 def load_spec(path: Path) -> Spec:
-    """Read and validate a spec file, or raise SpecError listing every problem."""
+    """Read and validate a spec file, or raise SpecError listing every problem.
+
+    The common spec, one without problems, is read by libyaml (`sfpay.yaml_input.load_plain`,
+    issue 17); a spec with any problem, or one libyaml does not read as ruamel does, is read
+    again by ruamel's round-trip loader, whose lines the problems name.
+    """
+    return load_spec_text(read_spec_text(path), str(path))
+
+
+def load_spec_text(text: str, name: str) -> Spec:
+    """`load_spec` of text already read; `name` is the file named in problems."""
+    spec = _valid_spec_read_fast(text)
+    if spec is not None:
+        return spec
+    return _load_with_lines(_parse_with_lines(text, name), name)
+
+
+def _valid_spec_read_fast(text: str) -> Spec | None:
+    """The spec when libyaml reads it and it has no problem at all; else None."""
+    from generator.spec.checks import check_spec
+    from sfpay.yaml_input import UNSUPPORTED, YamlInputError, load_plain
+
+    try:
+        plain = load_plain(text)
+    except YamlInputError:
+        return None
+    if plain is UNSUPPORTED:
+        return None
+    if plain is None:
+        plain = {}
+    if not isinstance(plain, dict) or any(True for _ in _xml_unsafe(plain)):
+        return None
+    try:
+        spec = Spec.model_validate(plain)
+    except ValidationError:
+        return None
+    if any(True for _ in check_spec(spec)):
+        return None
+    return spec
+
+
+def _load_with_lines(data: Any, name: str) -> Spec:
     from generator.spec.checks import check_spec
 
-    name = str(path)
-    data = _read_yaml(path, name)
     plain = _plain(data)
     unwritable = [Problem(name, _line_of(data, loc), _path_text(loc), message) for loc, message in _xml_unsafe(plain)]
     if unwritable:
@@ -52,15 +92,13 @@ def load_spec(path: Path) -> Spec:
     return spec
 
 
-def _read_yaml(path: Path, name: str) -> Any:
+def _parse_with_lines(text: str, name: str) -> Any:
     # sfpay.yaml_input refuses what ruamel alone would choke on (alias bombs, deep nesting,
-    # forbidden characters, FIFOs and huge files), each with its line.
-    from sfpay.yaml_input import YamlInputError, read
+    # forbidden characters), each with its line.
+    from sfpay.yaml_input import YamlInputError, load
 
     try:
-        data = read(path)
-    except FileNotFoundError:
-        raise SpecError([Problem(name, 0, "", "spec file not found")]) from None
+        data = load(text)
     except YamlInputError as exc:
         raise SpecError([Problem(name, exc.line, "", exc.message)]) from None
     if data is None:

@@ -14,15 +14,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator, model_validator
 
 from generator.spec import defaults
+from generator.spec.namespace import DEFAULT_CONNECTOR_NAMESPACE, NAMESPACE
 from sfmeta import connector_package
 
 # Name patterns Salesforce enforces, written out so errors can say what was expected.
 DEVELOPER_NAME = r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$"
 CUSTOM_FIELD_NAME = r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)__c$"
 ANY_FIELD_NAME = r"^(?:[A-Za-z][A-Za-z0-9]*__)?[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)(?:__c)?$"
-NAMESPACE = r"^[A-Za-z][A-Za-z0-9]{0,14}$"
-# The namespace the Stripe Universal Connector is published under (the vendored catalog's).
-DEFAULT_CONNECTOR_NAMESPACE = "stripeGC"
 API_VERSION = r"^[1-9][0-9]\.0$"
 CURRENCY_CODE = r"^[a-z]{3}$"
 STRIPE_API_VERSION = r"^\d{4}-\d{2}-\d{2}$"
