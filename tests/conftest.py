@@ -8,8 +8,8 @@ longest modules are collected first, longest first (the classic longest-processi
 order), and every other module keeps its place after them.
 
 The list is a schedule, not a selection: a module missing from it still runs, only later.
-Seconds are wall times of the module alone on a quiet 2-core machine (`pytest --durations=0`),
-rounded; keep the order roughly right when a module gets much faster or slower.
+The order comes from `pytest --durations=0` totals per module (issue 17); keep it roughly
+right when a module gets much faster or slower.
 """
 
 from __future__ import annotations
