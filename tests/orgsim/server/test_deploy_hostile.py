@@ -10,8 +10,8 @@ import io
 import struct
 import tempfile
 import time
-import zlib
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 import pytest
