@@ -24,6 +24,9 @@ def resource(package: str, *parts: str) -> Path:
 VENDOR_DIR = resource("sfpay.vendor")
 TEMPLATES_DIR = resource("sfpay.templates")
 WSDL_PATH = VENDOR_DIR / "salesforce-metadata-api-v66.wsdl"
+# The schema slice for the generated tree's metadata types, derived from WSDL_PATH
+# (validator/schema/prebuilt.py).
+METADATA_SLICE_PATH = VENDOR_DIR / "metadata-api-v66-slice.xsd"
 CONNECTOR_CATALOG_PATH = VENDOR_DIR / "stripe-connector-catalog.json"
 STRIPE_FIXTURES_PATH = VENDOR_DIR / "stripe-api-fixtures.json"
 
