@@ -41,6 +41,20 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _exited(pid: int) -> bool:
+    """True for a process that has exited but is not reaped yet (a zombie, state Z in
+    /proc/<pid>/stat, https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html). The
+    servers of a stack started from a longer-lived process (the harness starts it from the
+    test process) are that process's children: `sfpay local down`, run from another process,
+    cannot reap them, and until their parent does they still answer `kill(pid, 0)`."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # "pid (comm) state ...": comm may hold spaces and parentheses, the state follows the last ")".
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
 def alive(pid: int, marker: str) -> bool:
     """True if `pid` runs and is still our process (its command line contains `marker`), so a
     recycled pid is never mistaken for, or signalled as, part of the stack."""
@@ -48,11 +62,11 @@ def alive(pid: int, marker: str) -> bool:
         os.kill(pid, 0)
     except (ProcessLookupError, PermissionError):
         return False
+    if _exited(pid):  # a zombie's cmdline is empty: it would pass as "no /proc" below
+        return False
     cmdline = _cmdline(pid)
     if not cmdline:  # no /proc (non-Linux): trust the pid
         return True
-    if " <defunct>" in cmdline:
-        return False
     return marker in cmdline
 
 

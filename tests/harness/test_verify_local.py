@@ -111,6 +111,12 @@ def test_reports_contain_no_secret_of_the_stack(run, stack):
         assert "whsec_" not in text and "sk_test_" not in text.replace("sk_test_...", "")
 
 
+# For the runs that check something other than the report's screenshots: no Chromium is
+# started for them (seconds of CPU each). The full run above keeps them: that is the run whose
+# report a reviewer reads, and the one that shows `verify` photographs the payer's pages.
+NO_SCREENSHOTS = {"SFPAY_CHROMIUM": "/nonexistent/chromium (screenshots are not what this test checks)"}
+
+
 def test_only_runs_the_named_scenarios(stack, tmp_path):
     result = subprocess.run(
         [
@@ -132,7 +138,7 @@ def test_only_runs_the_named_scenarios(stack, tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**os.environ, "COLUMNS": "200", **NO_SCREENSHOTS},
     )
     assert result.returncode == 0, result.stderr[-4000:]
     names = [c.get("name") for c in etree.parse(str(tmp_path / "r" / "junit.xml")).getroot().iter("testcase")]
@@ -150,6 +156,7 @@ def sandbox_env(stack) -> dict[str, str]:
         "REQUESTS_CA_BUNDLE": stack.ca_bundle,
         "STRIPE_WEBHOOK_SECRET": stack.webhook_secret,
         "SFPAY_REHEARSAL_TIME_SCALE": str(TIME_SCALE),
+        **NO_SCREENSHOTS,
     }
 
 

@@ -284,9 +284,12 @@ class LocalOrg:
 
 @pytest.fixture
 def local_org(tmp_path, project, cci_env):
-    """A fresh orgsim org served over HTTPS on a free port, registered with CumulusCI (in the
-    test's temp HOME) through `pipeline.local_org.register_local_org`, the hook `sfpay local
-    up` calls."""
+    """A fresh orgsim org served over HTTPS on a free port, linked to the project as `sfpay
+    local up` links it (`pipeline.local_org.save_link`: the link file every `cci` environment
+    is built from). Not through `register_local_org`: its JWT-login check runs CumulusCI in a
+    child process (seconds of start-up), and every test here logs in by JWT through CumulusCI
+    anyway, in its own `cci` or `sfpay deploy` run; the hook itself, check included, is
+    tested once, by tests/pipeline/test_local_up.py."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -295,7 +298,7 @@ def local_org(tmp_path, project, cci_env):
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
     from orgsim.server.tls import ca_bundle, ensure_certificate
-    from pipeline.local_org import LocalOrgLink, register_local_org
+    from pipeline.local_org import LocalOrgLink, save_link
     from sfpay.local.deploy_checks import validator_check
     from sfpay.serving import free_port
 
@@ -322,7 +325,7 @@ def local_org(tmp_path, project, cci_env):
             private_key_path=str(keys / "jwt.key"),
             ca_bundle_path=str(bundle),
         )
-        register_local_org(link, project, state_dir=Path(cci_env["SFPAY_STATE_DIR"]), base_env=cci_env)
+        save_link(link, Path(cci_env["SFPAY_STATE_DIR"]))
         yield LocalOrg(config.instance_url, config.username, config.password, bundle, org, link, server)
     finally:
         server.stop()
