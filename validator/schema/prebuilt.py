@@ -18,20 +18,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# The metadata types of the tree `sfpay generate` renders (force-app/), and no more: every
-# extra type makes each run's schema compile dearer (CustomObject alone would add 14%).
-TYPES = frozenset(
-    {
-        "BusinessProcess",
-        "CustomField",
-        "EmailFolder",
-        "EmailTemplate",
-        "Flow",
-        "PermissionSet",
-        "RecordType",
-        "Workflow",
-    }
-)
+from sfmeta.metadata_types import GENERATED_ROOT_TYPES
+
+# The metadata types of the tree `sfpay generate` renders, and no more (sfmeta.metadata_types).
+TYPES = frozenset(GENERATED_ROOT_TYPES)
 
 _NOTICE = (
     "\n{wsdl_notice}\n\n"
