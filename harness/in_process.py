@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import subprocess
 import sys
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from sfpay.environment import temporary_environment
 
 if TYPE_CHECKING:
     import typer
@@ -61,20 +61,6 @@ def _command() -> Any:
     return command
 
 
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def run_operate(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`sfpay ARGS` for an operating command, run here; the result as a child's would be (text
     standard output and error, exit code)."""
@@ -83,7 +69,7 @@ def run_operate(args: list[str], *, cwd: Path, env: dict[str, str] | None = None
     saved_path = list(sys.path)
     code = 0
     with (
-        _environment(env or {}),
+        temporary_environment(env or {}),
         contextlib.chdir(cwd),
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),

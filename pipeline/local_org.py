@@ -24,6 +24,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 LINK_FILE = "cumulusci-org.json"
 DEFAULT_ORG_NAME = "local"
@@ -161,14 +162,39 @@ def unregister_local_org(
     if link is None:
         return False
     link_path(state_dir).unlink()
-    if (project_root / "cumulusci.yml").is_file():
+    env = cci_environment(project_root, base_env)
+    if (project_root / "cumulusci.yml").is_file() and _may_have_legacy_entry(project_root, link, env):
         command = [sys.executable, "-m", "pipeline.cci_org", "remove", "--name", link.org_name]
         subprocess.run(
             command,
             cwd=project_root,
-            env=cci_environment(project_root, base_env),
+            env=env,
             capture_output=True,
             text=True,
             timeout=timeout,
         )
     return True
+
+
+def _may_have_legacy_entry(project_root: Path, link: LocalOrgLink, env: dict[str, str]) -> bool:
+    """Whether CumulusCI could find something of this org to remove, decided without starting
+    it (a child costs about a second of CPU). Its file keychain keeps a project org in
+    ~/.cumulusci/<project name>/<org name>.org, and the org's cached describes in the project's
+    .cci/orginfo/<host>__<username with @ as __>/ (cumulusci.core.config: project_local_dir,
+    OrgConfig.get_orginfo_cache_dir). When the project name cannot be read here, assume there
+    may be an entry and let CumulusCI look."""
+    import yaml  # CumulusCI's own dependency; only read when a link is being forgotten
+
+    try:
+        config = yaml.safe_load((project_root / "cumulusci.yml").read_text(encoding="utf-8"))
+        name = config["project"]["name"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return True
+    if not isinstance(name, str) or not name:
+        return True
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    if (home / ".cumulusci" / name / f"{link.org_name}.org").exists():
+        return True
+    host = urlparse(link.instance_url).hostname or ""
+    cache = project_root / ".cci" / "orginfo" / (host + "__" + link.username.replace("@", "__"))
+    return cache.exists()

@@ -1,29 +1,36 @@
 """Where things are: the data shipped with sfpay (package resources) and the state folder.
 
-Data is found with importlib.resources, never relative to a checkout, so an installed wheel
-works from any directory. `templates/` and `vendor/` sit at the top of the repository and are
-installed as the packages `sfpay.templates` and `sfpay.vendor` (see setup.py).
+Data is found through the data package's own location (what importlib.resources.files gives
+for a package on disk), never relative to a checkout, so an installed wheel works from any
+directory. importlib.resources itself is not imported: it pulls in zipfile, tempfile and
+threading, a measurable share of `sfpay validate`'s start-up (bench/bench_validate.py).
+`templates/` and `vendor/` sit at the top of the repository and are installed as the
+packages `sfpay.templates` and `sfpay.vendor` (see setup.py).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-from importlib.resources import files
 from pathlib import Path
 
 
 def resource(package: str, *parts: str) -> Path:
     """A file or folder shipped in `package`, as a real path (sfpay is installed unpacked:
     Jinja2, lxml and lark read from the file system)."""
-    found = files(package).joinpath(*parts)
-    if not isinstance(found, Path):
+    module_file = getattr(importlib.import_module(package), "__file__", None)
+    folder = Path(module_file).parent if module_file else None
+    if folder is None or not folder.is_dir():  # inside a zip (or a namespace package)
         raise RuntimeError(f"sfpay's data must be installed on disk, not zipped: {package}/{'/'.join(parts)}")
-    return found
+    return folder.joinpath(*parts)
 
 
 VENDOR_DIR = resource("sfpay.vendor")
 TEMPLATES_DIR = resource("sfpay.templates")
 WSDL_PATH = VENDOR_DIR / "salesforce-metadata-api-v66.wsdl"
+# The schema slice for the generated tree's metadata types, derived from WSDL_PATH
+# (validator/schema/prebuilt.py).
+METADATA_SLICE_PATH = VENDOR_DIR / "metadata-api-v66-slice.xsd"
 CONNECTOR_CATALOG_PATH = VENDOR_DIR / "stripe-connector-catalog.json"
 STRIPE_FIXTURES_PATH = VENDOR_DIR / "stripe-api-fixtures.json"
 

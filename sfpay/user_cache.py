@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,6 +79,8 @@ def write(folder: Path, name: str, data: bytes) -> None:
     if usable is None:
         return
     try:
+        import tempfile  # only on a miss: its import (random, bisect) is a cost every warm run would pay
+
         fd, tmp = tempfile.mkstemp(dir=usable, prefix=f".{name}.", suffix=".tmp")  # 0600
     except OSError:
         return

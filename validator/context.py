@@ -39,7 +39,7 @@ class Context:
         from validator.schema.wsdl_slice import load_schema
 
         types = sorted({f.kind.type_name for f in self.tree.files if f.root is not None})
-        return load_schema(paths.WSDL_PATH, types) if types else None
+        return load_schema(paths.WSDL_PATH, types, prebuilt=paths.METADATA_SLICE_PATH) if types else None
 
     def resolver(self, flow):
         from validator.flow.references import Resolver

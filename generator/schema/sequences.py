@@ -9,22 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from sfmeta import wsdl
+from sfmeta.metadata_types import GENERATED_ROOT_TYPES
 from sfmeta.wsdl import ChildElement, TypeTable
 from sfpay.paths import resource
 
 SLICE_PATH = resource("generator.schema", "sequences.json")
 
 # Root element of every metadata file the generator writes (the element name is the type name).
-ROOT_TYPES = (
-    "BusinessProcess",
-    "CustomField",
-    "EmailFolder",
-    "EmailTemplate",
-    "Flow",
-    "PermissionSet",
-    "RecordType",
-    "Workflow",
-)
+ROOT_TYPES = GENERATED_ROOT_TYPES
 
 __all__ = ["ROOT_TYPES", "SLICE_PATH", "ChildElement", "TypeTable", "derive_slice", "load_table", "write_slice"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from operate.reconcile.facts import ReconcileError
+from sfpay.environment import temporary_environment
 
 API_VERSION = "66.0"
 
@@ -30,20 +30,6 @@ class OrgSession:
     instance_url: str
     access_token: str
     ca_bundle: str | None = None
-
-
-@contextlib.contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @contextlib.contextmanager
@@ -57,7 +43,7 @@ def cci_org(org: str, project_root: Path, state_dir: Path) -> Iterator[tuple[Any
     env = {k: v for k, v in cci_environment(project_root, base={}).items() if k != "PYTHONPATH"}
     if link is not None:
         env.update(link.environment())
-    with _environment(env), contextlib.chdir(project_root):
+    with temporary_environment(env), contextlib.chdir(project_root):
         try:
             from cumulusci.cli.runtime import CliRuntime
 

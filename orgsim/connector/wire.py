@@ -1,6 +1,5 @@
 """A lean HTTP/1.1 client for connector callouts to a plain-HTTP Stripe API base (stripesim on
-loopback): one keep-alive socket per calling thread, the request written in one send and the
-answer parsed from the socket's bytes.
+loopback): one keep-alive socket per calling thread, HTTP/1.1 framing by h11.
 
 Why not the stripe SDK here: per callout it builds client user-agent telemetry, httpx request
 and response models and a StripeObject tree the connector then throws away (about 3 ms of CPU
@@ -12,9 +11,11 @@ auth, `Stripe-Version`, and an `Idempotency-Key` on every POST (the SDK generate
 caller gives none: stripe/_api_requestor.py `request_headers`). HTTPS bases (Stripe itself) keep
 using the SDK (TLS, proxies and retries are its business).
 
-Responses: a `Content-Length` body, a `Transfer-Encoding: chunked` body, or (without either) a
-body that ends when the server closes the connection (RFC 9112 section 6.3); 1xx interim
-answers are skipped.
+Framing is h11's (https://h11.readthedocs.io/en/latest/api.html): it writes the request, reads
+`Content-Length`, chunked and close-delimited bodies (RFC 9112 section 6.3), reports 1xx interim
+answers as `InformationalResponse` (skipped here), and says through `our_state`/`their_state`
+whether the connection may carry the next request (`start_next_cycle()`) or must be closed.
+h11 caps an incomplete head at `max_incomplete_event_size`; the body cap is ours.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ import threading
 import uuid
 from urllib.parse import urlencode, urlsplit
 
+import h11
+
 USER_AGENT = "orgsim-connector"
 MAX_HEAD_BYTES = 64 * 1024  # status line and headers of one response
 MAX_BODY_BYTES = 64 * 1024 * 1024  # a Stripe object or list page is far smaller
 _RECV = 256 * 1024
+_FORM = (b"Content-Type", b"application/x-www-form-urlencoded")
 
 
 class WireError(Exception):
@@ -51,41 +55,13 @@ class WireResponse:
 
 
 class _Connection:
-    """One socket and the bytes read from it but not yet consumed."""
+    """One socket and h11's state machine for it."""
 
-    __slots__ = ("sock", "buf")
+    __slots__ = ("sock", "h11")
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
-        self.buf = bytearray()
-
-    def fill(self) -> bool:
-        """Read what the socket has; False when the peer closed it."""
-        data = self.sock.recv(_RECV)
-        if not data:
-            return False
-        self.buf += data
-        return True
-
-    def read_exactly(self, n: int) -> bytes:
-        while len(self.buf) < n:
-            if not self.fill():
-                raise WireError("connection closed in the middle of a response body")
-        out = bytes(self.buf[:n])
-        del self.buf[:n]
-        return out
-
-    def read_line(self) -> bytes:
-        while True:
-            end = self.buf.find(b"\r\n")
-            if end >= 0:
-                line = bytes(self.buf[:end])
-                del self.buf[: end + 2]
-                return line
-            if len(self.buf) > MAX_HEAD_BYTES:
-                raise WireError("response line too long")
-            if not self.fill():
-                raise WireError("connection closed in the middle of a response")
+        self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD_BYTES)
 
     def close(self) -> None:
         try:
@@ -104,13 +80,13 @@ class LeanHttp:
         self.prefix = parts.path.rstrip("/")
         self.timeout = timeout  # the SDK's default request timeout (80 s)
         # Every request's fixed headers, encoded once.
-        self._fixed = (
-            f"Host: {self.host}:{self.port}\r\n"
-            "Accept-Encoding: identity\r\n"
-            f"Authorization: Bearer {api_key}\r\n"
-            f"Stripe-Version: {api_version}\r\n"
-            f"User-Agent: {USER_AGENT}\r\n"
-        ).encode("latin-1")
+        self._fixed: list[tuple[bytes, bytes]] = [
+            (b"Host", f"{self.host}:{self.port}".encode("latin-1")),
+            (b"Accept-Encoding", b"identity"),
+            (b"Authorization", f"Bearer {api_key}".encode("latin-1")),
+            (b"Stripe-Version", api_version.encode("latin-1")),
+            (b"User-Agent", USER_AGENT.encode("latin-1")),
+        ]
         self._local = threading.local()
 
     def _connection(self) -> _Connection:
@@ -137,31 +113,26 @@ class LeanHttp:
         encoded = urlencode(list(_api_encode(params))) if params else ""
         target = self.prefix + path
         body = b""
-        extra = ""
+        headers = list(self._fixed)
         if method == "POST":
             body = encoded.encode()
-            extra = (
-                "Content-Type: application/x-www-form-urlencoded\r\n"
-                f"Idempotency-Key: {idempotency_key or uuid.uuid4()}\r\n"
-            )
+            headers.append(_FORM)
+            headers.append((b"Idempotency-Key", str(idempotency_key or uuid.uuid4()).encode("latin-1")))
         elif encoded:
             target += "?" + encoded
-        message = b"".join(
-            (
-                f"{method} {target} HTTP/1.1\r\n".encode("latin-1"),
-                self._fixed,
-                f"{extra}Content-Length: {len(body)}\r\n\r\n".encode("latin-1"),
-                body,
-            )
-        )
+        # Every request states its length (0 without a body), as before h11 and as the SDK does.
+        headers.append((b"Content-Length", str(len(body)).encode("ascii")))
+        request = h11.Request(method=method, target=target, headers=headers)
         # A keep-alive connection the server closed while idle fails on first use; one retry on a
         # fresh connection is safe: a POST carries its Idempotency-Key, so Stripe runs it once.
         for attempt in (1, 2):
             conn = None
             try:
                 conn = self._connection()
+                message = conn.h11.send(request) + (conn.h11.send(h11.Data(data=body)) if body else b"")
+                conn.h11.send(h11.EndOfMessage())
                 conn.sock.sendall(message)
-                status, will_close, data = self._read_response(conn, method)
+                status, data = _read_response(conn)
             except (_Closed, ConnectionResetError, BrokenPipeError) as exc:
                 self._drop()
                 if attempt == 2:
@@ -170,80 +141,58 @@ class LeanHttp:
             except WireError:
                 self._drop()
                 raise
-            except (OSError, ValueError, UnicodeDecodeError) as exc:
+            except (OSError, ValueError, UnicodeDecodeError, h11.LocalProtocolError) as exc:
                 self._drop()
                 raise WireError(str(exc) or type(exc).__name__) from None
-            if will_close:
-                self._drop()
+            if conn.h11.our_state is h11.DONE and conn.h11.their_state is h11.DONE:
+                conn.h11.start_next_cycle()  # kept alive for this thread's next callout
+            else:
+                self._drop()  # MUST_CLOSE / CLOSED: the server ends the connection
             return WireResponse(status, data)
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def _read_response(conn: _Connection, method: str) -> tuple[int, bool, bytes]:
-        while True:
-            while True:
-                end = conn.buf.find(b"\r\n\r\n")
-                if end >= 0:
-                    break
-                if len(conn.buf) > MAX_HEAD_BYTES:
-                    raise WireError("response headers too long")
-                if not conn.fill():
-                    if conn.buf:
-                        raise WireError("connection closed in the middle of a response")
-                    raise _Closed()
-            head = bytes(conn.buf[:end]).decode("latin-1")
-            del conn.buf[: end + 4]
-            lines = head.split("\r\n")
-            version, _, rest = lines[0].partition(" ")
-            code = rest[:3]
-            if not version.startswith("HTTP/") or not code.isdigit():
-                raise WireError(f"not an HTTP response: {lines[0][:80]!r}")
-            status = int(code)
-            headers: dict[str, str] = {}
-            for line in lines[1:]:
-                name, sep, value = line.partition(":")
-                if not sep:
-                    raise WireError(f"malformed response header: {line[:80]!r}")
-                headers[name.strip().lower()] = value.strip()
-            if 100 <= status < 200:
-                continue  # an interim answer (100 Continue): the real one follows
-            break
-        connection = headers.get("connection", "").lower()
-        will_close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
-        if method == "HEAD" or status in (204, 304):
-            return status, will_close, b""
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            return status, will_close, _read_chunked(conn)
-        length = headers.get("content-length")
-        if length is not None:
-            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-                raise WireError(f"unusable Content-Length {length[:40]!r}")
-            return status, will_close, conn.read_exactly(int(length))
-        # No length: the body runs to the end of the connection.
-        while conn.fill():
-            if len(conn.buf) > MAX_BODY_BYTES:
-                raise WireError("response body too large")
-        data = bytes(conn.buf)
-        conn.buf.clear()
-        return status, True, data
 
-
-def _read_chunked(conn: _Connection) -> bytes:
+def _read_response(conn: _Connection) -> tuple[int, bytes]:
+    """The final response's status and body; h11's protocol errors as WireErrors in our words."""
+    machine = conn.h11
+    status = 0  # 0 until the final response head arrived
+    received = False  # any byte of this answer: an EOF before the first one is a stale connection
     parts: list[bytes] = []
     total = 0
     while True:
-        size_line = conn.read_line().split(b";", 1)[0].strip()
         try:
-            size = int(size_line, 16)
-        except ValueError:
-            raise WireError(f"malformed chunk size {size_line[:40]!r}") from None
-        if size == 0:
-            while conn.read_line():  # trailer fields, up to the empty line
-                pass
-            return b"".join(parts)
-        total += size
-        if total > MAX_BODY_BYTES:
-            raise WireError("response body too large")
-        parts.append(conn.read_exactly(size))
-        if conn.read_exactly(2) != b"\r\n":
-            raise WireError("malformed chunked body")
+            event = machine.next_event()
+        except h11.RemoteProtocolError as exc:
+            raise _wire_error(exc, status) from None
+        if event is h11.NEED_DATA:
+            data = conn.sock.recv(_RECV)
+            if not data and not received:
+                raise _Closed()
+            received = True
+            machine.receive_data(data)  # b"" tells h11 the peer closed (ends a close-delimited body)
+        elif isinstance(event, h11.Response):
+            status = event.status_code
+            for name, value in event.headers:  # refuse a declared oversized body before reading it
+                if name == b"content-length" and int(value) > MAX_BODY_BYTES:
+                    raise WireError("response body too large")
+        elif isinstance(event, h11.Data):
+            total += len(event.data)
+            if total > MAX_BODY_BYTES:
+                raise WireError("response body too large")
+            parts.append(event.data)
+        elif isinstance(event, h11.EndOfMessage):
+            return status, b"".join(parts)
+        # InformationalResponse (1xx): the final answer follows; nothing else precedes EndOfMessage.
+
+
+def _wire_error(exc: h11.RemoteProtocolError, status: int) -> WireError:
+    text = str(exc)
+    if text == "Receive buffer too long":
+        return WireError("response headers too long")
+    if text.startswith("peer closed connection") or (status and text == "peer unexpectedly closed connection"):
+        return WireError(f"connection closed in the middle of a response body ({text})")
+    if text == "peer unexpectedly closed connection":
+        return WireError("connection closed in the middle of a response")
+    if not status:
+        return WireError(f"not an HTTP response: {text[:120]}")
+    return WireError(f"malformed HTTP response: {text[:120]}")

@@ -148,3 +148,16 @@ def test_truncated_or_garbled_answers_are_wire_errors(serve):
     _server, http = serve(b"SMTP ready\r\n\r\n")
     with pytest.raises(WireError, match="not an HTTP response"):
         http.request("GET", "/v1/a", {}, None)
+
+
+def test_oversized_head_and_body_are_wire_errors(serve, monkeypatch):
+    from orgsim.connector import wire
+
+    # A head still unfinished past the cap (the cap bounds what is buffered before the head ends).
+    _server, http = serve(b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * (2 * wire.MAX_HEAD_BYTES))
+    with pytest.raises(WireError, match="response headers too long"):
+        http.request("GET", "/v1/a", {}, None)
+    monkeypatch.setattr(wire, "MAX_BODY_BYTES", len(OK_JSON) - 1)
+    _server, http = serve(_answer(OK_JSON))
+    with pytest.raises(WireError, match="response body too large"):
+        http.request("GET", "/v1/a", {}, None)

@@ -65,16 +65,22 @@ def test_init_generate_validate_and_no_default_client(tmp_path):
     assert _mentions(project, "Acme Foundation")  # the spec's client is where the spec put it
 
 
-def test_generated_cumulusci_yml_has_the_tool_s_own_tasks_and_flows(tmp_path):
-    assert _sfpay(tmp_path, "init", "p").returncode == 0
-    theirs = YAML(typ="safe").load((tmp_path / "p" / "cumulusci.yml").read_text())
+@pytest.fixture(scope="module")
+def default_project(tmp_path_factory) -> Path:
+    """`sfpay init p` with every default, shared by the tests that only read what it wrote."""
+    parent = tmp_path_factory.mktemp("init")
+    assert _sfpay(parent, "init", "p").returncode == 0
+    return parent / "p"
+
+
+def test_generated_cumulusci_yml_has_the_tool_s_own_tasks_and_flows(default_project):
+    theirs = YAML(typ="safe").load((default_project / "cumulusci.yml").read_text())
     ours = YAML(typ="safe").load((PROJECT_ROOT / "cumulusci.yml").read_text())
     assert theirs["tasks"] == ours["tasks"] and theirs["flows"] == ours["flows"]
 
 
-def test_workflow_validates_prs_deploys_main_and_gates_production(tmp_path):
-    assert _sfpay(tmp_path, "init", "p").returncode == 0
-    workflow = YAML(typ="safe").load((tmp_path / "p" / ".github/workflows/sfpay.yml").read_text())
+def test_workflow_validates_prs_deploys_main_and_gates_production(default_project):
+    workflow = YAML(typ="safe").load((default_project / ".github/workflows/sfpay.yml").read_text())
     assert "pull_request" in workflow["on"] and workflow["on"]["push"]["branches"] == ["main"]
     jobs = workflow["jobs"]
     assert jobs["sandbox"]["environment"] == "sandbox" and jobs["sandbox"]["needs"] == "validate"

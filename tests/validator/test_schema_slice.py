@@ -8,21 +8,13 @@ import pytest
 from lxml import etree
 from validate_helpers import CORPUS, FIXTURES
 
+from sfmeta.metadata_types import GENERATED_ROOT_TYPES
 from sfmeta.wsdl import Wsdl, WsdlError
 from sfmeta.xml import MD_NS, XSD_NS, local
 from sfpay import paths
 from validator.schema.wsdl_slice import load_schema
 
-TYPES = [
-    "BusinessProcess",
-    "CustomField",
-    "EmailFolder",
-    "EmailTemplate",
-    "Flow",
-    "PermissionSet",
-    "RecordType",
-    "Workflow",
-]
+TYPES = list(GENERATED_ROOT_TYPES)
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,24 @@ __all__ = ["WsdlError", "load_schema"]
 _SLICE_FORMAT = "1"
 
 
-def load_schema(wsdl_path: Path, root_types: Iterable[str]) -> Any:
+def load_schema(wsdl_path: Path, root_types: Iterable[str], prebuilt: Path | None = None) -> Any:
     """Compiled `lxml.etree.XMLSchema` for `root_types`, from the cache when possible.
 
+    `prebuilt`: the shipped slice of validator.schema.prebuilt.TYPES (cut from `wsdl_path`),
+    used when it covers `root_types`, so that neither the WSDL nor the cache is read.
     The cache key uses the WSDL's path, size and modification time (not its 2 MB content).
     """
     from lxml import etree
+
+    roots = sorted(set(root_types))
+    if prebuilt is not None:
+        from validator.schema.prebuilt import TYPES
+
+        if TYPES.issuperset(roots):
+            try:
+                return compile_schema(prebuilt.read_bytes())
+            except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError):
+                pass  # a broken installation: cut the slice from the WSDL below
 
     from validator import cache
 
@@ -32,7 +44,6 @@ def load_schema(wsdl_path: Path, root_types: Iterable[str]) -> Any:
         stat = wsdl_path.stat()
     except OSError as exc:
         raise WsdlError(f"cannot read the Metadata API WSDL {wsdl_path}: {exc.strerror}") from exc
-    roots = sorted(set(root_types))
     identity = f"{wsdl_path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
     name = f"metadata-slice-{cache.key_for(_SLICE_FORMAT, identity, *roots)}.xsd"
     text = cache.read(name)

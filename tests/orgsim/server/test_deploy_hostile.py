@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 import tempfile
 import time
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 import pytest
@@ -124,22 +126,83 @@ def test_zip_slip_writes_nothing_outside_and_fails_with_a_component_error(
     assert target.org.describe("Account")["name"] == "Account"  # the org still answers
 
 
+def _deflated_zip(entries: dict[str, tuple[bytes, int, int]]) -> bytes:
+    """A zip of already deflated entries (name: raw deflate stream, CRC-32, inflated size),
+    laid out as PKWARE's APPNOTE.TXT 4.3.7, 4.3.12 and 4.3.16 describe: zipfile cannot write
+    data it did not compress itself."""
+    out, central = io.BytesIO(), io.BytesIO()
+    for name, (deflated, crc, size) in entries.items():
+        raw = name.encode()
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(deflated), size, len(raw), 0))
+        out.write(raw + deflated)
+        central.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(deflated),
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+        )
+    start, directory = out.tell(), central.getvalue()
+    out.write(
+        directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), start, 0)
+    )
+    return out.getvalue()
+
+
+def _deflate(data: bytes) -> tuple[bytes, int, int]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as a zip entry holds it
+    return compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data)
+
+
+def _zeros(size: int, chunk: int = 1024 * 1024) -> tuple[bytes, int, int]:
+    """`size` zero bytes deflated without deflating them all: one chunk is deflated and ended
+    with a full flush (a byte-aligned block boundary after which nothing refers back, RFC 1951
+    and zlib's Z_FULL_FLUSH), so the same bytes repeated are valid deflate for the chunk
+    repeated; an empty final fixed-Huffman block (0x03 0x00) ends the stream."""
+    block = b"\0" * chunk
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    segment = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(size // chunk):
+        crc = zlib.crc32(block, crc)
+    return segment * (size // chunk) + b"\x03\x00", crc, size
+
+
 def test_zip_bomb_is_refused_before_it_is_inflated(target):
     """1 GiB of zeros in a ~1 MB zip (the issue's bomb) fails the deploy at once, naming the entry."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("package.xml", PACKAGE)
-        with archive.open("flows/Bomb.flow", "w", force_zip64=True) as entry:
-            chunk = b"\0" * (64 * 1024 * 1024)
-            for _ in range(16):
-                entry.write(chunk)
-    bomb = buffer.getvalue()
+    bomb = _deflated_zip({"package.xml": _deflate(PACKAGE), "flows/Bomb.flow": _zeros(1024 * 1024 * 1024)})
     assert len(bomb) < 2 * 1024 * 1024
+    assert zipfile.ZipFile(io.BytesIO(bomb)).getinfo("flows/Bomb.flow").file_size == 1024 * 1024 * 1024
     started = time.monotonic()
     result = deploy_any(target, "rest", bomb, check_only=True)
     assert time.monotonic() - started < 10
     [failure] = result["failures"]
     assert failure["fileName"] == "flows/Bomb.flow" and "zip bomb" in failure["problem"]
+
+
+def test_the_bomb_is_a_valid_zip_of_zeros():
+    """The bomb above is real: the same construction, smaller, inflates (CRC checked by zipfile)."""
+    small = _deflated_zip({"package.xml": _deflate(PACKAGE), "flows/Bomb.flow": _zeros(8 * 1024 * 1024)})
+    archive = zipfile.ZipFile(io.BytesIO(small))
+    assert archive.read("package.xml") == PACKAGE
+    assert archive.read("flows/Bomb.flow") == b"\0" * (8 * 1024 * 1024)
 
 
 def test_more_entries_than_salesforce_takes_fail_the_request(target):
