@@ -7,6 +7,8 @@ server in the project starts and stops the same way.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import os
 import socket
 import threading
 import time
@@ -19,6 +21,24 @@ import uvicorn
 # Idle keep-alive connections are closed at once; every test stack and `sfpay local down`
 # stops through this, so it bounds their stop time (issue 17: well under a second).
 GRACEFUL_SHUTDOWN_SECONDS = 0.5
+
+# uvicorn's HTTP/1.1 implementations (https://www.uvicorn.org/settings/#implementation). Always
+# named explicitly: uvicorn's own default, "auto", switches to httptools as soon as that package
+# happens to be installed, and the two answer malformed requests differently.
+HTTP_IMPLEMENTATIONS = ("h11", "httptools")
+DEFAULT_HTTP_IMPLEMENTATION = "h11"
+HTTP_IMPLEMENTATION_ENV = "SFPAY_SERVER_HTTP"
+
+
+def http_implementation(choice: str | None = None) -> str:
+    """The HTTP implementation a server runs: `choice`, else $SFPAY_SERVER_HTTP, else the default.
+    ValueError (naming the choices) for an unknown name or httptools when it is not installed."""
+    name = choice or os.environ.get(HTTP_IMPLEMENTATION_ENV) or DEFAULT_HTTP_IMPLEMENTATION
+    if name not in HTTP_IMPLEMENTATIONS:
+        raise ValueError(f"unknown HTTP implementation {name!r}: expected one of {', '.join(HTTP_IMPLEMENTATIONS)}")
+    if name == "httptools" and importlib.util.find_spec("httptools") is None:
+        raise ValueError("HTTP implementation 'httptools' needs the httptools package, which is not installed")
+    return name
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -54,6 +74,7 @@ def start_in_thread(
         "lifespan": "auto",
         "access_log": False,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        "http": http_implementation(),
         **config_options,
     }
     config = uvicorn.Config(app, host=host, port=port, **options)

@@ -60,8 +60,12 @@ def register(app: typer.Typer) -> None:
         print(f"stripesim listening on {base_url} (keys: {keys}; storage: {db or 'memory'})", file=sys.stderr)
         from typing import cast
 
-        from sfpay.serving import GRACEFUL_SHUTDOWN_SECONDS
+        from sfpay.serving import GRACEFUL_SHUTDOWN_SECONDS, http_implementation
 
+        try:
+            http = http_implementation()
+        except ValueError as exc:
+            fail(f"cannot start the emulator: {exc}")
         uvicorn.run(
             stripe_app,
             host=host,
@@ -70,4 +74,5 @@ def register(app: typer.Typer) -> None:
             access_log=False,
             # Annotated int, used as asyncio.wait_for's timeout: fractions of a second work.
             timeout_graceful_shutdown=cast(int, GRACEFUL_SHUTDOWN_SECONDS),
+            http=http,
         )

@@ -57,7 +57,7 @@ def add_serve_command(
         from orgsim.server.serve import build, settings_path
         from orgsim.server.settings import ServerSettings
         from sfpay.paths import state_dir
-        from sfpay.serving import free_port
+        from sfpay.serving import free_port, http_implementation
         from sfpay.stripe_keys import UnsafeStripeKey, require_test_key
 
         if jwt_cert is not None and not jwt_cert.is_file():
@@ -86,6 +86,10 @@ def add_serve_command(
         if changed:
             settings.save(settings_path(db_path))
         port = port or free_port()
+        try:
+            http_implementation()  # an unknown or missing one is named before anything starts
+        except ValueError as exc:
+            fail(f"cannot start the org server: {exc}")
         try:
             app, org, config, cert, key = build(db_path, port, tuple(deploy_checks(settings)) if deploy_checks else ())
         except (OrgError, UnsafeStripeKey, ValueError, OSError) as exc:

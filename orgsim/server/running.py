@@ -18,6 +18,7 @@ def tls_options(cert_path: Path, key_path: Path) -> dict:
         "ssl_keyfile": str(key_path),
         "timeout_graceful_shutdown": serving.GRACEFUL_SHUTDOWN_SECONDS,
         "lifespan": "on",
+        "http": serving.http_implementation(),
     }
 
 

@@ -136,3 +136,22 @@ def test_a_body_under_the_limit_is_read(hostile):
     response = hostile.send("POST", ENDPOINTS["webhook"][0], body=body, signed=True)
     assert response.status_code == 500 and response.json()["error"]["code"] == "STRING_TOO_LONG"
     assert WEBHOOK_SECRET not in response.text
+
+
+def test_an_endless_header_is_refused_before_it_is_buffered(hostile):
+    """The head of a request is bounded too (docs/security.md: below Salesforce's 16,384 bytes):
+    a header value of 256 KiB still not ended is refused at once, not buffered while the server
+    waits for its end. Pins the HTTP implementation the server runs: uvicorn with httptools has
+    no bound on a header (it buffered 200 MB of one), h11 refuses past 16 KiB."""
+    conn = _connect(hostile)
+    conn.settimeout(5)
+    try:
+        conn.sendall(_request_head(hostile, "GET", "/_orgsim/health", {})[:-2] + b"X-Endless: " + b"a" * 262144)
+        status, _ = _read_response(conn)
+    except TimeoutError:
+        pytest.fail("the server is still reading a 256 KiB header")
+    except (ConnectionResetError, BrokenPipeError, ssl.SSLError):
+        status = 400  # refused and closed before the answer could be read
+    finally:
+        conn.close()
+    assert status in (400, 431)
