@@ -42,6 +42,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TypeAlias
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -55,6 +56,8 @@ from sfpay.serving import free_port  # noqa: E402
 FIXTURE = PROJECT_ROOT
 SECRET = "whsec_bench_" + "0" * 24
 WEBHOOK_PATH = "/services/apexrest/stripeGC/webhook"
+# A JSON request body as the bench builds it (what `requests`' `json=` accepts).
+JsonValue: TypeAlias = "str | int | float | bool | None | list[JsonValue] | dict[str, JsonValue]"
 EVENT_FLOW_ONLY = ("flows/Stripe_Invoice_On_Opportunity_Create.flow", "flows/Stripe_Invoice_On_Opportunity_Update.flow")
 
 
@@ -123,7 +126,7 @@ def deploy_event_flow(server: Server) -> None:
         server.url + "/services/data/v66.0/metadata/deployRequest",
         headers=server.auth,
         files={
-            "json": (None, json.dumps({"deployOptions": {"checkOnly": False}}), "application/json"),
+            "json": (None, json.dumps({"deployOptions": {"checkOnly": False}}).encode(), "application/json"),
             "file": ("metadata.zip", zip_package(files, "metadata/"), "application/zip"),
         },
     )
@@ -135,19 +138,21 @@ def deploy_event_flow(server: Server) -> None:
 
 
 def create_opportunities(server: Server, count: int, prefix: str) -> list[tuple[str, str]]:
-    out, session = [], requests.Session()
+    out: list[tuple[str, str]] = []
+    session = requests.Session()
     for start in range(0, count, 200):
-        batch = [
+        invoices = [f"in_{prefix}_{i:06d}" for i in range(start, min(count, start + 200))]
+        batch: list[dict[str, JsonValue]] = [
             {
                 "attributes": {"type": "Opportunity"},
                 "Name": f"Bench {prefix} {i}",
                 "StageName": "Closed Won",
                 "CloseDate": "2026-12-01",
                 "Amount": 100,
-                "Stripe_Invoice_ID__c": f"in_{prefix}_{i:06d}",
+                "Stripe_Invoice_ID__c": invoice,
                 "Stripe_Payment_Status__c": "Open",
             }
-            for i in range(start, min(count, start + 200))
+            for i, invoice in enumerate(invoices, start)
         ]
         results = session.post(
             server.url + "/services/data/v66.0/composite/sobjects",
@@ -156,7 +161,7 @@ def create_opportunities(server: Server, count: int, prefix: str) -> list[tuple[
         ).json()
         if not all(r.get("success") for r in results):
             raise SystemExit(f"could not create Opportunities: {results[:2]}")
-        out += [(r["id"], rec["Stripe_Invoice_ID__c"]) for r, rec in zip(results, batch)]
+        out += [(r["id"], invoice) for r, invoice in zip(results, invoices)]
     return out
 
 
@@ -189,9 +194,9 @@ class WebhookSender:
     def post(self, body: bytes, signature: str) -> tuple[int, bytes]:
         headers = {"Content-Type": "application/json", "Stripe-Signature": signature}
         for attempt in (1, 2):
-            conn = getattr(self.local, "conn", None) if self.reuse else None
+            conn: http.client.HTTPSConnection | None = getattr(self.local, "conn", None) if self.reuse else None
             fresh = conn is None
-            if fresh:
+            if conn is None:
                 conn = http.client.HTTPSConnection(self.host, self.port, context=self.context, timeout=30)
                 self.local.conn = conn
             try:
@@ -288,7 +293,7 @@ def latency_run(server: Server, seconds: float, rate: float, label: str, reuse: 
 
 
 def stored_event_names(server: Server, label: str) -> set[str]:
-    session, names = requests.Session(), set()
+    session, names = requests.Session(), set[str]()
     query = f"SELECT Name FROM stripeGC__Stripe_Event__c WHERE Name LIKE 'evt_{label}_%'"
     page = session.get(server.url + "/services/data/v66.0/query", params={"q": query}, headers=server.auth).json()
     while True:
@@ -339,7 +344,9 @@ def insert_throughput(server: Server, batches: int, singles: int) -> dict:
     session = requests.Session()
     started = time.perf_counter()
     for b in range(batches):
-        records = [{"attributes": {"type": "Account"}, "Name": f"Acct {b}-{i}"} for i in range(200)]
+        records: list[dict[str, JsonValue]] = [
+            {"attributes": {"type": "Account"}, "Name": f"Acct {b}-{i}"} for i in range(200)
+        ]
         session.post(
             server.url + "/services/data/v66.0/composite/sobjects", headers=server.auth, json={"records": records}
         ).raise_for_status()

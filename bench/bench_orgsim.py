@@ -42,11 +42,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import figure  # noqa: E402
+
+if TYPE_CHECKING:
+    from orgsim.dml.results import SaveResult
 
 
 @contextlib.contextmanager
@@ -83,6 +87,15 @@ def stripe_sim(in_process: bool):
         proc.wait(10)
 
 
+def saved_ids(results: list[SaveResult]) -> list[str]:
+    """The Ids of records the bench inserted; a row that did not save would skew every figure
+    after it, so the run stops instead."""
+    ids = [r.id for r in results if r.id is not None]
+    if len(ids) != len(results):
+        raise SystemExit(f"insert failed: {[r.to_dict() for r in results if r.id is None][:2]}")
+    return ids
+
+
 def load_bench_spec(path: Path):
     from generator.spec.loader import load_spec
 
@@ -116,14 +129,11 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
         )
         org.deploy_source(ROOT)
         org.insert(f"{spec.stripe.namespace}__Stripe_Account__c", [{"Name": spec.stripe.account_name}])
-        accounts = []
+        accounts: list[str] = []
         for start in range(0, args.accounts, 200):
-            accounts += [
-                r.id
-                for r in org.insert(
-                    "Account", [{"Name": f"Donor {i}"} for i in range(start, min(start + 200, args.accounts))]
-                )
-            ]
+            accounts += saved_ids(
+                org.insert("Account", [{"Name": f"Donor {i}"} for i in range(start, min(start + 200, args.accounts))])
+            )
         client = stripe.StripeClient(api_key, base_addresses={"api": base_url})
         org_seconds = 0.0
         seen_events: set[str] = set()
@@ -153,7 +163,7 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
             ids: list[str] = []
 
             def create() -> None:
-                ids.extend(r.id for r in org.insert("Opportunity", rows))
+                ids.extend(saved_ids(org.insert("Opportunity", rows)))
                 contacts = org.insert(
                     "Contact",
                     [{"LastName": f"Payer {made + i}", "Email": f"payer{made + i}@example.org"} for i in range(size)],

@@ -48,7 +48,9 @@ def timed(command: list[str], env: dict, cwd: Path) -> tuple[float, float, int]:
 
 class Series:
     def __init__(self, label: str):
-        self.label, self.wall, self.cpu, self.code = label, [], [], 0
+        self.label, self.code = label, 0
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
 
     def add(self, sample: tuple[float, float, int]) -> None:
         self.wall.append(sample[0] * 1000)
