@@ -7,10 +7,10 @@ import copy
 
 import pytest
 from lxml import etree
-from validate_helpers import CORPUS, FIXTURES, WORKTREE
+from validate_helpers import WORKTREE, metadata_documents
 
 from sfmeta.wsdl import Wsdl
-from sfmeta.xml import MD_NS, XSD_NS, local
+from sfmeta.xml import MD_NS, XSD_NS
 from sfpay import paths
 from validator.schema.prebuilt import TYPES, render
 from validator.schema.wsdl_slice import load_schema
@@ -52,21 +52,14 @@ def test_prebuilt_slice_agrees_with_the_whole_wsdl(full_schema, tmp_path, monkey
     # A WSDL path that does not exist: the prebuilt slice must not need it.
     prebuilt = load_schema(tmp_path / "absent.wsdl", ["Flow", "CustomField"], prebuilt=paths.METADATA_SLICE_PATH)
     verdicts, checked = set(), 0
-    for base in (FIXTURES, CORPUS):
-        for path in sorted(base.rglob("*-meta.xml")):
-            try:
-                root = etree.parse(str(path)).getroot()
-            except (etree.XMLSyntaxError, OSError):
-                continue
-            if local(root.tag) not in TYPES or not root.tag.startswith(f"{{{MD_NS}}}"):
-                continue
-            expected = full_schema.validate(root.getroottree())
-            assert prebuilt.validate(root.getroottree()) == expected, path
-            if not expected:
-                got = [(e.line, e.message) for e in prebuilt.error_log]
-                assert got == [(e.line, e.message) for e in full_schema.error_log], path
-            verdicts.add(expected)
-            checked += 1
+    for path, root in metadata_documents(TYPES):
+        expected = full_schema.validate(root.getroottree())
+        assert prebuilt.validate(root.getroottree()) == expected, path
+        if not expected:
+            got = [(e.line, e.message) for e in prebuilt.error_log]
+            assert got == [(e.line, e.message) for e in full_schema.error_log], path
+        verdicts.add(expected)
+        checked += 1
     assert checked > 30
     assert verdicts == {True, False}, "the corpus has both valid and invalid documents"
     assert list(tmp_path.iterdir()) == [], "the prebuilt slice needs no cache entry"

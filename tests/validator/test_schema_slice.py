@@ -6,11 +6,11 @@ import copy
 
 import pytest
 from lxml import etree
-from validate_helpers import CORPUS, FIXTURES
+from validate_helpers import metadata_documents
 
 from sfmeta.metadata_types import GENERATED_ROOT_TYPES
 from sfmeta.wsdl import Wsdl, WsdlError
-from sfmeta.xml import MD_NS, XSD_NS, local
+from sfmeta.xml import MD_NS, XSD_NS
 from sfpay import paths
 from validator.schema.wsdl_slice import load_schema
 
@@ -33,21 +33,10 @@ def full_schema(wsdl):
     return etree.XMLSchema(schema)
 
 
-def metadata_documents():
-    for base in (FIXTURES, CORPUS):
-        for path in sorted(base.rglob("*-meta.xml")):
-            try:
-                root = etree.parse(str(path)).getroot()
-            except (etree.XMLSyntaxError, OSError):
-                continue
-            if local(root.tag) in TYPES and root.tag.startswith(f"{{{MD_NS}}}"):
-                yield path, root
-
-
 def test_slice_agrees_with_the_whole_wsdl(full_schema, tmp_path, monkeypatch):
     monkeypatch.setenv("SFPAY_CACHE_DIR", str(tmp_path))
     sliced = load_schema(paths.WSDL_PATH, TYPES)
-    documents = list(metadata_documents())
+    documents = list(metadata_documents(TYPES))
     assert len(documents) > 30
     verdicts = set()
     for path, root in documents:

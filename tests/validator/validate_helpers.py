@@ -6,12 +6,31 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import Any
 
 WORKTREE = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 FIXTURES = HERE / "fixtures"
+
+
+def metadata_documents(types: Collection[str]) -> Iterator[tuple[Path, Any]]:
+    """(path, root element) of every well-formed Metadata API document in the fixtures and the
+    corpus whose root is one of `types`, in path order."""
+    from lxml import etree
+
+    from sfmeta.xml import MD_NS, local
+
+    for base in (FIXTURES, CORPUS):
+        for path in sorted(base.rglob("*-meta.xml")):
+            try:
+                root = etree.parse(str(path)).getroot()
+            except (etree.XMLSyntaxError, OSError):
+                continue
+            if local(root.tag) in types and root.tag.startswith(f"{{{MD_NS}}}"):
+                yield path, root
 
 
 def run_validate(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
