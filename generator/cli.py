@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, Optional
 import typer
 
 from generator.command import HELP as GENERATE_HELP
+from sfpay.self_parsing import register_self_parsing
 
 if TYPE_CHECKING:
     from sfpay.project import Project
@@ -37,12 +38,6 @@ def _project(spec: Path | None) -> Project:
         return discover(spec)
     except ProjectError as exc:
         _fail([f"error: {exc}"])
-
-
-def generate_command(ctx: typer.Context) -> None:
-    from generator.command import run
-
-    raise typer.Exit(run(list(ctx.args)))
 
 
 def check_spec_file(
@@ -101,12 +96,7 @@ def diagram(
 def register(app: typer.Typer) -> None:
     # The behaviour (and its argparse parsing) is in generator.command, which `sfpay` calls
     # directly for speed; this registration lists it in `sfpay --help` and serves other apps.
-    app.command(
-        "generate",
-        help=GENERATE_HELP,
-        add_help_option=False,
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "allow_interspersed_args": False},
-    )(generate_command)
+    register_self_parsing(app, "generate", GENERATE_HELP, "generator.command:run")
     spec_app.command("schema")(schema)
     spec_app.command("check")(check_spec_file)
     app.add_typer(spec_app, name="spec")

@@ -158,9 +158,9 @@ def main(argv: list[str] | None = None) -> None:
     if args in HELP_ARGS:
         _print_help()
     if args and args[0] in SELF_PARSING_COMMANDS:
-        module_name, function_name = SELF_PARSING_COMMANDS[args[0]].split(":")
-        run = getattr(importlib.import_module(module_name), function_name)
-        raise SystemExit(run(args[1:]))
+        from sfpay.self_parsing import load_run
+
+        raise SystemExit(load_run(SELF_PARSING_COMMANDS[args[0]])(args[1:]))
     import typer
 
     command = typer.main.get_command(get_app())

@@ -9,21 +9,14 @@ point can call `run(argv)` without paying typer's start-up (`python -m validator
 
 from __future__ import annotations
 
-import typer
+from typing import TYPE_CHECKING
 
+from sfpay.self_parsing import register_self_parsing
 from validator.command import HELP
+
+if TYPE_CHECKING:
+    import typer
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "validate",
-        help=HELP,
-        add_help_option=False,
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "allow_interspersed_args": False},
-    )(validate_command)
-
-
-def validate_command(ctx: typer.Context) -> None:
-    from validator.command import run
-
-    raise typer.Exit(run(list(ctx.args)))
+    register_self_parsing(app, "validate", HELP, "validator.command:run")
