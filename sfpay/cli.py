@@ -14,6 +14,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import typer
 
 # Order is the order of `sfpay --help`.
@@ -91,46 +93,42 @@ def plain_help(command) -> None:
 HELP_ARGS = (["--help"], ["-h"])
 
 
-def _help_cache_file():
-    """Where `sfpay --help`'s text is kept, named by everything it is rendered from (the
-    command modules' sources, typer, Python, the terminal width), or None without a usable
-    cache folder. Rendering it means importing typer and every command module; printing the
-    kept text takes a few stat calls (issue 17: `sfpay --help` < 150 ms)."""
-    import hashlib
-    import os
+def _help_cache_entry() -> tuple[Path, str] | None:
+    """Where `sfpay --help`'s text is kept (sfpay.user_cache: folder, name), named by everything
+    it is rendered from (the command modules' sources, typer, Python, the terminal width), or
+    None when they can't be read. Rendering it means importing typer and every command module;
+    printing the kept text takes a few stat calls (issue 17: `sfpay --help` < 150 ms)."""
     import shutil
     from importlib.util import find_spec
     from pathlib import Path
 
-    base = os.environ.get("SFPAY_CACHE_DIR")
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay"
+    from sfpay import user_cache
+
     here = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{sys.version}\0{shutil.get_terminal_size().columns}".encode())
     try:
         typer_spec = find_spec("typer")
         sources = [Path(typer_spec.origin)] if typer_spec and typer_spec.origin else []
         for package in sorted({name.split(".")[0] for name in COMMAND_MODULES}):
             sources += sorted((here / package).rglob("*.py"))
-        for source in sources:
-            stat = source.stat()
-            digest.update(f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+        stamp = user_cache.stamp(sources)
     except (OSError, ValueError, ImportError):
         return None
-    return root / "cli" / f"help-{digest.hexdigest()[:24]}.txt"
+    name = user_cache.key_for(sys.version, str(shutil.get_terminal_size().columns), stamp)
+    return user_cache.root() / "cli", f"help-{name}.txt"
 
 
 def _print_help() -> None:
     """`sfpay --help`: the kept text when it is current, else typer's rendering, kept."""
     import contextlib
     import io
-    import os
 
-    cache = _help_cache_file()
-    if cache is not None:
-        with contextlib.suppress(OSError):
-            sys.stdout.write(cache.read_text(encoding="utf-8"))
-            raise SystemExit(0)
+    from sfpay import user_cache
+
+    entry = _help_cache_entry()
+    kept = user_cache.read(*entry) if entry is not None else None
+    if kept is not None:
+        sys.stdout.write(kept.decode("utf-8"))
+        raise SystemExit(0)
     import typer
 
     command = typer.main.get_command(get_app())
@@ -144,12 +142,8 @@ def _print_help() -> None:
                 raise
     text = output.getvalue()
     sys.stdout.write(text)
-    if cache is not None:
-        with contextlib.suppress(OSError):
-            cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            partial = cache.with_name(f"{cache.name}.{os.getpid()}")
-            partial.write_text(text, encoding="utf-8")
-            partial.replace(cache)  # atomic: a concurrent run reads the old text or the new
+    if entry is not None:
+        user_cache.write(*entry, text.encode("utf-8"))  # atomic, 0600, in a private folder
     raise SystemExit(0)
 
 

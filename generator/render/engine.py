@@ -62,19 +62,14 @@ def _bytecode_cache(settings: str) -> jinja2.BytecodeCache | None:
     the Python version); the parser settings and Jinja's version go into the file names, which
     Jinja does not check. None (compile every run) when there is no usable cache folder."""
     import hashlib
-    import os
 
     import jinja2
 
-    base = os.environ.get("SFPAY_CACHE_DIR")
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else (Path(xdg) if xdg else Path.home() / ".cache") / "sfpay"
-    folder = root / "templates"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_uid != os.getuid():
-            return None  # never load compiled code from a folder someone else owns
-    except OSError:
+    from sfpay import user_cache
+
+    # Never load compiled code from a folder someone else owns (sfpay.user_cache.private_folder).
+    folder = user_cache.private_folder(user_cache.root() / "templates")
+    if folder is None:
         return None
     tag = hashlib.sha256(f"{jinja2.__version__}\0{settings}".encode()).hexdigest()[:12]
     return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"jinja-{tag}-%s.cache")
