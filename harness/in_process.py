@@ -36,17 +36,10 @@ def _operate_app() -> "typer.Typer":
     """The operating commands as `sfpay` registers them (operate/cli.py's `register`)."""
     global _APP
     if _APP is None:
-        import typer
-
         from operate.cli import register
+        from sfpay.typer_app import root_app
 
-        # As sfpay/cli.py builds the root command: -h too, click's plain help and error layout.
-        app = typer.Typer(
-            name="sfpay",
-            add_completion=False,
-            pretty_exceptions_enable=False,
-            context_settings={"help_option_names": ["-h", "--help"]},
-        )
+        app = root_app()  # as sfpay/cli.py builds the root command: -h too
         register(app)
         _APP = app
     return _APP
@@ -55,9 +48,10 @@ def _operate_app() -> "typer.Typer":
 def _command() -> Any:
     import typer
 
+    from sfpay.typer_app import plain_help
+
     command = typer.main.get_command(_operate_app())
-    for each in [command, *getattr(command, "commands", {}).values()]:
-        each.rich_markup_mode = None  # sfpay/cli.py's plain_help: click's layout, not rich panels
+    plain_help(command)  # click's plain help and error layout, as sfpay/cli.py's main
     return command
 
 

@@ -9,7 +9,6 @@ imports its heavy dependencies lazily, inside the command bodies).
 from __future__ import annotations
 
 import importlib
-import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -44,17 +43,9 @@ _app: typer.Typer | None = None
 
 
 def build_app() -> typer.Typer:
-    import typer
+    from sfpay.typer_app import root_app
 
-    root = typer.Typer(
-        name="sfpay",
-        help="Stripe-to-Salesforce payment automation from one YAML spec.",
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        # -h everywhere (click passes help_option_names down to every sub-command's context).
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
+    root = root_app(help="Stripe-to-Salesforce payment automation from one YAML spec.", no_args_is_help=True)
     for module_name in COMMAND_MODULES:
         # Every package ships in the one sfpay distribution: a missing one is a broken
         # install and must surface, never be skipped.
@@ -75,19 +66,6 @@ def __getattr__(name: str):
     if name == "app":
         return get_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def plain_help(command) -> None:
-    """Click's own help layout for `command` and all below it: two columns that wrap at the
-    terminal width. Typer's rich panels give the option column a fixed share and cut long
-    option names and help with an ellipsis at 80 columns."""
-    command.rich_markup_mode = None
-    for sub in getattr(command, "commands", {}).values():
-        if not sub.short_help and sub.help:
-            # The whole first sentence, wrapped, rather than click's cut at ~45 characters.
-            first = " ".join(sub.help.strip().split("\n\n")[0].split())
-            sub.short_help = re.split(r"(?<=\.)\s", first, maxsplit=1)[0]
-        plain_help(sub)
 
 
 HELP_ARGS = (["--help"], ["-h"])
@@ -132,6 +110,8 @@ def _print_help() -> None:
     import typer
 
     command = typer.main.get_command(get_app())
+    from sfpay.typer_app import plain_help
+
     plain_help(command)
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
@@ -158,5 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     import typer
 
     command = typer.main.get_command(get_app())
+    from sfpay.typer_app import plain_help
+
     plain_help(command)
     command(args=args, prog_name="sfpay")

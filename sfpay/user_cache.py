@@ -1,5 +1,5 @@
-"""The user's cache of derived data (compiled templates, schema slices, parsed data files,
-rendered trees), in private folders.
+"""The user's cache of derived data (compiled templates, schema slices, parsed data files, the
+help text), in private folders.
 
 Only an optimisation: a folder that cannot be made, or that is not the user's own, gives no
 cache and the caller computes the value. What is read back from a folder someone else could
