@@ -89,7 +89,9 @@ def _ordered_lines(
     keyed: list[tuple[tuple[int, str, int], list[str]]] = []
     for position, child in enumerate(element):
         tag = child.tag
-        child_name = tag[_NS_LEN:] if isinstance(tag, str) and tag.startswith(_NS_PREFIX) else _local_name(child, source)
+        child_name = (
+            tag[_NS_LEN:] if isinstance(tag, str) and tag.startswith(_NS_PREFIX) else _local_name(child, source)
+        )
         found = children.get(child_name)
         if found is None:
             raise CanonicalError(f"{source}: {path}/{child_name}: not an element of Metadata API type {type_name}")
