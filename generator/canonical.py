@@ -95,7 +95,7 @@ def _ordered_lines(
         found = children.get(child_name)
         if found is None:
             raise CanonicalError(f"{source}: {path}/{child_name}: not an element of Metadata API type {type_name}")
-        index, child_type = found
+        index, child_type, sort_child = found
         if len(child):
             if not table.is_complex(child_type):
                 raise CanonicalError(f"{source}: {path}/{child_name}: simple value has child elements")
@@ -104,7 +104,6 @@ def _ordered_lines(
             lines.append(f"{pad}</{child_name}>")
         else:
             lines = [f"{pad}<{child_name}>{_escape(child.text or '')}</{child_name}>"]
-        sort_child = SORT_KEYS.get((type_name, child_name))
         secondary = _text_of(child, sort_child) if sort_child else ""
         keyed.append(((index, secondary, position), lines))
     keyed.sort(key=lambda pair: pair[0])
@@ -112,18 +111,20 @@ def _ordered_lines(
         out.extend(lines)
 
 
-# type name -> {child element name: (position in the flattened sequence, child type)}; the
-# first element of a name wins, as in TypeTable.child.
-_CHILD_INDEXES: dict[tuple[int, str], dict[str, tuple[int, str]]] = {}
+# type name -> {child element name: (position in the flattened sequence, child type, the
+# child's child whose text sorts repeats (SORT_KEYS) or None)}; the first element of a name
+# wins, as in TypeTable.child.
+_ChildIndex = dict[str, tuple[int, str, str | None]]
+_CHILD_INDEXES: dict[tuple[int, str], _ChildIndex] = {}
 
 
-def _child_index(table: TypeTable, type_name: str) -> dict[str, tuple[int, str]]:
+def _child_index(table: TypeTable, type_name: str) -> _ChildIndex:
     key = (id(table), type_name)
     index = _CHILD_INDEXES.get(key)
     if index is None:
         index = {}
         for position, child in enumerate(table.sequence(type_name)):
-            index.setdefault(child.name, (position, child.type))
+            index.setdefault(child.name, (position, child.type, SORT_KEYS.get((type_name, child.name))))
         _CHILD_INDEXES[key] = index
     return index
 
