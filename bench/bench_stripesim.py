@@ -25,8 +25,11 @@ lists and search grow with the store.
    - 1,000 is the smallest size of the issue's scaling table, and localstripe's runs stay short
      there (at 10,000 stored each of its writes pickles ~7 MB).
    With one sequential client the SDK's own ~2 ms of CPU per request caps the throughput ratio
-   near 2x on a fresh store whatever the server does, so the fresh case also prints each
-   server's CPU per request, the figure that measures the server alone.
+   near 2x on a fresh store whatever the server does, so each case also prints each server's
+   CPU per request, the figure that measures the server alone. Several concurrent clients do
+   not make the run server-bound on this 2-core machine (measured with 4 client processes on a
+   fresh store: 112 vs 71 req/s, the clients spending 2.5-2.9 ms of CPU per request against the
+   servers' 1.0 and 3.4 ms), so no concurrent figure is printed.
 2. The project's own sequence (create customer -> create invoice -> add invoice item -> finalize
    -> pay, 5 requests), stripesim only (localstripe invoices only come from subscriptions).
    Target: median under 5 ms per request.
