@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sfmeta.connector_package import ConnectorPackage
 
@@ -23,16 +22,14 @@ class CatalogError(Exception):
     """The catalog is missing or not the shape we expect (an installation problem)."""
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     stripe_name: str | None  # the Stripe API parameter it fills (None: a connector-only input)
     type: str
     required: bool
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     name: str  # <namespace>__v02_CreateInvoices
     method: str  # POST
     path: str  # /v1/invoices/{invoice}/finalize
@@ -98,7 +95,7 @@ class ConnectorCatalog:
     def model(self, name: str) -> list[dict[str, Any]] | None:
         """A model's fields ({name, stripe_name, type}) in catalog order, or None if unknown."""
         catalog_name = self._models.get(self._strip(name).lower())
-        return None if catalog_name is None else self._raw["models"][catalog_name]  # type: ignore[no-any-return]
+        return None if catalog_name is None else self._raw["models"][catalog_name]
 
     def model_field(self, model_name: str, field: str) -> dict[str, Any] | None:
         fields = self.model(model_name) or []

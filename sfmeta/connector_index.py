@@ -82,7 +82,11 @@ def read_index(path: Path) -> dict[str, Any]:
         header = json.loads(first)
     except ValueError as exc:
         raise CatalogError(f"cannot read the connector catalog index {path}: {exc}") from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT or not {*_SECTIONS, "common_params"} <= set(header):
+    if (
+        not isinstance(header, dict)
+        or header.get("format") != FORMAT
+        or not {*_SECTIONS, "common_params"} <= set(header)
+    ):
         raise CatalogError(f"cannot read the connector catalog index {path}: not a format-{FORMAT} index")
     raw = {key: value for key, value in header.items() if key not in ("format", "license", "derived_from")}
     for section in _SECTIONS:
