@@ -4,8 +4,8 @@ vendor/stripe-connector-catalog.json (1.2 MB, 244 actions, 2175 models) is read 
 json.loads; a tree's flows use a handful of actions and the models they return. The index
 file (vendor/stripe-connector-catalog-index.jsonl) holds the same data: its first line is a
 JSON header (the catalog's own top-level facts: source, package, Stripe API version, the
-common parameters, the license file, and the byte range of every action and model), then one
-line of compact JSON per action and per model. Reading it costs a header decode and the
+common parameters; the license file; the names of the actions and models and where each
+one's line ends), then one line of compact JSON per action and per model. Reading it costs a header decode and the
 entries looked up.
 
 It is derived, never edited: `python -m validator.catalog` writes it from the catalog, and
@@ -25,30 +25,34 @@ from sfmeta.connector import CatalogError
 FORMAT = 1
 LICENSE = "LICENSE-stripe-salesforce-ai-context.txt"
 _SECTIONS = ("actions", "models")
+# Header keys that describe the index, not the catalog.
+_NOT_CATALOG = {"format", "license", "derived_from", "ends", *_SECTIONS}
 
 
 def render(raw: dict[str, Any]) -> bytes:
     """The index file's bytes for a catalog read by `sfmeta.connector.read_raw`."""
-    body: list[bytes] = []
-    offset = 0
-    ranges: dict[str, dict[str, list[int]]] = {}
-    for section in _SECTIONS:
-        ranges[section] = {}
-        for name in raw[section]:  # the catalog's order, which ConnectorCatalog keeps
-            line = json.dumps(raw[section][name], separators=(",", ":"), sort_keys=True).encode("utf-8")
-            ranges[section][name] = [offset, offset + len(line)]
-            body.append(line + b"\n")
-            offset += len(line) + 1
-    header = {"format": FORMAT, "derived_from": "stripe-connector-catalog.json", "license": LICENSE}
+    lines: list[bytes] = []
+    header: dict[str, Any] = {"format": FORMAT, "derived_from": "stripe-connector-catalog.json", "license": LICENSE}
     header.update({key: value for key, value in raw.items() if key not in _SECTIONS})
-    header.update(ranges)
-    return json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(body)
+    for section in _SECTIONS:
+        # The catalog's order, which ConnectorCatalog keeps. Names and offsets are one string
+        # each: decoding a few long strings costs far less than thousands of small values.
+        header[section] = "\n".join(raw[section])
+        lines += [
+            json.dumps(entry, separators=(",", ":"), sort_keys=True).encode("utf-8") for entry in raw[section].values()
+        ]
+    ends, offset = [], 0
+    for line in lines:
+        offset += len(line) + 1
+        ends.append(str(offset))
+    header["ends"] = ",".join(ends)  # where each entry's line ends (after its newline), in order
+    return json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(line + b"\n" for line in lines)
 
 
 class _Entries(Mapping[str, Any]):
     """Name -> decoded entry of one section, decoding an entry on first access."""
 
-    def __init__(self, body: bytes, ranges: dict[str, list[int]], path: Path) -> None:
+    def __init__(self, body: memoryview, ranges: dict[str, tuple[int, int]], path: Path) -> None:
         self._body = body
         self._ranges = ranges
         self._path = path
@@ -58,7 +62,7 @@ class _Entries(Mapping[str, Any]):
         if name not in self._decoded:
             start, end = self._ranges[name]
             try:
-                self._decoded[name] = json.loads(self._body[start:end])
+                self._decoded[name] = json.loads(bytes(self._body[start:end]))
             except ValueError as exc:
                 raise CatalogError(f"cannot read the connector catalog index {self._path}: {name}: {exc}") from None
         return self._decoded[name]
@@ -77,18 +81,27 @@ def read_index(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read the connector catalog index {path}: {exc.strerror}") from exc
-    first, _, body = data.partition(b"\n")
+    newline = data.find(b"\n")
     try:
-        header = json.loads(first)
-    except ValueError as exc:
+        header = json.loads(data[:newline])
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise ValueError(f"not a format-{FORMAT} index")
+        names = {section: header[section].split("\n") for section in _SECTIONS}
+        ends = [int(end) for end in header["ends"].split(",")]
+        common = header["common_params"]
+    except (ValueError, KeyError, AttributeError) as exc:
         raise CatalogError(f"cannot read the connector catalog index {path}: {exc}") from None
-    if (
-        not isinstance(header, dict)
-        or header.get("format") != FORMAT
-        or not {*_SECTIONS, "common_params"} <= set(header)
-    ):
-        raise CatalogError(f"cannot read the connector catalog index {path}: not a format-{FORMAT} index")
-    raw = {key: value for key, value in header.items() if key not in ("format", "license", "derived_from")}
+    if len(ends) != sum(len(listed) for listed in names.values()) or newline < 0:
+        raise CatalogError(f"cannot read the connector catalog index {path}: the offsets do not match the names")
+    body = memoryview(data)[newline + 1 :]
+    raw: dict[str, Any] = {key: value for key, value in header.items() if key not in _NOT_CATALOG}
+    raw["common_params"] = common
+    position, start = 0, 0
     for section in _SECTIONS:
-        raw[section] = _Entries(body, header[section], path)
+        ranges: dict[str, tuple[int, int]] = {}
+        for name in names[section]:
+            end = ends[position]
+            ranges[name] = (start, end - 1)
+            start, position = end, position + 1
+        raw[section] = _Entries(body, ranges, path)
     return raw
