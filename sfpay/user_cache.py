@@ -11,20 +11,13 @@ everything the value depends on (`key_for`), so a changed input never reads a st
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from functools import lru_cache
 from pathlib import Path
 
 DIR_MODE = 0o700
-
-try:
-    # CPython's own SHA-256 (the module is `_sha256` up to 3.11, `_sha2` after): the same digest
-    # as hashlib.sha256, without hashlib's import, which loads OpenSSL's libcrypto first (~2%
-    # of a `sfpay validate` run, whose cache names are all this module hashes).
-    from _sha256 import sha256 as _sha256
-except ImportError:  # another Python: hashlib's
-    from hashlib import sha256 as _sha256
 
 
 def root() -> Path:
@@ -53,7 +46,7 @@ def private_folder(folder: Path) -> Path | None:
 
 
 def key_for(*parts: bytes | str) -> str:
-    digest = _sha256()
+    digest = hashlib.sha256()
     for part in parts:
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
