@@ -78,10 +78,11 @@ def write(folder: Path, name: str, data: bytes) -> None:
     usable = private_folder(folder)
     if usable is None:
         return
+    # A new file of a name no one else picks (as tempfile.mkstemp makes it: O_EXCL, 0600), without
+    # tempfile, whose import (random, shutil, bz2, lzma) costs a first run more than the write.
+    tmp = usable / f".{name}.{os.urandom(8).hex()}.tmp"
     try:
-        import tempfile  # only on a miss: its import (random, bisect) is a cost every warm run would pay
-
-        fd, tmp = tempfile.mkstemp(dir=usable, prefix=f".{name}.", suffix=".tmp")  # 0600
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError:
         return
     try:
