@@ -74,6 +74,11 @@ class FaultBook:
         with self._lock:
             self._rules.pop(account, None)
 
+    def armed(self, account: str) -> bool:
+        """Whether any rule is set for `account` (requests of an account without rules need
+        not count against any, nor build the path they would be matched on)."""
+        return bool(self._rules.get(account))
+
     def next_fault(self, account: str, method: str, path: str) -> FaultRule | None:
         """Count this request against every matching rule; return the first rule that fires."""
         fired = None

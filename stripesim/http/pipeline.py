@@ -41,7 +41,9 @@ class Protocol:
 
 
 async def read_raw_params(request: Request) -> dict[str, Any]:
-    params = forms.decode(request.url.query)
+    # `request.url` is built (netloc, path escaping, split) only for a query string to read:
+    # without one its query is "", which decodes to no parameters.
+    params = forms.decode(request.url.query) if request.scope.get("query_string") else {}
     if request.method == "POST":
         body = await read_body(request)
         content_type = request.headers.get("content-type", FORM).split(";")[0].strip().lower()
@@ -67,7 +69,11 @@ async def handle(protocol: Protocol, request: Request, endpoint: Endpoint) -> Re
             raise StripeError(f"Invalid Stripe API version: {version}", param="Stripe-Version")
         if not protocol.limiter.allow(account):
             raise rate_limit_error()
-        rule = protocol.faults.next_fault(account, request.method, request.url.path)
+        rule = (
+            protocol.faults.next_fault(account, request.method, request.url.path)
+            if protocol.faults.armed(account)
+            else None
+        )
         if rule is not None and rule.fault != "timeout":
             raise fault_error(rule)
         if rule is not None and not rule.after_processing:
