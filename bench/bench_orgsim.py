@@ -27,6 +27,12 @@ Opportunity (less sensitive to other load than wall time), and the governor head
 path (and per kind of save) the peak callouts, SOQL, DML statements/rows and emulator CPU of any
 one transaction against the limit. `--scaling` runs each size once and prints the
 per-Opportunity cost against the first size (target: within 1.2x).
+
+`sim_cpu_ms_per_opp` is stripesim's own CPU (user+system, read through psutil) during the timed
+org work, when it runs as its own process: with the scheduled paths serial and every callout
+waiting for its answer, org CPU + stripesim CPU per Opportunity is the floor of the wall time
+per Opportunity (docs/orgsim.md, "The throughput ceiling"). `--profile FILE` writes a cProfile
+(process CPU) of the timed org work only, for `python -m pstats FILE`.
 """
 
 from __future__ import annotations
