@@ -12,8 +12,7 @@ from functools import lru_cache
 
 from orgsim.schema.model import FieldDef
 
-
-# The three conversions below are pure functions of immutable values and run for every
+# The cached conversions below are pure functions of immutable values and run for every
 # date/time and number column of every row read or written (system timestamps on each save,
 # full rows read for each update): cached, since a transaction keeps meeting the same few
 # timestamps (the org clock is frozen while it runs) and amounts. Aware datetimes that are

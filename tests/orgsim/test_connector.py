@@ -127,7 +127,9 @@ def test_shaping_keeps_every_model_field_in_catalog_order_with_nested_models_and
         if fields is None or not isinstance(value, dict):
             return value
         return {
-            f["name"]: None if value.get(f["stripe_name"]) is None else expected(value[f["stripe_name"]], f["type"] or "")
+            f["name"]: None
+            if value.get(f["stripe_name"]) is None
+            else expected(value[f["stripe_name"]], f["type"] or "")
             for f in fields
         }
 
