@@ -27,6 +27,12 @@ Opportunity (less sensitive to other load than wall time), and the governor head
 path (and per kind of save) the peak callouts, SOQL, DML statements/rows and emulator CPU of any
 one transaction against the limit. `--scaling` runs each size once and prints the
 per-Opportunity cost against the first size (target: within 1.2x).
+
+`sim_cpu_ms_per_opp` is stripesim's own CPU (user+system, read through psutil) during the timed
+org work, when it runs as its own process: with the scheduled paths serial and every callout
+waiting for its answer, org CPU + stripesim CPU per Opportunity is the floor of the wall time
+per Opportunity (docs/orgsim.md, "The throughput ceiling"). `--profile FILE` writes a cProfile
+(process CPU) of the timed org work only, for `python -m pstats FILE`.
 """
 
 from __future__ import annotations
@@ -53,13 +59,27 @@ if TYPE_CHECKING:
     from orgsim.dml.results import SaveResult
 
 
+def process_cpu_seconds(pid: int | None) -> float | None:
+    """User+system CPU of another process (stripesim's), from /proc; None where unreadable."""
+    if pid is None:
+        return None
+    try:
+        import psutil
+
+        times = psutil.Process(pid).cpu_times()
+    except Exception:  # noqa: BLE001 - the figure is optional; no process or no psutil: leave it out
+        return None
+    return times.user + times.system
+
+
 @contextlib.contextmanager
 def stripe_sim(in_process: bool):
+    """Yields (api base, api key, pid of the stripesim process or None)."""
     if in_process:
         from stripesim import SimConfig, start_sim
 
         with start_sim(SimConfig()) as sim:
-            yield sim.base_url, sim.api_key
+            yield sim.base_url, sim.api_key, None
         return
     from sfpay.serving import free_port
     from stripesim.config import DEFAULT_API_KEY
@@ -81,7 +101,7 @@ def stripe_sim(in_process: bool):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("stripesim did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}", DEFAULT_API_KEY
+        yield f"http://127.0.0.1:{port}", DEFAULT_API_KEY, proc.pid
     finally:
         proc.terminate()
         proc.wait(10)
@@ -102,7 +122,7 @@ def load_bench_spec(path: Path):
     return load_spec(path)
 
 
-def run_once(args, spec, base_url: str, api_key: str) -> dict:
+def run_once(args, spec, base_url: str, api_key: str, sim_pid: int | None = None) -> dict:
     import stripe
 
     from orgsim import Org, StripeConfig
@@ -140,13 +160,27 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
         made = 0
 
         org_cpu = 0.0
+        sim_cpu = 0.0
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile(time.process_time)
 
         def timed(action) -> None:
-            nonlocal org_seconds, org_cpu
+            nonlocal org_seconds, org_cpu, sim_cpu
+            s0 = process_cpu_seconds(sim_pid)
             t0, c0 = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             action()
+            if profiler is not None:
+                profiler.disable()
             org_seconds += time.perf_counter() - t0
             org_cpu += time.process_time() - c0
+            s1 = process_cpu_seconds(sim_pid)
+            if s0 is not None and s1 is not None:
+                sim_cpu += s1 - s0
 
         while made < args.opportunities:
             size = min(args.batch, args.opportunities - made)
@@ -210,6 +244,7 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
             "opp_per_s": made / org_seconds,
             "ms_per_opp": 1000 * org_seconds / made,
             "cpu_ms_per_opp": 1000 * org_cpu / made,
+            "sim_cpu_ms_per_opp": 1000 * sim_cpu / made if sim_pid is not None else float("nan"),
             "stripe_wait_s": org.stripe.wall_seconds,
             "opp_per_s_org_only": made / max(org_seconds - org.stripe.wall_seconds, 1e-9),
             "max_soql": usage["max"]["soql"],
@@ -226,6 +261,9 @@ def run_once(args, spec, base_url: str, api_key: str) -> dict:
             "by_flow": usage["by_flow"],
         }
         org.close()
+        if profiler is not None:
+            profiler.dump_stats(args.profile)
+            print(f"profile of the timed org work (process CPU) written to {args.profile}")
         return result
 
 
@@ -249,11 +287,11 @@ def print_headroom(by_flow: dict) -> None:
         print(f"  {key:60} {peak['transactions']:6}  {cells}  {names[tight]} {share:.1f}%")
 
 
-def run_median(args, spec, base_url, api_key, opportunities: int, runs: int) -> dict:
+def run_median(args, spec, base_url, api_key, opportunities: int, runs: int, sim_pid: int | None = None) -> dict:
     results = []
     for n in range(runs):
         args.opportunities = opportunities
-        result = run_once(args, spec, base_url, api_key)
+        result = run_once(args, spec, base_url, api_key, sim_pid)
         results.append(result)
         print(
             f"run {n + 1} (N={opportunities}): "
@@ -290,6 +328,12 @@ def main() -> None:
     parser.add_argument("--in-process-sim", action="store_true", help="run stripesim in this process (shares the GIL)")
     parser.add_argument("--stripe-base", help="use a stripesim already running at this URL (e.g. under a profiler)")
     parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="write a cProfile (process CPU) of the timed org work to this file (pstats format)",
+    )
+    parser.add_argument(
         "--scaling",
         default=None,
         help="comma-separated sizes (e.g. 1000,10000,100000): one run each, per-Opportunity cost against the "
@@ -298,14 +342,14 @@ def main() -> None:
     args = parser.parse_args()
     spec = load_bench_spec(args.spec)
     sim = (
-        contextlib.nullcontext((args.stripe_base, __import__("stripesim.config").config.DEFAULT_API_KEY))
+        contextlib.nullcontext((args.stripe_base, __import__("stripesim.config").config.DEFAULT_API_KEY, None))
         if args.stripe_base
         else stripe_sim(args.in_process_sim)
     )
-    with sim as (base_url, api_key):
+    with sim as (base_url, api_key, sim_pid):
         if args.scaling:
             sizes = [int(n) for n in args.scaling.split(",")]
-            rows = [(n, run_median(args, spec, base_url, api_key, n, 1)) for n in sizes]
+            rows = [(n, run_median(args, spec, base_url, api_key, n, 1, sim_pid)) for n in sizes]
             first = rows[0][1]
             print("\nper-Opportunity cost by size (org side, wall and org-process CPU):")
             for n, r in rows:
@@ -329,7 +373,7 @@ def main() -> None:
             )
             print_headroom(rows[-1][1]["by_flow"])
         else:
-            median = run_median(args, spec, base_url, api_key, args.opportunities, args.runs)
+            median = run_median(args, spec, base_url, api_key, args.opportunities, args.runs, sim_pid)
             print(
                 f"\nmedian of {args.runs} runs ({args.opportunities} Opportunities, batches of {args.batch}, "
                 f"{args.db} database):"

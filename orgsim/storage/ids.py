@@ -12,12 +12,17 @@ documented algorithm behind `CASESAFEID()`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 INSTANCE = "8d"
 
 
+@lru_cache(maxsize=16384)
 def checksum_suffix(id15: str) -> str:
+    # Cached: a pure function of the Id, and the same few Ids are normalized again and again
+    # while one record's flows run (filters, lookups, saves: ~15 calls per Opportunity).
     out = []
     for chunk_start in range(0, 15, 5):
         bits = 0

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from orgsim.schema.model import FieldDef
 
+# The cached conversions below are pure functions of immutable values and run for every
+# date/time and number column of every row read or written (system timestamps on each save,
+# full rows read for each update): cached, since a transaction keeps meeting the same few
+# timestamps (the org clock is frozen while it runs) and amounts. Aware datetimes that are
+# equal are the same instant, so they format the same; naive ones never equal aware ones.
 
+
+@lru_cache(maxsize=4096)
 def format_datetime(value: dt.datetime) -> str:
     """REST API form: 2026-01-31T09:30:00.000+0000 (always UTC, fixed width, so it sorts)."""
     value = value.astimezone(dt.timezone.utc)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
 
 
+@lru_cache(maxsize=4096)
 def parse_datetime(text: str) -> dt.datetime:
     text = text.strip()
     if text.endswith("Z"):
@@ -54,17 +63,29 @@ def from_sql(fdef: FieldDef, value):
     if t == "boolean":
         return bool(value)
     if t in ("currency", "double", "percent"):
-        number = Decimal(repr(float(value)))
-        if fdef.scale is not None:
-            number = number.quantize(Decimal(1).scaleb(-fdef.scale))
-        return number
+        return _decimal(repr(float(value)), fdef.scale)
     if t == "int":
         return int(value)
     if t == "date":
-        return dt.date.fromisoformat(value)
+        return _date(value)
     if t == "datetime":
         return parse_datetime(value)
     return value
+
+
+@lru_cache(maxsize=4096)
+def _decimal(text: str, scale: int | None) -> Decimal:
+    """A stored float's shortest repr as a Decimal at the field's scale (keyed by the repr, so
+    -0.0 and 0.0 stay apart as before)."""
+    number = Decimal(text)
+    if scale is not None:
+        number = number.quantize(Decimal(1).scaleb(-scale))
+    return number
+
+
+@lru_cache(maxsize=4096)
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
 
 
 def to_json(value):

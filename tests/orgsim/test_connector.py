@@ -110,3 +110,43 @@ def test_lean_client_unreachable_stripe_is_a_fault():
     caller = StripeCaller(StripeConfig(api_base=f"http://127.0.0.1:{free_port()}", api_key="sk_test_x"))
     with pytest.raises(ConnectorFault, match=r"APIConnectionError"):
         caller.call(catalog().action("v02_GetCustomers"), {"accountRecordId": "a0A", "customer": "cus_1"})
+
+
+def test_shaping_keeps_every_model_field_in_catalog_order_with_nested_models_and_lists(caller):
+    """The shaped output has exactly the model's fields, in the catalog's order, nested models and
+    lists shaped the same way and anything else as Stripe sent it (pins the shaping code)."""
+    from orgsim.connector.catalog import shape
+
+    models = caller.catalog
+
+    def expected(value, type_name):  # the shaping rule read straight off the catalog
+        if type_name.startswith("List<"):
+            items = value["data"] if isinstance(value, dict) and value.get("object") == "list" else value
+            return [expected(v, type_name[5:-1]) for v in items] if isinstance(items, list) else None
+        fields = models.model(type_name)
+        if fields is None or not isinstance(value, dict):
+            return value
+        return {
+            f["name"]: None
+            if value.get(f["stripe_name"]) is None
+            else expected(value[f["stripe_name"]], f["type"] or "")
+            for f in fields
+        }
+
+    line = {"id": "il_1", "object": "line_item", "amount": 500, "currency": "usd", "metadata": {"k": "v"}}
+    invoice = {
+        "id": "in_1",
+        "object": "invoice",
+        "currency": "usd",
+        "customer": "cus_1",  # an expandable field holding an id stays as it is
+        "amount_due": 500,
+        "lines": {"object": "list", "data": [line, dict(line, id="il_2")], "has_more": False},
+        "status_transitions": {"finalized_at": 1, "paid_at": None},
+        "metadata": {"Opportunity": "006"},
+        "not_in_the_model": True,
+    }
+    shaped = shape(invoice, "v02_Invoice", models)
+    assert shaped == expected(invoice, "v02_Invoice")
+    assert list(shaped) == [f["name"] for f in models.model("v02_Invoice")]
+    assert shaped["r_currency"] == "usd" and shaped["amountDue"] == 500 and shaped["customer"] == "cus_1"
+    assert "not_in_the_model" not in shaped and "notInTheModel" not in shaped

@@ -161,3 +161,15 @@ def test_oversized_head_and_body_are_wire_errors(serve, monkeypatch):
     _server, http = serve(_answer(OK_JSON))
     with pytest.raises(WireError, match="response body too large"):
         http.request("GET", "/v1/a", {}, None)
+
+
+def test_declared_oversized_body_is_refused_from_the_head_whatever_the_name_case(serve, monkeypatch):
+    # The Content-Length check reads the header names as received (raw_items), so it must not
+    # depend on their case; the body never arrives, so only the head can refuse it.
+    from orgsim.connector import wire
+
+    monkeypatch.setattr(wire, "MAX_BODY_BYTES", 10)
+    for name in (b"Content-Length", b"CONTENT-LENGTH", b"content-length"):
+        _server, http = serve(b"HTTP/1.1 200 OK\r\n" + name + b": 11\r\n\r\n")
+        with pytest.raises(WireError, match="response body too large"):
+            http.request("GET", "/v1/a", {}, None)
