@@ -1,5 +1,5 @@
 """The flow walks that look only at some elements (found by lxml in C) answer exactly what a
-walk over every element answers: the same references, literals and merge-syntax findings, in
+walk over every element answers: the same references, literals, merge-syntax findings and edges, in
 the same order, on every flow of the fixtures, the corpus and the generated tree, and on a
 flow made to hold every case the walks tell apart."""
 
@@ -10,7 +10,8 @@ from types import SimpleNamespace
 from lxml import etree
 from validate_helpers import WORKTREE, metadata_documents
 
-from sfmeta.xml import children, line_of, local, stripped
+from sfmeta.flow import CONNECTOR_TAGS, NODE_KINDS, Edge, Flow
+from sfmeta.xml import child, children, line_of, local, stripped
 from validator.flow.references import _NON_EVALUATED_TAGS, MERGE_FIELD, REFERENCE_TAGS, Reference, references
 from validator.rules._literals import _LITERAL_TAGS, literals
 from validator.rules.merge_syntax_in_value import MergeSyntaxInValue
@@ -47,6 +48,23 @@ def _in_builder(node, top) -> bool:
             return True
         parent = parent.getparent()
     return False
+
+
+def every_edge(root):
+    """(element name, edges) of every canvas element, each element's every descendant read."""
+    for node in children(root):
+        name = stripped(node, "name")
+        if local(node.tag) not in NODE_KINDS or not name:
+            continue
+        edges = []
+        for item in node.iter():
+            kind = CONNECTOR_TAGS.get(local(item.tag))
+            if kind is None or item is node:
+                continue
+            reference = child(item, "targetReference")
+            if reference is not None and reference.text and reference.text.strip():
+                edges.append(Edge(name, reference.text.strip(), kind, line_of(reference, line_of(item))))
+        yield name, edges
 
 
 def every_literal(root):
@@ -103,7 +121,21 @@ TRICKY = b"""<?xml version="1.0" encoding="UTF-8"?>
         <faultConnector>
             <targetReference>Handle_Fault</targetReference>
         </faultConnector>
+        <connector><targetReference>  Next_Step </targetReference></connector>
     </actionCalls>
+    <decisions>
+        <name>Is_Paid</name>
+        <defaultConnector><targetReference>Not_Paid</targetReference></defaultConnector>
+        <rules>
+            <name>Paid</name>
+            <connector>
+                <!-- nested in a rule -->
+                <targetReference>Mark_Paid</targetReference>
+            </connector>
+        </rules>
+        <rules><name>Empty</name><connector><targetReference> </targetReference></connector></rules>
+    </decisions>
+    <connector><targetReference>Top_Level_Connector</targetReference></connector>
     <formulas>
         <name>Total</name>
         <expression><![CDATA[{!Amount} +
@@ -153,6 +185,16 @@ def test_the_tricky_flow_holds_every_case() -> None:
     ]
 
 
+def test_the_tricky_flow_has_its_edges() -> None:
+    edges = [(e.source, e.target, e.kind) for e in Flow(etree.fromstring(TRICKY), "Tricky").all_edges()]
+    assert edges == [
+        ("Call_Stripe", "Handle_Fault", "fault"),
+        ("Call_Stripe", "Next_Step", "next"),
+        ("Is_Paid", "Not_Paid", "default"),
+        ("Is_Paid", "Mark_Paid", "next"),
+    ]
+
+
 def test_references_literals_and_merge_syntax_match_a_walk_over_every_element() -> None:
     checked = 0
     for name, root in _flows():
@@ -165,5 +207,8 @@ def test_references_literals_and_merge_syntax_match_a_walk_over_every_element() 
         for finding, (line, text, owner) in zip(findings, expected, strict=True):
             assert finding.line == line and f"`{text}`" in finding.message, name
             assert (f" in `{owner}`" in finding.message) == bool(owner), name
+        model = Flow(root, "Tricky")
+        expected_edges = dict(every_edge(root))
+        assert {e.name: e.edges for e in model.nodes() if e.name in expected_edges} == expected_edges, name
         checked += 1
     assert checked > 30
