@@ -5,8 +5,6 @@ file only needs what differs. Unknown keys are errors (`extra="forbid"`), caught
 YAML line by `generator.spec.loader`. Cross-field rules live in `generator.spec.checks`.
 """
 
-from __future__ import annotations
-
 import re
 from decimal import Decimal
 from typing import Annotated, Literal
