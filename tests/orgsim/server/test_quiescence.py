@@ -81,7 +81,10 @@ def test_a_request_in_flight_is_busy_until_it_is_answered(org_with_due_path, htt
     head = "".join(f"{k}: {v}\r\n" for k, v in _headers(body).items())
     context = ssl.create_default_context(cafile=str(tls_files[0]))
     port = int(config.instance_url.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port)) as raw, context.wrap_socket(raw, server_hostname="localhost") as tls:
+    with (
+        socket.create_connection(("127.0.0.1", port)) as raw,
+        context.wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
         # The headers and half the body: the listener is reading it, the delivery is in flight.
         tls.sendall(
             f"POST {PATH} HTTP/1.1\r\nHost: localhost\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode()
