@@ -6,6 +6,8 @@ check that passed against the same server process, with the same link and the sa
 key, passes again. Anything else - another server process, a changed link, another key -
 runs the check, and a link that no longer works is reported."""
 
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,10 +20,6 @@ from tests.pipeline.conftest import python_children_marker
 
 def _register(local_org, project, state: Path, env: dict[str, str], server: str, **changes) -> tuple[dict, str]:
     """Register and return (what CumulusCI learnt, the Python children that ran)."""
-    from dataclasses import replace
-
-    import tempfile
-
     marked_env, marker = python_children_marker(Path(tempfile.mkdtemp(dir=state.parent)), env)
     info = register_local_org(
         replace(local_org.link, **changes), project, state_dir=state, base_env=marked_env, server_identity=server
