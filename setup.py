@@ -14,7 +14,7 @@ setup(
     package_dir=DATA_PACKAGES,
     package_data={
         "sfpay.templates": ["**/*.j2"],
-        "sfpay.vendor": ["*.json", "*.wsdl", "*.xsd", "*.txt", "*.md"],
+        "sfpay.vendor": ["*.json", "*.jsonl", "*.wsdl", "*.xsd", "*.txt", "*.md"],
         "sfpay.scaffold": ["*", "**/*"],
         "generator.schema": ["*.json"],
         # data folders without __init__.py belong to the package above them

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Where a value sits in the spec: keys and list indexes from the root.
 Loc = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     file: str
     line: int
     path: str

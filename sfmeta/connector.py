@@ -9,12 +9,11 @@ own prefix applies (read from its action names).
 
 from __future__ import annotations
 
-import difflib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sfmeta.connector_package import ConnectorPackage
 
@@ -23,16 +22,14 @@ class CatalogError(Exception):
     """The catalog is missing or not the shape we expect (an installation problem)."""
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     stripe_name: str | None  # the Stripe API parameter it fills (None: a connector-only input)
     type: str
     required: bool
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     name: str  # <namespace>__v02_CreateInvoices
     method: str  # POST
     path: str  # /v1/invoices/{invoice}/finalize
@@ -48,18 +45,19 @@ class Action:
 
 
 class ConnectorCatalog:
-    def __init__(self, raw: dict[str, Any], namespace: str | None = None) -> None:
+    def __init__(self, raw: Mapping[str, Any], namespace: str | None = None) -> None:
+        """`raw`: the catalog as `read_raw` returns it, or as `sfmeta.connector_index.read_index`
+        does (its actions and models decoded when looked up: only names are read here)."""
         self._raw = raw
         prefixes = {name.split("__", 1)[0] for name in raw["actions"] if "__" in name}
         if len(prefixes) != 1:
             raise CatalogError(f"the connector catalog's actions are not in one namespace: {sorted(prefixes)}")
         self.vendored_namespace = prefixes.pop()
         self.namespace = namespace or self.vendored_namespace
-        # lower-case name without namespace -> (name without namespace, raw entry)
-        self._actions = {
-            name.split("__", 1)[1].lower(): (name.split("__", 1)[1], body) for name, body in raw["actions"].items()
-        }
-        self._models = {name.lower(): fields for name, fields in raw["models"].items()}
+        # lower-case name without namespace -> (name without namespace, name in the catalog)
+        self._actions = {name.split("__", 1)[1].lower(): (name.split("__", 1)[1], name) for name in raw["actions"]}
+        # lower-case model name -> name in the catalog
+        self._models = {name.lower(): name for name in raw["models"]}
 
     @property
     def package(self) -> ConnectorPackage:
@@ -79,7 +77,8 @@ class ConnectorCatalog:
         found = self._actions.get(self._strip(action_name).lower())
         if found is None:
             return None
-        bare, body = found
+        bare, catalog_name = found
+        body = self._raw["actions"][catalog_name]
         params = {
             c["name"]: Param(c["name"], None, c["type"], bool(c.get("required"))) for c in self._raw["common_params"]
         }
@@ -95,7 +94,8 @@ class ConnectorCatalog:
 
     def model(self, name: str) -> list[dict[str, Any]] | None:
         """A model's fields ({name, stripe_name, type}) in catalog order, or None if unknown."""
-        return self._models.get(self._strip(name).lower())
+        catalog_name = self._models.get(self._strip(name).lower())
+        return None if catalog_name is None else self._raw["models"][catalog_name]
 
     def model_field(self, model_name: str, field: str) -> dict[str, Any] | None:
         fields = self.model(model_name) or []
@@ -110,6 +110,8 @@ class ConnectorCatalog:
         return {f["name"].lower(): (f["name"], f["type"]) for f in fields}
 
     def similar_actions(self, action_name: str, limit: int = 3) -> list[str]:
+        import difflib  # only for a "did you mean" message: not every run's start-up
+
         names = [f"{self.namespace}__{bare}" for bare, _ in self._actions.values()]
         return difflib.get_close_matches(action_name, names, n=limit, cutoff=0.7)
 

@@ -21,7 +21,7 @@ Area 131,072, a custom object's Name 80). Only the fields the generated flows us
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SOURCE = "github.com/stripe/stripe-salesforce-ai-context (MIT)"
 
@@ -42,8 +42,7 @@ LONG_TEXT_LENGTH = 131072
 NAME_LENGTH = 80
 
 
-@dataclass(frozen=True)
-class PackageField:
+class PackageField(NamedTuple):
     """A field as the REST describe calls type it (`string`, `textarea`)."""
 
     name: str  # the API name: `<namespace>__Event_Name__c`, or a custom object's own `Name`
@@ -56,16 +55,14 @@ class PackageField:
         return self if self.name == "Name" else _replace_name(self, f"{namespace}__{self.name}")
 
 
-@dataclass(frozen=True)
-class PackageObject:
+class PackageObject(NamedTuple):
     name: str  # the API name: `<namespace>__Stripe_Event__c`
     fields: tuple[PackageField, ...]  # the Name field first, then the package's custom fields
     source: str = SOURCE
     note: str = ""
 
 
-@dataclass(frozen=True)
-class StandardObjectField:
+class StandardObjectField(NamedTuple):
     """A field the package adds to a standard object (`Account.<namespace>__Customer_Id__c`)."""
 
     object: str

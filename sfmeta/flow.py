@@ -10,9 +10,9 @@ complexType Flow and FlowConnector).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from sfmeta.record import Record
 from sfmeta.xml import Node, XmlSyntaxError, child, children, line_of, local, parse, stripped, text
 
 if TYPE_CHECKING:
@@ -93,13 +93,19 @@ class FlowPath(NamedTuple):
     max_batch_size: int | None = None  # the scheduled path's Batch Size (maxBatchSize), if set
 
 
-@dataclass
-class Element:
-    name: str
-    kind: str  # the XML tag: actionCalls, recordLookups, variables, ...
-    node: Node
-    line: int
-    edges: list[Edge] = field(default_factory=list)
+class Element(Record):
+    __slots__ = _fields = ("name", "kind", "node", "line", "edges")
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,  # the XML tag: actionCalls, recordLookups, variables, ...
+        node: Node,
+        line: int,
+        edges: list[Edge] | None = None,
+    ) -> None:
+        self.name, self.kind, self.node, self.line = name, kind, node, line
+        self.edges: list[Edge] = [] if edges is None else edges
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return stripped(self.node, name, default)

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -159,8 +158,7 @@ def compile_schema(xsd: bytes) -> Any:
     return etree.XMLSchema(etree.fromstring(xsd))
 
 
-@dataclass(frozen=True)
-class ChildElement:
+class ChildElement(NamedTuple):
     name: str
     type: str  # local type name; "xsd:..." for built-in simple types
     repeated: bool

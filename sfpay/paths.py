@@ -32,6 +32,9 @@ WSDL_PATH = VENDOR_DIR / "salesforce-metadata-api-v66.wsdl"
 # (validator/schema/prebuilt.py).
 METADATA_SLICE_PATH = VENDOR_DIR / "metadata-api-v66-slice.xsd"
 CONNECTOR_CATALOG_PATH = VENDOR_DIR / "stripe-connector-catalog.json"
+# The same catalog indexed by action and model, derived from CONNECTOR_CATALOG_PATH
+# (sfmeta/connector_index.py): what `sfpay validate` reads.
+CONNECTOR_INDEX_PATH = VENDOR_DIR / "stripe-connector-catalog-index.jsonl"
 STRIPE_FIXTURES_PATH = VENDOR_DIR / "stripe-api-fixtures.json"
 
 # The tool's own source checkout, for tests and benchmarks only: code that runs for a user

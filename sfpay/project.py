@@ -13,8 +13,8 @@ Cheap to import: json and pathlib only, through sfmeta.sfdx_project (every comma
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sfmeta import sfdx_project
 from sfmeta.sfdx_project import SfdxProjectError
@@ -29,8 +29,7 @@ class ProjectError(Exception):
     """No project or no spec where one was looked for; the message names the absolute paths."""
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     root: Path  # absolute
     spec: Path  # absolute
     package_dir: Path  # absolute: where `sfpay generate` writes and `sfpay validate` reads

@@ -7,14 +7,13 @@ stripesim (the shared utilities stand below every package, so the emulator may r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from sfpay.paths import resource
 
 
-@dataclass(frozen=True)
-class StripeCurrencies:
+class StripeCurrencies(NamedTuple):
     supported: frozenset[str]  # lowercase ISO 4217 codes Stripe accepts
     zero_decimal: frozenset[str]  # `amount=6200` with jpy is ¥6,200
     three_decimal: frozenset[str]  # `amount=6200` with kwd is KWD 6.200

@@ -30,7 +30,6 @@ the same values.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 # Hand-written configuration is a few kilobytes; the default spec expands to ~400 nodes at
@@ -78,13 +77,16 @@ def check_characters(text: str) -> None:
     )
 
 
-@dataclass
 class _Frame:
-    anchor: str | None
-    line: int
-    nodes: int = 1
-    depth: int = 0  # levels of collections below this one
-    children: list[int] = field(default_factory=list)
+    """An open collection while walking the events (a plain class: this module is on every
+    `sfpay validate` run's path, where a @dataclass's generated code costs start-up time)."""
+
+    __slots__ = ("anchor", "line", "nodes", "depth")
+
+    def __init__(self, anchor: str | None, line: int) -> None:
+        self.anchor, self.line = anchor, line
+        self.nodes = 1
+        self.depth = 0  # levels of collections below this one
 
 
 def check_structure(text: str) -> None:

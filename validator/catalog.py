@@ -1,36 +1,36 @@
-"""The connector catalog for the rules (sfmeta.connector), its JSON cached with marshal:
-parsing 1.2 MB of JSON on every `sfpay validate` costs more than loading the marshal copy."""
+"""The connector catalog for the rules (sfmeta.connector), read from its index
+(vendor/stripe-connector-catalog-index.jsonl, sfmeta.connector_index): a run decodes the
+actions and models its flows use, not the whole 1.2 MB catalog, with no cache to fill.
+
+Regenerate the index after changing the catalog (tests/validator/test_connector_index.py
+fails while it is stale):
+
+    python -m validator.catalog
+"""
 
 from __future__ import annotations
 
-import marshal
-import sys
 from pathlib import Path
-from typing import Any
 
-from sfmeta.connector import CatalogError, ConnectorCatalog, read_raw
+from sfmeta.connector import CatalogError, ConnectorCatalog
+from sfmeta.connector_index import read_index
 
 __all__ = ["CatalogError", "ConnectorCatalog", "load_catalog"]
 
 
 def load_catalog(path: Path, namespace: str | None = None) -> ConnectorCatalog:
-    return ConnectorCatalog(_load_raw(path), namespace)
+    """The catalog from the index file at `path`."""
+    return ConnectorCatalog(read_index(path), namespace)
 
 
-def _load_raw(path: Path) -> dict[str, Any]:
-    from validator import cache
+def main() -> None:
+    from sfmeta.connector import read_raw
+    from sfmeta.connector_index import render
+    from sfpay import paths
 
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise CatalogError(f"cannot read the connector catalog {path}: {exc.strerror}") from exc
-    name = f"catalog-{cache.key_for('2', sys.version, f'{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}')}.marshal"
-    cached = cache.read(name)
-    if cached is not None:
-        try:
-            return marshal.loads(cached)
-        except (ValueError, EOFError, TypeError):
-            pass
-    raw = read_raw(path)
-    cache.write(name, marshal.dumps(raw))
-    return raw
+    paths.CONNECTOR_INDEX_PATH.write_bytes(render(read_raw(paths.CONNECTOR_CATALOG_PATH)))
+    print(f"wrote {paths.CONNECTOR_INDEX_PATH}")
+
+
+if __name__ == "__main__":
+    main()

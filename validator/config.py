@@ -12,9 +12,9 @@ with `--config`. Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from sfmeta.record import Record
 from validator.findings import Severity
 
 CONFIG_NAME = ".sfpay-validate.yml"
@@ -27,15 +27,24 @@ class ConfigError(Exception):
         self.path, self.line, self.message = path, line, message
 
 
-@dataclass
-class Config:
-    path: Path | None = None
-    disabled: set[str] = field(default_factory=set)
-    severities: dict[str, Severity] = field(default_factory=dict)
-    known_fields: dict[str, list[str]] = field(default_factory=dict)
-    # The namespace the Stripe connector is installed under (the spec's stripe.namespace);
-    # None: the catalog's own.
-    connector_namespace: str | None = None
+class Config(Record):
+    __slots__ = _fields = ("path", "disabled", "severities", "known_fields", "connector_namespace")
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        disabled: set[str] | None = None,
+        severities: dict[str, Severity] | None = None,
+        known_fields: dict[str, list[str]] | None = None,
+        # The namespace the Stripe connector is installed under (the spec's stripe.namespace);
+        # None: the catalog's own.
+        connector_namespace: str | None = None,
+    ) -> None:
+        self.path = path
+        self.disabled = set() if disabled is None else disabled
+        self.severities = {} if severities is None else severities
+        self.known_fields = {} if known_fields is None else known_fields
+        self.connector_namespace = connector_namespace
 
 
 def find_config(start: Path) -> Path | None:

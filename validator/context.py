@@ -25,7 +25,7 @@ class Context:
 
     @cached_property
     def catalog(self) -> ConnectorCatalog:
-        return load_catalog(paths.CONNECTOR_CATALOG_PATH, self.config.connector_namespace)
+        return load_catalog(paths.CONNECTOR_INDEX_PATH, self.config.connector_namespace)
 
     @cached_property
     def flows(self) -> list:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from sfmeta.record import Record
 from validator.config import Config
 from validator.context import Context
 from validator.findings import Finding, Severity
 from validator.source_tree import load
 
 
-@dataclass
-class Report:
-    path: Path
-    findings: list[Finding]
-    files_checked: int
-    flows_checked: int
+class Report(Record):
+    __slots__ = _fields = ("path", "findings", "files_checked", "flows_checked")
+
+    def __init__(self, path: Path, findings: list[Finding], files_checked: int, flows_checked: int) -> None:
+        self.path, self.findings, self.files_checked, self.flows_checked = path, findings, files_checked, flows_checked
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

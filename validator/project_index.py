@@ -6,9 +6,10 @@ which template the alert `Opportunity.Payment_Reminder` sends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sfmeta.connector_package import ConnectorPackage
+from sfmeta.record import Record
 from sfmeta.xml import child, children, line_of, local, stripped
 from sfpay.paths import resource  # noqa: E402
 from validator.source_tree import MetadataFile, SourceTree
@@ -16,8 +17,7 @@ from validator.source_tree import MetadataFile, SourceTree
 KNOWN_FIELDS_PATH = resource("validator", "data", "known_fields.yml")
 
 
-@dataclass
-class FieldInfo:
+class FieldInfo(NamedTuple):
     name: str
     object: str
     origin: str  # "source tree" or where the known-fields data says it comes from
@@ -35,12 +35,20 @@ class FieldInfo:
         return self.name.endswith("__c")
 
 
-@dataclass
-class ObjectInfo:
-    name: str
-    fields: dict[str, FieldInfo] = field(default_factory=dict)  # by lower-case name
-    relationships: dict[str, str] = field(default_factory=dict)  # lower-case name -> object
-    in_tree: bool = False
+class ObjectInfo(Record):
+    __slots__ = _fields = ("name", "fields", "relationships", "in_tree")
+
+    def __init__(
+        self,
+        name: str,
+        fields: dict[str, FieldInfo] | None = None,  # by lower-case name
+        relationships: dict[str, str] | None = None,  # lower-case name -> object
+        in_tree: bool = False,
+    ) -> None:
+        self.name = name
+        self.fields = {} if fields is None else fields
+        self.relationships = {} if relationships is None else relationships
+        self.in_tree = in_tree
 
     def field(self, name: str) -> FieldInfo | None:
         return self.fields.get(name.lower())
@@ -49,8 +57,7 @@ class ObjectInfo:
         self.fields.setdefault(info.name.lower(), info)
 
 
-@dataclass
-class AlertInfo:
+class AlertInfo(NamedTuple):
     object: str
     name: str
     template: str | None

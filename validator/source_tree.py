@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from sfmeta import metadata_types, sfdx_project
 from sfmeta.metadata_types import MetadataKind
+from sfmeta.record import Record
 from validator.xmlio import MalformedXml, parse_file
 
 # The same files Salesforce CLI ignores by default (its default .forceignore): tooling
@@ -20,34 +21,49 @@ class SourceTreeError(Exception):
     """The path given cannot be validated at all (missing, unreadable, bad sfdx-project.json)."""
 
 
-@dataclass
-class MetadataFile:
-    path: Path
-    display: str  # how findings name the file
-    relative: PurePosixPath  # inside its package directory
-    kind: MetadataKind
-    root: object | None = None  # lxml root element, when well-formed
-    parse_error: MalformedXml | None = None
+class MetadataFile(Record):
+    __slots__ = _fields = ("path", "display", "relative", "kind", "root", "parse_error")
+
+    def __init__(
+        self,
+        path: Path,
+        display: str,  # how findings name the file
+        relative: PurePosixPath,  # inside its package directory
+        kind: MetadataKind,
+        root: object | None = None,  # lxml root element, when well-formed
+        parse_error: MalformedXml | None = None,
+    ) -> None:
+        self.path, self.display, self.relative, self.kind = path, display, relative, kind
+        self.root, self.parse_error = root, parse_error
 
     @property
     def name(self) -> str:
         return metadata_types.component_name(self.relative)
 
 
-@dataclass
-class UnresolvedFile:
+class UnresolvedFile(NamedTuple):
     display: str
     reason: str
 
 
-@dataclass
-class SourceTree:
-    base: Path
-    files: list[MetadataFile] = field(default_factory=list)
-    unresolved: list[UnresolvedFile] = field(default_factory=list)
-    content_files: dict[str, tuple[Path, str]] = field(default_factory=dict)  # meta display -> (content path, display)
-    orphan_content: list[str] = field(default_factory=list)  # content files without their -meta.xml
-    missing_content: list[MetadataFile] = field(default_factory=list)
+class SourceTree(Record):
+    __slots__ = _fields = ("base", "files", "unresolved", "content_files", "orphan_content", "missing_content")
+
+    def __init__(
+        self,
+        base: Path,
+        files: list[MetadataFile] | None = None,
+        unresolved: list[UnresolvedFile] | None = None,
+        content_files: dict[str, tuple[Path, str]] | None = None,  # meta display -> (content path, display)
+        orphan_content: list[str] | None = None,  # content files without their -meta.xml
+        missing_content: list[MetadataFile] | None = None,
+    ) -> None:
+        self.base = base
+        self.files = [] if files is None else files
+        self.unresolved = [] if unresolved is None else unresolved
+        self.content_files = {} if content_files is None else content_files
+        self.orphan_content = [] if orphan_content is None else orphan_content
+        self.missing_content = [] if missing_content is None else missing_content
 
     def of_type(self, type_name: str) -> list[MetadataFile]:
         return [f for f in self.files if f.kind.type_name == type_name]

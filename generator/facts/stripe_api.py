@@ -12,9 +12,9 @@ versions.
 
 from __future__ import annotations
 
-import ast
 import functools
 import importlib.util
+import json
 from pathlib import Path
 
 from sfpay.stripe_currencies import stripe_currencies
@@ -41,8 +41,31 @@ def _webhook_literals() -> dict[str, tuple[str, ...]]:
         raise SdkUnavailable("the stripe package is not installed")
     source = Path(spec.origin).parent / "params" / "_webhook_endpoint_create_params.py"
     try:
-        tree = ast.parse(source.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError) as exc:
+        text = source.read_bytes()
+    except OSError as exc:
+        raise SdkUnavailable(f"cannot read {source}: {exc}") from None
+    # Parsing the SDK's source is most of `sfpay validate`'s stripe-value-unknown rule: the
+    # lists are kept in the user's cache, named by the file's bytes (sfpay.user_cache).
+    from sfpay import user_cache
+
+    folder, name = user_cache.root() / "facts", f"webhook-literals-{user_cache.key_for('1', text)}.json"
+    kept = user_cache.read(folder, name)
+    if kept is not None:
+        try:
+            return {key: tuple(values) for key, values in json.loads(kept).items()}
+        except (ValueError, AttributeError, TypeError):
+            pass
+    found = _parse_webhook_literals(source, text)
+    user_cache.write(folder, name, json.dumps(found).encode())
+    return found
+
+
+def _parse_webhook_literals(source: Path, text: bytes) -> dict[str, tuple[str, ...]]:
+    import ast  # only when the lists are not kept
+
+    try:
+        tree = ast.parse(text.decode("utf-8"))
+    except (UnicodeDecodeError, SyntaxError) as exc:
         raise SdkUnavailable(f"cannot read {source}: {exc}") from None
     found: dict[str, tuple[str, ...]] = {}
     for node in ast.walk(tree):

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.canonical import CanonicalError, canonical_tree, serialize
+from generator.canonical import CanonicalError, canonical_xml
 from generator.flow_kinds import FLOW_KINDS
 from generator.render.context import Context, build_context
 from generator.spec.model import Spec
@@ -147,7 +147,7 @@ def _canonical(text: str, path: str, is_flow: bool) -> bytes:
             apply_queried_fields(root, path)
         except (LayoutError, QueriedFieldsError) as exc:
             raise CanonicalError(str(exc)) from exc
-    return serialize(canonical_tree(root, path), path)
+    return canonical_xml(root, path)
 
 
 __all__ = ["Context", "SOURCE_ROOT", "render"]

@@ -7,7 +7,6 @@ locations are mapped back onto them.
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -209,6 +208,8 @@ def _message(loc: Loc, err: Mapping[str, Any]) -> str:
     value = err.get("input")
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
+        import difflib  # only a spec with an unknown key needs it (issue 17: generate's start-up)
+
         allowed = _allowed_keys(loc[:-1])
         key = str(loc[-1])
         hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)

@@ -6,9 +6,12 @@ does) and to send forged or stale ones, which the listener must reject.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
+import os
+import ssl
 import time
 from typing import Any
 
@@ -21,16 +24,26 @@ def signature_header(payload: bytes, secret: str, timestamp: int | None = None) 
     return f"t={timestamp},v1={mac}"
 
 
+def _tls_context(ca_bundle: str) -> ssl.SSLContext:
+    """One verifying context per CA bundle file version: building one reads every certificate of
+    the bundle (~145 with the public roots, tens of ms), and a scenario posts many deliveries.
+    Keyed by modification time too, so a bundle rewritten by a restarted stack is read again."""
+    return _context_for(ca_bundle, os.stat(ca_bundle).st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _context_for(ca_bundle: str, mtime_ns: int) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca_bundle)
+
+
 def post_event(
     webhook: Webhook, event: dict[str, Any] | bytes, *, signature: str | None, tls_verify: bool | str = True
 ) -> int:
     """POST one delivery; returns the listener's HTTP status."""
-    import ssl
-
     import httpx
 
     # a CA bundle path: httpx wants an SSL context
-    verify = ssl.create_default_context(cafile=tls_verify) if isinstance(tls_verify, str) else tls_verify
+    verify = _tls_context(tls_verify) if isinstance(tls_verify, str) else tls_verify
     payload = event if isinstance(event, bytes) else json.dumps(event).encode()
     headers = {
         "Content-Type": "application/json; charset=utf-8",

@@ -53,11 +53,30 @@ def retrieve_manifest(expected: dict[str, bytes]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def _retrieve_task() -> Any:
+    """CumulusCI's RetrieveUnpackaged, minus one idle second: its status loop
+    (`BaseMetadataApiCall._get_response`) reads checkRetrieveStatus, then sleeps its check
+    interval before testing whether that status was final, so a retrieve that is done at the
+    first check still waits 1 s. Here the interval after a final status (Done, Failed) is 0;
+    while the retrieve is pending the checks keep CumulusCI's own interval and back-off."""
+    from cumulusci.salesforce_api.metadata import ApiRetrieveUnpackaged
+    from cumulusci.tasks.salesforce import RetrieveUnpackaged
+
+    class NoSleepAfterFinal(ApiRetrieveUnpackaged):
+        def _get_check_interval(self) -> float:
+            return 0 if self.status in ("Done", "Failed") else super()._get_check_interval()
+
+    class Retrieve(RetrieveUnpackaged):
+        api_class = NoSleepAfterFinal
+
+    return Retrieve
+
+
 def retrieve(project_config: Any, org_config: Any, manifest: bytes, api_version: str) -> dict[str, bytes]:
     """Run CumulusCI's RetrieveUnpackaged on the org; {mdapi path: bytes} of what came back."""
     from cumulusci.core.config import TaskConfig
-    from cumulusci.tasks.salesforce import RetrieveUnpackaged
 
+    RetrieveUnpackaged = _retrieve_task()
     with tempfile.TemporaryDirectory(prefix="sfpay-retrieve-") as tmp:
         package = Path(tmp) / "package.xml"
         package.write_bytes(manifest)

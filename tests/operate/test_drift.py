@@ -204,3 +204,22 @@ def test_user_errors_exit_2_without_traceback(args: list[str], message: str) -> 
     )
     assert result.returncode == 2, result.stderr
     assert message in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
+
+
+def test_retrieve_does_not_sleep_after_the_final_status(drift_org, monkeypatch):
+    """CumulusCI's status loop sleeps its check interval once more after reading a final status
+    (Done): one idle second per retrieve. The org answers the retrieve done at the first check,
+    so drift's retrieve waits not at all."""
+    import cumulusci.salesforce_api.metadata as metadata
+
+    from operate.drift.sources import expected_files, retrieve, retrieve_manifest
+
+    slept: list[float] = []
+    real_sleep = metadata.time.sleep
+    monkeypatch.setattr(metadata.time, "sleep", lambda seconds: (slept.append(seconds), real_sleep(0))[1])
+    spec_model, expected = expected_files(SPEC)
+    retrieved = retrieve(
+        drift_org["project"], drift_org["org_config"], retrieve_manifest(expected), spec_model.api_version
+    )
+    assert any(path.startswith("flows/") for path in retrieved)
+    assert sum(slept) == 0, slept

@@ -1,5 +1,3 @@
-import difflib
-
 from validator.rules._actions import connector_calls, input_parameters
 from validator.rules.base import Rule
 
@@ -15,6 +13,8 @@ class ActionInputUnknown(Rule):
         for element, action in connector_calls(flow, context):
             for name, line, _ in input_parameters(element):
                 if action.param(name) is None:
+                    import difflib  # only for the message: not every run's start-up
+
                     known = [p.name for p in action.params.values()]
                     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
                     suggestion = f"; did you mean `{close[0]}`?" if close else ""
