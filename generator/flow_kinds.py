@@ -12,8 +12,7 @@ Kept free of the spec model so the model can be built from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sfmeta.connector_package import STRIPE_EVENT
 
@@ -22,8 +21,7 @@ from sfmeta.connector_package import STRIPE_EVENT
 RecordTriggerType = Literal["Create", "Update", "CreateAndUpdate", "Delete"]
 
 
-@dataclass(frozen=True)
-class FlowKind:
+class FlowKind(NamedTuple):
     key: str  # the spec section flows.<key>, and the name templates use
     template: str  # under templates/flows/
     object: str  # the triggering object; "{ns}" stands for the connector namespace

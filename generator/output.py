@@ -10,17 +10,21 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import GenerateError
+from sfmeta.record import Record
 
 
-@dataclass
-class Drift:
-    differing: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # rendered, absent on disk
-    extra: list[str] = field(default_factory=list)  # on disk, not rendered
+class Drift(Record):
+    # A Record, not a @dataclass: `sfpay generate` has a start-up budget (issue 17).
+    _fields = ("differing", "missing", "extra")
+    __slots__ = _fields
+
+    def __init__(self) -> None:
+        self.differing: list[str] = []
+        self.missing: list[str] = []  # rendered, absent on disk
+        self.extra: list[str] = []  # on disk, not rendered
 
     @property
     def clean(self) -> bool:

@@ -161,13 +161,32 @@ class ScenarioContext:
         return value
 
     def hold(self, probe: Callable[[], T], *, what: str, seconds: float | None = None) -> T:
-        """Watch `probe` for a while and fail the moment it is truthy: for things that must not happen."""
-        deadline = time.monotonic() + (self.budgets.settle_seconds if seconds is None else seconds)
+        """Watch `probe` for a while and fail the moment it is truthy: for things that must not happen.
+
+        The watch lasts `seconds` (default: the target's settle budget), or less where the target
+        can prove nothing more can happen: after each clock step the target is asked whether
+        anything could still happen within the rest of the window (Target.quiescent: the local
+        stack answers from its emulators; a real sandbox cannot tell, so there the window is
+        watched to its end). Once idle, the probe is read one last time, so anything that
+        happened just before the stack went quiet still fails the scenario."""
+        from harness.targets.base import Quiescence
+
+        window = self.budgets.settle_seconds if seconds is None else seconds
+        started = time.monotonic()
+        deadline = started + window
         value = probe()
         while not value:
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
+                self.timing(f"must not happen, watched the whole window: {what}", now - started)
                 return value
             self.target.let_stripe_paths_run()
+            if self.target.quiescent(deadline - time.monotonic()) == Quiescence.IDLE:
+                value = probe()  # the last look: after this nothing can happen without new input
+                if not value:
+                    self.timing(f"must not happen, watched until quiescent: {what}", time.monotonic() - started)
+                    return value
+                break
             time.sleep(self.budgets.poll_interval)
             value = probe()
         self.fail(f"{what}: {value!r}")

@@ -200,6 +200,11 @@ class Scheduler:
         ).fetchone()
         return row is not None
 
+    def next_due(self) -> dt.datetime | None:
+        """When the earliest queued path falls due (None: nothing queued); read-only."""
+        row = self.org.store.conn.execute("SELECT MIN(due_at) FROM _work").fetchone()
+        return parse_datetime(row[0]) if row and row[0] else None
+
     def _batch_size(self, kind: str, path) -> int:
         if kind == "scheduled":
             return path.max_batch_size if path and path.max_batch_size else SCHEDULED_BATCH_DEFAULT

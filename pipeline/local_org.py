@@ -18,6 +18,7 @@ folder so later commands can rebuild the environment; the key itself is never co
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -27,6 +28,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 LINK_FILE = "cumulusci-org.json"
+# The last JWT login check that passed: what it depended on, and what CumulusCI learnt.
+LOGIN_CHECK_FILE = "cumulusci-login-check.json"
 DEFAULT_ORG_NAME = "local"
 
 
@@ -120,15 +123,31 @@ def register_local_org(
     state_dir: Path | None = None,
     base_env: dict[str, str] | None = None,
     timeout: float = 120,
+    server_identity: str | None = None,
 ) -> dict:
     """Register (or re-register, e.g. after the server moved port) the local org with
     CumulusCI: check that CumulusCI logs in by JWT, then keep the link in the project's state
     folder (the org is defined from it in each `cci` environment, never saved in the keychain).
-    Returns what CumulusCI learnt about the org (org id, username, instance URL)."""
+    Returns what CumulusCI learnt about the org (org id, username, instance URL).
+
+    `server_identity` names the running org server process (`sfpay local up`: its pid and
+    start time). The server's answer to a JWT grant is fixed for the life of its process: it
+    reads the connected app's certificate, client id, username and audiences once, at start
+    (orgsim.server.serve, orgsim.server.oauth.TokenEndpoint). So a check that passed against
+    the same server process, for the same link, private key and project, is not run again
+    (a CumulusCI child costs about 1.5 s of CPU on every reused `sfpay local up`). Without
+    an identity every registration is checked."""
     if not (project_root / "cumulusci.yml").is_file():
         raise RegistrationError(f"{project_root} has no cumulusci.yml: register the local org from the sfpay project.")
     if state_dir is not None:
         save_link(link, state_dir)
+    check = _login_check_key(link, project_root, server_identity)
+    if check is not None and state_dir is not None:
+        passed = _passed_login_check(state_dir, check)
+        if passed is not None:
+            return passed
+    if state_dir is not None:
+        _forget_login_check(state_dir)
     env = cci_environment(project_root, base_env)
     env.update(link.environment())
     env.pop(org_env_var(link.org_name))  # the child defines the org itself, to test the login
@@ -150,7 +169,52 @@ def register_local_org(
         raise RegistrationError(
             "CumulusCI could not connect to the local org: " + (detail[-1] if detail else f"exit {result.returncode}")
         )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    info: dict = json.loads(result.stdout.strip().splitlines()[-1])
+    if check is not None and state_dir is not None:
+        _save_login_check(state_dir, check, info)
+    return info
+
+
+def _login_check_key(link: LocalOrgLink, project_root: Path, server_identity: str | None) -> dict | None:
+    """Everything a JWT login check's outcome depends on; None when it cannot be known (no
+    server identity, or the key file cannot be read: then the check runs and says why)."""
+    if server_identity is None:
+        return None
+    try:
+        key_digest = hashlib.sha256(Path(link.private_key_path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return {
+        "link": asdict(link),
+        "private_key_sha256": key_digest,  # a digest only: the key itself is never copied
+        "project_root": str(project_root.resolve()),
+        "server": server_identity,
+    }
+
+
+def _login_check_path(state_dir: Path) -> Path:
+    return state_dir / "local" / LOGIN_CHECK_FILE
+
+
+def _passed_login_check(state_dir: Path, check: dict) -> dict | None:
+    try:
+        saved = json.loads(_login_check_path(state_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("check") != check or not isinstance(saved.get("info"), dict):
+        return None
+    return saved["info"]
+
+
+def _save_login_check(state_dir: Path, check: dict, info: dict) -> None:
+    path = _login_check_path(state_dir)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"check": check, "info": info}, indent=2, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _forget_login_check(state_dir: Path) -> None:
+    _login_check_path(state_dir).unlink(missing_ok=True)
 
 
 def unregister_local_org(
@@ -162,6 +226,7 @@ def unregister_local_org(
     if link is None:
         return False
     link_path(state_dir).unlink()
+    _forget_login_check(state_dir)
     env = cci_environment(project_root, base_env)
     if (project_root / "cumulusci.yml").is_file() and _may_have_legacy_entry(project_root, link, env):
         command = [sys.executable, "-m", "pipeline.cci_org", "remove", "--name", link.org_name]

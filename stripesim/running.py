@@ -100,6 +100,10 @@ class SimAdmin:
     def clock(self) -> dict[str, Any]:
         return self._call("GET", "/_sim/clock")
 
+    def quiescence(self) -> dict[str, Any]:
+        """Pending deliveries and due invoice work (stripesim/webhooks/quiescence.py)."""
+        return self._call("GET", "/_sim/quiescence")
+
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         return self._call("POST", "/_sim/clock/advance", {"seconds": seconds})
 

@@ -6,15 +6,15 @@ where they can be tested; the templates only arrange them into metadata elements
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.currency import currency_exponent, shown_places
 from generator.flow_kinds import FLOW_KINDS, flow_kind
 from generator.render import formulas as f
-from generator.spec.defaults import flow_descriptions
+from generator.spec.defaults import flow_descriptions as default_flow_descriptions
 from generator.spec.model import FieldSpec, OpportunityFields, Reminder, Spec
 from generator.spec.tokens import email_body, to_flow_text
+from sfmeta.record import Record
 
 OPP = "Opportunity"
 
@@ -37,8 +37,7 @@ STRIPE_PATH_OFFSET_MINUTES = 1
 DEFAULT_TRIGGER_ORDER = {kind.key: kind.trigger_order for kind in FLOW_KINDS}
 
 
-@dataclass(frozen=True)
-class CustomFieldDef:
+class CustomFieldDef(NamedTuple):
     object: str
     api_name: str
     label: str
@@ -57,8 +56,7 @@ class CustomFieldDef:
         return f"{self.object}.{self.api_name}"
 
 
-@dataclass(frozen=True)
-class ReminderDef:
+class ReminderDef(NamedTuple):
     key: str  # element-name suffix in the reminder flow
     record_type: str | None  # DeveloperName, None for the fallback
     spec: Reminder
@@ -71,17 +69,33 @@ class ReminderDef:
         return f"{self.folder}/{self.spec.template_name}"
 
 
-@dataclass
-class Context:
-    spec: Spec
-    ns: str
-    f: dict[str, str]  # field role -> API name (Opportunity fields) + "customer_id" (Account)
-    fields: list[CustomFieldDef]
-    reminders: list[ReminderDef]
-    exponent: int
-    formulas: dict[str, str] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    flow_descriptions: dict[str, str] = field(default_factory=flow_descriptions)
+class Context(Record):
+    # A Record, not a @dataclass: generating a dataclass's methods costs more than rendering
+    # some templates, and `sfpay generate` has a start-up budget (issue 17).
+    _fields = ("spec", "ns", "f", "fields", "reminders", "exponent", "formulas", "texts", "flow_descriptions")
+    __slots__ = _fields
+
+    def __init__(
+        self,
+        spec: Spec,
+        ns: str,
+        f: dict[str, str],  # field role -> API name (Opportunity fields) + "customer_id" (Account)
+        fields: list[CustomFieldDef],
+        reminders: list[ReminderDef],
+        exponent: int,
+        formulas: dict[str, str] | None = None,
+        texts: dict[str, str] | None = None,
+        flow_descriptions: dict[str, str] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.ns = ns
+        self.f = f
+        self.fields = fields
+        self.reminders = reminders
+        self.exponent = exponent
+        self.formulas = formulas if formulas is not None else {}
+        self.texts = texts if texts is not None else {}
+        self.flow_descriptions = flow_descriptions if flow_descriptions is not None else default_flow_descriptions()
 
     def stripe_batch_size(self, kind: str) -> int:
         """Interviews per transaction on the Stripe path: 1, and never over the callout budget."""

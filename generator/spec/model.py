@@ -5,7 +5,8 @@ file only needs what differs. Unknown keys are errors (`extra="forbid"`), caught
 YAML line by `generator.spec.loader`. Cross-field rules live in `generator.spec.checks`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would compile and evaluate every
+# field's annotation text (a ForwardRef each) when the model is imported (issue 17).
 
 import re
 from decimal import Decimal

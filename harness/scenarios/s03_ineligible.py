@@ -45,4 +45,4 @@ class Ineligible(Scenario):
             return None
 
         ctx.hold(anything_happened, what="the gate let an ineligible Opportunity through")
-        return f"no invoice, no customer, no Sync Log for {', '.join(created)} after {ctx.budgets.settle_seconds:g} s"
+        return f"no invoice, no customer, no Sync Log for {', '.join(created)} while watched (see timings)"

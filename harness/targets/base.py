@@ -44,6 +44,14 @@ class Capability:
     }
 
 
+class Quiescence:
+    """What a target can say about whether anything can still happen without new input."""
+
+    IDLE = "idle"  # provably nothing: no request in flight, nothing due within the asked window
+    BUSY = "busy"  # something is in flight or due within the window
+    UNKNOWN = "unknown"  # the target cannot tell (a real sandbox): watch for the whole window
+
+
 class TargetError(Exception):
     """A target that cannot be used as given; the message says what to fix (no traceback, exit 1)."""
 
@@ -141,6 +149,12 @@ class Target:
         """Called while a scenario waits: the flows' Stripe calls run on a scheduled path one
         minute after the save. A real org gets there by itself (the waits allow for it); a
         local stack moves its clock."""
+
+    def quiescent(self, within: float) -> str:
+        """Whether anything can still happen without new input before `within` more seconds of
+        watching (Quiescence.*). A real org and Stripe cannot be asked: a "must not happen"
+        window is then watched for its whole length."""
+        return Quiescence.UNKNOWN
 
     def sent_invoice_emails(self, **filters: str) -> list[dict[str, Any]]:
         """Invoice emails Stripe sent: {"to", "invoice", "customer", "trigger", ...}."""

@@ -8,12 +8,13 @@ stack lets scenarios move the clock, read the outbox and governor usage, and bre
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.results import Evidence
 from harness.stack import current_project, deploy_local, generate, local_up, source_dir
-from harness.targets.base import Budgets, Capability, Connection, Target, TargetError, Webhook
+from harness.targets.base import Budgets, Capability, Connection, Quiescence, Target, TargetError, Webhook
 from sfpay.stripe_keys import redact
 
 if TYPE_CHECKING:
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from stripesim.running import SimAdmin
 
 API_VERSION = "66.0"
+
+# How far let_stripe_paths_run() moves both clocks: the flows' Stripe paths are due one minute
+# after the save.
+STRIPE_PATH_STEP_SECONDS = 60
 
 
 class LocalTarget(Target):
@@ -168,7 +173,36 @@ class LocalTarget(Target):
 
     def let_stripe_paths_run(self) -> None:
         # One minute on: the Stripe path (1 minute after the save) falls due and runs.
-        self.advance_clock(minutes=1)
+        self.advance_clock(minutes=STRIPE_PATH_STEP_SECONDS / 60)
+
+    def quiescent(self, within: float) -> str:
+        """Idle only when nothing a timed watch of `within` more seconds could see can happen:
+
+        - the org: no other request in flight and no queued async/scheduled path due within
+          `reach` of its clock, where `reach` is as far as the timed watch would move it (one
+          clock step per poll, plus the wall time it lasts: the served org clock follows wall
+          time). A 30-day reminder is beyond it; a Stripe path one minute out is not, so the
+          watch goes on, moving the clock, until that path has run.
+        - stripesim: no webhook delivery due now or being sent (paused or not: one may have
+          left before a pause), none whose retry falls due within `within` seconds of wall time
+          (retries wait real seconds), and no invoice work due within `reach` of its clock.
+        - nothing came in between: the org is asked again after stripesim, and must report
+          the same number of requests started (a delivery that finished between the first two
+          looks would show here, with the work it queued).
+
+        Nothing else feeds the stack while the harness waits (it is the only other client,
+        and it is busy asking), so after this nothing can happen without new input."""
+        within = max(within, 0.0)
+        reach = math.ceil(within / self.budgets.poll_interval) * STRIPE_PATH_STEP_SECONDS + within
+        first = self.helpers.quiescence()
+        if not _org_quiet(first, reach):
+            return Quiescence.BUSY
+        if not _stripe_quiet(self.sim_admin.quiescence(), reach, within):
+            return Quiescence.BUSY
+        last = self.helpers.quiescence()
+        if not _org_quiet(last, reach) or last["requests_started"] != first["requests_started"]:
+            return Quiescence.BUSY
+        return Quiescence.IDLE
 
     def save_flow_version(self, name: str, xml: bytes) -> dict[str, Any]:
         return self.helpers.save_flow_version(name, xml)
@@ -203,6 +237,21 @@ class LocalTarget(Target):
 
     def clear_stripe_faults(self) -> None:
         self.sim_admin.clear_faults()
+
+
+def _org_quiet(state: dict[str, Any], reach: float) -> bool:
+    due_in = state["next_due_in_seconds"]
+    return state["requests_in_flight"] == 0 and (due_in is None or due_in > reach)
+
+
+def _stripe_quiet(state: dict[str, Any], reach: float, within: float) -> bool:
+    if state["deliveries_due"]:
+        return False
+    retry_in = state["next_delivery_in_seconds"]
+    if retry_in is not None and retry_in <= within:
+        return False
+    due_at = state["next_due_work_at"]
+    return due_at is None or due_at - state["now"] > reach
 
 
 class OrgHelpers:
@@ -249,6 +298,9 @@ class OrgHelpers:
 
     def limits_usage(self) -> dict[str, Any]:
         return self._call("GET", "/_orgsim/limits")
+
+    def quiescence(self) -> dict[str, Any]:
+        return self._call("GET", "/_orgsim/quiescence")
 
     def save_flow_version(self, name: str, xml: bytes) -> dict[str, Any]:
         response = self.sf.session.post(

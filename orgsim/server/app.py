@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from orgsim.server.activity import Activity, RequestActivity
 from orgsim.server.auth import require_session
 from orgsim.server.body_limits import BodyLimit
 from orgsim.server.config import ServerConfig
@@ -58,8 +59,14 @@ def create_app(
     sessions = SessionIssuer(config)
     gateway = OrgGateway(org)
     due_work = DueWorkRunner(gateway, background_interval) if background_interval else None
+    activity = Activity()
     ctx = ServerContext(
-        config=config, sessions=sessions, gateway=gateway, deploy_checks=tuple(deploy_checks), due_work=due_work
+        config=config,
+        sessions=sessions,
+        gateway=gateway,
+        deploy_checks=tuple(deploy_checks),
+        due_work=due_work,
+        activity=activity,
     )
 
     def gate(handler):
@@ -106,7 +113,11 @@ def create_app(
         exception_handlers={ApiError: api_error, 404: unknown, 405: method_not_allowed},
         lifespan=lifespan,
         # Outside every route: bodies are bounded before authentication reads a header.
-        middleware=[Middleware(BodyLimit, webhook_path=lambda: config.webhook_path)],
+        # Request counting (for /_orgsim/quiescence) wraps everything, 413s included.
+        middleware=[
+            Middleware(RequestActivity, activity=activity),
+            Middleware(BodyLimit, webhook_path=lambda: config.webhook_path),
+        ],
     )
     app.state.ctx = ctx
     return app

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
+from orgsim.server.activity import Activity
 from orgsim.server.config import API_VERSIONS, ServerConfig
 from orgsim.server.due_work import DueWorkRunner
 from orgsim.server.errors import ApiError, json_parser_error, not_found
@@ -25,6 +26,8 @@ class ServerContext:
     # Runs due async/scheduled work between requests (a long-running server); None: saves run
     # it inline, as the core does by default.
     due_work: DueWorkRunner | None = None
+    # Requests in flight and started (orgsim/server/activity.py), for /_orgsim/quiescence.
+    activity: Activity = field(default_factory=Activity)
 
     @property
     def org(self):

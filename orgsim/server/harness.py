@@ -1,6 +1,7 @@
 """Test-harness helpers behind the same bearer auth, under /_orgsim/ (not part of Salesforce):
 the org clock (optionally moving a Stripe test clock with it), the email outbox, governor
-usage, failed flow interviews, queued work, and the webhook listener's signing secret."""
+usage, failed flow interviews, queued work, whether the org is quiescent, and the webhook
+listener's signing secret."""
 
 from __future__ import annotations
 
@@ -93,6 +94,21 @@ def _advance_amounts(body: dict, now: dt.datetime) -> dict:
     return amounts
 
 
+def _quiescence(org) -> dict:
+    """On the org thread, so no transaction is half done while it looks: the org clock and when
+    the earliest queued async/scheduled path falls due (due now: the due-work runner or the
+    next save runs it without new input)."""
+    with org.store.lock:
+        now = org.clock.now()
+        next_due = org.scheduler.next_due()
+    return {
+        "now": now,
+        "next_due_at": next_due,
+        "next_due_in_seconds": None if next_due is None else round((next_due - now).total_seconds(), 3),
+        "due_now": next_due is not None and next_due <= now,
+    }
+
+
 def routes(ctx: ServerContext, gate) -> list[Route]:
     async def clock(request: Request) -> JSONResponse:
         if request.method == "GET":
@@ -141,6 +157,28 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
     async def run_pending(request: Request) -> JSONResponse:
         return JSONResponse({"interviews_run": await ctx.gateway.call(ctx.org.run_pending)})
 
+    async def quiescence(request: Request) -> JSONResponse:
+        """Read-only: can anything happen in the org without new input? Nothing can when no
+        other request is in flight and no queued work is due at or before the org clock. Work
+        due later is reported (`next_due_at`) for the caller to weigh: a clock that follows
+        wall time, or a caller that moves it, makes it due. `requests_started` lets a caller
+        check that no request arrived between two looks."""
+        if request.query_params:
+            raise bad_request("INVALID_FIELD", "/_orgsim/quiescence takes no parameters", sorted(request.query_params))
+        state = await ctx.gateway.call(_quiescence, ctx.org)
+        activity = ctx.activity  # read after the org call: a request that came in meanwhile counts
+        in_flight, started = activity.in_flight, activity.started
+        return JSONResponse(
+            _jsonable(
+                {
+                    "quiescent": in_flight == 0 and not state["due_now"],
+                    "requests_in_flight": in_flight,
+                    "requests_started": started,
+                    **state,
+                }
+            )
+        )
+
     async def webhook_secret(request: Request) -> JSONResponse:
         body = await json_body(request)
         secret = body.get("secret") if isinstance(body, dict) else None
@@ -161,5 +199,6 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         Route("/_orgsim/pending-work", gate(reader("pending_work")), methods=["GET"]),
         Route("/_orgsim/flows", gate(reader("flows")), methods=["GET"]),
         Route("/_orgsim/run-pending", gate(run_pending), methods=["POST"]),
+        Route("/_orgsim/quiescence", gate(quiescence), methods=["GET"]),
         Route("/_orgsim/webhook-secret", gate(webhook_secret), methods=["POST"]),
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.local_org import LocalOrgLink, RegistrationError, register_local_org, unregister_local_org
-from sfpay.local import stack
+from sfpay.local import processes, stack
 from sfpay.private_files import write_private
 
 if TYPE_CHECKING:
@@ -105,7 +105,14 @@ def up_with_cumulusci(
         ca_bundle_path=str(Path(state.state_dir) / "ca-bundle.pem"),
     )
     try:
-        info = register_local_org(link, root, state_dir=state_root if state_root is not None else state_dir())
+        # The org server process, so a reused stack whose login was checked is not checked again.
+        server = processes.identity(state.org_pid)
+        info = register_local_org(
+            link,
+            root,
+            state_dir=state_root if state_root is not None else state_dir(),
+            server_identity=f"{server} {state.instance_url}" if server else None,
+        )
     except RegistrationError as exc:
         return LocalUp(
             state, settings, None, f"{exc} (a stack started by an older sfpay: `sfpay local down && sfpay local up`)"

@@ -55,6 +55,19 @@ def _exited(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
+def identity(pid: int) -> str | None:
+    """`pid` and the process's start time (clock ticks after boot, field 22 of /proc/<pid>/stat,
+    https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html): names one process for good,
+    where a pid alone may be recycled. None without /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the command's closing parenthesis start at field 3 (state).
+    fields = stat.rpartition(")")[2].split()
+    return f"{pid}@{fields[19]}" if len(fields) > 19 else None
+
+
 def alive(pid: int, marker: str) -> bool:
     """True if `pid` runs and is still our process (its command line contains `marker`), so a
     recycled pid is never mistaken for, or signalled as, part of the stack."""

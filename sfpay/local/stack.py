@@ -36,6 +36,8 @@ from sfpay.stack_state import (
 )
 
 if TYPE_CHECKING:
+    import ssl
+
     import stripe
 
     from orgsim.server.settings import ServerSettings
@@ -251,7 +253,11 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
     )
     api_base = f"http://127.0.0.1:{stripe_port}"
     try:
-        _wait(lambda: httpx.get(f"{api_base}/_sim/health", timeout=2).status_code == 200, "stripesim", stripe_log)
+        _wait(
+            lambda: httpx.get(f"{api_base}/_sim/health", verify=_trust(), timeout=2).status_code == 200,
+            "stripesim",
+            stripe_log,
+        )
         client = stripe.StripeClient(stripe_key, base_addresses={"api": api_base}, max_network_retries=2)
         endpoint_id, webhook_secret = _webhook_endpoint(
             client,
@@ -289,7 +295,10 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         )
         save_state(state)
         _wait(
-            lambda: httpx.get(f"{state.instance_url}/_orgsim/health", verify=str(bundle), timeout=2).status_code == 200,
+            lambda: (
+                httpx.get(f"{state.instance_url}/_orgsim/health", verify=_trust(str(bundle)), timeout=2).status_code
+                == 200
+            ),
             "the org server",
             org_log,
         )
@@ -371,7 +380,7 @@ def access_token(state: StackState, settings: "ServerSettings | None" = None) ->
     settings = settings or _settings(state)
     response = httpx.post(
         f"{state.instance_url}/services/oauth2/token",
-        verify=_bundle(state),
+        verify=_org_trust(state),
         timeout=10,
         data={"grant_type": "password", "username": settings.username, "password": settings.password},
     )
@@ -382,6 +391,36 @@ def access_token(state: StackState, settings: "ServerSettings | None" = None) ->
 
 def _bundle(state: StackState) -> str:
     return str(Path(state.state_dir) / "ca-bundle.pem")
+
+
+_TRUST: dict[bytes | None, ssl.SSLContext] = {}
+
+
+def _trust(bundle: str | None = None) -> ssl.SSLContext:
+    """The TLS context for `verify=`, built once per trust file for the life of the command.
+
+    `httpx.get(...)` builds a client, and with it a new SSL context, for every request, and
+    loading a CA file (OpenSSL parses each certificate: the public roots plus the org's, about
+    40 ms of CPU) is most of a local request's cost; starting the stack polls health every
+    0.1 s (issue 17). The contexts are what httpx itself makes: for a bundle path
+    `ssl.create_default_context(cafile=path)`, for None its default (certifi's roots, or
+    SSL_CERT_FILE / SSL_CERT_DIR). Keyed by the bundle's content (the org server rewrites the
+    same bundle when it starts), so a bundle that changed is loaded anew."""
+    import hashlib
+    import ssl
+
+    import httpx
+
+    key = None if bundle is None else hashlib.sha256(Path(bundle).read_bytes()).digest()
+    context = _TRUST.get(key)
+    if context is None:
+        context = httpx.create_ssl_context() if bundle is None else ssl.create_default_context(cafile=bundle)
+        _TRUST[key] = context
+    return context
+
+
+def _org_trust(state: StackState) -> ssl.SSLContext:
+    return _trust(_bundle(state))
 
 
 def _ensure_stripe_account(state: StackState, token: str, connector_namespace: str | None) -> None:
@@ -399,7 +438,7 @@ def _ensure_stripe_account(state: StackState, token: str, connector_namespace: s
         f"{base}/query",
         params={"q": f"SELECT Id FROM {stripe_account} WHERE Name = '{name}'"},
         headers=headers,
-        verify=_bundle(state),
+        verify=_org_trust(state),
         timeout=10,
     )
     if found.status_code != 200:
@@ -410,7 +449,7 @@ def _ensure_stripe_account(state: StackState, token: str, connector_namespace: s
         f"{base}/sobjects/{stripe_account}",
         json={"Name": state.account_name},
         headers=headers,
-        verify=_bundle(state),
+        verify=_org_trust(state),
         timeout=10,
     )
     if created.status_code != 201:
@@ -430,7 +469,7 @@ def _align_clocks(state: StackState, settings: "ServerSettings", token: str | No
     org = httpx.get(
         f"{state.instance_url}/_orgsim/clock",
         headers={"Authorization": f"Bearer {token}"},
-        verify=_bundle(state),
+        verify=_org_trust(state),
         timeout=10,
     )
     if org.status_code != 200:
@@ -455,13 +494,14 @@ def health(state: StackState) -> dict[str, Any]:
     stripe_ok = org_ok = False
     if stripe_up:
         try:
-            stripe_ok = httpx.get(f"{state.api_base}/_sim/health", timeout=2).status_code == 200
+            stripe_ok = httpx.get(f"{state.api_base}/_sim/health", verify=_trust(), timeout=2).status_code == 200
         except httpx.HTTPError:
             pass
     if org_up:
         try:
             org_ok = (
-                httpx.get(f"{state.instance_url}/_orgsim/health", verify=_bundle(state), timeout=2).status_code == 200
+                httpx.get(f"{state.instance_url}/_orgsim/health", verify=_org_trust(state), timeout=2).status_code
+                == 200
             )
         except httpx.HTTPError:
             pass

@@ -8,6 +8,7 @@
 | `GET/POST /_sim/webhooks` | delivery switches (see `stripesim.webhooks.queue`) |
 | `POST /_sim/webhooks/release` | unpause deliveries, optionally with `{"order": "reverse"}` |
 | `GET /_sim/webhooks/deliveries` | deliveries with their attempts; `?status=pending|succeeded|failed` |
+| `GET /_sim/quiescence` | pending deliveries and due invoice work: can anything happen without new input? |
 | `GET /_sim/clock`, `POST /_sim/clock/advance` | the account clock; `{"seconds": N}` moves it and runs due work |
 | `GET /_sim/sent_emails` | invoice emails Stripe would have sent; `?to=&invoice=&customer=` |
 | `GET/POST /_sim/account` | the business name payers see; `{"name": "Acme Foundation"}` sets it |
@@ -32,6 +33,7 @@ from stripesim.http.responses import error_response, json_response, new_request_
 from stripesim.resources import account as account_settings
 from stripesim.resources import sent_emails
 from stripesim.webhooks.queue import DEFAULT_SWITCHES, ORDERS, save_switches, switches
+from stripesim.webhooks.quiescence import quiescence as account_quiescence
 from stripesim.webhooks.worker import DONE_KIND
 
 ACCOUNT_KINDS = (
@@ -156,6 +158,14 @@ def deliveries(protocol: Protocol, account: str, request: Request, body: dict[st
     return {"data": items}
 
 
+def quiescence(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    if request.query_params:
+        name = next(iter(request.query_params))
+        raise _bad(f"Received unknown parameter: {name}. `/_sim/quiescence` takes none.", name)
+    with protocol.sim.operation(account) as op:
+        return account_quiescence(op)
+
+
 def clock(protocol: Protocol, account: str, request: Request, body: dict[str, Any]) -> dict[str, Any]:
     return {"now": protocol.sim.clock.now(), "offset_seconds": protocol.sim.clock.offset}
 
@@ -207,6 +217,7 @@ def routes(protocol: Protocol) -> list[Route]:
         admin_route(protocol, "/_sim/webhooks", ["GET", "POST"], webhook_switches),
         admin_route(protocol, "/_sim/webhooks/release", ["POST"], release),
         admin_route(protocol, "/_sim/webhooks/deliveries", ["GET"], deliveries),
+        admin_route(protocol, "/_sim/quiescence", ["GET"], quiescence),
         admin_route(protocol, "/_sim/clock", ["GET"], clock),
         admin_route(protocol, "/_sim/clock/advance", ["POST"], advance_clock),
         admin_route(protocol, "/_sim/sent_emails", ["GET"], sent_email_list),

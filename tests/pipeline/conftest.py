@@ -191,6 +191,18 @@ def run_sfpay(project: Path, env: dict[str, str], *args: str, timeout: float = 6
     )
 
 
+def python_children_marker(tmp_path: Path, env: dict[str, str]) -> tuple[dict[str, str], Path]:
+    """An environment whose Python processes each append their argv to a marker file (through
+    a sitecustomize on PYTHONPATH), so a test sees which children ran without timing them."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    marker = tmp_path / "python-children.txt"
+    (hook / "sitecustomize.py").write_text(
+        f"import sys\nwith open({str(marker)!r}, 'a') as f:\n    f.write(' '.join(sys.argv) + '\\n')\n"
+    )
+    return {**env, "PYTHONPATH": str(hook)}, marker
+
+
 @pytest.fixture
 def cci():
     return run_cci

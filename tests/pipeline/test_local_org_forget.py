@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.local_org import LocalOrgLink, load_link, save_link, unregister_local_org
+from tests.pipeline.conftest import python_children_marker
 
 # Saves the org `local` the way sfpay before issue 13 did: CumulusCI's own encrypted file
 # keychain, in the project's folder of it.
@@ -29,18 +30,6 @@ def _link(tmp_path: Path) -> LocalOrgLink:
     )
 
 
-def _python_children_marker(tmp_path: Path, env: dict[str, str]) -> tuple[dict[str, str], Path]:
-    """An environment whose Python processes each append their argv to a marker file (through
-    a sitecustomize on PYTHONPATH), so a test sees which children ran without timing them."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    marker = tmp_path / "python-children.txt"
-    (hook / "sitecustomize.py").write_text(
-        f"import sys\nwith open({str(marker)!r}, 'a') as f:\n    f.write(' '.join(sys.argv) + '\\n')\n"
-    )
-    return {**env, "PYTHONPATH": str(hook)}, marker
-
-
 def _legacy_org_files(env: dict[str, str]) -> list[Path]:
     return sorted((Path(env["HOME"]) / ".cumulusci").rglob("local.org"))
 
@@ -48,7 +37,7 @@ def _legacy_org_files(env: dict[str, str]) -> list[Path]:
 def test_down_without_a_legacy_keychain_entry_starts_no_cumulusci(tmp_path, project, cci_env):
     state = tmp_path / "state"
     save_link(_link(tmp_path), state)
-    env, marker = _python_children_marker(tmp_path, cci_env)
+    env, marker = python_children_marker(tmp_path, cci_env)
 
     assert unregister_local_org(project, state, base_env=env) is True
 
@@ -65,7 +54,7 @@ def test_down_removes_the_keychain_entry_an_older_sfpay_saved(tmp_path, project,
     assert len(_legacy_org_files(cci_env)) == 1
     state = tmp_path / "state"
     save_link(_link(tmp_path), state)
-    env, marker = _python_children_marker(tmp_path, cci_env)
+    env, marker = python_children_marker(tmp_path, cci_env)
 
     assert unregister_local_org(project, state, base_env=env) is True
 

@@ -2,7 +2,10 @@
 registered by JWT through sfpay.local.cumulusci, then used by `sfpay deploy` and by a plain
 `cci` with the environment `sfpay cci-env` prints."""
 
+import os
 import shlex
+
+from tests.pipeline.conftest import python_children_marker
 
 
 def _exports(text: str) -> dict[str, str]:
@@ -12,7 +15,7 @@ def _exports(text: str) -> dict[str, str]:
     return dict(word.split("=", 1) for word in words[1::2])
 
 
-def test_local_up_connects_cumulusci_by_jwt(project, cci_env, monkeypatch, sfpay, cci):
+def test_local_up_connects_cumulusci_by_jwt(tmp_path, project, cci_env, monkeypatch, sfpay, cci):
     for name, value in cci_env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(project)
@@ -24,6 +27,16 @@ def test_local_up_connects_cumulusci_by_jwt(project, cci_env, monkeypatch, sfpay
         assert result.warning is None
         assert result.registered["username"] == "admin@orgsim.local"
         assert result.registered["instance_url"] == result.state.instance_url
+
+        # `sfpay local up` again (every `sfpay verify --target local` does): the same stack,
+        # and its CumulusCI login, already checked, is not checked again (no child process).
+        with monkeypatch.context() as marked:
+            env, marker = python_children_marker(tmp_path, dict(os.environ))
+            marked.setenv("PYTHONPATH", env["PYTHONPATH"])
+            again = up_with_cumulusci(stack.spec_info(None), project_root=project)
+        assert again.warning is None and again.registered == result.registered
+        assert again.state.org_pid == result.state.org_pid
+        assert not marker.exists(), f"a reused stack ran: {marker.read_text()}"
 
         check = sfpay(project, cci_env, "deploy", "--org", "local", "--check-only")
         assert check.returncode == 0, check.stdout + check.stderr

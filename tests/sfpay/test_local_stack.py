@@ -21,8 +21,9 @@ from sfpay.paths import PROJECT_ROOT
 from stripesim.running import SimAdmin
 
 
-def _sfpay(state: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SFPAY_STATE_DIR": str(state), "PYTHONPATH": str(PROJECT_ROOT)}
+def _sfpay(state: Path, *args: str, timeout: float = 180, hook: Path | None = None) -> subprocess.CompletedProcess[str]:
+    path = os.pathsep.join(str(p) for p in (hook, PROJECT_ROOT) if p)
+    env = {**os.environ, "SFPAY_STATE_DIR": str(state), "PYTHONPATH": path}
     return subprocess.run(
         [sys.executable, "-m", "sfpay", *args],
         capture_output=True,
@@ -33,8 +34,8 @@ def _sfpay(state: Path, *args: str, timeout: float = 180) -> subprocess.Complete
     )
 
 
-def _up(state: Path) -> dict[str, Any]:
-    result = _sfpay(state, "local", "up", "--json")
+def _up(state: Path, hook: Path | None = None) -> dict[str, Any]:
+    result = _sfpay(state, "local", "up", "--json", hook=hook)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -46,6 +47,19 @@ def _org_now(details: dict[str, Any]) -> float:
         headers={"Authorization": f"Bearer {details['access_token']}"},
     )
     return dt.datetime.fromisoformat(response.json()["now"].replace("Z", "+00:00")).timestamp()
+
+
+# Appends "<command> <trust file>" to a log for every CA file an SSL context loads (the hook
+# runs in every Python process started with it on PYTHONPATH).
+COUNT_TRUST_LOADS = """
+import os, ssl, sys
+_load = ssl.SSLContext.load_verify_locations
+def load_verify_locations(self, cafile=None, capath=None, cadata=None):
+    with open(os.environ["TRUST_LOADS_LOG"], "a") as log:
+        log.write(" ".join(sys.argv[1:3]) + " " + os.path.basename(str(cafile)) + "\\n")
+    return _load(self, cafile, capath, cadata)
+ssl.SSLContext.load_verify_locations = load_verify_locations
+"""
 
 
 def _mode(path: Path) -> int:
@@ -114,7 +128,20 @@ def test_one_coherent_stack_across_a_restart(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {first['access_token']}"},
         ).raise_for_status()
         assert _sfpay(state, "local", "down").returncode == 0
-        second = _up(state)
+        hook = tmp_path / "hook"
+        hook.mkdir()
+        (hook / "sitecustomize.py").write_text(COUNT_TRUST_LOADS)
+        loads = tmp_path / "trust-loads.log"
+        os.environ["TRUST_LOADS_LOG"] = str(loads)
+        try:
+            second = _up(state, hook=hook)
+        finally:
+            del os.environ["TRUST_LOADS_LOG"]
+        # Issue 17: starting the stack polls the servers' health and talks to both; the CA
+        # bundle (the public roots and the org's certificate, ~40 ms of CPU to load) is loaded
+        # once per command, not once per request.
+        up_loads = [line for line in loads.read_text().splitlines() if line.startswith("local up ")]
+        assert up_loads.count("local up ca-bundle.pem") == 1, up_loads
 
         # Saved hosted-invoice URLs and webhook endpoints keep working: same ports.
         assert (second["instance_url"], second["api_base"]) == (first["instance_url"], first["api_base"])

@@ -9,8 +9,35 @@ import time
 from dataclasses import dataclass
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.ssl_ import create_urllib3_context
 
 WEBHOOK_SECRET = "whsec_hostile_corpus_secret"
+
+
+class TrustLoadedOnce(HTTPAdapter):
+    """requests' adapter, with the CA bundle loaded into one SSL context up front.
+
+    For `verify=<path>` urllib3 builds a context and loads the bundle (the public roots and
+    the org's certificate: about 40 ms of CPU) for every new connection, and the corpus
+    replay opens one per request (issue 17). This is urllib3's own per-connection setup
+    (`create_urllib3_context` + `load_verify_locations`) done once: certificates and host
+    names are verified exactly as before, and every request still gets its own connection."""
+
+    def __init__(self, bundle: str) -> None:
+        self._context = create_urllib3_context()
+        self._context.load_verify_locations(bundle)
+        super().__init__()
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        pool_kwargs.pop("ca_certs", None)
+        pool_kwargs["ssl_context"] = self._context
+        return host_params, pool_kwargs
+
+    def cert_verify(self, conn, url, verify, cert) -> None:
+        super().cert_verify(conn, url, verify, cert)
+        conn.ca_certs = conn.ca_cert_dir = None  # the context holds them already
 
 
 @dataclass
@@ -23,12 +50,16 @@ class Hostile:
     # Fuzzing reuses one keep-alive connection (fast); the corpus replay opens one per request.
     reuse_connections: bool = False
     _shared: requests.Session | None = None
+    _trust: TrustLoadedOnce | None = None
 
     def session(self) -> requests.Session:
         # A fresh connection per request: a server that fails a request must not be able to
         # poison the next case through a half-read keep-alive connection.
         session = requests.Session()
         session.headers["Connection"] = "close"
+        if self._trust is None:
+            self._trust = TrustLoadedOnce(self.ca_bundle)
+        session.mount("https://", self._trust)
         return session
 
     def send(
