@@ -153,7 +153,7 @@ class Flow:
                 continue
             element = Element(name, kind, node, line_of(node))
             if kind in NODE_KINDS:
-                element.edges = list(_edges_of(name, connectors.get(node, ())))
+                element.edges = list(_edges_of(name, connectors.get(node, [])))
             self._register(element)
             for nested_tag in NESTED_NAMES.get(kind, ()):
                 for nested in node.iter("{*}" + nested_tag):
