@@ -135,3 +135,40 @@ def test_lxml_parser_targets_work_as_before_without_inspect_at_import() -> None:
         "['{urn:x}a', '{urn:x}b']",
         "['self', 'tag', 'attrib', 'nsmap'] True True",
     ]
+
+
+def test_the_collector_is_paused_for_a_run_and_resumed_after(tmp_path: Path, monkeypatch) -> None:
+    """No automatic collection during a run (its passes cost ~5% of a run and find next to
+    nothing); the caller's collector is on again afterwards, and stays off if it was off."""
+    import gc
+
+    from validator.command import run
+
+    monkeypatch.setenv("SFPAY_CACHE_DIR", str(tmp_path / "cache"))
+    tree = tmp_path / "force-app"
+    shutil.copytree(WORKTREE / "force-app", tree)
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        assert gc.isenabled()
+        threshold = gc.get_threshold()
+        gc.set_threshold(1, 1, 1)  # with the collector on, the run would collect many times
+        try:
+            assert run([str(tree)]) == 0
+        finally:
+            gc.set_threshold(*threshold)
+        assert collections == []
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            assert run([str(tree)]) == 0
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(seen)
