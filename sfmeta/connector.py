@@ -58,6 +58,9 @@ class ConnectorCatalog:
         self._actions = {name.split("__", 1)[1].lower(): (name.split("__", 1)[1], name) for name in raw["actions"]}
         # lower-case model name -> name in the catalog
         self._models = {name.lower(): name for name in raw["models"]}
+        # Built once per name: a flow's rules look the same actions and models up many times.
+        self._action_memo: dict[str, Action | None] = {}
+        self._model_fields_memo: dict[str, dict[str, tuple[str, str]] | None] = {}
 
     @property
     def package(self) -> ConnectorPackage:
@@ -73,7 +76,15 @@ class ConnectorCatalog:
         return action_name.lower().startswith(self.namespace.lower() + "__")
 
     def action(self, action_name: str) -> Action | None:
-        """The action called `action_name` (with or without the namespace prefix, any case)."""
+        """The action called `action_name` (with or without the namespace prefix, any case).
+        Shared between callers: not to be modified."""
+        try:
+            return self._action_memo[action_name]
+        except KeyError:
+            found = self._action_memo[action_name] = self._build_action(action_name)
+            return found
+
+    def _build_action(self, action_name: str) -> Action | None:
         found = self._actions.get(self._strip(action_name).lower())
         if found is None:
             return None
@@ -103,11 +114,16 @@ class ConnectorCatalog:
         return exact or next((f for f in fields if f["name"].lower() == field.lower()), None)
 
     def model_fields(self, model_name: str) -> dict[str, tuple[str, str]] | None:
-        """Field name (lower-case) -> (declared name, type) for a model, or None if unknown."""
+        """Field name (lower-case) -> (declared name, type) for a model, or None if unknown.
+        Shared between callers: not to be modified."""
+        try:
+            return self._model_fields_memo[model_name]
+        except KeyError:
+            pass
         fields = self.model(model_name)
-        if fields is None:
-            return None
-        return {f["name"].lower(): (f["name"], f["type"]) for f in fields}
+        table = None if fields is None else {f["name"].lower(): (f["name"], f["type"]) for f in fields}
+        self._model_fields_memo[model_name] = table
+        return table
 
     def similar_actions(self, action_name: str, limit: int = 3) -> list[str]:
         import difflib  # only for a "did you mean" message: not every run's start-up

@@ -73,6 +73,9 @@ CONNECTOR_TAGS = {
     "noMoreValuesConnector": "next",
 }
 
+# `iter()` filters for the connector elements, in any namespace.
+_CONNECTOR_PATTERNS = tuple("{*}" + tag for tag in CONNECTOR_TAGS)
+
 IMMEDIATE_PATH = "immediate"
 
 
@@ -141,6 +144,7 @@ class Flow:
         self.api_version = stripped(root, "apiVersion")
         self.start_edges: list[Edge] = []
         self.paths: list[FlowPath] = []
+        connectors = _connectors_by_part(root)
         for kind, node in self.parts:
             if kind not in NODE_KINDS and kind not in RESOURCE_KINDS:
                 continue
@@ -149,7 +153,7 @@ class Flow:
                 continue
             element = Element(name, kind, node, line_of(node))
             if kind in NODE_KINDS:
-                element.edges = list(_edges_of(name, node))
+                element.edges = list(_edges_of(name, connectors.get(node, [])))
             self._register(element)
             for nested_tag in NESTED_NAMES.get(kind, ()):
                 for nested in node.iter("{*}" + nested_tag):
@@ -303,13 +307,27 @@ class Flow:
         return [e for e in element.edges if include_fault or e.kind != "fault"]
 
 
-def _edges_of(source: str, node: Node) -> Iterator[Edge]:
-    """Every connector leaving `node`, including those nested in decision rules and wait events."""
-    for item in node.iter():
-        tag = local(item.tag)
-        kind = CONNECTOR_TAGS.get(tag)
-        if kind is None or item is node:
-            continue
+def _connectors_by_part(root: Node) -> dict[Node, list[tuple[str, Node]]]:
+    """(edge kind, connector element) of every connector nested in each top-level element,
+    in document order, including those nested in decision rules and wait events.
+
+    One pass for the whole flow, the connector elements found by lxml in C: reading every
+    element's tag, or starting a filtered pass for each element, costs more."""
+    found: dict[Node, list[tuple[str, Node]]] = {}
+    for item in root.iter(*_CONNECTOR_PATTERNS):
+        parent = item.getparent()
+        if parent is root:
+            continue  # a top-level element itself: connectors leave elements, not the flow
+        top = item
+        while parent is not root:
+            top, parent = parent, parent.getparent()
+        found.setdefault(top, []).append((CONNECTOR_TAGS[local(item.tag)], item))
+    return found
+
+
+def _edges_of(source: str, connectors: list[tuple[str, Node]]) -> Iterator[Edge]:
+    """The edges leaving element `source` through its `connectors` (_connectors_by_part)."""
+    for kind, item in connectors:
         reference = child(item, "targetReference")
         if reference is not None and reference.text and reference.text.strip():
             yield Edge(source, reference.text.strip(), kind, line_of(reference, line_of(item)))

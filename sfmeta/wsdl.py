@@ -18,9 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from lxml import etree
-
-from sfmeta.xml import XSD_NS, Node
+from sfmeta.xml import XSD_NS, Node, etree
 
 _TYPE_ATTRIBUTES = ("type", "base", "itemType")
 _COMPLEX = f"{{{XSD_NS}}}complexType"
@@ -154,8 +152,14 @@ def load(wsdl_path: Path) -> Wsdl:
 
 
 def compile_schema(xsd: bytes) -> Any:
-    """An `lxml.etree.XMLSchema` from the text of a schema slice."""
-    return etree.XMLSchema(etree.fromstring(xsd))
+    """An `lxml.etree.XMLSchema` from the text of a schema slice.
+
+    Given as a file, not as a parsed tree: from a tree, lxml compiles a copy of the whole
+    document (~3% of a `sfpay validate` run for the prebuilt slice); from a file it compiles
+    the document it parsed itself (with the same default parser as `etree.fromstring`)."""
+    from io import BytesIO
+
+    return etree.XMLSchema(file=BytesIO(xsd))
 
 
 class ChildElement(NamedTuple):

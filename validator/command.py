@@ -65,6 +65,22 @@ def _help_formatter(prog: str):
 
 def run(argv: list[str]) -> int:
     """The command's behaviour, returning the exit code (0 ok, 1 findings or user error, 2 usage)."""
+    import gc
+
+    # The cyclic collector finds next to nothing here: a run allocates modules, classes, the
+    # tree's documents and the rules' tables, alive until exit, yet with the collector on its
+    # passes over that heap were ~5% of a warm run's instructions (callgrind, issue 17).
+    # Paused for the run and resumed after it, so a caller's process (tests) keeps collecting.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(argv: list[str]) -> int:
     import sys
     from pathlib import Path
 

@@ -94,28 +94,40 @@ class Problem(NamedTuple):
     field: str | None = None
 
 
+# `iter()` filters: matched by lxml in C, in any namespace.
+_REFERENCE_PATTERNS = tuple(sorted("{*}" + tag for tag in REFERENCE_TAGS))
+
+
 def references(flow):
     """Every reference in the flow, in document order."""
+    # Reading an element's tag costs more than reading its text: the reference elements are
+    # found in C, and other elements' tags are read only when their text holds `{!`.
+    # (Reference elements inside an element's builder metadata count, as they always have.)
+    holders = set(flow.root.iter(*_REFERENCE_PATTERNS))
     for top in children(flow.root):
         if local(top.tag) == _BUILDER_METADATA:
             continue
         owner = stripped(top, "name")
         for node in top.iter():
+            raw = node.text
+            if raw is None:
+                continue
+            if node in holders:
+                value = raw.strip()
+                if value:
+                    yield Reference(value, line_of(node), owner)
+                continue
+            if "{!" not in raw:
+                continue
             tag = local(node.tag)
-            if not tag or tag in _NON_EVALUATED_TAGS or node.text is None:
+            if not tag or tag in _NON_EVALUATED_TAGS:
                 continue
             if tag == _BUILDER_METADATA or (tag == "stringValue" and _inside_builder_metadata(node, top)):
                 continue
-            value = node.text.strip()
-            if not value:
-                continue
-            if tag in REFERENCE_TAGS:
-                yield Reference(value, line_of(node), owner)
-            elif "{!" in value:
-                base = line_of(node)
-                for match in MERGE_FIELD.finditer(node.text):
-                    line = base + node.text.count("\n", 0, match.start())
-                    yield Reference(match.group(1), line, owner)
+            base = line_of(node)
+            for match in MERGE_FIELD.finditer(raw):
+                line = base + raw.count("\n", 0, match.start())
+                yield Reference(match.group(1), line, owner)
 
 
 def _inside_builder_metadata(node, top) -> bool:

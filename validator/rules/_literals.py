@@ -6,16 +6,25 @@ from sfmeta.xml import local
 _LITERAL_TAGS = frozenset({"stringValue", "expression", "text", "filterFormula", "formulaExpression"})
 
 
+# `iter()` filter: the `name` children that set the owner, and the literals, matched in C
+# (in any namespace) and in document order.
+_PATTERNS = ("{*}name", *sorted("{*}" + tag for tag in _LITERAL_TAGS))
+
+
 def literals(flow):
-    """(element name or None, text, line) of every literal string value in the flow."""
+    """(element name or None, text, line) of every literal string value in the flow.
+
+    The owner is the element's `name` once that child has been passed: literals before it
+    (Salesforce writes `inputParameters` before `name`) have none."""
     for top in flow.root:
         owner_tag = local(top.tag)
         if not owner_tag or owner_tag == "processMetadataValues":
             continue
         owner = None
-        for node in top.iter():
-            tag = local(node.tag)
-            if tag == "name" and node.getparent() is top:
-                owner = (node.text or "").strip()
-            if tag in _LITERAL_TAGS and node.text and node.text.strip():
-                yield owner, node.text, node.sourceline or 0
+        for node in top.iter(*_PATTERNS):
+            text = node.text
+            if local(node.tag) == "name":
+                if node.getparent() is top:
+                    owner = (text or "").strip()
+            elif text and text.strip():
+                yield owner, text, node.sourceline or 0

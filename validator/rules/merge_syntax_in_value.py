@@ -27,7 +27,8 @@ class MergeSyntaxInValue(Rule):
     def check(self, flow, context):
         for top in flow.root:
             owner = None
-            for node in top.iter():
+            # Only `name` and `stringValue` elements matter: lxml finds them in C, in document order.
+            for node in top.iter("{*}name", "{*}stringValue"):
                 tag = local(node.tag)
                 if tag == "name" and node.getparent() is top:
                     owner = (node.text or "").strip()
