@@ -8,54 +8,9 @@ the schema's targetNamespace).
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-
-def _import_etree() -> Any:
-    """`lxml.etree`, imported without `inspect`.
-
-    lxml.etree imports `inspect` at load for one use: `getfullargspec` of a custom parser
-    target's `start()` (lxml's parsertarget.pxi), to learn whether it takes `nsmap`. Loading
-    `inspect` (and `ast`, `dis`, `tokenize` with it) is ~5% of a `sfpay validate` run, which
-    never uses a parser target. So while lxml loads, `inspect` is a stand-in whose
-    `getfullargspec` loads the real module on first call and answers with it, and whose every
-    other name does the same; the stand-in leaves `sys.modules` as soon as lxml is loaded, so
-    any later `import inspect` gets the real module. tests/validator/test_startup_imports.py checks
-    that lxml's parser targets behave as before.
-    """
-    if "lxml.etree" in sys.modules or "inspect" in sys.modules:
-        from lxml import etree
-
-        return etree
-    import types
-
-    def real_inspect() -> Any:
-        if sys.modules.get("inspect") is stand_in:
-            del sys.modules["inspect"]
-        import inspect
-
-        return inspect
-
-    def getfullargspec(func: Any) -> Any:
-        return real_inspect().getfullargspec(func)
-
-    def any_other_name(name: str) -> Any:
-        return getattr(real_inspect(), name)
-
-    stand_in = types.ModuleType("inspect")
-    stand_in.getfullargspec = getfullargspec  # type: ignore[attr-defined]
-    stand_in.__getattr__ = any_other_name  # type: ignore[method-assign]
-    sys.modules["inspect"] = stand_in
-    try:
-        from lxml import etree
-    finally:
-        if sys.modules.get("inspect") is stand_in:
-            del sys.modules["inspect"]
-    return etree
-
-
-etree = _import_etree()
+from lxml import etree
 
 MD_NS = "http://soap.sforce.com/2006/04/metadata"
 # The XML Schema namespace the WSDL's types are declared in.

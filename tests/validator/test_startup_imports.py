@@ -33,7 +33,6 @@ NOT_ON_THE_COMMON_PATH = (
     "pydantic",  # the spec model: the namespace is read without it
     "ruamel",  # only YAML libyaml cannot read as plain goes through ruamel
     "xmlschema",
-    "inspect",  # lxml.etree loads it for parser targets only (sfmeta.xml._import_etree)
 )
 
 
@@ -78,63 +77,6 @@ def test_a_finding_with_a_suggestion_still_gets_it(tmp_path: Path) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "has no input `accountRecordIdd`; did you mean `accountRecordId`?" in result.stdout, result.stdout
-
-
-_PARSER_TARGETS = """
-import sys
-import sfmeta.xml
-assert "inspect" not in sys.modules, "lxml brought inspect along"
-from lxml import etree
-
-
-class WithNsmap:
-    def __init__(self):
-        self.seen = []
-
-    def start(self, tag, attrib, nsmap):
-        self.seen.append((tag, dict(nsmap)))
-
-    def close(self):
-        return self.seen
-
-
-class WithoutNsmap:
-    def __init__(self):
-        self.seen = []
-
-    def start(self, tag, attrib):
-        self.seen.append(tag)
-
-    def close(self):
-        return self.seen
-
-
-document = b'<a xmlns="urn:x"><b/></a>'
-print(etree.fromstring(document, etree.XMLParser(target=WithNsmap())))
-print(etree.fromstring(document, etree.XMLParser(target=WithoutNsmap())))
-import inspect
-print(inspect.getfullargspec(WithNsmap.start).args, "inspect" in sys.modules, bool(inspect.__file__))
-"""
-
-
-def test_lxml_parser_targets_work_as_before_without_inspect_at_import() -> None:
-    """sfmeta.xml loads lxml with a stand-in for `inspect`: lxml still learns which parser
-    targets take `nsmap` (through the real inspect, loaded on that first use), and a later
-    `import inspect` gets the real module."""
-    result = subprocess.run(
-        [sys.executable, "-c", _PARSER_TARGETS],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PYTHONPATH": str(WORKTREE), "PATH": "/usr/bin:/bin"},
-        cwd=WORKTREE,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "[('{urn:x}a', {'': 'urn:x'}), ('{urn:x}b', {})]",
-        "['{urn:x}a', '{urn:x}b']",
-        "['self', 'tag', 'attrib', 'nsmap'] True True",
-    ]
 
 
 def test_the_collector_is_paused_for_a_run_and_resumed_after(tmp_path: Path, monkeypatch) -> None:
