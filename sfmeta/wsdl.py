@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sfmeta.xml import XSD_NS, Node, etree
+from lxml import etree
+
+from sfmeta.xml import XSD_NS, Node
 
 _TYPE_ATTRIBUTES = ("type", "base", "itemType")
 _COMPLEX = f"{{{XSD_NS}}}complexType"
