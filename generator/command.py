@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from sfpay.self_parsing import run_with_collector_paused
+
 if TYPE_CHECKING:
     import argparse
     from pathlib import Path
@@ -39,21 +41,9 @@ def _fail(lines: list[str]) -> int:
 
 
 def run(argv: list[str]) -> int:
-    """The command's behaviour, returning the exit code (0 written/up to date, 1 error, 2 usage)."""
-    import gc
-
-    # The cyclic collector finds next to nothing here: a run allocates modules, classes and
-    # one spec's tree, all alive until exit, yet with the collector on, full passes over that
-    # heap while importing pydantic, jinja2 and lxml were ~3% of a run's instructions
-    # (callgrind, issue 17). Paused for the run and resumed after it, so a caller's process
-    # (tests) keeps collecting as before.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _run(argv)
-    finally:
-        if collecting:
-            gc.enable()
+    """The command's behaviour, returning the exit code (0 written/up to date, 1 error,
+    2 usage); the cyclic collector is paused for the run (sfpay.self_parsing)."""
+    return run_with_collector_paused(_run, argv)
 
 
 def _run(argv: list[str]) -> int:

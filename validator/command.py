@@ -5,6 +5,8 @@ No typer here (see validator/cli.py): `run(argv)` is callable from any entry poi
 
 from __future__ import annotations
 
+from sfpay.self_parsing import run_with_collector_paused
+
 HELP = (
     "Check an SFDX source tree before it leaves the laptop: Metadata API schema (v66), "
     "flow semantics (connectors, references, callout context, fault paths, connector "
@@ -64,20 +66,9 @@ def _help_formatter(prog: str):
 
 
 def run(argv: list[str]) -> int:
-    """The command's behaviour, returning the exit code (0 ok, 1 findings or user error, 2 usage)."""
-    import gc
-
-    # The cyclic collector finds next to nothing here: a run allocates modules, classes, the
-    # tree's documents and the rules' tables, alive until exit, yet with the collector on its
-    # passes over that heap were ~5% of a warm run's instructions (callgrind, issue 17).
-    # Paused for the run and resumed after it, so a caller's process (tests) keeps collecting.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _run(argv)
-    finally:
-        if collecting:
-            gc.enable()
+    """The command's behaviour, returning the exit code (0 ok, 1 findings or user error, 2 usage); the cyclic collector
+    is paused for the run (sfpay.self_parsing)."""
+    return run_with_collector_paused(_run, argv)
 
 
 def _run(argv: list[str]) -> int:

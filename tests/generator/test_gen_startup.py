@@ -64,7 +64,7 @@ def test_generate_imports_only_what_it_uses(tmp_path):
     # each, about a NamedTuple's four times (callgrind); the generate path's records are
     # NamedTuples or sfmeta.record.Record subclasses.
     assert report["dataclasses"] == []
-    # The run pauses the cyclic collector (generator.command.run) and resumes it after.
+    # The run pauses the cyclic collector (sfpay.self_parsing.run_with_collector_paused) and resumes it after.
     assert report["gc"] is True
 
 
