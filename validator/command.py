@@ -66,8 +66,8 @@ def _help_formatter(prog: str):
 
 
 def run(argv: list[str]) -> int:
-    """The command's behaviour, returning the exit code (0 ok, 1 findings or user error, 2 usage); the cyclic collector
-    is paused for the run (sfpay.self_parsing)."""
+    """The command's behaviour, returning the exit code (0 ok, 1 findings or user error,
+    2 usage); the cyclic collector is paused for the run (sfpay.self_parsing)."""
     return run_with_collector_paused(_run, argv)
 
 
