@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -49,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 
 from bench.figures import figure  # noqa: E402
+from harness.drivers.webhook_post import signature_header  # noqa: E402
 from sfpay.paths import PROJECT_ROOT  # noqa: E402
 from sfpay.serving import free_port  # noqa: E402
 
@@ -167,9 +166,7 @@ def create_opportunities(server: Server, count: int, prefix: str) -> list[tuple[
 
 def signed(event: dict) -> tuple[bytes, str]:
     body = json.dumps(event, indent=2).encode()
-    timestamp = int(time.time())
-    mac = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return body, f"t={timestamp},v1={mac}"
+    return body, signature_header(body, SECRET)
 
 
 class WebhookSender:
