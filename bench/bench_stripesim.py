@@ -171,21 +171,31 @@ def wait_listening(port: int, proc: subprocess.Popen[bytes], what: str) -> None:
 
 
 @contextlib.contextmanager
-def seeded_stripesim(db_path: str | None, stored: int) -> Iterator[tuple[stripe.StripeClient, str, int]]:
-    """A new stripesim process holding `stored` customers with an invoice item each."""
-    port = free_port()
-    command = [sys.executable, str(BENCH / "serve_seeded_stripesim.py"), "--port", str(port), "--stored", str(stored)]
-    proc = subprocess.Popen(
-        command + (["--db", db_path] if db_path else []), cwd=PROJECT_ROOT, stderr=subprocess.DEVNULL
-    )
+def served(
+    command: list[str], cwd: Path | str, what: str, api_key: str, port: int
+) -> Iterator[tuple[stripe.StripeClient, str, int]]:
+    """Run a server process on `port` (its output discarded) and yield an SDK client for it,
+    its base URL and its pid; the process is stopped afterwards."""
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_listening(port, proc, "stripesim")
+        wait_listening(port, proc, what)
         base_url = f"http://127.0.0.1:{port}"
-        client = stripe.StripeClient(DEFAULT_API_KEY, base_addresses={"api": base_url}, max_network_retries=0)
+        client = stripe.StripeClient(api_key, base_addresses={"api": base_url}, max_network_retries=0)
         yield client, base_url, proc.pid
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@contextlib.contextmanager
+def seeded_stripesim(db_path: str | None, stored: int) -> Iterator[tuple[stripe.StripeClient, str, int]]:
+    """A new stripesim process holding `stored` customers with an invoice item each."""
+    port = free_port()
+    command = [sys.executable, str(BENCH / "serve_seeded_stripesim.py"), "--port", str(port), "--stored", str(stored)]
+    with served(
+        command + (["--db", db_path] if db_path else []), PROJECT_ROOT, "stripesim", DEFAULT_API_KEY, port
+    ) as up:
+        yield up
 
 
 @contextlib.contextmanager
@@ -195,20 +205,9 @@ def localstripe(command: list[str], stored: int) -> Iterator[tuple[stripe.Stripe
     directory."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="sfpay-bench-localstripe-") as cwd:
-        proc = subprocess.Popen(
-            [*command, "--port", str(port), "--stored", str(stored)],
-            cwd=cwd,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_listening(port, proc, "localstripe")
-            base_url = f"http://127.0.0.1:{port}"
-            client = stripe.StripeClient(LOCALSTRIPE_KEY, base_addresses={"api": base_url}, max_network_retries=0)
-            yield client, base_url, proc.pid
-        finally:
-            proc.terminate()
-            proc.wait(10)
+        command = [*command, "--port", str(port), "--stored", str(stored)]
+        with served(command, cwd, "localstripe", LOCALSTRIPE_KEY, port) as up:
+            yield up
 
 
 def shared_sequence(client: stripe.StripeClient, i: int, timed: Callable[[str, Callable[[], Any]], Any]) -> None:
