@@ -64,6 +64,11 @@ class DueIndexedStorage:
         end = bisect.bisect_right(items, (upto, "\U0010ffff"))
         return [id for _, id in items[:end]]
 
+    def earliest(self, account: str, kind: str, clock: str | None) -> float | None:
+        """The time of the first document of `kind` on `clock` (None: there is none)."""
+        items = self._sorted.get((account, kind, clock))
+        return items[0][0] if items else None
+
     # -- the Storage interface ------------------------------------------------------------
     def apply(self, writes: dict[tuple[str, str, str], str | None], entries: dict[tuple[str, str, str], Entry]) -> None:
         """Write, then index: `entries` holds the indexed fields of each written document of a

@@ -13,7 +13,6 @@ leaves it false/true respectively, and the caller decides with `next_delivery_in
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -29,9 +28,7 @@ def quiescence(op: Operation) -> dict[str, Any]:
     soonest = min((d["next_attempt_at"] for d in pending), default=None)
     # Time-driven work on the account clock only: a test clock's work runs only when that
     # clock is advanced, which is new input.
-    first = op.tx.storage.due_ids(op.account, "due_watch", None, math.inf)[:1]
-    watch = op.tx.get("due_watch", first[0]) if first else None
-    next_due_work_at = watch["at"] if watch else None
+    next_due_work_at = op.tx.storage.earliest(op.account, "due_watch", None)
     return {
         "object": "sim_quiescence",
         "quiescent": not pending and (next_due_work_at is None or next_due_work_at > now),
