@@ -15,13 +15,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import uvicorn  # noqa: E402
 
-from sfpay.serving import GRACEFUL_SHUTDOWN_SECONDS, http_implementation  # noqa: E402
+from sfpay.serving import server_options  # noqa: E402
 from stripesim.config import SimConfig  # noqa: E402
 from stripesim.http.app import create_app  # noqa: E402
 from stripesim.http.pipeline import execute  # noqa: E402
@@ -45,15 +44,7 @@ def main() -> None:
         execute(sim, account, by_name["POST /v1/invoiceitems"], item, {}, f"req_seedi{i}", None, "")
     base_url = f"http://127.0.0.1:{args.port}"
     sim.public_url = base_url
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=cast(int, GRACEFUL_SHUTDOWN_SECONDS),
-        http=http_implementation(),
-    )
+    uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=args.port, **server_options())).run()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
@@ -21,6 +22,14 @@ import uvicorn
 # Idle keep-alive connections are closed at once; every test stack and `sfpay local down`
 # stops through this, so it bounds their stop time (issue 17: well under a second).
 GRACEFUL_SHUTDOWN_SECONDS = 0.5
+
+# How long a server keeps an idle keep-alive connection open. uvicorn's default is 5 s
+# (https://www.uvicorn.org/settings/#timeouts), exactly when httpx drops a pooled connection
+# (`keepalive_expiry`, https://www.python-httpx.org/advanced/resource-limits/): a request sent
+# after about 5 s of quiet raced the server's close and failed with "Connection reset by peer".
+# The server must outlast its clients' idle expiry, so the client always lets go first; 75 s is
+# nginx's `keepalive_timeout` default (https://nginx.org/en/docs/http/ngx_http_core_module.html).
+KEEP_ALIVE_SECONDS = 75
 
 # uvicorn's HTTP/1.1 implementations (https://www.uvicorn.org/settings/#implementation). Always
 # named explicitly: uvicorn's own default, "auto", switches to httptools as soon as that package
@@ -39,6 +48,21 @@ def http_implementation(choice: str | None = None) -> str:
     if name == "httptools" and importlib.util.find_spec("httptools") is None:
         raise ValueError("HTTP implementation 'httptools' needs the httptools package, which is not installed")
     return name
+
+
+def server_options(**overrides: Any) -> dict[str, Any]:
+    """The `uvicorn.Config` settings every server in the project runs with (tests, benchmarks,
+    `sfpay local up`, `sfpay org serve`, `stripesim serve`); `overrides` win."""
+    options: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        # Annotated int in uvicorn, used as asyncio.wait_for's timeout: fractions of a second work.
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "http": http_implementation(),
+    }
+    options.update(overrides)
+    return options
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -69,15 +93,7 @@ def start_in_thread(
     """Start `app` and return once it accepts connections. `config_options` go to
     `uvicorn.Config` (e.g. `ssl_certfile`/`ssl_keyfile` for the TLS org server)."""
     port = port or free_port(host)
-    options = {
-        "log_level": "warning",
-        "lifespan": "auto",
-        "access_log": False,
-        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
-        "http": http_implementation(),
-        **config_options,
-    }
-    config = uvicorn.Config(app, host=host, port=port, **options)
+    config = uvicorn.Config(app, host=host, port=port, **server_options(lifespan="auto", **config_options))
     server = uvicorn.Server(config)
     # Signal handlers can only be installed from the main thread.
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign,attr-defined]

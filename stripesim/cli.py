@@ -58,21 +58,10 @@ def register(app: typer.Typer) -> None:
         stripe_app.state.sim.public_url = base_url
         keys = ", ".join(redact(k) for k in config.api_keys)
         print(f"stripesim listening on {base_url} (keys: {keys}; storage: {db or 'memory'})", file=sys.stderr)
-        from typing import cast
-
-        from sfpay.serving import GRACEFUL_SHUTDOWN_SECONDS, http_implementation
+        from sfpay.serving import server_options
 
         try:
-            http = http_implementation()
+            options = server_options()
         except ValueError as exc:
             fail(f"cannot start the emulator: {exc}")
-        uvicorn.run(
-            stripe_app,
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
-            # Annotated int, used as asyncio.wait_for's timeout: fractions of a second work.
-            timeout_graceful_shutdown=cast(int, GRACEFUL_SHUTDOWN_SECONDS),
-            http=http,
-        )
+        uvicorn.Server(uvicorn.Config(stripe_app, host=host, port=port, **options)).run()
