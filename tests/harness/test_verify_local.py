@@ -117,7 +117,9 @@ def test_reports_contain_no_secret_of_the_stack(run, stack):
 NO_SCREENSHOTS = {"SFPAY_CHROMIUM": "/nonexistent/chromium (screenshots are not what this test checks)"}
 
 
-def test_only_runs_the_named_scenarios(stack, tmp_path):
+def test_only_runs_the_named_scenarios(stack, run, tmp_path):
+    """`--no-deploy` runs on what the org already has: `run` (the full verify) deployed it. A
+    fixture, not the order of the tests: under `pytest -n` this test may run on another worker."""
     result = subprocess.run(
         [
             sys.executable,

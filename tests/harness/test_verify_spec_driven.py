@@ -122,9 +122,18 @@ def assert_pass_or_skip_with_reason(result: subprocess.CompletedProcess, reports
     assert result.returncode == 0, result.stderr[-4000:]
 
 
-def test_scenarios_under_a_yen_spec_with_a_high_minimum(state, jpy_spec, tmp_path):
-    reports = tmp_path / "jpy"
+@pytest.fixture(scope="module")
+def jpy_run(state, jpy_spec, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """The yen spec's verify run: it builds the spec, starts its stack and deploys the build,
+    which the failure test below runs on with `--no-deploy` (a fixture rather than the order of
+    the tests: under `pytest -n` that test may run on another worker)."""
+    reports = tmp_path_factory.mktemp("jpy")
     result, _ = verify(jpy_spec, JPY_SCENARIOS, reports)
+    return result, reports
+
+
+def test_scenarios_under_a_yen_spec_with_a_high_minimum(jpy_run):
+    result, reports = jpy_run
     assert_pass_or_skip_with_reason(result, reports, JPY_SCENARIOS)
     found = outcomes(reports)
     assert found["13-bulk-200"][0] == "passed"
@@ -134,11 +143,11 @@ def test_scenarios_under_a_yen_spec_with_a_high_minimum(state, jpy_spec, tmp_pat
     assert "JPY 5,150" in markdown and "5150.00" not in markdown and ".00 JPY" not in markdown
 
 
-def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spec, tmp_path):
+def test_a_failure_reported_by_the_org_fails_the_scenario_at_once(state, jpy_spec, jpy_run, tmp_path):
     from harness.stack import current_project, local_up
     from stripesim.running import SimAdmin
 
-    details, _ = local_up(current_project(jpy_spec))  # the running stack of the previous test
+    details, _ = local_up(current_project(jpy_spec))  # the running stack jpy_run deployed to
     admin = SimAdmin(details.api_base, details.api_key)
     admin.add_fault(
         method="POST",
