@@ -16,16 +16,21 @@ from __future__ import annotations
 
 import pytest
 
+# Per-module totals of `pytest --durations=0` under `make test` (seconds, a loaded 2-core
+# machine, 2026-12-01); modules above ~15 s.
 LONGEST_MODULES_FIRST = (
-    "tests/harness/test_verify_local.py",  # full 23-scenario run with deploy, sandbox rehearsal
-    "tests/sfpay/test_installed_wheel.py",  # wheel build + install + the client workflow
-    "tests/harness/test_verify_spec_driven.py",  # yen and EU specs: two builds, deploys, runs
-    "tests/pipeline/test_deploy_local_org.py",  # eight CumulusCI deploys against the org server
-    "tests/sfpay/test_init.py",  # two projects' stacks side by side
-    "tests/orgsim/server/test_local_stack_restart.py",  # kill -9 of both emulators
-    "tests/sfpay/test_local_stack.py",
-    "tests/sfpay/test_project_discovery.py",
-    "tests/pipeline/test_local_up.py",
+    "tests/pipeline/test_deploy_local_org.py",  # 92 s: nine CumulusCI deploys, each its own org
+    "tests/harness/test_verify_local.py",  # 76 s: full 23-scenario run with deploy, sandbox rehearsal
+    "tests/harness/test_verify_spec_driven.py",  # 42 s: yen and EU specs, two builds and deploys
+    "tests/sfpay/test_init.py",  # 41 s: two projects' stacks side by side
+    "tests/sfpay/test_installed_wheel.py",  # 36 s: wheel build + install + the client workflow
+    "tests/browser/test_payer_page.py",  # 29 s: Chromium on the hosted pages
+    "tests/pipeline/test_local_up.py",  # 23 s
+    "tests/pipeline/test_tasks_offline.py",  # 20 s
+    "tests/operate/test_drift.py",  # 17 s
+    "tests/pipeline/test_local_org_login_reuse.py",  # 17 s
+    "tests/orgsim/server/test_local_stack_restart.py",  # 16 s: kill -9 of both emulators
+    "tests/sfpay/test_project_discovery.py",  # 16 s
 )
 
 
