@@ -130,6 +130,7 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CODE = ("sfpay", "generator", "validator", "pipeline", "orgsim", "stripesim", "harness", "templates", "vendor")
@@ -156,9 +157,14 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture
 def cci_env(tmp_path, project) -> dict[str, str]:
-    """CumulusCI state in a temp HOME with an encrypted keychain; never the user's ~/.cumulusci."""
+    """CumulusCI state in a temp HOME with an encrypted keychain; never the user's ~/.cumulusci.
+
+    `cci` asks pypi.org for a newer CumulusCI at most once an hour, remembered in
+    ~/.cumulusci/cumulus_timestamp (`cumulusci.cli.utils.check_latest_version`): in a fresh HOME
+    every `cci` run would go out to the internet. The file says it just asked."""
     home = tmp_path / "home"
-    home.mkdir()
+    (home / ".cumulusci").mkdir(parents=True)
+    (home / ".cumulusci" / "cumulus_timestamp").write_text(str(time.time()))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CUMULUSCI_", "SFDX_", "SF_"))}
     env.update(
         {
@@ -301,7 +307,13 @@ def local_org(tmp_path, project, cci_env):
     is built from). Not through `register_local_org`: its JWT-login check runs CumulusCI in a
     child process (seconds of start-up), and every test here logs in by JWT through CumulusCI
     anyway, in its own `cci` or `sfpay deploy` run; the hook itself, check included, is
-    tested once, by tests/pipeline/test_local_up.py."""
+    tested once, by tests/pipeline/test_local_up.py.
+
+    The link's CA bundle is the org's certificate alone, not `sfpay local up`'s (the public
+    roots + that certificate, `orgsim.server.tls.ca_bundle`, tested by test_local_up.py): every
+    HTTPS call here goes to this org, and requests loads the bundle anew for each connection
+    it opens, about 40 ms of CPU for the ~140 public roots against well under 1 ms for one
+    certificate; a CumulusCI deploy opens 10-25 connections."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -309,7 +321,7 @@ def local_org(tmp_path, project, cci_env):
     from orgsim.server.app import create_app
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
-    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from orgsim.server.tls import ensure_certificate
     from pipeline.local_org import LocalOrgLink, save_link
     from sfpay.local.deploy_checks import validator_check
     from sfpay.serving import free_port
@@ -324,7 +336,7 @@ def local_org(tmp_path, project, cci_env):
     )
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     cert, tls_key = ensure_certificate(keys / "tls")
-    bundle = ca_bundle(keys / "tls", cert)
+    bundle = cert  # the only certificate these clients need to trust (see above)
     port = free_port()
     config = ServerConfig(instance_url=f"https://127.0.0.1:{port}", jwt_public_key_pem=public)
     org = Org.open(tmp_path / "org.db")
