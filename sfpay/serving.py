@@ -93,7 +93,7 @@ def start_in_thread(
     """Start `app` and return once it accepts connections. `config_options` go to
     `uvicorn.Config` (e.g. `ssl_certfile`/`ssl_keyfile` for the TLS org server)."""
     port = port or free_port(host)
-    config = uvicorn.Config(app, host=host, port=port, **server_options(lifespan="auto", **config_options))
+    config = uvicorn.Config(app, host=host, port=port, **server_options(**{"lifespan": "auto", **config_options}))
     server = uvicorn.Server(config)
     # Signal handlers can only be installed from the main thread.
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign,attr-defined]
