@@ -69,18 +69,30 @@ def ca_bundle(directory: Path, cert_path: Path) -> Path:
     that variable at this bundle is the one setting that works for every client (simple-
     salesforce, CumulusCI) without losing the public roots other calls need.
     """
-    import certifi
-
-    roots = Path(os.environ.get("REQUESTS_CA_BUNDLE") or certifi.where())
-    if roots.resolve() == (directory / "ca-bundle.pem").resolve():
-        roots = Path(certifi.where())
     bundle = directory / "ca-bundle.pem"
-    data = roots.read_bytes().rstrip(b"\n") + b"\n" + cert_path.read_bytes()
+    data = _public_roots(directory).rstrip(b"\n") + b"\n" + cert_path.read_bytes()
     tmp = bundle.with_suffix(".pem.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, bundle)
     _write_hashed_directory(ca_certs_dir(directory), data)
     return bundle
+
+
+def _public_roots(directory: Path) -> bytes:
+    """The roots the user's clients trust: REQUESTS_CA_BUNDLE's (a file, or a CA directory, which
+    requests accepts too), else certifi's. Never this org's own trust (the variable exported as
+    `sfpay local up` suggests), which would carry an old certificate of the org along."""
+    import certifi
+
+    configured = os.environ.get("REQUESTS_CA_BUNDLE")
+    own = {(directory / "ca-bundle.pem").resolve(), ca_certs_dir(directory).resolve()}
+    if not configured or Path(configured).resolve() in own:
+        return Path(certifi.where()).read_bytes()
+    roots = Path(configured)
+    if roots.is_dir():
+        files = sorted(path for path in roots.iterdir() if path.is_file())
+        return b"\n".join(block for path in files for block in pem_certificates(path.read_bytes()))
+    return roots.read_bytes()
 
 
 def ca_certs_dir(directory: Path) -> Path:

@@ -309,7 +309,7 @@ def local_org(tmp_path, project, cci_env):
     from orgsim.server.app import create_app
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
-    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
     from pipeline.local_org import LocalOrgLink, save_link
     from sfpay.local.deploy_checks import validator_check
     from sfpay.serving import free_port
@@ -324,7 +324,8 @@ def local_org(tmp_path, project, cci_env):
     )
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     cert, tls_key = ensure_certificate(keys / "tls")
-    bundle = ca_bundle(keys / "tls", cert)
+    ca_bundle(keys / "tls", cert)
+    bundle = ca_certs_dir(keys / "tls")  # as the stack links it: the hashed CA directory
     port = free_port()
     config = ServerConfig(instance_url=f"https://127.0.0.1:{port}", jwt_public_key_pem=public)
     org = Org.open(tmp_path / "org.db")

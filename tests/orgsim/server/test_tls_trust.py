@@ -91,3 +91,23 @@ def test_an_unchanged_bundle_leaves_the_directory_alone_and_a_new_certificate_re
     assert len(names) == len(before)  # the org's certificate replaced, not added
     assert cert.read_bytes().strip() in {path.read_bytes().strip() for path in certs_dir.iterdir()}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ca-certs")] == []
+
+
+def test_roots_from_a_ca_directory_in_requests_ca_bundle(tmp_path, monkeypatch):
+    """REQUESTS_CA_BUNDLE may name a directory (requests accepts one), such as another local
+    stack's ca-certs: its certificates are the public roots, and the org's own trust never is."""
+    other, _ = ensure_certificate(tmp_path / "other")
+    ca_bundle(other.parent, other)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_certs_dir(other.parent)))
+    cert, _ = ensure_certificate(tmp_path / "mine")
+    bundle = ca_bundle(cert.parent, cert)
+    blocks = set(pem_certificates(bundle.read_bytes()))
+    assert other.read_bytes().strip() in blocks and cert.read_bytes().strip() in blocks
+    assert len(blocks) > 100
+    # Exported from this stack's own hint: the roots are certifi's, not the org's previous trust.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_certs_dir(cert.parent)))
+    (cert.parent / "org-tls-cert.pem").unlink()
+    (cert.parent / "org-tls-key.pem").unlink()
+    renewed, _ = ensure_certificate(cert.parent)
+    blocks = set(pem_certificates(ca_bundle(cert.parent, renewed).read_bytes()))
+    assert renewed.read_bytes().strip() in blocks and other.read_bytes().strip() not in blocks
