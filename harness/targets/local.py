@@ -79,8 +79,9 @@ class LocalTarget(Target):
             self.console.print(f"[bold]>[/bold] {message}", highlight=False)
 
     def open(self) -> Connection:
-        import stripe
         from simple_salesforce import Salesforce
+
+        from sfpay.stripe_client import sync_stripe_client
 
         project = self.project or current_project(self.spec_path)
         if self.stack is None:
@@ -107,7 +108,7 @@ class LocalTarget(Target):
             sf.session.verify = stack.ca_certs
             sf.session.trust_env = False
             tls_verify = stack.ca_certs
-        client = stripe.StripeClient(stack.api_key, base_addresses={"api": stack.api_base})
+        client = sync_stripe_client(stack.api_key, base_addresses={"api": stack.api_base})
         self._helpers = OrgHelpers(sf)
         from stripesim.running import SimAdmin
 

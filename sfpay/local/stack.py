@@ -218,11 +218,11 @@ def up(
 
 def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[StackState, "ServerSettings"]:
     import httpx
-    import stripe
 
     from orgsim.server.settings import SETTINGS_NAME, ServerSettings
     from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
     from sfpay.private_files import ensure_private_dir, write_private
+    from sfpay.stripe_client import sync_stripe_client
     from stripesim.running import SimAdmin
 
     ensure_private_dir(directory, tighten=True)  # keys, settings, databases
@@ -264,7 +264,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
             "stripesim",
             stripe_log,
         )
-        client = stripe.StripeClient(stripe_key, base_addresses={"api": api_base}, max_network_retries=2)
+        client = sync_stripe_client(stripe_key, base_addresses={"api": api_base}, max_network_retries=2)
         endpoint_id, webhook_secret = _webhook_endpoint(
             client,
             SimAdmin(api_base, stripe_key),
