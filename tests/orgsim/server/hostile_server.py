@@ -22,9 +22,6 @@ class Hostile:
     # The org's trust as OpenSSL's hashed CA directory: a connection's context reads only the
     # certificate it needs, so the corpus replay's connection per request stays cheap (issue 17).
     ca_certs: str
-    # Fuzzing reuses one keep-alive connection (fast); the corpus replay opens one per request.
-    reuse_connections: bool = False
-    _shared: requests.Session | None = None
 
     def session(self) -> requests.Session:
         # A fresh connection per request: a server that fails a request must not be able to
