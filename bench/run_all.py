@@ -47,6 +47,7 @@ BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bench_org_server.py", ("--seconds", "10", "--rate", "50", "--sustained-rate", "200", "--runs", "2")),
     ("bench_orgsim.py", ("--opportunities", "1000", "--runs", "1")),
     ("bench_harness.py", ("--runs", "1")),
+    ("bench_demo.py", ("--runs", "1")),
     ("bench_reconcile.py", ("--sizes", "1000")),
 )
 

@@ -61,7 +61,9 @@ def webhook_configure(
 
     import stripe
 
-    client = stripe.StripeClient(key, base_addresses={"api": api_base} if api_base else None, max_network_retries=2)
+    from sfpay.stripe_client import sync_stripe_client
+
+    client = sync_stripe_client(key, base_addresses={"api": api_base} if api_base else None, max_network_retries=2)
     try:
         outcome = ensure_endpoint(
             client,

@@ -47,7 +47,7 @@ def run_and_report(
     """Open the target, run, write reports. Returns (summary, paths)."""
     from harness.preflight import check_deployment
     from harness.reporting.progress import Progress, summary_table
-    from harness.reporting.screenshots import capture
+    from harness.reporting.screenshots import CaptureDuringRun
     from harness.reporting.signoff import write_reports
     from harness.runner import run_scenarios
     from harness.targets.base import TargetError
@@ -63,11 +63,13 @@ def run_and_report(
         _fail(str(exc))
     directory = report_dir or _default_report_dir(target.name, project_root)
     try:
-        summary = run_scenarios(target, connection, spec_view, scenarios, progress)
-        # While the target is still open: the payer's pages as Chromium shows them.
-        progress.step("taking screenshots of the hosted invoice pages")
         with tempfile.TemporaryDirectory(prefix="sfpay-screenshots-") as shots_dir:
-            shots = capture(summary, Path(shots_dir), connection.secrets)
+            # While the target is open: the payer's pages as Chromium shows them, taken while
+            # the later scenarios run.
+            screenshots = CaptureDuringRun((s.name for s in scenarios), Path(shots_dir), connection.secrets)
+            summary = run_scenarios(target, connection, spec_view, scenarios, progress, on_result=screenshots.on_result)
+            progress.step("finishing the screenshots of the hosted invoice pages")
+            shots = screenshots.finish()
             paths = write_reports(summary, directory, connection.secrets, shots.paths, shots.notes)
     finally:
         target.close()

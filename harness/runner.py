@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets as _secrets
 import time
+from collections.abc import Callable
 
 from harness.context import ScenarioContext
 from harness.reporting.progress import Progress
-from harness.results import Evidence, RunSummary
+from harness.results import Evidence, RunSummary, ScenarioResult
 from harness.scenario import Scenario
 from harness.spec_view import SpecView
 from harness.targets.base import Connection, Target
@@ -26,7 +27,9 @@ def run_scenarios(
     scenarios: list[type[Scenario]],
     progress: Progress | None = None,
     run_tag: str | None = None,
+    on_result: Callable[[ScenarioResult], None] | None = None,
 ) -> RunSummary:
+    """Run `scenarios` in order; `on_result` hears each result as it is known."""
     started_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     started = time.monotonic()
     ctx = ScenarioContext(target, connection, spec, run_tag or new_run_tag())
@@ -42,6 +45,8 @@ def run_scenarios(
         else:
             result = scenario.run(ctx)
         results.append(result)
+        if on_result:
+            on_result(result)
     environment = [Evidence("note", "run tag (in every record name)", ctx.run_tag), *target.environment()]
     return RunSummary(
         target=target.name,

@@ -43,7 +43,9 @@ class LocalOrgLink:
     username: str
     client_id: str  # the connected app's consumer key the org server trusts
     private_key_path: str  # PEM key matching the certificate the org server was given
-    ca_bundle_path: str | None = None  # trust for the server's self-signed TLS certificate
+    # Trust for the server's self-signed TLS certificate: a CA bundle file or OpenSSL's hashed CA
+    # directory (the local stack's; requests takes either as REQUESTS_CA_BUNDLE).
+    ca_bundle_path: str | None = None
     org_name: str = DEFAULT_ORG_NAME
 
     def environment(self) -> dict[str, str]:

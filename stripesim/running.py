@@ -138,10 +138,14 @@ class RunningSim:
     def stripe_client(
         self, api_key: str | None = None, *, max_network_retries: int = 0, **kwargs: Any
     ) -> stripe.StripeClient:
-        """A `stripe.StripeClient` on this emulator (no automatic retries unless asked)."""
+        """A `stripe.StripeClient` on this emulator (no automatic retries unless asked), on the
+        SDK's synchronous transport unless `http_client` names another (sfpay/stripe_client.py)."""
         import stripe
 
-        return stripe.StripeClient(
+        from sfpay.stripe_client import sync_stripe_client
+
+        make = stripe.StripeClient if "http_client" in kwargs else sync_stripe_client
+        return make(
             api_key or self.api_key,
             base_addresses={"api": self.base_url},
             max_network_retries=max_network_retries,

@@ -24,16 +24,19 @@ def signature_header(payload: bytes, secret: str, timestamp: int | None = None) 
     return f"t={timestamp},v1={mac}"
 
 
-def _tls_context(ca_bundle: str) -> ssl.SSLContext:
+def _tls_context(trust: str) -> ssl.SSLContext:
     """One verifying context per CA bundle file version: building one reads every certificate of
     the bundle (~145 with the public roots, tens of ms), and a scenario posts many deliveries.
-    Keyed by modification time too, so a bundle rewritten by a restarted stack is read again."""
-    return _context_for(ca_bundle, os.stat(ca_bundle).st_mtime_ns)
+    Keyed by modification time too, so a bundle rewritten by a restarted stack is read again.
+    A hashed CA directory (the local stack's, orgsim/server/tls.py) is read lazily by OpenSSL."""
+    return _context_for(trust, os.stat(trust).st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=4)
-def _context_for(ca_bundle: str, mtime_ns: int) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=ca_bundle)
+def _context_for(trust: str, mtime_ns: int) -> ssl.SSLContext:
+    if os.path.isdir(trust):
+        return ssl.create_default_context(capath=trust)
+    return ssl.create_default_context(cafile=trust)
 
 
 def post_event(

@@ -16,11 +16,12 @@ import importlib.util
 import os
 import shutil
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.context import redact_text
-from harness.results import RunSummary
+from harness.results import RunSummary, ScenarioResult
 
 # Which invoices to show, in report order: (scenario, caption). The first invoice each one
 # links to: an open invoice, a paid one, one paid after a decline.
@@ -54,9 +55,9 @@ def find_chromium() -> Path | None:
     return None
 
 
-def invoice_pages(summary: RunSummary) -> list[tuple[str, str]]:
+def invoice_pages(results: Sequence[ScenarioResult]) -> list[tuple[str, str]]:
     """(caption, hosted invoice URL) for the PAGES scenarios that ran and linked an invoice."""
-    by_name = {result.name: result for result in summary.results}
+    by_name = {result.name: result for result in results}
     pages = []
     for name, caption in PAGES:
         result = by_name.get(name)
@@ -67,8 +68,50 @@ def invoice_pages(summary: RunSummary) -> list[tuple[str, str]]:
 
 
 def capture(summary: RunSummary, out_dir: Path, secrets: list[str]) -> Captured:
+    return _capture(summary.results, out_dir, secrets)
+
+
+class CaptureDuringRun:
+    """The screenshots of a run, taken while it goes on: in a thread of their own, started as
+    soon as every PAGES scenario the run includes has its result (they come first in the suite),
+    so Chromium renders the pages while the later scenarios run rather than after them. The
+    pages show the invoices as those scenarios left them. `on_result` is the runner's hook;
+    `finish` waits for the screenshots (starting them if no PAGES scenario ran)."""
+
+    def __init__(self, scenario_names: Iterable[str], out_dir: Path, secrets: list[str]) -> None:
+        self._waiting = {name for name, _ in PAGES} & set(scenario_names)
+        self._results: list[ScenarioResult] = []
+        self._out_dir = out_dir
+        self._secrets = secrets
+        self._worker: threading.Thread | None = None
+        self._captured = Captured()
+
+    def on_result(self, result: ScenarioResult) -> None:
+        self._results.append(result)
+        self._waiting.discard(result.name)
+        if not self._waiting and self._worker is None:
+            self._start()
+
+    def _start(self) -> None:
+        results = list(self._results)
+
+        def take() -> None:
+            self._captured = _capture(results, self._out_dir, self._secrets)
+
+        self._worker = threading.Thread(target=take, name="sfpay-screenshots-during-run", daemon=True)
+        self._worker.start()
+
+    def finish(self) -> Captured:
+        if self._worker is None:
+            self._start()
+        assert self._worker is not None
+        self._worker.join()
+        return self._captured
+
+
+def _capture(results: Sequence[ScenarioResult], out_dir: Path, secrets: list[str]) -> Captured:
     captured = Captured()
-    pages = invoice_pages(summary)
+    pages = invoice_pages(results)
     if not pages:
         captured.notes.append("No screenshots: no scenario of this run linked a hosted invoice page.")
         return captured

@@ -79,8 +79,9 @@ class LocalTarget(Target):
             self.console.print(f"[bold]>[/bold] {message}", highlight=False)
 
     def open(self) -> Connection:
-        import stripe
         from simple_salesforce import Salesforce
+
+        from sfpay.stripe_client import sync_stripe_client
 
         project = self.project or current_project(self.spec_path)
         if self.stack is None:
@@ -99,14 +100,15 @@ class LocalTarget(Target):
         stack = self.stack
         sf = Salesforce(instance_url=stack.instance_url, session_id=stack.access_token, version=API_VERSION)
         tls_verify: bool | str = True
-        if stack.ca_bundle:
-            # Trust the local org's own certificate. requests lets REQUESTS_CA_BUNDLE in the
+        if stack.ca_certs:
+            # Trust the local org's own certificate (its hashed CA directory: OpenSSL reads only
+            # the certificates a connection needs). requests lets REQUESTS_CA_BUNDLE in the
             # environment override a session's `verify`, so the session ignores the environment
             # (it only talks to 127.0.0.1: no proxy or netrc to honour).
-            sf.session.verify = stack.ca_bundle
+            sf.session.verify = stack.ca_certs
             sf.session.trust_env = False
-            tls_verify = stack.ca_bundle
-        client = stripe.StripeClient(stack.api_key, base_addresses={"api": stack.api_base})
+            tls_verify = stack.ca_certs
+        client = sync_stripe_client(stack.api_key, base_addresses={"api": stack.api_base})
         self._helpers = OrgHelpers(sf)
         from stripesim.running import SimAdmin
 

@@ -173,9 +173,8 @@ class SandboxTarget(Target):
         return org_config.instance_url, org_config.access_token
 
     def open(self) -> Connection:
-        import stripe
-
         from harness.webhook_config import check_endpoint
+        from sfpay.stripe_client import sync_stripe_client
 
         sf, sf_secrets = self._salesforce()
         org = self._organization(sf)
@@ -187,7 +186,7 @@ class SandboxTarget(Target):
             )
         # STRIPE_API_BASE points the SDK at stripesim, to rehearse a sign-off locally.
         api_base = self.environ.get("STRIPE_API_BASE") or None
-        client = stripe.StripeClient(
+        client = sync_stripe_client(
             self._stripe_key, base_addresses={"api": api_base} if api_base else None, max_network_retries=3
         )
         check = check_endpoint(

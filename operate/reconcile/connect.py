@@ -93,8 +93,7 @@ def local_stripe(project_root: Path) -> tuple[str, str] | None:
 
 
 def stripe_client(key: str, api_base: str | None, allow_live: bool) -> Any:
-    import stripe
-
+    from sfpay.stripe_client import sync_stripe_client
     from sfpay.stripe_keys import UnsafeStripeKey, require_test_key
 
     try:
@@ -107,4 +106,4 @@ def stripe_client(key: str, api_base: str | None, allow_live: bool) -> Any:
             )
         ) from None
     # Connection errors and 5xx are retried by the SDK; 429s by sources.with_backoff.
-    return stripe.StripeClient(key, base_addresses={"api": api_base} if api_base else None, max_network_retries=3)
+    return sync_stripe_client(key, base_addresses={"api": api_base} if api_base else None, max_network_retries=3)

@@ -10,13 +10,15 @@ from sfpay import serving
 
 
 def tls_options(cert_path: Path, key_path: Path) -> dict:
-    """uvicorn settings every org server uses: the project's (`sfpay.serving.server_options`) with
-    TLS, as the clients build https:// URLs."""
-    return serving.server_options(ssl_certfile=str(cert_path), ssl_keyfile=str(key_path), lifespan="on")
+    """What every org server adds to the project's uvicorn settings (`sfpay.serving.server_options`):
+    TLS, as the clients build https:// URLs, and its lifespan events."""
+    return {"ssl_certfile": str(cert_path), "ssl_keyfile": str(key_path), "lifespan": "on"}
 
 
 def uvicorn_config(app, port: int, cert_path: Path, key_path: Path) -> uvicorn.Config:
-    return uvicorn.Config(app, host="127.0.0.1", port=port, **tls_options(cert_path, key_path))
+    return uvicorn.Config(
+        app, host="127.0.0.1", port=port, **serving.server_options(**tls_options(cert_path, key_path))
+    )
 
 
 def start_in_thread(

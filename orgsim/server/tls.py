@@ -3,6 +3,15 @@
 simple-salesforce and CumulusCI build `https://` URLs from the instance host, so the org
 server speaks TLS; clients trust this certificate explicitly (`requests` `verify=` or
 `REQUESTS_CA_BUNDLE`), nothing is added to any system trust store.
+
+The trust comes in two forms with the same certificates (the public roots + the org's):
+- `ca-bundle.pem`, one file, for people and for tools that want a file (curl, `sf`);
+- `ca-certs/`, OpenSSL's hashed CA directory, for sfpay's own clients and children. A TLS
+  context given a bundle file parses every certificate in it when it is made (about 145: 40-90 ms
+  on OpenSSL 3), and urllib3 makes a context for every new connection (a full local verify made
+  96). Given a directory, OpenSSL reads only the certificate a verification looks up
+  (https://docs.openssl.org/3.0/man3/SSL_CTX_load_verify_locations/). requests and httpx take
+  either form as `verify` (a directory is recognised as such).
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+import shutil
 from pathlib import Path
 
 from sfpay.private_files import write_private
@@ -59,14 +69,87 @@ def ca_bundle(directory: Path, cert_path: Path) -> Path:
     that variable at this bundle is the one setting that works for every client (simple-
     salesforce, CumulusCI) without losing the public roots other calls need.
     """
-    import certifi
-
-    roots = Path(os.environ.get("REQUESTS_CA_BUNDLE") or certifi.where())
-    if roots.resolve() == (directory / "ca-bundle.pem").resolve():
-        roots = Path(certifi.where())
     bundle = directory / "ca-bundle.pem"
-    data = roots.read_bytes().rstrip(b"\n") + b"\n" + cert_path.read_bytes()
+    data = _public_roots(directory).rstrip(b"\n") + b"\n" + cert_path.read_bytes()
     tmp = bundle.with_suffix(".pem.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, bundle)
+    _write_hashed_directory(ca_certs_dir(directory), data)
     return bundle
+
+
+def _public_roots(directory: Path) -> bytes:
+    """The roots the user's clients trust: REQUESTS_CA_BUNDLE's (a file, or a CA directory, which
+    requests accepts too), else certifi's. Never this org's own trust (the variable exported as
+    `sfpay local up` suggests), which would carry an old certificate of the org along."""
+    import certifi
+
+    configured = os.environ.get("REQUESTS_CA_BUNDLE")
+    own = {(directory / "ca-bundle.pem").resolve(), ca_certs_dir(directory).resolve()}
+    if not configured or Path(configured).resolve() in own:
+        return Path(certifi.where()).read_bytes()
+    roots = Path(configured)
+    if roots.is_dir():
+        files = sorted(path for path in roots.iterdir() if path.is_file())
+        return b"\n".join(block for path in files for block in pem_certificates(path.read_bytes()))
+    return roots.read_bytes()
+
+
+def ca_certs_dir(directory: Path) -> Path:
+    """The hashed CA directory `ca_bundle(directory, ...)` writes beside the bundle."""
+    return directory / "ca-certs"
+
+
+def pem_certificates(pem_bundle: bytes) -> list[bytes]:
+    """The bundle's PEM certificate blocks, as written (RFC 7468 textual encoding), in order.
+    Split as text, not parsed: a public root may carry what a strict parser refuses (certifi
+    holds one with a non-positive serial number, which cryptography warns it will reject)."""
+    import re
+
+    return re.findall(rb"-----BEGIN CERTIFICATE-----\r?\n.*?-----END CERTIFICATE-----", pem_bundle, re.DOTALL)
+
+
+def _hashed_files(pem_bundle: bytes) -> dict[str, bytes]:
+    """Every certificate of the bundle as `<subject hash>.<n>`: OpenSSL's CA directory layout
+    (https://docs.openssl.org/3.0/man1/openssl-rehash/). The hash is OpenSSL's own
+    X509_subject_name_hash (pyOpenSSL's `subject_name_hash`, OpenSSL's parser); n counts
+    certificates whose subjects share a hash, in bundle order. A certificate listed twice is
+    written once."""
+    from OpenSSL import crypto
+
+    files: dict[str, bytes] = {}
+    seen: set[bytes] = set()
+    for block in pem_certificates(pem_bundle):
+        if block in seen:
+            continue
+        seen.add(block)
+        subject = f"{crypto.load_certificate(crypto.FILETYPE_PEM, block).subject_name_hash():08x}"
+        number = sum(1 for name in files if name.startswith(subject + "."))
+        files[f"{subject}.{number}"] = block + b"\n"
+    return files
+
+
+def _write_hashed_directory(target: Path, pem_bundle: bytes) -> None:
+    """Write `target` from the bundle's certificates; left alone when it already holds exactly
+    them (a restart of the same stack). Built beside and renamed into place, so a reader never
+    sees a half-written directory."""
+    files = _hashed_files(pem_bundle)
+    if target.is_dir() and {path.name: path.read_bytes() for path in target.iterdir()} == files:
+        return
+    staging = target.with_name(f".{target.name}.{os.getpid()}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    # Private like the rest of the state folder (certificates are public, but nobody else
+    # needs them and one rule for the folder is simpler to check).
+    staging.mkdir(mode=0o700)
+    for name, pem in files.items():
+        descriptor = os.open(staging / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+    if target.exists():
+        retired = target.with_name(f".{target.name}.{os.getpid()}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        target.rename(retired)
+        staging.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(target)

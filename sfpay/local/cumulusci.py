@@ -102,7 +102,7 @@ def up_with_cumulusci(
         username=settings.username,
         client_id=settings.client_id,
         private_key_path=str(keys.key_path),
-        ca_bundle_path=str(Path(state.state_dir) / "ca-bundle.pem"),
+        ca_bundle_path=stack.trust_path(state),
     )
     try:
         # The org server process, so a reused stack whose login was checked is not checked again.

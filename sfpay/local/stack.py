@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -92,7 +93,10 @@ class LocalConnection:
     password: str
     security_token: str
     access_token: str | None
-    ca_bundle: str
+    ca_bundle: str  # one file: the public roots + the org's certificate, for any tool
+    # What sfpay's own clients verify with: the same certificates as OpenSSL's hashed CA directory
+    # (orgsim/server/tls.py), or the bundle file for a stack an older sfpay started.
+    ca_certs: str
     client_id: str
     jwt_key_file: str | None
     webhook_url: str
@@ -214,16 +218,17 @@ def up(
 
 def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[StackState, "ServerSettings"]:
     import httpx
-    import stripe
 
     from orgsim.server.settings import SETTINGS_NAME, ServerSettings
-    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
     from sfpay.private_files import ensure_private_dir, write_private
+    from sfpay.stripe_client import sync_stripe_client
     from stripesim.running import SimAdmin
 
     ensure_private_dir(directory, tighten=True)  # keys, settings, databases
     cert, _ = ensure_certificate(directory)
-    bundle = ca_bundle(directory, cert)
+    ca_bundle(directory, cert)
+    certs = ca_certs_dir(directory)
     settings_file = directory / SETTINGS_NAME
     settings = ServerSettings.load_or_create(settings_file)
     stripe_key = settings.stripe_api_key or "sk_test_local_" + secrets.token_hex(16)
@@ -248,17 +253,18 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         ],
         stripe_log,
         # The key by environment (only this user can read /proc/<pid>/environ); stripesim's
-        # webhook deliveries (httpx) must trust the org server's certificate.
-        env_extra={STRIPE_KEY_ENV: stripe_key, "SSL_CERT_FILE": str(bundle)},
+        # webhook deliveries (httpx) must trust the org server's certificate: httpx reads
+        # SSL_CERT_FILE before SSL_CERT_DIR, so an inherited file is cleared.
+        env_extra={STRIPE_KEY_ENV: stripe_key, "SSL_CERT_FILE": "", "SSL_CERT_DIR": str(certs)},
     )
     api_base = f"http://127.0.0.1:{stripe_port}"
     try:
         _wait(
-            lambda: httpx.get(f"{api_base}/_sim/health", verify=_trust(), timeout=2).status_code == 200,
+            lambda: httpx.get(f"{api_base}/_sim/health", verify=_trust(str(certs)), timeout=2).status_code == 200,
             "stripesim",
             stripe_log,
         )
-        client = stripe.StripeClient(stripe_key, base_addresses={"api": api_base}, max_network_retries=2)
+        client = sync_stripe_client(stripe_key, base_addresses={"api": api_base}, max_network_retries=2)
         endpoint_id, webhook_secret = _webhook_endpoint(
             client,
             SimAdmin(api_base, stripe_key),
@@ -296,7 +302,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         save_state(state)
         _wait(
             lambda: (
-                httpx.get(f"{state.instance_url}/_orgsim/health", verify=_trust(str(bundle)), timeout=2).status_code
+                httpx.get(f"{state.instance_url}/_orgsim/health", verify=_trust(str(certs)), timeout=2).status_code
                 == 200
             ),
             "the org server",
@@ -393,34 +399,36 @@ def _bundle(state: StackState) -> str:
     return str(Path(state.state_dir) / "ca-bundle.pem")
 
 
-_TRUST: dict[bytes | None, ssl.SSLContext] = {}
+def trust_path(state: StackState) -> str:
+    """The stack's hashed CA directory; the bundle file for a stack an older sfpay started (it
+    wrote no directory) until it is restarted."""
+    from orgsim.server.tls import ca_certs_dir
+
+    certs = ca_certs_dir(Path(state.state_dir))
+    return str(certs) if certs.is_dir() else _bundle(state)
 
 
-def _trust(bundle: str | None = None) -> ssl.SSLContext:
-    """The TLS context for `verify=`, built once per trust file for the life of the command.
+_BUNDLE_TRUST: dict[str, "ssl.SSLContext"] = {}
 
-    `httpx.get(...)` builds a client, and with it a new SSL context, for every request, and
-    loading a CA file (OpenSSL parses each certificate: the public roots plus the org's, about
-    40 ms of CPU) is most of a local request's cost; starting the stack polls health every
-    0.1 s (issue 17). The contexts are what httpx itself makes: for a bundle path
-    `ssl.create_default_context(cafile=path)`, for None its default (certifi's roots, or
-    SSL_CERT_FILE / SSL_CERT_DIR). Keyed by the bundle's content (the org server rewrites the
-    same bundle when it starts), so a bundle that changed is loaded anew."""
-    import hashlib
+
+def _trust(trust: str) -> ssl.SSLContext:
+    """The TLS context for `verify=` (httpx builds a new client, and with it a context, for every
+    `httpx.get`), made as httpx makes one for a path. For the hashed directory OpenSSL reads a
+    certificate only when a verification looks it up, so a context costs well under a millisecond
+    and needs no caching; a bundle file (an older stack) is parsed whole, about 40 ms, so its
+    context is made once per command (issue 17)."""
     import ssl
 
-    import httpx
-
-    key = None if bundle is None else hashlib.sha256(Path(bundle).read_bytes()).digest()
-    context = _TRUST.get(key)
+    if os.path.isdir(trust):
+        return ssl.create_default_context(capath=trust)
+    context = _BUNDLE_TRUST.get(trust)
     if context is None:
-        context = httpx.create_ssl_context() if bundle is None else ssl.create_default_context(cafile=bundle)
-        _TRUST[key] = context
+        context = _BUNDLE_TRUST[trust] = ssl.create_default_context(cafile=trust)
     return context
 
 
 def _org_trust(state: StackState) -> ssl.SSLContext:
-    return _trust(_bundle(state))
+    return _trust(trust_path(state))
 
 
 def _ensure_stripe_account(state: StackState, token: str, connector_namespace: str | None) -> None:
@@ -494,7 +502,9 @@ def health(state: StackState) -> dict[str, Any]:
     stripe_ok = org_ok = False
     if stripe_up:
         try:
-            stripe_ok = httpx.get(f"{state.api_base}/_sim/health", verify=_trust(), timeout=2).status_code == 200
+            stripe_ok = (
+                httpx.get(f"{state.api_base}/_sim/health", verify=_org_trust(state), timeout=2).status_code == 200
+            )
         except httpx.HTTPError:
             pass
     if org_up:
@@ -524,6 +534,7 @@ def connection(
         security_token=settings.security_token,
         access_token=access_token(state, settings) if with_token else None,
         ca_bundle=_bundle(state),
+        ca_certs=trust_path(state),
         client_id=settings.client_id,
         jwt_key_file=_jwt_key_file(settings),
         webhook_url=f"{state.instance_url}{settings.webhook_path}",

@@ -47,3 +47,35 @@ def test_verify_report_shows_the_hosted_invoice_pages(browser, stripe_sim, tmp_p
     # The merchant name stands in for a secret the page shows: that screenshot is left out.
     leaky = capture(summary, tmp_path / "leaky", secrets=["Acme Foundation"])
     assert leaky.paths == [] and any("showed a secret" in note for note in leaky.notes)
+
+
+def test_screenshots_are_taken_while_the_later_scenarios_run(browser, stripe_sim, tmp_path, monkeypatch):
+    """`sfpay verify`/`sfpay demo` start Chromium once the scenarios whose pages it shows have
+    finished (the first ones of the suite), not after the whole run: the pages are done while a
+    later scenario still runs, and the result is what a capture after the run gives."""
+    import threading
+    import time
+
+    from harness.reporting.screenshots import CaptureDuringRun
+
+    monkeypatch.setenv("SFPAY_CHROMIUM", str(CHROMIUM))
+    client = stripe_sim.stripe_client()
+    url = open_invoice(client, [(4100, "Gala table")], currency="usd").hosted_invoice_url
+    names = ["invoice-on-create", "paid-card-visa", "declined-then-paid", "bulk-200"]
+    screenshots = CaptureDuringRun(names, tmp_path / "shots", secrets=[])
+    for number, name in enumerate(names[:3], start=1):
+        screenshots.on_result(_result(name, number, url))
+    # "bulk-200" is still running: the screenshots go on meanwhile.
+    deadline = time.monotonic() + 60
+    while any(t.name == "sfpay-screenshots-during-run" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the screenshots did not finish while the run went on"
+        time.sleep(0.05)
+    assert len(list((tmp_path / "shots").glob("*.png"))) == 4  # taken before the run ended
+    screenshots.on_result(_result("bulk-200", 4, url))
+    shots = screenshots.finish()
+    assert [p.name for p in shots.paths] == [
+        "01-hosted-invoice-page-open.png",
+        "02-hosted-invoice-page-paid.png",
+        "03-hosted-invoice-page-paid-after-a-decline.png",
+        "04-hosted-invoice-page-open-phone.png",
+    ]

@@ -31,7 +31,7 @@ def local_stack(tmp_path_factory):
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
     from orgsim.server.sessions import SessionIssuer
-    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
     from sfpay.local.stack import LocalConnection
     from sfpay.serving import free_port
     from stripesim.running import start
@@ -72,6 +72,7 @@ def local_stack(tmp_path_factory):
         security_token=config.security_token,
         access_token=token,
         ca_bundle=bundle,
+        ca_certs=str(ca_certs_dir(tls_dir)),
         client_id="",
         jwt_key_file=None,
         webhook_url=endpoint.url,

@@ -91,6 +91,7 @@ def test_local_connection_is_the_json_shape_of_local_up():
         "security_token": "st",
         "access_token": "t",
         "ca_bundle": "/x/ca.pem",
+        "ca_certs": "/x/ca-certs",
         "client_id": "c",
         "jwt_key_file": None,
         "webhook_url": "https://127.0.0.1:1/hook",

@@ -83,13 +83,15 @@ def world(tmp_path, monkeypatch) -> Iterator[World]:
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
     from orgsim.server.sessions import SessionIssuer
-    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
     from stripesim.running import start
 
     cert, key = ensure_certificate(tmp_path / "tls")
-    bundle = str(ca_bundle(cert.parent, cert))
+    ca_bundle(cert.parent, cert)
+    bundle = str(ca_certs_dir(cert.parent))  # the hashed CA directory, as the stack uses it
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", bundle)
-    monkeypatch.setenv("SSL_CERT_FILE", bundle)  # stripesim delivers with httpx
+    monkeypatch.setenv("SSL_CERT_DIR", bundle)  # stripesim delivers with httpx
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     sim = start()
     org = Org.open(":memory:", clock=Clock(START), stripe=StripeConfig(api_base=sim.base_url, api_key=sim.api_key))
     org.deploy_source(PROJECT_ROOT)

@@ -30,7 +30,7 @@ def drift_org(tmp_path, monkeypatch) -> Iterator[dict[str, Any]]:
     from orgsim.server.app import create_app
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
-    from orgsim.server.tls import ca_bundle, ensure_certificate
+    from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private_pem = key.private_bytes(
@@ -40,7 +40,8 @@ def drift_org(tmp_path, monkeypatch) -> Iterator[dict[str, Any]]:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     cert, cert_key = ensure_certificate(tmp_path / "tls")
-    bundle = str(ca_bundle(cert.parent, cert))
+    ca_bundle(cert.parent, cert)
+    bundle = str(ca_certs_dir(cert.parent))  # the hashed CA directory, as the stack uses it
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", bundle)
     org = Org.open(":memory:")
     org.deploy_source(PROJECT_ROOT)  # the committed force-app: what the spec renders

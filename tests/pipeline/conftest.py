@@ -307,13 +307,7 @@ def local_org(tmp_path, project, cci_env):
     is built from). Not through `register_local_org`: its JWT-login check runs CumulusCI in a
     child process (seconds of start-up), and every test here logs in by JWT through CumulusCI
     anyway, in its own `cci` or `sfpay deploy` run; the hook itself, check included, is
-    tested once, by tests/pipeline/test_local_up.py.
-
-    The link's CA bundle is the org's certificate alone, not `sfpay local up`'s (the public
-    roots + that certificate, `orgsim.server.tls.ca_bundle`, tested by test_local_up.py): every
-    HTTPS call here goes to this org, and requests loads the bundle anew for each connection
-    it opens, about 40 ms of CPU for the ~140 public roots against well under 1 ms for one
-    certificate; a CumulusCI deploy opens 10-25 connections."""
+    tested once, by tests/pipeline/test_local_up.py."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -321,7 +315,7 @@ def local_org(tmp_path, project, cci_env):
     from orgsim.server.app import create_app
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
-    from orgsim.server.tls import ensure_certificate
+    from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
     from pipeline.local_org import LocalOrgLink, save_link
     from sfpay.local.deploy_checks import validator_check
     from sfpay.serving import free_port
@@ -336,7 +330,8 @@ def local_org(tmp_path, project, cci_env):
     )
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     cert, tls_key = ensure_certificate(keys / "tls")
-    bundle = cert  # the only certificate these clients need to trust (see above)
+    ca_bundle(keys / "tls", cert)
+    bundle = ca_certs_dir(keys / "tls")  # as the stack links it: the hashed CA directory
     port = free_port()
     config = ServerConfig(instance_url=f"https://127.0.0.1:{port}", jwt_public_key_pem=public)
     org = Org.open(tmp_path / "org.db")

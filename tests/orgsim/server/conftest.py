@@ -64,11 +64,13 @@ def served(tls_files, rsa_key_pair):
 
 @pytest.fixture
 def https(tls_files, monkeypatch):
-    """Trust the org server the way users do: REQUESTS_CA_BUNDLE = public roots + the org's
-    certificate (requests lets that variable override a session's `verify`)."""
-    from orgsim.server.tls import ca_bundle
+    """Trust the org server the way sfpay's clients do: REQUESTS_CA_BUNDLE = the public roots +
+    the org's certificate, as OpenSSL's hashed CA directory (requests lets that variable override
+    a session's `verify`; the bundle file would be parsed whole on every new connection)."""
+    from orgsim.server.tls import ca_bundle, ca_certs_dir
 
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_bundle(tls_files[0].parent, tls_files[0])))
+    ca_bundle(tls_files[0].parent, tls_files[0])
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_certs_dir(tls_files[0].parent)))
     session = requests.Session()
     yield session
     session.close()

@@ -9,35 +9,8 @@ import time
 from dataclasses import dataclass
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.ssl_ import create_urllib3_context
 
 WEBHOOK_SECRET = "whsec_hostile_corpus_secret"
-
-
-class TrustLoadedOnce(HTTPAdapter):
-    """requests' adapter, with the CA bundle loaded into one SSL context up front.
-
-    For `verify=<path>` urllib3 builds a context and loads the bundle (the public roots and
-    the org's certificate: about 40 ms of CPU) for every new connection, and the corpus
-    replay opens one per request (issue 17). This is urllib3's own per-connection setup
-    (`create_urllib3_context` + `load_verify_locations`) done once: certificates and host
-    names are verified exactly as before, and every request still gets its own connection."""
-
-    def __init__(self, bundle: str) -> None:
-        self._context = create_urllib3_context()
-        self._context.load_verify_locations(bundle)
-        super().__init__()
-
-    def build_connection_pool_key_attributes(self, request, verify, cert=None):
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
-        pool_kwargs.pop("ca_certs", None)
-        pool_kwargs["ssl_context"] = self._context
-        return host_params, pool_kwargs
-
-    def cert_verify(self, conn, url, verify, cert) -> None:
-        super().cert_verify(conn, url, verify, cert)
-        conn.ca_certs = conn.ca_cert_dir = None  # the context holds them already
 
 
 @dataclass
@@ -46,20 +19,15 @@ class Hostile:
     token: str
     org: object
     config: object
-    ca_bundle: str
-    # Fuzzing reuses one keep-alive connection (fast); the corpus replay opens one per request.
-    reuse_connections: bool = False
-    _shared: requests.Session | None = None
-    _trust: TrustLoadedOnce | None = None
+    # The org's trust as OpenSSL's hashed CA directory: a connection's context reads only the
+    # certificate it needs, so the corpus replay's connection per request stays cheap (issue 17).
+    ca_certs: str
 
     def session(self) -> requests.Session:
         # A fresh connection per request: a server that fails a request must not be able to
         # poison the next case through a half-read keep-alive connection.
         session = requests.Session()
         session.headers["Connection"] = "close"
-        if self._trust is None:
-            self._trust = TrustLoadedOnce(self.ca_bundle)
-        session.mount("https://", self._trust)
         return session
 
     def send(
@@ -79,7 +47,7 @@ class Hostile:
             headers["Stripe-Signature"] = sign(body or b"")
         with self.session() as session:
             return session.request(
-                method, self.base + path, data=body, params=params, headers=headers, timeout=60, verify=self.ca_bundle
+                method, self.base + path, data=body, params=params, headers=headers, timeout=60, verify=self.ca_certs
             )
 
 
@@ -96,7 +64,7 @@ def start_hostile_server(tls_files):
     from orgsim.server.config import ServerConfig
     from orgsim.server.running import start_in_thread
     from orgsim.server.sessions import SessionIssuer
-    from orgsim.server.tls import ca_bundle
+    from orgsim.server.tls import ca_bundle, ca_certs_dir
     from sfpay.local.deploy_checks import validator_check
     from sfpay.serving import free_port
 
@@ -111,5 +79,6 @@ def start_hostile_server(tls_files):
     org = Org.open(":memory:")
     server = start_in_thread(create_app(org, config, deploy_checks=(validator_check,)), port, *tls_files)
     token, _ = SessionIssuer(config).issue(config.username)
-    bundle = str(ca_bundle(tls_files[0].parent, tls_files[0]))
+    ca_bundle(tls_files[0].parent, tls_files[0])
+    bundle = str(ca_certs_dir(tls_files[0].parent))
     return Hostile(config.instance_url, token, org, config, bundle), server.stop

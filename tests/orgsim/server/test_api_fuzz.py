@@ -31,7 +31,6 @@ V = "/services/data/v66.0"
 def hostile(tls_files):
     target, stop = start_hostile_server(tls_files)
     target.org.insert("Opportunity", [{**OPPORTUNITY, "Name": NAMED_OPPORTUNITY}])
-    target.reuse_connections = True
     yield target
     stop()
 

@@ -26,7 +26,7 @@ def hostile(tls_files):
 
 def _connect(hostile) -> ssl.SSLSocket:
     url = urlsplit(hostile.base)
-    context = ssl.create_default_context(cafile=hostile.ca_bundle)
+    context = ssl.create_default_context(capath=hostile.ca_certs)
     raw = socket.create_connection((url.hostname, url.port), timeout=20)
     return context.wrap_socket(raw, server_hostname=url.hostname)
 

@@ -67,7 +67,7 @@ def deploy_soap(hostile, zip_bytes: bytes, check_only: bool) -> dict:
                 url,
                 data=envelope.encode(),
                 headers={"Content-Type": "text/xml", "SOAPAction": '""'},
-                verify=hostile.ca_bundle,
+                verify=hostile.ca_certs,
             )
         assert response.status_code == 200, response.text[:300]
         return etree.fromstring(response.content)
