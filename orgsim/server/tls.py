@@ -114,7 +114,8 @@ def _hashed_files(pem_bundle: bytes) -> dict[str, bytes]:
     (https://docs.openssl.org/3.0/man1/openssl-rehash/). The hash is OpenSSL's own
     X509_subject_name_hash (pyOpenSSL's `subject_name_hash`, OpenSSL's parser); n counts
     certificates whose subjects share a hash, in bundle order. A certificate listed twice is
-    written once."""
+    written once; a block OpenSSL cannot read (from a user's REQUESTS_CA_BUNDLE) trusts nothing
+    and is left out."""
     from OpenSSL import crypto
 
     files: dict[str, bytes] = {}
@@ -123,7 +124,11 @@ def _hashed_files(pem_bundle: bytes) -> dict[str, bytes]:
         if block in seen:
             continue
         seen.add(block)
-        subject = f"{crypto.load_certificate(crypto.FILETYPE_PEM, block).subject_name_hash():08x}"
+        try:
+            certificate = crypto.load_certificate(crypto.FILETYPE_PEM, block)
+        except crypto.Error:
+            continue
+        subject = f"{certificate.subject_name_hash():08x}"
         number = sum(1 for name in files if name.startswith(subject + "."))
         files[f"{subject}.{number}"] = block + b"\n"
     return files

@@ -111,3 +111,17 @@ def test_roots_from_a_ca_directory_in_requests_ca_bundle(tmp_path, monkeypatch):
     renewed, _ = ensure_certificate(cert.parent)
     blocks = set(pem_certificates(ca_bundle(cert.parent, renewed).read_bytes()))
     assert renewed.read_bytes().strip() in blocks and other.read_bytes().strip() not in blocks
+
+
+def test_a_certificate_openssl_cannot_read_is_left_out_of_the_directory(tmp_path, monkeypatch):
+    import certifi
+
+    roots = tmp_path / "roots.pem"
+    broken = b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----"
+    roots.write_bytes(open(certifi.where(), "rb").read() + b"\n" + broken + b"\n")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(roots))
+    cert, _ = ensure_certificate(tmp_path / "org")
+    ca_bundle(cert.parent, cert)
+    written = {path.read_bytes().strip() for path in ca_certs_dir(cert.parent).iterdir()}
+    assert cert.read_bytes().strip() in written and broken not in written
+    assert len(written) > 100
