@@ -431,12 +431,16 @@ class Org:
             return self.scheduler.pending()
 
     # -- inspection --------------------------------------------------------------------------------------
-    def outbox(self) -> list[dict]:
+    def outbox(self, record_id: str | None = None) -> list[dict]:
+        """The sent mails, oldest first; only those about `record_id` (an 18-character Id) when given."""
+        columns = "seq, created_at, alert, template, record_id, sender, recipients, cc, subject, body, smtp_status"
         with self.store.lock:
-            rows = self.store.conn.execute(
-                "SELECT seq, created_at, alert, template, record_id, sender, recipients, cc, "
-                "subject, body, smtp_status FROM _outbox ORDER BY seq"
-            ).fetchall()
+            if record_id is None:
+                rows = self.store.conn.execute(f"SELECT {columns} FROM _outbox ORDER BY seq").fetchall()
+            else:
+                rows = self.store.conn.execute(
+                    f"SELECT {columns} FROM _outbox WHERE record_id = ? ORDER BY seq", (record_id,)
+                ).fetchall()
         keys = (
             "seq",
             "created_at",

@@ -120,8 +120,9 @@ class Target:
     def advance_clock(self, *, days: float = 0, minutes: float = 0) -> None:
         raise TargetError(self.explain_missing([Capability.CLOCK]))
 
-    def outbox(self) -> list[dict[str, Any]]:
-        """Sent emails: {"related_id", "template", "to": [addresses], "subject"}."""
+    def outbox(self, related_id: str | None = None) -> list[dict[str, Any]]:
+        """Sent emails: {"related_id", "template", "to": [addresses], "subject"}; only those
+        about `related_id` when given."""
         raise TargetError(self.explain_missing([Capability.OUTBOX]))
 
     def limits_usage(self) -> dict[str, Any]:

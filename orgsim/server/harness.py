@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from orgsim.server.context import ServerContext, json_body
 from orgsim.server.errors import ApiError, bad_request
+from orgsim.storage.ids import normalize_id
 
 UNITS = ("days", "hours", "minutes", "seconds")
 
@@ -154,6 +155,19 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
             raise bad_request("INVALID_FIELD", "last must be a positive integer below 1,000,000,000", ["last"])
         return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.limits_usage, int(last) if last else None)))
 
+    async def outbox(request: Request) -> JSONResponse:
+        """The outbox, or with `record_id` (15 or 18 characters) that record's mails only."""
+        unknown = sorted(set(request.query_params) - {"record_id"})
+        if unknown:
+            raise bad_request("INVALID_FIELD", "/_orgsim/outbox takes only record_id", unknown)
+        raw = request.query_params.get("record_id")
+        if raw is None:
+            return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.outbox)))
+        record_id = normalize_id(raw) if raw.isascii() else None
+        if record_id is None:
+            raise bad_request("MALFORMED_ID", f"record_id: malformed id {raw[:40]!r}", ["record_id"])
+        return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.outbox, record_id)))
+
     async def run_pending(request: Request) -> JSONResponse:
         return JSONResponse({"interviews_run": await ctx.gateway.call(ctx.org.run_pending)})
 
@@ -193,7 +207,7 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
 
     return [
         Route("/_orgsim/clock", gate(clock), methods=["GET", "POST"]),
-        Route("/_orgsim/outbox", gate(reader("outbox")), methods=["GET"]),
+        Route("/_orgsim/outbox", gate(outbox), methods=["GET"]),
         Route("/_orgsim/limits", gate(limits), methods=["GET"]),
         Route("/_orgsim/failed-interviews", gate(reader("failed_interviews")), methods=["GET"]),
         Route("/_orgsim/pending-work", gate(reader("pending_work")), methods=["GET"]),

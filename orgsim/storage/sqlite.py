@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS _outbox (
 );
 -- send_pending_smtp reads the messages not yet handed to SMTP after each commit.
 CREATE INDEX IF NOT EXISTS _outbox_pending ON _outbox (seq) WHERE smtp_status = 'pending';
+-- outbox(record_id): one record's mails without reading every mail a long-lived org has sent.
+CREATE INDEX IF NOT EXISTS _outbox_record ON _outbox (record_id, seq);
 CREATE TABLE IF NOT EXISTS _failed_interviews (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, failed_at TEXT, flow TEXT, path TEXT, element TEXT,
     record_id TEXT, interview_guid TEXT, kind TEXT, message TEXT

@@ -45,3 +45,32 @@ def test_webhook_secret_can_be_set_by_the_harness(org_server, https):
     assert bad.status_code == 400
     ok = https.post(config.instance_url + "/_orgsim/webhook-secret", json={"secret": "whsec_abc"}, headers=auth)
     assert ok.status_code == 200 and "whsec_abc" not in ok.text and config.webhook_secret == "whsec_abc"
+
+
+def test_the_outbox_of_one_record(org_server, https):
+    """`?record_id=` answers that record's mails only (the harness asks per record, and a stack
+    that has run many verifies holds thousands of mails: it must not send them all each time)."""
+    import json
+
+    server, config, org, sf = org_server
+    auth = {"Authorization": f"Bearer {sf.session_id}"}
+    base = config.instance_url + "/_orgsim/outbox"
+    first, second = sf.Account.create({"Name": "A"})["id"], sf.Account.create({"Name": "B"})["id"]
+    with org.store.lock:
+        for record in (first, second, first):
+            org.store.conn.execute(
+                "INSERT INTO _outbox(created_at, alert, template, record_id, sender, recipients, cc, subject, body, "
+                "smtp_status) VALUES ('2026-12-01T00:00:00+00:00', 'Account.A', 'T/T', ?, 's@x.org', ?, '[]', 's', "
+                "'b', 'sent')",
+                (record, json.dumps(["p@x.org"])),
+            )
+    everything = https.get(base, headers=auth).json()
+    assert len(everything) == 3
+    mine = https.get(base, params={"record_id": first}, headers=auth).json()
+    assert mine == [mail for mail in everything if mail["record_id"] == first] and len(mine) == 2
+    assert https.get(base, params={"record_id": first[:15]}, headers=auth).json() == mine  # 15-character form
+    for bad in ("001", "x" * 18, "001'--" + "0" * 12):
+        refused = https.get(base, params={"record_id": bad}, headers=auth)
+        assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "MALFORMED_ID", bad
+    unknown = https.get(base, params={"recordid": first}, headers=auth)
+    assert unknown.status_code == 400 and unknown.json()[0]["errorCode"] == "INVALID_FIELD"
