@@ -258,6 +258,37 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         env_extra={STRIPE_KEY_ENV: stripe_key, "SSL_CERT_FILE": "", "SSL_CERT_DIR": str(certs)},
     )
     api_base = f"http://127.0.0.1:{stripe_port}"
+    # The org starts beside stripesim rather than after it (each takes most of a second to
+    # answer): everything it reads at start is known now except a new webhook endpoint's signing
+    # secret, which Stripe gives only when the endpoint is created. The org takes that one while
+    # running (POST /_orgsim/webhook-secret, saved to its settings), and no delivery can reach
+    # it before then: stripesim has no event for the endpoint yet, and a replaced endpoint is
+    # only replaced without pending deliveries (_webhook_endpoint).
+    started_secret = settings.webhook_secret
+    settings.stripe_api_base, settings.stripe_api_key = api_base, stripe_key
+    if jwt_cert is not None:
+        settings.jwt_public_key_file = str(jwt_cert.resolve())
+    settings.connector_namespace = spec.connector_namespace or None
+    settings.save(settings_file)
+    org_pid = processes.start(
+        ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log
+    )
+    # Saved before anything can fail, so that `down` stops both processes on any failure below.
+    state = StackState(
+        stripe_pid,
+        stripe_port,
+        org_pid,
+        org_port,
+        stripe_key,
+        "",  # the webhook endpoint's id, once stripesim answers
+        spec.account_name,
+        str(directory),
+        spec.spec_path,
+        spec.project_root,
+        tuple(spec.events),
+        spec.stripe_api_version,
+    )
+    save_state(state)
     try:
         _wait(
             lambda: httpx.get(f"{api_base}/_sim/health", verify=_trust(str(certs)), timeout=2).status_code == 200,
@@ -265,39 +296,13 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
             stripe_log,
         )
         client = sync_stripe_client(stripe_key, base_addresses={"api": api_base}, max_network_retries=2)
-        endpoint_id, webhook_secret = _webhook_endpoint(
+        state.webhook_endpoint_id, settings.webhook_secret = _webhook_endpoint(
             client,
             SimAdmin(api_base, stripe_key),
             url=f"https://127.0.0.1:{org_port}{settings.webhook_path}",
             events=list(spec.events),
             api_version=_stripe_version(spec.stripe_api_version),
-            secret=settings.webhook_secret,
-        )
-        settings.stripe_api_base, settings.stripe_api_key, settings.webhook_secret = (
-            api_base,
-            stripe_key,
-            webhook_secret,
-        )
-        if jwt_cert is not None:
-            settings.jwt_public_key_file = str(jwt_cert.resolve())
-        settings.connector_namespace = spec.connector_namespace or None
-        settings.save(settings_file)
-        org_pid = processes.start(
-            ["sfpay", "org", "serve", "--port", str(org_port), "--db", str(directory / "org.sqlite3")], org_log
-        )
-        state = StackState(
-            stripe_pid,
-            stripe_port,
-            org_pid,
-            org_port,
-            stripe_key,
-            endpoint_id,
-            spec.account_name,
-            str(directory),
-            spec.spec_path,
-            spec.project_root,
-            tuple(spec.events),
-            spec.stripe_api_version,
+            secret=started_secret,
         )
         save_state(state)
         _wait(
@@ -309,12 +314,29 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
             org_log,
         )
         token = access_token(state, settings)
+        if settings.webhook_secret != started_secret:
+            _hand_over_webhook_secret(state, token, settings.webhook_secret)
         _ensure_stripe_account(state, token, settings.connector_namespace)
         _align_clocks(state, settings, token)
     except BaseException:
         down(directory.parent)
         raise
     return state, settings
+
+
+def _hand_over_webhook_secret(state: StackState, token: str, secret: str | None) -> None:
+    """Give the running org its webhook endpoint's signing secret (it saves it in its settings)."""
+    import httpx
+
+    response = httpx.post(
+        f"{state.instance_url}/_orgsim/webhook-secret",
+        json={"secret": secret},
+        headers={"Authorization": f"Bearer {token}"},
+        verify=_org_trust(state),
+        timeout=10,
+    )
+    if response.status_code != 200:
+        raise StackError(f"the org refused its webhook signing secret: {response.text[:300]}")
 
 
 def _webhook_endpoint(

@@ -182,3 +182,45 @@ def test_kill_9_of_both_emulators_loses_no_payment(tmp_path: Path, monkeypatch) 
     finally:
         blocker.close()
         _sfpay(state, "local", "down", timeout=60)
+
+
+def test_a_refused_restart_leaves_no_server_running(tmp_path: Path) -> None:
+    """`local up` refuses to replace a webhook endpoint whose deliveries are still pending (here:
+    the signing secret was lost). The servers it had started for the restart stop with it: a
+    stripesim left running would hold the port and the database for the next `local up`."""
+    import psutil
+
+    state = tmp_path / ".sfpay"
+    try:
+        first = _up(state)
+        admin = SimAdmin(first["api_base"], first["api_key"])
+        admin.webhook_switches(paused=True)
+        client = stripe.StripeClient(first["api_key"], base_addresses={"api": first["api_base"]})
+        customer = client.customers.create(params={"email": "payer@example.org"})
+        client.invoice_items.create(params={"customer": customer.id, "amount": 1000, "currency": "usd"})
+        invoice = client.invoices.create(params={"customer": customer.id, "pending_invoice_items_behavior": "include"})
+        client.invoices.finalize_invoice(invoice.id)
+        client.invoices.pay(invoice.id, params={"paid_out_of_band": True})
+        assert admin.deliveries("pending"), "no delivery is pending"
+        admin.close()
+        assert _sfpay(state, "local", "down").returncode == 0
+        settings_file = Path(first["state_dir"]) / "orgsim-server.json"
+        settings = json.loads(settings_file.read_text())
+        settings["webhook_secret"] = None  # lost: the endpoint cannot be kept
+        settings_file.write_text(json.dumps(settings))
+
+        refused = _sfpay(state, "local", "up")
+        assert refused.returncode != 0 and "still has pending deliveries" in refused.stderr, refused.stderr
+        deadline = time.monotonic() + 10
+        while True:
+            running = [
+                p.info["pid"]
+                for p in psutil.process_iter(["pid", "cmdline"])
+                if str(state) in " ".join(p.info["cmdline"] or ()) and p.info["pid"] != os.getpid()
+            ]
+            if not running or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert running == [], f"servers of the refused restart still run: {running}"
+    finally:
+        _sfpay(state, "local", "down", timeout=60)
