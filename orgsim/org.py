@@ -470,14 +470,21 @@ class Org:
         keys = ("seq", "failed_at", "flow", "path", "element", "record_id", "interview_guid", "kind", "message")
         return [dict(zip(keys, r)) for r in rows]
 
-    def limits_usage(self, last: int | None = None) -> dict:
-        """Per-transaction usage records and the maximum of each counter over them."""
+    def limits_usage(self, last: int | None = None, since: int | None = None) -> dict:
+        """Per-transaction usage records and the maximum of each counter over them: every one, or
+        those after sequence number `since`, or the `last` ones of those. Read by the log's key,
+        newest first when `last` is given, so the cost follows what is asked for, not how many
+        transactions the org has recorded."""
+        sql = (
+            "SELECT seq, label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews, "
+            "COALESCE(callout_ms, 0), COALESCE(cpu_ms, 0) FROM _transactions WHERE seq > ?"
+        )
         with self.store.lock:
-            sql = (
-                "SELECT seq, label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews, "
-                "COALESCE(callout_ms, 0), COALESCE(cpu_ms, 0) FROM _transactions ORDER BY seq"
-            )
-            rows = self.store.conn.execute(sql).fetchall()
+            if last:
+                rows = self.store.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", (since or 0, last)).fetchall()
+                rows.reverse()
+            else:
+                rows = self.store.conn.execute(sql + " ORDER BY seq", (since or 0,)).fetchall()
         keys = (
             "seq",
             "label",
@@ -494,8 +501,6 @@ class Org:
             "cpu_ms",
         )
         items = [dict(zip(keys, r)) for r in rows]
-        if last:
-            items = items[-last:]
         counters = ("soql", "query_rows", "dml", "dml_rows", "callouts", "emails", "interviews", "callout_ms", "cpu_ms")
         from orgsim.limits import DEFAULT_LIMITS, peaks_by_flow
 

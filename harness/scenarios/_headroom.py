@@ -30,7 +30,7 @@ def transaction_mark(ctx: "ScenarioContext") -> int:
     """Sequence number of the org's last transaction: what a scenario's own load comes after."""
     if Capability.LIMITS not in ctx.target.capabilities:
         return 0
-    return max((t["seq"] for t in ctx.target.limits_usage()["transactions"]), default=0)
+    return max((t["seq"] for t in ctx.target.limits_usage(last=1)["transactions"]), default=0)
 
 
 def headroom_rows(transactions: list[dict[str, Any]], limits: dict[str, int]) -> list[tuple[str, int, str]]:
@@ -62,7 +62,7 @@ def note_headroom(ctx: "ScenarioContext", since_seq: int) -> None:
             "its debug logs, which verify does not read",
         )
         return
-    usage = ctx.target.limits_usage()
+    usage = ctx.target.limits_usage(since=since_seq)
     transactions = [t for t in usage["transactions"] if t["seq"] > since_seq]
     for key, count, cells in headroom_rows(transactions, usage["limits"]):
         ctx.note("limits", f"Peak of one transaction: {key} ({count:,} transaction{'s' if count != 1 else ''})", cells)

@@ -120,7 +120,7 @@ class Bulk200(Scenario):
         """Sequence numbers of the last transaction and failed interview before the bulk load."""
         if Capability.LIMITS not in ctx.target.capabilities:
             return (0, 0)
-        transactions = ctx.target.limits_usage()["transactions"]
+        transactions = ctx.target.limits_usage(last=1)["transactions"]
         failed = ctx.target.failed_interviews()
         return (max((t["seq"] for t in transactions), default=0), max((f["seq"] for f in failed), default=0))
 
@@ -128,7 +128,7 @@ class Bulk200(Scenario):
         if Capability.LIMITS not in ctx.target.capabilities:
             note_headroom(ctx, 0)
             return "governor usage not observable on this target"
-        usage = ctx.target.limits_usage()
+        usage = ctx.target.limits_usage(since=before[0])
         transactions = [t for t in usage["transactions"] if t["seq"] > before[0]]
         failed = [f for f in ctx.target.failed_interviews() if f["seq"] > before[1]]
         ctx.check(not failed, f"{len(failed)} flow interviews failed, first: {failed[0] if failed else ''}")

@@ -125,8 +125,9 @@ class Target:
         about `related_id` when given."""
         raise TargetError(self.explain_missing([Capability.OUTBOX]))
 
-    def limits_usage(self) -> dict[str, Any]:
-        """{"transactions": [{"seq", "label", "soql", "dml", "dml_rows", "callouts", ...}], "limits": {...}}"""
+    def limits_usage(self, *, since: int | None = None, last: int | None = None) -> dict[str, Any]:
+        """{"transactions": [{"seq", "label", "soql", "dml", "dml_rows", "callouts", ...}], "limits": {...}}:
+        the transactions after sequence number `since`, or the `last` ones."""
         raise TargetError(self.explain_missing([Capability.LIMITS]))
 
     def failed_interviews(self) -> list[dict[str, Any]]:

@@ -229,8 +229,8 @@ class LocalTarget(Target):
     def outbox(self, related_id: str | None = None) -> list[dict[str, Any]]:
         return self.helpers.outbox(related_id)
 
-    def limits_usage(self) -> dict[str, Any]:
-        return self.helpers.limits_usage()
+    def limits_usage(self, *, since: int | None = None, last: int | None = None) -> dict[str, Any]:
+        return self.helpers.limits_usage(since=since, last=last)
 
     def failed_interviews(self) -> list[dict[str, Any]]:
         return self.helpers.failed_interviews()
@@ -302,8 +302,11 @@ class OrgHelpers:
             for mail in self._call("GET", path)
         ]
 
-    def limits_usage(self) -> dict[str, Any]:
-        return self._call("GET", "/_orgsim/limits")
+    def limits_usage(self, *, since: int | None = None, last: int | None = None) -> dict[str, Any]:
+        # A scenario asks for the transactions after its mark: a long-lived stack has recorded
+        # tens of thousands, which the org answers by key instead of sending them all.
+        query = "&".join(f"{name}={value}" for name, value in (("since", since), ("last", last)) if value is not None)
+        return self._call("GET", "/_orgsim/limits" + (f"?{query}" if query else ""))
 
     def quiescence(self) -> dict[str, Any]:
         return self._call("GET", "/_orgsim/quiescence")

@@ -149,11 +149,14 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
         return endpoint
 
     async def limits(request: Request) -> JSONResponse:
-        last = request.query_params.get("last")
-        # ASCII digits only ('²'.isdigit() is True), and a count that fits SQLite's integers.
-        if last is not None and not (last.isascii() and last.isdigit() and len(last) <= 9):
-            raise bad_request("INVALID_FIELD", "last must be a positive integer below 1,000,000,000", ["last"])
-        return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.limits_usage, int(last) if last else None)))
+        numbers: dict[str, int | None] = {}
+        for name in ("last", "since"):
+            value = request.query_params.get(name)
+            # ASCII digits only ('²'.isdigit() is True), and a count that fits SQLite's integers.
+            if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9):
+                raise bad_request("INVALID_FIELD", f"{name} must be a whole number below 1,000,000,000", [name])
+            numbers[name] = int(value) if value else None
+        return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.limits_usage, numbers["last"], numbers["since"])))
 
     async def outbox(request: Request) -> JSONResponse:
         """The outbox, or with `record_id` (15 or 18 characters) that record's mails only."""

@@ -74,3 +74,26 @@ def test_the_outbox_of_one_record(org_server, https):
         assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "MALFORMED_ID", bad
     unknown = https.get(base, params={"recordid": first}, headers=auth)
     assert unknown.status_code == 400 and unknown.json()[0]["errorCode"] == "INVALID_FIELD"
+
+
+def test_the_transactions_since_a_mark(org_server, https):
+    """`/_orgsim/limits?since=SEQ` answers the transactions after SEQ, and `?last=N` the last N,
+    from the log's key rather than by reading every transaction the org has recorded (a stack
+    that ran many verifies holds tens of thousands)."""
+    server, config, org, sf = org_server
+    auth = {"Authorization": f"Bearer {sf.session_id}"}
+    base = config.instance_url + "/_orgsim/limits"
+    for n in range(3):
+        sf.Account.create({"Name": f"Before {n}"})
+    everything = https.get(base, headers=auth).json()["transactions"]
+    mark = https.get(base, params={"last": 1}, headers=auth).json()["transactions"][-1]["seq"]
+    assert mark == everything[-1]["seq"]
+    sf.Account.create({"Name": "After"})
+    after = https.get(base, params={"since": mark}, headers=auth).json()
+    assert [t["label"] for t in after["transactions"]] == ["api insert Account"]
+    assert after["transactions"][0]["seq"] > mark and after["max"]["dml"] == after["transactions"][0]["dml"]
+    both = https.get(base, params={"since": 0, "last": 2}, headers=auth).json()["transactions"]
+    assert [t["seq"] for t in both] == [t["seq"] for t in https.get(base, headers=auth).json()["transactions"][-2:]]
+    for bad in ("-1", "x", "²", "1" * 12):
+        refused = https.get(base, params={"since": bad}, headers=auth)
+        assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "INVALID_FIELD", bad
