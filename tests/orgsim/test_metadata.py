@@ -221,3 +221,24 @@ def test_generated_update_flow_loads(org, tmp_path):
     except MetadataError as exc:
         pytest.fail(str(exc))
     assert [f["name"] for f in org.flows()] == ["Stripe_Invoice_On_Opportunity_Update"]
+
+
+def test_a_reopened_org_has_what_its_deployments_built(tmp_path, clock):
+    """Opening an org replays its stored deployments in order, into one copy of the metadata:
+    the same objects, fields, flows and statuses as before it was closed, however many
+    deployments it holds (a flow changed by a later deployment, a field added by another)."""
+    from orgsim import Org
+
+    flow(tmp_path / "one", "Later", START, LOG.format(ref="$Record.Name"), status="Draft")
+    flow(tmp_path / "two", "Later", START, LOG.format(ref="$Record.Id"), status="Active")
+    text_field(tmp_path / "two", "Opportunity", "Added_Later__c")
+    db = tmp_path / "org.sqlite3"
+    org = Org.open(db, clock=clock)
+    for source in ("one", "two", "one", "two"):
+        org.deploy_source(tmp_path / source)
+    before = (org.flows(), sorted(org.schema.get("Opportunity").fields))
+    org.close()
+    again = Org.open(db)
+    assert (again.flows(), sorted(again.schema.get("Opportunity").fields)) == before
+    assert "added_later__c" in {name.lower() for name in before[1]}
+    again.close()
