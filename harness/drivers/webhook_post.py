@@ -6,12 +6,9 @@ does) and to send forged or stale ones, which the listener must reject.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
-import os
-import ssl
 import time
 from typing import Any
 
@@ -24,29 +21,16 @@ def signature_header(payload: bytes, secret: str, timestamp: int | None = None) 
     return f"t={timestamp},v1={mac}"
 
 
-def _tls_context(trust: str) -> ssl.SSLContext:
-    """One verifying context per CA bundle file version: building one reads every certificate of
-    the bundle (~145 with the public roots, tens of ms), and a scenario posts many deliveries.
-    Keyed by modification time too, so a bundle rewritten by a restarted stack is read again.
-    A hashed CA directory (the local stack's, orgsim/server/tls.py) is read lazily by OpenSSL."""
-    return _context_for(trust, os.stat(trust).st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=4)
-def _context_for(trust: str, mtime_ns: int) -> ssl.SSLContext:
-    if os.path.isdir(trust):
-        return ssl.create_default_context(capath=trust)
-    return ssl.create_default_context(cafile=trust)
-
-
 def post_event(
     webhook: Webhook, event: dict[str, Any] | bytes, *, signature: str | None, tls_verify: bool | str = True
 ) -> int:
     """POST one delivery; returns the listener's HTTP status."""
     import httpx
 
-    # a CA bundle path: httpx wants an SSL context
-    verify = _tls_context(tls_verify) if isinstance(tls_verify, str) else tls_verify
+    from sfpay.trust import verify_context
+
+    # a CA file or folder: httpx wants an SSL context
+    verify = verify_context(tls_verify) if isinstance(tls_verify, str) else tls_verify
     payload = event if isinstance(event, bytes) else json.dumps(event).encode()
     headers = {
         "Content-Type": "application/json; charset=utf-8",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
 import time
 from collections.abc import Callable
@@ -223,6 +222,7 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
     from orgsim.server.tls import ca_bundle, ca_certs_dir, ensure_certificate
     from sfpay.private_files import ensure_private_dir, write_private
     from sfpay.stripe_client import sync_stripe_client
+    from sfpay.trust import verify_context
     from stripesim.running import SimAdmin
 
     ensure_private_dir(directory, tighten=True)  # keys, settings, databases
@@ -291,7 +291,9 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
     save_state(state)
     try:
         _wait(
-            lambda: httpx.get(f"{api_base}/_sim/health", verify=_trust(str(certs)), timeout=2).status_code == 200,
+            lambda: (
+                httpx.get(f"{api_base}/_sim/health", verify=verify_context(str(certs)), timeout=2).status_code == 200
+            ),
             "stripesim",
             stripe_log,
         )
@@ -307,7 +309,9 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
         save_state(state)
         _wait(
             lambda: (
-                httpx.get(f"{state.instance_url}/_orgsim/health", verify=_trust(str(certs)), timeout=2).status_code
+                httpx.get(
+                    f"{state.instance_url}/_orgsim/health", verify=verify_context(str(certs)), timeout=2
+                ).status_code
                 == 200
             ),
             "the org server",
@@ -430,27 +434,10 @@ def trust_path(state: StackState) -> str:
     return str(certs) if certs.is_dir() else _bundle(state)
 
 
-_BUNDLE_TRUST: dict[str, "ssl.SSLContext"] = {}
-
-
-def _trust(trust: str) -> ssl.SSLContext:
-    """The TLS context for `verify=` (httpx builds a new client, and with it a context, for every
-    `httpx.get`), made as httpx makes one for a path. For the hashed directory OpenSSL reads a
-    certificate only when a verification looks it up, so a context costs well under a millisecond
-    and needs no caching; a bundle file (an older stack) is parsed whole, about 40 ms, so its
-    context is made once per command (issue 17)."""
-    import ssl
-
-    if os.path.isdir(trust):
-        return ssl.create_default_context(capath=trust)
-    context = _BUNDLE_TRUST.get(trust)
-    if context is None:
-        context = _BUNDLE_TRUST[trust] = ssl.create_default_context(cafile=trust)
-    return context
-
-
 def _org_trust(state: StackState) -> ssl.SSLContext:
-    return _trust(trust_path(state))
+    from sfpay.trust import verify_context
+
+    return verify_context(trust_path(state))
 
 
 def _ensure_stripe_account(state: StackState, token: str, connector_namespace: str | None) -> None:

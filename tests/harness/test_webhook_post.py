@@ -6,7 +6,7 @@ import os
 
 import certifi
 
-from harness.drivers.webhook_post import _tls_context
+from sfpay.trust import verify_context as _tls_context
 
 
 def test_one_tls_context_per_bundle_version(tmp_path):
