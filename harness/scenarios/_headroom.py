@@ -63,6 +63,5 @@ def note_headroom(ctx: "ScenarioContext", since_seq: int) -> None:
         )
         return
     usage = ctx.target.limits_usage(since=since_seq)
-    transactions = [t for t in usage["transactions"] if t["seq"] > since_seq]
-    for key, count, cells in headroom_rows(transactions, usage["limits"]):
+    for key, count, cells in headroom_rows(usage["transactions"], usage["limits"]):
         ctx.note("limits", f"Peak of one transaction: {key} ({count:,} transaction{'s' if count != 1 else ''})", cells)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from harness.results import Evidence
 from harness.stack import current_project, deploy_local, generate, local_up, source_dir
@@ -264,9 +263,9 @@ class OrgHelpers:
         self.sf = sf
         self.base = sf.base_url.split("/services/")[0]
 
-    def _call(self, method: str, path: str, json_body: dict | None = None) -> Any:
+    def _call(self, method: str, path: str, json_body: dict | None = None, params: dict | None = None) -> Any:
         response = self.sf.session.request(
-            method, f"{self.base}{path}", json=json_body, headers=self.sf.headers, timeout=120
+            method, f"{self.base}{path}", json=json_body, params=params, headers=self.sf.headers, timeout=120
         )
         if response.status_code >= 400:
             raise TargetError(
@@ -286,7 +285,6 @@ class OrgHelpers:
     def outbox(self, related_id: str | None = None) -> list[dict[str, Any]]:
         # One record's mails are asked for by its Id: a stack that ran many verifies holds
         # thousands, and the org answers those from an index instead of sending them all.
-        path = "/_orgsim/outbox" + (f"?record_id={quote(related_id)}" if related_id else "")
         # Templates are named Folder/DeveloperName (their full name); scenarios compare DeveloperNames.
         return [
             {
@@ -299,14 +297,14 @@ class OrgHelpers:
                 "alert": mail["alert"],
                 "seq": mail["seq"],
             }
-            for mail in self._call("GET", path)
+            for mail in self._call("GET", "/_orgsim/outbox", params={"record_id": related_id})
         ]
 
     def limits_usage(self, *, since: int | None = None, last: int | None = None) -> dict[str, Any]:
         # A scenario asks for the transactions after its mark: a long-lived stack has recorded
         # tens of thousands, which the org answers by key instead of sending them all.
-        query = "&".join(f"{name}={value}" for name, value in (("since", since), ("last", last)) if value is not None)
-        return self._call("GET", "/_orgsim/limits" + (f"?{query}" if query else ""))
+        # (requests leaves out the parameters that are None)
+        return self._call("GET", "/_orgsim/limits", params={"since": since, "last": last})
 
     def quiescence(self) -> dict[str, Any]:
         return self._call("GET", "/_orgsim/quiescence")
