@@ -1,5 +1,6 @@
-"""What a Metadata API `retrieve()` returns: the org's deployed components, rebuilt from the
-deploy history the org keeps (`_deployed`, every accepted deploy's files), written back in
+"""What a Metadata API `retrieve()` returns: the org's deployed components, as the deploy
+history the org keeps (`_deployed`, every accepted deploy's files) left them (replayed once
+when the org opens, then kept up to date by each deploy: Org.deployed), written back in
 Metadata API (mdapi) format.
 
 Facts modelled, with their sources:
