@@ -37,6 +37,7 @@ COMMAND_MODULES = (
 SELF_PARSING_COMMANDS = {
     "validate": "validator.command:run",
     "generate": "generator.command:run",
+    "stripe-sim": "stripesim.command:run",
 }
 
 # The modules that register each top-level command (`org` is orgsim's group; its `serve` is

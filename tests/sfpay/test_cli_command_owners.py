@@ -37,10 +37,12 @@ def test_each_partial_tree_is_the_full_trees_command():
 
 
 def test_a_partial_tree_runs_its_command_by_name():
-    """A root holding one command stays a group (typer would run a lone command without its name)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "sfpay", "stripe-sim", "--port", "not-a-port"], capture_output=True, text=True
-    )
-    assert done.returncode == 2
-    assert "Usage: sfpay stripe-sim [OPTIONS]" in done.stderr
-    assert "Invalid value for '--port'" in done.stderr
+    """A root holding one command (or one group) stays a group: typer would run a lone command
+    without its name, and take `init` or `local` for an argument."""
+    for args, usage in (
+        (["init", "--no-such-option"], "Usage: sfpay init "),
+        (["local", "stauts"], "Usage: sfpay local "),
+    ):
+        done = subprocess.run([sys.executable, "-m", "sfpay", *args], capture_output=True, text=True)
+        assert done.returncode == 2, done.stderr
+        assert usage in done.stderr and "No such" in done.stderr, done.stderr
