@@ -39,6 +39,8 @@ SELF_PARSING_COMMANDS = {
     "generate": "generator.command:run",
     "stripe-sim": "stripesim.command:run",
 }
+# The same for sub-commands: the org server, started by every `sfpay local up`.
+SELF_PARSING_SUBCOMMANDS = {("org", "serve"): "sfpay.local.org_serve:run"}
 
 # The modules that register each top-level command (`org` is orgsim's group; its `serve` is
 # added by sfpay.local.cli). `main` builds only the modules of the command it runs: typer
@@ -170,6 +172,10 @@ def main(argv: list[str] | None = None) -> None:
         from sfpay.self_parsing import load_run
 
         raise SystemExit(load_run(SELF_PARSING_COMMANDS[args[0]])(args[1:]))
+    if tuple(args[:2]) in SELF_PARSING_SUBCOMMANDS:
+        from sfpay.self_parsing import load_run
+
+        raise SystemExit(load_run(SELF_PARSING_SUBCOMMANDS[(args[0], args[1])])(args[2:]))
     import typer
 
     owners = COMMAND_OWNERS.get(args[0]) if args else None

@@ -84,3 +84,22 @@ def test_stripe_sim_starts_without_typer():
     )
     assert probe.stdout.strip().splitlines()[-1] == "False False 2", probe.stdout + probe.stderr
     assert "argument --port: invalid int value: 'not-a-port'" in probe.stderr
+
+
+def test_org_serve_starts_without_typer():
+    """The org server too (started by every `sfpay local up`): `sfpay org serve` parses its own
+    arguments, so its process never imports typer (or pydantic through it)."""
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from sfpay.cli import main\n"
+            "try:\n    main(['org', 'serve', '--port', 'not-a-port'])\nexcept SystemExit as e:\n"
+            "    print('typer' in sys.modules, 'pydantic' in sys.modules, e.code)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert probe.stdout.strip().splitlines()[-1] == "False False 2", probe.stdout + probe.stderr
+    assert "argument --port: invalid int value: 'not-a-port'" in probe.stderr
