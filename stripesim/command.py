@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 HELP = "Run the local Stripe API emulator (customers, invoices, events, webhooks, test clocks)."
 API_KEY_ENV = "STRIPESIM_API_KEY"
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     parser = argparse.ArgumentParser(prog="sfpay stripe-sim", description=HELP)

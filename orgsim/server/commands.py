@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from orgsim.server.deploy.checks import DeployCheck
     from orgsim.server.settings import ServerSettings
 
@@ -23,7 +25,7 @@ HELP = (
 )
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     parser = argparse.ArgumentParser(prog="sfpay org serve", description=HELP)
