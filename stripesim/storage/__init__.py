@@ -42,8 +42,15 @@ class Storage(Protocol):
     def close(self) -> None: ...
 
 
+# One compact encoder for every stored document and API answer: `json.dumps(obj, separators=...)`
+# builds a new JSONEncoder on each call (any argument other than the defaults does), several
+# times per request (issue 17 profile). Same settings, same text.
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, separators=(",", ":"))
+    """Compact JSON, as `json.dumps(obj, separators=(",", ":"))` writes it."""
+    return _COMPACT(obj)
 
 
 class Transaction:
