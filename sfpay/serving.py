@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 
@@ -113,8 +113,10 @@ def _h11_protocol() -> type:
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class H11OneWritePerStep(H11Protocol):
-        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
-            super().connection_made(_OneWritePerStep(transport, asyncio.get_running_loop()))
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            # Duck-typed: every Transport attribute it does not define is the wrapped one's.
+            wrapped = cast(asyncio.Transport, _OneWritePerStep(transport, asyncio.get_running_loop()))
+            super().connection_made(wrapped)
 
     return H11OneWritePerStep
 
