@@ -23,6 +23,7 @@ from orgsim.errors import OrgError
 from orgsim.flows.interpreter import FlowRuntime
 from orgsim.limits import LimitExceeded
 from orgsim.metadata import bundle_from_mdapi_files, bundle_from_source_files, read_source_files, read_zip
+from orgsim.metadata.retrieve import DeployedMetadata, stored_components
 from orgsim.metadata.state import MetadataState, apply_bundle
 from orgsim.scheduler import Scheduler
 from orgsim.schema import build_standard_schema
@@ -86,6 +87,8 @@ class Org:
         self.metadata = MetadataState(
             schema=build_standard_schema(catalog(namespace).package), connector_namespace=namespace
         )
+        # What a retrieve returns, kept as deployments commit (orgsim.metadata.retrieve).
+        self.deployed = DeployedMetadata()
         self.engine = SaveEngine(self)
         self.flow_runtime = FlowRuntime(self)
         self.scheduler = Scheduler(self, async_batch_size)
@@ -174,6 +177,7 @@ class Org:
             components = apply_bundle(staged, bundle)  # raises MetadataError: nothing changes
             if check_only:
                 return DeployResult(True, True, components, bundle.ignored)
+            stored = stored_components(kind, files) if persist else []
             self.store.begin()
             try:
                 for sobject in staged.schema.objects.values():
@@ -193,6 +197,8 @@ class Org:
             except BaseException:
                 self.store.rollback()
                 raise
+            for component in stored:
+                self.deployed.put(component)
         return DeployResult(True, False, components, bundle.ignored)
 
     def _replay_deployments(self) -> None:
@@ -203,12 +209,27 @@ class Org:
         # deployments times the size of its metadata (62 deployments: 69 deep copies, most of
         # the org's start-up).
         staged = self.metadata.copy()
-        for (content,) in rows:
+        deployed = DeployedMetadata()
+        history: list[tuple[str, dict[str, bytes]]] = []
+        last_deploy_of_flow: dict[str, int] = {}
+        for position, (content,) in enumerate(rows):
             data = json.loads(content)
             files = {k: base64.b64decode(v) for k, v in data["files"].items()}
-            bundle = bundle_from_source_files(files) if data["kind"] == "source" else bundle_from_mdapi_files(files)
-            apply_bundle(staged, bundle)
+            history.append((data["kind"], files))
+            for component in stored_components(data["kind"], files):
+                deployed.put(component)
+                if component.type == "Flow":
+                    last_deploy_of_flow[component.full_name] = position
+        # A long-lived org redeploys the same flows many times: only each flow's last
+        # deployment is loaded (apply_bundle, superseded_flows).
+        for position, (kind, files) in enumerate(history):
+            bundle = bundle_from_source_files(files) if kind == "source" else bundle_from_mdapi_files(files)
+            superseded = frozenset(
+                comp.name for comp in bundle.of("Flow") if last_deploy_of_flow.get(comp.name, position) != position
+            )
+            apply_bundle(staged, bundle, superseded_flows=superseded)
         self.metadata = staged
+        self.deployed = deployed
         for sobject in staged.schema.objects.values():
             self.store.ensure_table(sobject)
         # Activations made after deployment (set_flow_status) outlive a restart.

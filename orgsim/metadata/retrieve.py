@@ -1,5 +1,6 @@
-"""What a Metadata API `retrieve()` returns: the org's deployed components, rebuilt from the
-deploy history the org keeps (`_deployed`, every accepted deploy's files), written back in
+"""What a Metadata API `retrieve()` returns: the org's deployed components, as the deploy
+history the org keeps (`_deployed`, every accepted deploy's files) left them (replayed once
+when the org opens, then kept up to date by each deploy: Org.deployed), written back in
 Metadata API (mdapi) format.
 
 Facts modelled, with their sources:
@@ -27,11 +28,9 @@ Facts modelled, with their sources:
 
 from __future__ import annotations
 
-import base64
 import copy
 import functools
 import io
-import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -59,7 +58,15 @@ class StoredComponent:
 
 @dataclass
 class DeployedMetadata:
+    """The org's current components as its deployments left them. The org keeps one, updated
+    as each deployment commits (Org.deployed), so a retrieve or a Tooling flow query costs the
+    components asked for, not the org's whole deploy history."""
+
     components: dict[tuple[str, str], StoredComponent] = field(default_factory=dict)
+
+    def snapshot(self) -> DeployedMetadata:
+        """A copy later deployments do not change: `put` replaces components, never edits one."""
+        return DeployedMetadata(dict(self.components))
 
     def of_type(self, type_name: str) -> list[StoredComponent]:
         return [c for (t, _), c in sorted(self.components.items()) if t == type_name]
@@ -83,17 +90,9 @@ def _canonical(element: Node) -> bytes:
     return etree.tostring(element, method="c14n")
 
 
-def deployed_metadata(store) -> DeployedMetadata:
-    """Replay the org's deploy history (oldest first) into its current components."""
-    result = DeployedMetadata()
-    rows = store.conn.execute("SELECT content FROM _deployed ORDER BY seq").fetchall()
-    for (content,) in rows:
-        data = json.loads(content)
-        files = {name: base64.b64decode(value) for name, value in data["files"].items()}
-        split = _split_source if data["kind"] == "source" else _split_mdapi
-        for component in split(files):
-            result.put(component)
-    return result
+def stored_components(kind: str, files: dict[str, bytes]) -> list[StoredComponent]:
+    """The components one deployment's files hold ("source" or "mdapi" form), for `put`."""
+    return _split_source(files) if kind == "source" else _split_mdapi(files)
 
 
 def _root(data: bytes, where: str) -> Node:

@@ -46,7 +46,6 @@ def _zip_of(name: str, xml: bytes, api_version: str) -> bytes:
 
 def _save_version(org, name: str, xml: bytes) -> dict:
     from orgsim.errors import OrgError
-    from orgsim.metadata.retrieve import deployed_metadata
     from sfmeta.xml import XmlSyntaxError, parse, text
 
     if name not in org.metadata.flows:
@@ -69,7 +68,7 @@ def _save_version(org, name: str, xml: bytes) -> dict:
     if name in org.store.meta_get("flow_status", {}):
         org.set_flow_status(name, "Active")  # the earlier activation record must not override it on restart
     with org.store.lock:
-        version = deployed_metadata(org.store).flow_versions().get(name, 1)
+        version = org.deployed.flow_versions().get(name, 1)
     return {"name": name, "version": version, "status": org.metadata.flows[name].status}
 
 

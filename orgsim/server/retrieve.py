@@ -83,10 +83,10 @@ def _text(element, name: str) -> str | None:
 
 
 def _build(org, requested: list[tuple[str, list[str]]], api_version: str):
-    from orgsim.metadata.retrieve import build_retrieve, deployed_metadata
+    from orgsim.metadata.retrieve import build_retrieve
 
     with org.store.lock:
-        deployed = deployed_metadata(org.store)
+        deployed = org.deployed.snapshot()
         statuses = {name: flow.status for name, flow in org.metadata.flows.items()}
     return build_retrieve(deployed, requested, statuses, api_version)
 

@@ -237,8 +237,28 @@ def test_a_reopened_org_has_what_its_deployments_built(tmp_path, clock):
     for source in ("one", "two", "one", "two"):
         org.deploy_source(tmp_path / source)
     before = (org.flows(), sorted(org.schema.get("Opportunity").fields))
+    # What a retrieve returns, kept as the deployments committed: each changed deploy of the
+    # flow is a new version (orgsim.metadata.retrieve).
+    kept = _retrievable(org)
+    assert org.deployed.flow_versions() == {"Later": 4}
     org.close()
     again = Org.open(db)
     assert (again.flows(), sorted(again.schema.get("Opportunity").fields)) == before
     assert "added_later__c" in {name.lower() for name in before[1]}
+    assert again.deployed.flow_versions() == {"Later": 4}
+    assert _retrievable(again) == kept
+    # The flow that runs is the last one deployed (it logs the record's Id, not its Name), and
+    # its status is the last deployment's (Active), though earlier ones were Draft.
+    saved = again.insert("Opportunity", [opp("after restart")])
+    logged = again.query("SELECT stripeGC__Message__c FROM stripeGC__Sync_Log__c").records
+    assert [row["stripeGC__Message__c"] for row in logged] == [saved[0].id]
     again.close()
+
+
+def _retrievable(org) -> dict:
+    from lxml import etree
+
+    return {
+        key: (etree.tostring(component.element, method="c14n"), component.body, component.version)
+        for key, component in org.deployed.components.items()
+    }

@@ -77,9 +77,8 @@ class ToolingSource:
         for sobject in (flow_def, definition_def):
             self.store.ensure_table(sobject)
         self.by_id: dict[str, dict] = {}
-        from orgsim.metadata.retrieve import deployed_metadata
-
-        versions = deployed_metadata(org.store).flow_versions()
+        with org.store.lock:
+            versions = org.deployed.flow_versions()
         for index, flow in enumerate(sorted(org.flows(), key=lambda f: f["name"]), start=1):
             definition_id, version_id = make_id(FLOW_DEFINITION_PREFIX, index), make_id(FLOW_PREFIX, index)
             active = flow["status"] == "Active"
