@@ -77,9 +77,9 @@ class Bulk200(Scenario):
         }
         seen = {}
         # Newest first: the 200 just created come in the first pages; stop once all are seen.
-        for invoice in ctx.stripe.v1.invoices.list({"limit": 100}).auto_paging_iter():
-            if invoice.id in expected:
-                seen[invoice.id] = invoice
+        for invoice in ctx.stripe_side.listing("/v1/invoices", {"limit": 100}):
+            if invoice["id"] in expected:
+                seen[invoice["id"]] = invoice
                 if len(seen) == len(expected):
                     break
         missing = sorted(set(expected) - set(seen))
@@ -87,8 +87,8 @@ class Bulk200(Scenario):
         for invoice_id, invoice in seen.items():
             opp_id, amount_due = expected[invoice_id]
             ctx.check(
-                invoice.amount_due == amount_due and invoice.status == "open",
-                f"invoice {invoice_id} of {opp_id}: {invoice.status} {invoice.amount_due}, expected open {amount_due}",
+                invoice["amount_due"] == amount_due and invoice["status"] == "open",
+                f"invoice {invoice_id} of {opp_id}: {invoice['status']} {invoice['amount_due']}, expected open {amount_due}",
             )
         ctx.note("stripe", "Invoices", f"{len(distinct)} distinct, all open with the right amounts")
         return self._limits(ctx, before) + f"; {BATCH} distinct open invoices"

@@ -109,9 +109,9 @@ class MixedBatch200(Scenario):
                 customer = customers[accounts[i]["id"]]
                 billed = invoices_of.get(customer, []) if customer else []
                 ctx.check(
-                    [inv.id for inv in billed] == [row[spec.invoice_id_field]],
+                    [inv["id"] for inv in billed] == [row[spec.invoice_id_field]],
                     f"{kind} Opportunity {ids[i]} holds {row[spec.invoice_id_field]}; its customer has "
-                    f"{[inv.id for inv in billed]} in Stripe, expected exactly that one",
+                    f"{[inv['id'] for inv in billed]} in Stripe, expected exactly that one",
                 )
             elif i in failing:
                 ctx.check(
