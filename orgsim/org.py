@@ -210,13 +210,24 @@ class Org:
         # the org's start-up).
         staged = self.metadata.copy()
         deployed = DeployedMetadata()
-        for (content,) in rows:
+        history: list[tuple[str, dict[str, bytes]]] = []
+        last_deploy_of_flow: dict[str, int] = {}
+        for position, (content,) in enumerate(rows):
             data = json.loads(content)
             files = {k: base64.b64decode(v) for k, v in data["files"].items()}
-            bundle = bundle_from_source_files(files) if data["kind"] == "source" else bundle_from_mdapi_files(files)
-            apply_bundle(staged, bundle)
+            history.append((data["kind"], files))
             for component in stored_components(data["kind"], files):
                 deployed.put(component)
+                if component.type == "Flow":
+                    last_deploy_of_flow[component.full_name] = position
+        # A long-lived org redeploys the same flows many times: only each flow's last
+        # deployment is loaded (apply_bundle, superseded_flows).
+        for position, (kind, files) in enumerate(history):
+            bundle = bundle_from_source_files(files) if kind == "source" else bundle_from_mdapi_files(files)
+            superseded = frozenset(
+                comp.name for comp in bundle.of("Flow") if last_deploy_of_flow.get(comp.name, position) != position
+            )
+            apply_bundle(staged, bundle, superseded_flows=superseded)
         self.metadata = staged
         self.deployed = deployed
         for sobject in staged.schema.objects.values():

@@ -57,8 +57,15 @@ class DeployedComponent:
         return {"componentType": self.type, "fullName": self.full_name, "fileName": self.file}
 
 
-def apply_bundle(state: MetadataState, bundle: Bundle) -> list[DeployedComponent]:
-    """Apply in dependency order; raises MetadataError naming the file/element on the first problem."""
+def apply_bundle(
+    state: MetadataState, bundle: Bundle, *, superseded_flows: frozenset[str] = frozenset()
+) -> list[DeployedComponent]:
+    """Apply in dependency order; raises MetadataError naming the file/element on the first problem.
+
+    `superseded_flows`: flows a later deployment replaces, when the org replays its stored
+    deployments at open (Org._replay_deployments). They were loaded and checked when they were
+    deployed, and nothing but the later version survives the replay, so they are not loaded
+    again (loading a flow is most of a deployment's cost)."""
     from orgsim.email.alerts import parse_alert
     from orgsim.email.templates import parse_template
     from orgsim.flows.loader import load_flow
@@ -144,7 +151,8 @@ def apply_bundle(state: MetadataState, bundle: Bundle) -> list[DeployedComponent
         state.email_alerts[f"{alert.object}.{alert.name}".lower()] = alert
         record(comp)
     for comp in bundle.of("Flow"):
-        state.flows[comp.name] = load_flow(state, comp)
+        if comp.name not in superseded_flows:
+            state.flows[comp.name] = load_flow(state, comp)
         record(comp)
     return done
 

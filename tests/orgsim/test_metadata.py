@@ -247,6 +247,11 @@ def test_a_reopened_org_has_what_its_deployments_built(tmp_path, clock):
     assert "added_later__c" in {name.lower() for name in before[1]}
     assert again.deployed.flow_versions() == {"Later": 4}
     assert _retrievable(again) == kept
+    # The flow that runs is the last one deployed (it logs the record's Id, not its Name), and
+    # its status is the last deployment's (Active), though earlier ones were Draft.
+    saved = again.insert("Opportunity", [opp("after restart")])
+    logged = again.query("SELECT stripeGC__Message__c FROM stripeGC__Sync_Log__c").records
+    assert [row["stripeGC__Message__c"] for row in logged] == [saved[0].id]
     again.close()
 
 
