@@ -84,6 +84,8 @@ class SqliteFieldIndex:
             self._insert(cur, account, kind, id, seq, entry)
             return
         old = self._entry(cur, account, kind, seq)
+        if old == entry:  # many updates (totals, lines, payments) leave the indexed fields as they were
+            return
         gone = [(account, kind, f, v, seq) for f, v in old.items() if entry.get(f) != v]
         cur.executemany("DELETE FROM postings WHERE account=? AND kind=? AND field=? AND value=? AND seq=?", gone)
         self._insert(cur, account, kind, id, seq, {f: v for f, v in entry.items() if old.get(f) != v})
@@ -100,6 +102,8 @@ class SqliteFieldIndex:
 
     @staticmethod
     def _insert(cur: sqlite3.Cursor, account: str, kind: str, id: str, seq: int, entry: Entry) -> None:
+        if not entry:
+            return
         cur.executemany(
             "INSERT INTO postings (account, kind, field, value, seq, id) VALUES (?, ?, ?, ?, ?, ?)",
             [(account, kind, field, value, seq, id) for field, value in entry.items()],
