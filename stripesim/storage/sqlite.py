@@ -96,6 +96,7 @@ class SqliteStorage:
             cur = self._conn.cursor()
             cur.execute("BEGIN")
             try:
+                self.fields.writing(cur, started=True)
                 for key, raw in writes.items():
                     account, kind, id = key
                     if raw is None:
@@ -119,6 +120,7 @@ class SqliteStorage:
                         )
                     if kind in FIELDS:
                         self.fields.stored(cur, account, kind, id, seq, entries[key], new=not updated)
+                self.fields.writing(cur, started=False)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")

@@ -6,7 +6,10 @@ invoice, invoice item and event, seconds and hundreds of MB, growing with every 
 
 A database written before the index lived here (no marker) or for another set of indexed
 fields (another marker) is indexed once when it is opened: one pass over those documents and
-the new marker, in one transaction.
+the new marker, in one transaction. So is one that a writer unaware of the postings (an older
+sfpay, a hand edit) changed after it was indexed: triggers drop the marker on any document
+write made without `postings_writer` holding a row, which `SqliteStorage.apply` holds while it
+writes (the older writer's own writes still succeed).
 """
 
 from __future__ import annotations
@@ -30,7 +33,14 @@ CREATE TABLE IF NOT EXISTS postings (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS postings_by_document ON postings (account, kind, seq);
 CREATE TABLE IF NOT EXISTS store_format (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+CREATE TABLE IF NOT EXISTS postings_writer (token INTEGER NOT NULL);
+""" + "".join(
+    f"""
+CREATE TRIGGER IF NOT EXISTS unindexed_{event.lower()} AFTER {event} ON documents
+WHEN NOT EXISTS (SELECT 1 FROM postings_writer)
+BEGIN DELETE FROM store_format WHERE name = 'field_index'; END;"""
+    for event in ("INSERT", "UPDATE", "DELETE")
+)
 
 # What the postings were built with; a store marked otherwise is indexed again at open. Bump
 # the number when entry_of's rule changes (FIELDS and METADATA_KINDS are part of it already).
@@ -78,6 +88,11 @@ class SqliteFieldIndex:
                     self._insert(cur, account, kind, id, seq, entry_of(kind, json.loads(body)) or {})
 
     # -- writes, inside SqliteStorage.apply's transaction -----------------------------------
+    @staticmethod
+    def writing(cur: sqlite3.Cursor, started: bool) -> None:
+        """Hold (or release) the row that tells the triggers these writes keep the postings."""
+        cur.execute("INSERT INTO postings_writer (token) VALUES (1)" if started else "DELETE FROM postings_writer")
+
     def stored(self, cur: sqlite3.Cursor, account: str, kind: str, id: str, seq: int, entry: Entry, new: bool) -> None:
         """The document at `seq` is now indexed under `entry` (only changed postings are written)."""
         if new:

@@ -173,9 +173,16 @@ def test_updates_and_deletes_move_documents_between_index_values_across_restarts
 def _as_older_sfpay_wrote_it(db: Path, how: str) -> None:
     with sqlite3.connect(db) as conn:
         if how == "no postings table":  # what sfpay wrote before the index lived in the database
-            conn.executescript("DROP TABLE postings; DROP TABLE store_format;")
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            assert tables == {"documents"}
+            conn.executescript(
+                "DROP TRIGGER unindexed_insert; DROP TRIGGER unindexed_update; DROP TRIGGER unindexed_delete;"
+                " DROP TABLE postings; DROP TABLE store_format; DROP TABLE postings_writer;"
+            )
+            kinds = {(row[0], row[1]) for row in conn.execute("SELECT type, name FROM sqlite_master")}
+            assert kinds == {
+                ("table", "documents"),
+                ("index", "documents_by_kind"),
+                ("index", "sqlite_autoindex_documents_1"),
+            }
         else:  # indexed under another marker (other fields): its postings are not to be trusted
             conn.execute("UPDATE store_format SET value='{\"version\":0}'")
             conn.execute("DELETE FROM postings WHERE kind IN ('customer', 'invoice')")
@@ -226,3 +233,24 @@ def test_a_failed_write_leaves_no_document_and_no_posting(tmp_path):
     seq = storage.seq_of(ACCOUNT, "customer", "cus_ok")
     assert list(storage.fields.ids(ACCOUNT, "customer", [("email", "OK@example.org")], None, True)) == [(seq, "cus_ok")]
     storage.close()
+
+
+def test_a_store_an_older_sfpay_wrote_to_after_it_was_indexed_is_indexed_again(tmp_path):
+    db = tmp_path / "stripe.db"
+    with _server(db) as client:
+        customer = client.v1.customers.create(params={"email": "before@example.org"})
+    with sqlite3.connect(db) as conn:  # what an older sfpay's SqliteStorage.apply runs: no postings
+        account, body = conn.execute(
+            "SELECT account, body FROM documents WHERE kind='customer' AND id=?", (customer.id,)
+        ).fetchone()
+        moved = json.dumps({**json.loads(body), "email": "after@example.org"})
+        conn.execute(
+            "UPDATE documents SET body=? WHERE account=? AND kind='customer' AND id=?", (moved, account, customer.id)
+        )
+    conn.close()
+    statements: list[str] = []
+    with _server(db, statements) as client:
+        assert _scans_of_indexed_documents(statements) != []
+        assert _ids(client.v1.customers.search(params={"query": "email:'after@example.org'"})) == [customer.id]
+        assert _ids(client.v1.customers.list(params={"email": "before@example.org"})) == []
+    _assert_postings_are_the_documents(db)
