@@ -96,18 +96,18 @@ class SqliteStorage:
             cur = self._conn.cursor()
             cur.execute("BEGIN")
             try:
-                self.fields.writing(cur, started=True)
                 for key, raw in writes.items():
                     account, kind, id = key
                     if raw is None:
-                        gone = cur.execute(
-                            "DELETE FROM documents WHERE account=? AND kind=? AND id=? RETURNING seq", key
-                        ).fetchall()
-                        if gone and kind in FIELDS:
-                            self.fields.deleted(cur, account, kind, gone[0][0])
+                        if kind in FIELDS:
+                            self.fields.deleting(cur, account, kind, id)
+                        cur.execute("DELETE FROM documents WHERE account=? AND kind=? AND id=?", key)
                         continue
+                    # postings_gen tells the field index's triggers this write keeps the postings
                     updated = cur.execute(
-                        "UPDATE documents SET body=? WHERE account=? AND kind=? AND id=? RETURNING seq", (raw, *key)
+                        "UPDATE documents SET body=?, postings_gen=postings_gen+1"
+                        " WHERE account=? AND kind=? AND id=? RETURNING seq",
+                        (raw, *key),
                     ).fetchall()
                     if updated:
                         seq = updated[0][0]
@@ -115,12 +115,11 @@ class SqliteStorage:
                         self._seq += 1
                         seq = self._seq
                         cur.execute(
-                            "INSERT INTO documents (account, kind, id, seq, body) VALUES (?, ?, ?, ?, ?)",
+                            "INSERT INTO documents (account, kind, id, seq, body, postings_gen) VALUES (?, ?, ?, ?, ?, 1)",
                             (account, kind, id, seq, raw),
                         )
                     if kind in FIELDS:
                         self.fields.stored(cur, account, kind, id, seq, entries[key], new=not updated)
-                self.fields.writing(cur, started=False)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")

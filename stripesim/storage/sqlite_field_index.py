@@ -7,9 +7,10 @@ invoice, invoice item and event, seconds and hundreds of MB, growing with every 
 A database written before the index lived here (no marker) or for another set of indexed
 fields (another marker) is indexed once when it is opened: one pass over those documents and
 the new marker, in one transaction. So is one that a writer unaware of the postings (an older
-sfpay, a hand edit) changed after it was indexed: triggers drop the marker on any document
-write made without `postings_writer` holding a row, which `SqliteStorage.apply` holds while it
-writes (the older writer's own writes still succeed).
+sfpay, a hand edit) changed after it was indexed: every document write of ours sets or bumps
+`documents.postings_gen`, and triggers drop the marker on an insert or update that did not,
+or on a delete that left the document's postings behind (ours deletes them first). The older
+writer's own writes still succeed.
 """
 
 from __future__ import annotations
@@ -33,14 +34,19 @@ CREATE TABLE IF NOT EXISTS postings (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS postings_by_document ON postings (account, kind, seq);
 CREATE TABLE IF NOT EXISTS store_format (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS postings_writer (token INTEGER NOT NULL);
-""" + "".join(
-    f"""
-CREATE TRIGGER IF NOT EXISTS unindexed_{event.lower()} AFTER {event} ON documents
-WHEN NOT EXISTS (SELECT 1 FROM postings_writer)
-BEGIN DELETE FROM store_format WHERE name = 'field_index'; END;"""
-    for event in ("INSERT", "UPDATE", "DELETE")
-)
+"""
+# documents.postings_gen: 0 from a writer that does not keep the postings, else 1 and up
+GEN_COLUMN = "ALTER TABLE documents ADD COLUMN postings_gen INTEGER NOT NULL DEFAULT 0"
+DROP_MARKER = "BEGIN DELETE FROM store_format WHERE name = 'field_index'; END;"
+TRIGGERS = f"""
+CREATE TRIGGER IF NOT EXISTS unindexed_insert AFTER INSERT ON documents
+WHEN NEW.postings_gen = 0 {DROP_MARKER}
+CREATE TRIGGER IF NOT EXISTS unindexed_update AFTER UPDATE ON documents
+WHEN NEW.postings_gen = OLD.postings_gen {DROP_MARKER}
+CREATE TRIGGER IF NOT EXISTS unindexed_delete AFTER DELETE ON documents
+WHEN EXISTS (SELECT 1 FROM postings WHERE account = OLD.account AND kind = OLD.kind AND seq = OLD.seq)
+{DROP_MARKER}
+"""
 
 # What the postings were built with; a store marked otherwise is indexed again at open. Bump
 # the number when entry_of's rule changes (FIELDS and METADATA_KINDS are part of it already).
@@ -59,18 +65,23 @@ class SqliteFieldIndex:
     def open(self) -> None:
         """Create the table, or index a store written without it (once); caller holds the lock."""
         self._conn.executescript(SCHEMA)
-        if self._marker() == MARKER:
-            return
-        cur = self._conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            if self._marker() != MARKER:  # another process may have indexed it meanwhile
-                self._index_stored(cur)
-                cur.execute("INSERT OR REPLACE INTO store_format (name, value) VALUES ('field_index', ?)", (MARKER,))
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        if self._marker() != MARKER:
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                if self._marker() != MARKER:  # another process may have indexed it meanwhile
+                    columns = [row[1] for row in cur.execute("PRAGMA table_info(documents)").fetchall()]
+                    if "postings_gen" not in columns:
+                        cur.execute(GEN_COLUMN)
+                    self._index_stored(cur)
+                    cur.execute(
+                        "INSERT OR REPLACE INTO store_format (name, value) VALUES ('field_index', ?)", (MARKER,)
+                    )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        self._conn.executescript(TRIGGERS)
 
     def _marker(self) -> str | None:
         row = self._conn.execute("SELECT value FROM store_format WHERE name='field_index'").fetchone()
@@ -88,11 +99,6 @@ class SqliteFieldIndex:
                     self._insert(cur, account, kind, id, seq, entry_of(kind, json.loads(body)) or {})
 
     # -- writes, inside SqliteStorage.apply's transaction -----------------------------------
-    @staticmethod
-    def writing(cur: sqlite3.Cursor, started: bool) -> None:
-        """Hold (or release) the row that tells the triggers these writes keep the postings."""
-        cur.execute("INSERT INTO postings_writer (token) VALUES (1)" if started else "DELETE FROM postings_writer")
-
     def stored(self, cur: sqlite3.Cursor, account: str, kind: str, id: str, seq: int, entry: Entry, new: bool) -> None:
         """The document at `seq` is now indexed under `entry` (only changed postings are written)."""
         if new:
@@ -105,8 +111,13 @@ class SqliteFieldIndex:
         cur.executemany("DELETE FROM postings WHERE account=? AND kind=? AND field=? AND value=? AND seq=?", gone)
         self._insert(cur, account, kind, id, seq, {f: v for f, v in entry.items() if old.get(f) != v})
 
-    def deleted(self, cur: sqlite3.Cursor, account: str, kind: str, seq: int) -> None:
-        cur.execute("DELETE FROM postings WHERE account=? AND kind=? AND seq=?", (account, kind, seq))
+    def deleting(self, cur: sqlite3.Cursor, account: str, kind: str, id: str) -> None:
+        """The document is about to be deleted: its postings go first (see the delete trigger)."""
+        cur.execute(
+            "DELETE FROM postings WHERE account=? AND kind=?"
+            " AND seq=(SELECT seq FROM documents WHERE account=? AND kind=? AND id=?)",
+            (account, kind, account, kind, id),
+        )
 
     @staticmethod
     def _entry(cur: sqlite3.Cursor, account: str, kind: str, seq: int) -> Entry:

@@ -64,6 +64,11 @@ def _scans_of_indexed_documents(statements: list[str]) -> list[str]:
     return found
 
 
+def _marked(statements: list[str]) -> bool:
+    """Whether the store was (re)indexed while these statements ran."""
+    return any(sql.startswith("INSERT OR REPLACE INTO store_format") for sql in statements)
+
+
 def _assert_postings_are_the_documents(db: Path) -> None:
     """The stored postings are exactly what one pass over the stored documents gives (callers
     re-check every candidate, so a stale posting would not show in an answer, only in cost)."""
@@ -135,7 +140,7 @@ def test_a_restart_answers_lists_and_search_without_decoding_a_stored_document(t
     with _server(db, statements) as client:
         at_open = list(statements)
         assert _answers(client, who) == before
-    assert at_open and _scans_of_indexed_documents(at_open) == []
+    assert at_open and _scans_of_indexed_documents(at_open) == [] and not _marked(at_open)
     _assert_postings_are_the_documents(db)
 
 
@@ -175,8 +180,10 @@ def _as_older_sfpay_wrote_it(db: Path, how: str) -> None:
         if how == "no postings table":  # what sfpay wrote before the index lived in the database
             conn.executescript(
                 "DROP TRIGGER unindexed_insert; DROP TRIGGER unindexed_update; DROP TRIGGER unindexed_delete;"
-                " DROP TABLE postings; DROP TABLE store_format; DROP TABLE postings_writer;"
+                " DROP TABLE postings; DROP TABLE store_format; ALTER TABLE documents DROP COLUMN postings_gen;"
             )
+            columns = [row[1] for row in conn.execute("PRAGMA table_info(documents)")]
+            assert columns == ["account", "kind", "id", "seq", "body"]
             kinds = {(row[0], row[1]) for row in conn.execute("SELECT type, name FROM sqlite_master")}
             assert kinds == {
                 ("table", "documents"),
@@ -198,14 +205,14 @@ def test_a_store_written_by_an_older_sfpay_is_indexed_once_when_opened(tmp_path,
     _as_older_sfpay_wrote_it(db, how)
     statements: list[str] = []
     with _server(db, statements) as client:
-        assert _scans_of_indexed_documents(statements) != []  # the one pass
+        assert _scans_of_indexed_documents(statements) != [] and _marked(statements)  # the one pass
         assert _answers(client, who) == before
         later = client.v1.invoices.create(params={"customer": who["a"], "auto_advance": False})
         after = _answers(client, who)
     assert after["a's invoices"][0] == later.id and after["draft"] == [later.id, *before["draft"]]
     statements.clear()
     with _server(db, statements) as client:
-        assert _scans_of_indexed_documents(statements) == []  # marked: not again
+        assert _scans_of_indexed_documents(statements) == [] and not _marked(statements)  # not again
         assert _answers(client, who) == after
     _assert_postings_are_the_documents(db)
 
@@ -235,22 +242,42 @@ def test_a_failed_write_leaves_no_document_and_no_posting(tmp_path):
     storage.close()
 
 
-def test_a_store_an_older_sfpay_wrote_to_after_it_was_indexed_is_indexed_again(tmp_path):
+@pytest.mark.parametrize("write", ["update", "insert", "delete"])
+def test_a_store_an_older_sfpay_wrote_to_after_it_was_indexed_is_indexed_again(tmp_path, write):
     db = tmp_path / "stripe.db"
     with _server(db) as client:
+        kept = client.v1.customers.create(params={"email": "kept@example.org"})
         customer = client.v1.customers.create(params={"email": "before@example.org"})
-    with sqlite3.connect(db) as conn:  # what an older sfpay's SqliteStorage.apply runs: no postings
-        account, body = conn.execute(
-            "SELECT account, body FROM documents WHERE kind='customer' AND id=?", (customer.id,)
+    with sqlite3.connect(db) as conn:  # the statements an older sfpay's SqliteStorage.apply runs: no postings
+        account, seq, body = conn.execute(
+            "SELECT account, seq, body FROM documents WHERE kind='customer' AND id=?", (customer.id,)
         ).fetchone()
-        moved = json.dumps({**json.loads(body), "email": "after@example.org"})
-        conn.execute(
-            "UPDATE documents SET body=? WHERE account=? AND kind='customer' AND id=?", (moved, account, customer.id)
-        )
+        key = (account, customer.id)
+        if write == "update":
+            moved = json.dumps({**json.loads(body), "email": "after@example.org"})
+            conn.execute("UPDATE documents SET body=? WHERE account=? AND kind='customer' AND id=?", (moved, *key))
+        elif write == "insert":
+            (last,) = conn.execute("SELECT MAX(seq) FROM documents").fetchone()
+            added = json.dumps({**json.loads(body), "id": "cus_added", "email": "added@example.org"})
+            conn.execute(
+                "INSERT INTO documents (account, kind, id, seq, body) VALUES (?, 'customer', 'cus_added', ?, ?)",
+                (account, last + 1, added),
+            )
+        else:  # the newest document: its position is given again to the next one stored
+            conn.execute("DELETE FROM documents WHERE kind != 'customer' AND seq > ?", (seq,))
+            conn.execute("DELETE FROM documents WHERE account=? AND kind='customer' AND id=?", key)
     conn.close()
     statements: list[str] = []
     with _server(db, statements) as client:
-        assert _scans_of_indexed_documents(statements) != []
-        assert _ids(client.v1.customers.search(params={"query": "email:'after@example.org'"})) == [customer.id]
-        assert _ids(client.v1.customers.list(params={"email": "before@example.org"})) == []
+        assert _scans_of_indexed_documents(statements) != [] and _marked(statements)
+        search, listed = client.v1.customers.search, client.v1.customers.list
+        assert _ids(search(params={"query": "email:'kept@example.org'"})) == [kept.id]
+        if write == "update":
+            assert _ids(search(params={"query": "email:'after@example.org'"})) == [customer.id]
+            assert _ids(listed(params={"email": "before@example.org"})) == []
+        elif write == "insert":
+            assert _ids(listed(params={"email": "added@example.org"})) == ["cus_added"]
+        else:
+            again = client.v1.customers.create(params={"email": "before@example.org"})
+            assert _ids(listed(params={"email": "before@example.org"})) == [again.id]
     _assert_postings_are_the_documents(db)
