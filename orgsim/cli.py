@@ -36,5 +36,5 @@ def check(
 
 def register(app: typer.Typer) -> None:
     # `org serve` is added by the code that assembles the server with its deploy checks
-    # (sfpay/local/cli.py); orgsim stays an emulator that imports nothing of the tool.
+    # (sfpay/local/cli.py, running sfpay/local/org_serve.py); orgsim stays an emulator that imports nothing of the tool.
     app.add_typer(org_app)

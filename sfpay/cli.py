@@ -37,20 +37,57 @@ COMMAND_MODULES = (
 SELF_PARSING_COMMANDS = {
     "validate": "validator.command:run",
     "generate": "generator.command:run",
+    "stripe-sim": "stripesim.command:run",
 }
+# The same for sub-commands: the org server, started by every `sfpay local up`.
+SELF_PARSING_SUBCOMMANDS = {("org", "serve"): "sfpay.local.org_serve:run"}
+
+# The modules that register each top-level command (`org` is orgsim's group; its `serve` is
+# added by sfpay.local.cli). `main` builds only the modules of the command it runs: typer
+# makes a pydantic adapter for every declared parameter of every registered command, and the
+# whole tree cost 150-250 ms on every run of every command, the servers' included.
+# tests/sfpay/test_cli_command_owners.py keeps this table and the modules in step.
+COMMAND_OWNERS: dict[str, tuple[str, ...]] = {
+    "init": ("sfpay.init_command",),
+    "generate": ("generator.cli",),
+    "diagram": ("generator.cli",),
+    "spec": ("generator.cli",),
+    "validate": ("validator.cli",),
+    "deploy": ("pipeline.cli",),
+    "cci-env": ("pipeline.cli",),
+    "org": ("orgsim.cli", "sfpay.local.cli"),
+    "local": ("sfpay.local.cli",),
+    "stripe-sim": ("stripesim.cli",),
+    "verify": ("harness.cli",),
+    "demo": ("harness.cli",),
+    "webhook": ("harness.cli",),
+    "reconcile": ("operate.cli",),
+    "drift": ("operate.cli",),
+    "backfill": ("operate.cli",),
+}
+ROOT_HELP = "Stripe-to-Salesforce payment automation from one YAML spec."
 
 _app: typer.Typer | None = None
 
 
-def build_app() -> typer.Typer:
+def build_app(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
+    """The root app with the commands `modules` register (default: all, in help order)."""
     from sfpay.typer_app import root_app
 
-    root = root_app(help="Stripe-to-Salesforce payment automation from one YAML spec.", no_args_is_help=True)
-    for module_name in COMMAND_MODULES:
+    root = root_app(help=ROOT_HELP, no_args_is_help=True)
+    for module_name in modules:
         # Every package ships in the one sfpay distribution: a missing one is a broken
         # install and must surface, never be skipped.
         importlib.import_module(module_name).register(root)
+    if modules != COMMAND_MODULES:
+        # A root with one command would be that command (typer runs a lone command without
+        # its name); a callback keeps `sfpay <command> ...` a group, as with every command.
+        root.callback()(_no_root_options)
     return root
+
+
+def _no_root_options() -> None:
+    """Stripe-to-Salesforce payment automation from one YAML spec."""
 
 
 def get_app() -> typer.Typer:
@@ -135,9 +172,14 @@ def main(argv: list[str] | None = None) -> None:
         from sfpay.self_parsing import load_run
 
         raise SystemExit(load_run(SELF_PARSING_COMMANDS[args[0]])(args[1:]))
+    if tuple(args[:2]) in SELF_PARSING_SUBCOMMANDS:
+        from sfpay.self_parsing import load_run
+
+        raise SystemExit(load_run(SELF_PARSING_SUBCOMMANDS[(args[0], args[1])])(args[2:]))
     import typer
 
-    command = typer.main.get_command(get_app())
+    owners = COMMAND_OWNERS.get(args[0]) if args else None
+    command = typer.main.get_command(build_app(owners) if owners else get_app())
     from sfpay.typer_app import plain_help
 
     plain_help(command)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 
@@ -50,6 +50,77 @@ def http_implementation(choice: str | None = None) -> str:
     return name
 
 
+class _OneWritePerStep:
+    """An asyncio transport whose writes within one event-loop step go out as one `write`.
+
+    uvicorn's h11 protocol writes a response's head and its body with separate
+    `transport.write` calls (uvicorn/protocols/http/h11_impl.py, `RequestResponseCycle.send`),
+    and asyncio sends each at once: two system calls and two TCP segments per response, and a
+    client reading the head first wakes up twice (issue 17 profile: the writes were the largest
+    single item of stripesim's CPU per request). The bytes, their order and the framing are
+    unchanged (h11 still frames them); only the joining differs. Buffered bytes go out at the
+    end of the step (`call_soon`), before close or write_eof, and are dropped by abort, as
+    asyncio's own buffer is."""
+
+    def __init__(self, transport: Any, loop: Any) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] | None = None
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        if self._pending is None:
+            self._pending = [bytes(data)]
+            self._loop.call_soon(self._flush)
+        else:
+            self._pending.append(bytes(data))
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending and not self._transport.is_closing():
+            self._transport.write(b"".join(pending))
+
+    def writelines(self, chunks: Any) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._pending = None
+        self._transport.abort()
+
+    def get_write_buffer_size(self) -> int:
+        pending = sum(len(chunk) for chunk in self._pending or ())
+        return pending + int(self._transport.get_write_buffer_size())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+def _h11_protocol() -> type:
+    """uvicorn's h11 protocol over `_OneWritePerStep`: the same parser and the same answers
+    (malformed requests included), fewer system calls per response."""
+    import asyncio
+
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class H11OneWritePerStep(H11Protocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            # Duck-typed: every Transport attribute it does not define is the wrapped one's.
+            wrapped = cast(asyncio.Transport, _OneWritePerStep(transport, asyncio.get_running_loop()))
+            super().connection_made(wrapped)
+
+    return H11OneWritePerStep
+
+
 def server_options(**overrides: Any) -> dict[str, Any]:
     """The `uvicorn.Config` settings every server in the project runs with (tests, benchmarks,
     `sfpay local up`, `sfpay org serve`, `stripesim serve`); `overrides` win."""
@@ -61,6 +132,8 @@ def server_options(**overrides: Any) -> dict[str, Any]:
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         "http": http_implementation(),
     }
+    if options["http"] == "h11":
+        options["http"] = _h11_protocol()
     options.update(overrides)
     return options
 

@@ -4,12 +4,9 @@ The same command as `sfpay stripe-sim`, for running the emulator as a separate p
 (benchmarks, tests of the command line) without the rest of the sfpay command.
 """
 
-import typer
+import sys
 
-from stripesim.cli import register
-
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-register(app)
+from stripesim.command import run
 
 if __name__ == "__main__":
-    app()
+    raise SystemExit(run(sys.argv[1:]))

@@ -72,11 +72,14 @@ class _Shapers:
             # An expandable field holding an id (e.g. "customer": "cus_...") stays as it is.
             if not isinstance(value, dict):
                 return value
-            out = {}
-            for name, stripe_name, field_type in plan:
-                item = value.get(stripe_name)
-                out[name] = item if item is None or field_type is None else get(field_type)(item)
-            return out
+            # One comprehension (a v02 model has dozens of fields, most copied as they are; a
+            # callout's answer is shaped once per field of every nested model): same keys,
+            # same order as the plan.
+            read = value.get
+            return {
+                name: item if (item := read(stripe_name)) is None or field_type is None else get(field_type)(item)
+                for name, stripe_name, field_type in plan
+            }
 
         return shape_model
 

@@ -69,13 +69,36 @@ def ca_bundle(directory: Path, cert_path: Path) -> Path:
     that variable at this bundle is the one setting that works for every client (simple-
     salesforce, CumulusCI) without losing the public roots other calls need.
     """
+    import hashlib
+
     bundle = directory / "ca-bundle.pem"
     data = _public_roots(directory).rstrip(b"\n") + b"\n" + cert_path.read_bytes()
+    # What the hashed directory was last written from. Unchanged (every restart of the same
+    # stack), nothing is rewritten and no certificate is parsed (OpenSSL's subject hashes of
+    # ~145 roots, and pyOpenSSL's import, are most of this function's cost). The marker is
+    # written after the directory, so a stale marker only ever means one more rebuild.
+    marker = directory / "ca-certs.sha256"
+    digest = hashlib.sha256(data).hexdigest()
+    if _text_of(marker) == digest and ca_certs_dir(directory).is_dir() and _bytes_of(bundle) == data:
+        return bundle
     tmp = bundle.with_suffix(".pem.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, bundle)
     _write_hashed_directory(ca_certs_dir(directory), data)
+    write_private(marker, digest)
     return bundle
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _text_of(path: Path) -> str | None:
+    data = _bytes_of(path)
+    return None if data is None else data.decode("ascii", "replace").strip()
 
 
 def _public_roots(directory: Path) -> bytes:

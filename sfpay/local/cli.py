@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 import typer
 
 from sfpay.console import fail, warn
-
-if TYPE_CHECKING:
-    from orgsim.server.settings import ServerSettings
 
 local_app = typer.Typer(
     name="local", help="The local stack: stripesim + the org server, wired together.", no_args_is_help=True
@@ -126,17 +123,10 @@ def down() -> None:
 
 def register(app: typer.Typer) -> None:
     """`sfpay local ...`, and `sfpay org serve` assembled with the validator as its deploy
-    check (orgsim itself imports no validator: the check is injected here)."""
+    check (orgsim itself imports no validator: the check is injected, sfpay/local/org_serve.py)."""
     from orgsim.cli import org_app
-    from orgsim.server.commands import add_serve_command
+    from orgsim.server.commands import HELP
+    from sfpay.self_parsing import register_self_parsing
 
-    add_serve_command(org_app, deploy_checks=_deploy_checks)
+    register_self_parsing(org_app, "serve", HELP, "sfpay.local.org_serve:run")
     app.add_typer(local_app)
-
-
-def _deploy_checks(settings: ServerSettings) -> tuple[Any, ...]:
-    """Loaded when `org serve` starts (the validator is heavy for every other command); the
-    validator names the connector's objects and actions in the server's connector namespace."""
-    from sfpay.local.deploy_checks import validator_check_in
-
-    return (validator_check_in(settings.connector_namespace),)

@@ -1,7 +1,7 @@
 """The org server's deploy check: the project's validator over a Metadata API zip.
 
 Injected into the org server by the code that assembles it (`sfpay org serve`, registered in
-sfpay/local/cli.py); orgsim itself imports no validator. Only the rules that declare
+sfpay/local/org_serve.py); orgsim itself imports no validator. Only the rules that declare
 `enforced_at_deploy = True` run (validator/rules/base.py, docs/validator.md): the deploy
 endpoint refuses what a real org refuses, and `sfpay validate` keeps reporting the rest.
 

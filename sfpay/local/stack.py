@@ -34,6 +34,7 @@ from sfpay.stack_state import (
     save_state,
     state_file,
 )
+from stripesim.command import API_KEY_ENV
 
 if TYPE_CHECKING:
     import ssl
@@ -61,8 +62,8 @@ __all__ = [
 
 STRIPE_MARKER = "stripe-sim"
 ORG_MARKER = "org serve"
-# stripesim reads its accepted key from this variable (stripesim/cli.py), not from argv.
-STRIPE_KEY_ENV = "STRIPESIM_API_KEY"
+# stripesim reads its accepted key from this variable (stripesim/command.py), not from argv.
+STRIPE_KEY_ENV = API_KEY_ENV
 # Stripe API version names: the connector's Stripe API Extension is 2025-04-30 (docs/stripesim.md).
 STRIPE_VERSION_NAMES = {"2025-04-30": "2025-04-30.basil"}
 ENDPOINT_DESCRIPTION = "sfpay local stack: orgsim webhook listener"

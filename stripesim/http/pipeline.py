@@ -27,6 +27,7 @@ from stripesim.http.responses import error_response, json_response, new_request_
 from stripesim.params import read_params
 from stripesim.resources.registry import Endpoint
 from stripesim.resources.rendering import expand
+from stripesim.storage import dumps
 
 log = logging.getLogger("stripesim")
 _VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
@@ -153,13 +154,13 @@ def execute(
                 result = endpoint.handler(op, params, **path_params)
                 if params.get("expand"):
                     result = expand(op, result, params["expand"])
-                body = json.dumps(result, separators=(",", ":"))
+                body = dumps(result)
                 if key:
                     idempotency.save(op, key, method, path, raw, 200, body, request_id)
             return 200, body, {}
         except StripeError as error:
             if key and error.saved_for_idempotency:
-                status, body = error.status, json.dumps(error.body(), separators=(",", ":"))
+                status, body = error.status, dumps(error.body())
                 sim.operate(account, lambda op: idempotency.save(op, key, method, path, raw, status, body, request_id))
             raise
 

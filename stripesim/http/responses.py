@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.responses import Response
 
 from stripesim import ids
 from stripesim.errors import StripeError
+from stripesim.storage import dumps
 
 
 def new_request_id() -> str:
@@ -19,7 +19,7 @@ def json_response(
     status: int, body: dict[str, Any] | str, request_id: str, headers: dict[str, str] | None = None
 ) -> Response:
     # Compact JSON: the C encoder (indent= would force the pure-Python one, 3x slower).
-    text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
+    text = body if isinstance(body, str) else dumps(body)
     all_headers = {
         "Request-Id": request_id,
         "Cache-Control": "no-cache, no-store",

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from stripesim.storage.due_index import INDEXED, DueIndexedStorage
+from stripesim.storage.due_index import INDEXED, DueEntry, DueIndexedStorage, due_entry
 from stripesim.storage.field_index import FIELDS, Entry, FieldLookup, entry_of
 
 
@@ -43,8 +43,15 @@ class Storage(Protocol):
     def close(self) -> None: ...
 
 
+# One compact encoder for every stored document and API answer: `json.dumps(obj, separators=...)`
+# builds a new JSONEncoder on each call (any argument other than the defaults does), several
+# times per request (issue 17 profile). Same settings, same text.
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, separators=(",", ":"))
+    """Compact JSON, as `json.dumps(obj, separators=(",", ":"))` writes it."""
+    return _COMPACT(obj)
 
 
 class Transaction:
@@ -55,6 +62,7 @@ class Transaction:
         self.account = account
         self._writes: dict[tuple[str, str, str], str | None] = {}
         self._entries: dict[tuple[str, str, str], Entry] = {}
+        self._due: dict[tuple[str, str, str], DueEntry] = {}
         self.after_commit: list[Any] = []
 
     def get(self, kind: str, id: str) -> dict[str, Any] | None:
@@ -70,6 +78,8 @@ class Transaction:
         self._writes[key] = dumps(obj)
         if kind in FIELDS:
             self._entries[key] = entry_of(kind, obj) or {}
+        elif kind in INDEXED:
+            self._due[key] = due_entry(kind, obj)
 
     def delete(self, kind: str, id: str) -> None:
         self._writes[(self.account, kind, id)] = None
@@ -137,9 +147,10 @@ class Transaction:
 
     def commit(self) -> None:
         if self._writes:
-            self.storage.apply(self._writes, self._entries)
+            self.storage.apply(self._writes, self._entries, self._due)
             self._writes = {}
             self._entries = {}
+            self._due = {}
 
 
 def open_storage(db_path: str | Path | None, accounts: Sequence[str] = ()) -> DueIndexedStorage:

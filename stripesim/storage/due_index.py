@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 # kind -> (field naming the clock, or None; field holding the time)
 INDEXED = {"due_watch": ("test_clock", "at"), "idempotency": (None, "created")}
 
+DueEntry = tuple[str | None, float]  # (clock, time) of one indexed document
+
+
+def due_entry(kind: str, doc: dict[str, Any]) -> DueEntry:
+    """What the time index keeps of a document of an INDEXED kind."""
+    clock_field, time_field = INDEXED[kind]
+    return (doc.get(clock_field) if clock_field else None, doc[time_field])
+
 
 class DueIndexedStorage:
     def __init__(self, inner: Storage) -> None:
@@ -44,11 +52,12 @@ class DueIndexedStorage:
                     self._index(account, kind, json.loads(raw))
 
     def _index(self, account: str, kind: str, doc: dict[str, Any]) -> None:
-        clock_field, time_field = INDEXED[kind]
-        clock = doc.get(clock_field) if clock_field else None
-        at = doc[time_field]
-        self._entry[(account, kind, doc["id"])] = (clock, at)
-        bisect.insort(self._sorted.setdefault((account, kind, clock), []), (at, doc["id"]))
+        self._index_at(account, kind, doc["id"], due_entry(kind, doc))
+
+    def _index_at(self, account: str, kind: str, id: str, entry: DueEntry) -> None:
+        clock, at = entry
+        self._entry[(account, kind, id)] = (clock, at)
+        bisect.insort(self._sorted.setdefault((account, kind, clock), []), (at, id))
 
     def _unindex(self, account: str, kind: str, id: str) -> None:
         old = self._entry.pop((account, kind, id), None)
@@ -71,16 +80,25 @@ class DueIndexedStorage:
         return items[0][0] if items else None
 
     # -- the Storage interface ------------------------------------------------------------
-    def apply(self, writes: dict[tuple[str, str, str], str | None], entries: dict[tuple[str, str, str], Entry]) -> None:
+    def apply(
+        self,
+        writes: dict[tuple[str, str, str], str | None],
+        entries: dict[tuple[str, str, str], Entry],
+        due: dict[tuple[str, str, str], DueEntry] | None = None,
+    ) -> None:
         """Write (the inner storage keeps its field index from `entries`: the indexed fields of
-        each written document of a kind in field_index.FIELDS, taken when it was put, so no
-        write is decoded again), then index the due kinds."""
+        each written document of a kind in field_index.FIELDS), then index the due kinds from
+        `due`: the (clock, time) of each written document of an INDEXED kind. Both are taken
+        when a document is put, so no write is decoded again (a saved idempotent response holds
+        the whole answer); a write missing from `due` is decoded."""
         self.inner.apply(writes, entries)
-        for (account, kind, id), raw in writes.items():
+        for key, raw in writes.items():
+            account, kind, id = key
             if kind in INDEXED:
                 self._unindex(account, kind, id)
                 if raw is not None:
-                    self._index(account, kind, json.loads(raw))
+                    found = due.get(key) if due is not None else None
+                    self._index_at(account, kind, id, found or due_entry(kind, json.loads(raw)))
 
     def get(self, account: str, kind: str, id: str) -> str | None:
         return self.inner.get(account, kind, id)

@@ -2,7 +2,7 @@
 
 1. Every XML file is well-formed (line and column of the first error).
 2. The checks the server was assembled with (`create_app(..., deploy_checks=...)`): the
-   code that builds the server injects them (sfpay/local/cli.py gives `sfpay org serve` the
+   code that builds the server injects them (sfpay/local/org_serve.py gives `sfpay org serve` the
    project's validator, restricted to the rules Salesforce enforces at deploy). orgsim
    itself knows no validator: a server built without checks has only 1 and 3.
 3. The core's own loader (`org.deploy_zip(..., check_only=True)`), which may still refuse

@@ -14,7 +14,7 @@ from orgsim.server.tls import ensure_certificate
 from sfpay.local.deploy_checks import validator_check
 from sfpay.serving import free_port
 
-# As `sfpay org serve` assembles the server (sfpay/local/cli.py): the validator checks deploys.
+# As `sfpay org serve` assembles the server (sfpay/local/org_serve.py): the validator checks deploys.
 DEPLOY_CHECKS = (validator_check,)
 
 

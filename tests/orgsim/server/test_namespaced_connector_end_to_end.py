@@ -5,7 +5,7 @@ connector package's objects in that namespace (sfmeta/connector_package.py), an 
 gets its Stripe invoice and a paid invoice's webhook event is stored in `acmepay__Stripe_Event__c`.
 
 The server is assembled the way `sfpay org serve` assembles it: settings file next to the
-database, `orgsim.server.serve.build`, deploy checks from `sfpay.local.cli`. Clients are the
+database, `orgsim.server.serve.build`, deploy checks from `sfpay.local.org_serve`. Clients are the
 real ones: simple-salesforce (login, REST), the REST deploy CumulusCI uses, the stripe SDK.
 
 Before: orgsim's schema and intake spelled the objects `stripeGC__...` whatever the namespace,
@@ -63,7 +63,7 @@ def namespaced_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     from orgsim.server.serve import build, settings_path
     from orgsim.server.settings import ServerSettings
     from orgsim.server.tls import ca_bundle, ensure_certificate
-    from sfpay.local.cli import _deploy_checks
+    from sfpay.local.org_serve import _deploy_checks
     from sfpay.serving import free_port
     from stripesim.running import start
 

@@ -93,6 +93,28 @@ def test_an_unchanged_bundle_leaves_the_directory_alone_and_a_new_certificate_re
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ca-certs")] == []
 
 
+def test_an_unchanged_trust_is_not_rebuilt(tmp_path):
+    """A restart of the same stack parses no certificate: pyOpenSSL (the subject hashes) is
+    not even imported when the bundle is what the directory was last written from."""
+    import sys
+
+    cert, _ = ensure_certificate(tmp_path)
+    code = (
+        "import sys; from pathlib import Path; from orgsim.server.tls import ca_bundle; "
+        "d = Path(sys.argv[1]); ca_bundle(d, d / 'org-tls-cert.pem'); print('OpenSSL' in sys.modules)"
+    )
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    assert run() == "True"  # first: written
+    assert run() == "False"  # unchanged: left alone
+    shutil.rmtree(ca_certs_dir(tmp_path))
+    assert run() == "True"  # the directory gone: written again
+    assert len(list(ca_certs_dir(tmp_path).iterdir())) > 100
+
+
 def test_roots_from_a_ca_directory_in_requests_ca_bundle(tmp_path, monkeypatch):
     """REQUESTS_CA_BUNDLE may name a directory (requests accepts one), such as another local
     stack's ca-certs: its certificates are the public roots, and the org's own trust never is."""
