@@ -15,21 +15,22 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from stripesim.storage.due_index import INDEXED, DueEntry, DueIndexedStorage, due_entry
-from stripesim.storage.field_index import FIELDS, Entry, entry_of
+from stripesim.storage.field_index import FIELDS, Entry, FieldLookup, entry_of
 
 
 class Storage(Protocol):
+    @property
+    def fields(self) -> FieldLookup:
+        """The field index lists and search read through, kept by `apply` (storage/field_index.py)."""
+
     def get(self, account: str, kind: str, id: str) -> str | None: ...
 
     def scan(self, account: str, kind: str) -> list[str]:
         """Every document of this kind, oldest first (insertion order)."""
 
-    def scan_with_seq(self, account: str, kind: str) -> list[tuple[int, str]]:
-        """Every document of this kind with its position in insertion order, oldest first."""
-
-    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> dict[tuple[str, str, str], int]:
-        """Write (None = delete) all of `writes` atomically; answer the position each newly
-        inserted document got."""
+    def apply(self, writes: dict[tuple[str, str, str], str | None], entries: dict[tuple[str, str, str], Entry]) -> None:
+        """Write (None = delete) all of `writes` atomically, with the field index: `entries`
+        holds the indexed fields of each written document of a kind in FIELDS."""
 
     def seq_of(self, account: str, kind: str, id: str) -> int | None:
         """The document's position in insertion order (None: not stored)."""

@@ -4,9 +4,11 @@ by test clock and `at`) and saved idempotent responses (`idempotency`, by `creat
 The worker looks for due work every `sweep_seconds`; reading every stored watch (one per open
 invoice) to find the few that are due made each sweep O(stored invoices), under the lock every
 API request takes. Here each (account, kind, clock) keeps its documents sorted by time, so a
-sweep costs O(log n + due). The index is rebuilt from storage when the emulator opens (one scan)
-and kept current by every committed write. It also keeps the field index lists and search
-read through (storage/field_index.py).
+sweep costs O(log n + due). The index is rebuilt from storage when the emulator opens (one scan
+of these two kinds, which stay small: a watch lives while its invoice is open, a saved response
+until the worker purges it a day after its key expires, http/idempotency.py) and kept current by
+every committed write. The field index lists and search read through is the inner storage's own
+(storage/field_index.py): it is kept with the documents, never rebuilt here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from stripesim.storage.field_index import FIELDS, Entry, FieldIndex, entry_of
+from stripesim.storage.field_index import Entry, FieldLookup
 
 if TYPE_CHECKING:
     from stripesim.storage import Storage
@@ -38,17 +40,16 @@ class DueIndexedStorage:
         self.inner = inner
         self._sorted: dict[tuple[str, str, str | None], list[tuple[float, str]]] = {}
         self._entry: dict[tuple[str, str, str], tuple[str | None, float]] = {}
-        self.fields = FieldIndex()
+
+    @property
+    def fields(self) -> FieldLookup:
+        return self.inner.fields
 
     def rebuild(self, accounts: list[str]) -> None:
         for account in accounts:
             for kind in INDEXED:
                 for raw in self.inner.scan(account, kind):
                     self._index(account, kind, json.loads(raw))
-            for kind in FIELDS:
-                for seq, raw in self.inner.scan_with_seq(account, kind):
-                    doc = json.loads(raw)
-                    self.fields.put(account, kind, doc["id"], seq, entry_of(kind, doc) or {})
 
     def _index(self, account: str, kind: str, doc: dict[str, Any]) -> None:
         self._index_at(account, kind, doc["id"], due_entry(kind, doc))
@@ -85,11 +86,12 @@ class DueIndexedStorage:
         entries: dict[tuple[str, str, str], Entry],
         due: dict[tuple[str, str, str], DueEntry] | None = None,
     ) -> None:
-        """Write, then index: `entries` holds the indexed fields of each written document of a
-        kind in field_index.FIELDS, `due` the (clock, time) of each of an INDEXED kind (both
-        taken when it was put, so no write is decoded again: a saved idempotent response holds
+        """Write (the inner storage keeps its field index from `entries`: the indexed fields of
+        each written document of a kind in field_index.FIELDS), then index the due kinds from
+        `due`: the (clock, time) of each written document of an INDEXED kind. Both are taken
+        when a document is put, so no write is decoded again (a saved idempotent response holds
         the whole answer); a write missing from `due` is decoded."""
-        inserted = self.inner.apply(writes)
+        self.inner.apply(writes, entries)
         for key, raw in writes.items():
             account, kind, id = key
             if kind in INDEXED:
@@ -97,23 +99,12 @@ class DueIndexedStorage:
                 if raw is not None:
                     found = due.get(key) if due is not None else None
                     self._index_at(account, kind, id, found or due_entry(kind, json.loads(raw)))
-            elif kind in FIELDS:
-                if raw is None:
-                    self.fields.remove(account, kind, id)
-                else:
-                    seq = inserted.get(key)
-                    if seq is None and not self.fields.has(account, kind, id):  # stored before, not indexed
-                        seq = self.inner.seq_of(account, kind, id)
-                    self.fields.put(account, kind, id, seq, entries[key])
 
     def get(self, account: str, kind: str, id: str) -> str | None:
         return self.inner.get(account, kind, id)
 
     def scan(self, account: str, kind: str) -> list[str]:
         return self.inner.scan(account, kind)
-
-    def scan_with_seq(self, account: str, kind: str) -> list[tuple[int, str]]:
-        return self.inner.scan_with_seq(account, kind)
 
     def seq_of(self, account: str, kind: str, id: str) -> int | None:
         return self.inner.seq_of(account, kind, id)

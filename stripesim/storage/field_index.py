@@ -5,8 +5,10 @@ For each (account, kind, field, value) it keeps the documents' insertion sequenc
 position lists page by, storage/__init__.py) in order. Values are kept lower-cased, as
 text: search matches case-insensitively (resources/search.py) and a list filter that is exact
 re-checks each candidate with its own test, so the index only ever narrows what is read and
-never decides a match. It lives in memory for both backends, is rebuilt from storage when the
-emulator opens (one pass) and kept current by every committed write, like the due index.
+never decides a match. Each backend keeps it with its documents and writes it with them:
+`FieldIndex` here for the memory backend (it starts empty, so there is nothing to rebuild),
+a postings table for SQLite (storage/sqlite_field_index.py), so opening a store decodes no
+document for it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 # kind -> the stored fields a list filter or a search clause reads (resources/*.py: `keep`, SEARCHABLE)
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,26 +53,38 @@ def entry_of(kind: str, doc: dict[str, Any]) -> Entry | None:
     return entry
 
 
+class FieldLookup(Protocol):
+    def ids(
+        self, account: str, kind: str, keys: Iterable[tuple[str, str]], start: int | None, newest_first: bool
+    ) -> Iterator[tuple[int, str]]:
+        """(seq, id) of documents with any of the (field, value) `keys` (values normalised
+        here), each once, from position `start` (excluded) on, newest or oldest first, read
+        lazily: O(log n) to the first."""
+
+
+def merged(runs: list[Iterator[tuple[int, str]]], newest_first: bool) -> Iterator[tuple[int, str]]:
+    """One run per key, each in `newest_first` order, merged; a document in several runs once."""
+    if len(runs) == 1:
+        return runs[0]
+    return _distinct(heapq.merge(*runs, reverse=newest_first))
+
+
 class FieldIndex:
+    """The memory backend's field index (storage/memory.py keeps it current)."""
+
     def __init__(self) -> None:
         # (account, kind, field, value) -> [(seq, id)] in insertion order
         self._postings: dict[tuple[str, str, str, str], list[tuple[int, str]]] = {}
         # (account, kind, id) -> (seq, the entry it is indexed under)
         self._docs: dict[tuple[str, str, str], tuple[int, Entry]] = {}
 
-    def has(self, account: str, kind: str, id: str) -> bool:
-        return (account, kind, id) in self._docs
-
-    def put(self, account: str, kind: str, id: str, seq: int | None, entry: Entry) -> None:
-        """Index (or re-index) a stored document; `seq` is needed only the first time."""
+    def put(self, account: str, kind: str, id: str, seq: int, entry: Entry) -> None:
+        """Index (or re-index) a stored document at its position `seq`."""
         old = self._docs.get((account, kind, id))
         if old is not None:
-            seq = old[0]
             if old[1] == entry:
                 return
             self.remove(account, kind, id)
-        if seq is None:
-            return
         self._docs[(account, kind, id)] = (seq, entry)
         for field, value in entry.items():
             postings = self._postings.setdefault((account, kind, field, value), [])
@@ -95,16 +109,12 @@ class FieldIndex:
     def ids(
         self, account: str, kind: str, keys: Iterable[tuple[str, str]], start: int | None, newest_first: bool
     ) -> Iterator[tuple[int, str]]:
-        """(seq, id) of documents with any of the (field, value) `keys` (values normalised
-        here), each once, from position `start` (excluded) on, newest or oldest first: O(log n)
-        to the first."""
+        """See FieldLookup.ids."""
         runs = [
             self._from(self._postings.get((account, kind, field, normalised(value)), []), start, newest_first)
             for field, value in sorted(set(keys))
         ]
-        if len(runs) == 1:
-            return runs[0]
-        return _distinct(heapq.merge(*runs, reverse=newest_first))
+        return merged(runs, newest_first)
 
     @staticmethod
     def _from(postings: list[tuple[int, str]], start: int | None, newest_first: bool) -> Iterator[tuple[int, str]]:

@@ -1,9 +1,12 @@
 """In-memory storage: dicts keep insertion order, which is creation order. A list of ids in
-that order (a deleted one leaves a hole) gives each document a position for cursor paging."""
+that order (a deleted one leaves a hole) gives each document a position for cursor paging.
+Its field index (storage/field_index.py) is kept by every write, from empty."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+from stripesim.storage.field_index import FIELDS, Entry, FieldIndex
 
 
 class MemoryStorage:
@@ -11,6 +14,7 @@ class MemoryStorage:
         self._tables: dict[tuple[str, str], dict[str, str]] = {}
         self._order: dict[tuple[str, str], list[str | None]] = {}
         self._position: dict[tuple[str, str], dict[str, int]] = {}
+        self.fields = FieldIndex()
 
     def get(self, account: str, kind: str, id: str) -> str | None:
         table = self._tables.get((account, kind))
@@ -19,14 +23,9 @@ class MemoryStorage:
     def scan(self, account: str, kind: str) -> list[str]:
         return list(self._tables.get((account, kind), {}).values())
 
-    def scan_with_seq(self, account: str, kind: str) -> list[tuple[int, str]]:
-        key = (account, kind)
-        table, position = self._tables.get(key, {}), self._position.get(key, {})
-        return [(position[id] + 1, raw) for id, raw in table.items()]
-
-    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> dict[tuple[str, str, str], int]:
-        inserted: dict[tuple[str, str, str], int] = {}
+    def apply(self, writes: dict[tuple[str, str, str], str | None], entries: dict[tuple[str, str, str], Entry]) -> None:
         for (account, kind, id), raw in writes.items():
+            indexed = kind in FIELDS
             key = (account, kind)
             table = self._tables.setdefault(key, {})
             order = self._order.setdefault(key, [])
@@ -36,13 +35,15 @@ class MemoryStorage:
                 index = position.pop(id, None)
                 if index is not None:
                     order[index] = None
+                if indexed:
+                    self.fields.remove(account, kind, id)
             else:
                 if id not in table:
                     position[id] = len(order)
                     order.append(id)
-                    inserted[(account, kind, id)] = len(order)
                 table[id] = raw
-        return inserted
+                if indexed:
+                    self.fields.put(account, kind, id, position[id] + 1, entries[(account, kind, id)])
 
     def seq_of(self, account: str, kind: str, id: str) -> int | None:
         index = self._position.get((account, kind), {}).get(id)

@@ -1,7 +1,8 @@
 """SQLite storage (`--db FILE`): one table of JSON documents; state survives a restart.
 
 Rows keep the sequence number of their first insertion so listings stay in creation order
-after updates. All writes of one request are one SQLite transaction.
+after updates. All writes of one request are one SQLite transaction, the field index's
+postings with them (storage/sqlite_field_index.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sfpay.private_files import create_private_file
+from stripesim.storage.field_index import FIELDS, Entry
+from stripesim.storage.sqlite_field_index import SqliteFieldIndex
 
 WALK_CHUNK = 128  # rows read per query while walking a listing (keyset paging on the seq index)
 
@@ -40,6 +43,9 @@ class SqliteStorage:
         self._lock = threading.Lock()
         row = self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()
         self._seq = row[0]
+        self.fields = SqliteFieldIndex(self._conn, self._lock)
+        with self._lock:
+            self.fields.open()
 
     def get(self, account: str, kind: str, id: str) -> str | None:
         with self._lock:
@@ -54,13 +60,6 @@ class SqliteStorage:
                 "SELECT body FROM documents WHERE account=? AND kind=? ORDER BY seq", (account, kind)
             ).fetchall()
         return [row[0] for row in rows]
-
-    def scan_with_seq(self, account: str, kind: str) -> list[tuple[int, str]]:
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT seq, body FROM documents WHERE account=? AND kind=? ORDER BY seq", (account, kind)
-            ).fetchall()
-        return [(row[0], row[1]) for row in rows]
 
     def seq_of(self, account: str, kind: str, id: str) -> int | None:
         with self._lock:
@@ -91,31 +90,41 @@ class SqliteStorage:
             if len(rows) < WALK_CHUNK:
                 return
 
-    def apply(self, writes: dict[tuple[str, str, str], str | None]) -> dict[tuple[str, str, str], int]:
-        inserted: dict[tuple[str, str, str], int] = {}
+    def apply(self, writes: dict[tuple[str, str, str], str | None], entries: dict[tuple[str, str, str], Entry]) -> None:
         with self._lock:
+            seq_before = self._seq
             cur = self._conn.cursor()
             cur.execute("BEGIN")
             try:
-                for (account, kind, id), raw in writes.items():
+                for key, raw in writes.items():
+                    account, kind, id = key
                     if raw is None:
-                        cur.execute("DELETE FROM documents WHERE account=? AND kind=? AND id=?", (account, kind, id))
+                        if kind in FIELDS:
+                            self.fields.deleting(cur, account, kind, id)
+                        cur.execute("DELETE FROM documents WHERE account=? AND kind=? AND id=?", key)
                         continue
+                    # postings_gen tells the field index's triggers this write keeps the postings
                     updated = cur.execute(
-                        "UPDATE documents SET body=? WHERE account=? AND kind=? AND id=?", (raw, account, kind, id)
-                    ).rowcount
-                    if not updated:
+                        "UPDATE documents SET body=?, postings_gen=postings_gen+1"
+                        " WHERE account=? AND kind=? AND id=? RETURNING seq",
+                        (raw, *key),
+                    ).fetchall()
+                    if updated:
+                        seq = updated[0][0]
+                    else:
                         self._seq += 1
+                        seq = self._seq
                         cur.execute(
-                            "INSERT INTO documents (account, kind, id, seq, body) VALUES (?, ?, ?, ?, ?)",
-                            (account, kind, id, self._seq, raw),
+                            "INSERT INTO documents (account, kind, id, seq, body, postings_gen) VALUES (?, ?, ?, ?, ?, 1)",
+                            (account, kind, id, seq, raw),
                         )
-                        inserted[(account, kind, id)] = self._seq
+                    if kind in FIELDS:
+                        self.fields.stored(cur, account, kind, id, seq, entries[key], new=not updated)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
+                self._seq = seq_before  # nothing of it was stored
                 raise
-        return inserted
 
     def close(self) -> None:
         with self._lock:

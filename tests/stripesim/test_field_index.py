@@ -1,11 +1,23 @@
 """Lists and search read through a field index (storage/field_index.py, issue 17): what they
 answer must stay what a filter over every stored object answers, as values change, objects are
-deleted and the emulator restarts from its SQLite file."""
+deleted and the emulator restarts from its SQLite file. Each test runs on both backends: the
+memory one's index lives in memory, the SQLite one's in its database."""
 
 from __future__ import annotations
 
+import pytest
+
 from stripesim import start_sim
 from tests.stripesim.conftest import fast_config
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def client(request, tmp_path):
+    if request.param == "memory":
+        yield request.getfixturevalue("sim").stripe_client()
+        return
+    with start_sim(fast_config(db_path=str(tmp_path / "stripe.db"))) as running:
+        yield running.stripe_client()
 
 
 def _ids(page) -> list[str]:
