@@ -261,10 +261,17 @@ class OrgDriver:
         self, opportunity_id: str, *, timing: str = "Opportunity saved -> invoice id written back"
     ) -> dict[str, Any]:
         spec = self.spec
+        # `ctx.wait_for` asks the failure probe right after each look that found no invoice: it
+        # reads the error field from the row that look just read (one SOQL query per look, not two).
+        just_read: list[dict[str, Any]] = []
 
         def probe() -> dict[str, Any] | None:
             opp = self.opportunity(opportunity_id)
+            just_read[:] = [opp]
             return opp if opp.get(spec.invoice_id_field) else None
+
+        def row_just_read() -> dict[str, Any] | None:
+            return just_read.pop() if just_read else None
 
         return self.ctx.wait_for(
             probe,
@@ -272,14 +279,19 @@ class OrgDriver:
             what=f"Opportunity {opportunity_id}: {spec.invoice_id_field} written back",
             timing=timing,
             observed=lambda: self.explain_no_invoice(opportunity_id),
-            failure=self.invoicing_failure(opportunity_id),
+            failure=self.invoicing_failure(opportunity_id, row_just_read=row_just_read),
         )
 
-    def invoicing_failure(self, opportunity_id: str) -> "Callable[[], str | None]":
+    def invoicing_failure(
+        self, opportunity_id: str, *, row_just_read: "Callable[[], dict[str, Any] | None] | None" = None
+    ) -> "Callable[[], str | None]":
         """A probe for `ctx.wait_for(failure=...)`: what the org reports once it gives up on invoicing
         this Opportunity from now on (a new Sync Log, or a new value in the invoicing error field),
         so a wait fails the moment the failure is known instead of at the end of its budget.
-        Failures recorded before the call (e.g. the one a retry answers) do not count."""
+        Failures recorded before the call (e.g. the one a retry answers) do not count.
+
+        `row_just_read`: the Opportunity row the wait's own probe read a moment ago, taken once
+        (None: read it here)."""
         spec = self.spec
         ns = spec.namespace
         since = self.server_now - dt.timedelta(seconds=1)
@@ -291,7 +303,8 @@ class OrgDriver:
             return [row for row in self.sync_logs_mentioning(opportunity_id, since) if row["Id"] not in old_logs]
 
         def reported() -> str | None:
-            error = self.opportunity(opportunity_id).get(spec.invoicing_error_field)
+            row = row_just_read() if row_just_read else None
+            error = (row if row is not None else self.opportunity(opportunity_id)).get(spec.invoicing_error_field)
             logs: list[dict[str, Any]] = []
             if error and error != old_error:
                 logs = new_logs()
