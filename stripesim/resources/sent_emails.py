@@ -43,5 +43,11 @@ def record(op: Operation, invoice: StripeObject, customer: StripeObject, trigger
 
 
 def listing(op: Operation, filters: dict[str, str]) -> list[StripeObject]:
-    """Oldest first, like orgsim's outbox."""
-    return [m for m in op.tx.scan(KIND) if all(m[k] == v for k, v in filters.items())]
+    """Oldest first, like orgsim's outbox. A filtered listing reads only the messages the field
+    index gives for one of its filters (storage/field_index.py), each checked against all of
+    them, so its cost is the matching messages', not every message the store has kept."""
+    if not filters:
+        return op.tx.scan(KIND)
+    field, value = min(filters.items())
+    candidates = op.tx.walk_where(KIND, [(field, value)], None, newest_first=False)
+    return [m for m in candidates if all(m[k] == v for k, v in filters.items())]

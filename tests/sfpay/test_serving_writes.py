@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from typing import Any
 
 import pytest
@@ -54,7 +55,22 @@ def _run(steps) -> RecordingTransport:
         await steps(outer)
         return inner
 
-    return asyncio.run(main())
+    # In a thread of its own: the worker's main thread may hold a running loop already (the
+    # browser tests' session-wide Playwright sync API keeps one), where asyncio.run refuses.
+    done: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            done["inner"] = asyncio.run(main())
+        except BaseException as exc:  # re-raised in the test's thread
+            done["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in done:
+        raise done["error"]
+    return done["inner"]
 
 
 def test_the_writes_of_one_step_go_out_as_one_in_order() -> None:

@@ -267,3 +267,23 @@ def test_a_link_for_another_account_is_not_found(client):
     assert httpx.get(wrong_account).status_code == 404
     assert httpx.post(wrong_account + "/pay", data={"payment_method": "pm_card_visa"}).status_code == 404
     assert client.v1.invoices.retrieve(invoice.id).status == "open"
+
+
+def test_a_void_page_reads_only_its_customers_invoices(tmp_path):
+    """The replacement of a void invoice is one of its customer's invoices: on a --db store the
+    page reads those (the field index, then by id), never the bodies of every invoice."""
+    from tests.stripesim.test_sqlite_field_index import _running
+
+    statements: list[str] = []
+    with _running(tmp_path / "stripe.db", statements) as running:
+        client = running.stripe_client()
+        for _ in range(3):
+            open_invoice(client, [(1000, "Someone else's table")])
+        first = open_invoice(client, [(40000, "Gala table")])
+        replacement = open_invoice(client, [(45000, "Gala table")], customer_id=first.customer)
+        client.v1.invoices.void_invoice(first.id)
+        statements.clear()
+        text = visible_text(httpx.get(first.hosted_invoice_url).text)
+    assert f"replaced by invoice {replacement.number}" in text
+    scans = [sql for sql in statements if "body" in sql and "kind='invoice'" in sql and " id=" not in sql]
+    assert scans == []

@@ -63,3 +63,29 @@ def test_the_admin_route_needs_the_key_and_refuses_unknown_filters(sim):
         f"{sim.base_url}/_sim/sent_emails", params={"bogus": "1"}, headers={"Authorization": f"Bearer {sim.api_key}"}
     )
     assert answer.status_code == 400 and "bogus" in answer.json()["error"]["message"]
+
+
+def test_one_invoices_messages_are_read_without_reading_every_message(tmp_path):
+    """The harness asks for one invoice's or customer's messages after each send, on a --db store
+    that keeps every message ever sent: a filtered listing reads the index, then only the
+    matching messages (by id), never the bodies of all of them."""
+    from tests.stripesim.test_sqlite_field_index import _running
+
+    statements: list[str] = []
+    with _running(tmp_path / "stripe.db", statements) as running:
+        client = running.stripe_client()
+        sent = []
+        for number in range(4):
+            customer, invoice = make_invoice(client, amount=1000 + number)
+            client.v1.invoices.send_invoice(invoice.id)
+            sent.append((customer.id, invoice.id))
+        statements.clear()
+        customer_id, invoice_id = sent[2]
+        by_invoice = running.admin.sent_emails(invoice=invoice_id)
+        by_both = running.admin.sent_emails(customer=customer_id, invoice=invoice_id)
+        by_address = running.admin.sent_emails(to="DONOR@example.org")  # the filter is exact
+        everything = running.admin.sent_emails()
+    assert [m["invoice"] for m in by_invoice] == [invoice_id] and by_both == by_invoice
+    assert by_address == [] and [m["invoice"] for m in everything] == [i for _, i in sent]
+    listing_reads = [sql for sql in statements if "body" in sql and "kind='sent_email'" in sql and " id=" not in sql]
+    assert len(listing_reads) == 1, listing_reads  # the unfiltered listing only
