@@ -33,14 +33,14 @@ COMMAND_MODULES = (
 # Commands that parse their own arguments and are run often from scripts, CI and editors:
 # `main` dispatches them before building the typer app, whose import and construction (a
 # pydantic adapter per declared parameter of every command) would otherwise dominate their
-# run time. They are registered with typer too, so `sfpay --help` lists them.
+# run time (the servers are started by every `sfpay local up`). They are registered with typer
+# too, so `sfpay --help` lists them. Keyed by the command's words.
 SELF_PARSING_COMMANDS = {
-    "validate": "validator.command:run",
-    "generate": "generator.command:run",
-    "stripe-sim": "stripesim.command:run",
+    ("validate",): "validator.command:run",
+    ("generate",): "generator.command:run",
+    ("stripe-sim",): "stripesim.command:run",
+    ("org", "serve"): "sfpay.local.org_serve:run",
 }
-# The same for sub-commands: the org server, started by every `sfpay local up`.
-SELF_PARSING_SUBCOMMANDS = {("org", "serve"): "sfpay.local.org_serve:run"}
 
 # The modules that register each top-level command (`org` is orgsim's group; its `serve` is
 # added by sfpay.local.cli). `main` builds only the modules of the command it runs: typer
@@ -87,7 +87,7 @@ def build_app(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
 
 
 def _no_root_options() -> None:
-    """Stripe-to-Salesforce payment automation from one YAML spec."""
+    """The root takes no options of its own (its help is ROOT_HELP, given to the app)."""
 
 
 def get_app() -> typer.Typer:
@@ -168,14 +168,11 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args in HELP_ARGS:
         _print_help()
-    if args and args[0] in SELF_PARSING_COMMANDS:
-        from sfpay.self_parsing import load_run
+    for words, run_ref in SELF_PARSING_COMMANDS.items():
+        if tuple(args[: len(words)]) == words:
+            from sfpay.self_parsing import load_run
 
-        raise SystemExit(load_run(SELF_PARSING_COMMANDS[args[0]])(args[1:]))
-    if tuple(args[:2]) in SELF_PARSING_SUBCOMMANDS:
-        from sfpay.self_parsing import load_run
-
-        raise SystemExit(load_run(SELF_PARSING_SUBCOMMANDS[(args[0], args[1])])(args[2:]))
+            raise SystemExit(load_run(run_ref)(args[len(words) :]))
     import typer
 
     owners = COMMAND_OWNERS.get(args[0]) if args else None
