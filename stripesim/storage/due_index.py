@@ -84,21 +84,20 @@ class DueIndexedStorage:
         self,
         writes: dict[tuple[str, str, str], str | None],
         entries: dict[tuple[str, str, str], Entry],
-        due: dict[tuple[str, str, str], DueEntry] | None = None,
+        due: dict[tuple[str, str, str], DueEntry],
     ) -> None:
         """Write (the inner storage keeps its field index from `entries`: the indexed fields of
         each written document of a kind in field_index.FIELDS), then index the due kinds from
         `due`: the (clock, time) of each written document of an INDEXED kind. Both are taken
-        when a document is put, so no write is decoded again (a saved idempotent response holds
-        the whole answer); a write missing from `due` is decoded."""
+        when a document is put (Transaction.put), so no write is decoded again (a saved
+        idempotent response holds the whole answer)."""
         self.inner.apply(writes, entries)
         for key, raw in writes.items():
             account, kind, id = key
             if kind in INDEXED:
                 self._unindex(account, kind, id)
                 if raw is not None:
-                    found = due.get(key) if due is not None else None
-                    self._index_at(account, kind, id, found or due_entry(kind, json.loads(raw)))
+                    self._index_at(account, kind, id, due[key])
 
     def get(self, account: str, kind: str, id: str) -> str | None:
         return self.inner.get(account, kind, id)
