@@ -18,6 +18,14 @@ SYSTEM_FIELDS = (
     "LastModifiedById",
     "SystemModstamp",
 )
+# The audit dates Salesforce keeps an index on for most objects ("Indexes", Large Data Volumes
+# best practices: RecordTypeId, CreatedDate, Systemmodstamp (LastModifiedDate), Name, lookups,
+# the record Id -- https://developer.salesforce.com/docs/platform/salesforce-large-data-volumes-bp/guide/ldv-deployments-infrastructure-indexes.html;
+# a selective filter on an indexed field is what "Working with Very Large SOQL Queries" asks
+# for: https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_SOQL_VLSQ.htm).
+# The others on that list are indexed by the store already: Id (primary key), lookups and
+# RecordTypeId (references), Name and Email (text looked up by value), external ids.
+INDEXED_AUDIT_DATES = frozenset({"CreatedDate", "SystemModstamp", "LastModifiedDate"})
 
 
 @dataclass

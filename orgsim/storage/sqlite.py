@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from orgsim.errors import OrgError
-from orgsim.schema.model import NUMBER_TYPES, TEXT_TYPES, Schema, SObjectDef
+from orgsim.schema.model import INDEXED_AUDIT_DATES, NUMBER_TYPES, TEXT_TYPES, Schema, SObjectDef
 from orgsim.storage import ids
 from orgsim.storage.predicate import And, Compare, Not, Or, Predicate
 from orgsim.storage.values import from_sql, to_sql
@@ -243,12 +243,18 @@ class Store:
                 collate = " COLLATE NOCASE" if col.field.type in TEXT_TYPES else ""
                 parts.append(f"{col.sql}{collate} {direction} NULLS {nulls}")
             sql += " ORDER BY " + ", ".join(parts)
+        elif compiler.searches_a_range:
+            # Record order, sorted after the search: written as an expression (+rowid), the
+            # order no longer favours reading the whole table in rowid order. Without this,
+            # SQLite (no statistics: it takes a range to keep a quarter of the rows) scans the
+            # table rather than sort what an indexed range finds.
+            sql += " ORDER BY +t0.rowid"
         else:
             sql += " ORDER BY t0.rowid"
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params += [-1 if limit is None else int(limit), int(offset or 0)]
-        self._ensure_indexes(sobject, compiler.equality_columns)
+        self._ensure_indexes(sobject, compiler.indexed_columns)
         rows = self.conn.execute(sql.replace(compiler.JOINS_MARK, compiler.joins_sql()), params).fetchall()
         return [{path: from_sql(col.field, v) for path, col, v in zip(fields, columns, row)} for row in rows]
 
@@ -258,14 +264,16 @@ class Store:
         sql = f"SELECT COUNT(*) FROM {_q(sobject.name)} AS t0 {compiler.joins_sql()}"
         if where[0]:
             sql += f" WHERE {where[0]}"
-        self._ensure_indexes(sobject, compiler.equality_columns)
+        self._ensure_indexes(sobject, compiler.indexed_columns)
         return self.conn.execute(sql, where[1]).fetchone()[0]
 
     def _ensure_indexes(self, sobject: SObjectDef, fields: list) -> None:
-        """Index a column the first time a query filters on it by equality (a flow's Get Records
-        by a Stripe id, event intake by Name): every lookup then costs O(log n) whatever the
-        object's size. Rows come back in the same order (select orders by rowid without an
-        ORDER BY), so an index changes only the cost."""
+        """Index a column the first time a query filters on it by value (a flow's Get Records
+        by a Stripe id, event intake by Name) or by a range of an indexed audit date (the
+        harness's and reconcile's "created since"): every lookup then costs O(log n + matches)
+        whatever the object's size. Rows come back in the same order (select orders by rowid
+        without an ORDER BY), so an index changes only the cost. Made on first use, not with the
+        table: an index on LastModifiedDate/SystemModstamp costs a write on every update."""
         for fdef in fields:
             key = (sobject.name, fdef.name)
             if key in self._indexed:
@@ -285,6 +293,8 @@ _PLAIN_COLUMNS: dict = {}
 # Not booleans or picklists (few values: SQLite, without statistics, could prefer such an index
 # over a selective one in the same filter); references and unique/external ids have theirs.
 _LOOKUP_TYPES = {"string", "email", "phone", "url", "combobox"}
+# Comparisons an index on an audit date answers (INDEXED_AUDIT_DATES: Salesforce indexes them).
+_RANGE_OPS = {"=", "IN", "<", "<=", ">", ">="}
 
 
 class _Column:
@@ -301,7 +311,10 @@ class _SelectCompiler:
         self.base = sobject
         self.joins: dict[tuple, str] = {}
         self.join_sql: list[str] = []
-        self.equality_columns: list = []  # fields of the base object compared with = or IN
+        # Fields of the base object a filter can search by: compared by value (= or IN) and of a
+        # lookup type, or an indexed audit date compared by value or range.
+        self.indexed_columns: list = []
+        self.searches_a_range = False  # a required range on an indexed audit date (see select)
 
     def joins_sql(self) -> str:
         return " ".join(self.join_sql)
@@ -332,13 +345,15 @@ class _SelectCompiler:
         fdef = sobject.field(parts[-1])
         return _Column(f"{alias}.{_q(fdef.name)}", fdef)
 
-    def where(self, predicate) -> tuple[str, list]:
+    def where(self, predicate, required: bool = True) -> tuple[str, list]:
+        """`required`: every row the filter keeps meets this part (it is the filter or one of
+        its ANDed terms), so an index on it can find the rows."""
         if isinstance(predicate, Compare):
-            return self._compare(predicate)
+            return self._compare(predicate, required)
         if isinstance(predicate, (And, Or)):
             parts, params = [], []
             for item in predicate.items:
-                sql, p = self.where(item)
+                sql, p = self.where(item, required and isinstance(predicate, And))
                 parts.append(f"({sql})")
                 params += p
             joiner = " AND " if isinstance(predicate, And) else " OR "
@@ -346,15 +361,20 @@ class _SelectCompiler:
         if isinstance(predicate, Not):
             # SOQL is two-valued: a comparison with null is false, so NOT of it is true.
             # SQL would give NULL (unknown) for both; COALESCE turns unknown into false first.
-            sql, params = self.where(predicate.item)
+            sql, params = self.where(predicate.item, required=False)
             return f"NOT COALESCE(({sql}), 0)", params
         raise OrgError(f"unsupported filter {predicate!r}")
 
-    def _compare(self, cmp: Compare) -> tuple[str, list]:
+    def _compare(self, cmp: Compare, required: bool = True) -> tuple[str, list]:
         col = self.column(cmp.path)
         fdef = col.field
-        if cmp.op in ("=", "IN") and "." not in cmp.path and fdef.type in _LOOKUP_TYPES:
-            self.equality_columns.append(fdef)
+        audit_date = "." not in cmp.path and fdef.name in INDEXED_AUDIT_DATES and fdef.type in ("datetime", "date")
+        if "." not in cmp.path and (
+            (cmp.op in ("=", "IN") and fdef.type in _LOOKUP_TYPES) or (audit_date and cmp.op in _RANGE_OPS)
+        ):
+            self.indexed_columns.append(fdef)
+        if audit_date and required and cmp.op in ("<", "<=", ">", ">=") and cmp.value is not None:
+            self.searches_a_range = True
         text = fdef.type in TEXT_TYPES and fdef.type not in ("id", "reference")
         collate = " COLLATE NOCASE" if text else ""
         value = cmp.value
