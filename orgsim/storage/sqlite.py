@@ -279,9 +279,13 @@ class Store:
             if key in self._indexed:
                 continue
             collate = " COLLATE NOCASE" if fdef.type in TEXT_TYPES and fdef.type not in ("id", "reference") else ""
+            name = "ix_" + sobject.name + "_" + fdef.name + "_eq"
+            if fdef.unique or fdef.external_id:
+                # ensure_table's own index on the column (the same definition): made here only if
+                # the column predates it, never a second B-tree every save of the field writes.
+                name, collate = "ix_" + sobject.name + "_" + fdef.name, " COLLATE NOCASE"
             self.conn.execute(
-                f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name + '_eq')} "
-                f"ON {_q(sobject.name)} ({_q(fdef.name)}{collate})"
+                f"CREATE INDEX IF NOT EXISTS {_q(name)} ON {_q(sobject.name)} ({_q(fdef.name)}{collate})"
             )
             self._indexed.add(key)
             if self.conn.in_transaction:

@@ -94,3 +94,25 @@ def test_batches_due_at_the_same_time_store_the_clock_once(world):
     assert sum("Stripe_Path" in s for s in statements if s.startswith("INSERT INTO _transactions")) == 5
     assert len(clock_writes) == 2  # to the batches' due time, then to the advance's target
     assert org.store.meta_get("clock_now") == org.clock.now().isoformat()
+
+
+def _indexes_on(org, table: str, column: str) -> list[str]:
+    conn = org.store.conn
+    return [
+        name
+        for _, name, *_ in conn.execute(f'PRAGMA index_list("{table}")')
+        if [row[2] for row in conn.execute(f'PRAGMA index_info("{name}")')] == [column]
+    ]
+
+
+def test_a_lookup_by_an_external_id_adds_no_second_index(world):
+    """Unique and external ID fields are indexed when their column is made; the index a lookup
+    by value makes on first use would be the same B-tree again, written on every save of the
+    field (the invoice id is written for every invoice)."""
+    org, account = world
+    saved = org.insert("Opportunity", [opp("Gift", "Prospecting", 100, AccountId=account)])[0]
+    org.update("Opportunity", [{"Id": saved.id, "Stripe_Invoice_ID__c": "in_123"}])
+    assert org.select("Opportunity", ["Id"], Compare("Stripe_Invoice_ID__c", "=", "IN_123")) == [{"Id": saved.id}]
+    assert len(_indexes_on(org, "Opportunity", "Stripe_Invoice_ID__c")) == 1
+    assert org.select("User", ["Id"], Compare("Username", "=", "nobody@example.org")) == []
+    assert len(_indexes_on(org, "User", "Username")) == 1
