@@ -487,12 +487,19 @@ class Org:
             out.append(item)
         return out
 
-    def failed_interviews(self) -> list[dict]:
+    def failed_interviews(self, last: int | None = None, since: int | None = None) -> list[dict]:
+        """Failed interviews, oldest first: every one, or those after sequence number `since`, or
+        the `last` ones of those; read by the log's key, as limits_usage reads its log."""
+        sql = (
+            "SELECT seq, failed_at, flow, path, element, record_id, interview_guid, kind, message "
+            "FROM _failed_interviews WHERE seq > ?"
+        )
         with self.store.lock:
-            rows = self.store.conn.execute(
-                "SELECT seq, failed_at, flow, path, element, record_id, interview_guid, kind, message "
-                "FROM _failed_interviews ORDER BY seq"
-            ).fetchall()
+            if last:
+                rows = self.store.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", (since or 0, last)).fetchall()
+                rows.reverse()
+            else:
+                rows = self.store.conn.execute(sql + " ORDER BY seq", (since or 0,)).fetchall()
         keys = ("seq", "failed_at", "flow", "path", "element", "record_id", "interview_guid", "kind", "message")
         return [dict(zip(keys, r)) for r in rows]
 

@@ -148,15 +148,21 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
 
         return endpoint
 
-    async def limits(request: Request) -> JSONResponse:
-        numbers: dict[str, int | None] = {}
-        for name in ("last", "since"):
-            value = request.query_params.get(name)
-            # ASCII digits only ('²'.isdigit() is True), and a count that fits SQLite's integers.
-            if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9):
-                raise bad_request("INVALID_FIELD", f"{name} must be a whole number below 1,000,000,000", [name])
-            numbers[name] = int(value) if value else None
-        return JSONResponse(_jsonable(await ctx.gateway.call(ctx.org.limits_usage, numbers["last"], numbers["since"])))
+    def log_reader(method: str):
+        """A log read by its key: `?since=SEQ` (after that entry) and/or `?last=N` (the newest N)."""
+
+        async def endpoint(request: Request) -> JSONResponse:
+            numbers: dict[str, int | None] = {}
+            for name in ("last", "since"):
+                value = request.query_params.get(name)
+                # ASCII digits only ('²'.isdigit() is True), and a count that fits SQLite's integers.
+                if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 9):
+                    raise bad_request("INVALID_FIELD", f"{name} must be a whole number below 1,000,000,000", [name])
+                numbers[name] = int(value) if value else None
+            read = getattr(ctx.org, method)
+            return JSONResponse(_jsonable(await ctx.gateway.call(read, numbers["last"], numbers["since"])))
+
+        return endpoint
 
     async def outbox(request: Request) -> JSONResponse:
         """The outbox, or with `record_id` (15 or 18 characters) that record's mails only."""
@@ -211,8 +217,8 @@ def routes(ctx: ServerContext, gate) -> list[Route]:
     return [
         Route("/_orgsim/clock", gate(clock), methods=["GET", "POST"]),
         Route("/_orgsim/outbox", gate(outbox), methods=["GET"]),
-        Route("/_orgsim/limits", gate(limits), methods=["GET"]),
-        Route("/_orgsim/failed-interviews", gate(reader("failed_interviews")), methods=["GET"]),
+        Route("/_orgsim/limits", gate(log_reader("limits_usage")), methods=["GET"]),
+        Route("/_orgsim/failed-interviews", gate(log_reader("failed_interviews")), methods=["GET"]),
         Route("/_orgsim/pending-work", gate(reader("pending_work")), methods=["GET"]),
         Route("/_orgsim/flows", gate(reader("flows")), methods=["GET"]),
         Route("/_orgsim/run-pending", gate(run_pending), methods=["POST"]),

@@ -284,9 +284,7 @@ class Store:
                 # ensure_table's own index on the column (the same definition): made here only if
                 # the column predates it, never a second B-tree every save of the field writes.
                 name, collate = "ix_" + sobject.name + "_" + fdef.name, " COLLATE NOCASE"
-            self.conn.execute(
-                f"CREATE INDEX IF NOT EXISTS {_q(name)} ON {_q(sobject.name)} ({_q(fdef.name)}{collate})"
-            )
+            self.conn.execute(f"CREATE INDEX IF NOT EXISTS {_q(name)} ON {_q(sobject.name)} ({_q(fdef.name)}{collate})")
             self._indexed.add(key)
             if self.conn.in_transaction:
                 self._indexed_in_tx.add(key)

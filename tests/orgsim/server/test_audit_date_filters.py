@@ -100,5 +100,7 @@ def test_audit_date_range_with_other_filters_keeps_results_and_order(org_server)
     by_name = sf.query(f"SELECT Name {base} AND Industry = 'Arts' ORDER BY Name LIMIT 3")["records"]
     assert [r["Name"] for r in by_name] == ["Donor b", "Donor d", "Donor f"]
     assert sf.query(f"SELECT COUNT() {base}")["totalSize"] == 10
-    assert [r["Id"] for r in sf.query(f"SELECT Id {base} AND CreatedDate <= {_soql_datetime(since)}")["records"]] == made
+    assert [
+        r["Id"] for r in sf.query(f"SELECT Id {base} AND CreatedDate <= {_soql_datetime(since)}")["records"]
+    ] == made
     assert org.count("Account") == 310  # the older records are there, just not returned

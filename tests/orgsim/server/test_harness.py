@@ -97,3 +97,38 @@ def test_the_transactions_since_a_mark(org_server, https):
     for bad in ("-1", "x", "²", "1" * 12):
         refused = https.get(base, params={"since": bad}, headers=auth)
         assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "INVALID_FIELD", bad
+
+
+def test_the_failed_interviews_since_a_mark(org_server, https):
+    """`/_orgsim/failed-interviews?since=SEQ` (and `?last=N`) as for limits: the harness marks
+    before a step and reads the failures after it, by the log's key, not every interview that
+    ever failed in a long-lived org."""
+    server, config, org, sf = org_server
+    auth = {"Authorization": f"Bearer {sf.session_id}"}
+    base = config.instance_url + "/_orgsim/failed-interviews"
+    with org.store.lock:
+        for n in range(300):
+            org.record_failed_interview("Flow_A", "Path", "Element", f"006{n:015d}", f"guid-{n}", "scheduled", "boom")
+    everything = https.get(base, headers=auth).json()
+    assert len(everything) == 300
+    mark = https.get(base, params={"last": 1}, headers=auth).json()[-1]["seq"]
+    assert mark == everything[-1]["seq"]
+    with org.store.lock:
+        org.record_failed_interview("Flow_B", "Path", "Element", "006" + "9" * 15, "guid-new", "async", "late")
+    statements: list[str] = []
+    org.store.conn.set_trace_callback(statements.append)
+    try:
+        after = https.get(base, params={"since": mark}, headers=auth).json()
+    finally:
+        org.store.conn.set_trace_callback(None)
+    assert [(f["flow"], f["message"]) for f in after] == [("Flow_B", "late")]
+    reads = [s for s in statements if "FROM _failed_interviews" in s]
+    assert reads and all(
+        not step.startswith("SCAN")
+        for s in reads
+        for step in (r[3] for r in org.store.conn.execute("EXPLAIN QUERY PLAN " + s))
+    ), reads
+    assert https.get(base, params={"since": 0, "last": 2}, headers=auth).json() == (everything + after)[-2:]
+    for bad in ("-1", "x", "²", "1" * 12):
+        refused = https.get(base, params={"last": bad}, headers=auth)
+        assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "INVALID_FIELD", bad
