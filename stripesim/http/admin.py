@@ -151,8 +151,14 @@ def deliveries(protocol: Protocol, account: str, request: Request, body: dict[st
     wanted = request.query_params.get("status")
     if wanted not in (None, "pending", "succeeded", "failed"):
         raise _bad(f"Invalid status: {wanted}; must be pending, succeeded or failed.", "status")
+    # A delivery is pending while it is in the "delivery" kind and moves to DONE_KIND when it
+    # succeeds or fails for good (webhooks/worker.py `_finish`): a status reads only its kind,
+    # so the pending listing (`sfpay local up` asks at every start) does not grow with history.
+    kinds = {"pending": ["delivery"], "succeeded": [DONE_KIND], "failed": [DONE_KIND]}.get(
+        wanted or "", ["delivery", DONE_KIND]
+    )
     with protocol.sim.operation(account) as op:
-        items = op.tx.scan("delivery") + op.tx.scan(DONE_KIND)
+        items = [d for kind in kinds for d in op.tx.scan(kind)]
     if wanted:
         items = [d for d in items if d["status"] == wanted]
     return {"data": items}

@@ -116,8 +116,8 @@ def create(op: Operation, params: Params) -> StripeObject:
 def _pull_pending_items(op: Operation, invoice: StripeObject) -> None:
     from stripesim.resources.invoiceitems import attach
 
-    for item in op.tx.scan("invoiceitem"):
-        if item["customer"] == invoice["customer"] and item["invoice"] is None and not item.get("deleted"):
+    for item in op.tx.where("invoiceitem", "customer", invoice["customer"]):
+        if item["invoice"] is None and not item.get("deleted"):
             if item["currency"] != invoice["currency"]:
                 continue
             attach(op, item, invoice)
@@ -209,10 +209,9 @@ def delete(op: Operation, params: Params, id: str) -> StripeObject:
     invoice = _get(op, id)
     InvoiceStateMachine.check("delete", invoice)
     rendered = render_invoice(op, invoice)
-    for item in op.tx.scan("invoiceitem"):
-        if item["invoice"] == id:
-            item["deleted"] = True
-            op.put("invoiceitem", item)
+    for item in op.tx.where("invoiceitem", "invoice", id):
+        item["deleted"] = True
+        op.put("invoiceitem", item)
     op.put("invoice", {**invoice, "deleted": True})
     events.emit(op, "invoice.deleted", rendered, created=op.now(invoice["test_clock"]))
     return {"id": id, "object": "invoice", "deleted": True}

@@ -78,9 +78,8 @@ def advance(op: Operation, params: Params, id: str) -> StripeObject:
 def delete(op: Operation, params: Params, id: str) -> StripeObject:
     clock = op.require(KIND, id, "test_helpers.test_clock")
     # Stripe deletes a clock's customers (and their objects) with it.
-    for customer in op.tx.scan("customer"):
-        if customer["test_clock"] == id:
-            op.put("customer", {**customer, "deleted": True})
+    for customer in op.tx.where("customer", "test_clock", id):
+        op.put("customer", {**customer, "deleted": True})
     op.tx.delete(KIND, id)
     events.emit(op, "test_helpers.test_clock.deleted", public(clock), created=op.now())
     return {"id": id, "object": "test_helpers.test_clock", "deleted": True}

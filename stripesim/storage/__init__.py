@@ -102,6 +102,18 @@ class Transaction:
         merged.extend(json.loads(raw) for raw in pending.values() if raw is not None)
         return merged
 
+    def where(self, kind: str, field: str, value: str) -> list[dict[str, Any]]:
+        """Documents of `kind` whose `field` is `value`, oldest first, read through the field
+        index (FIELDS names the field): only the documents that may match are decoded, so the
+        cost is the matches', not the store's. With this kind written in this transaction, from
+        the merged view of `scan` instead (as list requests do)."""
+        if field not in FIELDS.get(kind, ()):
+            raise ValueError(f"{kind}.{field} is not in the field index (storage/field_index.py FIELDS)")
+        if self.has_pending(kind):
+            return [doc for doc in self.scan(kind) if doc.get(field) == value]
+        candidates = self.walk_where(kind, [(field, value)], None, newest_first=False)
+        return [doc for doc in candidates if doc.get(field) == value]  # the index compares lower-cased
+
     def due(self, kind: str, clock: str | None, upto: float) -> list[dict[str, Any]]:
         """Documents of an indexed kind (storage/due_index.py) on `clock` whose time is at or
         before `upto`, oldest first; reads only those. With this kind written in this
