@@ -130,7 +130,9 @@ class Target:
         the transactions after sequence number `since`, or the `last` ones."""
         raise TargetError(self.explain_missing([Capability.LIMITS]))
 
-    def failed_interviews(self) -> list[dict[str, Any]]:
+    def failed_interviews(self, *, since: int | None = None, last: int | None = None) -> list[dict[str, Any]]:
+        """Failed flow interviews ({"seq", "flow", "path", "element", "record_id", "message", ...}),
+        oldest first: those after sequence number `since`, or the `last` ones."""
         raise TargetError(self.explain_missing([Capability.LIMITS]))
 
     def inject_stripe_fault(self, *, method: str, path: str, status: int, times: int = 1) -> None:

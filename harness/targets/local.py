@@ -231,8 +231,8 @@ class LocalTarget(Target):
     def limits_usage(self, *, since: int | None = None, last: int | None = None) -> dict[str, Any]:
         return self.helpers.limits_usage(since=since, last=last)
 
-    def failed_interviews(self) -> list[dict[str, Any]]:
-        return self.helpers.failed_interviews()
+    def failed_interviews(self, *, since: int | None = None, last: int | None = None) -> list[dict[str, Any]]:
+        return self.helpers.failed_interviews(since=since, last=last)
 
     def inject_stripe_fault(self, *, method: str, path: str, status: int, times: int = 1) -> None:
         self.sim_admin.add_fault(method=method, path=path, fault=str(status), count=times)
@@ -320,5 +320,6 @@ class OrgHelpers:
             raise TargetError(f"saving a version of flow {name} failed ({response.status_code}): {response.text[:300]}")
         return response.json()
 
-    def failed_interviews(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/_orgsim/failed-interviews")
+    def failed_interviews(self, *, since: int | None = None, last: int | None = None) -> list[dict[str, Any]]:
+        # As limits_usage: by the log's key, not every interview that ever failed on the stack.
+        return self._call("GET", "/_orgsim/failed-interviews", params={"since": since, "last": last})

@@ -132,3 +132,22 @@ def test_the_failed_interviews_since_a_mark(org_server, https):
     for bad in ("-1", "x", "²", "1" * 12):
         refused = https.get(base, params={"last": bad}, headers=auth)
         assert refused.status_code == 400 and refused.json()[0]["errorCode"] == "INVALID_FIELD", bad
+
+
+def test_the_harness_reads_failed_interviews_since_its_mark(org_server):
+    """The harness's client (harness/targets/local.py OrgHelpers) marks with `last=1` and reads
+    what failed after the mark with `since`: the bulk scenario polls it while 200 invoices are
+    made, on a stack that keeps every interview that ever failed."""
+    from harness.targets.local import OrgHelpers
+
+    server, config, org, sf = org_server
+    helpers = OrgHelpers(sf)
+    with org.store.lock:
+        for n in range(5):
+            org.record_failed_interview("Flow_A", "Path", "Element", f"006{n:015d}", f"guid-{n}", "scheduled", "boom")
+    mark = helpers.failed_interviews(last=1)
+    assert len(mark) == 1
+    with org.store.lock:
+        org.record_failed_interview("Flow_B", "Path", "Element", "006" + "9" * 15, "guid-new", "async", "late")
+    assert [f["flow"] for f in helpers.failed_interviews(since=mark[0]["seq"])] == ["Flow_B"]
+    assert len(helpers.failed_interviews()) == 6
