@@ -6,6 +6,9 @@ of an indexed kind other than by id; the answer is checked as well."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +33,18 @@ def _others(client: stripe.StripeClient, count: int = 3) -> list[str]:
     return ids
 
 
-def test_an_invoice_that_includes_pending_items_reads_only_its_customers_items(tmp_path):
+@contextmanager
+def _store_of_others(tmp_path: Path) -> Iterator[tuple[Any, stripe.StripeClient, list[str], list[str]]]:
+    """A --db emulator holding other customers' pending items: (its admin view, a client, the SQL
+    statements its connections run, the other customers' ids)."""
     statements: list[str] = []
     with _running(tmp_path / "stripe.db", statements) as running:
         client = running.stripe_client()
-        _others(client)
+        yield running, client, statements, _others(client)
+
+
+def test_an_invoice_that_includes_pending_items_reads_only_its_customers_items(tmp_path):
+    with _store_of_others(tmp_path) as (_, client, statements, _):
         customer = client.v1.customers.create(params={"email": "payer@example.org"}).id
         mine = [_pending_item(client, customer, amount).id for amount in (2500, 4000)]
         statements.clear()
@@ -47,10 +57,7 @@ def test_an_invoice_that_includes_pending_items_reads_only_its_customers_items(t
 
 
 def test_deleting_a_draft_invoice_reads_only_its_own_items(tmp_path):
-    statements: list[str] = []
-    with _running(tmp_path / "stripe.db", statements) as running:
-        client = running.stripe_client()
-        _others(client)
+    with _store_of_others(tmp_path) as (_, client, statements, _):
         customer = client.v1.customers.create(params={"email": "payer@example.org"}).id
         draft = client.v1.invoices.create(params={"customer": customer, "currency": "usd"})
         item = _pending_item(client, customer, 2500, invoice=draft.id)
@@ -65,10 +72,7 @@ def test_deleting_a_draft_invoice_reads_only_its_own_items(tmp_path):
 
 
 def test_deleting_a_test_clock_reads_only_its_customers(tmp_path):
-    statements: list[str] = []
-    with _running(tmp_path / "stripe.db", statements) as running:
-        client = running.stripe_client()
-        others = _others(client)
+    with _store_of_others(tmp_path) as (_, client, statements, others):
         clock = client.v1.test_helpers.test_clocks.create(params={"frozen_time": 1_700_000_000})
         on_clock = client.v1.customers.create(params={"email": "clock@example.org", "test_clock": clock.id})
         statements.clear()
