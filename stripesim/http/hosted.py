@@ -60,8 +60,7 @@ def _find(protocol: Protocol, account: str, token: str) -> Found | None:
         if invoice["status"] == "void":
             # Only the customer's own invoices can replace it (hosted/view.py): read through the
             # field index, not every invoice the store keeps (storage/field_index.py).
-            same_customer = op.tx.walk_where("invoice", [("customer", invoice["customer"])], None, newest_first=False)
-            replacement = find_replacement(invoice, list(same_customer))
+            replacement = find_replacement(invoice, op.tx.where("invoice", "customer", invoice["customer"]))
         return Found(invoice, build(invoice, op.now(invoice["test_clock"]), replacement))
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 from stripesim import ids
 from stripesim.context import Operation
 from stripesim.json_shapes import StripeObject
+from stripesim.storage.field_index import FIELDS
 
 KIND = "sent_email"
-FILTERS = ("to", "invoice", "customer")
+FILTERS = FIELDS[KIND]  # each filter reads through the field index
 
 
 def record(op: Operation, invoice: StripeObject, customer: StripeObject, trigger: str) -> StripeObject:
@@ -49,5 +50,4 @@ def listing(op: Operation, filters: dict[str, str]) -> list[StripeObject]:
     if not filters:
         return op.tx.scan(KIND)
     field, value = min(filters.items())
-    candidates = op.tx.walk_where(KIND, [(field, value)], None, newest_first=False)
-    return [m for m in candidates if all(m[k] == v for k, v in filters.items())]
+    return [m for m in op.tx.where(KIND, field, value) if all(m[k] == v for k, v in filters.items())]
