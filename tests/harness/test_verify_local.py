@@ -164,7 +164,7 @@ def sandbox_env(stack) -> dict[str, str]:
 
 # The org's clock runs this many times faster than real time during a rehearsal; the sandbox
 # target shrinks its wait budgets by the same factor (SFPAY_REHEARSAL_TIME_SCALE).
-TIME_SCALE = 20
+TIME_SCALE = 60
 
 
 @contextlib.contextmanager
