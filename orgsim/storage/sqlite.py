@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from orgsim.errors import OrgError
-from orgsim.schema.model import INDEXED_AUDIT_DATES, NUMBER_TYPES, TEXT_TYPES, Schema, SObjectDef
+from orgsim.schema.model import INDEXED_AUDIT_DATES, NUMBER_TYPES, TEXT_TYPES, FieldDef, Schema, SObjectDef
 from orgsim.storage import ids
 from orgsim.storage.predicate import And, Compare, Not, Or, Predicate
 from orgsim.storage.values import from_sql, to_sql
@@ -65,6 +65,17 @@ CREATE TABLE IF NOT EXISTS _transactions (
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _own_index(sobject: SObjectDef, fdef: FieldDef) -> str | None:
+    """The index a column gets when it is made (ensure_table): unique and external IDs (looked
+    up case-insensitively) and references. None for any other field."""
+    name = _q("ix_" + sobject.name + "_" + fdef.name)
+    if fdef.unique or fdef.external_id:
+        return f"CREATE INDEX IF NOT EXISTS {name} ON {_q(sobject.name)} ({_q(fdef.name)} COLLATE NOCASE)"
+    if fdef.type == "reference":
+        return f"CREATE INDEX IF NOT EXISTS {name} ON {_q(sobject.name)} ({_q(fdef.name)})"
+    return None
 
 
 class Store:
@@ -158,16 +169,9 @@ class Store:
             if fdef.name not in existing:
                 self.conn.execute(f"ALTER TABLE {_q(sobject.name)} ADD COLUMN {_q(fdef.name)}")
                 existing.add(fdef.name)
-                if fdef.unique or fdef.external_id:
-                    self.conn.execute(
-                        f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
-                        f"ON {_q(sobject.name)} ({_q(fdef.name)} COLLATE NOCASE)"
-                    )
-                if fdef.type == "reference":
-                    self.conn.execute(
-                        f"CREATE INDEX IF NOT EXISTS {_q('ix_' + sobject.name + '_' + fdef.name)} "
-                        f"ON {_q(sobject.name)} ({_q(fdef.name)})"
-                    )
+                own = _own_index(sobject, fdef)
+                if own is not None:
+                    self.conn.execute(own)
 
     # -- rows -----------------------------------------------------------------------------
     def insert_row(self, sobject: SObjectDef, values: dict) -> None:
@@ -278,13 +282,14 @@ class Store:
             key = (sobject.name, fdef.name)
             if key in self._indexed:
                 continue
-            collate = " COLLATE NOCASE" if fdef.type in TEXT_TYPES and fdef.type not in ("id", "reference") else ""
-            name = "ix_" + sobject.name + "_" + fdef.name + "_eq"
-            if fdef.unique or fdef.external_id:
-                # ensure_table's own index on the column (the same definition): made here only if
-                # the column predates it, never a second B-tree every save of the field writes.
-                name, collate = "ix_" + sobject.name + "_" + fdef.name, " COLLATE NOCASE"
-            self.conn.execute(f"CREATE INDEX IF NOT EXISTS {_q(name)} ON {_q(sobject.name)} ({_q(fdef.name)}{collate})")
+            # A column with its own index (ensure_table) gets that one, made here only if the
+            # column predates it: never a second B-tree every save of the field writes.
+            sql = _own_index(sobject, fdef)
+            if sql is None:
+                collate = " COLLATE NOCASE" if fdef.type in TEXT_TYPES and fdef.type not in ("id", "reference") else ""
+                name = _q("ix_" + sobject.name + "_" + fdef.name + "_eq")
+                sql = f"CREATE INDEX IF NOT EXISTS {name} ON {_q(sobject.name)} ({_q(fdef.name)}{collate})"
+            self.conn.execute(sql)
             self._indexed.add(key)
             if self.conn.in_transaction:
                 self._indexed_in_tx.add(key)
