@@ -11,6 +11,7 @@ import pytest
 from test_generated_flows import STRIPE_ACCOUNT_NAME, add_payer, deliver_events, opp, run_stripe_paths
 
 from orgsim.storage.predicate import Compare
+from tests.orgsim.sql_trace import query_plan, traced
 
 ELIGIBLE = "Proposal/Price Quote"
 GROWING = ("_work", "_outbox", "Opportunity", "Contact", "OpportunityContactRole", "stripeGC__Stripe_Event__c")
@@ -28,21 +29,13 @@ def stripe_client(sim):
 
 
 def _captured(org, action) -> list[str]:
-    statements: list[str] = []
-    org.store.conn.set_trace_callback(statements.append)
-    try:
-        action()
-    finally:
-        org.store.conn.set_trace_callback(None)
-    return statements
+    return traced(org, action)[1]
 
 
 def _plan(org, sql: str) -> list[str]:
-    # Traced SQL has its parameters expanded; the plan of the same statement with literals is
-    # the plan SQLite chose for it.
     if not re.match(r"\s*(SELECT|UPDATE|DELETE)\b", sql, re.I):
         return []
-    return [row[3] for row in org.store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    return query_plan(org, sql)
 
 
 def test_flow_and_queue_statements_search_by_index(world, stripe_client):

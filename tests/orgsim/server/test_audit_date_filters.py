@@ -17,6 +17,8 @@ import re
 
 import pytest
 
+from tests.orgsim.sql_trace import query_plan, traced
+
 STORED = 1000  # records made before the window the query asks for
 
 
@@ -25,22 +27,12 @@ def _insert(org, sobject: str, rows: list[dict]) -> list[str]:
     return [r.id for start in range(0, len(rows), 200) for r in org.insert(sobject, rows[start : start + 200])]
 
 
-def _traced(org, action):
-    statements: list[str] = []
-    org.store.conn.set_trace_callback(statements.append)
-    try:
-        result = action()
-    finally:
-        org.store.conn.set_trace_callback(None)
-    return result, statements
-
-
 def _scans_of(org, table: str, statements: list[str]) -> list[tuple[str, list[str]]]:
     found = []
     for sql in statements:
         if not re.match(r"\s*SELECT\b", sql) or f'FROM "{table}"' not in sql:
             continue
-        plan = [row[3] for row in org.store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        plan = query_plan(org, sql)
         if any(re.match(r"SCAN t0\b", step) for step in plan):
             found.append((sql, plan))
     return found
@@ -80,7 +72,7 @@ def test_audit_date_filter_searches_by_index(org_server, field, op, offset, expe
     bound = _soql_datetime(since + dt.timedelta(seconds=offset))
 
     soql = f"SELECT Id, Name FROM Account WHERE {field} {op} {bound}"
-    result, statements = _traced(org, lambda: sf.query(soql))
+    result, statements = traced(org, lambda: sf.query(soql))
 
     assert [r["Id"] for r in result["records"]] == {"new": new, "old": old, "touched": [new[1]]}[expected]
     assert _scans_of(org, "Account", statements) == []

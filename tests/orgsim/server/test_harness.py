@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.orgsim.sql_trace import query_plan, traced
+
 
 def test_clock_outbox_limits_failed_interviews(org_server, https):
     server, config, org, sf = org_server
@@ -115,19 +117,10 @@ def test_the_failed_interviews_since_a_mark(org_server, https):
     assert mark == everything[-1]["seq"]
     with org.store.lock:
         org.record_failed_interview("Flow_B", "Path", "Element", "006" + "9" * 15, "guid-new", "async", "late")
-    statements: list[str] = []
-    org.store.conn.set_trace_callback(statements.append)
-    try:
-        after = https.get(base, params={"since": mark}, headers=auth).json()
-    finally:
-        org.store.conn.set_trace_callback(None)
+    after, statements = traced(org, lambda: https.get(base, params={"since": mark}, headers=auth).json())
     assert [(f["flow"], f["message"]) for f in after] == [("Flow_B", "late")]
     reads = [s for s in statements if "FROM _failed_interviews" in s]
-    assert reads and all(
-        not step.startswith("SCAN")
-        for s in reads
-        for step in (r[3] for r in org.store.conn.execute("EXPLAIN QUERY PLAN " + s))
-    ), reads
+    assert reads and all(not step.startswith("SCAN") for s in reads for step in query_plan(org, s)), reads
     assert https.get(base, params={"since": 0, "last": 2}, headers=auth).json() == (everything + after)[-2:]
     for bad in ("-1", "x", "²", "1" * 12):
         refused = https.get(base, params={"last": bad}, headers=auth)
