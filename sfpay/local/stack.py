@@ -62,8 +62,6 @@ __all__ = [
 
 STRIPE_MARKER = "stripe-sim"
 ORG_MARKER = "org serve"
-# stripesim reads its accepted key from this variable (stripesim/command.py), not from argv.
-STRIPE_KEY_ENV = API_KEY_ENV
 # Stripe API version names: the connector's Stripe API Extension is 2025-04-30 (docs/stripesim.md).
 STRIPE_VERSION_NAMES = {"2025-04-30": "2025-04-30.basil"}
 ENDPOINT_DESCRIPTION = "sfpay local stack: orgsim webhook listener"
@@ -253,10 +251,11 @@ def _start(spec: SpecInfo, jwt_cert: Path | None, directory: Path) -> tuple[Stac
             spec.account_name,
         ],
         stripe_log,
-        # The key by environment (only this user can read /proc/<pid>/environ); stripesim's
-        # webhook deliveries (httpx) must trust the org server's certificate: httpx reads
-        # SSL_CERT_FILE before SSL_CERT_DIR, so an inherited file is cleared.
-        env_extra={STRIPE_KEY_ENV: stripe_key, "SSL_CERT_FILE": "", "SSL_CERT_DIR": str(certs)},
+        # The key by environment (stripesim's API_KEY_ENV), never argv: only this user can read
+        # /proc/<pid>/environ. stripesim's webhook deliveries (httpx) must trust the org
+        # server's certificate: httpx reads SSL_CERT_FILE before SSL_CERT_DIR, so an inherited
+        # file is cleared.
+        env_extra={API_KEY_ENV: stripe_key, "SSL_CERT_FILE": "", "SSL_CERT_DIR": str(certs)},
     )
     api_base = f"http://127.0.0.1:{stripe_port}"
     # The org starts beside stripesim rather than after it (each takes most of a second to
