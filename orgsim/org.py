@@ -487,19 +487,26 @@ class Org:
             out.append(item)
         return out
 
+    def _log_rows(self, select: str, last: int | None, since: int | None) -> list[tuple]:
+        """Rows of one of the org's logs, read by its key `seq` (`select` ends in `WHERE seq > ?`),
+        oldest first: those after `since`, or the newest `last` of those (read newest first, so
+        the cost is the rows asked for, not the log's length)."""
+        with self.store.lock:
+            if last:
+                rows = self.store.conn.execute(select + " ORDER BY seq DESC LIMIT ?", (since or 0, last)).fetchall()
+                rows.reverse()
+                return rows
+            return self.store.conn.execute(select + " ORDER BY seq", (since or 0,)).fetchall()
+
     def failed_interviews(self, last: int | None = None, since: int | None = None) -> list[dict]:
         """Failed interviews, oldest first: every one, or those after sequence number `since`, or
         the `last` ones of those; read by the log's key, as limits_usage reads its log."""
-        sql = (
+        rows = self._log_rows(
             "SELECT seq, failed_at, flow, path, element, record_id, interview_guid, kind, message "
-            "FROM _failed_interviews WHERE seq > ?"
+            "FROM _failed_interviews WHERE seq > ?",
+            last,
+            since,
         )
-        with self.store.lock:
-            if last:
-                rows = self.store.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", (since or 0, last)).fetchall()
-                rows.reverse()
-            else:
-                rows = self.store.conn.execute(sql + " ORDER BY seq", (since or 0,)).fetchall()
         keys = ("seq", "failed_at", "flow", "path", "element", "record_id", "interview_guid", "kind", "message")
         return [dict(zip(keys, r)) for r in rows]
 
@@ -508,16 +515,12 @@ class Org:
         those after sequence number `since`, or the `last` ones of those. Read by the log's key,
         newest first when `last` is given, so the cost follows what is asked for, not how many
         transactions the org has recorded."""
-        sql = (
+        rows = self._log_rows(
             "SELECT seq, label, started_at, outcome, soql, query_rows, dml, dml_rows, callouts, emails, interviews, "
-            "COALESCE(callout_ms, 0), COALESCE(cpu_ms, 0) FROM _transactions WHERE seq > ?"
+            "COALESCE(callout_ms, 0), COALESCE(cpu_ms, 0) FROM _transactions WHERE seq > ?",
+            last,
+            since,
         )
-        with self.store.lock:
-            if last:
-                rows = self.store.conn.execute(sql + " ORDER BY seq DESC LIMIT ?", (since or 0, last)).fetchall()
-                rows.reverse()
-            else:
-                rows = self.store.conn.execute(sql + " ORDER BY seq", (since or 0,)).fetchall()
         keys = (
             "seq",
             "label",
